@@ -1,0 +1,49 @@
+/**
+ * One declaration per component type: validation, editor completion and hover, and the GUI's forms all read it.
+ * Field names are Packer's.
+ */
+import type { Plain } from '../template/values/value';
+
+export type FieldType =
+  | 'string'
+  | 'number'
+  | 'bool'
+  /** A Go duration string such as "5m" or "1h30m". */
+  | 'duration'
+  | 'any'
+  | { list: FieldType }
+  | { map: FieldType }
+  /** An object-typed attribute with known keys. */
+  | { object: FieldSpec[] };
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+  /** One line, shown in completion and hover. */
+  description: string;
+  required?: boolean;
+  default?: Plain;
+  /** The value is a secret: never shown or logged. */
+  sensitive?: boolean;
+  /** Allowed values for a string field. */
+  enum?: string[];
+  /** Set when the field is a nested block (`name { … }`) rather than an attribute. */
+  block?: { fields: FieldSpec[]; repeated: boolean };
+  /** Why the field is deprecated and what to use instead. */
+  deprecated?: string;
+}
+
+export type ComponentKind = 'builder' | 'provisioner' | 'post-processor' | 'data';
+
+export interface ComponentSchema {
+  kind: ComponentKind;
+  type: string;
+  description: string;
+  fields: FieldSpec[];
+  /** Each group: exactly one of these fields must be set (docker: commit / discard / export_path). */
+  exactlyOneOf?: string[][];
+  /** Each group: at most one may be set. */
+  conflicts?: string[][];
+  /** Each group: at least one must be set. */
+  atLeastOneOf?: string[][];
+}

@@ -1,0 +1,147 @@
+/**
+ * The evaluated template: what both HCL2 and legacy JSON templates load into.
+ * Views (inspect, the editor, the graph) and the engine read this; every piece keeps its source range.
+ */
+import type { Body } from './hcl/ast';
+import type { Diagnostic, Range } from './source';
+import type { Type } from './values/type';
+import type { Value } from './values/value';
+
+export type TemplateFormat = 'hcl2' | 'json';
+
+/** Where a variable's value came from, lowest precedence first. */
+export type VariableValueSource = 'default' | 'env' | 'auto-file' | 'var-file' | 'cli';
+
+export interface VariableModel {
+  name: string;
+  type: Type;
+  description?: string;
+  sensitive: boolean;
+  default?: Value;
+  /** The value in effect (unknown when unset and validation found the error). */
+  value: Value;
+  valueSource: VariableValueSource;
+  range: Range;
+}
+
+export interface LocalModel {
+  name: string;
+  value: Value;
+  sensitive: boolean;
+  range: Range;
+}
+
+/** A component's configuration: evaluated field values and where each was written. */
+export interface ComponentConfig {
+  values: Record<string, Value>;
+  ranges: Record<string, Range>;
+  /** Nested blocks, by block type, in source order (e.g. amazon-ebs `launch_block_device_mappings`). */
+  blocks: Record<string, ComponentConfig[]>;
+}
+
+export interface SourceModel {
+  /** Builder type, e.g. `docker`. */
+  type: string;
+  name: string;
+  range: Range;
+  /** HCL2 only: the block body, kept so a build can re-evaluate it with its own `source.*` values. */
+  body?: Body;
+  config: ComponentConfig;
+}
+
+export interface DataSourceModel {
+  type: string;
+  name: string;
+  range: Range;
+  config: ComponentConfig;
+}
+
+/** Settings every provisioner and post-processor block may carry, handled by the engine rather than the component. */
+export interface ProvisionerModel {
+  type: string;
+  /** HCL2 `name` label/attribute, or JSON `name`: how -only/-except and override refer to it. */
+  name?: string;
+  only: string[];
+  except: string[];
+  /** Go duration string as written (e.g. "10s"). */
+  pauseBefore?: string;
+  maxRetries: number;
+  timeout?: string;
+  /** Configuration with any `override` for this build source already merged in. */
+  config: ComponentConfig;
+  range: Range;
+}
+
+export interface PostProcessorModel {
+  type: string;
+  name?: string;
+  only: string[];
+  except: string[];
+  keepInputArtifact?: boolean;
+  config: ComponentConfig;
+  range: Range;
+}
+
+/** One (build block × source): what the engine runs, named as Packer names it. */
+export interface PlannedBuild {
+  /** `buildname.type.source`, `type.source` without a build name, or a JSON builder's `name`. */
+  name: string;
+  /** The build block's name, if any. */
+  buildName?: string;
+  /** Builder type. */
+  type: string;
+  /** The source block's name (`docker.ubuntu` → `ubuntu`), or the JSON builder's name. */
+  sourceName: string;
+  builder: ComponentConfig;
+  /** Provisioners that apply to this build (only/except already applied), in order. */
+  provisioners: ProvisionerModel[];
+  errorCleanupProvisioner?: ProvisionerModel;
+  /** Post-processor chains that apply to this build; each inner list is one chain. */
+  postProcessors: PostProcessorModel[][];
+  range: Range;
+}
+
+export interface BuildModel {
+  name?: string;
+  description?: string;
+  range: Range;
+  builds: PlannedBuild[];
+}
+
+export interface TemplateModel {
+  format: TemplateFormat;
+  /** `path.root`: the template's directory. */
+  root: string;
+  files: string[];
+  variables: VariableModel[];
+  locals: LocalModel[];
+  sources: SourceModel[];
+  dataSources: DataSourceModel[];
+  builds: BuildModel[];
+  packer: { requiredVersion?: string; requiredPlugins: Record<string, Value> };
+  /** Plain strings that must be masked wherever they appear (values of sensitive variables and locals). */
+  sensitiveStrings: string[];
+}
+
+export interface LoadOptions {
+  /** `-var name=value`, in command-line order (last wins). */
+  vars?: Array<[string, string]>;
+  /** `-var-file`, in order. */
+  varFiles?: string[];
+  /** The environment for `PKR_VAR_*` and `env()`; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Stop after parsing (`validate -syntax-only`). */
+  syntaxOnly?: boolean;
+  only?: string[];
+  except?: string[];
+  /** `path.cwd`; defaults to process.cwd(). */
+  cwd?: string;
+}
+
+export interface LoadResult {
+  /** Present whenever the files could be read, even with errors, so the editor has partial results. */
+  model?: TemplateModel;
+  diagnostics: Diagnostic[];
+  /** The text of every file read, by filename, for showing source lines in diagnostics. */
+  sources: Record<string, string>;
+}

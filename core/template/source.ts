@@ -1,0 +1,70 @@
+/** Where something is in a source file. Lines and columns count from 1, bytes from 0 (as HCL does). */
+export interface Pos {
+  line: number;
+  column: number;
+  byte: number;
+}
+
+export interface Range {
+  filename: string;
+  start: Pos;
+  end: Pos;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A problem found in a template, in the shape of HCL's diagnostics. */
+export interface Diagnostic {
+  severity: Severity;
+  summary: string;
+  detail?: string;
+  /** The place the problem is; absent only for problems that belong to no file (e.g. a missing -var-file). */
+  range?: Range;
+}
+
+export function error(summary: string, detail?: string, range?: Range): Diagnostic {
+  return { severity: 'error', summary, detail, range };
+}
+
+export function warning(summary: string, detail?: string, range?: Range): Diagnostic {
+  return { severity: 'warning', summary, detail, range };
+}
+
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === 'error');
+}
+
+/** Spans two ranges of the same file, from the start of `a` to the end of `b`. */
+export function spanRanges(a: Range, b: Range): Range {
+  return { filename: a.filename, start: a.start, end: b.end };
+}
+
+/** Maps byte offsets of a text to line/column positions (columns count characters, as HCL counts grapheme-ish units). */
+export class LineIndex {
+  private readonly lineStarts: number[] = [0];
+  private readonly ascii: boolean;
+  constructor(readonly text: string) {
+    let ascii = true;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.lineStarts.push(i + 1);
+      else if (c > 127) ascii = false;
+    }
+    this.ascii = ascii;
+  }
+  /** `offset` is a UTF-16 index into the text. `byte` in the result is the UTF-8 byte offset. */
+  pos(offset: number): Pos {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const lineStart = this.lineStarts[lo];
+    return { line: lo + 1, column: offset - lineStart + 1, byte: this.ascii ? offset : Buffer.byteLength(this.text.slice(0, offset), 'utf8') };
+  }
+  range(filename: string, startOffset: number, endOffset: number): Range {
+    return { filename, start: this.pos(startOffset), end: this.pos(endOffset) };
+  }
+}

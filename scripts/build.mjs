@@ -1,0 +1,14 @@
+// Bundles the CLI into one file so `bakehouse` starts fast (one module to load, no TypeScript at run time).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['core/cli/main.ts'],
+  outfile: 'dist/cli.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  external: ['electron'],
+});
