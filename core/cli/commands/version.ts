@@ -1,0 +1,13 @@
+import { BAKEHOUSE_VERSION, PACKER_COMPAT_VERSION } from '../../version';
+import type { Command } from '../command';
+
+export const versionCommand: Command = {
+  name: 'version',
+  synopsis: 'Prints the Bakehouse version',
+  usage: '',
+  flags: [],
+  async run(_args, io) {
+    io.stdout(`Bakehouse v${BAKEHOUSE_VERSION} (compatible with Packer v${PACKER_COMPAT_VERSION} templates)\n`);
+    return 0;
+  },
+};
