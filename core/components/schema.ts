@@ -46,4 +46,20 @@ export interface ComponentSchema {
   conflicts?: string[][];
   /** Each group: at least one must be set. */
   atLeastOneOf?: string[][];
+  /** Packer's own wording for the rules above, where it has one; otherwise the validator words them itself. */
+  messages?: RuleMessages;
+}
+
+/** Error texts for a schema's rules, so diagnostics read as Packer's do. */
+export interface RuleMessages {
+  /** By field name: the error when that required field is missing. */
+  required?: Record<string, string>;
+  /** By index into `exactlyOneOf`: the error when none is set, and when more than one is. */
+  exactlyOneOf?: Array<{ none?: string; many?: string }>;
+  /** By index into `conflicts`. */
+  conflicts?: string[];
+  /** By index into `atLeastOneOf`. */
+  atLeastOneOf?: string[];
+  /** By field name: the error when the field's value is not one of its `enum`. */
+  enum?: Record<string, string>;
 }

@@ -37,6 +37,8 @@ export interface ComponentConfig {
   ranges: Record<string, Range>;
   /** Nested blocks, by block type, in source order (e.g. amazon-ebs `launch_block_device_mappings`). */
   blocks: Record<string, ComponentConfig[]>;
+  /** A nested block's own range (from its type name to its closing brace), so problems inside it can point at it. */
+  range?: Range;
 }
 
 export interface SourceModel {

@@ -1,0 +1,110 @@
+/**
+ * Rules from a component's Prepare that a schema's field lists cannot say (e.g. "ECR login requires login server").
+ * A check reads the config through a small view that answers as Go's zero values would: unset, null, "" and false are all "not set".
+ */
+import type { ComponentConfig } from '../template/model';
+import type { Range } from '../template/source';
+import type { Value } from '../template/values/value';
+
+export interface CheckProblem {
+  /** Packer's own wording where it has one. */
+  message: string;
+  /** The field the problem is about; the diagnostic points at it when it was written, else at the block. */
+  field?: string;
+}
+
+/** Read access to a config with Go's zero-value semantics; `unknown` answers whether a value is only known at build time. */
+export interface ConfigView {
+  /** True when the field holds a non-zero value (unknown values count as set). */
+  isSet(name: string): boolean;
+  /** True when the field is present with a value not known until the build runs. */
+  isUnknown(name: string): boolean;
+  /** The string (numbers and bools converted as HCL would), or "" when unset or unknown. */
+  string(name: string): string;
+  /** The bool, or `fallback` when unset or unknown. */
+  bool(name: string, fallback?: boolean): boolean;
+  /** The number, or undefined when unset or unknown. */
+  number(name: string): number | undefined;
+  /** The strings of a list field; unknown items are skipped. */
+  strings(name: string): string[];
+  /** Nested blocks of this type. */
+  blocks(name: string): ConfigView[];
+  readonly config: ComponentConfig;
+}
+
+export type Check = (c: ConfigView) => CheckProblem[];
+
+export function viewOf(config: ComponentConfig): ConfigView {
+  const get = (name: string): Value | undefined => config.values[name];
+  const scalar = (v: Value | undefined): string | number | boolean | undefined =>
+    v && (v.kind === 'string' || v.kind === 'number' || v.kind === 'bool') ? v.value : undefined;
+  return {
+    config,
+    isSet(name) {
+      if ((config.blocks[name]?.length ?? 0) > 0) return true;
+      return isNonZero(get(name));
+    },
+    isUnknown(name) {
+      return get(name)?.kind === 'unknown';
+    },
+    string(name) {
+      const s = scalar(get(name));
+      return s === undefined ? '' : String(s);
+    },
+    bool(name, fallback = false) {
+      const s = scalar(get(name));
+      if (s === true || s === 'true') return true;
+      if (s === false || s === 'false') return false;
+      return fallback;
+    },
+    number(name) {
+      const s = scalar(get(name));
+      if (typeof s === 'number') return s;
+      if (typeof s === 'string' && s.trim() !== '' && !Number.isNaN(Number(s))) return Number(s);
+      return undefined;
+    },
+    strings(name) {
+      const v = get(name);
+      if (!v || (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple')) return [];
+      return v.items.flatMap((i) => (i.kind === 'string' || i.kind === 'number' || i.kind === 'bool' ? [String(i.value)] : []));
+    },
+    blocks(name) {
+      return (config.blocks[name] ?? []).map(viewOf);
+    },
+  };
+}
+
+/** Go's notion of "set": present and not the zero value. Unknown values count as set, since they may be anything. */
+export function isNonZero(v: Value | undefined): boolean {
+  if (!v) return false;
+  switch (v.kind) {
+    case 'null':
+      return false;
+    case 'unknown':
+      return true;
+    case 'string':
+      return v.value !== '';
+    case 'number':
+      return v.value !== 0;
+    case 'bool':
+      return v.value;
+    case 'list':
+    case 'set':
+    case 'tuple':
+      return v.items.length > 0;
+    case 'map':
+      return Object.keys(v.entries).length > 0;
+    case 'object':
+      return Object.keys(v.attrs).length > 0;
+  }
+}
+
+/** The check-writing shorthand: `problem("…", "field")`. */
+export function problem(message: string, field?: string): CheckProblem {
+  return field ? { message, field } : { message };
+}
+
+/** Where a check's problem points. */
+export function problemRange(config: ComponentConfig, p: CheckProblem, blockRange: Range): Range {
+  return (p.field && config.ranges[p.field]) || blockRange;
+}

@@ -1,0 +1,193 @@
+/**
+ * Checks a component's evaluated config against its schema, offline, in Packer's two phases:
+ * decoding (unknown names, wrong types, bad durations) and, only when decoding succeeded, Prepare's rules
+ * (required fields, one-of groups, enums, the component's own checks) — Packer never runs Prepare on a config it could not decode.
+ */
+import type { ComponentConfig } from '../template/model';
+import { error, type Diagnostic, type Range } from '../template/source';
+import { didYouMean } from '../template/suggest';
+import type { Value } from '../template/values/value';
+import { isNonZero, problemRange, viewOf } from './checks';
+import { asString, conversionProblem } from './conversion';
+import { parseDuration } from './durations';
+import { componentTypes, getChecks } from './registry';
+import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
+
+export function validateComponent(schema: ComponentSchema, config: ComponentConfig, blockRange: Range): Diagnostic[] {
+  const decoding = decodeProblems(schema.fields, config, blockRange);
+  if (decoding.length > 0) return decoding;
+  const diags = [...requiredProblems(schema, schema.fields, config, blockRange), ...groupProblems(schema, config, blockRange)];
+  for (const check of getChecks(schema.kind, schema.type)) {
+    for (const p of check(viewOf(config))) diags.push(error(p.message, undefined, problemRange(config, p, blockRange)));
+  }
+  return diags;
+}
+
+/** The diagnostic for a component type nobody registered, e.g. `Unknown builder type "dokcer"`. */
+export function unknownComponentType(kind: ComponentKind, type: string, range: Range): Diagnostic {
+  const known = componentTypes(kind);
+  const listed = known.map((t) => `"${t}"`).join(', ');
+  return error(
+    `Unknown ${kind} type ${JSON.stringify(type)}`,
+    `The ${kind} type ${JSON.stringify(type)} is not known.${didYouMean(type, known)} Known ${kind} types: ${listed}.`,
+    range,
+  );
+}
+
+function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange: Range): Diagnostic[] {
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const diags: Diagnostic[] = [];
+  for (const [name, value] of Object.entries(config.values)) {
+    const spec = byName.get(name);
+    const range = config.ranges[name] ?? blockRange;
+    if (!spec) {
+      const attributes = fields.filter((f) => !f.block).map((f) => f.name);
+      diags.push(
+        error('Unsupported argument', `An argument named ${JSON.stringify(name)} is not expected here.${didYouMean(name, attributes)}`, range),
+      );
+    } else if (spec.block) {
+      diags.push(
+        error(
+          'Unsupported argument',
+          `An argument named ${JSON.stringify(name)} is not expected here. Did you mean to define a block of type ${JSON.stringify(name)}?`,
+          range,
+        ),
+      );
+    } else {
+      diags.push(...valueProblems(spec, value, range));
+    }
+  }
+  for (const [name, blocks] of Object.entries(config.blocks)) {
+    const spec = byName.get(name);
+    const firstRange = blocks[0]?.range ?? config.ranges[name] ?? blockRange;
+    if (!spec) {
+      const blockNames = fields.filter((f) => f.block).map((f) => f.name);
+      diags.push(
+        error('Unsupported block type', `Blocks of type ${JSON.stringify(name)} are not expected here.${didYouMean(name, blockNames)}`, firstRange),
+      );
+      continue;
+    }
+    if (!spec.block) {
+      diags.push(
+        error(
+          'Unsupported block type',
+          `Blocks of type ${JSON.stringify(name)} are not expected here. Did you mean to define argument ${JSON.stringify(name)}? If so, use the equals sign to assign it a value.`,
+          firstRange,
+        ),
+      );
+      continue;
+    }
+    if (!spec.block.repeated && blocks.length > 1) {
+      const second = blocks[1].range ?? firstRange;
+      const where = blocks[0].range ? ` Previous definition was at ${at(blocks[0].range)}.` : '';
+      diags.push(error(`Duplicate ${name} block`, `Only one block of type ${JSON.stringify(name)} is allowed.${where}`, second));
+    }
+    for (const block of blocks) diags.push(...decodeProblems(spec.block.fields, block, block.range ?? firstRange));
+  }
+  return diags;
+}
+
+function valueProblems(spec: FieldSpec, value: Value, range: Range): Diagnostic[] {
+  const reason = conversionProblem(value, spec.type);
+  if (reason) {
+    return [error('Incorrect attribute value type', `Inappropriate value for attribute ${JSON.stringify(spec.name)}: ${reason}.`, range)];
+  }
+  if (spec.type === 'duration') {
+    const text = asString(value);
+    if (text !== undefined) {
+      const parsed = parseDuration(text);
+      if (!parsed.ok) {
+        return [
+          error(
+            'Invalid duration',
+            `error decoding '${spec.name}': ${parsed.error}. Durations are written like "30s", "5m" or "1h30m".`,
+            range,
+          ),
+        ];
+      }
+    }
+  }
+  return [];
+}
+
+function requiredProblems(schema: ComponentSchema, fields: FieldSpec[], config: ComponentConfig, blockRange: Range): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  for (const f of fields) {
+    const blocks = config.blocks[f.name] ?? [];
+    if (f.required && !isNonZero(config.values[f.name]) && blocks.length === 0) {
+      const summary = schema.messages?.required?.[f.name] ?? 'Missing required argument';
+      const detail = f.block
+        ? `At least one ${JSON.stringify(f.name)} block is required.`
+        : `The argument ${JSON.stringify(f.name)} is required, but no definition was found.`;
+      diags.push(error(summary, detail, blockRange));
+    }
+    if (f.enum) diags.push(...enumProblems(schema, f, config, blockRange));
+    if (f.block) {
+      for (const b of blocks) diags.push(...requiredProblems(schema, f.block.fields, b, b.range ?? config.ranges[f.name] ?? blockRange));
+    }
+  }
+  return diags;
+}
+
+function enumProblems(schema: ComponentSchema, f: FieldSpec, config: ComponentConfig, blockRange: Range): Diagnostic[] {
+  const v = config.values[f.name];
+  const text = v ? asString(v) : undefined;
+  if (text === undefined || text === '' || !f.enum || f.enum.includes(text)) return [];
+  const allowed = f.enum.map((e) => JSON.stringify(e)).join(', ');
+  return [
+    error(
+      schema.messages?.enum?.[f.name] ?? `Invalid value for "${f.name}"`,
+      `${JSON.stringify(text)} is not a valid value for "${f.name}"; expected one of ${allowed}.${didYouMean(text, f.enum)}`,
+      config.ranges[f.name] ?? blockRange,
+    ),
+  ];
+}
+
+function groupProblems(schema: ComponentSchema, config: ComponentConfig, blockRange: Range): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  const set = (names: string[]): string[] => names.filter((n) => isNonZero(config.values[n]) || (config.blocks[n]?.length ?? 0) > 0);
+  const anyUnknown = (names: string[]): boolean => names.some((n) => config.values[n]?.kind === 'unknown');
+  const rangeOf = (name: string): Range => config.ranges[name] ?? blockRange;
+  // A pair that a `conflicts` group already reports (shell's script + scripts) is not reported twice.
+  const coveredByConflict = (given: string[]): boolean => (schema.conflicts ?? []).some((g) => given.every((n) => g.includes(n)));
+  (schema.exactlyOneOf ?? []).forEach((group, i) => {
+    const given = set(group);
+    const words = schema.messages?.exactlyOneOf?.[i];
+    if (given.length === 0) {
+      diags.push(error(words?.none ?? 'Missing required argument', `Exactly one of ${orList(group)} must be set.`, blockRange));
+    } else if (given.length > 1 && !anyUnknown(given) && !coveredByConflict(given)) {
+      diags.push(error(words?.many ?? 'Conflicting arguments', `Only one of ${orList(group)} may be set; found ${andList(given)}.`, rangeOf(given[1])));
+    }
+  });
+  (schema.conflicts ?? []).forEach((group, i) => {
+    const given = set(group);
+    if (given.length > 1 && !anyUnknown(given)) {
+      const summary = schema.messages?.conflicts?.[i] ?? 'Conflicting arguments';
+      diags.push(error(summary, `Only one of ${orList(group)} may be set; found ${andList(given)}.`, rangeOf(given[1])));
+    }
+  });
+  (schema.atLeastOneOf ?? []).forEach((group, i) => {
+    if (set(group).length === 0) {
+      const summary = schema.messages?.atLeastOneOf?.[i] ?? 'Missing required argument';
+      diags.push(error(summary, `At least one of ${orList(group)} must be set.`, blockRange));
+    }
+  });
+  return diags;
+}
+
+function orList(names: string[]): string {
+  return joinWords(names, 'or');
+}
+
+function andList(names: string[]): string {
+  return joinWords(names, 'and');
+}
+
+function joinWords(names: string[], word: string): string {
+  const q = names.map((n) => JSON.stringify(n));
+  return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} ${word} ${q[q.length - 1]}`;
+}
+
+function at(r: Range): string {
+  return `${r.filename}:${r.start.line},${r.start.column}-${r.end.column}`;
+}

@@ -1,0 +1,22 @@
+/** The file provisioner's configuration: copies files or folders to (or from) the machine. */
+import { boolField, stringField, stringListField } from '../../components/fields';
+import type { ComponentSchema } from '../../components/schema';
+
+export const fileProvisionerSchema: ComponentSchema = {
+  kind: 'provisioner',
+  type: 'file',
+  description: 'Uploads files or folders to the machine, or downloads them from it.',
+  fields: [
+    stringField('source', 'Local path (remote path when downloading) of the file or folder to copy.'),
+    stringListField('sources', 'Several paths to copy to the same destination.'),
+    stringField('destination', 'Where the copy goes: a remote path when uploading, a local path when downloading.', { required: true }),
+    stringField('direction', 'Whether to copy to the machine or from it.', { default: 'upload', enum: ['upload', 'download'] }),
+    boolField('generated', 'The source is created during the build, so it need not exist when the template is checked.', { default: false }),
+  ],
+  atLeastOneOf: [['source', 'sources']],
+  messages: {
+    required: { destination: 'Destination must be specified.' },
+    atLeastOneOf: ['Source must be specified.'],
+    enum: { direction: 'Direction must be one of: download, upload.' },
+  },
+};
