@@ -1,0 +1,66 @@
+/**
+ * Interpolates one JSON string of a legacy template and reports problems at the exact place in the file.
+ */
+import { error, type Diagnostic } from '../source';
+import { didYouMean } from '../suggest';
+import { hasActions, parseTemplate, renderTemplate, type TemplateError } from './gotemplate';
+import { legacyFunctions, UnknownVariableError, type FunctionContext } from './functions';
+import { rangeInString, type JsonDocument } from './json';
+
+export interface StringNode {
+  value: string;
+  raw: string;
+  offset: number;
+}
+
+/** Renders `node`'s text; a failing action stays as written and is reported. */
+export function interpolateString(doc: JsonDocument, node: StringNode, ctx: FunctionContext): { value: string; diagnostics: Diagnostic[] } {
+  if (!hasActions(node.value)) return { value: node.value, diagnostics: [] };
+  const parsed = parseTemplate(node.value);
+  if (parsed.error) {
+    return { value: node.value, diagnostics: [toDiagnostic(doc, node, parsed.error, ctx)] };
+  }
+  const funcs = legacyFunctions(ctx);
+  const r = renderTemplate(node.value, parsed.nodes, funcs);
+  return { value: r.text, diagnostics: r.errors.map((e) => toDiagnostic(doc, node, e, ctx)) };
+}
+
+const FUNCTION_NAMES = [
+  'user', 'env', 'timestamp', 'isotime', 'strftime', 'uuid', 'pwd', 'template_dir', 'packer_version', 'build_name', 'build_type',
+  'build', 'split', 'replace', 'replace_all', 'lower', 'upper', 'clean_resource_name', 'consul_key', 'vault', 'aws_secretsmanager',
+];
+
+function toDiagnostic(doc: JsonDocument, node: StringNode, e: TemplateError, ctx: FunctionContext): Diagnostic {
+  const range = rangeInString(doc, node, e.start, e.end);
+  switch (e.kind) {
+    case undefined:
+      return error('Invalid template syntax', `${capitalize(e.message)} in ${JSON.stringify(node.value)}.`, range);
+    case 'unknown-function':
+      return error(
+        `Unknown template function "${e.func}"`,
+        `There is no function named "${e.func}" in legacy templates.${didYouMean(e.func ?? '', FUNCTION_NAMES)}`,
+        range,
+      );
+    case 'args':
+      return error(`Invalid arguments to "${e.func}"`, `${capitalize(e.message)}.`, range);
+    case 'call': {
+      if (e.cause instanceof UnknownVariableError) {
+        const name = /variable not set: ([^.]*)\./.exec(e.cause.message)?.[1] ?? '';
+        const hint = didYouMean(name, ctx.userNames());
+        return error(
+          `Unknown variable "${name}"`,
+          `There is no variable named "${name}"; declare it in "variables" or pass it with -var.${hint}`,
+          range,
+        );
+      }
+      if (e.func === 'env' && !ctx.inVariables) {
+        return error('Function "env" is not allowed here', 'Environment variables can only be read in the "variables" section: set a variable\'s default to {{env `NAME`}} and use {{user `name`}} here.', range);
+      }
+      return error(`Error in template function "${e.func}"`, `${capitalize(e.cause?.message ?? e.message)}.`, range);
+    }
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1).replace(/\.$/, '');
+}
