@@ -9,6 +9,8 @@ import type { Token, TokenType } from './tokens';
 export interface LexResult {
   tokens: Token[];
   diagnostics: Diagnostic[];
+  /** Newline tokens that ended a quoted string early (HCL's TokenQuotedNewline); the parser must never skip them. */
+  quotedNewlines: Set<Token>;
 }
 
 /** Lexes a whole configuration file (or a standalone expression). */
@@ -88,6 +90,7 @@ const HEREDOC_START = /<<(-?)([\p{ID_Start}_][\p{ID_Continue}-]*)\r?\n/uy;
 class Lexer {
   private readonly tokens: Token[] = [];
   private readonly diagnostics: Diagnostic[] = [];
+  private readonly quotedNewlines = new Set<Token>();
   private readonly cursor: PosCursor;
   private readonly stack: Frame[];
   private braces = 0;
@@ -112,7 +115,7 @@ class Lexer {
       }
     }
     this.emit('EOF', text.length, text.length);
-    return { tokens: this.tokens, diagnostics: this.diagnostics };
+    return { tokens: this.tokens, diagnostics: this.diagnostics, quotedNewlines: this.quotedNewlines };
   }
 
   private emit(type: TokenType, start: number, end: number): Token {
@@ -345,8 +348,11 @@ class Lexer {
     if (c === 10 || c === 13) {
       let j = i + 1;
       while (j < text.length && (text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) j++;
-      // HCL stays inside the string after a newline; the parser reports "Unterminated template string".
+      // HCL stays inside the string after a newline and so loses the rest of the file; ending the string
+      // here lets the parser report "Unterminated template string" and carry on with the next line.
       const tok = this.emit('Newline', i, j);
+      this.quotedNewlines.add(tok);
+      this.stack.pop();
       this.report(tok, 'Invalid multi-line string', 'Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the "heredoc" multi-line template syntax.');
       return j;
     }
