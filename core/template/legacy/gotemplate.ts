@@ -12,7 +12,7 @@ export type Operand =
   | { kind: 'field'; path: string[]; pos: number }
   | { kind: 'dot'; pos: number }
   | { kind: 'variable'; name: string; pos: number }
-  | { kind: 'string'; value: string; pos: number }
+  | { kind: 'string'; value: string; text: string; pos: number }
   | { kind: 'number'; value: number; text: string; pos: number }
   | { kind: 'bool'; value: boolean; pos: number }
   | { kind: 'nil'; pos: number }
@@ -292,7 +292,7 @@ class PipeParser {
       case 'variable':
         return { kind: 'variable', name: t.text, pos: t.pos };
       case 'string':
-        return { kind: 'string', value: String(t.value), pos: t.pos };
+        return { kind: 'string', value: String(t.value), text: t.text, pos: t.pos };
       case 'number':
       case 'char':
         return { kind: 'number', value: Number(t.value), text: t.text, pos: t.pos };
