@@ -42,13 +42,19 @@ export function spanRanges(a: Range, b: Range): Range {
 /** Maps byte offsets of a text to line/column positions (columns count characters, as HCL counts grapheme-ish units). */
 export class LineIndex {
   private readonly lineStarts: number[] = [0];
+  /** UTF-8 byte offset of each line start, so `pos` never re-measures the text before the line. */
+  private readonly lineStartBytes: number[] = [0];
   private readonly ascii: boolean;
   constructor(readonly text: string) {
     let ascii = true;
+    let byte = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10) this.lineStarts.push(i + 1);
-      else if (c > 127) ascii = false;
+      byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
+      if (c === 10) {
+        this.lineStarts.push(i + 1);
+        this.lineStartBytes.push(byte);
+      } else if (c > 127) ascii = false;
     }
     this.ascii = ascii;
   }
@@ -62,7 +68,8 @@ export class LineIndex {
       else hi = mid - 1;
     }
     const lineStart = this.lineStarts[lo];
-    return { line: lo + 1, column: offset - lineStart + 1, byte: this.ascii ? offset : Buffer.byteLength(this.text.slice(0, offset), 'utf8') };
+    const byte = this.ascii ? offset : this.lineStartBytes[lo] + Buffer.byteLength(this.text.slice(lineStart, offset), 'utf8');
+    return { line: lo + 1, column: offset - lineStart + 1, byte };
   }
   range(filename: string, startOffset: number, endOffset: number): Range {
     return { filename, start: this.pos(startOffset), end: this.pos(endOffset) };

@@ -11,6 +11,9 @@ import { Peeker } from './peeker';
 import { decodeLiteral, parseTemplateParts, span } from './template';
 import type { Token, TokenType } from './tokens';
 
+// The JSON variant lives in its own module; it is re-exported so callers find both file parsers in one place.
+export { parseHclJson } from './json-syntax';
+
 /** Binary operators from the loosest to the tightest binding, as in HCL. */
 const BINARY_LEVELS: Partial<Record<TokenType, BinaryOperator>>[] = [
   { Or: '||' },
