@@ -85,6 +85,10 @@ function firstError(block: string): { message: string; unhandled: boolean } | un
       if (!FUNCS[f.name]) return { message: `template: ${NAME}:${lineOf(block, f.pos)}: function ${JSON.stringify(f.name)} not defined`, unhandled: false };
     }
   }
+  if (parsed.error) {
+    const unknown = unknownBeforeError(block, parsed.error.start);
+    if (unknown) return { message: `template: ${NAME}:${lineOf(block, unknown.pos)}: function ${JSON.stringify(unknown.name)} not defined`, unhandled: false };
+  }
   if (parsed.error) return { message: `template: ${NAME}:${lineOf(block, parsed.error.start)}: ${parsed.error.message}`, unhandled: false };
   try {
     render(block, parsed.nodes);
@@ -93,6 +97,19 @@ function firstError(block: string): { message: string; unhandled: boolean } | un
     if (e instanceof ExecError) return { message: e.message, unhandled: e.unhandled };
     throw e;
   }
+}
+
+/** A function name Go's parser would meet, and reject, inside the failing action before reaching its syntax error. */
+function unknownBeforeError(block: string, errorAt: number): { name: string; pos: number } | undefined {
+  const open = block.lastIndexOf('{{', errorAt);
+  if (open < 0) return undefined;
+  const inside = block.slice(open + 2, errorAt).replace(/`[^`]*`|"(\\.|[^"\\])*"/g, (m) => ' '.repeat(m.length));
+  for (const m of inside.matchAll(/(^|[\s(|])([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const name = m[2];
+    if (['true', 'false', 'nil'].includes(name) || FUNCS[name]) continue;
+    return { name, pos: open + 2 + (m.index ?? 0) + m[1].length };
+  }
+  return undefined;
 }
 
 function render(block: string, nodes: TemplateNode[]): string {

@@ -72,7 +72,8 @@ export function hcl2Upgrade(jsonText: string, filename: string): UpgradeResult {
   }
   const warn = (range: Range) => (message: string) => diagnostics.push(warning('Not converted automatically', message, range));
   const transposed = (block: string, range: Range): string => {
-    const t = transposeTemplatingCalls(block);
+    // hclwrite hands Packer each block already aligned, and Go's error columns count in that text.
+    const t = transposeTemplatingCalls(formatTokens(block, lexHcl(block, filename).tokens));
     if (t.problem) diagnostics.push(warning('Template calls left as written', `${firstLine(t.problem)}. The block was copied unchanged under a comment; convert its {{ … }} calls by hand.`, range));
     return t.text;
   };
