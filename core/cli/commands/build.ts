@@ -1,0 +1,113 @@
+/** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
+import { builtinPlugins } from '../../engine/builtin-plugins';
+import { createRun } from '../../engine/engine';
+import type { EngineEvent } from '../../engine/events';
+import { parseOnError } from '../../engine/on-error';
+import { planRun } from '../../engine/plan';
+import type { PluginRegistry } from '../../engine/plugin';
+import { loadTemplate } from '../../template/load';
+import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type CliIO, type Command } from '../command';
+import { renderDiagnostics } from '../diagnostics';
+import { flagBool, flagInt, flagString, type ParsedArgs } from '../flags';
+import { templateArgs } from '../template-args';
+import { StdinPrompts } from '../ui/prompts';
+import { PackerRenderer } from '../ui/renderer';
+
+export interface BuildCommandHooks {
+  registry?: PluginRegistry;
+  /** Where SIGINT/SIGTERM come from; tests pass an EventEmitter. */
+  signals?: NodeJS.EventEmitter;
+  dataDir?: string | false;
+}
+
+export const buildCommand: Command = {
+  name: 'build',
+  synopsis: 'Build image(s) from template',
+  usage: '[options] TEMPLATE',
+  flags: [
+    ...ONLY_EXCEPT_FLAGS,
+    ...VAR_FLAGS,
+    COLOR_FLAG,
+    { name: 'debug', kind: 'bool', description: 'Debug mode enabled for builds (not supported yet).' },
+    { name: 'force', kind: 'bool', description: 'Force a build to continue if artifacts exist, deletes existing artifacts.' },
+    { name: 'machine-readable', kind: 'bool', description: 'Produce machine-readable output.' },
+    { name: 'on-error', kind: 'string', description: 'If the build fails do: clean up (default), abort, ask, or run-cleanup-provisioner.', placeholder: 'cleanup' },
+    { name: 'parallel-builds', kind: 'int', description: 'Number of builds to run in parallel. 0 means no limit (Default: 0).', placeholder: '0' },
+    { name: 'timestamp-ui', kind: 'bool', description: 'Enable prefixing of each ui output with an RFC3339 timestamp.' },
+  ],
+  run: (args, io) => runBuildCommand(args, io),
+};
+
+export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildCommandHooks = {}): Promise<number> {
+  const t = templateArgs('build', args, io);
+  if (!t.ok) {
+    io.stderr(`${t.error}\n`);
+    return 1;
+  }
+  const onError = parseOnError(flagString(args, 'on-error'));
+  if (!onError.ok) {
+    io.stderr(`bakehouse build: ${onError.error}\n`);
+    return 1;
+  }
+  if (flagBool(args, 'debug')) io.stderr('bakehouse build: -debug is not supported yet; building without pauses.\n');
+  const loaded = loadTemplate(t.path, t.options);
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (loaded.diagnostics.length > 0) {
+    const text = renderDiagnostics(loaded.diagnostics, { sources: loaded.sources, color: io.color });
+    if (errors.length > 0) io.stderr(text);
+    else io.stdout(text);
+  }
+  if (errors.length > 0 || !loaded.model) return 1;
+  const model = loaded.model;
+  const builds = planRun(
+    model.builds.flatMap((b) => b.builds),
+    { only: t.options.only ?? [], except: t.options.except ?? [] },
+  );
+  if (builds.length === 0) {
+    io.stderr('Error: no build matched -only/-except: nothing to do.\n');
+    return 1;
+  }
+
+  const machineReadable = flagBool(args, 'machine-readable');
+  const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui') });
+  const run = createRun({
+    builds,
+    registry: hooks.registry ?? builtinPlugins(),
+    sensitiveStrings: model.sensitiveStrings,
+    parallelBuilds: flagInt(args, 'parallel-builds', 0),
+    onError: onError.policy,
+    force: flagBool(args, 'force'),
+    env: io.env,
+    cwd: io.cwd,
+    dataDir: hooks.dataDir,
+  });
+  const prompts = new StdinPrompts(io.stdin, io.stdout);
+  run.subscribe((e: EngineEvent) => {
+    renderer.handle(e);
+    if (e.kind === 'prompt') void prompts.answer(e).then((answer) => run.answerPrompt(e.promptId, answer));
+  });
+
+  const signals = hooks.signals ?? process;
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    io.stderr(
+      interrupts === 1
+        ? 'Interrupt received: cancelling builds and cleaning up. Interrupt again to stop waiting for cleanup.\n'
+        : 'Second interrupt: no longer waiting for cleanup; anything left behind is listed below.\n',
+    );
+    run.cancel();
+  };
+  signals.on('SIGINT', onSignal);
+  signals.on('SIGTERM', onSignal);
+  try {
+    const summary = await run.start();
+    if (summary.cancelled) io.stderr('Cleanly cancelled builds after being interrupted.\n');
+    const failed = summary.prepareErrors.length > 0 || summary.builds.some((b) => b.result !== 'succeeded');
+    return failed || summary.cancelled ? 1 : 0;
+  } finally {
+    signals.off('SIGINT', onSignal);
+    signals.off('SIGTERM', onSignal);
+    prompts.close();
+  }
+}

@@ -1,0 +1,78 @@
+/** One build from start to finish: the builder's steps (with provisioning and cleanup), then the post-processor chains. */
+import { summarizeArtifact, type Artifact } from './artifact';
+import type { ArtifactSummary, BuildResult, EventBody, LeftBehind } from './events';
+import type { OnErrorPolicy } from './on-error';
+import type { BuildState, Ui } from './plugin';
+import { runPostProcessors } from './post-processing';
+import type { PreparedBuild } from './prepare';
+import { provisionStep } from './provisioning';
+import type { Backoff } from './retry';
+import { runSteps } from './steps';
+
+export interface BuildOutcome {
+  name: string;
+  builderType: string;
+  result: BuildResult;
+  error?: string;
+  artifacts: ArtifactSummary[];
+  durationMs: number;
+  leftBehind: LeftBehind[];
+}
+
+export interface BuildRunContext {
+  emit(body: EventBody, component?: string): void;
+  /** The build's Ui; `component` labels post-processor lines "build (type)". */
+  uiFor(component?: string): Ui;
+  mask(text: string): string;
+  signal: AbortSignal;
+  force: AbortSignal;
+  onError: OnErrorPolicy;
+  backoff: Backoff;
+}
+
+export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Promise<BuildOutcome> {
+  const started = Date.now();
+  const { info } = build;
+  ctx.emit({ kind: 'build-started', builderType: info.builderType });
+  const ui = ctx.uiFor();
+  const state: BuildState = { generated: { PackerRunUUID: info.runId } };
+  const provision = provisionStep({ provisioners: build.provisioners, cleanupProvisioner: build.cleanupProvisioner, build: info, backoff: ctx.backoff });
+  const steps = build.builder.steps(provision);
+  const outcome = await runSteps({
+    steps,
+    state,
+    ui,
+    signal: ctx.signal,
+    force: ctx.force,
+    onError: ctx.onError,
+    events: {
+      stepStarted: (step) => ctx.emit({ kind: 'step-started', step }),
+      stepFinished: (step, result, durationMs, error) => ctx.emit({ kind: 'step-finished', step, result, durationMs, error }),
+    },
+  });
+  if (outcome.leftBehind.length > 0) ctx.emit({ kind: 'left-behind', resources: outcome.leftBehind });
+  const finish = (result: BuildResult, artifacts: Artifact[], error?: string): BuildOutcome => {
+    const summaries = artifacts.map(summarizeArtifact);
+    const durationMs = Date.now() - started;
+    ctx.emit({ kind: 'build-finished', result, durationMs, error, artifacts: summaries });
+    return { name: info.name, builderType: info.builderType, result, error, artifacts: summaries, durationMs, leftBehind: outcome.leftBehind };
+  };
+  if (outcome.result !== 'succeeded') return finish(outcome.result, [], outcome.error);
+
+  const builderArtifact = build.builder.artifact(state);
+  if (!builderArtifact) return finish('succeeded', []);
+  const pp = await runPostProcessors({
+    builderArtifact,
+    chains: build.postProcessors,
+    say: (text) => ui.say(text),
+    signal: ctx.signal,
+    contextFor: (p) => ({ ui: ctx.uiFor(`${info.name} (${p.type})`), mask: ctx.mask, signal: ctx.signal, build: info, generated: state.generated }),
+  });
+  if (ctx.signal.aborted) return finish('cancelled', [], 'Build was cancelled.');
+  if (pp.errors.length > 0) {
+    const error = `${pp.errors.length} error(s) occurred:\n\n${pp.errors.map((e) => `* ${e}`).join('\n')}`;
+    return finish('failed', [], error);
+  }
+  for (const a of pp.artifacts) ctx.emit({ kind: 'artifact', artifact: summarizeArtifact(a) });
+  return finish('succeeded', pp.artifacts);
+}

@@ -1,0 +1,22 @@
+/** The plugins Bakehouse ships with; the CLI and the app start from this registry. */
+import { nullBuilder } from '../builders/null/builder';
+import { artificePostProcessor } from '../post-processors/artifice/post-processor';
+import { checksumPostProcessor } from '../post-processors/checksum/post-processor';
+import { compressPostProcessor } from '../post-processors/compress/post-processor';
+import { manifestPostProcessor } from '../post-processors/manifest/post-processor';
+import { shellLocalPostProcessor } from '../post-processors/shell-local/post-processor';
+import { breakpointProvisioner } from '../provisioners/breakpoint/provisioner';
+import { shellLocalProvisioner } from '../provisioners/shell-local/provisioner';
+import { PluginRegistry } from './plugin';
+
+export function builtinPlugins(): PluginRegistry {
+  return new PluginRegistry()
+    .addBuilder(nullBuilder)
+    .addProvisioner(shellLocalProvisioner)
+    .addProvisioner(breakpointProvisioner)
+    .addPostProcessor(shellLocalPostProcessor)
+    .addPostProcessor(artificePostProcessor)
+    .addPostProcessor(checksumPostProcessor)
+    .addPostProcessor(compressPostProcessor)
+    .addPostProcessor(manifestPostProcessor);
+}

@@ -1,0 +1,209 @@
+/**
+ * A run: the selected builds, prepared, then run side by side (at most -parallel-builds at once), each emitting its own
+ * ordered events. Every event is masked before anyone sees it — listeners, the run log, the app.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PlannedBuild } from '../template/model';
+import { runBuild, type BuildOutcome } from './build';
+import type { EngineEvent, EventBody, EventListener, PromptAnswer } from './events';
+import { createMasker, type Masker } from './mask';
+import type { OnErrorPolicy } from './on-error';
+import type { BuildInfo, PluginRegistry, Ui } from './plugin';
+import { prepareBuild, type PreparedBuild } from './prepare';
+import { DEFAULT_BACKOFF, type Backoff } from './retry';
+import { dataDir as defaultDataDir, runLogPath, RunLogWriter } from './runlog';
+
+export interface RunOptions {
+  builds: PlannedBuild[];
+  registry: PluginRegistry;
+  /** Values to mask (the template's sensitive variables and locals). */
+  sensitiveStrings?: string[];
+  /** At most this many builds at once; 0 means all at once. */
+  parallelBuilds?: number;
+  onError?: OnErrorPolicy;
+  force?: boolean;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Where run logs go; `false` keeps no log. Default: `dataDir(env)`. */
+  dataDir?: string | false;
+  runId?: string;
+  /** Waits between provisioner retries. */
+  backoff?: Backoff;
+}
+
+export interface RunSummary {
+  runId: string;
+  builds: BuildOutcome[];
+  /** Problems found before any build started; when present no build ran. */
+  prepareErrors: Array<{ build: string; error: string }>;
+  cancelled: boolean;
+  durationMs: number;
+  runLogPath?: string;
+}
+
+interface PendingPrompt {
+  build: string;
+  resolve(answer: PromptAnswer): void;
+}
+
+export class BuildRun {
+  readonly runId: string;
+  readonly runLogPath?: string;
+  private readonly listeners = new Set<EventListener>();
+  private readonly masker: Masker;
+  private readonly cancelCtl = new AbortController();
+  private readonly forceCtl = new AbortController();
+  private readonly prompts = new Map<string, PendingPrompt>();
+  private log?: RunLogWriter;
+  private promptSeq = 0;
+
+  constructor(private readonly opts: RunOptions) {
+    this.runId = opts.runId ?? randomUUID();
+    this.masker = createMasker(opts.sensitiveStrings ?? []);
+    const base = opts.dataDir === undefined ? defaultDataDir(opts.env ?? process.env) : opts.dataDir;
+    if (base !== false) this.runLogPath = runLogPath(base, this.runId);
+  }
+
+  /** Receives every event, in order per build; returns a function that unsubscribes. */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** First call: builds stop and clean up. Second call: stop waiting for cleanups and report what is left. */
+  cancel(): void {
+    if (!this.cancelCtl.signal.aborted) this.cancelCtl.abort();
+    else this.forceCtl.abort();
+    for (const [id, p] of this.prompts) this.settlePrompt(id, p, 'cleanup');
+  }
+
+  get cancelled(): boolean {
+    return this.cancelCtl.signal.aborted;
+  }
+
+  /** Answers a `prompt` event; false if the prompt is unknown or already answered. */
+  answerPrompt(promptId: string, answer: PromptAnswer): boolean {
+    const p = this.prompts.get(promptId);
+    if (!p) return false;
+    this.settlePrompt(promptId, p, answer);
+    return true;
+  }
+
+  async start(): Promise<RunSummary> {
+    const started = Date.now();
+    const env = { ...(this.opts.env ?? process.env), PACKER_RUN_UUID: this.runId };
+    if (this.runLogPath) this.log = new RunLogWriter(this.runLogPath);
+    try {
+      this.emit('', { kind: 'run-started', runId: this.runId, builds: this.opts.builds.map((b) => b.name) });
+      const prepared: PreparedBuild[] = [];
+      const prepareErrors: RunSummary['prepareErrors'] = [];
+      for (const plan of this.opts.builds) {
+        const info: BuildInfo = { name: plan.name, builderType: plan.type, runId: this.runId, env, cwd: this.opts.cwd ?? process.cwd(), force: this.opts.force ?? false };
+        const r = prepareBuild(plan, info, this.opts.registry);
+        if (r.ok) prepared.push(r.build);
+        else
+          for (const error of r.errors) {
+            prepareErrors.push({ build: plan.name, error: this.masker.text(error) });
+            this.emit(plan.name, { kind: 'error', text: error });
+          }
+      }
+      const builds = prepareErrors.length > 0 ? [] : await this.runAll(prepared);
+      const summary: RunSummary = {
+        runId: this.runId,
+        builds,
+        prepareErrors,
+        cancelled: this.cancelled,
+        durationMs: Date.now() - started,
+        runLogPath: this.runLogPath,
+      };
+      this.emit('', {
+        kind: 'run-finished',
+        runId: this.runId,
+        durationMs: summary.durationMs,
+        failed: [...prepareErrors.map((e) => e.build), ...builds.filter((b) => b.result !== 'succeeded').map((b) => b.name)],
+        cancelled: summary.cancelled,
+      });
+      return summary;
+    } finally {
+      this.log?.close();
+      this.log = undefined;
+    }
+  }
+
+  private async runAll(builds: PreparedBuild[]): Promise<BuildOutcome[]> {
+    const limit = this.opts.parallelBuilds && this.opts.parallelBuilds > 0 ? this.opts.parallelBuilds : builds.length;
+    const results: BuildOutcome[] = new Array(builds.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < builds.length) {
+        const i = next++;
+        results[i] = await this.runOne(builds[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, builds.length) }, worker));
+    return results;
+  }
+
+  private runOne(build: PreparedBuild): Promise<BuildOutcome> {
+    const name = build.info.name;
+    if (this.cancelled) {
+      const outcome: BuildOutcome = { name, builderType: build.info.builderType, result: 'cancelled', error: 'Build was cancelled.', artifacts: [], durationMs: 0, leftBehind: [] };
+      this.emit(name, { kind: 'build-finished', result: 'cancelled', durationMs: 0, error: outcome.error, artifacts: [] });
+      return Promise.resolve(outcome);
+    }
+    return runBuild(build, {
+      emit: (body) => this.emit(name, body),
+      uiFor: (component) => this.ui(name, component),
+      mask: (t) => this.masker.text(t),
+      signal: this.cancelCtl.signal,
+      force: this.forceCtl.signal,
+      onError: this.opts.onError ?? 'cleanup',
+      backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
+    });
+  }
+
+  private ui(build: string, component?: string): Ui {
+    return {
+      say: (text) => this.emit(build, { kind: 'message', level: 'say', text, component }),
+      message: (text) => this.emit(build, { kind: 'message', level: 'message', text, component }),
+      error: (text) => this.emit(build, { kind: 'error', text, component }),
+      output: (stream, line) => this.emit(build, { kind: 'output', stream, line, component }),
+      ask: (reason, text, choices) => this.ask(build, reason, text, choices),
+    };
+  }
+
+  private ask(build: string, reason: 'on-error' | 'breakpoint', text: string, choices: PromptAnswer[]): Promise<PromptAnswer> {
+    if (this.cancelled) return Promise.resolve(reason === 'breakpoint' ? 'continue' : 'cleanup');
+    const promptId = `${this.runId}:${++this.promptSeq}`;
+    return new Promise((resolve) => {
+      this.prompts.set(promptId, { build, resolve });
+      this.emit(build, { kind: 'prompt', promptId, reason, text, choices });
+    });
+  }
+
+  private settlePrompt(id: string, p: PendingPrompt, answer: PromptAnswer): void {
+    this.prompts.delete(id);
+    this.emit(p.build, { kind: 'prompt-answered', promptId: id, answer });
+    p.resolve(answer);
+  }
+
+  private emit(build: string, body: EventBody): void {
+    const raw = { ...body, time: Date.now(), build } as EngineEvent;
+    const event = this.masker.empty ? raw : maskEvent(raw, this.masker);
+    this.log?.append(event);
+    for (const l of this.listeners) l(event);
+  }
+}
+
+/** Output lines are the hot path: mask just their text instead of copying the whole event. */
+function maskEvent(e: EngineEvent, m: Masker): EngineEvent {
+  if (e.kind === 'output') {
+    const line = m.text(e.line);
+    return line === e.line ? e : { ...e, line };
+  }
+  return m.deep(e);
+}
+
+export function createRun(opts: RunOptions): BuildRun {
+  return new BuildRun(opts);
+}

@@ -1,0 +1,62 @@
+/**
+ * The one event stream a run produces. The CLI renders it, the run log stores it and the desktop app receives it over IPC,
+ * so every event is plain serialisable data: no functions, no class instances.
+ */
+
+/** How a build ended. */
+export type BuildResult = 'succeeded' | 'failed' | 'cancelled';
+
+/** What an artifact looks like outside the engine (the live object may also know how to destroy itself). */
+export interface ArtifactSummary {
+  id: string;
+  builderId: string;
+  files: string[];
+  /** Packer's one-line description, shown after "Builds finished". */
+  text: string;
+  state: Record<string, unknown>;
+}
+
+/** Something a halted build left behind (with -on-error=abort) and how to remove it by hand. */
+export interface LeftBehind {
+  step: string;
+  description: string;
+  howToRemove?: string;
+}
+
+/** Answers a prompt may take; `breakpoint` prompts only ever take `continue`. */
+export type PromptAnswer = 'cleanup' | 'abort' | 'retry' | 'continue';
+
+interface EventBase {
+  /** Milliseconds since the Unix epoch. */
+  time: number;
+  /** The build's name (`null`, `docker.ubuntu`, `mybuild.docker.ubuntu`); empty for run-wide events. */
+  build: string;
+}
+
+export type EngineEvent =
+  | (EventBase & { kind: 'run-started'; runId: string; builds: string[] })
+  | (EventBase & { kind: 'run-finished'; runId: string; durationMs: number; failed: string[]; cancelled: boolean })
+  | (EventBase & { kind: 'build-started'; builderType: string })
+  | (EventBase & { kind: 'build-finished'; result: BuildResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
+  | (EventBase & { kind: 'step-started'; step: string })
+  | (EventBase & { kind: 'step-finished'; step: string; result: 'continue' | 'halt' | 'cancelled'; durationMs: number; error?: string })
+  /** A line a command printed; `component` names the post-processor when one is running, as Packer's "name (type)" target. */
+  | (EventBase & { kind: 'output'; stream: 'stdout' | 'stderr'; line: string; component?: string })
+  /** `say` is Packer's `==>` line, `message` its indented detail line. */
+  | (EventBase & { kind: 'message'; level: 'say' | 'message'; text: string; component?: string })
+  | (EventBase & { kind: 'error'; text: string; component?: string })
+  /** The engine waits for `answerPrompt(promptId, answer)`. */
+  | (EventBase & { kind: 'prompt'; promptId: string; reason: 'on-error' | 'breakpoint'; text: string; choices: PromptAnswer[] })
+  | (EventBase & { kind: 'prompt-answered'; promptId: string; answer: PromptAnswer })
+  | (EventBase & { kind: 'artifact'; artifact: ArtifactSummary })
+  | (EventBase & { kind: 'left-behind'; resources: LeftBehind[] });
+
+export type EngineEventKind = EngineEvent['kind'];
+
+/** Distributive Omit, so each member of the union keeps its own fields. */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An event before the engine stamps it with time and build name. */
+export type EventBody = OmitEach<EngineEvent, 'time' | 'build'>;
+
+export type EventListener = (event: EngineEvent) => void;

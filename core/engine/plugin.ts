@@ -1,0 +1,153 @@
+/**
+ * What a builder, provisioner, post-processor and communicator look like to the engine, and the registry that finds them by type.
+ * Each plugin has Packer's three faces: a config schema (in its config.ts), `prepare` (validation, no side effects) and a run phase.
+ */
+import type { ComponentConfig } from '../template/model';
+import type { Artifact } from './artifact';
+import type { PromptAnswer } from './events';
+import type { Step } from './steps';
+
+export type Outcome<T = void> = { ok: true; value: T } | { ok: false; error: string };
+export type Prepared<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const failed = (error: string): { ok: false; error: string } => ({ ok: false, error });
+
+/** Facts about the build a plugin works for. */
+export interface BuildInfo {
+  /** Packer's PACKER_BUILD_NAME. */
+  name: string;
+  /** Packer's PACKER_BUILDER_TYPE. */
+  builderType: string;
+  /** PACKER_RUN_UUID: shared by every build of one run. */
+  runId: string;
+  /** The environment commands inherit. */
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** -force: overwrite existing outputs. */
+  force: boolean;
+}
+
+/** How a plugin talks to the user: every call becomes an event of its build. */
+export interface Ui {
+  /** Packer's Say: a `==> build: …` line. */
+  say(text: string): void;
+  /** Packer's Message: an indented `    build: …` line. */
+  message(text: string): void;
+  error(text: string): void;
+  /** One line a command printed. */
+  output(stream: 'stdout' | 'stderr', line: string): void;
+  /** Asks the user and waits; resolves with `cleanup` if the run is cancelled meanwhile. */
+  ask(reason: 'on-error' | 'breakpoint', text: string, choices: PromptAnswer[]): Promise<PromptAnswer>;
+}
+
+export interface CommandResult {
+  exitCode: number;
+}
+
+/** Runs commands on the machine being built; the null builder has none (`communicator = "none"`). */
+export interface Communicator {
+  type: string;
+  run(command: string, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Outcome<CommandResult>>;
+  upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Outcome>;
+  download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Outcome>;
+}
+
+/** What the builder's steps share: the engine reads `error` and `communicator`, builders keep their own data in closures. */
+export interface BuildState {
+  /** The error that halted the build, as Packer's state "error". */
+  error?: string;
+  communicator?: Communicator;
+  /** The machine's id (Packer's `instance_id`), for `build.ID`. */
+  instanceId?: string;
+  /** Packer's generated data (`build.*`), shared with provisioners and post-processors. */
+  generated: Record<string, string>;
+}
+
+export interface Builder {
+  /** The builder's steps in order, with `provision` (the engine's provisioning step) where provisioners should run. */
+  steps(provision: Step<BuildState>): Step<BuildState>[];
+  /** The artifact once all steps succeeded; undefined means the build produced nothing. */
+  artifact(state: BuildState): Artifact | undefined;
+}
+
+export interface ProvisionContext {
+  ui: Ui;
+  signal: AbortSignal;
+  build: BuildInfo;
+  communicator?: Communicator;
+  generated: Record<string, string>;
+}
+
+export interface Provisioner {
+  provision(ctx: ProvisionContext): Promise<Outcome>;
+}
+
+export interface PostProcessContext {
+  ui: Ui;
+  /** Masks secrets in text the post-processor writes to disk (a manifest's custom_data). */
+  mask(text: string): string;
+  signal: AbortSignal;
+  build: BuildInfo;
+  generated: Record<string, string>;
+}
+
+/** Packer's PostProcess return: the new artifact, whether to keep the input by default, and whether that default overrides the user. */
+export interface PostProcessResult {
+  artifact?: Artifact;
+  keep: boolean;
+  forceOverride: boolean;
+}
+
+export interface PostProcessor {
+  postProcess(ctx: PostProcessContext, input: Artifact): Promise<Outcome<PostProcessResult>>;
+}
+
+export interface BuilderPlugin {
+  type: string;
+  prepare(config: ComponentConfig, build: BuildInfo): Prepared<Builder>;
+}
+
+export interface ProvisionerPlugin {
+  type: string;
+  prepare(config: ComponentConfig, build: BuildInfo): Prepared<Provisioner>;
+}
+
+export interface PostProcessorPlugin {
+  type: string;
+  prepare(config: ComponentConfig, build: BuildInfo): Prepared<PostProcessor>;
+}
+
+/** Plugins by type; the CLI and the app start from `defaultRegistry()` (plugins.ts) and tests add their own. */
+export class PluginRegistry {
+  private readonly builders = new Map<string, BuilderPlugin>();
+  private readonly provisioners = new Map<string, ProvisionerPlugin>();
+  private readonly postProcessors = new Map<string, PostProcessorPlugin>();
+
+  addBuilder(p: BuilderPlugin): this {
+    this.builders.set(p.type, p);
+    return this;
+  }
+
+  addProvisioner(p: ProvisionerPlugin): this {
+    this.provisioners.set(p.type, p);
+    return this;
+  }
+
+  addPostProcessor(p: PostProcessorPlugin): this {
+    this.postProcessors.set(p.type, p);
+    return this;
+  }
+
+  builder(type: string): BuilderPlugin | undefined {
+    return this.builders.get(type);
+  }
+
+  provisioner(type: string): ProvisionerPlugin | undefined {
+    return this.provisioners.get(type);
+  }
+
+  postProcessor(type: string): PostProcessorPlugin | undefined {
+    return this.postProcessors.get(type);
+  }
+}

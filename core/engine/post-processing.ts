@@ -1,0 +1,92 @@
+/**
+ * Runs a build's post-processor chains as Packer does: each chain starts from the builder's artifact and hands each
+ * result to the next; keep_input_artifact (or the post-processor's default) decides which intermediate artifacts
+ * survive and which are destroyed.
+ */
+import type { Artifact } from './artifact';
+import type { PostProcessContext, PostProcessor } from './plugin';
+import { errorText } from './steps';
+
+export interface PreparedPostProcessor {
+  type: string;
+  name?: string;
+  postProcessor: PostProcessor;
+  /** The user's keep_input_artifact, when written. */
+  keepInputArtifact?: boolean;
+}
+
+export interface PostProcessingOptions {
+  builderArtifact: Artifact;
+  chains: PreparedPostProcessor[][];
+  /** A context per post-processor, whose Ui labels lines "build (type)". */
+  contextFor(pp: PreparedPostProcessor): PostProcessContext;
+  say(text: string): void;
+  signal: AbortSignal;
+}
+
+export interface PostProcessingOutcome {
+  /** Everything the build leaves, in Packer's order (the builder's artifact first when kept). */
+  artifacts: Artifact[];
+  errors: string[];
+}
+
+export async function runPostProcessors(opts: PostProcessingOptions): Promise<PostProcessingOutcome> {
+  const { builderArtifact } = opts;
+  const artifacts: Artifact[] = [];
+  const errors: string[] = [];
+  let keepOriginal = opts.chains.length === 0;
+
+  for (const chain of opts.chains) {
+    let prior: Artifact | undefined = builderArtifact;
+    for (let i = 0; i < chain.length; i++) {
+      const pp = chain[i];
+      if (opts.signal.aborted) {
+        prior = undefined;
+        break;
+      }
+      opts.say(`Running post-processor: ${pp.type}`);
+      let outcome;
+      try {
+        outcome = await pp.postProcessor.postProcess(opts.contextFor(pp), prior!);
+      } catch (e) {
+        outcome = { ok: false as const, error: errorText(e) };
+      }
+      if (!outcome.ok) {
+        errors.push(`Post-processor failed: ${outcome.error}`);
+        prior = undefined;
+        break;
+      }
+      const { artifact, forceOverride } = outcome.value;
+      if (!artifact) {
+        prior = undefined;
+        break;
+      }
+      let keep = outcome.value.keep;
+      if (pp.keepInputArtifact !== undefined && !(keep && !pp.keepInputArtifact && forceOverride)) keep = pp.keepInputArtifact;
+      if (i === 0) {
+        // Other chains may still need the builder's artifact, so it is only destroyed at the very end.
+        if (keep) keepOriginal = true;
+      } else if (keep) {
+        artifacts.push(prior!);
+      } else if (prior!.destroy) {
+        try {
+          await prior!.destroy();
+        } catch (e) {
+          errors.push(`Failed cleaning up prior artifact: ${errorText(e)}; pp is ${pp.type}`);
+        }
+      }
+      prior = artifact;
+    }
+    if (prior) artifacts.push(prior);
+  }
+
+  if (keepOriginal) artifacts.unshift(builderArtifact);
+  else if (builderArtifact.destroy) {
+    try {
+      await builderArtifact.destroy();
+    } catch (e) {
+      errors.push(`Error destroying builder artifact: ${errorText(e)}`);
+    }
+  }
+  return { artifacts, errors };
+}

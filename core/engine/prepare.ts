@@ -1,0 +1,81 @@
+/**
+ * Packer's prepare phase: every builder, provisioner and post-processor of a build validates its config before any
+ * build starts, so a typo fails the run at once rather than after an hour of building.
+ */
+import type { PlannedBuild, ProvisionerModel } from '../template/model';
+import { durationMs } from './durations';
+import type { BuildInfo, Builder, PluginRegistry } from './plugin';
+import type { PreparedPostProcessor } from './post-processing';
+import type { PreparedProvisioner } from './provisioning';
+
+export interface PreparedBuild {
+  plan: PlannedBuild;
+  info: BuildInfo;
+  builder: Builder;
+  provisioners: PreparedProvisioner[];
+  cleanupProvisioner?: PreparedProvisioner;
+  postProcessors: PreparedPostProcessor[][];
+}
+
+export type PrepareResult = { ok: true; build: PreparedBuild } | { ok: false; errors: string[] };
+
+export function prepareBuild(plan: PlannedBuild, info: BuildInfo, registry: PluginRegistry): PrepareResult {
+  const errors: string[] = [];
+  const builderPlugin = registry.builder(plan.type);
+  let builder: Builder | undefined;
+  if (!builderPlugin) errors.push(`The builder ${plan.type} is unknown by Bakehouse, and is likely part of a plugin that is not installed.`);
+  else {
+    const prepared = builderPlugin.prepare(plan.builder, info);
+    if (prepared.ok) builder = prepared.value;
+    else errors.push(...prepared.errors.map((e) => `builder ${plan.type}: ${e}`));
+  }
+  const provisioners: PreparedProvisioner[] = [];
+  for (const p of plan.provisioners) {
+    const prepared = prepareProvisioner(p, info, registry, errors);
+    if (prepared) provisioners.push(prepared);
+  }
+  const cleanupProvisioner = plan.errorCleanupProvisioner ? prepareProvisioner(plan.errorCleanupProvisioner, info, registry, errors) : undefined;
+  const postProcessors: PreparedPostProcessor[][] = [];
+  for (const chain of plan.postProcessors) {
+    const prepared: PreparedPostProcessor[] = [];
+    for (const pp of chain) {
+      const plugin = registry.postProcessor(pp.type);
+      if (!plugin) {
+        errors.push(`The post-processor ${pp.type} is unknown by Bakehouse, and is likely part of a plugin that is not installed.`);
+        continue;
+      }
+      const made = plugin.prepare(pp.config, info);
+      if (!made.ok) errors.push(...made.errors.map((e) => `post-processor ${pp.type}: ${e}`));
+      else prepared.push({ type: pp.type, name: pp.name, postProcessor: made.value, keepInputArtifact: pp.keepInputArtifact });
+    }
+    postProcessors.push(prepared);
+  }
+  if (errors.length > 0 || !builder) return { ok: false, errors };
+  return { ok: true, build: { plan, info, builder, provisioners, cleanupProvisioner, postProcessors } };
+}
+
+function prepareProvisioner(p: ProvisionerModel, info: BuildInfo, registry: PluginRegistry, errors: string[]): PreparedProvisioner | undefined {
+  const plugin = registry.provisioner(p.type);
+  if (!plugin) {
+    errors.push(`The provisioner ${p.type} is unknown by Bakehouse, and is likely part of a plugin that is not installed.`);
+    return undefined;
+  }
+  const pause = durationMs(p.pauseBefore);
+  const timeout = durationMs(p.timeout);
+  if (!pause.ok) errors.push(`provisioner ${p.type}: pause_before: ${pause.error}`);
+  if (!timeout.ok) errors.push(`provisioner ${p.type}: timeout: ${timeout.error}`);
+  const made = plugin.prepare(p.config, info);
+  if (!made.ok) {
+    errors.push(...made.errors.map((e) => `provisioner ${p.type}: ${e}`));
+    return undefined;
+  }
+  return {
+    type: p.type,
+    name: p.name,
+    provisioner: made.value,
+    pauseBefore: p.pauseBefore,
+    pauseBeforeMs: pause.ok ? pause.ms : 0,
+    maxRetries: p.maxRetries,
+    timeoutMs: timeout.ok ? timeout.ms : 0,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The provisioning step a builder places among its steps: runs each provisioner with Packer's pause_before,
+ * max_retries and timeout, and — when the build has failed — the error-cleanup-provisioner during cleanup.
+ */
+import type { BuildInfo, BuildState, Outcome, Provisioner, ProvisionContext } from './plugin';
+import { backoffDelay, sleep, type Backoff } from './retry';
+import { CONTINUE, errorText, halt, type Step } from './steps';
+
+export interface PreparedProvisioner {
+  type: string;
+  name?: string;
+  provisioner: Provisioner;
+  /** Go duration text as written, for Packer's "Pausing 10s …" message. */
+  pauseBefore?: string;
+  pauseBeforeMs: number;
+  maxRetries: number;
+  timeoutMs: number;
+}
+
+export interface ProvisioningOptions {
+  provisioners: PreparedProvisioner[];
+  cleanupProvisioner?: PreparedProvisioner;
+  build: BuildInfo;
+  backoff: Backoff;
+}
+
+export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
+  return {
+    name: 'StepProvision',
+    runsCleanupProvisioner: true,
+    async run(state, ctx) {
+      for (const p of opts.provisioners) {
+        const outcome = await runProvisioner(p, { ui: ctx.ui, signal: ctx.signal, build: opts.build, communicator: state.communicator, generated: state.generated }, opts.backoff);
+        if (!outcome.ok) return halt(outcome.error);
+        if (ctx.signal.aborted) return halt('Build was cancelled.');
+      }
+      return CONTINUE;
+    },
+    async cleanup(state, ctx) {
+      if (state.error === undefined) return;
+      ctx.ui.say('Provisioning step had errors: Running the cleanup provisioner, if present...');
+      if (!opts.cleanupProvisioner) return;
+      const original = state.error;
+      const outcome = await runProvisioner(
+        opts.cleanupProvisioner,
+        { ui: ctx.ui, signal: ctx.signal, build: opts.build, communicator: state.communicator, generated: state.generated },
+        opts.backoff,
+      );
+      if (!outcome.ok) state.error = `Cleanup failed: ${outcome.error}. Original Provisioning error: ${original}`;
+    },
+  };
+}
+
+/** One provisioner with its retries; each attempt pauses first (pause_before) and is cut off after `timeout`. */
+export async function runProvisioner(p: PreparedProvisioner, ctx: ProvisionContext, backoff: Backoff): Promise<Outcome> {
+  let last = await attempt(p, ctx);
+  for (let left = p.maxRetries; !last.ok && left > 0; left--) {
+    if (ctx.signal.aborted) return last;
+    ctx.ui.say(`Provisioner failed with ${JSON.stringify(last.error)}, retrying with ${left} trie(s) left`);
+    if (!(await sleep(backoffDelay(backoff, p.maxRetries - left), ctx.signal))) return last;
+    last = await attempt(p, ctx);
+  }
+  if (!last.ok && p.maxRetries > 0 && !ctx.signal.aborted) ctx.ui.say('retry limit reached.');
+  return last;
+}
+
+async function attempt(p: PreparedProvisioner, ctx: ProvisionContext): Promise<Outcome> {
+  if (p.pauseBeforeMs > 0) {
+    ctx.ui.say(`Pausing ${p.pauseBefore ?? `${p.pauseBeforeMs}ms`} before the next provisioner...`);
+    if (!(await sleep(p.pauseBeforeMs, ctx.signal))) return { ok: false, error: 'Build was cancelled.' };
+  }
+  if (p.timeoutMs <= 0) return guarded(p.provisioner, ctx);
+  const timeout = new AbortController();
+  const timer = setTimeout(() => {
+    ctx.ui.error('Cancelling provisioner after a timeout...');
+    timeout.abort();
+  }, p.timeoutMs);
+  try {
+    const outcome = await guarded(p.provisioner, { ...ctx, signal: AbortSignal.any([ctx.signal, timeout.signal]) });
+    if (!outcome.ok && timeout.signal.aborted && !ctx.signal.aborted) {
+      return { ok: false, error: `provisioner ${p.type} timed out after ${p.timeoutMs / 1000}s: ${outcome.error}` };
+    }
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function guarded(p: Provisioner, ctx: ProvisionContext): Promise<Outcome> {
+  try {
+    return await p.provision(ctx);
+  } catch (e) {
+    return { ok: false, error: errorText(e) };
+  }
+}
+

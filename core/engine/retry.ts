@@ -1,0 +1,52 @@
+/** Waiting and retrying that stop as soon as the run is cancelled. */
+
+/** Waits `ms`; resolves false early if `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (completed: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(completed);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface Backoff {
+  initialMs: number;
+  maxMs: number;
+  multiplier: number;
+}
+
+/** Packer's retry backoff for provisioners: 2s, doubling, at most a minute. */
+export const DEFAULT_BACKOFF: Backoff = { initialMs: 2000, maxMs: 60_000, multiplier: 2 };
+
+/** The wait before retry number `attempt` (0-based). */
+export function backoffDelay(b: Backoff, attempt: number): number {
+  return Math.min(b.maxMs, b.initialMs * Math.pow(b.multiplier, attempt));
+}
+
+/** Resolves with `fallback` when `signal` aborts first; the late result of `work` is ignored (and its rejection swallowed). */
+export function untilAborted<T, F>(work: Promise<T>, signal: AbortSignal, fallback: F): Promise<T | F> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.resolve(fallback);
+  }
+  return new Promise<T | F>((resolve, reject) => {
+    const onAbort = () => resolve(fallback);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

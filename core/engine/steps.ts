@@ -1,0 +1,210 @@
+/**
+ * Packer's multistep runner: steps run in order until one halts; every step that started has its cleanup run
+ * in reverse order afterwards — on success, failure, cancellation or a thrown exception.
+ */
+import { ASK_TEXT, skipsCleanup, type OnErrorPolicy } from './on-error';
+import type { LeftBehind } from './events';
+import type { Ui } from './plugin';
+import { untilAborted } from './retry';
+
+export type StepResult = { action: 'continue' } | { action: 'halt'; error: string };
+
+export const CONTINUE: StepResult = { action: 'continue' };
+export const halt = (error: string): StepResult => ({ action: 'halt', error });
+
+/** Something a step is about to create, registered first so cleanup (or the abort report) knows about it even if creation half-fails. */
+export interface Resource {
+  description: string;
+  /** What the user can run to remove it by hand (shown when -on-error=abort leaves it behind). */
+  howToRemove?: string;
+  remove(): Promise<void>;
+}
+
+export interface ResourceHandle {
+  /** The step removed the resource itself: nothing left to clean up. */
+  release(): void;
+}
+
+export interface StepContext {
+  /** Aborted when the run is cancelled; a step must stop promptly and return. */
+  signal: AbortSignal;
+  ui: Ui;
+  track(resource: Resource): ResourceHandle;
+}
+
+export interface CleanupContext {
+  ui: Ui;
+  /** Aborted only by a second cancel: cleanups run to the end otherwise. */
+  signal: AbortSignal;
+  halted: boolean;
+  cancelled: boolean;
+}
+
+export interface Step<S> {
+  name: string;
+  run(state: S, ctx: StepContext): Promise<StepResult>;
+  cleanup?(state: S, ctx: CleanupContext): Promise<void> | void;
+  /** The provisioning step: its cleanup runs the error-cleanup-provisioner, even under -on-error=run-cleanup-provisioner. */
+  runsCleanupProvisioner?: boolean;
+}
+
+export interface StepEvents {
+  stepStarted(step: string): void;
+  stepFinished(step: string, result: 'continue' | 'halt' | 'cancelled', durationMs: number, error?: string): void;
+}
+
+export interface RunStepsOptions<S extends { error?: string }> {
+  steps: readonly Step<S>[];
+  state: S;
+  ui: Ui;
+  /** First cancel: steps stop, cleanup runs. */
+  signal: AbortSignal;
+  /** Second cancel: stop waiting for cleanups and report what is left. */
+  force: AbortSignal;
+  onError: OnErrorPolicy;
+  events: StepEvents;
+}
+
+export interface StepsOutcome {
+  result: 'succeeded' | 'failed' | 'cancelled';
+  error?: string;
+  leftBehind: LeftBehind[];
+}
+
+interface Tracked {
+  resource: Resource;
+  released: boolean;
+}
+
+interface Ran<S> {
+  step: Step<S>;
+  resources: Tracked[];
+}
+
+const FORCED = Symbol('forced');
+
+export async function runSteps<S extends { error?: string }>(opts: RunStepsOptions<S>): Promise<StepsOutcome> {
+  const { steps, state, ui, signal, force, events } = opts;
+  const ran: Ran<S>[] = [];
+  let halted = false;
+  let askedToAbort = false;
+
+  for (const step of steps) {
+    if (signal.aborted) break;
+    const entry: Ran<S> = { step, resources: [] };
+    ran.push(entry);
+    const ctx: StepContext = {
+      signal,
+      ui,
+      track(resource) {
+        const t: Tracked = { resource, released: false };
+        entry.resources.push(t);
+        return { release: () => void (t.released = true) };
+      },
+    };
+    for (;;) {
+      events.stepStarted(step.name);
+      const started = Date.now();
+      let result: StepResult | typeof FORCED;
+      try {
+        result = await untilAborted(step.run(state, ctx), force, FORCED);
+      } catch (e) {
+        result = halt(errorText(e));
+      }
+      const elapsed = Date.now() - started;
+      if (result === FORCED || (signal.aborted && result.action === 'halt')) {
+        events.stepFinished(step.name, 'cancelled', elapsed);
+        break;
+      }
+      if (result.action === 'continue') {
+        events.stepFinished(step.name, 'continue', elapsed);
+        break;
+      }
+      events.stepFinished(step.name, 'halt', elapsed, result.error);
+      state.error = result.error;
+      if (opts.onError === 'ask') {
+        ui.error(result.error);
+        ui.say(`Step "${step.name}" failed`);
+        const answer = await ui.ask('on-error', ASK_TEXT, ['cleanup', 'abort', 'retry']);
+        if (answer === 'retry' && !signal.aborted) {
+          state.error = undefined;
+          continue;
+        }
+        askedToAbort = answer === 'abort';
+      }
+      halted = true;
+      break;
+    }
+    if (halted || signal.aborted) break;
+  }
+
+  const cancelled = signal.aborted && !halted;
+  const leftBehind = await cleanUp(ran, opts, { halted, cancelled, askedToAbort });
+  const result = halted ? 'failed' : cancelled ? 'cancelled' : 'succeeded';
+  return { result, error: halted ? state.error : cancelled ? 'Build was cancelled.' : undefined, leftBehind };
+}
+
+async function cleanUp<S extends { error?: string }>(
+  ran: Ran<S>[],
+  opts: RunStepsOptions<S>,
+  how: { halted: boolean; cancelled: boolean; askedToAbort: boolean },
+): Promise<LeftBehind[]> {
+  const { state, ui, force } = opts;
+  const left: LeftBehind[] = [];
+  const failedRun = how.halted || how.cancelled;
+  let logged = false;
+  const leave = (entry: Ran<S>) => {
+    const open = entry.resources.filter((t) => !t.released);
+    for (const t of open) left.push({ step: entry.step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
+    if (open.length === 0 && entry.step.cleanup) left.push({ step: entry.step.name, description: `cleanup of step "${entry.step.name}" did not run` });
+  };
+
+  for (const entry of [...ran].reverse()) {
+    const { step } = entry;
+    if (failedRun && skipsCleanup(opts.onError, how.askedToAbort, step)) {
+      if (!logged) {
+        if (state.error) ui.error(state.error);
+        ui.error(how.cancelled ? 'Interrupted, aborting...' : `Step "${step.name}" failed, aborting...`);
+        logged = true;
+      } else {
+        ui.error(`aborted: skipping cleanup of step "${step.name}"`);
+      }
+      leave(entry);
+      continue;
+    }
+    if (force.aborted) {
+      leave(entry);
+      continue;
+    }
+    const cctx: CleanupContext = { ui, signal: force, halted: how.halted, cancelled: how.cancelled };
+    let forced = false;
+    if (step.cleanup) {
+      try {
+        forced = (await untilAborted(Promise.resolve(step.cleanup(state, cctx)), force, FORCED)) === FORCED;
+      } catch (e) {
+        ui.error(`Cleanup of step "${step.name}" failed: ${errorText(e)}`);
+      }
+    }
+    for (const t of [...entry.resources].reverse()) {
+      if (t.released) continue;
+      if (forced || force.aborted) {
+        left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
+        continue;
+      }
+      try {
+        forced = (await untilAborted(t.resource.remove(), force, FORCED)) === FORCED;
+        if (forced) left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
+        else t.released = true;
+      } catch (e) {
+        ui.error(`Could not remove ${t.resource.description}: ${errorText(e)}`);
+        left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
+      }
+    }
+    if (forced && entry.resources.length === 0) left.push({ step: step.name, description: `cleanup of step "${step.name}" was still running` });
+  }
+  return left;
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

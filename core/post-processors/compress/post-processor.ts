@@ -1,0 +1,66 @@
+/** compress: packs the artifact's files into one archive (tar, tar.gz, zip) or gzips a single file; the inputs are not kept by default. */
+import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { fileArtifact } from '../../engine/artifact';
+import { ConfigFields } from '../../engine/config-fields';
+import { fillPlaceholders } from '../../engine/placeholders';
+import type { PostProcessorPlugin } from '../../engine/plugin';
+import { detectFormat } from './formats';
+import { tarEntries } from './tar';
+import { zipArchive } from './zip';
+
+export const COMPRESS_BUILDER_ID = 'packer.post-processor.compress';
+const DEFAULT_OUTPUT = 'packer_{{.BuildName}}_{{.BuilderType}}';
+
+export const compressPostProcessor: PostProcessorPlugin = {
+  type: 'compress',
+  prepare(config) {
+    const f = new ConfigFields(config, 'compress');
+    let output = f.string('output');
+    const detected = detectFormat(f.string('format') || output || 'tar.gz');
+    if (!detected.ok) f.error(detected.error);
+    if (!output) output = `${DEFAULT_OUTPUT}.tar.gz`;
+    else if (detected.ok && detected.defaulted && !f.has('format')) output = `${output}.tar.gz`;
+    let level = f.number('compression_level', 6);
+    // Packer cannot tell 0 from unset, so 0 (like -1) means the default level.
+    if (level === 0 || level === -1) level = 6;
+    if (level > 9) level = 9;
+    if (level < -1) f.error(`compression_level must be between -1 and 9; got ${level}`);
+    if (f.errors.length > 0 || !detected.ok) return { ok: false, errors: f.errors };
+    const { archive, compression } = detected.format;
+    return {
+      ok: true,
+      value: {
+        async postProcess({ ui, build, signal }, input) {
+          const target = fillPlaceholders(output, { BuildName: build.name, BuilderType: build.builderType });
+          mkdirSync(dirname(target), { recursive: true });
+          try {
+            if (archive === 'zip') {
+              ui.say(`Zipping ${target}`);
+              writeFileSync(target, zipArchive(input.files, level));
+            } else if (archive === 'tar') {
+              ui.say(compression ? `Tarring ${target} with gzip (level ${level})` : `Tarring ${target} with no compression`);
+              const stages = compression ? [createGzip({ level })] : [];
+              await pipeline([Readable.from(tarEntries(input.files)), ...stages, createWriteStream(target)], { signal });
+            } else {
+              if (input.files.length !== 1) {
+                return { ok: false, error: `Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]` };
+              }
+              ui.say(`Archiving ${input.files[0]} with gzip (level ${level})`);
+              await pipeline([createReadStream(input.files[0]), createGzip({ level }), createWriteStream(target)], { signal });
+            }
+          } catch (e) {
+            rmSync(target, { force: true });
+            return { ok: false, error: `Failed to compress: ${(e as Error).message}` };
+          }
+          ui.say(`Archive ${target} completed`);
+          const artifact = fileArtifact(COMPRESS_BUILDER_ID, [target], `compressed artifacts in: ${target}`);
+          return { ok: true, value: { artifact, keep: false, forceOverride: false } };
+        },
+      },
+    };
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * manifest: appends a record of each build's artifact to a JSON file (Packer's packer-manifest.json), so later
+ * tooling knows what was built, when, and in which run. -force starts the file afresh.
+ */
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ConfigFields } from '../../engine/config-fields';
+import type { PostProcessorPlugin } from '../../engine/plugin';
+import type { Plain } from '../../template/values/value';
+import { withFileLock } from './lock';
+
+export interface ManifestBuild {
+  name: string;
+  builder_type: string;
+  build_time: number;
+  files: Array<{ name: string; size: number }> | null;
+  artifact_id: string;
+  packer_run_uuid: string;
+  custom_data: Record<string, Plain> | null;
+}
+
+export interface ManifestFile {
+  builds: ManifestBuild[];
+  last_run_uuid: string;
+}
+
+export const manifestPostProcessor: PostProcessorPlugin = {
+  type: 'manifest',
+  prepare(config, build) {
+    const f = new ConfigFields(config, 'manifest');
+    const output = f.string('output', 'packer-manifest.json') || 'packer-manifest.json';
+    const stripPath = f.bool('strip_path');
+    const customData = f.object('custom_data') ?? null;
+    if (f.errors.length > 0) return { ok: false, errors: f.errors };
+    // Packer removes an old manifest under -force when it configures the post-processor, before any build runs.
+    if (build.force) rmSync(output, { force: true });
+    return {
+      ok: true,
+      value: {
+        async postProcess({ build: info, mask }, input) {
+          const record: ManifestBuild = {
+            name: info.name,
+            builder_type: info.builderType,
+            build_time: Math.floor(Date.now() / 1000),
+            files: input.files.length === 0 ? null : input.files.map((file) => ({ name: stripPath ? basename(file) : file, size: sizeOf(file) })),
+            artifact_id: input.id,
+            packer_run_uuid: info.runId,
+            custom_data: customData,
+          };
+          const failure = await withFileLock(`${output}.lock`, () => {
+            let manifest: ManifestFile = { builds: [], last_run_uuid: '' };
+            if (existsSync(output)) {
+              const text = readFileSync(output, 'utf8');
+              if (text.trim() !== '') {
+                try {
+                  manifest = JSON.parse(text) as ManifestFile;
+                  manifest.builds ??= [];
+                } catch (e) {
+                  return `Unable to parse content from ${output}: ${(e as Error).message}`;
+                }
+              }
+            }
+            manifest.builds.push(record);
+            manifest.last_run_uuid = info.runId;
+            writeFileSync(output, mask(goJson(manifest)), { mode: 0o664 });
+            return undefined;
+          });
+          if (failure) return { ok: false, error: failure };
+          return { ok: true, value: { artifact: input, keep: true, forceOverride: true } };
+        },
+      },
+    };
+  },
+};
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** JSON as Go's json.MarshalIndent writes it: two-space indent, and <, >, & escaped for HTML safety. */
+export function goJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
