@@ -1,0 +1,54 @@
+/**
+ * The loader's one way into block bodies: through HCL's schema-driven content(), so the JSON syntax variant reads the same.
+ * Also small readers for meta arguments (strings, string lists) that Packer decodes before evaluating a component.
+ */
+import type { Attribute, Block, Body, Expr } from '../hcl/ast';
+import { content, partialContent, type BodySchema } from '../hcl/body';
+import type { Diagnostic } from '../source';
+
+export interface BodyContent {
+  attributes: Record<string, Attribute>;
+  blocks: Block[];
+  diagnostics: Diagnostic[];
+}
+
+export interface SchemaSpec {
+  attributes?: Array<string | { name: string; required?: boolean }>;
+  blocks?: Array<{ type: string; labels?: string[] }>;
+}
+
+function toSchema(spec: SchemaSpec): BodySchema {
+  return {
+    attributes: (spec.attributes ?? []).map((a) => (typeof a === 'string' ? { name: a } : a)),
+    blocks: (spec.blocks ?? []).map((b) => ({ type: b.type, labelNames: b.labels ?? [] })),
+  };
+}
+
+export function readBody(body: Body, spec: SchemaSpec): BodyContent {
+  return content(body, toSchema(spec));
+}
+
+export function readBodyPartially(body: Body, spec: SchemaSpec): BodyContent {
+  return partialContent(body, toSchema(spec));
+}
+
+/**
+ * Every attribute of a body, as HCL's JustAttributes does: blocks are errors (in native syntax), and in JSON every property is an attribute.
+ */
+export function readAttributes(body: Body): BodyContent {
+  const names = body.syntax === 'native' ? body.attributes.map((a) => a.name) : jsonPropertyNames(body);
+  const r = content(body, toSchema({ attributes: names }));
+  return r;
+}
+
+/** In the JSON variant the parser keeps every property as an attribute until a schema says otherwise. */
+function jsonPropertyNames(body: Body): string[] {
+  return [...body.attributes.map((a) => a.name), ...body.blocks.map((b) => b.type)];
+}
+
+/** The names written in a body, used to read a component body whose schema we do not know. */
+export function writtenNames(body: Body): { attributes: string[]; blocks: string[] } {
+  return { attributes: body.attributes.map((a) => a.name), blocks: [...new Set(body.blocks.map((b) => b.type))] };
+}
+
+export type { Attribute, Block, Body, Expr };

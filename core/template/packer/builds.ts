@@ -1,0 +1,225 @@
+/**
+ * `build { … }` blocks: which sources they start (`sources = [...]` and `source "type.name" { … }` fill-ins), their
+ * provisioners and post-processor chains; then one PlannedBuild per (build × source), named and filtered as Packer does.
+ */
+import { getSchema } from '../../components/registry';
+import { validateComponent } from '../../components/validate';
+import { evaluate } from '../eval/evaluate';
+import type { Block, Body } from '../hcl/ast';
+import type { BuildModel, PlannedBuild, PostProcessorModel, SourceModel } from '../model';
+import { error, hasErrors, type Diagnostic, type Range } from '../source';
+import { didYouMean } from '../suggest';
+import { convert } from '../values/convert';
+import { listOf, T_STRING } from '../values/type';
+import { readBody, readBodyPartially } from './body-read';
+import { decodeComponentBodies } from './component';
+import { buildContext, constantContext, type LoadState } from './context';
+import type { GlobResult } from './glob';
+import { decodePostProcessor, planPostProcessor, type PostProcessorDecl } from './post-processors';
+import { decodeProvisioner, planProvisioner, skipFor, type ProvisionerDecl } from './provisioners';
+import { metaString } from './provisioners';
+
+interface SourceUse {
+  type: string;
+  name: string;
+  /** A nested `source` block's `name = "x"`: the build's own name for this source. */
+  localName?: string;
+  /** A nested `source` block's other arguments, filled into the source's body. */
+  addition?: Body;
+  range: Range;
+}
+
+export interface BuildDecl {
+  name?: string;
+  description?: string;
+  range: Range;
+  sources: SourceUse[];
+  provisioners: ProvisionerDecl[];
+  errorCleanup?: ProvisionerDecl;
+  postProcessors: PostProcessorDecl[][];
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export function decodeBuild(block: Block, state: LoadState, diags: Diagnostic[]): BuildDecl | undefined {
+  const range = block.typeRange;
+  const ctx = constantContext(state);
+  const c = readBody(block.body, {
+    attributes: ['name', 'description', 'sources'],
+    blocks: [
+      { type: 'source', labels: ['reference'] },
+      { type: 'provisioner', labels: ['type'] },
+      { type: 'error-cleanup-provisioner', labels: ['type'] },
+      { type: 'post-processor', labels: ['type'] },
+      { type: 'post-processors' },
+    ],
+  });
+  const own: Diagnostic[] = [...c.diagnostics];
+  const build: BuildDecl = { range, sources: [], provisioners: [], postProcessors: [] };
+  if (c.attributes.name) build.name = metaString(c.attributes.name.expr, ctx, own);
+  if (c.attributes.description) build.description = metaString(c.attributes.description.expr, ctx, own);
+  if (c.attributes.sources) {
+    const r = evaluate(c.attributes.sources.expr, ctx);
+    own.push(...r.diagnostics);
+    const l = convert(r.value, listOf(T_STRING));
+    if (!hasErrors(r.diagnostics) && l.ok && l.value.kind === 'list') {
+      for (const item of l.value.items) {
+        if (item.kind !== 'string') continue;
+        const ref = sourceRef(item.value);
+        if (!ref) own.push(invalidReference(range));
+        else build.sources.push({ ...ref, range: c.attributes.sources.expr.range });
+      }
+    } else if (!hasErrors(r.diagnostics)) {
+      own.push(error('Unsuitable value type', 'Unsuitable value: list of string required', c.attributes.sources.expr.range));
+    }
+  }
+  diags.push(...own);
+  if (hasErrors(own)) return undefined;
+  for (const b of c.blocks) {
+    switch (b.type) {
+      case 'source': {
+        const ref = sourceRef(b.labels[0] ?? '');
+        if (!ref) {
+          diags.push(invalidReference(b.labelRanges[0] ?? b.typeRange));
+          continue;
+        }
+        const inner = readBodyPartiallyName(b.body, ctx, diags);
+        build.sources.push({ ...ref, localName: inner.name, addition: b.body, range: b.labelRanges[0] ?? b.typeRange });
+        break;
+      }
+      case 'provisioner': {
+        const p = decodeProvisioner(b, state, diags);
+        if (p) build.provisioners.push(p);
+        break;
+      }
+      case 'error-cleanup-provisioner': {
+        if (build.errorCleanup) {
+          diags.push(error('Only one error-cleanup-provisioner is allowed', undefined, b.labelRanges[0] ? { ...b.typeRange, end: b.labelRanges[0].end } : b.typeRange));
+          continue;
+        }
+        const p = decodeProvisioner(b, state, diags);
+        if (p) build.errorCleanup = p;
+        break;
+      }
+      case 'post-processor': {
+        const pp = decodePostProcessor(b, state, diags);
+        if (pp) build.postProcessors.push([pp]);
+        break;
+      }
+      case 'post-processors': {
+        const inner = readBody(b.body, { blocks: [{ type: 'post-processor', labels: ['type'] }] });
+        diags.push(...inner.diagnostics);
+        if (hasErrors(inner.diagnostics)) continue;
+        const chain: PostProcessorDecl[] = [];
+        let failed = false;
+        for (const ppb of inner.blocks) {
+          const pp = decodePostProcessor(ppb, state, diags);
+          if (!pp) {
+            failed = true;
+            break;
+          }
+          chain.push(pp);
+        }
+        if (!failed) build.postProcessors.push(chain);
+        break;
+      }
+    }
+  }
+  return build;
+}
+
+/** A nested source block's own `name`; its other arguments are read later, merged into the source's body. */
+function readBodyPartiallyName(body: Body, ctx: ReturnType<typeof constantContext>, diags: Diagnostic[]): { name?: string } {
+  const c = readBodyPartially(body, { attributes: ['name'] });
+  diags.push(...c.diagnostics);
+  const attr = c.attributes.name;
+  if (!attr) return {};
+  return { name: metaString(attr.expr, ctx, diags) };
+}
+
+/** `source.type.name` or `type.name`. */
+function sourceRef(text: string): { type: string; name: string } | undefined {
+  let parts = text.split('.');
+  if (parts.length < 2) return undefined;
+  if (parts.length > 2) parts = parts.slice(1);
+  const [type, name] = parts;
+  if (!IDENT.test(type) || !IDENT.test(name)) return undefined;
+  return { type, name };
+}
+
+function invalidReference(range: Range): Diagnostic {
+  return error(
+    'Invalid source reference',
+    'A source type is made of three parts that aresplit by a dot `.`; each part must start with a letter and may contain only letters, digits, underscores, and dashes.A valid source reference looks like: `source.type.name`',
+    range,
+  );
+}
+
+export interface PlanFilters {
+  only: Array<Extract<GlobResult, { ok: true }>>;
+  except: Array<Extract<GlobResult, { ok: true }>>;
+}
+
+/** One PlannedBuild per source of the build that survives -only/-except, with its provisioners and post-processors. */
+export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filters: PlanFilters, state: LoadState, diags: Diagnostic[]): BuildModel {
+  const model: BuildModel = { range: decl.range, builds: [] };
+  if (decl.name !== undefined) model.name = decl.name;
+  if (decl.description !== undefined) model.description = decl.description;
+  for (const use of decl.sources) {
+    const src = sources.find((s) => s.type === use.type && s.name === use.name);
+    if (!src) {
+      const known = sources.map((s) => `${s.type}.${s.name}`);
+      diags.push(
+        error(
+          `Unknown source ${use.type}.${use.name}`,
+          `There is no source "${use.type}" "${use.name}" in this template.${didYouMean(`${use.type}.${use.name}`, known)}${known.length ? ` Known sources: ${known.join(', ')}.` : ''}`,
+          use.range,
+        ),
+      );
+      continue;
+    }
+    const sourceName = use.localName || src.name;
+    const ref = `${src.type}.${sourceName}`;
+    const name = decl.name ? `${decl.name}.${ref}` : ref;
+    if (filters.only.length && !filters.only.some((g) => g.test(name))) continue;
+    if (filters.except.some((g) => g.test(name))) continue;
+
+    const ctx = buildContext(state, { type: src.type, name: sourceName }, decl.name);
+    const schema = getSchema('builder', src.type);
+    const bodies = src.body ? [src.body] : [];
+    if (use.addition) bodies.push(use.addition);
+    const builder = decodeComponentBodies(bodies, schema?.fields, ctx, use.addition ? ['name'] : [], diags, src.config.range);
+    // `name` in a nested source block renames the build's copy; it is not a builder argument.
+    if (schema) diags.push(...validateComponent(schema, builder, src.range));
+
+    const planned: PlannedBuild = {
+      name,
+      type: src.type,
+      sourceName,
+      builder,
+      provisioners: [],
+      postProcessors: [],
+      range: use.range,
+    };
+    if (decl.name !== undefined) planned.buildName = decl.name;
+    for (const p of decl.provisioners) {
+      if (skipFor(p.only, p.except, ref)) continue;
+      planned.provisioners.push(planProvisioner(p, src.type, sourceName, ctx, diags));
+    }
+    if (decl.errorCleanup && !skipFor(decl.errorCleanup.only, decl.errorCleanup.except, ref)) {
+      planned.errorCleanupProvisioner = planProvisioner(decl.errorCleanup, src.type, sourceName, ctx, diags);
+    }
+    for (const chain of decl.postProcessors) {
+      const out: PostProcessorModel[] = [];
+      for (const pp of chain) {
+        if (skipFor(pp.only, pp.except, ref)) continue;
+        // As Packer 1.6.6 does, a post-processor excluded by -except ends its chain there.
+        if (filters.except.some((g) => g.test(pp.name || pp.type))) break;
+        out.push(planPostProcessor(pp, ctx, diags));
+      }
+      if (out.length) planned.postProcessors.push(out);
+    }
+    model.builds.push(planned);
+  }
+  return model;
+}

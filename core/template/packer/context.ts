@@ -1,0 +1,88 @@
+/**
+ * The evaluation contexts Packer 1.6.6 uses in each place of an HCL2 template: variable defaults (env() only, no variables),
+ * var files (neither), and everything else (var, local, path, packer, source, build and all functions).
+ */
+import type { EvalContext, FunctionTable } from '../eval/context';
+import { restrictFunctions } from '../eval/context';
+import type { Diagnostic } from '../source';
+import { T_DYNAMIC, T_STRING } from '../values/type';
+import { object, str, unknownOf, type Value } from '../values/value';
+import type { VariableModel, LocalModel } from '../model';
+import { PACKER_COMPAT_VERSION } from '../../version';
+
+/** What the loader knows so far, shared by every decoding step. */
+export interface LoadState {
+  root: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  functions: FunctionTable;
+  variables: VariableModel[];
+  locals: LocalModel[];
+  diagnostics: Diagnostic[];
+}
+
+/** The keys Packer's builders always provide to provisioners (packer/provisioner.go BuilderDataCommonKeys). */
+export const BUILD_DATA_KEYS = [
+  'ID',
+  'Host',
+  'Port',
+  'User',
+  'Password',
+  'ConnType',
+  'PackerRunUUID',
+  'PackerHTTPPort',
+  'PackerHTTPIP',
+  'PackerHTTPAddr',
+  'SSHPublicKey',
+  'SSHPrivateKey',
+  'WinRMPassword',
+];
+
+/** Variable defaults may call env() and nothing else, and may not reference variables. */
+export function defaultValueContext(state: LoadState): EvalContext {
+  return { variables: null, functions: restrictFunctions(state.functions, ['env']), baseDir: state.root };
+}
+
+/** Values in var files are constants: no variables, no functions. */
+export function constantContext(state: LoadState): EvalContext {
+  return { variables: null, functions: null, baseDir: state.root };
+}
+
+/** Where the template's blocks are evaluated; `source`/`build` are unknown until a build is planned. */
+export function templateContext(state: LoadState, extra: Record<string, Value> = {}): EvalContext {
+  const vars: Record<string, Value> = {};
+  for (const v of state.variables) vars[v.name] = v.value;
+  const locals: Record<string, Value> = {};
+  for (const l of state.locals) locals[l.name] = l.value;
+  return {
+    variables: {
+      var: object(vars),
+      local: object(locals),
+      path: object({ cwd: str(slashes(state.cwd)), root: str(slashes(state.root)) }),
+      packer: object({ version: str(PACKER_COMPAT_VERSION) }),
+      source: object({ type: unknownOf(T_STRING), name: unknownOf(T_STRING) }),
+      build: unknownOf({ kind: 'object', attributes: {} }),
+      ...extra,
+    },
+    functions: state.functions,
+    baseDir: state.root,
+    declared: { var: state.variables.map((v) => v.name), local: state.locals.map((l) => l.name) },
+  };
+}
+
+/**
+ * The context of a planned build's blocks: `source.*` known, and `build.*` holding the build name plus go-template
+ * placeholders (`{{ .Host }}`) that the engine fills in when the machine exists, as Packer re-prepares provisioners at run time.
+ */
+export function buildContext(state: LoadState, source: { type: string; name: string }, buildName: string | undefined): EvalContext {
+  const build: Record<string, Value> = {};
+  for (const k of BUILD_DATA_KEYS) build[k] = str(`{{ .${k} }}`);
+  build.name = str(buildName ?? '');
+  return templateContext(state, { source: object({ type: str(source.type), name: str(source.name) }), build: object(build) });
+}
+
+export function slashes(p: string): string {
+  return p.replace(/\\/g, '/');
+}
+
+export { T_DYNAMIC };

@@ -1,0 +1,40 @@
+/**
+ * The functions a template may call: the shared registry, with env() reading the loader's environment
+ * (LoadOptions.env) so tests and the editor can load a template against any environment.
+ */
+import type { FunctionDef } from '../functions/define';
+import { collectionFunctions } from '../functions/collection';
+import { conversionFunctions } from '../functions/conversion';
+import { cryptoFunctions } from '../functions/crypto';
+import { datetimeFunctions } from '../functions/datetime';
+import { encodingFunctions } from '../functions/encoding';
+import { filesystemFunctions } from '../functions/filesystem';
+import { ipnetFunctions } from '../functions/ipnet';
+import { numericFunctions } from '../functions/numeric';
+import { stringFunctions } from '../functions/string';
+import { T_STRING } from '../values/type';
+import { str } from '../values/value';
+
+const REGISTRY: FunctionDef[] = [
+  ...collectionFunctions,
+  ...conversionFunctions,
+  ...cryptoFunctions,
+  ...datetimeFunctions,
+  ...encodingFunctions,
+  ...filesystemFunctions,
+  ...ipnetFunctions,
+  ...numericFunctions,
+  ...stringFunctions,
+];
+
+export function templateFunctions(env: Record<string, string | undefined>): FunctionDef[] {
+  const envFunction: FunctionDef = {
+    name: 'env',
+    signature: 'env(key)',
+    description: 'The value of an environment variable, or an empty string if it is not set.',
+    params: [{ name: 'key', type: T_STRING }],
+    returns: T_STRING,
+    call: (args) => str(env[(args[0] as { value: string }).value] ?? ''),
+  };
+  return [...REGISTRY.filter((f) => f.name !== 'env'), envFunction];
+}

@@ -1,0 +1,49 @@
+/** -only/-except patterns, matched as gobwas/glob does without separators: `*` spans any text (dots included). */
+
+export type GlobResult = { ok: true; test: (s: string) => boolean } | { ok: false; error: string };
+
+export function compileGlob(pattern: string): GlobResult {
+  let re = '';
+  let i = 0;
+  let braces = 0;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === '\\') {
+      if (i + 1 >= pattern.length) return { ok: false, error: 'unexpected end of input' };
+      re += escape(pattern[i + 1]);
+      i += 2;
+      continue;
+    }
+    if (c === '*') {
+      while (pattern[i] === '*') i++;
+      re += '.*';
+      continue;
+    }
+    if (c === '?') re += '.';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) return { ok: false, error: 'unexpected end of input' };
+      let body = pattern.slice(i + 1, end);
+      const negate = body.startsWith('!');
+      if (negate) body = body.slice(1);
+      re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+      i = end + 1;
+      continue;
+    } else if (c === '{') {
+      braces++;
+      re += '(?:';
+    } else if (c === '}' && braces > 0) {
+      braces--;
+      re += ')';
+    } else if (c === ',' && braces > 0) re += '|';
+    else re += escape(c);
+    i++;
+  }
+  if (braces > 0) return { ok: false, error: 'unexpected end of input' };
+  const rx = new RegExp(`^${re}$`, 's');
+  return { ok: true, test: (s) => rx.test(s) };
+}
+
+function escape(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

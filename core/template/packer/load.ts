@@ -1,0 +1,218 @@
+/**
+ * Loads an HCL2 template (its *.pkr.hcl, *.pkr.json and *.auto.pkrvars.* files, already read) into the TemplateModel,
+ * in Packer 1.6.6's order: required_version, variables, locals, values from env/var files/-var, then sources and builds.
+ * A model is returned even when there are errors, so the editor always has something to show.
+ */
+import { childContext } from '../eval/context';
+import { evaluate } from '../eval/evaluate';
+import { functionTable } from '../eval/functions';
+import type { Block, HclFile } from '../hcl/ast';
+import { parseHclJson } from '../hcl/json-syntax';
+import { parseHcl, parseHclTemplate } from '../hcl/parser';
+import type { LoadOptions, LoadResult, TemplateModel } from '../model';
+import { error, hasErrors, type Diagnostic } from '../source';
+import { FunctionError } from '../functions/define';
+import { isSensitiveDeep, object, type Value } from '../values/value';
+import { readBody } from './body-read';
+import { decodeBuild, planBuild, type BuildDecl, type PlanFilters } from './builds';
+import type { LoadState } from './context';
+import { decodeDataBlock } from './data';
+import { templateFunctions } from './function-set';
+import { compileGlob } from './glob';
+import { decodeLocalBlock, decodeLocalsBlock, evaluateLocals, type LocalDecl } from './locals';
+import { decodePackerBlock } from './packer-block';
+import { decodeSource } from './sources';
+import { collectCliValues, collectEnvValues, collectFileValues, readVarFiles, type VarFile } from './varfiles';
+import { decodeVariableBlock, decodeVariablesBlock, resolveVariable, type VariableDecl } from './variables';
+
+const TEMPLATE_BLOCKS = [
+  { type: 'packer' },
+  { type: 'source', labels: ['type', 'name'] },
+  { type: 'variables' },
+  { type: 'variable', labels: ['name'] },
+  { type: 'locals' },
+  { type: 'local', labels: ['name'] },
+  { type: 'data', labels: ['type', 'name'] },
+  { type: 'build' },
+  // Packer 1.6.6 accepts top-level communicator blocks and ignores them.
+  { type: 'communicator', labels: ['type', 'name'] },
+];
+
+const AUTO_VARS = /\.auto\.pkrvars\.(hcl|json)$/;
+
+export function loadHclTemplateFiles(files: Array<{ filename: string; text: string }>, opts: LoadOptions & { root: string }): LoadResult {
+  const diags: Diagnostic[] = [];
+  const sources: Record<string, string> = {};
+  const templateFiles: HclFile[] = [];
+  const autoVarFiles: VarFile[] = [];
+  for (const f of files) {
+    sources[f.filename] = f.text;
+    const parsed = parseFile(f.filename, f.text);
+    diags.push(...parsed.diagnostics);
+    if (AUTO_VARS.test(f.filename)) autoVarFiles.push({ file: parsed, source: 'auto-file' });
+    else templateFiles.push(parsed);
+  }
+  const model: TemplateModel = {
+    format: 'hcl2',
+    root: opts.root,
+    files: templateFiles.map((f) => f.filename),
+    variables: [],
+    locals: [],
+    sources: [],
+    dataSources: [],
+    builds: [],
+    packer: { requiredPlugins: {} },
+    sensitiveStrings: [],
+  };
+  const result = (): LoadResult => ({ model, diagnostics: dedupe(diags), sources });
+  if (hasErrors(diags) || opts.syntaxOnly) return result();
+
+  const state: LoadState = {
+    root: opts.root,
+    cwd: opts.cwd ?? process.cwd(),
+    env: opts.env ?? process.env,
+    functions: functionTable([]),
+    variables: model.variables,
+    locals: model.locals,
+    diagnostics: diags,
+  };
+  state.functions = functionTable(templateFunctions(state.env), { renderTemplate: (text, filename, vars) => renderTemplate(text, filename, vars, state) });
+
+  // Every file's top-level blocks, read once through the template schema (unknown block types are reported here).
+  const blocks: Block[] = [];
+  for (const f of templateFiles) {
+    const c = readBody(f.body, { blocks: TEMPLATE_BLOCKS });
+    diags.push(...c.diagnostics);
+    blocks.push(...c.blocks);
+  }
+  const ofType = (t: string): Block[] => blocks.filter((b) => b.type === t);
+
+  // As Packer does, an unmet required_version stops loading before anything newer can cause confusing errors.
+  const versionDiags: Diagnostic[] = [];
+  for (const b of ofType('packer')) decodePackerBlock(b, model.packer, state, versionDiags);
+  diags.push(...versionDiags);
+  if (hasErrors(versionDiags)) return result();
+
+  const varDecls = new Map<string, VariableDecl>();
+  for (const b of blocks) {
+    if (b.type === 'variable') decodeVariableBlock(b, varDecls, state, diags);
+    else if (b.type === 'variables') decodeVariablesBlock(b, varDecls, state, diags);
+  }
+  collectEnvValues(varDecls, state, diags);
+  const varFiles = [...autoVarFiles];
+  for (const vf of readVarFiles(opts.varFiles ?? [], diags)) {
+    sources[vf.filename] = vf.text;
+    const parsed = parseFile(vf.filename, vf.text);
+    diags.push(...parsed.diagnostics);
+    if (!hasErrors(parsed.diagnostics)) varFiles.push({ file: parsed, source: 'var-file' });
+  }
+  // Packer 1.6.6 reads every HCL var file before any JSON one.
+  const ordered = [...varFiles.filter((v) => !v.file.filename.endsWith('.json')), ...varFiles.filter((v) => v.file.filename.endsWith('.json'))];
+  collectFileValues(varDecls, ordered, false, diags, state);
+  collectCliValues(varDecls, opts.vars ?? [], state, diags);
+  for (const decl of varDecls.values()) model.variables.push(resolveVariable(decl, state, diags));
+
+  const localDecls = new Map<string, LocalDecl>();
+  for (const b of blocks) {
+    if (b.type === 'locals') decodeLocalsBlock(b, localDecls, diags);
+    else if (b.type === 'local') decodeLocalBlock(b, localDecls, state, diags);
+  }
+  evaluateLocals(localDecls, state, diags);
+  model.sensitiveStrings = sensitiveStrings(model);
+
+  for (const b of ofType('data')) decodeDataBlock(b, model.dataSources, state, diags);
+  for (const b of ofType('source')) decodeSource(b, model.sources, state, diags);
+
+  const filters = buildFilters(opts, diags);
+  const buildDecls: BuildDecl[] = [];
+  for (const b of ofType('build')) {
+    const d = decodeBuild(b, state, diags);
+    if (d) buildDecls.push(d);
+  }
+  if (filters) for (const d of buildDecls) model.builds.push(planBuild(d, model.sources, filters, state, diags));
+  return result();
+}
+
+function parseFile(filename: string, text: string): HclFile {
+  return filename.endsWith('.json') ? parseHclJson(text, filename) : parseHcl(text, filename);
+}
+
+function buildFilters(opts: LoadOptions, diags: Diagnostic[]): PlanFilters | undefined {
+  const filters: PlanFilters = { only: [], except: [] };
+  let ok = true;
+  for (const [option, patterns] of [
+    ['only', opts.only ?? []],
+    ['except', opts.except ?? []],
+  ] as const) {
+    for (const p of patterns) {
+      const g = compileGlob(p);
+      if (g.ok) filters[option].push(g);
+      else {
+        diags.push(error(`Invalid -${option} pattern ${p}: ${g.error}`));
+        ok = false;
+      }
+    }
+  }
+  return ok ? filters : undefined;
+}
+
+/** The plain text of every string inside sensitive variables and locals, for masking output. */
+function sensitiveStrings(model: TemplateModel): string[] {
+  const out = new Set<string>();
+  const walk = (v: Value, inherited: boolean): void => {
+    const s = inherited || !!v.sensitive;
+    switch (v.kind) {
+      case 'string':
+        if (s && v.value !== '') out.add(v.value);
+        return;
+      case 'number':
+        if (s) out.add(String(v.value));
+        return;
+      case 'list':
+      case 'set':
+      case 'tuple':
+        v.items.forEach((i) => walk(i, s));
+        return;
+      case 'map':
+        Object.values(v.entries).forEach((e) => walk(e, s));
+        return;
+      case 'object':
+        Object.values(v.attrs).forEach((e) => walk(e, s));
+        return;
+      default:
+        return;
+    }
+  };
+  for (const v of model.variables) if (v.sensitive || isSensitiveDeep(v.value)) walk(v.value, v.sensitive);
+  for (const l of model.locals) if (l.sensitive || isSensitiveDeep(l.value)) walk(l.value, l.sensitive);
+  return [...out];
+}
+
+/** templatefile(): the file is a bare template evaluated with only the given variables and the template functions. */
+function renderTemplate(text: string, filename: string, vars: Value, state: LoadState): Value {
+  const parsed = parseHclTemplate(text, filename);
+  if (hasErrors(parsed.diagnostics)) throw new FunctionError(`failed to parse template: ${parsed.diagnostics[0].summary}`, 0);
+  const entries = vars.kind === 'object' ? vars.attrs : vars.kind === 'map' ? vars.entries : {};
+  for (const k of Object.keys(entries)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k)) throw new FunctionError(`invalid template variable name "${k}": must start with a letter, followed by zero or more letters, digits, and underscores`, 1);
+  }
+  const ctx = childContext({ variables: {}, functions: state.functions, baseDir: state.root }, { ...entries });
+  const r = evaluate(parsed.expr, ctx);
+  const errs = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errs.length) throw new FunctionError(`${errs[0].summary}: ${errs[0].detail ?? ''}`.trim(), 0);
+  return r.value;
+}
+
+/** The same problem reported for several builds of one source is shown once. */
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const r = d.range;
+    const key = `${d.severity}|${d.summary}|${d.detail ?? ''}|${r ? `${r.filename}:${r.start.byte}-${r.end.byte}` : ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export { object };

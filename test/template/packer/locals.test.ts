@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toPlain } from '../../../core/template/values/value';
+import { errors, load, noErrors, where } from './helpers';
+
+test('locals are evaluated in dependency order across blocks and files', () => {
+  const m = noErrors(
+    load({
+      'a.pkr.hcl': 'locals {\n  full = "${local.base}-${var.env}"\n}\nvariable "env" {\n  default = "prod"\n}\n',
+      'b.pkr.hcl': 'locals {\n  base = upper(local.name)\n}\nlocal "name" {\n  expression = "web"\n}\n',
+    }),
+  );
+  const full = m.locals.find((l) => l.name === 'full');
+  assert.equal(full && toPlain(full.value), 'WEB-prod');
+});
+
+test('a cycle is one diagnostic naming the cycle', () => {
+  const r = errors(load({ 'a.pkr.hcl': 'locals {\n  a = local.b\n  b = local.c\n  c = local.a\n  d = local.a\n}\n' }));
+  assert.equal(r.length, 1);
+  assert.equal(r[0].summary, 'Cycle in local values');
+  assert.match(r[0].detail ?? '', /local\.a -> local\.b -> local\.c -> local\.a/);
+});
+
+test('references to undeclared locals and duplicates', () => {
+  const r = errors(load({ 'a.pkr.hcl': 'locals {\n  a = local.nmae\n  name = 1\n}\n' }));
+  assert.equal(where(r[0]), 'Reference to undeclared local value @ a.pkr.hcl:2:7');
+  assert.match(r[0].detail ?? '', /Did you mean "name"\?/);
+  const d = errors(load({ 'a.pkr.hcl': 'locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n' }));
+  assert.equal(d[0].summary, 'Duplicate value in locals');
+});
+
+test('contextual values: path, packer.version', () => {
+  const m = noErrors(load({ 'a.pkr.hcl': 'locals {\n  r = path.root\n  c = path.cwd\n  v = packer.version\n}\n' }));
+  const get = (n: string): unknown => toPlain(m.locals.find((l) => l.name === n)!.value);
+  assert.equal(get('r'), '/tmp/bakehouse-test');
+  assert.equal(get('v'), '1.6.6');
+});
