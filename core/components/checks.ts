@@ -3,7 +3,7 @@
  * A check reads the config through a small view that answers as Go's zero values would: unset, null, "" and false are all "not set".
  */
 import type { ComponentConfig } from '../template/model';
-import type { Range } from '../template/source';
+import type { Range, Severity } from '../template/source';
 import type { Value } from '../template/values/value';
 
 export interface CheckProblem {
@@ -11,6 +11,10 @@ export interface CheckProblem {
   message: string;
   /** The field the problem is about; the diagnostic points at it when it was written, else at the block. */
   field?: string;
+  /** Where to point instead, e.g. at a nested block (wins over `field`). */
+  range?: Range;
+  /** Packer's warnings (e.g. no shutdown_command) do not fail validation. */
+  severity?: Severity;
 }
 
 /** Read access to a config with Go's zero-value semantics; `unknown` answers whether a value is only known at build time. */
@@ -29,6 +33,8 @@ export interface ConfigView {
   strings(name: string): string[];
   /** Nested blocks of this type. */
   blocks(name: string): ConfigView[];
+  /** The block's own range, for nested blocks. */
+  readonly range?: Range;
   readonly config: ComponentConfig;
 }
 
@@ -40,6 +46,7 @@ export function viewOf(config: ComponentConfig): ConfigView {
     v && (v.kind === 'string' || v.kind === 'number' || v.kind === 'bool') ? v.value : undefined;
   return {
     config,
+    range: config.range,
     isSet(name) {
       if ((config.blocks[name]?.length ?? 0) > 0) return true;
       return isNonZero(get(name));
@@ -100,11 +107,11 @@ export function isNonZero(v: Value | undefined): boolean {
 }
 
 /** The check-writing shorthand: `problem("…", "field")`. */
-export function problem(message: string, field?: string): CheckProblem {
-  return field ? { message, field } : { message };
+export function problem(message: string, field?: string, severity: Severity = 'error'): CheckProblem {
+  return { message, ...(field ? { field } : {}), ...(severity === 'warning' ? { severity } : {}) };
 }
 
 /** Where a check's problem points. */
 export function problemRange(config: ComponentConfig, p: CheckProblem, blockRange: Range): Range {
-  return (p.field && config.ranges[p.field]) || blockRange;
+  return p.range ?? ((p.field && config.ranges[p.field]) || blockRange);
 }

@@ -1,7 +1,30 @@
 /** Every component type Bakehouse knows, by kind and Packer type name, with its schema and its extra Prepare checks. */
+import { amazonEbsBuilderChecks, amazonEbsBuilderSchema } from '../builders/amazon-ebs/config';
+import { azureArmBuilderChecks, azureArmBuilderSchema } from '../builders/azure-arm/config';
 import { dockerBuilderChecks, dockerBuilderSchema } from '../builders/docker/config';
+import { fileBuilderChecks, fileBuilderSchema } from '../builders/file/config';
+import { nullBuilderChecks, nullBuilderSchema } from '../builders/null/config';
+import { qemuBuilderChecks, qemuBuilderSchema } from '../builders/qemu/config';
+import { virtualboxIsoBuilderChecks, virtualboxIsoBuilderSchema } from '../builders/virtualbox-iso/config';
+import { virtualboxOvfBuilderChecks, virtualboxOvfBuilderSchema } from '../builders/virtualbox-ovf/config';
+import { artificePostProcessorSchema } from '../post-processors/artifice/config';
+import { checksumPostProcessorChecks, checksumPostProcessorSchema } from '../post-processors/checksum/config';
+import { compressPostProcessorChecks, compressPostProcessorSchema } from '../post-processors/compress/config';
+import { dockerImportPostProcessorSchema } from '../post-processors/docker-import/config';
+import { dockerPushPostProcessorChecks, dockerPushPostProcessorSchema } from '../post-processors/docker-push/config';
+import { dockerSavePostProcessorSchema } from '../post-processors/docker-save/config';
+import { dockerTagPostProcessorSchema } from '../post-processors/docker-tag/config';
 import { manifestPostProcessorSchema } from '../post-processors/manifest/config';
+import { shellLocalPostProcessorChecks, shellLocalPostProcessorSchema } from '../post-processors/shell-local/config';
+import { vagrantPostProcessorSchema } from '../post-processors/vagrant/config';
+import { ansibleLocalProvisionerSchema } from '../provisioners/ansible-local/config';
+import { ansibleProvisionerChecks, ansibleProvisionerSchema } from '../provisioners/ansible/config';
+import { breakpointProvisionerSchema } from '../provisioners/breakpoint/config';
+import { chefSoloProvisionerChecks, chefSoloProvisionerSchema } from '../provisioners/chef-solo/config';
 import { fileProvisionerSchema } from '../provisioners/file/config';
+import { puppetMasterlessProvisionerChecks, puppetMasterlessProvisionerSchema } from '../provisioners/puppet-masterless/config';
+import { saltMasterlessProvisionerChecks, saltMasterlessProvisionerSchema } from '../provisioners/salt-masterless/config';
+import { shellLocalProvisionerChecks, shellLocalProvisionerSchema } from '../provisioners/shell-local/config';
 import { shellProvisionerChecks, shellProvisionerSchema } from '../provisioners/shell/config';
 import type { Check } from './checks';
 import type { ComponentKind, ComponentSchema } from './schema';
@@ -15,9 +38,32 @@ interface Registered {
 
 const REGISTERED: Registered[] = [
   { schema: dockerBuilderSchema, checks: dockerBuilderChecks },
+  { schema: qemuBuilderSchema, checks: qemuBuilderChecks },
+  { schema: virtualboxIsoBuilderSchema, checks: virtualboxIsoBuilderChecks },
+  { schema: virtualboxOvfBuilderSchema, checks: virtualboxOvfBuilderChecks },
+  { schema: amazonEbsBuilderSchema, checks: amazonEbsBuilderChecks },
+  { schema: azureArmBuilderSchema, checks: azureArmBuilderChecks },
+  { schema: nullBuilderSchema, checks: nullBuilderChecks },
+  { schema: fileBuilderSchema, checks: fileBuilderChecks },
   { schema: shellProvisionerSchema, checks: shellProvisionerChecks },
   { schema: fileProvisionerSchema, checks: [] },
+  { schema: shellLocalProvisionerSchema, checks: shellLocalProvisionerChecks },
+  { schema: breakpointProvisionerSchema, checks: [] },
+  { schema: ansibleProvisionerSchema, checks: ansibleProvisionerChecks },
+  { schema: ansibleLocalProvisionerSchema, checks: [] },
+  { schema: puppetMasterlessProvisionerSchema, checks: puppetMasterlessProvisionerChecks },
+  { schema: chefSoloProvisionerSchema, checks: chefSoloProvisionerChecks },
+  { schema: saltMasterlessProvisionerSchema, checks: saltMasterlessProvisionerChecks },
   { schema: manifestPostProcessorSchema, checks: [] },
+  { schema: checksumPostProcessorSchema, checks: checksumPostProcessorChecks },
+  { schema: compressPostProcessorSchema, checks: compressPostProcessorChecks },
+  { schema: artificePostProcessorSchema, checks: [] },
+  { schema: shellLocalPostProcessorSchema, checks: shellLocalPostProcessorChecks },
+  { schema: dockerImportPostProcessorSchema, checks: [] },
+  { schema: dockerTagPostProcessorSchema, checks: [] },
+  { schema: dockerPushPostProcessorSchema, checks: dockerPushPostProcessorChecks },
+  { schema: dockerSavePostProcessorSchema, checks: [] },
+  { schema: vagrantPostProcessorSchema, checks: [] },
 ];
 
 const BY_KEY = new Map(REGISTERED.map((r) => [key(r.schema.kind, r.schema.type), r]));

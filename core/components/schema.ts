@@ -60,6 +60,6 @@ export interface RuleMessages {
   conflicts?: string[];
   /** By index into `atLeastOneOf`. */
   atLeastOneOf?: string[];
-  /** By field name: the error when the field's value is not one of its `enum`. */
+  /** By field name: the error when the field's value is not one of its `enum`; `%q` stands for the value quoted, `%s` for it as is. */
   enum?: Record<string, string>;
 }

@@ -4,7 +4,7 @@
  * (required fields, one-of groups, enums, the component's own checks) — Packer never runs Prepare on a config it could not decode.
  */
 import type { ComponentConfig } from '../template/model';
-import { error, type Diagnostic, type Range } from '../template/source';
+import { error, warning, type Diagnostic, type Range } from '../template/source';
 import { didYouMean } from '../template/suggest';
 import type { Value } from '../template/values/value';
 import { isNonZero, problemRange, viewOf } from './checks';
@@ -18,7 +18,10 @@ export function validateComponent(schema: ComponentSchema, config: ComponentConf
   if (decoding.length > 0) return decoding;
   const diags = [...requiredProblems(schema, schema.fields, config, blockRange), ...groupProblems(schema, config, blockRange)];
   for (const check of getChecks(schema.kind, schema.type)) {
-    for (const p of check(viewOf(config))) diags.push(error(p.message, undefined, problemRange(config, p, blockRange)));
+    for (const p of check(viewOf(config))) {
+      const range = problemRange(config, p, blockRange);
+      diags.push(p.severity === 'warning' ? warning(p.message, undefined, range) : error(p.message, undefined, range));
+    }
   }
   return diags;
 }
@@ -136,7 +139,7 @@ function enumProblems(schema: ComponentSchema, f: FieldSpec, config: ComponentCo
   const allowed = f.enum.map((e) => JSON.stringify(e)).join(', ');
   return [
     error(
-      schema.messages?.enum?.[f.name] ?? `Invalid value for "${f.name}"`,
+      schema.messages?.enum?.[f.name]?.replace('%q', JSON.stringify(text)).replace('%s', text) ?? `Invalid value for "${f.name}"`,
       `${JSON.stringify(text)} is not a valid value for "${f.name}"; expected one of ${allowed}.${didYouMean(text, f.enum)}`,
       config.ranges[f.name] ?? blockRange,
     ),

@@ -1,5 +1,6 @@
 /** The shell provisioner's configuration: uploads scripts (or inline commands) to the machine and runs them. */
-import { problem, type Check } from '../../components/checks';
+import type { Check } from '../../components/checks';
+import { environmentVarsCheck } from '../../components/common/environment-vars';
 import { boolField, durationField, field, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
 
@@ -40,12 +41,5 @@ export const shellProvisionerSchema: ComponentSchema = {
     conflicts: ['Only one of script or scripts can be specified.'],
   },
 };
-
-/** Packer rejects environment variables that are not KEY=value. */
-export const environmentVarsCheck: Check = (c) =>
-  c
-    .strings('environment_vars')
-    .filter((kv) => kv.indexOf('=') <= 0)
-    .map((kv) => problem(`Environment variable not in format 'key=value': ${kv}`, 'environment_vars'));
 
 export const shellProvisionerChecks: Check[] = [environmentVarsCheck];
