@@ -1,0 +1,128 @@
+/** The function library templates can call, and one checked way to call it. */
+import { convert } from '../values/convert';
+import { T_DYNAMIC } from '../values/type';
+import { isSensitiveDeep, markSensitive, unknownOf, type Value } from '../values/value';
+import { collectionFunctions } from './collection';
+import { conversionFunctions } from './conversion';
+import { cryptoFunctions } from './crypto';
+import { datetimeFunctions } from './datetime';
+import { FunctionError, type FunctionContext, type FunctionDef, type ParamSpec } from './define';
+import { encodingFunctions } from './encoding';
+import { filesystemFunctions } from './filesystem';
+import { ipnetFunctions } from './ipnet';
+import { numericFunctions } from './numeric';
+import { packerFunctions } from './packer';
+import { remoteFunctions } from './remote';
+import { stringFunctions } from './string';
+
+export { FunctionError, type FunctionContext, type FunctionDef, type ParamSpec } from './define';
+
+/** try() and can() evaluate their arguments lazily, so the evaluator runs them; they are listed for completion. */
+const lazyFunctions: FunctionDef[] = [
+  {
+    name: 'try',
+    signature: 'try(expressions...)',
+    description: 'Evaluates all of its argument expressions in turn and returns the result of the first one that does not produce any errors.',
+    params: [],
+    variadic: { name: 'expressions', type: T_DYNAMIC, allowNull: true, allowUnknown: true },
+    call: () => {
+      throw new FunctionError('try() is evaluated by the expression evaluator');
+    },
+  },
+  {
+    name: 'can',
+    signature: 'can(expression)',
+    description: 'Evaluates the given expression and returns a boolean value indicating whether the expression produced a result without any errors.',
+    params: [{ name: 'expression', type: T_DYNAMIC, allowNull: true, allowUnknown: true }],
+    call: () => {
+      throw new FunctionError('can() is evaluated by the expression evaluator');
+    },
+  },
+];
+
+export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
+  [
+    ...stringFunctions,
+    ...collectionFunctions,
+    ...numericFunctions,
+    ...encodingFunctions,
+    ...filesystemFunctions,
+    ...datetimeFunctions,
+    ...cryptoFunctions,
+    ...ipnetFunctions,
+    ...conversionFunctions,
+    ...packerFunctions,
+    ...remoteFunctions,
+    ...lazyFunctions,
+  ]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((f) => [f.name, f]),
+);
+
+/** Names of the functions Packer 1.6.6 itself offers (no `since`). */
+export function packer166FunctionNames(): string[] {
+  return [...FUNCTIONS.values()].filter((f) => !f.since).map((f) => f.name);
+}
+
+export type CallResult =
+  | { ok: true; value: Value }
+  | {
+      ok: false;
+      /** HCL's diagnostic summary: "Invalid function argument", "Error in function call", … */
+      summary: string;
+      /** The detail as Packer prints it, e.g. `Invalid value for "str" parameter: argument must not be null.` */
+      error: string;
+      /** The argument to underline, when one is to blame. */
+      argIndex?: number;
+    };
+
+/** Checks the arguments against the function's parameters (count, nulls, types), then calls it. */
+export function callFunction(name: string, args: readonly Value[], ctx: FunctionContext): CallResult {
+  const def = FUNCTIONS.get(name);
+  if (!def) return { ok: false, summary: 'Call to unknown function', error: `There is no function named "${name}".` };
+  const n = def.params.length;
+  if (args.length < n) {
+    const atLeast = def.variadic ? 'at least ' : '';
+    return {
+      ok: false,
+      summary: 'Not enough function arguments',
+      error: `Function "${name}" expects ${atLeast}${n} argument(s). Missing value for "${def.params[args.length].name}".`,
+    };
+  }
+  if (args.length > n && !def.variadic) {
+    return { ok: false, summary: 'Too many function arguments', error: `Function "${name}" expects only ${n} argument(s).`, argIndex: n };
+  }
+  const sensitive = args.some(isSensitiveDeep);
+  const invalid = (spec: ParamSpec, message: string, argIndex: number): CallResult => ({
+    ok: false,
+    summary: 'Invalid function argument',
+    error: `Invalid value for "${spec.name}" parameter: ${message}.`,
+    argIndex,
+  });
+  const ready: Value[] = [];
+  let unknown = false;
+  for (let i = 0; i < args.length; i++) {
+    const spec = (i < n ? def.params[i] : def.variadic) as ParamSpec;
+    const a = args[i];
+    if (a.kind === 'null' && !spec.allowNull) return invalid(spec, 'argument must not be null', i);
+    if (a.kind === 'unknown' && !spec.allowUnknown) {
+      unknown = true;
+      ready.push(a);
+      continue;
+    }
+    const r = convert(a, spec.type);
+    if (!r.ok) return invalid(spec, r.error, i);
+    ready.push(r.value);
+  }
+  if (unknown) return { ok: true, value: markSensitive(unknownOf(def.returns ?? T_DYNAMIC), sensitive) };
+  try {
+    return { ok: true, value: markSensitive(def.call(ready, ctx), sensitive) };
+  } catch (e) {
+    if (!(e instanceof FunctionError)) throw e;
+    if (e.argIndex !== undefined && e.argIndex < args.length) {
+      const spec = (e.argIndex < n ? def.params[e.argIndex] : def.variadic) as ParamSpec;
+      return invalid(spec, e.message, e.argIndex);
+    }
+    return { ok: false, summary: 'Error in function call', error: `Call to function "${name}" failed: ${e.message}.` };
+  }
+}

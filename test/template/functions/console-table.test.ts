@@ -1,0 +1,53 @@
+// Every function call in the table was run once through the real `packer console` 1.6.6
+// (test/fixtures/functions/regenerate.sh); our library must print the same bytes and the same errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { callFunction } from '../../../core/template/functions';
+import { formatValue } from '../../../core/template/values/format';
+import { T_DYNAMIC } from '../../../core/template/values/type';
+import type { Value } from '../../../core/template/values/value';
+
+interface Row {
+  expr: string;
+  fn?: string;
+  args?: unknown[];
+  output?: string;
+  error?: { summary: string; detail: string };
+}
+
+const fixtures = join(__dirname, '../../fixtures/functions');
+const table = JSON.parse(readFileSync(join(fixtures, 'console-1.6.6.json'), 'utf8')) as { rows: Row[] };
+
+/** A JSON argument as the HCL literal would evaluate; {"$type": "..."} is a type expression, passed as its text. */
+export function literal(v: unknown): Value {
+  if (v === null) return { kind: 'null', type: T_DYNAMIC };
+  if (typeof v === 'string') return { kind: 'string', value: v };
+  if (typeof v === 'number') return { kind: 'number', value: v };
+  if (typeof v === 'boolean') return { kind: 'bool', value: v };
+  if (Array.isArray(v)) return { kind: 'tuple', items: v.map(literal) };
+  const o = v as Record<string, unknown>;
+  if (typeof o.$type === 'string') return { kind: 'string', value: o.$type };
+  return { kind: 'object', attrs: Object.fromEntries(Object.entries(o).map(([k, e]) => [k, literal(e)])) };
+}
+
+// pathexpand() rows were recorded with HOME=/home/bakehouse.
+process.env.HOME = '/home/bakehouse';
+const ctx = { baseDir: join(fixtures, 'files'), now: new Date('2020-01-02T03:04:05Z') };
+
+for (const row of table.rows) {
+  if (!row.fn || !row.args) continue;
+  const { fn, args } = row;
+  test(row.expr, () => {
+    const r = callFunction(fn, args.map(literal), ctx);
+    if (row.output !== undefined) {
+      assert.ok(r.ok, r.ok ? '' : `expected ${JSON.stringify(row.output)}, got error ${r.error}`);
+      assert.equal(formatValue(r.value), row.output);
+    } else if (row.error) {
+      assert.ok(!r.ok, r.ok ? `expected error ${row.error.detail}, got ${JSON.stringify(formatValue(r.value))}` : '');
+      assert.equal(r.error, row.error.detail);
+      assert.equal(r.summary, row.error.summary);
+    }
+  });
+}
