@@ -11,4 +11,6 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   external: ['electron'],
+  // Prefer ES module builds: jsonc-parser's UMD build loads its parts with dynamic require(), which a bundle cannot follow.
+  mainFields: ['module', 'main'],
 });

@@ -1,6 +1,9 @@
 import type { Command } from '../command';
 import { fmtCommand } from './fmt';
+import { hcl2UpgradeCommand } from './hcl2-upgrade';
+import { inspectCommand } from './inspect';
+import { validateCommand } from './validate';
 import { versionCommand } from './version';
 
 /** Every command the CLI knows, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [fmtCommand, versionCommand];
+export const COMMANDS: Command[] = [fmtCommand, hcl2UpgradeCommand, inspectCommand, validateCommand, versionCommand];

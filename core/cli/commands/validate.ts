@@ -1,0 +1,40 @@
+import { loadTemplate } from '../../template/load';
+import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type Command } from '../command';
+import { jsonReport, renderDiagnostics } from '../diagnostics';
+import { flagBool } from '../flags';
+import { templateArgs } from '../template-args';
+
+export const validateCommand: Command = {
+  name: 'validate',
+  synopsis: 'Checks that a template is valid',
+  usage: '[options] TEMPLATE|DIR',
+  flags: [
+    { name: 'syntax-only', kind: 'bool', description: 'Only check syntax. Do not verify config of the template.' },
+    ...ONLY_EXCEPT_FLAGS,
+    ...VAR_FLAGS,
+    { name: 'json', kind: 'bool', description: 'Print the result as JSON, in the shape of `terraform validate -json`.' },
+    COLOR_FLAG,
+  ],
+  async run(args, io) {
+    const t = templateArgs('validate', args, io);
+    if (!t.ok) {
+      io.stderr(`${t.error}\n`);
+      return 1;
+    }
+    const syntaxOnly = flagBool(args, 'syntax-only');
+    const result = loadTemplate(t.path, { ...t.options, syntaxOnly });
+    const hasErrors = result.diagnostics.some((d) => d.severity === 'error');
+    if (flagBool(args, 'json')) {
+      io.stdout(`${JSON.stringify(jsonReport(result.diagnostics), null, 2)}\n`);
+      return hasErrors ? 1 : 0;
+    }
+    if (result.diagnostics.length) {
+      const text = renderDiagnostics(result.diagnostics, { sources: result.sources, color: io.color });
+      if (hasErrors) io.stderr(text);
+      else io.stdout(text);
+    }
+    if (hasErrors) return 1;
+    io.stdout(syntaxOnly ? 'Syntax-only check passed. Everything looks okay.\n' : 'The configuration is valid.\n');
+    return 0;
+  },
+};

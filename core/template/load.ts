@@ -1,0 +1,70 @@
+/**
+ * Reads a template from disk — a directory, an HCL2 file or a legacy JSON file — and hands it to the loader for its format,
+ * as `packer` decides: a directory or a `.pkr.hcl`/`.pkr.json` file is HCL2, anything else is legacy JSON.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { loadLegacyTemplateText } from './legacy/load';
+import type { LoadOptions, LoadResult } from './model';
+import { loadHclTemplateFiles } from './packer/load';
+import { error } from './source';
+
+export interface TemplateFile {
+  filename: string;
+  text: string;
+}
+
+const HCL_TEMPLATE = /\.pkr\.(hcl|json)$/;
+const AUTO_VARS = /\.auto\.pkrvars\.(hcl|json)$/;
+
+export function isHclTemplatePath(path: string): boolean {
+  return HCL_TEMPLATE.test(path) || AUTO_VARS.test(path);
+}
+
+/** Which files make up the template at `path`, or why there are none. */
+export function templateFiles(path: string): { ok: true; files: string[]; root: string; format: 'hcl2' | 'json' } | { ok: false; summary: string; detail: string } {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    return { ok: false, summary: `Template not found: ${path}`, detail: (e as Error).message };
+  }
+  if (isDir) {
+    const names = readdirSync(path)
+      .filter((n) => (HCL_TEMPLATE.test(n) && !AUTO_VARS.test(n)) || AUTO_VARS.test(n))
+      .sort();
+    if (!names.some((n) => HCL_TEMPLATE.test(n) && !AUTO_VARS.test(n))) {
+      return {
+        ok: false,
+        summary: `Could not find any config file in ${path}`,
+        detail: 'A config file must be suffixed with `.pkr.hcl` or `.pkr.json`. A folder can be referenced.',
+      };
+    }
+    return { ok: true, files: names.map((n) => join(path, n)), root: path, format: 'hcl2' };
+  }
+  return { ok: true, files: [path], root: dirname(path), format: HCL_TEMPLATE.test(path) ? 'hcl2' : 'json' };
+}
+
+export function loadTemplate(path: string, opts: LoadOptions = {}): LoadResult {
+  const found = templateFiles(path);
+  if (!found.ok) return { diagnostics: [error(found.summary, found.detail)], sources: {} };
+  const files: TemplateFile[] = [];
+  for (const filename of found.files) {
+    try {
+      files.push({ filename, text: readFileSync(filename, 'utf8') });
+    } catch (e) {
+      return { diagnostics: [error(`Failed to read ${filename}`, (e as Error).message)], sources: {} };
+    }
+  }
+  return loadTemplateFiles(files, found.root, opts);
+}
+
+/** Loads a template from texts already in memory (the editor's open buffers, tests). */
+export function loadTemplateFiles(files: TemplateFile[], root: string, opts: LoadOptions = {}): LoadResult {
+  const hcl = files.some((f) => isHclTemplatePath(f.filename));
+  if (hcl) return loadHclTemplateFiles(files, { ...opts, root });
+  if (files.length !== 1) {
+    return { diagnostics: [error('A legacy JSON template is a single file', `Got ${files.map((f) => basename(f.filename)).join(', ')}.`)], sources: {} };
+  }
+  return loadLegacyTemplateText(files[0].text, files[0].filename, opts);
+}
