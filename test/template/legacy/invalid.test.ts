@@ -1,0 +1,173 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadLegacyTemplateText } from '../../../core/template/legacy/load';
+import type { LoadOptions } from '../../../core/template/model';
+import type { Diagnostic } from '../../../core/template/source';
+
+/** Loads `text` and returns the error with `summary`, failing if there is none. */
+function errorFor(text: string, summary: string, opts: LoadOptions = {}): Diagnostic {
+  const r = loadLegacyTemplateText(text, 'bad.json', { env: {}, ...opts });
+  const d = r.diagnostics.find((x) => x.summary === summary && x.severity === 'error');
+  assert.ok(d, `expected error "${summary}"; got ${JSON.stringify(r.diagnostics.map((x) => x.summary))}`);
+  assert.ok(r.model, 'a model is returned even with errors');
+  return d;
+}
+
+function at(d: Diagnostic, line: number, column: number, filename = 'bad.json'): void {
+  assert.equal(d.range?.filename, filename);
+  assert.deepEqual([d.range?.start.line, d.range?.start.column], [line, column]);
+}
+
+const B = '"builders": [{"type": "null", "communicator": "none"}]';
+
+test('JSON syntax: a trailing comma', () => {
+  const d = errorFor(`{\n  "builders": [\n    {"type": "null",}\n  ]\n}`, 'Missing property name');
+  at(d, 3, 21);
+  assert.match(d.detail ?? '', /trailing comma/);
+});
+
+test('JSON syntax: comments are not JSON', () => {
+  at(errorFor(`{\n  // builders\n  ${B}\n}`, 'Comments are not allowed'), 2, 3);
+});
+
+test('JSON syntax: a missing comma between properties', () => {
+  at(errorFor(`{\n  "description": "x"\n  ${B}\n}`, 'Missing comma'), 3, 3);
+});
+
+test('JSON syntax: an unterminated string', () => {
+  at(errorFor(`{\n  "description": "x,\n  ${B}\n}`, 'Unterminated string'), 2, 18);
+});
+
+test('a key written twice in one object', () => {
+  at(errorFor(`{\n  "builders": [{"type": "null",\n    "type": "null"}]\n}`, 'Duplicate field "type"'), 3, 5);
+});
+
+test('an unknown root level key, with a suggestion', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioner": []\n}`, 'Unknown root level key in template: "provisioner"');
+  at(d, 3, 3);
+  assert.match(d.detail ?? '', /Did you mean "provisioners"\?/);
+});
+
+test('a required variable that was not given', () => {
+  const d = errorFor(`{\n  "variables": {\n    "region": "x",\n    "token": null\n  },\n  ${B}\n}`, 'Unset variable "token"');
+  at(d, 4, 5);
+  assert.match(d.detail ?? '', /-var token=/);
+});
+
+test('a variable default that is not a string', () => {
+  at(errorFor(`{\n  "variables": {"size": 10},\n  ${B}\n}`, 'Invalid default for variable "size"'), 2, 25);
+});
+
+test('env outside the variables section', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["echo {{env \`HOME\`}}"]}]\n}`, 'Function "env" is not allowed here');
+  at(d, 3, 63);
+});
+
+test('an unknown template function, with a suggestion', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x", "{{ timestanp }}"]}]\n}`, 'Unknown template function "timestanp"');
+  at(d, 3, 64);
+  assert.match(d.detail ?? '', /Did you mean "timestamp"\?/);
+});
+
+test('an unknown user variable, with a suggestion', () => {
+  const text = `{\n  "variables": {"region": "x"},\n  "builders": [{"type": "null", "communicator": "none",\n    "name": "{{user \`regoin\`}}"}]\n}`;
+  const d = errorFor(text, 'Unknown variable "regoin"');
+  at(d, 4, 16);
+  assert.match(d.detail ?? '', /Did you mean "region"\?/);
+});
+
+test('an unclosed action', () => {
+  const d = errorFor(`{\n  ${B},\n  "post-processors": [{"type": "compress", "output": "a-{{timestamp.tgz"}]\n}`, 'Invalid template syntax');
+  at(d, 3, 59);
+});
+
+test('a position after escapes in the JSON string still points at the right column', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["say \\"hi\\" {{ nope }}"]}]\n}`, 'Unknown template function "nope"');
+  at(d, 3, 70);
+});
+
+test('wrong number of arguments to a function', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["{{ split \`a,b\` \`,\` }}"]}]\n}`, 'Invalid arguments to "split"');
+  at(d, 3, 59);
+  assert.match(d.detail ?? '', /want 3 got 2/);
+});
+
+test('two builders with the same name', () => {
+  const text = `{\n  "builders": [\n    {"type": "null", "communicator": "none"},\n    {"type": "null", "communicator": "none"}\n  ]\n}`;
+  at(errorFor(text, 'Duplicate builder name "null"'), 4, 14);
+});
+
+test('a builder without a type', () => {
+  at(errorFor(`{\n  "builders": [\n    {"name": "x"}\n  ]\n}`, 'Missing builder type'), 3, 5);
+});
+
+test('an unknown builder type, with a suggestion', () => {
+  const d = errorFor(`{\n  "builders": [\n    {"type": "dokcer", "image": "x"}\n  ]\n}`, 'Unknown builder type "dokcer"');
+  at(d, 3, 14);
+  assert.match(d.detail ?? '', /Did you mean "docker"\?/);
+});
+
+test('"only" naming a builder that does not exist', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"],\n    "only": ["nul"]}]\n}`, 'Unknown builder "nul" in "only"');
+  at(d, 4, 14);
+});
+
+test('both "only" and "except" on one provisioner', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"], "only": ["null"],\n    "except": ["null"]}]\n}`, 'Both "only" and "except" in provisioner 1');
+  at(d, 4, 5);
+});
+
+test('"override" naming a builder that does not exist', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"],\n    "override": {"amazon-ebs": {}}}]\n}`, 'Unknown builder "amazon-ebs" in "override"');
+  at(d, 4, 18);
+});
+
+test('a post-processor sequence nested in a sequence', () => {
+  at(errorFor(`{\n  ${B},\n  "post-processors": [["checksum", ["compress"]]]\n}`, 'Nested post-processor sequence'), 3, 36);
+});
+
+test('a post-processor without a type', () => {
+  at(errorFor(`{\n  ${B},\n  "post-processors": [\n    {"output": "x"}\n  ]\n}`, 'Missing post-processor type'), 4, 5);
+});
+
+test('min_packer_version above the Packer version Bakehouse follows', () => {
+  const d = errorFor(`{\n  "min_packer_version": "1.7.0",\n  ${B}\n}`, 'Packer version too old for this template');
+  at(d, 2, 25);
+  assert.match(d.detail ?? '', /requires Packer version 1\.7\.0 or higher; Bakehouse follows Packer 1\.6\.6/);
+});
+
+test('an invalid pause_before duration', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"], "pause_before": "10 seconds"}]\n}`, 'Invalid "pause_before" in provisioner 1');
+  at(d, 3, 77);
+});
+
+test('max_retries that is not an integer', () => {
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"], "max_retries": "three"}]\n}`, 'Invalid "max_retries" in provisioner 1');
+  at(d, 3, 76);
+});
+
+test('a setting the component does not have', () => {
+  const d = errorFor(`{\n  "builders": [{"type": "docker", "image": "x", "commit": true,\n    "imagee": "y"}]\n}`, 'Unsupported argument');
+  at(d, 3, 5);
+});
+
+test('no builders at all', () => {
+  at(errorFor(`{\n  "builders": []\n}`, 'No builders'), 2, 15);
+});
+
+test('a -var-file value that is not a string points into the var file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'legacy-'));
+  const file = join(dir, 'vars.json');
+  writeFileSync(file, '{\n  "count": 3\n}');
+  const d = errorFor(`{\n  "variables": {"count": "1"},\n  ${B}\n}`, 'Invalid value for variable "count"', { varFiles: [file] });
+  at(d, 2, 12, file);
+});
+
+test('a -var-file that does not exist', () => {
+  const r = loadLegacyTemplateText(`{${B}}`, 'bad.json', { varFiles: ['/nonexistent/vars.json'] });
+  assert.equal(r.diagnostics[0].summary, 'Failed to read variables file "/nonexistent/vars.json"');
+  assert.equal(r.diagnostics[0].range, undefined);
+});
