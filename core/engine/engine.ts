@@ -189,6 +189,8 @@ export class BuildRun {
 
   private emit(build: string, body: EventBody): void {
     const raw = { ...body, time: Date.now(), build } as EngineEvent;
+    // Optional fields left undefined would not survive JSON; drop them so what listeners see is what the log and IPC see.
+    for (const k in raw) if ((raw as unknown as Record<string, unknown>)[k] === undefined) delete (raw as unknown as Record<string, unknown>)[k];
     const event = this.masker.empty ? raw : maskEvent(raw, this.masker);
     this.log?.append(event);
     for (const l of this.listeners) l(event);
