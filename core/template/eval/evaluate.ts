@@ -4,8 +4,8 @@
  */
 import type { ConditionalExpr, Expr, ObjectExpr, TupleExpr } from '../hcl/ast';
 import { error, type Diagnostic } from '../source';
-import { convert } from '../values/convert';
-import { T_BOOL, T_DYNAMIC, T_STRING, typeString } from '../values/type';
+import { convert, friendlyTypeName } from '../values/convert';
+import { T_BOOL, T_DYNAMIC, T_STRING } from '../values/type';
 import { unifyTypes } from '../values/unify';
 import { bool, nullOf, num, object, tuple, typeOf, unknownOf, type Value } from '../values/value';
 import { evaluateCall } from './calls';
@@ -108,7 +108,7 @@ function evaluateConditional(expr: ConditionalExpr, ctx: EvalContext, diags: Dia
     diags.push(
       error(
         'Inconsistent conditional result types',
-        `The true and false result expressions must have consistent types. The given expressions are ${typeString(typeOf(t))} and ${typeString(typeOf(f))}, respectively.`,
+        `The true and false result expressions must have consistent types. The given expressions are ${friendlyTypeName(typeOf(t))} and ${friendlyTypeName(typeOf(f))}, respectively.`,
         { filename: expr.range.filename, start: expr.then.range.start, end: expr.else.range.end },
       ),
     );

@@ -7,7 +7,7 @@ import { FunctionError } from '../functions/define';
 import type { Range } from '../source';
 import { convert } from '../values/convert';
 import { T_DYNAMIC } from '../values/type';
-import { markSensitive, unknownOf, type Value } from '../values/value';
+import { isSensitiveDeep, markSensitive, unknownOf, type Value } from '../values/value';
 import type { EvalContext, FunctionCallResult, FunctionTable } from './context';
 
 export interface FunctionTableOptions {
@@ -24,7 +24,7 @@ export function functionTable(defs: Iterable<FunctionDef>, opts: FunctionTableOp
   const builtins = opts.builtins ?? ['try', 'can'];
   return {
     has: (name) => byName.has(name) || builtins.includes(name),
-    names: () => [...byName.keys(), ...builtins],
+    names: () => [...new Set([...byName.keys(), ...builtins])],
     typeExpressionArg: (name, index) => paramAt(byName.get(name), index)?.isTypeExpression === true,
     call: (name, args, ctx, range) => {
       const def = byName.get(name);
@@ -45,7 +45,7 @@ function callDefinition(def: FunctionDef, args: Value[], ctx: EvalContext, _rang
     return {
       ok: false,
       summary: 'Not enough function arguments',
-      detail: `Function "${def.name}" expects ${n} argument(s). Missing value for "${def.params[args.length].name}".`,
+      detail: `Function "${def.name}" expects ${def.variadic ? 'at least ' : ''}${n} argument(s). Missing value for "${def.params[args.length].name}".`,
     };
   }
   if (args.length > n && !def.variadic) {
@@ -57,7 +57,7 @@ function callDefinition(def: FunctionDef, args: Value[], ctx: EvalContext, _rang
   for (let i = 0; i < args.length; i++) {
     const spec = paramAt(def, i) as ParamSpec;
     const a = args[i];
-    if (a.sensitive) sensitive = true;
+    if (isSensitiveDeep(a)) sensitive = true;
     if (a.kind === 'null' && !spec.allowNull) {
       return { ok: false, summary: 'Invalid function argument', detail: `Invalid value for "${spec.name}" parameter: argument must not be null.`, argIndex: i };
     }

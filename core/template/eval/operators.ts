@@ -38,10 +38,12 @@ export function evaluateBinary(expr: BinaryExpr, ctx: EvalContext, diags: Diagno
     const out = expr.op === '<' ? a < b : expr.op === '<=' ? a <= b : expr.op === '>' ? a > b : a >= b;
     return carryMarks(bool(out), left, right);
   }
-  if ((expr.op === '/' || expr.op === '%') && b === 0) {
-    diags.push(error('Operation failed', `Error during operation: ${expr.op === '/' ? "can't divide by zero" : "can't use modulo with zero"}.`, expr.range));
+  // cty: x/0 is ±Inf and x%0 is x; only 0/0 and Inf/Inf fail.
+  if (expr.op === '/' && ((a === 0 && b === 0) || (!Number.isFinite(a) && !Number.isFinite(b)))) {
+    diags.push(error('Operation failed', "Error during operation: can't divide zero by zero or infinity by infinity.", expr.range));
     return unknownOf(T_NUMBER);
   }
+  if (expr.op === '%' && b === 0) return carryMarks(num(a), left, right);
   let n: number;
   switch (expr.op) {
     case '+':

@@ -4,9 +4,10 @@
  * an argument set in two of them is an error (a build's `source` block may only fill in fields the source left unset).
  */
 import type { ComponentSchema, FieldSpec } from '../../components/schema';
-import type { EvalContext } from '../eval/context';
+import { childContext, type EvalContext } from '../eval/context';
 import { evaluate } from '../eval/evaluate';
-import type { Body } from '../hcl/ast';
+import type { Block, Body } from '../hcl/ast';
+import { num, object, str, type Value } from '../values/value';
 import { rangeString } from '../hcl/template';
 import type { ComponentConfig } from '../model';
 import { error, type Diagnostic, type Range } from '../source';
@@ -41,7 +42,9 @@ export function decodeComponentBodies(
       for (const a of body.attributes) if (!blockTypes.has(a.name)) attrNames.add(a.name);
       for (const b of body.blocks) if (!blockTypes.has(b.type)) attrNames.add(b.type);
     }
-    const c = readBody(body, { attributes: [...attrNames], blocks: [...blockTypes].map((type) => ({ type })) });
+    attrNames.delete('dynamic');
+    blockTypes.add('dynamic');
+    const c = readBody(body, { attributes: [...attrNames], blocks: [...blockTypes].map((type) => ({ type, labels: type === 'dynamic' ? ['type'] : [] })) });
     diags.push(...c.diagnostics);
     for (const attr of Object.values(c.attributes)) {
       if (reserved.includes(attr.name)) continue;
@@ -56,6 +59,10 @@ export function decodeComponentBodies(
       config.ranges[attr.name] = attr.expr.range;
     }
     for (const block of c.blocks) {
+      if (block.type === 'dynamic') {
+        expandDynamic(block, known, ctx, diags, config);
+        continue;
+      }
       const spec = known.find((f) => f.name === block.type);
       const nested = decodeComponentBodies([block.body], spec?.block?.fields, ctx, [], diags, block.range);
       (config.blocks[block.type] ??= []).push(nested);
@@ -63,6 +70,56 @@ export function decodeComponentBodies(
     }
   }
   return config;
+}
+
+/**
+ * `dynamic "name" { for_each = …, iterator = …, content { … } }`: one `name` block per element, as HCL's dynblock
+ * extension (which Packer 1.6.6 applies to every file) expands it. The iterator has `key` and `value`.
+ */
+function expandDynamic(
+  block: Block,
+  known: readonly FieldSpec[],
+  ctx: EvalContext,
+  diags: Diagnostic[],
+  config: ComponentConfig,
+): void {
+  const type = block.labels[0] ?? '';
+  const c = readBody(block.body, {
+    attributes: [{ name: 'for_each', required: true }, 'iterator', 'labels'],
+    blocks: [{ type: 'content' }],
+  });
+  diags.push(...c.diagnostics);
+  const forEach = c.attributes.for_each;
+  const content = c.blocks.find((b) => b.type === 'content');
+  if (!forEach || !content) {
+    if (!content) diags.push(error('Missing content block', 'A dynamic block must have a nested block of type "content" to describe the body of each generated block.', block.range));
+    return;
+  }
+  let iterator = type;
+  if (c.attributes.iterator) {
+    const e = c.attributes.iterator.expr;
+    if (e.kind === 'variable') iterator = e.name;
+    else diags.push(error('Invalid dynamic iterator name', 'Dynamic iterator must be a single variable name.', e.range));
+  }
+  const coll = evaluate(forEach.expr, ctx);
+  diags.push(...coll.diagnostics);
+  const v = coll.value;
+  let items: Array<[Value, Value]> = [];
+  if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') items = v.items.map((x, i) => [v.kind === 'set' ? x : num(i), x]);
+  else if (v.kind === 'map') items = Object.keys(v.entries).sort().map((k) => [str(k), v.entries[k]]);
+  else if (v.kind === 'object') items = Object.keys(v.attrs).sort().map((k) => [str(k), v.attrs[k]]);
+  else if (v.kind === 'unknown') return;
+  else {
+    diags.push(error('Invalid dynamic for_each value', `Cannot use a ${v.kind} value in for_each. An iterable collection is required.`, forEach.expr.range));
+    return;
+  }
+  const spec = known.find((f) => f.name === type);
+  for (const [key, value] of items) {
+    const inner = childContext(ctx, { [iterator]: object({ key, value }) });
+    const nested = decodeComponentBodies([content.body], spec?.block?.fields, inner, [], diags, content.range);
+    (config.blocks[type] ??= []).push(nested);
+    config.ranges[type] ??= block.labelRanges[0] ?? block.typeRange;
+  }
 }
 
 export function schemaFields(schema: ComponentSchema | undefined): readonly FieldSpec[] | undefined {

@@ -3,29 +3,9 @@
  * (LoadOptions.env) so tests and the editor can load a template against any environment.
  */
 import type { FunctionDef } from '../functions/define';
-import { collectionFunctions } from '../functions/collection';
-import { conversionFunctions } from '../functions/conversion';
-import { cryptoFunctions } from '../functions/crypto';
-import { datetimeFunctions } from '../functions/datetime';
-import { encodingFunctions } from '../functions/encoding';
-import { filesystemFunctions } from '../functions/filesystem';
-import { ipnetFunctions } from '../functions/ipnet';
-import { numericFunctions } from '../functions/numeric';
-import { stringFunctions } from '../functions/string';
+import { FUNCTIONS } from '../functions';
 import { T_STRING } from '../values/type';
 import { str } from '../values/value';
-
-const REGISTRY: FunctionDef[] = [
-  ...collectionFunctions,
-  ...conversionFunctions,
-  ...cryptoFunctions,
-  ...datetimeFunctions,
-  ...encodingFunctions,
-  ...filesystemFunctions,
-  ...ipnetFunctions,
-  ...numericFunctions,
-  ...stringFunctions,
-];
 
 export function templateFunctions(env: Record<string, string | undefined>): FunctionDef[] {
   const envFunction: FunctionDef = {
@@ -36,5 +16,5 @@ export function templateFunctions(env: Record<string, string | undefined>): Func
     returns: T_STRING,
     call: (args) => str(env[(args[0] as { value: string }).value] ?? ''),
   };
-  return [...REGISTRY.filter((f) => f.name !== 'env'), envFunction];
+  return [...[...FUNCTIONS.values()].filter((f) => f.name !== 'env'), envFunction];
 }

@@ -97,7 +97,10 @@ test('operand errors point at the operand', () => {
   assert.equal(f.detail, 'Unsuitable value for right operand: a number is required.');
   assert.equal(f.at, '1:5-8');
   assert.equal(failure('true && 1').summary, 'Invalid operand');
-  assert.equal(failure('1 / 0').summary, 'Operation failed');
+  assert.equal(failure('0 / 0').summary, 'Operation failed');
+  assert.equal(value('5 / 0'), Infinity);
+  assert.equal(value('-5 % 0'), -5);
+  assert.equal(value('-7 % 3'), -1);
 });
 
 test('conditionals unify result types', () => {
@@ -106,6 +109,7 @@ test('conditionals unify result types', () => {
   assert.equal(value('true ? 1 : "two"'), '1');
   const f = failure('true ? [1] : {a = 1}');
   assert.equal(f.summary, 'Inconsistent conditional result types');
+  assert.equal(f.detail, 'The true and false result expressions must have consistent types. The given expressions are tuple and object, respectively.');
   assert.equal(failure('"yes" ? 1 : 2').summary, 'Incorrect condition type');
   assert.equal(failure('var.nothing ? 1 : 2').summary, 'Null condition');
 });

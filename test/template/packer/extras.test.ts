@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadHclTemplateFiles } from '../../../core/template/packer/load';
+import { toPlain } from '../../../core/template/values/value';
+import { DOCKER, load, modelOf, noErrors } from './helpers';
+
+test('dynamic blocks expand inside component bodies', () => {
+  const r = load({
+    'a.pkr.hcl': `locals {
+  tags = { Name = "web", Env = "prod" }
+}
+source "amazon-ebs" "x" {
+  dynamic "tag" {
+    for_each = local.tags
+    content {
+      key   = tag.key
+      value = tag.value
+    }
+  }
+}
+build {
+  sources = ["amazon-ebs.x"]
+}
+`,
+  });
+  const b = modelOf(r).builds[0].builds[0];
+  assert.deepEqual(
+    b.builder.blocks.tag.map((t) => [toPlain(t.values.key), toPlain(t.values.value)]),
+    [
+      ['Env', 'prod'],
+      ['Name', 'web'],
+    ],
+  );
+  assert.ok(!r.diagnostics.some((d) => /dynamic|tag/.test(`${d.summary} ${d.detail ?? ''}`)));
+});
+
+test('templatefile renders a file relative to the template with the given variables', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bh-'));
+  writeFileSync(join(dir, 'user-data.tpl'), 'hello ${name}%{ for p in pkgs } ${p}%{ endfor }');
+  const r = loadHclTemplateFiles(
+    [{ filename: join(dir, 'a.pkr.hcl'), text: 'locals {\n  ud = templatefile("user-data.tpl", { name = "web", pkgs = ["a", "b"] })\n}\n' }],
+    { root: dir, env: {} },
+  );
+  const m = noErrors(r);
+  assert.equal(toPlain(m.locals[0].value), 'hello web a b');
+});
+
+test('JSON var files set values after HCL ones', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bh-'));
+  const json = join(dir, 'vals.pkrvars.json');
+  const hcl = join(dir, 'vals.pkrvars.hcl');
+  writeFileSync(json, '{"region": "from-json"}');
+  writeFileSync(hcl, 'region = "from-hcl"\n');
+  const m = noErrors(load({ 'a.pkr.hcl': 'variable "region" {\n  default = "d"\n}\n' }, { varFiles: [json, hcl] }));
+  assert.equal(toPlain(m.variables[0].value), 'from-json');
+});
+
+test('a missing -var-file is an error without a range', () => {
+  const r = load({ 'a.pkr.hcl': DOCKER }, { varFiles: ['/nonexistent/x.pkrvars.hcl'] });
+  const e = r.diagnostics.find((d) => d.severity === 'error');
+  assert.equal(e?.summary, 'Failed to read file');
+  assert.equal(e?.range, undefined);
+});
+
+test('syntax errors still give a model; syntaxOnly stops after parsing', () => {
+  const r = load({ 'a.pkr.hcl': 'source "docker" "x" {\n  image = \n}\n' });
+  assert.ok(r.model);
+  assert.ok(r.diagnostics.some((d) => d.severity === 'error'));
+  const s = load({ 'a.pkr.hcl': `${DOCKER}\nvariable "x" {}\n` }, { syntaxOnly: true });
+  assert.deepEqual(s.diagnostics, []);
+});
