@@ -9,11 +9,12 @@ export const fileProvisionerSchema: ComponentSchema = {
   fields: [
     stringField('source', 'Local path (remote path when downloading) of the file or folder to copy.'),
     stringListField('sources', 'Several paths to copy to the same destination.'),
+    stringField('content', 'Text to write to the destination instead of copying a file (Packer 1.7+).'),
     stringField('destination', 'Where the copy goes: a remote path when uploading, a local path when downloading.', { required: true }),
     stringField('direction', 'Whether to copy to the machine or from it.', { default: 'upload', enum: ['upload', 'download'] }),
     boolField('generated', 'The source is created during the build, so it need not exist when the template is checked.', { default: false }),
   ],
-  atLeastOneOf: [['source', 'sources']],
+  atLeastOneOf: [['source', 'sources', 'content']],
   messages: {
     required: { destination: 'Destination must be specified.' },
     atLeastOneOf: ['Source must be specified.'],
