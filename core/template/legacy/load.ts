@@ -102,11 +102,13 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
   });
   Object.assign(sources, vars.sources);
   diagnostics.push(...vars.diagnostics);
+  // What Packer checks only after parsing (skipped by `validate -syntax-only`).
+  const checks: Diagnostic[] = [...vars.valueDiagnostics];
   model.variables = vars.models;
   model.sensitiveStrings = vars.sensitiveStrings;
 
   const minVersion = prop(root, 'min_packer_version');
-  if (minVersion) checkMinVersion(minVersion, diagnostics);
+  if (minVersion) checkMinVersion(minVersion, checks);
   const description = prop(root, 'description');
   if (description && description.value.kind !== 'string') {
     diagnostics.push(error('Invalid "description"', `"description" must be a string, not ${kindName(description.value)}.`, description.value.range));
@@ -124,17 +126,19 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
 
   const builders = readBuilders(root, diagnostics, (s) => evaluator.plainString(s, ctxFor({})));
   const builderNames = new Set(builders.map((b) => b.name));
-  const provisioners = readProvisioners(prop(root, 'provisioners'), builderNames, diagnostics);
+  const phases = { parse: diagnostics, checks };
+  const provisioners = readProvisioners(prop(root, 'provisioners'), builderNames, phases);
   const cleanupProp = prop(root, 'error-cleanup-provisioner');
-  const cleanup = cleanupProp ? readProvisioner(cleanupProp.value, 'error-cleanup-provisioner', builderNames, diagnostics) : undefined;
-  const chains = readPostProcessors(prop(root, 'post-processors'), builderNames, diagnostics);
+  const cleanup = cleanupProp ? readProvisioner(cleanupProp.value, 'error-cleanup-provisioner', builderNames, phases) : undefined;
+  const chains = readPostProcessors(prop(root, 'post-processors'), builderNames, phases);
 
   if (prop(root, 'builders') && builders.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
-    diagnostics.push(error('No builders', 'At least one builder must be defined.', prop(root, 'builders')!.value.range));
+    checks.push(error('No builders', 'At least one builder must be defined.', prop(root, 'builders')!.value.range));
   } else if (!prop(root, 'builders')) {
-    diagnostics.push(error('No builders', 'At least one builder must be defined: add a "builders" list.', root.range));
+    checks.push(error('No builders', 'At least one builder must be defined: add a "builders" list.', root.range));
   }
   if (opts.syntaxOnly) return { model, diagnostics: dedupe(diagnostics), sources };
+  diagnostics.push(...checks);
 
   const build: BuildModel = {
     description: description?.value.kind === 'string' ? description.value.value : undefined,
@@ -229,6 +233,7 @@ function stringList(p: JsonProp | undefined, what: string, diagnostics: Diagnost
 
 /** Checks `only`/`except` name existing builders, and not both are set. */
 function checkOnlyExcept(node: JsonNode, what: string, only: string[], except: string[], builderNames: Set<string>, diagnostics: Diagnostic[]): void {
+  // Packer checks these while validating, after the template parsed.
   const onlyP = prop(node, 'only');
   const exceptP = prop(node, 'except');
   if (only.length > 0 && except.length > 0) {
@@ -296,7 +301,14 @@ function capital(s: string): string {
 
 const DURATION = /^([0-9]*(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$|^0$/;
 
-function readProvisioners(p: JsonProp | undefined, builderNames: Set<string>, diagnostics: Diagnostic[]): RawProvisioner[] {
+/** Where problems go: `parse` for what Packer's parser rejects, `checks` for what its validation rejects. */
+interface Phases {
+  parse: Diagnostic[];
+  checks: Diagnostic[];
+}
+
+function readProvisioners(p: JsonProp | undefined, builderNames: Set<string>, phases: Phases): RawProvisioner[] {
+  const diagnostics = phases.parse;
   if (!p) return [];
   if (p.value.kind !== 'array') {
     diagnostics.push(error('Invalid "provisioners"', `"provisioners" must be a list of provisioner objects, not ${kindName(p.value)}.`, p.value.range));
@@ -304,13 +316,14 @@ function readProvisioners(p: JsonProp | undefined, builderNames: Set<string>, di
   }
   const out: RawProvisioner[] = [];
   p.value.items.forEach((node, i) => {
-    const r = readProvisioner(node, `provisioner ${i + 1}`, builderNames, diagnostics);
+    const r = readProvisioner(node, `provisioner ${i + 1}`, builderNames, phases);
     if (r) out.push(r);
   });
   return out;
 }
 
-function readProvisioner(node: JsonNode, label: string, builderNames: Set<string>, diagnostics: Diagnostic[]): RawProvisioner | undefined {
+function readProvisioner(node: JsonNode, label: string, builderNames: Set<string>, phases: Phases): RawProvisioner | undefined {
+  const diagnostics = phases.parse;
   if (node.kind !== 'object') {
     diagnostics.push(error(`Invalid ${label}`, `Each provisioner must be an object with a "type", not ${kindName(node)}.`, node.range));
     return undefined;
@@ -322,7 +335,7 @@ function readProvisioner(node: JsonNode, label: string, builderNames: Set<string
   }
   const only = stringList(prop(node, 'only'), label, diagnostics);
   const except = stringList(prop(node, 'except'), label, diagnostics);
-  checkOnlyExcept(node, label, only, except, builderNames, diagnostics);
+  checkOnlyExcept(node, label, only, except, builderNames, phases.checks);
   const override = new Map<string, JsonNode & { kind: 'object' }>();
   const overrideP = prop(node, 'override');
   if (overrideP) {
@@ -331,7 +344,7 @@ function readProvisioner(node: JsonNode, label: string, builderNames: Set<string
     } else {
       for (const o of overrideP.value.props) {
         if (!builderNames.has(o.key)) {
-          diagnostics.push(error(`Unknown builder "${o.key}" in "override"`, `${capital(label)}: override '${o.key}' doesn't exist.${didYouMean(o.key, builderNames)}`, o.keyRange));
+          phases.checks.push(error(`Unknown builder "${o.key}" in "override"`, `${capital(label)}: override '${o.key}' doesn't exist.${didYouMean(o.key, builderNames)}`, o.keyRange));
         }
         if (o.value.kind !== 'object') diagnostics.push(error(`Invalid "override" in ${label}`, `The override for "${o.key}" must be an object, not ${kindName(o.value)}.`, o.value.range));
         else override.set(o.key, o.value);
@@ -357,7 +370,8 @@ function readProvisioner(node: JsonNode, label: string, builderNames: Set<string
   return { type: typeP.value.value, node, only, except, override, pauseBefore: duration('pause_before'), timeout: duration('timeout'), maxRetries, label };
 }
 
-function readPostProcessors(p: JsonProp | undefined, builderNames: Set<string>, diagnostics: Diagnostic[]): RawPostProcessor[][] {
+function readPostProcessors(p: JsonProp | undefined, builderNames: Set<string>, phases: Phases): RawPostProcessor[][] {
+  const diagnostics = phases.parse;
   if (!p) return [];
   if (p.value.kind !== 'array') {
     diagnostics.push(error('Invalid "post-processors"', `"post-processors" must be a list, not ${kindName(p.value)}.`, p.value.range));
@@ -365,7 +379,7 @@ function readPostProcessors(p: JsonProp | undefined, builderNames: Set<string>, 
   }
   const chains: RawPostProcessor[][] = [];
   p.value.items.forEach((item, i) => {
-    const one = (n: JsonNode, label: string): RawPostProcessor | undefined => readPostProcessor(n, label, builderNames, diagnostics);
+    const one = (n: JsonNode, label: string): RawPostProcessor | undefined => readPostProcessor(n, label, builderNames, phases);
     if (item.kind === 'string' || item.kind === 'object') {
       const pp = one(item, `post-processor ${i + 1}`);
       if (pp) chains.push([pp]);
@@ -388,7 +402,8 @@ function readPostProcessors(p: JsonProp | undefined, builderNames: Set<string>, 
   return chains;
 }
 
-function readPostProcessor(n: JsonNode, label: string, builderNames: Set<string>, diagnostics: Diagnostic[]): RawPostProcessor | undefined {
+function readPostProcessor(n: JsonNode, label: string, builderNames: Set<string>, phases: Phases): RawPostProcessor | undefined {
+  const diagnostics = phases.parse;
   if (n.kind === 'string') {
     return { type: n.value, name: n.value, explicitName: false, range: n.range, only: [], except: [], label };
   }
@@ -403,7 +418,7 @@ function readPostProcessor(n: JsonNode, label: string, builderNames: Set<string>
   }
   const only = stringList(prop(n, 'only'), label, diagnostics);
   const except = stringList(prop(n, 'except'), label, diagnostics);
-  checkOnlyExcept(n, label, only, except, builderNames, diagnostics);
+  checkOnlyExcept(n, label, only, except, builderNames, phases.checks);
   const nameP = prop(n, 'name');
   const name = nameP?.value.kind === 'string' && nameP.value.value !== '' ? nameP.value.value : typeP.value.value;
   const keepP = prop(n, 'keep_input_artifact');

@@ -24,7 +24,10 @@ export interface ResolvedVariables {
   models: VariableModel[];
   values: Map<string, string>;
   sensitiveStrings: string[];
+  /** Problems reading the template's variables and the var files (Packer finds these while parsing). */
   diagnostics: Diagnostic[];
+  /** Problems with the values: unset required variables, failed interpolation (Packer finds these when validating). */
+  valueDiagnostics: Diagnostic[];
   /** Text of every var file read, by filename. */
   sources: Record<string, string>;
 }
@@ -111,6 +114,7 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
     chosen.set(k, { node: { value: v, raw: JSON.stringify(v), offset: 0 }, doc: { lines: doc.lines, filename: `-var ${k}` }, source: 'cli' });
   }
 
+  const valueDiagnostics: Diagnostic[] = [];
   const values = new Map<string, string>();
   const resolving = new Set<string>();
   const ctx: FunctionContext = {
@@ -126,7 +130,7 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
     resolving.add(name);
     const r = interpolateString(c.doc, c.node, ctx);
     resolving.delete(name);
-    for (const d of r.diagnostics) diagnostics.push(c.source === 'cli' ? { ...d, range: undefined, detail: `${d.detail ?? ''} (in the value of -var ${name})` } : d);
+    for (const d of r.diagnostics) valueDiagnostics.push(c.source === 'cli' ? { ...d, range: undefined, detail: `${d.detail ?? ''} (in the value of -var ${name})` } : d);
     values.set(name, r.value);
     return r.value;
   }
@@ -139,7 +143,7 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
     const c = chosen.get(name);
     const value = values.get(name);
     if (d.required && value === undefined) {
-      diagnostics.push(error(`Unset variable "${name}"`, `The variable "${name}" is required (its default is null): set it with -var ${name}=… or in a -var-file.`, d.range));
+      valueDiagnostics.push(error(`Unset variable "${name}"`, `The variable "${name}" is required (its default is null): set it with -var ${name}=… or in a -var-file.`, d.range));
     }
     if (sensitive && value) sensitiveStrings.push(value);
     models.push({
@@ -152,5 +156,5 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
       range: d.range,
     });
   }
-  return { models, values, sensitiveStrings, diagnostics, sources };
+  return { models, values, sensitiveStrings, diagnostics, valueDiagnostics, sources };
 }

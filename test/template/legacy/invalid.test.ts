@@ -171,3 +171,11 @@ test('a -var-file that does not exist', () => {
   assert.equal(r.diagnostics[0].summary, 'Failed to read variables file "/nonexistent/vars.json"');
   assert.equal(r.diagnostics[0].range, undefined);
 });
+
+test('-syntax-only reports what Packer\'s parser rejects, not what its validation rejects', () => {
+  const text = `{\n  "variables": {"token": null},\n  "builders": [{"type": "null", "communicator": "none"}],\n  "provisioners": [{"type": "shell-local", "inline": ["x"], "only": ["nope"]}],\n  "oops": 1\n}`;
+  const r = loadLegacyTemplateText(text, 'bad.json', { syntaxOnly: true, env: {} });
+  assert.deepEqual(r.diagnostics.map((d) => d.summary), ['Unknown root level key in template: "oops"']);
+  const full = loadLegacyTemplateText(text, 'bad.json', { env: {} });
+  assert.deepEqual(full.diagnostics.map((d) => d.summary).sort(), ['Unknown builder "nope" in "only"', 'Unknown root level key in template: "oops"', 'Unset variable "token"']);
+});
