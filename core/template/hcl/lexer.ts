@@ -40,7 +40,10 @@ export class PosCursor {
     this.column = start.column;
     this.byte = start.byte;
   }
+  private last: Pos | undefined;
+  /** Positions are shared between adjacent tokens; treat them as read-only. */
   at(offset: number): Pos {
+    if (offset === this.offset && this.last) return this.last;
     if (offset < this.offset) {
       this.offset = 0;
       this.line = this.start.line;
@@ -60,7 +63,8 @@ export class PosCursor {
       this.byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
     }
     this.offset = offset;
-    return { line: this.line, column: this.column, byte: this.byte };
+    this.last = { line: this.line, column: this.column, byte: this.byte };
+    return this.last;
   }
 }
 
