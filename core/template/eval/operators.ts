@@ -22,6 +22,7 @@ export function evaluateBinary(expr: BinaryExpr, ctx: EvalContext, diags: Diagno
   }
   const paramType: Type = expr.op === '&&' || expr.op === '||' ? T_BOOL : T_NUMBER;
   const resultType: Type = ARITHMETIC.has(expr.op) ? T_NUMBER : T_BOOL;
+  if (left.kind === 'null' || right.kind === 'null') return nullOperand(expr.range, resultType, diags);
   const l = operand(left, paramType, 'left', expr.left.range, diags);
   const r = operand(right, paramType, 'right', expr.right.range, diags);
   if (!l || !r) return unknownOf(resultType);
@@ -68,11 +69,18 @@ export function evaluateBinary(expr: BinaryExpr, ctx: EvalContext, diags: Diagno
 export function evaluateUnary(expr: UnaryExpr, ctx: EvalContext, diags: Diagnostic[]): Value {
   const v = evaluateInto(expr.operand, ctx, diags);
   const paramType = expr.op === '!' ? T_BOOL : T_NUMBER;
+  if (v.kind === 'null') return nullOperand(expr.range, paramType, diags);
   const c = operand(v, paramType, 'unary', expr.operand.range, diags);
   if (!c || c.kind === 'null') return unknownOf(paramType);
   if (c.kind === 'unknown') return carryMarks(unknownOf(paramType), v);
   if (expr.op === '!') return carryMarks(bool(!(c as { value: boolean }).value), v);
   return carryMarks(num(-(c as { value: number }).value), v);
+}
+
+/** cty's operator functions refuse nulls as a whole-operation failure. */
+function nullOperand(range: Range, type: Type, diags: Diagnostic[]): Value {
+  diags.push(error('Operation failed', 'Error during operation: argument must not be null.', range));
+  return unknownOf(type);
 }
 
 /** Converts an operand to the operator's parameter type, reporting HCL's "Invalid operand" when it cannot be. */

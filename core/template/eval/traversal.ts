@@ -3,7 +3,7 @@ import type { GetAttrExpr, IndexExpr, SplatExpr, VariableExpr } from '../hcl/ast
 import { error, type Diagnostic, type Range } from '../source';
 import { didYouMean } from '../suggest';
 import { convert } from '../values/convert';
-import { T_DYNAMIC, T_NUMBER, T_STRING, typeString, type Type } from '../values/type';
+import { T_DYNAMIC, T_NUMBER, T_STRING, type Type } from '../values/type';
 import { unifyTypes } from '../values/unify';
 import { list, tuple, typeOf, unknownOf, type Value } from '../values/value';
 import type { EvalContext } from './context';
@@ -91,11 +91,8 @@ function unsupportedAttribute(name: string, known: string[], expr: GetAttrExpr, 
   return error('Unsupported attribute', `This object does not have an attribute named "${name}".${didYouMean(name, known)}`, expr.nameRange);
 }
 
-function noAttributesDetail(t: Type): string {
-  if (t.kind === 'string' || t.kind === 'number' || t.kind === 'bool') return `Can't access attributes on a primitive-typed value (${t.kind}).`;
-  if (t.kind === 'list' || t.kind === 'set' || t.kind === 'tuple') {
-    return `Can't access attributes on a ${t.kind === 'tuple' ? 'tuple' : `${t.kind} of ${typeString(t.element)}`}. Did you mean to access an attribute for a specific element of the ${t.kind}, or across all elements of the ${t.kind}?`;
-  }
+/** HCL 2 as vendored by Packer 1.6.6 says the same for every value without attributes. */
+function noAttributesDetail(_t: Type): string {
   return 'This value does not have any attributes.';
 }
 
@@ -146,7 +143,7 @@ export function index(coll: Value, key: Value, range: Range, keyRange: Range, di
   if (keyType !== T_DYNAMIC && key.kind !== 'unknown') {
     const c = convert(key, keyType);
     if (!c.ok) {
-      diags.push(error('Invalid index', `${NO_ELEMENT.slice(0, -1)}: ${keyType === T_NUMBER ? 'number required' : 'string required'}.`, keyRange));
+      diags.push(error('Invalid index', `${NO_ELEMENT.slice(0, -1)}: ${c.error}.`, keyRange));
       return unknownOf(T_DYNAMIC);
     }
     k = c.value;
@@ -159,7 +156,17 @@ export function index(coll: Value, key: Value, range: Range, keyRange: Range, di
     case 'list':
     case 'tuple': {
       const i = (k as { value: number }).value;
-      if (!Number.isInteger(i) || i < 0 || i >= coll.items.length) {
+      if (Number.isFinite(i) && !Number.isInteger(i)) {
+        diags.push(
+          error(
+            'Invalid index',
+            `${NO_ELEMENT.slice(0, -1)}: indexing a sequence requires a whole number, but the given index (${i}) has a fractional part.`,
+            keyRange,
+          ),
+        );
+        return unknownOf(coll.kind === 'list' ? coll.elementType : T_DYNAMIC);
+      }
+      if (i < 0 || i >= coll.items.length) {
         diags.push(error('Invalid index', NO_ELEMENT, keyRange));
         return unknownOf(coll.kind === 'list' ? coll.elementType : T_DYNAMIC);
       }

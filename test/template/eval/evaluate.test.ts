@@ -70,7 +70,10 @@ test('unsupported attribute and index errors', () => {
   const a = failure('var.objs[0].nope');
   assert.equal(a.summary, 'Unsupported attribute');
   assert.equal(a.detail, 'This object does not have an attribute named "nope".');
-  assert.equal(failure('var.name.x').detail, "Can't access attributes on a primitive-typed value (string).");
+  assert.equal(failure('var.name.x').detail, 'This value does not have any attributes.');
+  assert.equal(failure('var.list[0.5]').detail, 'The given key does not identify an element in this collection value: indexing a sequence requires a whole number, but the given index (0.5) has a fractional part.');
+  assert.equal(failure('var.list["x"]').detail, 'The given key does not identify an element in this collection value: a number is required.');
+  assert.equal(value('var.list["1"]'), 'b');
   const i = failure('var.list[5]');
   assert.equal(i.summary, 'Invalid index');
   assert.equal(i.detail, 'The given key does not identify an element in this collection value.');
@@ -97,6 +100,10 @@ test('operand errors point at the operand', () => {
   assert.equal(f.detail, 'Unsuitable value for right operand: a number is required.');
   assert.equal(f.at, '1:5-8');
   assert.equal(failure('true && 1').summary, 'Invalid operand');
+  const n = failure('true && null');
+  assert.equal(n.summary, 'Operation failed');
+  assert.equal(n.detail, 'Error during operation: argument must not be null.');
+  assert.equal(failure('!null').summary, 'Operation failed');
   assert.equal(failure('0 / 0').summary, 'Operation failed');
   assert.equal(value('5 / 0'), Infinity);
   assert.equal(value('-5 % 0'), -5);
