@@ -65,6 +65,12 @@ export const WINRM_FIELDS: FieldSpec[] = [
   boolField('winrm_use_ntlm', 'Authenticate with NTLM instead of basic authentication.', { default: false }),
 ];
 
+/** Packer's wording for a bad communicator or file transfer method; builders merge it into their schema's enum messages. */
+export const COMMUNICATOR_ENUM_MESSAGES: Record<string, string> = {
+  communicator: 'Communicator type %s is invalid',
+  ssh_file_transfer_method: "ssh_file_transfer_method ('%s') is invalid, valid methods: sftp, scp",
+};
+
 /** The communicator fields for a builder whose communicator defaults to `defaultType`. */
 export function communicatorFields(defaultType = 'ssh'): FieldSpec[] {
   return [

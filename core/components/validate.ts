@@ -151,6 +151,9 @@ function groupProblems(schema: ComponentSchema, config: ComponentConfig, blockRa
   const set = (names: string[]): string[] => names.filter((n) => isNonZero(config.values[n]) || (config.blocks[n]?.length ?? 0) > 0);
   const anyUnknown = (names: string[]): boolean => names.some((n) => config.values[n]?.kind === 'unknown');
   const rangeOf = (name: string): Range => config.ranges[name] ?? blockRange;
+  // A conflict points at whichever of the fields was written last: that is the one that made the config invalid.
+  const lastWritten = (names: string[]): string =>
+    names.reduce((a, b) => ((config.ranges[b]?.start.byte ?? -1) > (config.ranges[a]?.start.byte ?? -1) ? b : a));
   // A pair that a `conflicts` group already reports (shell's script + scripts) is not reported twice.
   const coveredByConflict = (given: string[]): boolean => (schema.conflicts ?? []).some((g) => given.every((n) => g.includes(n)));
   (schema.exactlyOneOf ?? []).forEach((group, i) => {
@@ -159,14 +162,14 @@ function groupProblems(schema: ComponentSchema, config: ComponentConfig, blockRa
     if (given.length === 0) {
       diags.push(error(words?.none ?? 'Missing required argument', `Exactly one of ${orList(group)} must be set.`, blockRange));
     } else if (given.length > 1 && !anyUnknown(given) && !coveredByConflict(given)) {
-      diags.push(error(words?.many ?? 'Conflicting arguments', `Only one of ${orList(group)} may be set; found ${andList(given)}.`, rangeOf(given[1])));
+      diags.push(error(words?.many ?? 'Conflicting arguments', `Only one of ${orList(group)} may be set; found ${andList(given)}.`, rangeOf(lastWritten(given))));
     }
   });
   (schema.conflicts ?? []).forEach((group, i) => {
     const given = set(group);
     if (given.length > 1 && !anyUnknown(given)) {
       const summary = schema.messages?.conflicts?.[i] ?? 'Conflicting arguments';
-      diags.push(error(summary, `Only one of ${orList(group)} may be set; found ${andList(given)}.`, rangeOf(given[1])));
+      diags.push(error(summary, `Only one of ${orList(group)} may be set; found ${andList(given)}.`, rangeOf(lastWritten(given))));
     }
   });
   (schema.atLeastOneOf ?? []).forEach((group, i) => {

@@ -12,7 +12,7 @@ import {
   stringMapField,
 } from '../../components/fields';
 import type { ComponentSchema, FieldSpec } from '../../components/schema';
-import { communicatorChecks, communicatorFields } from '../../communicators/config';
+import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
 
 /** How Packer authenticates to AWS. */
 const ACCESS_FIELDS: FieldSpec[] = [
@@ -218,6 +218,7 @@ export const amazonEbsBuilderSchema: ComponentSchema = {
     },
     conflicts: ['Only one of user_data or user_data_file can be specified.', 'Only one of security_group_id or security_group_ids can be specified.'],
     enum: {
+      ...COMMUNICATOR_ENUM_MESSAGES,
       shutdown_behavior: "shutdown_behavior only accepts 'stop' or 'terminate' values.",
       tenancy: 'Error: Unknown tenancy type %s',
       ssh_interface: 'Unknown interface type: %s',
@@ -238,7 +239,8 @@ const accessChecks: Check = (c) => {
 
 const amiChecks: Check = (c) => {
   const out = [];
-  if (!c.isUnknown('ami_name')) {
+  // A legacy JSON name such as "web {{timestamp}}" is only known once Packer interpolates it at build time.
+  if (!c.isUnknown('ami_name') && !c.string('ami_name').includes('{{')) {
     const name = c.string('ami_name');
     if (name.length < 3 || name.length > 128) out.push(problem('ami_name must be between 3 and 128 characters long', 'ami_name'));
     if (/[^A-Za-z0-9()[\] ./\-'@_]/.test(name)) {

@@ -12,7 +12,7 @@ import {
   stringMapField,
 } from '../../components/fields';
 import type { ComponentSchema, FieldSpec } from '../../components/schema';
-import { communicatorFields } from '../../communicators/config';
+import { COMMUNICATOR_ENUM_MESSAGES, communicatorFields } from '../../communicators/config';
 
 const GALLERY_IMAGE_FIELDS: FieldSpec[] = [
   stringField('subscription', 'Subscription the gallery belongs to.'),
@@ -113,6 +113,7 @@ export const azureArmBuilderSchema: ComponentSchema = {
   messages: {
     required: { os_type: 'An os_type must be specified' },
     enum: {
+      ...COMMUNICATOR_ENUM_MESSAGES,
       managed_image_storage_account_type: 'The managed_image_storage_account_type %q is invalid',
       disk_caching_type: 'The disk_caching_type %q is invalid',
     },

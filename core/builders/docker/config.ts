@@ -2,7 +2,7 @@
 import { problem, type Check } from '../../components/checks';
 import { boolField, stringField, stringListField, stringMapField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
-import { communicatorChecks, communicatorFields } from '../../communicators/config';
+import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
 
 export const dockerBuilderSchema: ComponentSchema = {
   kind: 'builder',
@@ -42,6 +42,7 @@ export const dockerBuilderSchema: ComponentSchema = {
   ],
   exactlyOneOf: [['commit', 'discard', 'export_path']],
   messages: {
+    enum: COMMUNICATOR_ENUM_MESSAGES,
     required: { image: 'Image must be specified' },
     exactlyOneOf: [
       {

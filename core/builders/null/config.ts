@@ -1,13 +1,14 @@
 /** The null builder's configuration: builds nothing, only connects to an existing machine so provisioners can run on it. */
 import { problem, type Check } from '../../components/checks';
 import type { ComponentSchema } from '../../components/schema';
-import { communicatorChecks, communicatorFields } from '../../communicators/config';
+import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
 
 export const nullBuilderSchema: ComponentSchema = {
   kind: 'builder',
   type: 'null',
   description: 'Connects to an existing machine and runs provisioners on it, without creating anything.',
   fields: communicatorFields('ssh'),
+  messages: { enum: COMMUNICATOR_ENUM_MESSAGES },
 };
 
 /** The null builder needs to know where and as whom to connect, and exactly one way to authenticate. */

@@ -2,12 +2,12 @@
 import { problem, type Check } from '../../components/checks';
 import { BOOT_FIELDS, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
-import { ISO_FIELDS, ISO_RULES, ISO_SKIP_CACHE } from '../../components/common/iso';
+import { ISO_FIELDS, ISO_RULES, ISO_SKIP_CACHE, isoChecks } from '../../components/common/iso';
 import { CD_FIELDS, FLOPPY_FIELDS } from '../../components/common/media';
 import { PORT_FORWARDING_FIELDS, portForwardingChecks } from '../../components/common/port-forwarding';
 import { blockField, boolField, durationField, field, numberField, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
-import { communicatorChecks, communicatorFields } from '../../communicators/config';
+import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
 
 export const qemuBuilderSchema: ComponentSchema = {
   kind: 'builder',
@@ -82,6 +82,7 @@ export const qemuBuilderSchema: ComponentSchema = {
   messages: {
     ...ISO_RULES.messages,
     enum: {
+      ...COMMUNICATOR_ENUM_MESSAGES,
       accelerator: "invalid accelerator, only 'kvm', 'tcg', 'xen', 'hax', 'hvf', 'whpx', or 'none' are allowed",
       disk_interface: 'unrecognized disk interface type',
       disk_cache: 'unrecognized disk cache type',
@@ -113,4 +114,4 @@ const qemuChecks: Check = (c) => {
   return out;
 };
 
-export const qemuBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, qemuChecks];
+export const qemuBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, isoChecks, qemuChecks];

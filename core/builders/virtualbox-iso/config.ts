@@ -2,13 +2,13 @@
 import { problem, type Check } from '../../components/checks';
 import { BOOT_FIELDS, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
-import { ISO_FIELDS, ISO_RULES } from '../../components/common/iso';
+import { ISO_FIELDS, ISO_RULES, isoChecks } from '../../components/common/iso';
 import { CD_FIELDS, FLOPPY_FIELDS } from '../../components/common/media';
 import { PORT_FORWARDING_FIELDS, portForwardingChecks } from '../../components/common/port-forwarding';
 import { VIRTUALBOX_ENUM_MESSAGES, VIRTUALBOX_FIELDS, virtualboxChecks } from '../../components/common/virtualbox';
 import { boolField, numberField, stringField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
-import { communicatorChecks, communicatorFields } from '../../communicators/config';
+import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
 
 export const virtualboxIsoBuilderSchema: ComponentSchema = {
   kind: 'builder',
@@ -39,6 +39,7 @@ export const virtualboxIsoBuilderSchema: ComponentSchema = {
   messages: {
     ...ISO_RULES.messages,
     enum: {
+      ...COMMUNICATOR_ENUM_MESSAGES,
       ...VIRTUALBOX_ENUM_MESSAGES,
       hard_drive_interface: 'hard_drive_interface can only be ide, sata, pcie or scsi',
       iso_interface: 'iso_interface can only be ide or sata',
@@ -57,6 +58,7 @@ export const virtualboxIsoBuilderChecks: Check[] = [
   communicatorChecks('ssh'),
   httpChecks,
   portForwardingChecks,
+  isoChecks,
   virtualboxChecks,
   portCounts,
 ];

@@ -7,7 +7,7 @@ import { PORT_FORWARDING_FIELDS, portForwardingChecks } from '../../components/c
 import { VIRTUALBOX_ENUM_MESSAGES, VIRTUALBOX_FIELDS, virtualboxChecks } from '../../components/common/virtualbox';
 import { stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
-import { communicatorChecks, communicatorFields } from '../../communicators/config';
+import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
 
 const SHARED_NOT_IN_OVF = new Set(['cpus', 'memory', 'sound', 'usb']);
 
@@ -34,7 +34,7 @@ export const virtualboxOvfBuilderSchema: ComponentSchema = {
   ],
   messages: {
     required: { source_path: 'source_path is required' },
-    enum: VIRTUALBOX_ENUM_MESSAGES,
+    enum: { ...COMMUNICATOR_ENUM_MESSAGES, ...VIRTUALBOX_ENUM_MESSAGES },
   },
 };
 

@@ -1,4 +1,5 @@
 /** Where a builder downloads its install ISO from and how the download is verified (qemu, virtualbox-iso). */
+import { problem, type Check } from '../checks';
 import { boolField, stringField, stringListField } from '../fields';
 import type { ComponentSchema, FieldSpec } from '../schema';
 
@@ -24,3 +25,47 @@ export const ISO_RULES: Pick<ComponentSchema, 'exactlyOneOf' | 'messages'> = {
 export const ISO_SKIP_CACHE = boolField('iso_skip_cache', 'Use the ISO in place instead of copying it into the cache (local files only).', {
   default: false,
 });
+
+const CHECKSUM_TYPES = ['md5', 'sha1', 'sha256', 'sha512'];
+const TYPE_BY_BYTES: Record<number, string> = { 16: 'md5', 20: 'sha1', 32: 'sha256', 64: 'sha512' };
+
+/**
+ * Checks an inline iso_checksum ("sha256:…" or bare hex) the way Packer's download library parses it.
+ * Checksum files and URLs ("file:…", "https://…") would need reading or downloading, so they are left to the build.
+ */
+export function checksumProblem(checksum: string): string | undefined {
+  if (checksum === '' || checksum === 'none' || checksum.includes('://')) return undefined;
+  const colon = checksum.indexOf(':');
+  const type = colon >= 0 ? checksum.slice(0, colon).toLowerCase() : '';
+  if (type === 'file') return undefined;
+  const value = colon >= 0 ? checksum.slice(colon + 1) : checksum;
+  const hexError = hexProblem(value);
+  if (hexError) return `invalid checksum: ${hexError} in ${JSON.stringify(checksum)}`;
+  if (colon < 0) {
+    return TYPE_BY_BYTES[value.length / 2] ? undefined : `Unknown type for checksum ${value} in ${JSON.stringify(checksum)}`;
+  }
+  return CHECKSUM_TYPES.includes(type) ? undefined : `unsupported checksum type: ${type} in ${JSON.stringify(checksum)}`;
+}
+
+/** Go's hex.DecodeString errors: an invalid character wins over an odd length. */
+function hexProblem(s: string): string | undefined {
+  const bad = [...s].find((ch) => !/[0-9a-fA-F]/.test(ch));
+  if (bad !== undefined) {
+    const code = bad.codePointAt(0) ?? 0;
+    return `encoding/hex: invalid byte: U+${code.toString(16).toUpperCase().padStart(4, '0')} '${bad}'`;
+  }
+  return s.length % 2 === 1 ? 'encoding/hex: odd length hex string' : undefined;
+}
+
+export const isoChecks: Check = (c) => {
+  if (c.isUnknown('iso_checksum')) return [];
+  const checksum = c.string('iso_checksum');
+  if (checksum === 'none') {
+    return [problem("A checksum of 'none' was specified. Since ISO files are so big,\na checksum is highly recommended.", 'iso_checksum', 'warning')];
+  }
+  const out = [];
+  const bad = checksumProblem(checksum);
+  if (bad) out.push(problem(bad, 'iso_checksum'));
+  if (checksum.toLowerCase().endsWith('.iso')) out.push(problem('Error parsing checksum: .iso is not a valid checksum ending', 'iso_checksum'));
+  return out;
+};
