@@ -108,6 +108,8 @@ export interface BuildModel {
   description?: string;
   range: Range;
   builds: PlannedBuild[];
+  /** HCL2: the sources the build block starts, as `type.name` of the source blocks (before renames and -only/-except), as `packer inspect` lists them. */
+  sources?: string[];
 }
 
 export interface TemplateModel {

@@ -162,7 +162,7 @@ export interface PlanFilters {
 
 /** One PlannedBuild per source of the build that survives -only/-except, with its provisioners and post-processors. */
 export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filters: PlanFilters, state: LoadState, diags: Diagnostic[]): BuildModel {
-  const model: BuildModel = { range: decl.range, builds: [] };
+  const model: BuildModel = { range: decl.range, builds: [], sources: decl.sources.map((s) => `${s.type}.${s.name}`) };
   if (decl.name !== undefined) model.name = decl.name;
   if (decl.description !== undefined) model.description = decl.description;
   for (const use of decl.sources) {
