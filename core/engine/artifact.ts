@@ -18,7 +18,8 @@ export function summarizeArtifact(a: Artifact): ArtifactSummary {
 }
 
 /** An artifact made of local files (artifice, checksum, compress): destroying it deletes them. */
-export function fileArtifact(builderId: string, files: string[], text: string, id = ''): Artifact {
+/** Relative `files` are relative to `cwd` (the build's working directory), as written in the template. */
+export function fileArtifact(builderId: string, files: string[], text: string, cwd: string, id = ''): Artifact {
   return {
     id,
     builderId,
@@ -27,7 +28,8 @@ export function fileArtifact(builderId: string, files: string[], text: string, i
     state: {},
     async destroy() {
       const { rm } = await import('node:fs/promises');
-      for (const f of files) await rm(f, { force: true, recursive: true });
+      const { resolve } = await import('node:path');
+      for (const f of files) await rm(resolve(cwd, f), { force: true, recursive: true });
     },
   };
 }

@@ -15,9 +15,9 @@ export const artificePostProcessor: PostProcessorPlugin = {
     return {
       ok: true,
       value: {
-        async postProcess({ ui }) {
+        async postProcess({ ui, build }) {
           ui.say(`Using these artifact files: ${files.join(', ')}`);
-          const artifact = fileArtifact(ARTIFICE_BUILDER_ID, files, `Created artifact from files: ${files.join(', ')}`);
+          const artifact = fileArtifact(ARTIFICE_BUILDER_ID, files, `Created artifact from files: ${files.join(', ')}`, build.cwd);
           return { ok: true, value: { artifact, keep: true, forceOverride: false } };
         },
       },

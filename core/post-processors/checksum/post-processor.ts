@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, appendFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileArtifact } from '../../engine/artifact';
 import { ConfigFields } from '../../engine/config-fields';
 import { fillPlaceholders } from '../../engine/placeholders';
@@ -30,15 +30,16 @@ export const checksumPostProcessor: PostProcessorPlugin = {
           const files = [...input.files];
           for (const type of types) {
             const checksumFile = fillPlaceholders(output, { BuildName: build.name, BuilderType: build.builderType, ChecksumType: type });
+            const checksumPath = resolve(build.cwd, checksumFile);
             for (const file of input.files) {
               // Packer lists a checksum file only when this run created it; an existing file is appended to.
-              if (!existsSync(checksumFile)) files.push(checksumFile);
-              mkdirSync(dirname(checksumFile), { recursive: true });
-              const digest = await hashFile(type, file);
-              appendFileSync(checksumFile, `${digest}\t${basename(file)}\n`, { mode: 0o644 });
+              if (!existsSync(checksumPath)) files.push(checksumFile);
+              mkdirSync(dirname(checksumPath), { recursive: true });
+              const digest = await hashFile(type, resolve(build.cwd, file));
+              appendFileSync(checksumPath, `${digest}\t${basename(file)}\n`, { mode: 0o644 });
             }
           }
-          const artifact = fileArtifact(CHECKSUM_BUILDER_ID, files, `Created artifact from files: ${files.join(', ')}`);
+          const artifact = fileArtifact(CHECKSUM_BUILDER_ID, files, `Created artifact from files: ${files.join(', ')}`, build.cwd);
           return { ok: true, value: { artifact, keep: true, forceOverride: false } };
         },
       },

@@ -1,6 +1,6 @@
 /** compress: packs the artifact's files into one archive (tar, tar.gz, zip) or gzips a single file; the inputs are not kept by default. */
 import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -36,28 +36,30 @@ export const compressPostProcessor: PostProcessorPlugin = {
       value: {
         async postProcess({ ui, build, signal }, input) {
           const target = fillPlaceholders(output, { BuildName: build.name, BuilderType: build.builderType });
-          mkdirSync(dirname(target), { recursive: true });
+          const targetPath = resolve(build.cwd, target);
+          const inputs = input.files.map((f) => ({ name: f, path: resolve(build.cwd, f) }));
+          mkdirSync(dirname(targetPath), { recursive: true });
           try {
             if (archive === 'zip') {
               ui.say(`Zipping ${target}`);
-              writeFileSync(target, zipArchive(input.files, level));
+              writeFileSync(targetPath, zipArchive(inputs, level));
             } else if (archive === 'tar') {
               ui.say(compression ? `Tarring ${target} with gzip (level ${level})` : `Tarring ${target} with no compression`);
               const stages = compression ? [createGzip({ level })] : [];
-              await pipeline([Readable.from(tarEntries(input.files)), ...stages, createWriteStream(target)], { signal });
+              await pipeline([Readable.from(tarEntries(inputs.map((i) => i.path))), ...stages, createWriteStream(targetPath)], { signal });
             } else {
               if (input.files.length !== 1) {
                 return { ok: false, error: `Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]` };
               }
               ui.say(`Archiving ${input.files[0]} with gzip (level ${level})`);
-              await pipeline([createReadStream(input.files[0]), createGzip({ level }), createWriteStream(target)], { signal });
+              await pipeline([createReadStream(inputs[0].path), createGzip({ level }), createWriteStream(targetPath)], { signal });
             }
           } catch (e) {
-            rmSync(target, { force: true });
+            rmSync(targetPath, { force: true });
             return { ok: false, error: `Failed to compress: ${(e as Error).message}` };
           }
           ui.say(`Archive ${target} completed`);
-          const artifact = fileArtifact(COMPRESS_BUILDER_ID, [target], `compressed artifacts in: ${target}`);
+          const artifact = fileArtifact(COMPRESS_BUILDER_ID, [target], `compressed artifacts in: ${target}`, build.cwd);
           return { ok: true, value: { artifact, keep: false, forceOverride: false } };
         },
       },

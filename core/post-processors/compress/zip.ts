@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /** Builds the archive in memory per file: fine for configuration bundles; large images should use tar.gz. */
-export function zipArchive(files: readonly string[], level: number): Buffer {
+export function zipArchive(files: ReadonlyArray<{ name: string; path: string }>, level: number): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const file of files) {
-    const data = readFileSync(file);
+    const data = readFileSync(file.path);
     const deflated = deflateRawSync(data, { level });
-    const name = Buffer.from(file.replace(/\\/g, '/'), 'utf8');
+    const name = Buffer.from(file.name.replace(/\\/g, '/'), 'utf8');
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

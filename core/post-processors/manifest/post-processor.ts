@@ -3,7 +3,7 @@
  * tooling knows what was built, when, and in which run. -force starts the file afresh.
  */
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { ConfigFields } from '../../engine/config-fields';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 import type { Plain } from '../../template/values/value';
@@ -30,10 +30,13 @@ export const manifestPostProcessor: PostProcessorPlugin = {
     const f = new ConfigFields(config, 'manifest');
     const output = f.string('output', 'packer-manifest.json') || 'packer-manifest.json';
     const stripPath = f.bool('strip_path');
-    const customData = f.object('custom_data') ?? null;
+    const custom = f.object('custom_data');
+    // custom_data is a Go map: encoding/json writes its keys sorted.
+    const customData = custom ? Object.fromEntries(Object.entries(custom).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : null;
     if (f.errors.length > 0) return { ok: false, errors: f.errors };
     // Packer removes an old manifest under -force when it configures the post-processor, before any build runs.
-    if (build.force) rmSync(output, { force: true });
+    const outputPath = resolve(build.cwd, output);
+    if (build.force) rmSync(outputPath, { force: true });
     return {
       ok: true,
       value: {
@@ -42,15 +45,15 @@ export const manifestPostProcessor: PostProcessorPlugin = {
             name: info.name,
             builder_type: info.builderType,
             build_time: Math.floor(Date.now() / 1000),
-            files: input.files.length === 0 ? null : input.files.map((file) => ({ name: stripPath ? basename(file) : file, size: sizeOf(file) })),
+            files: input.files.length === 0 ? null : input.files.map((file) => ({ name: stripPath ? basename(file) : file, size: sizeOf(resolve(info.cwd, file)) })),
             artifact_id: input.id,
             packer_run_uuid: info.runId,
             custom_data: customData,
           };
-          const failure = await withFileLock(`${output}.lock`, () => {
+          const failure = await withFileLock(`${outputPath}.lock`, () => {
             let manifest: ManifestFile = { builds: [], last_run_uuid: '' };
-            if (existsSync(output)) {
-              const text = readFileSync(output, 'utf8');
+            if (existsSync(outputPath)) {
+              const text = readFileSync(outputPath, 'utf8');
               if (text.trim() !== '') {
                 try {
                   manifest = JSON.parse(text) as ManifestFile;
@@ -62,7 +65,7 @@ export const manifestPostProcessor: PostProcessorPlugin = {
             }
             manifest.builds.push(record);
             manifest.last_run_uuid = info.runId;
-            writeFileSync(output, mask(goJson(manifest)), { mode: 0o664 });
+            writeFileSync(outputPath, mask(goJson(manifest)), { mode: 0o664 });
             return undefined;
           });
           if (failure) return { ok: false, error: failure };
