@@ -356,7 +356,7 @@ class Lexer {
       // here lets the parser report "Unterminated template string" and carry on with the next line.
       const tok = this.emit('Newline', i, j);
       this.quotedNewlines.add(tok);
-      this.stack.pop();
+      this.unwindQuoted();
       this.report(tok, 'Invalid multi-line string', 'Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the "heredoc" multi-line template syntax.');
       return j;
     }
@@ -364,6 +364,17 @@ class Lexer {
     if (end === i) end = i + 1; // a lone backslash before a newline
     this.emit('QuotedLit', i, end);
     return end;
+  }
+
+  /** Leaves the broken string and any single-line strings and sequences it was nested in (`"${ "abc` ends both). */
+  private unwindQuoted(): void {
+    this.stack.pop();
+    while (this.stack.length > 2 && this.stack[this.stack.length - 1].mode === 'main' && this.stack[this.stack.length - 2].mode === 'quoted') {
+      this.stack.pop();
+      this.stack.pop();
+      const ret = this.retBraces.pop();
+      if (ret !== undefined) this.braces = ret - 1;
+    }
   }
 
   private scanHeredoc(i: number, frame: { marker: string; startOfLine: boolean }): number {

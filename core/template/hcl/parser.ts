@@ -331,6 +331,8 @@ export class Parser {
     this.recovery = true;
     let nest = 0;
     for (;;) {
+      // A string cut short by a newline closes every template sequence on its line, so stop there.
+      if ((end === 'TemplateSeqEnd' || end === 'CQuote') && p.isQuotedNewline(p.peek())) return p.peek();
       const tok = p.read();
       let ty = tok.type;
       if (end === 'TemplateSeqEnd' && ty === 'TemplateControl') ty = 'TemplateInterp';

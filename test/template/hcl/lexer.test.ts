@@ -97,3 +97,8 @@ test('lexer: positions count UTF-8 bytes', () => {
   const b = tokens.find((t) => t.text === 'b');
   assert.deepEqual(b?.range.start, { line: 1, column: 9, byte: 9 });
 });
+
+test('lexer: a string broken by a newline ends there, with any sequences it sat in', () => {
+  const out = types('a = "${ "b\nc = {}\n');
+  assert.deepEqual(out.slice(-7), ['Newline:\n', 'Ident:c', 'Equal:=', 'OBrace:{', 'CBrace:}', 'Newline:\n', 'EOF:']);
+});

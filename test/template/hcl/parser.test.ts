@@ -243,6 +243,8 @@ const errorCases: ErrorCase[] = [
   { src: 'b {\n  c = 1\n  d\n}\nafter = 1\n', summary: 'Argument or block definition required', range: '3:3-3:4' },
   { src: "a = 'x'\nafter = 1\n", summary: 'Invalid character', range: '1:5-1:6' },
   { src: 'a = "${}"\nafter = 1\n', summary: 'Invalid expression', range: '1:8-1:9' },
+  { src: 'a = "${b"\nafter = 1\n', summary: 'Unclosed template interpolation sequence', range: '1:6-1:8' },
+  { src: 'a = "x ${ "y ${z} \nafter = 1\n', summary: 'Unterminated template string', range: '1:19-2:1' },
   { src: 'a = (1 + 2\nafter = 1\n', summary: 'Unbalanced parentheses', range: '2:1-2:6', survives: false },
   { src: 'a = [1, 2\nafter = 1\n', summary: 'Missing item separator', range: '2:1-2:6', survives: false },
   { src: 'source "x" "y" {\n  a = 1\n', summary: 'Unclosed configuration block', range: '1:16-1:17', survives: false },
