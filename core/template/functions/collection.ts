@@ -1,9 +1,10 @@
 /** Collection functions: lists, maps and sets. */
+import { friendlyTypeName } from '../values/convert';
 import { valuesEqual } from '../values/equals';
 import { makeSet } from '../values/set';
 import { compareKeys } from '../values/format';
 import { listOf, mapOf, setOf, T_BOOL, T_DYNAMIC, T_NUMBER, T_STRING, type Type } from '../values/type';
-import { bool, list, num, nullOf, str, tuple, type Value } from '../values/value';
+import { bool, list, num, nullOf, str, tuple, typeOf, type Value } from '../values/value';
 import { asBool, asEntries, asInteger, asItems, asNumber, asString, isSequence } from './access';
 import { listFrom, listOrTuple, mapOrObject, setFrom } from './build';
 import { FunctionError, type FunctionDef } from './define';
@@ -35,7 +36,7 @@ export const collectionFunctions: FunctionDef[] = [
     call: ([l, s]) => {
       const items = asItems(l);
       const size = asInteger(s, 1);
-      if (size < 0) throw new FunctionError('the size argument must be positive', 1);
+      if (size < 0) throw new FunctionError('the size argument must be positive');
       const elementType = l.kind === 'list' ? l.elementType : T_DYNAMIC;
       const chunks: Value[] = [];
       const step = size === 0 ? Math.max(items.length, 1) : size;
@@ -50,6 +51,7 @@ export const collectionFunctions: FunctionDef[] = [
     params: [],
     variadic: p('vals', T_DYNAMIC, true),
     call: (args) => {
+      if (args.length === 0) throw new FunctionError('all arguments must have the same type');
       const u = listFrom(args, 'argument');
       for (const v of asItems(u)) {
         if (v.kind === 'null' || (v.kind === 'string' && v.value === '')) continue;
@@ -65,6 +67,7 @@ export const collectionFunctions: FunctionDef[] = [
     params: [],
     variadic: p('vals', T_DYNAMIC, true),
     call: (args) => {
+      if (args.length === 0) throw new FunctionError('at least one argument is required');
       args.forEach((a, i) => {
         if (a.kind !== 'null' && !isSequence(a)) throw new FunctionError('coalescelist arguments must be lists or tuples', i);
       });
@@ -89,7 +92,10 @@ export const collectionFunctions: FunctionDef[] = [
     call: (args) => {
       if (args.length === 0) throw new FunctionError('at least one argument is required');
       const items: Value[] = [];
-      args.forEach((a, i) => items.push(...sequence(a, i, 'a list, set, or tuple value')));
+      args.forEach((a, i) => {
+        if (!isSequence(a)) throw new FunctionError(`all arguments must be lists or tuples; got ${friendlyTypeName(typeOf(a))}`, i);
+        items.push(...asItems(a));
+      });
       const first = args[0];
       if (first.kind === 'list' && args.every((a) => a.kind === 'list')) return listFrom(items);
       return tuple(items);
@@ -140,7 +146,7 @@ export const collectionFunctions: FunctionDef[] = [
         else out.push(v);
       };
       sequence(l, 0, 'a list, set, or tuple').forEach(walk);
-      return listOrTuple(out);
+      return tuple(out);
     },
   },
   {
@@ -219,6 +225,9 @@ export const collectionFunctions: FunctionDef[] = [
       const out: Record<string, Value> = {};
       args.forEach((a, i) => {
         if (a.kind === 'null') return;
+        if (a.kind !== 'map' && a.kind !== 'object') {
+          throw new FunctionError(`arguments must be maps or objects, got ${JSON.stringify(friendlyTypeName(typeOf(a)))}`);
+        }
         Object.assign(out, mapLike(a, i));
       });
       const allMaps = args.every((a) => a.kind === 'map' || a.kind === 'null');
@@ -238,8 +247,8 @@ export const collectionFunctions: FunctionDef[] = [
       const [start, end] = n.length === 1 ? [0, n[0]] : [n[0], n[1]];
       const step = n.length === 3 ? n[2] : start > end ? -1 : 1;
       const out: Value[] = [];
-      if (step < 0 && start < end) throw new FunctionError('step must be positive when start is less than end');
-      if (step > 0 && start > end) throw new FunctionError('step must be negative when start is greater than end');
+      if (step < 0 && start < end) throw new FunctionError('end must be less than start when step is negative', 2);
+      if (step > 0 && start > end) throw new FunctionError('end must be greater than start when step is positive', 2);
       for (let v = start, i = 0; step >= 0 ? v < end : v > end; i++, v = start + i * step) {
         if (out.length >= 1024) {
           throw new FunctionError(
@@ -289,7 +298,9 @@ export const collectionFunctions: FunctionDef[] = [
     variadic: p('sets'),
     call: (args) => {
       if (args.length < 2) throw new FunctionError('at least two arguments are required');
-      args.forEach((a, i) => sequence(a, i, 'a list or set'));
+      args.forEach((a, i) => {
+        if (!isSequence(a)) throw new FunctionError('a set or a list is required', i);
+      });
       let rows: Value[][] = [[]];
       for (const a of args) rows = rows.flatMap((r) => asItems(a).map((v) => [...r, v]));
       const out = rows.map((r) => listOrTuple(r));
@@ -318,11 +329,15 @@ export const collectionFunctions: FunctionDef[] = [
     description: 'Takes a list of strings and returns a new list with those strings sorted lexicographically.',
     params: [p('list', listOf(T_STRING))],
     returns: listOf(T_STRING),
-    call: ([l]) =>
-      list(
+    call: ([l]) => {
+      const items = asItems(l);
+      const nul = items.findIndex((v) => v.kind === 'null');
+      if (nul >= 0) throw new FunctionError(`given list element ${nul} is null; a null string cannot be sorted`);
+      return list(
         T_STRING,
-        [...asItems(l)].sort((a, b) => compareKeys(asString(a), asString(b))),
-      ),
+        [...items].sort((a, b) => compareKeys(asString(a), asString(b))),
+      );
+    },
   },
   {
     name: 'zipmap',

@@ -16,13 +16,16 @@ export interface ZonedTime {
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-export function parseRfc3339(s: string, argIndex: number): ZonedTime {
+export function parseRfc3339(s: string, argIndex?: number): ZonedTime {
   const bad = (what: string, part: string): never => {
     throw new FunctionError(`not a valid RFC3339 timestamp: cannot use ${JSON.stringify(part)} as ${what}`, argIndex);
   };
   const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(s);
   if (!m) {
     if (!/^\d{4}/.test(s)) bad('year', s);
+    if (/^\d{4}-\d{2}-\d{2}/.test(s) && !/^.{10}[Tt]/.test(s)) {
+      throw new FunctionError("not a valid RFC3339 timestamp: missing required time introducer 'T'", argIndex);
+    }
     throw new FunctionError(`not a valid RFC3339 timestamp: ${JSON.stringify(s)} does not match the RFC3339 layout`, argIndex);
   }
   const [, y, mo, d, h, mi, se, frac, zone] = m;
@@ -165,7 +168,7 @@ export function formatDate(format: string, t: ZonedTime): string {
         else invalid('timezone must be Z, ZZZZ, or ZZZZZ');
         break;
       default:
-        invalid('unrecognized verb');
+        throw new FunctionError(`invalid date format verb ${JSON.stringify(verb)}`, 0);
     }
   }
   return out;
@@ -190,7 +193,7 @@ export const datetimeFunctions: FunctionDef[] = [
     params: [p('timestamp'), p('duration')],
     returns: T_STRING,
     call: ([t, d]) => {
-      const time = parseRfc3339(asString(t), 0);
+      const time = parseRfc3339(asString(t));
       const ms = parseDuration(asString(d));
       return str(formatRfc3339({ ...time, ms: time.ms + Math.trunc(ms) }));
     },

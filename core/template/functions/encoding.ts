@@ -27,7 +27,7 @@ function base64Decode(s: string): string {
   const bytes = Buffer.from(s, 'base64');
   const text = bytes.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(bytes)) {
-    throw new FunctionError('the result of decoding the provided string is not valid UTF-8');
+    throw new FunctionError('the result of decoding the the provided string is not valid UTF-8');
   }
   return text;
 }

@@ -30,7 +30,6 @@ export function readFileFor(ctx: FunctionContext, given: string): Buffer {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new FunctionError(`no file exists at ${given}`);
-    if (code === 'EISDIR') throw new FunctionError(`${given} is a directory, not a file`);
     throw new FunctionError(`failed to read ${given}`);
   }
 }

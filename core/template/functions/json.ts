@@ -60,6 +60,9 @@ export function parseJson(text: string): Value {
     return fromJson(JSON.parse(text));
   } catch (e) {
     const msg = (e as Error).message;
+    if (/non-whitespace character after JSON/.test(msg)) throw new FunctionError('extraneous data after JSON object');
+    const token = /Unexpected token '(.)'/.exec(msg);
+    if (token) throw new FunctionError(`invalid character '${token[1]}' looking for beginning of value`);
     const at = /position (\d+)/.exec(msg);
     const pos = at ? Number(at[1]) : text.length;
     if (/Unexpected end|Unterminated/i.test(msg) || text.slice(pos).trim() === '') throw new FunctionError('EOF');

@@ -132,7 +132,7 @@ function formatOne(spec: Spec, arg: Value, verbText: string): string {
       return padNumber(spec, n < 0 || Object.is(n, -0), body);
     }
     default:
-      throw new FunctionError(`unrecognized format character '${verb}' at offset ${at}`);
+      throw new FunctionError(`unsupported format verb '${verb}' in ${JSON.stringify(verbText)} at offset ${at}`);
   }
 }
 

@@ -9,12 +9,30 @@ const p = (name: string, type = T_STRING) => ({ name, type });
 const strings = (items: string[]) => list(T_STRING, items.map(str));
 
 /** Go's regexp syntax is close to JS's; `(?P<name>` is the one common spelling JS lacks. */
-export function goRegExp(pattern: string, flags = 'u', argIndex = 1): RegExp {
+export function goRegExp(pattern: string, flags = 'u'): RegExp {
   try {
     return new RegExp(pattern.replace(/\(\?P</g, '(?<'), flags);
   } catch (e) {
-    throw new FunctionError(`invalid regular expression: ${(e as Error).message}`, argIndex);
+    const why = (e as Error).message.replace(/^.*: /, '');
+    const go = /Unterminated group/.test(why)
+      ? 'missing closing )'
+      : /Unmatched '\)'/.test(why)
+        ? 'unexpected )'
+        : /Nothing to repeat/.test(why)
+          ? 'missing argument to repetition operator'
+          : why.toLowerCase();
+    throw new FunctionError(`error parsing regexp: ${go}: \`${pattern}\``);
   }
+}
+
+/** Go's case mapping works rune by rune: a rune whose mapping is several runes (ß → SS) stays as it is. */
+function mapRunes(s: string, f: (c: string) => string): string {
+  let out = '';
+  for (const c of s) {
+    const m = f(c);
+    out += [...m].length === 1 ? m : c;
+  }
+  return out;
 }
 
 /** Go's regexp.Expand: `$1`, `${1}`, `$name`, `${name}` and `$$` in a replacement template. */
@@ -53,7 +71,7 @@ export const stringFunctions: FunctionDef[] = [
     description: 'Converts all cased letters in the given string to uppercase.',
     params: [p('str')],
     returns: T_STRING,
-    call: ([s]) => str(asString(s).toUpperCase()),
+    call: ([s]) => str(mapRunes(asString(s), (c) => c.toUpperCase())),
   },
   {
     name: 'lower',
@@ -61,7 +79,7 @@ export const stringFunctions: FunctionDef[] = [
     description: 'Converts all cased letters in the given string to lowercase.',
     params: [p('str')],
     returns: T_STRING,
-    call: ([s]) => str(asString(s).toLowerCase()),
+    call: ([s]) => str(mapRunes(asString(s), (c) => c.toLowerCase())),
   },
   {
     name: 'title',
@@ -69,7 +87,7 @@ export const stringFunctions: FunctionDef[] = [
     description: 'Converts the first letter of each word in the given string to uppercase.',
     params: [p('str')],
     returns: T_STRING,
-    call: ([s]) => str(asString(s).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_, a: string, b: string) => a + b.toUpperCase())),
+    call: ([s]) => str(asString(s).replace(/(^|[\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]|\s)(\p{L})/gu, (_, a: string, b: string) => a + b.toUpperCase())),
   },
   {
     name: 'chomp',
@@ -147,7 +165,7 @@ export const stringFunctions: FunctionDef[] = [
       const parts: string[] = [];
       lists.forEach((l, i) =>
         asItems(l).forEach((item) => {
-          if (item.kind === 'null') throw new FunctionError('element must not be null', i + 1);
+          if (item.kind === 'null') throw new FunctionError(`element ${parts.length} is null; cannot concatenate null values`, i + 1);
           parts.push(asString(item, i + 1));
         }),
       );
@@ -263,7 +281,7 @@ export const stringFunctions: FunctionDef[] = [
     params: [p('pattern'), p('string')],
     since: '1.7.0',
     call: ([pat, s]) => {
-      const re = goRegExp(asString(pat), 'u', 0);
+      const re = goRegExp(asString(pat), 'u');
       const m = re.exec(asString(s));
       if (!m) throw new FunctionError('pattern did not match any part of the given string');
       return captures(m);
@@ -276,7 +294,7 @@ export const stringFunctions: FunctionDef[] = [
     params: [p('pattern'), p('string')],
     since: '1.7.0',
     call: ([pat, s]) => {
-      const re = goRegExp(asString(pat), 'gu', 0);
+      const re = goRegExp(asString(pat), 'gu');
       const items = [...asString(s).matchAll(re)].map(captures);
       return items.length ? list(typeOf(items[0]), items) : list(T_STRING, []);
     },

@@ -125,11 +125,6 @@ function resolvePlain(s: string): Value {
   if (FALSES.has(s)) return { kind: 'bool', value: false };
   const clean = s.replace(/_/g, '');
   if (/^[-+]?(0|[1-9]\d*)$/.test(clean)) return { kind: 'number', value: Number(clean) };
-  if (/^[-+]?0x[0-9a-fA-F]+$/.test(clean)) return { kind: 'number', value: Number(clean.replace(/^([-+]?)0x/, '$10x')) };
-  if (/^[-+]?0o?[0-7]+$/.test(clean)) {
-    const neg = clean.startsWith('-');
-    return { kind: 'number', value: (neg ? -1 : 1) * parseInt(clean.replace(/^[-+]?0o?/, ''), 8) };
-  }
   if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(clean)) return { kind: 'number', value: Number(clean) };
   if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) throw new FunctionError('infinite numbers are not supported');
   return { kind: 'string', value: s };
@@ -162,6 +157,7 @@ function unquoteDouble(s: string, line: number): string {
 
 class YamlReader {
   private pos = 0;
+  private readonly anchors = new Map<string, Value>();
   constructor(
     private readonly raw: string[],
     private readonly lines: Line[],
@@ -208,24 +204,43 @@ class YamlReader {
 
   private mapping(indent: number): Value {
     const attrs: Record<string, Value> = {};
+    const start = this.peek() as Line;
     for (let line = this.peek(); line && line.indent === indent; line = this.peek()) {
       const k = keyOf(line.text);
-      if (!k) syntaxError(line.no, indent + 1, 'could not find expected \':\'');
+      if (!k) syntaxError(start.no, start.indent + 1, 'did not find expected key');
       this.pos++;
-      const rest = k.rest;
+      const key = k.quoted ? k.key : keyText(resolvePlain(k.key));
+      let rest = k.rest;
+      const anchor = /^&(\S+)$/.exec(rest);
+      if (anchor) rest = '';
+      let value: Value;
       if (rest === '') {
         const next = this.peek();
-        if (next && next.indent === indent && (next.text === '-' || next.text.startsWith('- '))) attrs[k.key] = this.sequence(indent);
-        else attrs[k.key] = this.node(indent);
+        if (next && next.indent === indent && (next.text === '-' || next.text.startsWith('- '))) value = this.sequence(indent);
+        else value = this.node(indent);
       } else {
-        attrs[k.key] = this.inline(rest, line, indent);
+        value = this.inline(rest, line, indent);
       }
+      if (anchor) this.anchors.set(anchor[1], value);
+      attrs[key] = value;
     }
     return { kind: 'object', attrs };
   }
 
   /** A scalar or flow collection that starts on `line`; block scalars and flow collections may continue below. */
   private inline(text: string, line: Line, parent: number): Value {
+    const anchor = /^&(\S+)\s+(.*)$/.exec(text);
+    if (anchor) {
+      const v = this.inline(anchor[2], line, parent);
+      this.anchors.set(anchor[1], v);
+      return v;
+    }
+    const alias = /^\*(\S+)$/.exec(text);
+    if (alias) {
+      const v = this.anchors.get(alias[1]);
+      if (!v) syntaxError(line.no, line.indent + 1, `unknown anchor '${alias[1]}' referenced`);
+      return v;
+    }
     if (/^[|>]/.test(text)) return this.blockScalar(text, line, parent);
     if (text.startsWith('[') || text.startsWith('{')) {
       let src = text;
@@ -245,7 +260,8 @@ class YamlReader {
       while (!/^'(?:[^']|'')*'$/.test(src) && this.peek()) src += ' ' + (this.lines[this.pos++] as Line).text;
       return { kind: 'string', value: src.slice(1, -1).replace(/''/g, "'") };
     }
-    if (/^[&*!]/.test(text)) throw new FunctionError(`on line ${line.no}: anchors, aliases and tags are not supported in Bakehouse yet`);
+    if (text.startsWith('!')) throw new FunctionError(`on line ${line.no}: tags are not supported in Bakehouse yet`);
+    if (/:(\s|$)/.test(text)) throw new FunctionError('mapping values are not allowed in this context');
     let s = text;
     for (let next = this.peek(); next && next.indent > parent && !keyOf(next.text); next = this.peek()) {
       s += ' ' + next.text;
@@ -284,15 +300,23 @@ class YamlReader {
   }
 }
 
-function keyOf(text: string): { key: string; rest: string } | undefined {
+function keyOf(text: string): { key: string; rest: string; quoted: boolean } | undefined {
   let m = /^"((?:[^"\\]|\\.)*)"\s*:(?:\s+(.*))?$/.exec(text);
-  if (m) return { key: unquoteDouble(`"${m[1]}"`, 0), rest: (m[2] ?? '').trim() };
+  if (m) return { key: unquoteDouble(`"${m[1]}"`, 0), rest: (m[2] ?? '').trim(), quoted: true };
   m = /^'((?:[^']|'')*)'\s*:(?:\s+(.*))?$/.exec(text);
-  if (m) return { key: m[1].replace(/''/g, "'"), rest: (m[2] ?? '').trim() };
+  if (m) return { key: m[1].replace(/''/g, "'"), rest: (m[2] ?? '').trim(), quoted: true };
   if (/^[[{"'|>&*!%@`]/.test(text)) return undefined;
-  m = /^([^#]*?)\s*:(?:\s+(.*))?$/.exec(text);
-  if (m && !m[1].includes(': ')) return { key: m[1], rest: (m[2] ?? '').trim() };
+  m = /^(.*?)\s*:(?:\s+(.*))?$/.exec(text);
+  if (m && !m[1].includes('#')) return { key: m[1], rest: (m[2] ?? '').trim(), quoted: false };
   return undefined;
+}
+
+/** A plain key is resolved like any scalar (`on:` is the key "true"), then written as a string. */
+function keyText(v: Value): string {
+  if (v.kind === 'string') return v.value;
+  if (v.kind === 'number') return numberToString(v.value);
+  if (v.kind === 'bool') return String(v.value);
+  return 'null';
 }
 
 function flowClosed(src: string): boolean {
@@ -391,6 +415,7 @@ class FlowReader {
 }
 
 export function yamlDecode(src: string): Value {
+  if (src.trim() === '') throw new FunctionError('on line 1, column 1: missing start of document');
   const raw = src.replace(/\r\n/g, '\n').split('\n');
   const lines: Line[] = [];
   let started = false;

@@ -30,7 +30,7 @@ export function friendlyTypeName(t: Type): string {
 
 /** Writes a number in plain decimal (no exponent), as cty does when a number becomes a string. */
 export function numberToString(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
+  if (Number.isSafeInteger(n)) return String(n);
   const [mant, expText] = n.toExponential().split('e');
   const exp = Number(expText);
   const neg = mant.startsWith('-');

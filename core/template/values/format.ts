@@ -2,6 +2,10 @@
  * Prints values the way `packer console` 1.6.6 does: a top-level string raw, everything else in HCL-ish
  * syntax with two-space indents, trailing commas in lists, `"key" = value` in maps, keys sorted.
  */
+import { numberToString } from './convert';
+import { compareKeys } from './order';
+
+export { compareKeys };
 import type { Value } from './value';
 
 /** `packer console` masks secrets with this text (1.6.6 filters its output; we honour sensitive marks). */
@@ -13,7 +17,7 @@ export function formatNumber(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (n === Infinity) return '+Inf';
   if (n === -Infinity) return '-Inf';
-  if (Number.isInteger(n) && Math.abs(n) < 2 ** 63) return BigInt(n).toString();
+  if (Number.isInteger(n) && Math.abs(n) < 2 ** 63) return numberToString(n);
   return formatFloatG(n);
 }
 
@@ -121,11 +125,4 @@ export function formatValueHcl(v: Value, indent = ''): string {
       return `{\n${keys.map((k) => `${inner}${quoteString(k)} = ${formatValueHcl(entries[k], inner)}\n`).join('')}${indent}}`;
     }
   }
-}
-
-/** cty orders map keys and attribute names by their bytes. */
-export function compareKeys(a: string, b: string): number {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return Buffer.compare(ba, bb);
 }

@@ -1,5 +1,5 @@
 /** Sets keep their items unique and in cty's order: strings by bytes, numbers ascending, false before true. */
-import { compareKeys } from './format';
+import { compareKeys } from './order';
 import { valueKey } from './equals';
 import type { Type } from './type';
 import type { SetValue, Value } from './value';

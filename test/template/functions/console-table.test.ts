@@ -15,6 +15,8 @@ interface Row {
   args?: unknown[];
   output?: string;
   error?: { summary: string; detail: string };
+  /** Why Bakehouse deliberately differs from Packer 1.6.6 on this row. */
+  skip?: string;
 }
 
 const fixtures = join(__dirname, '../../fixtures/functions');
@@ -23,7 +25,8 @@ const table = JSON.parse(readFileSync(join(fixtures, 'console-1.6.6.json'), 'utf
 /** A JSON argument as the HCL literal would evaluate; {"$type": "..."} is a type expression, passed as its text. */
 export function literal(v: unknown): Value {
   if (v === null) return { kind: 'null', type: T_DYNAMIC };
-  if (typeof v === 'string') return { kind: 'string', value: v };
+  // HCL's parser normalises string literals to NFC, so the console saw them that way.
+  if (typeof v === 'string') return { kind: 'string', value: v.normalize('NFC') };
   if (typeof v === 'number') return { kind: 'number', value: v };
   if (typeof v === 'boolean') return { kind: 'bool', value: v };
   if (Array.isArray(v)) return { kind: 'tuple', items: v.map(literal) };
@@ -39,7 +42,7 @@ const ctx = { baseDir: join(fixtures, 'files'), now: new Date('2020-01-02T03:04:
 for (const row of table.rows) {
   if (!row.fn || !row.args) continue;
   const { fn, args } = row;
-  test(row.expr, () => {
+  test(row.expr, { skip: row.skip }, () => {
     const r = callFunction(fn, args.map(literal), ctx);
     if (row.output !== undefined) {
       assert.ok(r.ok, r.ok ? '' : `expected ${JSON.stringify(row.output)}, got error ${r.error}`);
