@@ -43,17 +43,18 @@ function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange
   for (const [name, value] of Object.entries(config.values)) {
     const spec = byName.get(name);
     const range = config.ranges[name] ?? blockRange;
+    const nameRange = config.nameRanges?.[name] ?? range;
     if (!spec) {
       const attributes = fields.filter((f) => !f.block).map((f) => f.name);
       diags.push(
-        error('Unsupported argument', `An argument named ${JSON.stringify(name)} is not expected here.${didYouMean(name, attributes)}`, range),
+        error('Unsupported argument', `An argument named ${JSON.stringify(name)} is not expected here.${didYouMean(name, attributes)}`, nameRange),
       );
     } else if (spec.block) {
       diags.push(
         error(
           'Unsupported argument',
           `An argument named ${JSON.stringify(name)} is not expected here. Did you mean to define a block of type ${JSON.stringify(name)}?`,
-          range,
+          nameRange,
         ),
       );
     } else {

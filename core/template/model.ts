@@ -39,6 +39,8 @@ export interface ComponentConfig {
   blocks: Record<string, ComponentConfig[]>;
   /** A nested block's own range (from its type name to its closing brace), so problems inside it can point at it. */
   range?: Range;
+  /** Where each argument's name was written; "Unsupported argument" points there as HCL does (falls back to `ranges`). */
+  nameRanges?: Record<string, Range>;
 }
 
 export interface SourceModel {

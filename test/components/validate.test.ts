@@ -103,3 +103,11 @@ test('unknown builder type suggests the closest and lists the known ones', () =>
   assert.ok(componentTypes('builder').every((t) => d.detail?.includes(`"${t}"`)));
   at(d, 3, 9);
 });
+
+test('"Unsupported argument" points at the argument\'s name when the decoder recorded it', () => {
+  const c = config({ imgae: 'ubuntu', commit: true });
+  c.nameRanges = { imgae: rangeAt(2, 3, 5) };
+  c.ranges.imgae = rangeAt(2, 11, 8);
+  const d = only(check('builder', 'docker', c));
+  at(d, 2, 3);
+});

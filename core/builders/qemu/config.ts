@@ -80,7 +80,7 @@ export const qemuBuilderSchema: ComponentSchema = {
   ],
   ...ISO_RULES,
   messages: {
-    ...ISO_RULES.messages,
+    exactlyOneOf: ISO_RULES.messages?.exactlyOneOf,
     enum: {
       ...COMMUNICATOR_ENUM_MESSAGES,
       accelerator: "invalid accelerator, only 'kvm', 'tcg', 'xen', 'hax', 'hvf', 'whpx', or 'none' are allowed",
