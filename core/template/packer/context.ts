@@ -3,7 +3,6 @@
  * var files (neither), and everything else (var, local, path, packer, source, build and all functions).
  */
 import type { EvalContext, FunctionTable } from '../eval/context';
-import { restrictFunctions } from '../eval/context';
 import type { Diagnostic } from '../source';
 import { T_DYNAMIC, T_STRING } from '../values/type';
 import { object, str, unknownOf, type Value } from '../values/value';
@@ -16,6 +15,8 @@ export interface LoadState {
   cwd: string;
   env: Record<string, string | undefined>;
   functions: FunctionTable;
+  /** What variable defaults may call: env() only. */
+  defaultFunctions: FunctionTable;
   variables: VariableModel[];
   locals: LocalModel[];
   diagnostics: Diagnostic[];
@@ -40,7 +41,7 @@ export const BUILD_DATA_KEYS = [
 
 /** Variable defaults may call env() and nothing else, and may not reference variables. */
 export function defaultValueContext(state: LoadState): EvalContext {
-  return { variables: null, functions: restrictFunctions(state.functions, ['env']), baseDir: state.root };
+  return { variables: null, functions: state.defaultFunctions, baseDir: state.root };
 }
 
 /** Values in var files are constants: no variables, no functions. */
@@ -86,3 +87,23 @@ export function slashes(p: string): string {
 }
 
 export { T_DYNAMIC };
+
+/**
+ * The context `console` evaluates in for a loaded HCL2 template: what its locals saw (var, local, path, packer;
+ * `source` and `build` unknown), with every template function. Packer 1.6.6's console does the same.
+ */
+export function modelEvalContext(
+  model: { root: string; variables: readonly VariableModel[]; locals: readonly LocalModel[] },
+  opts: { cwd?: string; functions: FunctionTable },
+): EvalContext {
+  return templateContext({
+    root: model.root,
+    cwd: opts.cwd ?? process.cwd(),
+    env: {},
+    functions: opts.functions,
+    defaultFunctions: opts.functions,
+    variables: [...model.variables],
+    locals: [...model.locals],
+    diagnostics: [],
+  });
+}

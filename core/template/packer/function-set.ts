@@ -1,13 +1,19 @@
 /**
- * The functions a template may call: the shared registry, with env() reading the loader's environment
- * (LoadOptions.env) so tests and the editor can load a template against any environment.
+ * The functions a template may call: the shared registry everywhere except variable defaults, which may call only env(),
+ * reading the loader's environment (LoadOptions.env) so tests and the editor can load a template against any environment.
  */
 import type { FunctionDef } from '../functions/define';
 import { FUNCTIONS } from '../functions';
 import { T_STRING } from '../values/type';
 import { str } from '../values/value';
 
-export function templateFunctions(env: Record<string, string | undefined>): FunctionDef[] {
+/** Everything but env(): Packer 1.6.6 offers env() only in variable defaults. */
+export function templateFunctions(): FunctionDef[] {
+  return [...FUNCTIONS.values()].filter((f) => f.name !== 'env');
+}
+
+/** env() alone, reading the loader's environment, for variable defaults. */
+export function defaultValueFunctions(env: Record<string, string | undefined>): FunctionDef[] {
   const envFunction: FunctionDef = {
     name: 'env',
     signature: 'env(key)',
@@ -16,5 +22,5 @@ export function templateFunctions(env: Record<string, string | undefined>): Func
     returns: T_STRING,
     call: (args) => str(env[(args[0] as { value: string }).value] ?? ''),
   };
-  return [...[...FUNCTIONS.values()].filter((f) => f.name !== 'env'), envFunction];
+  return [envFunction];
 }

@@ -3,7 +3,7 @@
  * in Packer 1.6.6's order: required_version, variables, locals, values from env/var files/-var, then sources and builds.
  * A model is returned even when there are errors, so the editor always has something to show.
  */
-import { childContext } from '../eval/context';
+import { childContext, type EvalContext, type FunctionTable } from '../eval/context';
 import { evaluate } from '../eval/evaluate';
 import { functionTable } from '../eval/functions';
 import type { Block, HclFile } from '../hcl/ast';
@@ -12,12 +12,12 @@ import { parseHcl, parseHclTemplate } from '../hcl/parser';
 import type { LoadOptions, LoadResult, TemplateModel } from '../model';
 import { error, hasErrors, type Diagnostic } from '../source';
 import { FunctionError } from '../functions/define';
-import { isSensitiveDeep, object, type Value } from '../values/value';
+import { isSensitiveDeep, type Value } from '../values/value';
 import { readBody } from './body-read';
 import { decodeBuild, planBuild, type BuildDecl, type PlanFilters } from './builds';
-import type { LoadState } from './context';
+import { modelEvalContext, type LoadState } from './context';
 import { decodeDataBlock } from './data';
-import { templateFunctions } from './function-set';
+import { defaultValueFunctions, templateFunctions } from './function-set';
 import { compileGlob } from './glob';
 import { decodeLocalBlock, decodeLocalsBlock, evaluateLocals, type LocalDecl } from './locals';
 import { decodePackerBlock } from './packer-block';
@@ -72,11 +72,12 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
     cwd: opts.cwd ?? process.cwd(),
     env: opts.env ?? process.env,
     functions: functionTable([]),
+    defaultFunctions: functionTable(defaultValueFunctions(opts.env ?? process.env), { builtins: [] }),
     variables: model.variables,
     locals: model.locals,
     diagnostics: diags,
   };
-  state.functions = functionTable(templateFunctions(state.env), { renderTemplate: (text, filename, vars) => renderTemplate(text, filename, vars, state) });
+  state.functions = functionTable(templateFunctions(), { renderTemplate: (text, filename, vars) => renderTemplate(text, filename, vars, state.root, state.functions) });
 
   // Every file's top-level blocks, read once through the template schema (unknown block types are reported here).
   const blocks: Block[] = [];
@@ -189,14 +190,14 @@ function sensitiveStrings(model: TemplateModel): string[] {
 }
 
 /** templatefile(): the file is a bare template evaluated with only the given variables and the template functions. */
-function renderTemplate(text: string, filename: string, vars: Value, state: LoadState): Value {
+function renderTemplate(text: string, filename: string, vars: Value, root: string, functions: FunctionTable): Value {
   const parsed = parseHclTemplate(text, filename);
   if (hasErrors(parsed.diagnostics)) throw new FunctionError(`failed to parse template: ${parsed.diagnostics[0].summary}`, 0);
   const entries = vars.kind === 'object' ? vars.attrs : vars.kind === 'map' ? vars.entries : {};
   for (const k of Object.keys(entries)) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k)) throw new FunctionError(`invalid template variable name "${k}": must start with a letter, followed by zero or more letters, digits, and underscores`, 1);
   }
-  const ctx = childContext({ variables: {}, functions: state.functions, baseDir: state.root }, { ...entries });
+  const ctx = childContext({ variables: {}, functions, baseDir: root }, { ...entries });
   const r = evaluate(parsed.expr, ctx);
   const errs = r.diagnostics.filter((d) => d.severity === 'error');
   if (errs.length) throw new FunctionError(`${errs[0].summary}: ${errs[0].detail ?? ''}`.trim(), 0);
@@ -215,4 +216,11 @@ function dedupe(diags: Diagnostic[]): Diagnostic[] {
   });
 }
 
-export { object };
+
+/** The context `console` evaluates expressions in, for a model this loader produced. */
+export function consoleContext(model: TemplateModel, cwd?: string): EvalContext {
+  const functions = functionTable(templateFunctions(), {
+    renderTemplate: (text, filename, vars) => renderTemplate(text, filename, vars, model.root, functions),
+  });
+  return modelEvalContext(model, { cwd, functions });
+}

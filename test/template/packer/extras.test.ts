@@ -72,3 +72,13 @@ test('syntax errors still give a model; syntaxOnly stops after parsing', () => {
   const s = load({ 'a.pkr.hcl': `${DOCKER}\nvariable "x" {}\n` }, { syntaxOnly: true });
   assert.deepEqual(s.diagnostics, []);
 });
+
+test('console context sees variables, locals, path and packer', async () => {
+  const { consoleContext } = await import('../../../core/template/packer/load');
+  const { evaluate } = await import('../../../core/template/eval/evaluate');
+  const { parseHclExpression } = await import('../../../core/template/hcl/parser');
+  const m = noErrors(load({ 'a.pkr.hcl': 'variable "a" {\n  default = "x"\n}\nlocals {\n  b = "${var.a}y"\n}\n' }));
+  const r = evaluate(parseHclExpression('upper("${var.a}-${local.b}-${packer.version}")', '<console-input>').expr, consoleContext(m));
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(toPlain(r.value), 'X-XY-1.6.6');
+});

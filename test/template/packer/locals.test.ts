@@ -35,3 +35,8 @@ test('contextual values: path, packer.version', () => {
   assert.equal(get('r'), '/tmp/bakehouse-test');
   assert.equal(get('v'), '1.6.6');
 });
+
+test('env() is only for variable defaults, as in Packer 1.6.6', () => {
+  const r = errors(load({ 'a.pkr.hcl': 'locals {\n  home = env("HOME")\n}\n' }, { env: { HOME: '/h' } }));
+  assert.equal(where(r[0]), 'Call to unknown function @ a.pkr.hcl:2:10');
+});
