@@ -61,19 +61,28 @@ export function parseTypeExpression(text: string): Type | undefined {
         expect('(');
         expect('{');
         const attributes: Record<string, Type> = {};
+        const optional: string[] = [];
         ws();
         while (text[i] !== '}') {
           const name = word();
           if (!name) throw new Error('name');
           expect('=');
-          attributes[name] = type();
+          ws();
+          if (text.startsWith('optional(', i)) {
+            i += 'optional('.length;
+            attributes[name] = type();
+            expect(')');
+            optional.push(name);
+          } else {
+            attributes[name] = type();
+          }
           ws();
           if (text[i] === ',') i++;
           ws();
         }
         i++;
         expect(')');
-        return { kind: 'object', attributes };
+        return optional.length ? { kind: 'object', attributes, optional } : { kind: 'object', attributes };
       }
       default:
         throw new Error('type');
