@@ -60,7 +60,14 @@ export function legacyFunctions(ctx: FunctionContext): FunctionTable {
     uuid: { params: [], call: () => timeOrderedUuid(ctx.now) },
     pwd: { params: [], call: () => ctx.cwd },
     template_dir: { params: [], call: () => ctx.templateDir },
-    packer_version: { params: [], call: () => PACKER_COMPAT_VERSION },
+    packer_version: {
+      params: [],
+      call: () => {
+        // Packer gives components its version, but not the variables section.
+        if (ctx.inVariables) throw new FunctionError('packer_version not available');
+        return PACKER_COMPAT_VERSION;
+      },
+    },
     build_name: {
       params: [],
       call: () => {

@@ -61,6 +61,8 @@ function toDiagnostic(doc: JsonDocument, node: StringNode, e: TemplateError, ctx
   }
 }
 
+/** Sentence case for a message, leaving a leading function name such as `packer_version` as written. */
 function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1).replace(/\.$/, '');
+  const trimmed = s.replace(/\.$/, '');
+  return /^[a-z]+_/.test(trimmed) ? trimmed : trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
 }

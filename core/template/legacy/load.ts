@@ -274,7 +274,9 @@ function readBuilders(root: JsonNode, diagnostics: Diagnostic[], renderName: (s:
     const nameP = prop(node, 'name');
     let name = typeP.value.value;
     if (nameP) {
-      if (nameP.value.kind !== 'string') diagnostics.push(error(`Invalid builder name`, `"name" must be a string, not ${kindName(nameP.value)}.`, nameP.value.range));
+      // Packer decodes builder names weakly, so a number or boolean becomes its text.
+      if (nameP.value.kind === 'number' || nameP.value.kind === 'bool') name = String(nameP.value.value);
+      else if (nameP.value.kind !== 'string') diagnostics.push(error(`Invalid builder name`, `"name" must be a string, not ${kindName(nameP.value)}.`, nameP.value.range));
       else if (nameP.value.value !== '') name = renderName(nameP.value);
     }
     const existing = byName.get(name);
@@ -354,6 +356,8 @@ function readProvisioner(node: JsonNode, label: string, builderNames: Set<string
   const duration = (key: string): string | undefined => {
     const d = prop(node, key);
     if (!d) return undefined;
+    // A bare number is a count of nanoseconds, as Go decodes it into a Duration.
+    if (d.value.kind === 'number' && Number.isInteger(d.value.value)) return `${d.value.value}ns`;
     if (d.value.kind !== 'string' || !DURATION.test(d.value.value)) {
       const shown = d.value.kind === 'string' ? `"${d.value.value}"` : kindName(d.value);
       diagnostics.push(error(`Invalid "${key}" in ${label}`, `Time: invalid duration ${shown}; write a duration such as "10s", "5m" or "1h30m".`, d.value.range));
