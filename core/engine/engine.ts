@@ -167,7 +167,7 @@ export class BuildRun {
       say: (text) => this.emit(build, { kind: 'message', level: 'say', text, component }),
       message: (text) => this.emit(build, { kind: 'message', level: 'message', text, component }),
       error: (text) => this.emit(build, { kind: 'error', text, component }),
-      output: (stream, line) => this.emit(build, { kind: 'output', stream, line, component }),
+      output: (stream, line) => this.emitOutput(build, stream, line, component),
       ask: (reason, text, choices) => this.ask(build, reason, text, choices),
     };
   }
@@ -188,22 +188,27 @@ export class BuildRun {
   }
 
   private emit(build: string, body: EventBody): void {
-    const raw = { ...body, time: Date.now(), build } as EngineEvent;
-    // Optional fields left undefined would not survive JSON; drop them so what listeners see is what the log and IPC see.
-    for (const k in raw) if ((raw as unknown as Record<string, unknown>)[k] === undefined) delete (raw as unknown as Record<string, unknown>)[k];
-    const event = this.masker.empty ? raw : maskEvent(raw, this.masker);
+    const raw: Record<string, unknown> = { time: Date.now(), build };
+    // Optional fields left undefined would not survive JSON; leave them out so listeners see what the log and IPC see.
+    for (const [k, v] of Object.entries(body)) if (v !== undefined) raw[k] = v;
+    const event = raw as unknown as EngineEvent;
+    this.deliver(this.masker.empty ? event : this.masker.deep(event));
+  }
+
+  /** The hot path (a build may print millions of lines): a fixed-shape object, only the line masked. */
+  private emitOutput(build: string, stream: 'stdout' | 'stderr', line: string, component: string | undefined): void {
+    const text = this.masker.empty ? line : this.masker.text(line);
+    const event: EngineEvent =
+      component === undefined
+        ? { kind: 'output', time: Date.now(), build, stream, line: text }
+        : { kind: 'output', time: Date.now(), build, stream, line: text, component };
+    this.deliver(event);
+  }
+
+  private deliver(event: EngineEvent): void {
     this.log?.append(event);
     for (const l of this.listeners) l(event);
   }
-}
-
-/** Output lines are the hot path: mask just their text instead of copying the whole event. */
-function maskEvent(e: EngineEvent, m: Masker): EngineEvent {
-  if (e.kind === 'output') {
-    const line = m.text(e.line);
-    return line === e.line ? e : { ...e, line };
-  }
-  return m.deep(e);
 }
 
 export function createRun(opts: RunOptions): BuildRun {

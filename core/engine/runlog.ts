@@ -40,7 +40,7 @@ export class RunLogWriter {
 
   append(event: EngineEvent): void {
     if (this.fd === undefined) return;
-    const line = `${JSON.stringify(event)}\n`;
+    const line = serialize(event);
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();
@@ -162,4 +162,12 @@ export function listRuns(base: string): RunLogFile[] {
       return { runId: n.slice(0, -'.jsonl'.length), path, modified: st.mtimeMs, bytes: st.size };
     })
     .sort((a, b) => b.modified - a.modified);
+}
+
+/** JSON for one log line; output events, the bulk of any log, skip the generic serializer. */
+function serialize(e: EngineEvent): string {
+  if (e.kind === 'output' && e.component === undefined) {
+    return `{"kind":"output","time":${e.time},"build":${JSON.stringify(e.build)},"stream":"${e.stream}","line":${JSON.stringify(e.line)}}\n`;
+  }
+  return `${JSON.stringify(e)}\n`;
 }
