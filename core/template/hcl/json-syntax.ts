@@ -6,7 +6,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex, type Diagnostic, type Pos, type Range } from '../source';
 import type { Attribute, Body, Expr, HclFile, ObjectItem } from './ast';
-import { parseHclTemplate } from './parser';
+import { parseHclExpression, parseHclTemplate } from './parser';
 
 /** Where a JSON body came from, so content() can re-read its properties against a schema. */
 export interface JsonBodySource {
@@ -157,16 +157,32 @@ export function jsonExpr(node: Node, file: JsonFileContext): Expr {
   return expr;
 }
 
+const jsonStrings = new WeakMap<Expr, { value: string; start: Pos; filename: string }>();
+
+/**
+ * Where HCL wants a static expression rather than a value (a variable's `type`, a keyword, a traversal), a JSON
+ * string holds that expression's source, e.g. "list(string)". Returns it parsed as a native expression, or
+ * undefined when `expr` did not come from a JSON string.
+ */
+export function jsonStringAsExpression(expr: Expr): { expr: Expr; diagnostics: Diagnostic[] } | undefined {
+  const src = jsonStrings.get(expr);
+  if (!src) return undefined;
+  return parseHclExpression(src.value, src.filename, src.start);
+}
+
 /** Parses a JSON string's decoded text as a template; positions inside are approximate when the JSON had escapes, as in HCL. */
 function jsonTemplate(value: string, range: Range, file: JsonFileContext): Expr {
-  if (value.indexOf('${') < 0 && value.indexOf('%{') < 0) {
-    const inner = innerRange(range);
-    return { kind: 'template', parts: [{ kind: 'literal', value, range: inner }], range };
-  }
   const start: Pos = { line: range.start.line, column: range.start.column + 1, byte: range.start.byte + 1 };
-  const { expr, diagnostics } = parseHclTemplate(value, file.filename, start);
-  file.diagnostics.push(...diagnostics);
-  return { ...expr, range };
+  let result: Expr;
+  if (value.indexOf('${') < 0 && value.indexOf('%{') < 0) {
+    result = { kind: 'template', parts: [{ kind: 'literal', value, range: innerRange(range) }], range };
+  } else {
+    const { expr, diagnostics } = parseHclTemplate(value, file.filename, start);
+    file.diagnostics.push(...diagnostics);
+    result = { ...expr, range };
+  }
+  jsonStrings.set(result, { value, start, filename: file.filename });
+  return result;
 }
 
 function innerRange(range: Range): Range {

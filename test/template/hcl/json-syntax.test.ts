@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHclJson } from '../../../core/template/hcl/json-syntax';
+import { jsonStringAsExpression, parseHclJson } from '../../../core/template/hcl/json-syntax';
 import { content } from '../../../core/template/hcl/body';
 import type { Range } from '../../../core/template/source';
 
@@ -100,4 +100,14 @@ test('json: template errors inside strings are reported at the string', () => {
   const ok = parseHclJson('{"a": "$${literal} 100%"}', 't.pkr.json');
   assert.deepEqual(ok.diagnostics, []);
   assert.deepEqual(shape(ok.body.attributes[0].expr), { kind: 'template', parts: [lit('${literal} 100%')] });
+});
+
+test('json: a string can be read as a static expression where HCL wants one (e.g. a variable type)', () => {
+  const f = parseHclJson('{ "type": "list(string)", "n": 1 }', 't.pkr.json');
+  const r = jsonStringAsExpression(f.body.attributes[0].expr);
+  assert.ok(r);
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(shape(r.expr), { kind: 'call', name: 'list', args: [{ kind: 'variable', name: 'string' }], expandFinal: false });
+  assert.equal(at(r.expr.range), '1:12-1:24');
+  assert.equal(jsonStringAsExpression(f.body.attributes[1].expr), undefined);
 });
