@@ -3,9 +3,9 @@
  * unknown values flowing through without errors, and sensitive marks carried into every result.
  */
 import type { ConditionalExpr, Expr, ObjectExpr, TupleExpr } from '../hcl/ast';
-import { error, type Diagnostic } from '../source';
+import { error, hasErrors, type Diagnostic } from '../source';
 import { convert, friendlyTypeName } from '../values/convert';
-import { T_BOOL, T_DYNAMIC, T_STRING } from '../values/type';
+import { T_BOOL, T_DYNAMIC, T_STRING, type Type } from '../values/type';
 import { unifyTypes } from '../values/unify';
 import { bool, nullOf, num, object, tuple, typeOf, unknownOf, type Value } from '../values/value';
 import { evaluateCall } from './calls';
@@ -98,12 +98,17 @@ function evaluateObject(expr: ObjectExpr, ctx: EvalContext, diags: Diagnostic[])
   return keySensitive ? carryMarks(out, { kind: 'bool', value: true, sensitive: true }) : out;
 }
 
-/** Both results are evaluated (as HCL does) so their types can be unified whatever the condition. */
+/**
+ * Both results are evaluated so their types can be unified whatever the condition, but only the chosen one's
+ * problems are reported (HCL 2 as in Packer 1.6.6); an unknown condition reports both.
+ */
 function evaluateConditional(expr: ConditionalExpr, ctx: EvalContext, diags: Diagnostic[]): Value {
   const cond = evaluateInto(expr.cond, ctx, diags);
-  const t = evaluateInto(expr.then, ctx, diags);
-  const f = evaluateInto(expr.else, ctx, diags);
-  const resultType = unifyTypes([typeOf(t), typeOf(f)]);
+  const thenDiags: Diagnostic[] = [];
+  const elseDiags: Diagnostic[] = [];
+  const t = evaluateInto(expr.then, ctx, thenDiags);
+  const f = evaluateInto(expr.else, ctx, elseDiags);
+  const resultType = conditionalType(typeOf(hasErrors(thenDiags) ? unknownOf(T_DYNAMIC) : t), typeOf(hasErrors(elseDiags) ? unknownOf(T_DYNAMIC) : f));
   if (!resultType) {
     diags.push(
       error(
@@ -114,7 +119,10 @@ function evaluateConditional(expr: ConditionalExpr, ctx: EvalContext, diags: Dia
     );
     return unknownOf(T_DYNAMIC);
   }
-  if (cond.kind === 'unknown') return carryMarks(unknownOf(resultType), cond);
+  if (cond.kind === 'unknown') {
+    diags.push(...thenDiags, ...elseDiags);
+    return carryMarks(unknownOf(resultType), cond);
+  }
   if (cond.kind === 'null') {
     diags.push(error('Null condition', 'The condition value is null. Conditions must either be true or false.', expr.cond.range));
     return unknownOf(resultType);
@@ -124,13 +132,24 @@ function evaluateConditional(expr: ConditionalExpr, ctx: EvalContext, diags: Dia
     diags.push(error('Incorrect condition type', 'The condition expression must be of type bool.', expr.cond.range));
     return unknownOf(resultType);
   }
-  const chosenExpr = (b.value as { value: boolean }).value ? expr.then : expr.else;
-  const chosen = chosenExpr === expr.then ? t : f;
+  const isTrue = (b.value as { value: boolean }).value;
+  const chosenExpr = isTrue ? expr.then : expr.else;
+  const chosenDiags = isTrue ? thenDiags : elseDiags;
+  diags.push(...chosenDiags);
+  if (hasErrors(chosenDiags)) return unknownOf(resultType);
+  const chosen = isTrue ? t : f;
   const c = convert(chosen, resultType);
   if (!c.ok) {
-    const which = chosenExpr === expr.then ? 'true' : 'false';
+    const which = isTrue ? 'true' : 'false';
     diags.push(error('Inconsistent conditional result types', `The ${which} result value has the wrong type: ${c.error}.`, chosenExpr.range));
     return unknownOf(resultType);
   }
   return carryMarks(c.value, cond);
+}
+
+/** cty unifies to one of the given types: number and bool have none in common (neither converts to the other). */
+function conditionalType(a: Type, b: Type): Type | undefined {
+  const primitive = (t: Type): boolean => t.kind === 'number' || t.kind === 'bool' || t.kind === 'string';
+  if (primitive(a) && primitive(b) && a.kind !== b.kind && a.kind !== 'string' && b.kind !== 'string') return undefined;
+  return unifyTypes([a, b]);
 }

@@ -114,6 +114,10 @@ test('conditionals unify result types', () => {
   assert.equal(value('var.count > 1 ? "many" : "one"'), 'many');
   assert.equal(value('false ? 1 : "two"'), 'two');
   assert.equal(value('true ? 1 : "two"'), '1');
+  assert.equal(value('true ? 1 : var.nope'), 1);
+  assert.equal(failure('false ? 1 : var.nope').summary, 'Reference to undeclared input variable');
+  assert.equal(failure('true ? 1 : false').detail, 'The true and false result expressions must have consistent types. The given expressions are number and bool, respectively.');
+  assert.deepEqual(value('true ? {a = 1} : {b = 2}'), { a: 1 });
   const f = failure('true ? [1] : {a = 1}');
   assert.equal(f.summary, 'Inconsistent conditional result types');
   assert.equal(f.detail, 'The true and false result expressions must have consistent types. The given expressions are tuple and object, respectively.');

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadHclTemplateFiles } from '../../../core/template/packer/load';
+import { evaluate } from '../../../core/template/eval/evaluate';
+import { parseHclExpression } from '../../../core/template/hcl/parser';
+import { consoleContext, loadHclTemplateFiles } from '../../../core/template/packer/load';
 import { toPlain } from '../../../core/template/values/value';
 import { DOCKER, load, modelOf, noErrors } from './helpers';
 
@@ -73,10 +75,7 @@ test('syntax errors still give a model; syntaxOnly stops after parsing', () => {
   assert.deepEqual(s.diagnostics, []);
 });
 
-test('console context sees variables, locals, path and packer', async () => {
-  const { consoleContext } = await import('../../../core/template/packer/load');
-  const { evaluate } = await import('../../../core/template/eval/evaluate');
-  const { parseHclExpression } = await import('../../../core/template/hcl/parser');
+test('console context sees variables, locals, path and packer', () => {
   const m = noErrors(load({ 'a.pkr.hcl': 'variable "a" {\n  default = "x"\n}\nlocals {\n  b = "${var.a}y"\n}\n' }));
   const r = evaluate(parseHclExpression('upper("${var.a}-${local.b}-${packer.version}")', '<console-input>').expr, consoleContext(m));
   assert.deepEqual(r.diagnostics, []);
