@@ -359,6 +359,9 @@ export function renderTemplate(text: string, nodes: TemplateNode[], funcs: Funct
     }
     if (!n.pipe) continue;
     if (n.verbatim) {
+      // Kept for the component to render later, but a misspelt function would fail then; say so now.
+      const unknown = calledFunctions(n.pipe).find((f) => !funcs[f.name]);
+      if (unknown) errors.push({ message: `function "${unknown.name}" not defined`, kind: 'unknown-function', func: unknown.name, start: unknown.pos, end: unknown.pos + unknown.name.length });
       out += text.slice(n.start, n.end);
       continue;
     }

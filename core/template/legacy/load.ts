@@ -115,10 +115,12 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
   }
   if (prop(root, 'push')) diagnostics.push(warning('"push" is ignored', 'The "push" section is no longer supported by Packer and has no effect.', prop(root, 'push')!.keyRange));
 
+  const declaredNames = new Set(vars.models.map((v) => v.name));
   const ctxFor = (extra: Partial<FunctionContext>): FunctionContext => ({
     ...base,
     inVariables: false,
-    user: (name) => vars.values.get(name),
+    // A declared variable left unset is already reported as unset; reading it is not a second error.
+    user: (name) => vars.values.get(name) ?? (declaredNames.has(name) ? '' : undefined),
     userNames: () => [...vars.values.keys()],
     ...extra,
   });

@@ -179,3 +179,15 @@ test('-syntax-only reports what Packer\'s parser rejects, not what its validatio
   const full = loadLegacyTemplateText(text, 'bad.json', { env: {} });
   assert.deepEqual(full.diagnostics.map((d) => d.summary).sort(), ['Unknown builder "nope" in "only"', 'Unknown root level key in template: "oops"', 'Unset variable "token"']);
 });
+
+test('an unset required variable is reported once, not again where it is used', () => {
+  const text = `{\n  "variables": {"token": null},\n  "builders": [{"type": "null", "communicator": "none", "name": "b-{{user \`token\`}}"}]\n}`;
+  const r = loadLegacyTemplateText(text, 'bad.json', { env: {} });
+  assert.deepEqual(r.diagnostics.map((d) => d.summary), ['Unset variable "token"']);
+});
+
+test('a misspelt function next to build-time data is still reported', () => {
+  const d = errorFor(`{\n  "builders": [{"type": "docker", "image": "x", "commit": true,\n    "run_command": ["{{ .Image | lowr }}"]}]\n}`, 'Unknown template function "lowr"');
+  at(d, 3, 34);
+  assert.match(d.detail ?? '', /Did you mean "lower"\?/);
+});
