@@ -5,6 +5,7 @@
 import type { ComponentConfig } from '../template/model';
 import type { Range, Severity } from '../template/source';
 import type { Value } from '../template/values/value';
+import type { FieldType } from './schema';
 
 export interface CheckProblem {
   /** Packer's own wording where it has one. */
@@ -59,10 +60,7 @@ export function viewOf(config: ComponentConfig): ConfigView {
       return s === undefined ? '' : String(s);
     },
     bool(name, fallback = false) {
-      const s = scalar(get(name));
-      if (s === true || s === 'true') return true;
-      if (s === false || s === 'false') return false;
-      return fallback;
+      return boolOf(get(name)) ?? fallback;
     },
     number(name) {
       const s = scalar(get(name));
@@ -79,6 +77,24 @@ export function viewOf(config: ComponentConfig): ConfigView {
       return (config.blocks[name] ?? []).map(viewOf);
     },
   };
+}
+
+const TRUE_WORDS = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const FALSE_WORDS = ['0', 'f', 'F', 'FALSE', 'false', 'False', ''];
+
+/** A bool as HCL or Packer's JSON decoding reads one ("true", "1", "t", 1), or undefined when it is not one. */
+export function boolOf(v: Value | undefined): boolean | undefined {
+  if (!v) return undefined;
+  if (v.kind === 'bool') return v.value;
+  if (v.kind === 'number') return v.value !== 0;
+  if (v.kind === 'string') return TRUE_WORDS.includes(v.value) ? true : FALSE_WORDS.includes(v.value) ? false : undefined;
+  return undefined;
+}
+
+/** Whether a field counts as set, reading a bool field's "false" or 0 as unset, as Go's decoded zero value is. */
+export function isFieldSet(v: Value | undefined, type: FieldType): boolean {
+  if (type === 'bool' && v && v.kind !== 'unknown' && v.kind !== 'null') return boolOf(v) === true;
+  return isNonZero(v);
 }
 
 /** Go's notion of "set": present and not the zero value. Unknown values count as set, since they may be anything. */

@@ -3,18 +3,29 @@
  * decoding (unknown names, wrong types, bad durations) and, only when decoding succeeded, Prepare's rules
  * (required fields, one-of groups, enums, the component's own checks) — Packer never runs Prepare on a config it could not decode.
  */
-import type { ComponentConfig } from '../template/model';
+import type { ComponentConfig, TemplateFormat } from '../template/model';
 import { error, warning, type Diagnostic, type Range } from '../template/source';
 import { didYouMean } from '../template/suggest';
 import type { Value } from '../template/values/value';
-import { isNonZero, problemRange, viewOf } from './checks';
+import { isFieldSet, problemRange, viewOf } from './checks';
 import { asString, conversionProblem } from './conversion';
 import { parseDuration } from './durations';
+import { weakConversionProblem } from './weak-conversion';
 import { componentTypes, getChecks } from './registry';
 import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
 
-export function validateComponent(schema: ComponentSchema, config: ComponentConfig, blockRange: Range): Diagnostic[] {
-  const decoding = decodeProblems(schema.fields, config, blockRange);
+export interface ValidateOptions {
+  /** Legacy JSON templates decode values more loosely than HCL2 (a single string is a one-item list, "t" is true). */
+  format?: TemplateFormat;
+}
+
+export function validateComponent(
+  schema: ComponentSchema,
+  config: ComponentConfig,
+  blockRange: Range,
+  options: ValidateOptions = {},
+): Diagnostic[] {
+  const decoding = decodeProblems(schema.fields, config, blockRange, options.format ?? 'hcl2');
   if (decoding.length > 0) return decoding;
   const diags = [...requiredProblems(schema, schema.fields, config, blockRange), ...groupProblems(schema, config, blockRange)];
   for (const check of getChecks(schema.kind, schema.type)) {
@@ -37,7 +48,7 @@ export function unknownComponentType(kind: ComponentKind, type: string, range: R
   );
 }
 
-function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange: Range): Diagnostic[] {
+function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange: Range, format: TemplateFormat): Diagnostic[] {
   const byName = new Map(fields.map((f) => [f.name, f]));
   const diags: Diagnostic[] = [];
   for (const [name, value] of Object.entries(config.values)) {
@@ -58,7 +69,7 @@ function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange
         ),
       );
     } else {
-      diags.push(...valueProblems(spec, value, range));
+      diags.push(...valueProblems(spec, value, range, format));
     }
   }
   for (const [name, blocks] of Object.entries(config.blocks)) {
@@ -86,17 +97,23 @@ function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange
       const where = blocks[0].range ? ` Previous definition was at ${at(blocks[0].range)}.` : '';
       diags.push(error(`Duplicate ${name} block`, `Only one block of type ${JSON.stringify(name)} is allowed.${where}`, second));
     }
-    for (const block of blocks) diags.push(...decodeProblems(spec.block.fields, block, block.range ?? firstRange));
+    for (const block of blocks) diags.push(...decodeProblems(spec.block.fields, block, block.range ?? firstRange, format));
   }
   return diags;
 }
 
-function valueProblems(spec: FieldSpec, value: Value, range: Range): Diagnostic[] {
-  const reason = conversionProblem(value, spec.type);
-  if (reason) {
-    return [error('Incorrect attribute value type', `Inappropriate value for attribute ${JSON.stringify(spec.name)}: ${reason}.`, range)];
+function valueProblems(spec: FieldSpec, value: Value, range: Range, format: TemplateFormat): Diagnostic[] {
+  if (format === 'json') {
+    const reason = weakConversionProblem(value, spec.type, spec.name);
+    if (reason) return [error('Incorrect attribute value type', reason, range)];
+  } else {
+    const reason = conversionProblem(value, spec.type);
+    if (reason) {
+      return [error('Incorrect attribute value type', `Inappropriate value for attribute ${JSON.stringify(spec.name)}: ${reason}.`, range)];
+    }
   }
-  if (spec.type === 'duration') {
+  // mapstructure takes a JSON number as a count of nanoseconds; only strings are parsed.
+  if (spec.type === 'duration' && !(format === 'json' && value.kind === 'number')) {
     const text = asString(value);
     if (text !== undefined) {
       const parsed = parseDuration(text);
@@ -118,7 +135,7 @@ function requiredProblems(schema: ComponentSchema, fields: FieldSpec[], config: 
   const diags: Diagnostic[] = [];
   for (const f of fields) {
     const blocks = config.blocks[f.name] ?? [];
-    if (f.required && !isNonZero(config.values[f.name]) && blocks.length === 0) {
+    if (f.required && !isFieldSet(config.values[f.name], f.type) && blocks.length === 0) {
       const summary = schema.messages?.required?.[f.name] ?? 'Missing required argument';
       const detail = f.block
         ? `At least one ${JSON.stringify(f.name)} block is required.`
@@ -149,7 +166,9 @@ function enumProblems(schema: ComponentSchema, f: FieldSpec, config: ComponentCo
 
 function groupProblems(schema: ComponentSchema, config: ComponentConfig, blockRange: Range): Diagnostic[] {
   const diags: Diagnostic[] = [];
-  const set = (names: string[]): string[] => names.filter((n) => isNonZero(config.values[n]) || (config.blocks[n]?.length ?? 0) > 0);
+  const types = new Map(schema.fields.map((f) => [f.name, f.type]));
+  const set = (names: string[]): string[] =>
+    names.filter((n) => isFieldSet(config.values[n], types.get(n) ?? 'any') || (config.blocks[n]?.length ?? 0) > 0);
   const anyUnknown = (names: string[]): boolean => names.some((n) => config.values[n]?.kind === 'unknown');
   const rangeOf = (name: string): Range => config.ranges[name] ?? blockRange;
   // A conflict points at whichever of the fields was written last: that is the one that made the config invalid.
