@@ -55,7 +55,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     const summaries = artifacts.map(summarizeArtifact);
     const durationMs = Date.now() - started;
     ctx.emit({ kind: 'build-finished', result, durationMs, error, artifacts: summaries });
-    return { name: info.name, builderType: info.builderType, result, error, artifacts: summaries, durationMs, leftBehind: outcome.leftBehind };
+    return { name: info.displayName, builderType: info.builderType, result, error, artifacts: summaries, durationMs, leftBehind: outcome.leftBehind };
   };
   if (outcome.result !== 'succeeded') return finish(outcome.result, [], outcome.error);
 
@@ -65,8 +65,9 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     builderArtifact,
     chains: build.postProcessors,
     say: (text) => ui.say(text),
+    hcl2: info.hcl2,
     signal: ctx.signal,
-    contextFor: (p) => ({ ui: ctx.uiFor(`${info.name} (${p.type})`), mask: ctx.mask, signal: ctx.signal, build: info, generated: state.generated }),
+    contextFor: (p) => ({ ui: ctx.uiFor(`${info.displayName} (${p.type})`), mask: ctx.mask, signal: ctx.signal, build: info, generated: state.generated }),
   });
   if (ctx.signal.aborted) return finish('cancelled', [], 'Build was cancelled.');
   if (pp.errors.length > 0) {

@@ -98,7 +98,7 @@ export class BuildRun {
       const prepared: PreparedBuild[] = [];
       const prepareErrors: RunSummary['prepareErrors'] = [];
       for (const plan of this.opts.builds) {
-        const info: BuildInfo = { name: plan.name, builderType: plan.type, runId: this.runId, env, cwd: this.opts.cwd ?? process.cwd(), force: this.opts.force ?? false };
+        const info: BuildInfo = { name: plan.sourceName, displayName: plan.name, hcl2: plan.name !== plan.sourceName, builderType: plan.type, runId: this.runId, env, cwd: this.opts.cwd ?? process.cwd(), force: this.opts.force ?? false };
         const r = prepareBuild(plan, info, this.opts.registry);
         if (r.ok) prepared.push(r.build);
         else
@@ -145,7 +145,7 @@ export class BuildRun {
   }
 
   private runOne(build: PreparedBuild): Promise<BuildOutcome> {
-    const name = build.info.name;
+    const name = build.info.displayName;
     if (this.cancelled) {
       const outcome: BuildOutcome = { name, builderType: build.info.builderType, result: 'cancelled', error: 'Build was cancelled.', artifacts: [], durationMs: 0, leftBehind: [] };
       this.emit(name, { kind: 'build-finished', result: 'cancelled', durationMs: 0, error: outcome.error, artifacts: [] });

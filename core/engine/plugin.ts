@@ -15,8 +15,12 @@ export const failed = (error: string): { ok: false; error: string } => ({ ok: fa
 
 /** Facts about the build a plugin works for. */
 export interface BuildInfo {
-  /** Packer's PACKER_BUILD_NAME. */
+  /** Packer's PACKER_BUILD_NAME, `{{.BuildName}}` and the manifest's `name`: the source's name (`ubuntu` for `docker.ubuntu`). */
   name: string;
+  /** The name the UI shows and events carry (`mybuild.docker.ubuntu`). */
+  displayName: string;
+  /** HCL2 templates print post-processors as "name (type t)", legacy JSON ones by type. */
+  hcl2: boolean;
   /** Packer's PACKER_BUILDER_TYPE. */
   builderType: string;
   /** PACKER_RUN_UUID: shared by every build of one run. */

@@ -21,6 +21,8 @@ export interface PostProcessingOptions {
   /** A context per post-processor, whose Ui labels lines "build (type)". */
   contextFor(pp: PreparedPostProcessor): PostProcessContext;
   say(text: string): void;
+  /** Packer 1.6.6 names HCL2 post-processors "name (type t)" (an empty name when unnamed), JSON ones by type. */
+  hcl2?: boolean;
   signal: AbortSignal;
 }
 
@@ -44,7 +46,7 @@ export async function runPostProcessors(opts: PostProcessingOptions): Promise<Po
         prior = undefined;
         break;
       }
-      opts.say(`Running post-processor: ${pp.type}`);
+      opts.say(`Running post-processor: ${opts.hcl2 ? `${pp.name ?? ''} (type ${pp.type})` : pp.type}`);
       let outcome;
       try {
         outcome = await pp.postProcessor.postProcess(opts.contextFor(pp), prior!);
