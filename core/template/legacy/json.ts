@@ -56,7 +56,10 @@ export function parseJson(text: string, filename: string): { doc: JsonDocument; 
   if (errors.length > 0) {
     const e = errors[0];
     const [summary, detail] = PARSE_MESSAGES[e.error] ?? ['Invalid JSON', 'The file is not valid JSON.'];
-    return { doc, diagnostics: [error(summary, detail, lines.range(filename, e.offset, e.offset + Math.max(e.length, 1)))] };
+    // Point at one character at least, but never past the end of the file.
+    const start = Math.min(e.offset, text.length);
+    const end = Math.min(e.offset + Math.max(e.length, 1), text.length);
+    return { doc, diagnostics: [error(summary, detail, lines.range(filename, start, end))] };
   }
   if (!tree) {
     return { doc, diagnostics: [error('Empty template', 'A legacy template is a JSON object with at least a "builders" list.', lines.range(filename, 0, 0))] };
