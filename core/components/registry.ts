@@ -27,7 +27,7 @@ import { saltMasterlessProvisionerChecks, saltMasterlessProvisionerSchema } from
 import { shellLocalProvisionerChecks, shellLocalProvisionerSchema } from '../provisioners/shell-local/config';
 import { shellProvisionerChecks, shellProvisionerSchema } from '../provisioners/shell/config';
 import type { Check } from './checks';
-import type { ComponentKind, ComponentSchema } from './schema';
+import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
 
 export { COMMON_POST_PROCESSOR_FIELDS, COMMON_PROVISIONER_FIELDS } from './engine-fields';
 
@@ -90,4 +90,16 @@ export function componentTypes(kind: ComponentKind): string[] {
 /** The component's own Prepare rules beyond what its schema declares. */
 export function getChecks(kind: ComponentKind, type: string): Check[] {
   return BY_KEY.get(key(kind, type))?.checks ?? [];
+}
+
+/** The field at a path of names, descending into nested blocks (`["launch_block_device_mappings", "volume_size"]`), for hover and completion. */
+export function findField(schema: ComponentSchema, path: readonly string[]): FieldSpec | undefined {
+  let fields = schema.fields;
+  let found: FieldSpec | undefined;
+  for (const name of path) {
+    found = fields.find((f) => f.name === name);
+    if (!found) return undefined;
+    fields = found.block?.fields ?? [];
+  }
+  return found;
 }

@@ -1,7 +1,7 @@
 /** Every schema is well-formed, so editor completion, hover and the GUI's forms can rely on it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allSchemas, COMMON_POST_PROCESSOR_FIELDS, COMMON_PROVISIONER_FIELDS, getSchema } from '../../core/components/registry';
+import { allSchemas, COMMON_POST_PROCESSOR_FIELDS, COMMON_PROVISIONER_FIELDS, findField, getSchema } from '../../core/components/registry';
 import type { FieldSpec } from '../../core/components/schema';
 
 function walk(fields: FieldSpec[], visit: (f: FieldSpec, path: string) => void, prefix = ''): void {
@@ -102,4 +102,13 @@ test('the engine-level provisioner and post-processor settings are listed for co
     COMMON_POST_PROCESSOR_FIELDS.map((f) => f.name),
     ['only', 'except', 'name', 'keep_input_artifact'],
   );
+});
+
+test('findField descends into nested blocks', () => {
+  const ebs = getSchema('builder', 'amazon-ebs');
+  assert.ok(ebs);
+  assert.equal(findField(ebs, ['launch_block_device_mappings', 'volume_size'])?.type, 'number');
+  assert.equal(findField(ebs, ['source_ami_filter', 'owners'])?.description, 'Accounts (or aliases such as "amazon") the AMI must belong to.');
+  assert.equal(findField(ebs, ['launch_block_device_mappings', 'nope']), undefined);
+  assert.equal(findField(ebs, ['ami_name', 'x']), undefined);
 });
