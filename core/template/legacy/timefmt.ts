@@ -82,19 +82,18 @@ export function formatGoTime(d: Date, layout: string): string {
   return out;
 }
 
-/** Formats `d` with strftime codes (%Y, %m, %d, %H, %M, %S, …); unknown codes are written as is. */
+/** Formats `d` with the strftime codes Packer's strftime library knows (%Y, %m, %d, %H, %M, %S, …); others are written as is. */
 export function formatStrftime(d: Date, format: string): string {
   const codes: Record<string, () => string> = {
     a: () => DAYS[d.getUTCDay()].slice(0, 3),
     A: () => DAYS[d.getUTCDay()],
     b: () => MONTHS[d.getUTCMonth()].slice(0, 3),
     B: () => MONTHS[d.getUTCMonth()],
-    c: () => formatGoTime(d, 'Mon Jan  2 15:04:05 2006'),
     d: () => pad(d.getUTCDate(), 2),
     H: () => pad(d.getUTCHours(), 2),
     I: () => pad(hour12(d), 2),
-    j: () => pad(dayOfYear(d), 3),
-    L: () => pad(d.getUTCMilliseconds(), 3),
+    // %L is milliseconds with a leading dot, as the library writes it.
+    L: () => `.${pad(d.getUTCMilliseconds(), 3)}`,
     m: () => pad(d.getUTCMonth() + 1, 2),
     M: () => pad(d.getUTCMinutes(), 2),
     p: () => (d.getUTCHours() >= 12 ? 'PM' : 'AM'),
@@ -103,8 +102,6 @@ export function formatStrftime(d: Date, format: string): string {
     Y: () => String(d.getUTCFullYear()),
     Z: () => 'UTC',
     z: () => '+0000',
-    x: () => formatGoTime(d, '01/02/06'),
-    X: () => formatGoTime(d, '15:04:05'),
     '%': () => '%',
   };
   return format.replace(/%(.)/g, (m, c: string) => (codes[c] ? codes[c]() : m));
