@@ -1,0 +1,164 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { CliIO } from '../../../core/cli/command';
+import { buildCommand, runBuildCommand } from '../../../core/cli/commands/build';
+import { parseFlags } from '../../../core/cli/flags';
+
+const PACKER = '/usr/bin/packer';
+const noPacker = !existsSync(PACKER) && 'packer 1.6.6 is not installed';
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function folder(template: object): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-build-cmd-'));
+  writeFileSync(join(dir, 't.json'), JSON.stringify(template));
+  return dir;
+}
+
+async function bakehouse(dir: string, argv: string[], extra: { stdin?: PassThrough; signals?: EventEmitter; onStdout?: (t: string) => void } = {}): Promise<Ran> {
+  const parsed = parseFlags([...argv, join(dir, 't.json')], buildCommand.flags);
+  assert.ok(parsed.ok);
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (t) => {
+      stdout += t;
+      extra.onStdout?.(t);
+    },
+    stderr: (t) => void (stderr += t),
+    stdin: extra.stdin ?? new PassThrough(),
+    stdinIsTTY: false,
+    env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dir, 'data') },
+    cwd: dir,
+    color: false,
+  };
+  const code = await runBuildCommand(parsed.args, io, { signals: extra.signals ?? new EventEmitter() });
+  return { code, stdout, stderr };
+}
+
+function packer(dir: string, argv: string[]): Ran {
+  const r = spawnSync(PACKER, ['build', ...argv, 't.json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** What differs between any two runs: temp script names, durations, times and run ids. */
+function normalise(s: string): string {
+  return s
+    .replace(/packer-shell\d+/g, 'packer-shellN')
+    .replace(/(after|errored after) [^:.\n]*(\d+ (micro|milli)?seconds?)[^:\n]*?(?=[.:\n])/g, '$1 D')
+    .replace(/^\d{10},/gm, 'T,')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID');
+}
+
+const SIMPLE = {
+  builders: [{ type: 'null', communicator: 'none' }],
+  provisioners: [{ type: 'shell-local', inline: ['echo one', 'echo "$PACKER_BUILD_NAME $PACKER_BUILDER_TYPE"'] }],
+  'post-processors': [
+    [
+      { type: 'shell-local', inline: ['echo x > f.txt'] },
+      { type: 'artifice', files: ['f.txt'] },
+      { type: 'checksum', checksum_types: ['sha256'] },
+    ],
+  ],
+};
+
+test('build prints what Packer 1.6.6 prints for the same template', { skip: noPacker }, async () => {
+  const ours = await bakehouse(folder(SIMPLE), ['-color=false']);
+  const theirs = packer(folder(SIMPLE), ['-color=false']);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(normalise(ours.stdout), normalise(theirs.stdout));
+});
+
+test('-machine-readable prints the lines Packer 1.6.6 prints', { skip: noPacker }, async () => {
+  const ours = await bakehouse(folder(SIMPLE), ['-machine-readable']);
+  const theirs = packer(folder(SIMPLE), ['-machine-readable']);
+  // Packer also logs its own version and template facts up front; compare from the first build line on.
+  const fromBuild = (s: string) => normalise(s).slice(normalise(s).indexOf('T,,ui,'));
+  assert.equal(fromBuild(ours.stdout), fromBuild(theirs.stdout));
+});
+
+const FAILING = {
+  builders: [{ type: 'null', communicator: 'none' }],
+  provisioners: [{ type: 'shell-local', inline: ['echo about to fail', 'exit 2'] }],
+};
+
+test('a failing build exits 1 and lists its error as Packer does', { skip: noPacker }, async () => {
+  const ours = await bakehouse(folder(FAILING), ['-color=false']);
+  const theirs = packer(folder(FAILING), ['-color=false']);
+  assert.equal(ours.code, 1);
+  assert.equal(theirs.code, 1);
+  assert.equal(normalise(ours.stdout), normalise(theirs.stdout));
+});
+
+test('an interrupt cancels the build, stops its command and exits 1', async () => {
+  const dir = folder({
+    builders: [{ type: 'null', communicator: 'none' }],
+    provisioners: [{ type: 'shell-local', inline: ['echo started', 'sleep 30'] }],
+  });
+  const signals = new EventEmitter();
+  const started = Date.now();
+  const ran = await bakehouse(dir, [], { signals, onStdout: (t) => t.includes('started') && setTimeout(() => signals.emit('SIGINT'), 10) });
+  assert.equal(ran.code, 1);
+  assert.ok(Date.now() - started < 10_000);
+  assert.match(ran.stderr, /Interrupt received/);
+  assert.match(ran.stderr, /Cleanly cancelled builds after being interrupted/);
+  assert.match(ran.stdout, /Build 'null' errored after [^:]+: Build was cancelled\./);
+  assert.equal(signals.listenerCount('SIGINT'), 0, 'signal handlers removed');
+});
+
+test('a breakpoint waits for Enter on standard input', async () => {
+  const dir = folder({
+    builders: [{ type: 'null', communicator: 'none' }],
+    provisioners: [{ type: 'breakpoint', note: 'look now' }, { type: 'shell-local', inline: ['echo after'] }],
+  });
+  const stdin = new PassThrough();
+  let sawPrompt = false;
+  const ran = await bakehouse(dir, [], {
+    stdin,
+    onStdout: (t) => {
+      if (t.includes('Press enter to continue.')) {
+        sawPrompt = true;
+        setTimeout(() => stdin.write('\n'), 20);
+      }
+    },
+  });
+  assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+  assert.ok(sawPrompt);
+  assert.ok(ran.stdout.indexOf('Pausing at breakpoint provisioner with note "look now".') < ran.stdout.indexOf('null: after'));
+});
+
+test('-on-error=ask retries the failed step when the user answers r', async () => {
+  const dir = folder({
+    builders: [{ type: 'null', communicator: 'none' }],
+    provisioners: [{ type: 'shell-local', inline: ['if [ -f once ]; then echo second try; else touch once; exit 1; fi'] }],
+  });
+  const stdin = new PassThrough();
+  const ran = await bakehouse(dir, ['-on-error=ask'], {
+    stdin,
+    onStdout: (t) => t.includes('[c] Clean up and exit') && setTimeout(() => stdin.write('r\n'), 10),
+  });
+  assert.equal(ran.code, 0, ran.stdout);
+  assert.match(ran.stdout, /==> null: Step "StepProvision" failed/);
+  assert.match(ran.stdout, /null: second try/);
+});
+
+test('bad flags and unknown plugins are reported before anything runs', async () => {
+  const dir = folder({ builders: [{ type: 'null', communicator: 'none' }], provisioners: [{ type: 'nonexistent' }] });
+  const bad = await bakehouse(dir, ['-on-error=explode']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /-on-error has to be one of: cleanup, abort, ask, run-cleanup-provisioner/);
+  const unknown = await bakehouse(dir, []);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stdout + unknown.stderr, /nonexistent/);
+  assert.ok(!unknown.stdout.includes('Running local shell script'));
+});
