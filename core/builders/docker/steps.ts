@@ -1,0 +1,236 @@
+/**
+ * The docker builder's steps, in Packer's order: check the daemon, make the shared temp folder, pull, run the container,
+ * connect, provision, then commit or export. Every resource is registered for cleanup before it is created.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type Docker from 'dockerode';
+import type { BuildInfo, BuildState } from '../../engine/plugin';
+import { CONTINUE, halt, type Step } from '../../engine/steps';
+import { DockerCommunicator } from '../../communicators/docker/communicator';
+import { registryAuth } from './auth';
+import type { DockerBuilderConfig } from './builder';
+import { partialPath, writeAtomically, type DockerDriver } from './driver';
+import { deviceMapping, tmpfsEntry } from './run-command';
+
+/** Labels every build container carries, so `bakehouse cleanup` can find what a crashed run left. */
+export const RUN_ID_LABEL = 'bakehouse.run-id';
+export const BUILD_LABEL = 'bakehouse.build';
+export const PID_LABEL = 'bakehouse.pid';
+export const HOST_LABEL = 'bakehouse.host';
+
+export interface DockerStepsOptions {
+  cfg: DockerBuilderConfig;
+  build: BuildInfo;
+  driver: DockerDriver;
+  provision: Step<BuildState>;
+  committed(imageId: string): void;
+}
+
+/** Shared between steps of one build: the temp folder and the container. */
+interface Shared {
+  tempDir?: string;
+  container?: Docker.Container;
+}
+
+export function dockerSteps(o: DockerStepsOptions): Step<BuildState>[] {
+  const shared: Shared = {};
+  const steps = [verifyStep(o), tempDirStep(o, shared), pullStep(o), runStep(o, shared), connectStep(o, shared), o.provision];
+  if (o.cfg.output.kind === 'commit') steps.push(commitStep(o, shared));
+  else if (o.cfg.output.kind === 'export') steps.push(exportStep(o, shared, o.cfg.output.path));
+  return steps;
+}
+
+function verifyStep({ driver }: DockerStepsOptions): Step<BuildState> {
+  return {
+    name: 'StepVerifyDocker',
+    async run(_state, ctx) {
+      const v = await driver.verify(ctx.signal);
+      return v.ok ? CONTINUE : halt(v.error);
+    },
+  };
+}
+
+/** Packer's StepTempDir: a host folder mounted at container_dir, so files can be shared with the container. */
+function tempDirStep({ build }: DockerStepsOptions, shared: Shared): Step<BuildState> {
+  return {
+    name: 'StepTempDir',
+    async run(_state, ctx) {
+      ctx.ui.say('Creating a temporary directory for sharing data...');
+      const dir = join(tmpdir(), `bakehouse-docker-${build.runId.slice(0, 8)}-${randomBytes(4).toString('hex')}`);
+      ctx.track({ description: `temporary folder ${dir}`, howToRemove: `rm -rf ${dir}`, remove: async () => rmSync(dir, { recursive: true, force: true }) });
+      try {
+        mkdirSync(dir, { mode: 0o700 });
+      } catch (e) {
+        return halt(`Error making temp dir: ${(e as Error).message}`);
+      }
+      shared.tempDir = dir;
+      return CONTINUE;
+    },
+  };
+}
+
+function pullStep({ cfg, build, driver }: DockerStepsOptions): Step<BuildState> {
+  return {
+    name: 'StepPull',
+    async run(_state, ctx) {
+      if (!cfg.pull) {
+        try {
+          if (await driver.imageExists(cfg.image)) return CONTINUE;
+        } catch (e) {
+          return halt(`Error checking for image ${cfg.image}: ${driver.describe(e)}`);
+        }
+        return halt(`Image ${cfg.image} is not available locally and pull = false: pull or build it first, or set pull = true`);
+      }
+      ctx.ui.say(`Pulling Docker image: ${cfg.image}`);
+      try {
+        await driver.pull(cfg.image, registryAuth(cfg.image, cfg.login, build.env), (line) => ctx.ui.message(line), ctx.signal);
+      } catch (e) {
+        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        return halt(`Error pulling Docker image: ${driver.describe(e)}`);
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+function runStep({ cfg, build, driver }: DockerStepsOptions, shared: Shared): Step<BuildState> {
+  return {
+    name: 'StepRun',
+    async run(state, ctx) {
+      ctx.ui.say('Starting docker container...');
+      const name = `bakehouse-${build.runId.slice(0, 8)}-${randomBytes(4).toString('hex')}`;
+      // Registered before creating: a create that half-fails still leaves a named container to remove.
+      ctx.track({ description: `container ${name}`, howToRemove: `docker rm -f ${name}`, remove: () => driver.removeContainer(name) });
+      const binds = [...Object.entries(cfg.volumes).map(([h, c]) => `${h}:${c}`), ...cfg.run.binds];
+      if (shared.tempDir) binds.push(`${shared.tempDir}:${cfg.containerDir}`);
+      const r = cfg.run;
+      const options: Docker.ContainerCreateOptions = {
+        name,
+        Image: r.image,
+        Tty: r.tty,
+        OpenStdin: r.openStdin,
+        AttachStdin: false,
+        Labels: { ...r.labels, [RUN_ID_LABEL]: build.runId, [BUILD_LABEL]: build.name, [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname() },
+        ...(r.entrypoint ? { Entrypoint: r.entrypoint } : {}),
+        ...(r.cmd.length > 0 ? { Cmd: r.cmd } : {}),
+        ...(r.env.length > 0 ? { Env: r.env } : {}),
+        ...(r.user ? { User: r.user } : {}),
+        ...(r.workdir ? { WorkingDir: r.workdir } : {}),
+        ...(r.hostname ? { Hostname: r.hostname } : {}),
+        ...(r.platform ? { platform: r.platform } : {}),
+        HostConfig: {
+          Binds: binds,
+          Privileged: r.privileged,
+          ...(r.capAdd.length > 0 ? { CapAdd: r.capAdd } : {}),
+          ...(r.capDrop.length > 0 ? { CapDrop: r.capDrop } : {}),
+          ...(r.devices.length > 0 ? { Devices: r.devices.map(deviceMapping) } : {}),
+          ...(r.tmpfs.length > 0 ? { Tmpfs: Object.fromEntries(r.tmpfs.map(tmpfsEntry)) } : {}),
+          ...(r.runtime ? { Runtime: r.runtime } : {}),
+          ...(r.network ? { NetworkMode: r.network } : {}),
+        },
+      };
+      ctx.ui.message(`Run command: docker run ${describeRun(options)}`);
+      try {
+        const container = await driver.docker.createContainer(options);
+        shared.container = container;
+        await container.start();
+        state.instanceId = container.id;
+        ctx.ui.message(`Container ID: ${container.id}`);
+      } catch (e) {
+        return halt(`Error running container: ${driver.describe(e)}`);
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+/** The flags we actually pass, written as docker run would take them, for the log. */
+function describeRun(o: Docker.ContainerCreateOptions): string {
+  const parts: string[] = ['-d'];
+  if (o.OpenStdin) parts.push('-i');
+  if (o.Tty) parts.push('-t');
+  if (o.HostConfig?.Privileged) parts.push('--privileged');
+  for (const b of o.HostConfig?.Binds ?? []) parts.push('-v', b);
+  if (Array.isArray(o.Entrypoint)) parts.push(`--entrypoint=${o.Entrypoint.join(' ')}`);
+  parts.push('--', o.Image ?? '', ...(o.Cmd ?? []));
+  return parts.join(' ');
+}
+
+function connectStep({ cfg, driver }: DockerStepsOptions, shared: Shared): Step<BuildState> {
+  return {
+    name: 'StepConnectDocker',
+    async run(state) {
+      if (!shared.container) return halt('No container to connect to.');
+      state.communicator = new DockerCommunicator({
+        container: shared.container,
+        execUser: cfg.execUser,
+        fixUploadOwner: cfg.fixUploadOwner,
+        tty: cfg.pty,
+        describe: (e) => driver.describe(e),
+      });
+      return CONTINUE;
+    },
+    cleanup(state) {
+      state.communicator = undefined;
+    },
+  };
+}
+
+function commitStep({ cfg, driver, committed }: DockerStepsOptions, shared: Shared): Step<BuildState> {
+  return {
+    name: 'StepCommit',
+    async run(state, ctx) {
+      if (!shared.container) return halt('No container to commit.');
+      ctx.ui.say('Committing the container');
+      try {
+        const opts: Record<string, unknown> = {};
+        if (cfg.changes.length > 0) opts.changes = cfg.changes;
+        if (cfg.author) opts.author = cfg.author;
+        if (cfg.message) opts.comment = cfg.message;
+        const res = (await shared.container.commit(opts)) as { Id: string };
+        ctx.ui.message(`Image ID: ${res.Id}`);
+        committed(res.Id);
+        state.generated.ImageSha256 = res.Id.replace(/^sha256:/, '');
+      } catch (e) {
+        return halt(`Error committing container: ${driver.describe(e)}`);
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+function exportStep({ driver, build }: DockerStepsOptions, shared: Shared, path: string): Step<BuildState> {
+  return {
+    name: 'StepExport',
+    async run(_state, ctx) {
+      if (!shared.container) return halt('No container to export.');
+      const target = resolve(build.cwd, path);
+      try {
+        if (statSync(target).isDirectory()) return halt(`export_path ${path} is a folder: give a file name`);
+      } catch {
+        // Not there yet: the usual case.
+      }
+      try {
+        if (!statSync(dirname(target)).isDirectory()) throw new Error();
+      } catch {
+        return halt(`Error creating output file: the folder ${dirname(path)} does not exist`);
+      }
+      ctx.ui.say('Exporting the container');
+      const partial = partialPath(target);
+      const handle = ctx.track({ description: `partial export ${partial}`, remove: async () => rmSync(partial, { force: true }) });
+      try {
+        const stream = (await shared.container.export()) as NodeJS.ReadableStream;
+        await writeAtomically(stream, target, ctx.signal, partial);
+        handle.release();
+      } catch (e) {
+        rmSync(partial, { force: true });
+        handle.release();
+        return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error exporting container: ${driver.describe(e)}`);
+      }
+      return CONTINUE;
+    },
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * The docker communicator: runs commands in the build's container with the Engine API's exec, and copies files in and
+ * out through its archive API, with Packer's rules — a local folder ending in `/` copies its contents, without the
+ * slash it copies the folder itself; uploads are handed to `exec_user` when fix_upload_owner is on.
+ */
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { posix } from 'node:path';
+import type Docker from 'dockerode';
+import type { CommandResult, Communicator, Outcome } from '../../engine/plugin';
+import { entriesFor, extractTar, packTar, readTar, writeContent } from './tar';
+
+export interface DockerCommunicatorOptions {
+  container: Docker.Container;
+  /** Runs commands as this user (exec_user); empty means the image's user. */
+  execUser: string;
+  /** Give uploaded files to `execUser` (root when unset), as Packer's fix_upload_owner. */
+  fixUploadOwner: boolean;
+  /** Allocate a terminal for commands (pty). */
+  tty: boolean;
+  /** Explains a failed Engine API call (daemon unreachable, …). */
+  describe(e: unknown): string;
+}
+
+type Line = (stream: 'stdout' | 'stderr', line: string) => void;
+
+export class DockerCommunicator implements Communicator {
+  readonly type = 'docker';
+
+  constructor(private readonly opts: DockerCommunicatorOptions) {}
+
+  async run(command: string, opts: { signal: AbortSignal; onLine: Line }): Promise<Outcome<CommandResult>> {
+    return this.exec(['/bin/sh', '-c', `(${command})`], this.opts.execUser, opts.signal, opts.onLine);
+  }
+
+  /** Packer's Upload/UploadDir: a file goes to `remotePath` (into it when it is a folder); a folder follows the slash rule. */
+  async upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Outcome> {
+    let isDir: boolean;
+    try {
+      isDir = statSync(localPath).isDirectory();
+    } catch (e) {
+      return { ok: false, error: `Upload failed: ${(e as Error).message}` };
+    }
+    try {
+      let target: string;
+      if (isDir) {
+        target = localPath.endsWith('/') ? remotePath : posix.join(remotePath, basename(localPath));
+        const made = await this.asRoot(`mkdir -p ${shellQuote(target)}`, signal);
+        if (!made.ok) return made;
+        await this.opts.container.putArchive(packTar(entriesFor(localPath, '')), { path: target, abortSignal: signal });
+      } else {
+        const kind = await this.remoteKind(remotePath);
+        const into = kind === 'directory' ? remotePath : posix.dirname(remotePath);
+        target = kind === 'directory' ? posix.join(remotePath, basename(localPath)) : remotePath;
+        if (kind !== 'directory' && (await this.remoteKind(into)) !== 'directory') {
+          return { ok: false, error: `Upload failed: the folder ${into} does not exist in the container (create it first, or upload to an existing folder)` };
+        }
+        await this.opts.container.putArchive(packTar([{ name: posix.basename(target), local: localPath }]), { path: into, abortSignal: signal });
+      }
+      return await this.fixOwner(target, signal);
+    } catch (e) {
+      return { ok: false, error: signal.aborted ? 'Build was cancelled.' : `Upload failed: ${this.opts.describe(e)}` };
+    }
+  }
+
+  /** A remote file lands at `localPath`; a remote folder's contents land in the folder `localPath`. */
+  async download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Outcome> {
+    const remote = remotePath.length > 1 ? remotePath.replace(/\/+$/, '') : remotePath;
+    const kind = await this.remoteKind(remote).catch(() => 'missing' as const);
+    if (kind === 'missing') return { ok: false, error: `Download failed: ${remotePath} does not exist in the container` };
+    try {
+      const stream = (await this.opts.container.getArchive({ path: remote, abortSignal: signal })) as NodeJS.ReadableStream;
+      if (kind === 'directory') {
+        mkdirSync(localPath, { recursive: true });
+        await extractTar(stream as AsyncIterable<unknown>, localPath, 1);
+        return { ok: true, value: undefined };
+      }
+      mkdirSync(dirname(localPath), { recursive: true });
+      const partial = join(dirname(localPath), `.${basename(localPath)}.partial`);
+      let wrote = false;
+      try {
+        await readTar(stream as AsyncIterable<unknown>, async (entry, content) => {
+          if (wrote || entry.type !== 'file') return;
+          await writeContent(content, partial, 0o644);
+          wrote = true;
+        });
+        if (!wrote) return { ok: false, error: `Download failed: ${remotePath} is not a regular file` };
+        const { renameSync } = await import('node:fs');
+        renameSync(partial, localPath);
+      } finally {
+        rmSync(partial, { force: true });
+      }
+      return { ok: true, value: undefined };
+    } catch (e) {
+      return { ok: false, error: signal.aborted ? 'Build was cancelled.' : `Download failed: ${this.opts.describe(e)}` };
+    }
+  }
+
+  /** What is at `path` in the container, from the archive API's stat header. */
+  private async remoteKind(path: string): Promise<'file' | 'directory' | 'missing'> {
+    try {
+      const res = (await this.opts.container.infoArchive({ path })) as { headers?: Record<string, string>; resume?(): void } | undefined;
+      res?.resume?.();
+      const header = res?.headers?.['x-docker-container-path-stat'];
+      if (!header) return 'file';
+      const st = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { mode: number };
+      // Go's os.ModeDir is the top bit of a 32-bit mode.
+      return (st.mode & 0x80000000) !== 0 ? 'directory' : 'file';
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return 'missing';
+      throw e;
+    }
+  }
+
+  private async fixOwner(target: string, signal: AbortSignal): Promise<Outcome> {
+    if (!this.opts.fixUploadOwner || this.opts.execUser === '' || this.opts.execUser === 'root') return { ok: true, value: undefined };
+    return this.asRoot(`chown -R ${shellQuote(this.opts.execUser)} ${shellQuote(target)}`, signal);
+  }
+
+  private async asRoot(command: string, signal: AbortSignal): Promise<Outcome> {
+    const output: string[] = [];
+    const r = await this.exec(['/bin/sh', '-c', command], 'root', signal, (_s, l) => output.push(l));
+    if (!r.ok) return r;
+    if (r.value.exitCode !== 0) return { ok: false, error: `Upload failed: "${command}" exited with status ${r.value.exitCode}: ${output.join('\n')}` };
+    return { ok: true, value: undefined };
+  }
+
+  private async exec(cmd: string[], user: string, signal: AbortSignal, onLine: Line): Promise<Outcome<CommandResult>> {
+    if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    const tty = this.opts.tty;
+    let stream: NodeJS.ReadWriteStream;
+    let exec: Docker.Exec;
+    try {
+      exec = await this.opts.container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: tty, ...(user ? { User: user } : {}) });
+      stream = (await exec.start({ hijack: true, stdin: false, Tty: tty })) as NodeJS.ReadWriteStream;
+    } catch (e) {
+      return { ok: false, error: `Error running command in the container: ${this.opts.describe(e)}` };
+    }
+    const out = new LineSplitter((l) => onLine('stdout', l));
+    const err = new LineSplitter((l) => onLine('stderr', l));
+    const finished = new Promise<'ended' | 'cancelled'>((resolve, reject) => {
+      const onAbort = () => {
+        (stream as unknown as { destroy(): void }).destroy();
+        resolve('cancelled');
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve('ended');
+      };
+      stream.on('end', done);
+      stream.on('close', done);
+      stream.on('error', (e) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) resolve('cancelled');
+        else reject(e);
+      });
+    });
+    if (tty) stream.on('data', (chunk: Buffer) => out.push(chunk));
+    else {
+      const demux = new Demuxer((which, payload) => (which === 2 ? err : out).push(payload));
+      stream.on('data', (chunk: Buffer) => demux.push(chunk));
+    }
+    try {
+      if ((await finished) === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
+    } catch (e) {
+      return { ok: false, error: `Lost the connection to the container: ${this.opts.describe(e)}` };
+    }
+    out.end();
+    err.end();
+    try {
+      const info = await exec.inspect();
+      return { ok: true, value: { exitCode: info.ExitCode ?? 0 } };
+    } catch (e) {
+      return { ok: false, error: `Could not read the command's exit status: ${this.opts.describe(e)}` };
+    }
+  }
+}
+
+/** Docker's multiplexed exec stream: 8-byte headers (stream id, then big-endian length) in front of each payload. */
+class Demuxer {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly onFrame: (stream: number, payload: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    while (this.pending.length >= 8) {
+      const size = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + size) return;
+      this.onFrame(this.pending[0], this.pending.subarray(8, 8 + size));
+      this.pending = this.pending.subarray(8 + size);
+    }
+  }
+}
+
+/** Cuts a byte stream into lines, keeping a partial last line until more arrives or the stream ends. */
+class LineSplitter {
+  private rest = '';
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    this.rest += this.decoder.decode(chunk, { stream: true });
+    let nl;
+    while ((nl = this.rest.indexOf('\n')) >= 0) {
+      this.onLine(this.rest.slice(0, nl).replace(/\r$/, ''));
+      this.rest = this.rest.slice(nl + 1);
+    }
+  }
+
+  end(): void {
+    this.rest += this.decoder.decode();
+    if (this.rest !== '') this.onLine(this.rest.replace(/\r$/, ''));
+    this.rest = '';
+  }
+}
+
+/** A word for /bin/sh: single-quoted unless it is plainly safe. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
+}

@@ -1,0 +1,35 @@
+/** The docker-save post-processor: writes the image to a tar file (docker save), whole or not at all. */
+import { resolve } from 'node:path';
+import { DOCKER_IMPORT_ID, DOCKER_TAG_ID } from '../../builders/docker/artifact';
+import { DockerDriver } from '../../builders/docker/driver';
+import { ConfigFields } from '../../engine/config-fields';
+import type { PostProcessorPlugin } from '../../engine/plugin';
+
+export const dockerSavePostProcessor: PostProcessorPlugin = {
+  type: 'docker-save',
+  prepare(config, build) {
+    const f = new ConfigFields(config, 'docker-save');
+    const path = f.string('path');
+    if (path === '') f.error('path must be specified');
+    if (f.errors.length > 0) return { ok: false, errors: f.errors };
+    const driver = DockerDriver.fromEnv(build.env);
+    return {
+      ok: true,
+      value: {
+        async postProcess(ctx, input) {
+          if (input.builderId !== DOCKER_IMPORT_ID && input.builderId !== DOCKER_TAG_ID) {
+            return { ok: false, error: `Unknown artifact type: ${input.builderId}\nCan only save Docker builder artifacts.` };
+          }
+          ctx.ui.message(`Saving image: ${input.id}`);
+          try {
+            await driver.save(input.id, resolve(build.cwd, path), ctx.signal);
+          } catch (e) {
+            return { ok: false, error: ctx.signal.aborted ? 'Build was cancelled.' : `Error saving image: ${driver.describe(e)}` };
+          }
+          ctx.ui.message(`Saved to: ${path}`);
+          return { ok: true, value: { artifact: input, keep: true, forceOverride: false } };
+        },
+      },
+    };
+  },
+};

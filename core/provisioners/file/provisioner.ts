@@ -1,0 +1,119 @@
+/**
+ * The file provisioner: copies files and folders to the machine (or from it with direction = "download"), or writes
+ * `content` to a remote file. Trailing slashes follow Packer: `dir/` copies what is inside, `dir` copies the folder.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigFields } from '../../engine/config-fields';
+import type { Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { ComponentConfig } from '../../template/model';
+
+export interface FileConfig {
+  sources: string[];
+  content?: string;
+  destination: string;
+  direction: 'upload' | 'download';
+}
+
+export type ReadFileConfig = { ok: true; value: FileConfig } | { ok: false; errors: string[] };
+
+export function readFileConfig(config: ComponentConfig, cwd: string): ReadFileConfig {
+  const f = new ConfigFields(config, 'file');
+  const direction = f.string('direction', 'upload');
+  if (direction !== 'upload' && direction !== 'download') f.error('Direction must be one of: download, upload.');
+  const sources = f.stringList('sources');
+  const source = f.string('source');
+  if (source !== '') sources.push(source);
+  const content = f.has('content') ? f.string('content') : undefined;
+  const generated = f.bool('generated');
+  if (content !== undefined && sources.length > 0) f.error('Cannot specify both source and content');
+  if (content !== undefined && direction === 'download') f.error('content can only be uploaded: remove content or set direction = "upload"');
+  if (content === undefined && sources.length === 0) f.error('Source must be specified.');
+  if (direction === 'upload' && !generated) {
+    for (const s of sources) {
+      try {
+        statSync(resolve(cwd, s));
+      } catch {
+        f.error(`Bad source '${s}': stat ${s}: no such file or directory`);
+      }
+    }
+  }
+  const destination = f.string('destination');
+  if (destination === '') f.error('Destination must be specified.');
+  if (f.errors.length > 0) return { ok: false, errors: f.errors };
+  return { ok: true, value: { sources, content, destination, direction: direction as 'upload' | 'download' } };
+}
+
+export const fileProvisioner: ProvisionerPlugin = {
+  type: 'file',
+  prepare(config, build) {
+    const read = readFileConfig(config, build.cwd);
+    if (!read.ok) return read;
+    const cfg = read.value;
+    return { ok: true, value: { provision: (ctx) => (cfg.direction === 'download' ? download(cfg, ctx) : upload(cfg, ctx)) } };
+  },
+};
+
+async function upload(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome> {
+  const comm = ctx.communicator;
+  if (!comm) return { ok: false, error: 'The file provisioner needs a communicator to reach the machine; this build has none.' };
+  if (cfg.content !== undefined) {
+    const scratch = mkdtempSync(join(tmpdir(), 'bakehouse-file-'));
+    try {
+      const local = join(scratch, cfg.destination.endsWith('/') ? 'content' : basename(cfg.destination) || 'content');
+      writeFileSync(local, cfg.content);
+      ctx.ui.say(`Uploading content => ${cfg.destination}`);
+      const dst = cfg.destination.endsWith('/') ? `${cfg.destination}${basename(local)}` : cfg.destination;
+      const r = await comm.upload(local, dst, ctx.signal);
+      if (!r.ok) ctx.ui.error(r.error);
+      return r;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  for (const src of cfg.sources) {
+    if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    ctx.ui.say(`Uploading ${src} => ${cfg.destination}`);
+    // Keep the trailing slash: it decides whether a folder or its contents are copied.
+    const local = resolve(ctx.build.cwd, src) + (src.endsWith('/') && src.length > 1 ? '/' : '');
+    let isDir: boolean;
+    try {
+      isDir = statSync(local).isDirectory();
+    } catch (e) {
+      return { ok: false, error: `Bad source '${src}': ${(e as Error).message}` };
+    }
+    const dst = !isDir && cfg.destination.endsWith('/') ? `${cfg.destination}${basename(local)}` : cfg.destination;
+    const r = await comm.upload(local, dst, ctx.signal);
+    if (!r.ok) {
+      ctx.ui.error(r.error);
+      return r;
+    }
+  }
+  return { ok: true, value: undefined };
+}
+
+async function download(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome> {
+  const comm = ctx.communicator;
+  if (!comm) return { ok: false, error: 'The file provisioner needs a communicator to reach the machine; this build has none.' };
+  for (const src of cfg.sources) {
+    if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    ctx.ui.say(`Downloading ${src} => ${cfg.destination}`);
+    if (/[*?[]/.test(src)) return { ok: false, error: `Download failed: wildcards in source (${src}) are not supported by the docker communicator yet` };
+    let dst = resolve(ctx.build.cwd, cfg.destination);
+    // A destination ending in `/` is a folder: the source keeps its name inside it, unless the source's contents are wanted (`src/`).
+    const dir = cfg.destination.endsWith('/') ? dst : dirname(dst);
+    if (cfg.destination.endsWith('/') && !src.endsWith('/')) dst = join(dst, basename(src));
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      return { ok: false, error: `Download failed: ${(e as Error).message}` };
+    }
+    const r = await comm.download(src, dst, ctx.signal);
+    if (!r.ok) {
+      ctx.ui.error(r.error);
+      return r;
+    }
+  }
+  return { ok: true, value: undefined };
+}

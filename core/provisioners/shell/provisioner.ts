@@ -1,0 +1,188 @@
+/**
+ * The shell provisioner: uploads each script (inline commands become one script) to the machine and runs it there
+ * with execute_command, the way Packer's shell provisioner does.
+ */
+import { randomInt } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigFields } from '../../engine/config-fields';
+import { durationMs } from '../../engine/durations';
+import { fillPlaceholders } from '../../engine/placeholders';
+import type { BuildInfo, Communicator, Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import { sleep } from '../../engine/retry';
+import type { ComponentConfig } from '../../template/model';
+
+export interface ShellConfig {
+  inline: string[];
+  inlineShebang: string;
+  scripts: string[];
+  /** KEY=value with single quotes already escaped for the shell. */
+  environmentVars: Array<[string, string]>;
+  envVarFormat: string;
+  executeCommand: string;
+  useEnvVarFile: boolean;
+  remoteFolder: string;
+  remotePath: string;
+  validExitCodes: number[];
+  skipClean: boolean;
+  expectDisconnect: boolean;
+  binary: boolean;
+  pauseAfter: string;
+  pauseAfterMs: number;
+}
+
+export type ReadShellConfig = { ok: true; value: ShellConfig } | { ok: false; errors: string[] };
+
+export function readShellConfig(config: ComponentConfig, cwd: string): ReadShellConfig {
+  const f = new ConfigFields(config, 'shell');
+  const inline = f.stringList('inline');
+  const script = f.string('script');
+  let scripts = f.stringList('scripts');
+  if (script !== '' && scripts.length > 0) f.error('Only one of script or scripts can be specified.');
+  if (script !== '') scripts = [script];
+  if (scripts.length === 0 && !f.has('inline')) f.error('Either a script file or inline script must be specified.');
+  else if (scripts.length > 0 && f.has('inline')) f.error('Only a script file or an inline script can be specified, not both.');
+  for (const s of scripts) if (!existsSync(resolve(cwd, s))) f.error(`Bad script '${s}': stat ${s}: no such file or directory`);
+  const environmentVars: Array<[string, string]> = [];
+  for (const kv of f.stringList('environment_vars')) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) f.error(`Environment variable not in format 'key=value': ${kv}`);
+    else environmentVars.push([kv.slice(0, eq), kv.slice(eq + 1).replace(/'/g, `'"'"'`)]);
+  }
+  const useEnvVarFile = f.bool('use_env_var_file');
+  const remoteFolder = f.string('remote_folder', '/tmp');
+  const remoteFile = f.string('remote_file', `script_${randomInt(9999)}.sh`);
+  const pauseAfter = f.string('pause_after');
+  const pause = durationMs(pauseAfter);
+  if (!pause.ok) f.error(`pause_after: ${pause.error}`);
+  const codes = f.numberList('valid_exit_codes');
+  if (f.errors.length > 0) return { ok: false, errors: f.errors };
+  return {
+    ok: true,
+    value: {
+      inline,
+      inlineShebang: f.string('inline_shebang', '/bin/sh -e'),
+      scripts,
+      environmentVars,
+      envVarFormat: f.string('env_var_format', useEnvVarFile ? "export %s='%s'\n" : "%s='%s' "),
+      executeCommand: f.string('execute_command', useEnvVarFile ? 'chmod +x {{.Path}}; . {{.EnvVarFile}} && {{.Path}}' : 'chmod +x {{.Path}}; {{.Vars}} {{.Path}}'),
+      useEnvVarFile,
+      remoteFolder,
+      remotePath: f.string('remote_path', `${remoteFolder}/${remoteFile}`),
+      validExitCodes: codes.length > 0 ? codes : [0],
+      skipClean: f.bool('skip_clean'),
+      expectDisconnect: f.bool('expect_disconnect'),
+      binary: f.bool('binary'),
+      pauseAfter,
+      pauseAfterMs: pause.ok ? pause.ms : 0,
+    },
+  };
+}
+
+export const shellProvisioner: ProvisionerPlugin = {
+  type: 'shell',
+  prepare(config, build) {
+    const read = readShellConfig(config, build.cwd);
+    if (!read.ok) return read;
+    const cfg = read.value;
+    return { ok: true, value: { provision: (ctx) => runShell(cfg, ctx) } };
+  },
+};
+
+export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise<Outcome> {
+  const comm = ctx.communicator;
+  if (!comm) return { ok: false, error: 'The shell provisioner needs a communicator to reach the machine; this build has none.' };
+  // Local copies (the inline script, line-ending fixes, the env var file) live here and go when we are done.
+  const scratch = mkdtempSync(join(tmpdir(), 'bakehouse-shell-'));
+  try {
+    let scripts = cfg.scripts;
+    if (cfg.inline.length > 0) {
+      const path = join(scratch, `packer-shell${randomInt(1e9)}`);
+      const shebang = cfg.inlineShebang ? `#!${cfg.inlineShebang}\n` : '';
+      writeFileSync(path, `${shebang}${cfg.inline.map((l) => `${l}\n`).join('')}`, { mode: 0o755 });
+      scripts = [path];
+    }
+    const vars = flattenedVars(cfg, ctx.build, ctx.generated);
+    let envVarFile = '';
+    if (cfg.useEnvVarFile) {
+      envVarFile = `${cfg.remoteFolder}/varfile_${randomInt(9999)}.sh`;
+      const local = join(scratch, 'varfile.sh');
+      writeFileSync(local, vars);
+      const up = await comm.upload(local, envVarFile, ctx.signal);
+      if (!up.ok) return { ok: false, error: `Error uploading envVarFile: ${up.error}` };
+    }
+    for (const script of scripts) {
+      if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+      ctx.ui.say(`Provisioning with shell script: ${script}`);
+      const path = resolve(ctx.build.cwd, script);
+      const local = cfg.binary ? path : unixLineEndings(path, scratch);
+      const command = fillPlaceholders(cfg.executeCommand, { Vars: vars, Path: cfg.remotePath, EnvVarFile: envVarFile });
+      const up = await comm.upload(local, cfg.remotePath, ctx.signal);
+      if (!up.ok) return { ok: false, error: ctx.signal.aborted ? 'Build was cancelled.' : `Error uploading script: ${up.error}` };
+      const chmod = await quiet(comm, `chmod 0755 ${cfg.remotePath}`, ctx.signal);
+      if (!chmod.ok) return { ok: false, error: `Error chmodding script file to 0755 in remote machine: ${chmod.error}` };
+      const ran = await comm.run(command, { signal: ctx.signal, onLine: (stream, line) => ctx.ui.output(stream, line) });
+      if (!ran.ok) {
+        if (ctx.signal.aborted) return ran;
+        if (!cfg.expectDisconnect) return ran;
+        ctx.ui.message(`Lost the connection while running the script, as expect_disconnect allows: ${ran.error}`);
+      } else if (!cfg.validExitCodes.includes(ran.value.exitCode)) {
+        return { ok: false, error: `Script exited with non-zero exit status: ${ran.value.exitCode}.Allowed exit codes are: [${cfg.validExitCodes.join(' ')}]` };
+      }
+      if (!cfg.skipClean) {
+        const rm = await quiet(comm, `rm -f ${cfg.remotePath}`, ctx.signal);
+        if (!rm.ok) return { ok: false, error: `Error removing temporary script at ${cfg.remotePath}: ${rm.error}` };
+      }
+    }
+    if (envVarFile !== '' && !cfg.skipClean) {
+      const rm = await quiet(comm, `rm -f ${envVarFile}`, ctx.signal);
+      if (!rm.ok) return { ok: false, error: `Error removing temporary script at ${envVarFile}: ${rm.error}` };
+    }
+    if (cfg.pauseAfterMs > 0) {
+      ctx.ui.say(`Pausing ${cfg.pauseAfter} after this provisioner...`);
+      if (!(await sleep(cfg.pauseAfterMs, ctx.signal))) return { ok: false, error: 'Build was cancelled.' };
+    }
+    return { ok: true, value: undefined };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Runs a housekeeping command; its output only matters when it fails. */
+async function quiet(comm: Communicator, command: string, signal: AbortSignal): Promise<Outcome> {
+  const lines: string[] = [];
+  const r = await comm.run(command, { signal, onLine: (_s, l) => lines.push(l) });
+  if (!r.ok) return r;
+  if (r.value.exitCode !== 0) return { ok: false, error: `"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}` };
+  return { ok: true, value: undefined };
+}
+
+/** Packer converts CRLF to LF unless `binary` is set, so Windows-edited scripts run. */
+function unixLineEndings(script: string, scratch: string): string {
+  const text = readFileSync(script);
+  if (!text.includes('\r\n')) return script;
+  const copy = join(scratch, `unix-${randomInt(1e9)}.sh`);
+  writeFileSync(copy, text.toString('binary').replace(/\r\n/g, '\n'), { encoding: 'binary', mode: statSync(script).mode & 0o777 });
+  return copy;
+}
+
+/** `{{.Vars}}`: PACKER_BUILD_NAME, PACKER_BUILDER_TYPE (and PACKER_HTTP_ADDR when known) and environment_vars, sorted, in env_var_format. */
+export function flattenedVars(cfg: Pick<ShellConfig, 'environmentVars' | 'envVarFormat'>, build: BuildInfo, generated: Record<string, string>): string {
+  const vars = new Map<string, string>([
+    ['PACKER_BUILD_NAME', build.name],
+    ['PACKER_BUILDER_TYPE', build.builderType],
+  ]);
+  if (generated.PackerHTTPAddr) vars.set('PACKER_HTTP_ADDR', generated.PackerHTTPAddr);
+  for (const [k, v] of cfg.environmentVars) vars.set(k, v);
+  return [...vars.keys()]
+    .sort()
+    .map((k) => goSprintf(cfg.envVarFormat, [k, vars.get(k) ?? '']))
+    .join('');
+}
+
+/** Enough of Go's Sprintf for env_var_format: `%s` in order, `%%` a percent sign. */
+function goSprintf(format: string, args: string[]): string {
+  let i = 0;
+  return format.replace(/%[s%]/g, (m) => (m === '%%' ? '%' : (args[i++] ?? '%!s(MISSING)')));
+}
