@@ -4,6 +4,7 @@
  */
 import { lexHcl } from '../hcl/lexer';
 import { formatTokens } from '../hcl/fmt';
+import { loadLegacyTemplateText } from '../legacy/load';
 import { isPackerBuiltIn } from '../legacy/packer-types';
 import { kindName, parseJson, prop, type JsonNode, type JsonProp } from '../legacy/json';
 import { error, warning, type Diagnostic, type Range } from '../source';
@@ -70,6 +71,10 @@ export function hcl2Upgrade(jsonText: string, filename: string): UpgradeResult {
     diagnostics.push(error('Invalid template', `A legacy template is a JSON object, not ${kindName(root)}.`, root.range));
     return { text: '', diagnostics };
   }
+  // Packer parses the template before converting it, and stops at what its parser rejects.
+  const checked = loadLegacyTemplateText(jsonText, filename, { syntaxOnly: true, env: {} });
+  const parseErrors = checked.diagnostics.filter((d) => d.severity === 'error');
+  if (parseErrors.length > 0) return { text: '', diagnostics: parseErrors };
   const warn = (range: Range) => (message: string) => diagnostics.push(warning('Not converted automatically', message, range));
   const transposed = (block: string, range: Range): string => {
     // hclwrite hands Packer each block already aligned, and Go's error columns count in that text.
