@@ -64,8 +64,10 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
     packer: { requiredPlugins: {} },
     sensitiveStrings: [],
   };
-  const result = (): LoadResult => ({ model, diagnostics: dedupe(diags), sources });
-  if (hasErrors(diags) || opts.syntaxOnly) return result();
+  // After syntax errors Packer stops; we still decode what was readable so the editor has a model, but report only the syntax errors.
+  let reported = hasErrors(diags) ? [...diags] : undefined;
+  const result = (): LoadResult => ({ model, diagnostics: dedupe(reported ?? diags), sources });
+  if (opts.syntaxOnly) return result();
 
   const state: LoadState = {
     root: opts.root,
@@ -111,13 +113,15 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   const ordered = [...varFiles.filter((v) => !v.file.filename.endsWith('.json')), ...varFiles.filter((v) => v.file.filename.endsWith('.json'))];
   collectFileValues(varDecls, ordered, false, diags, state);
   collectCliValues(varDecls, opts.vars ?? [], state, diags);
-  for (const decl of varDecls.values()) model.variables.push(resolveVariable(decl, state, diags));
-
   const localDecls = new Map<string, LocalDecl>();
   for (const b of blocks) {
     if (b.type === 'locals') decodeLocalsBlock(b, localDecls, diags);
     else if (b.type === 'local') decodeLocalBlock(b, localDecls, state, diags);
   }
+  // Packer 1.6.6 stops when declarations or values are wrong, before checking unset variables and validation rules.
+  if (!reported && hasErrors(diags)) reported = [...diags];
+
+  for (const decl of varDecls.values()) model.variables.push(resolveVariable(decl, state, diags));
   evaluateLocals(localDecls, state, diags);
   model.sensitiveStrings = sensitiveStrings(model);
 

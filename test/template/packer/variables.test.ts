@@ -154,3 +154,12 @@ test('duplicate variables', () => {
   const r = errors(load({ 'a.pkr.hcl': 'variable "a" {\n  default = 1\n}\nvariable "a" {\n  default = 2\n}\n' }));
   assert.equal(r[0].summary, 'Duplicate variable');
 });
+
+test('errors in declarations or values stop before unset-variable and validation checks, as in Packer', () => {
+  const tpl = 'variable "x" {\n  type = list(string)\n}\nvariable "y" {\n  type = string\n}\n';
+  const r = errors(load({ 'a.pkr.hcl': tpl }, { vars: [['x', '["a"']] }));
+  assert.ok(r.length >= 1);
+  assert.ok(!r.some((d) => d.summary.startsWith('Unset variable')));
+  const v = errors(load({ 'a.pkr.hcl': tpl }, { vars: [['x', 'a']] }));
+  assert.deepEqual(v.map((d) => d.summary), ['Variables not allowed']);
+});
