@@ -69,8 +69,12 @@ export const cryptoFunctions: FunctionDef[] = [
     returns: T_STRING,
     call: ([s, ...cost]) => {
       if (cost.length > 1) throw new FunctionError('bcrypt() takes no more than two arguments');
-      const c = cost.length ? asInteger(cost[0], 1) : 10;
-      if (c < 4 || c > 31) throw new FunctionError(`crypto/bcrypt: cost ${c} is outside allowed range (4,31)`);
+      // Like Go's bcrypt, a cost below the minimum falls back to the default.
+      const asked = cost.length ? asInteger(cost[0], 1) : 10;
+      const c = asked < 4 ? 10 : asked;
+      if (c > 31) {
+        throw new FunctionError(`error occured generating password\ncrypto/bcrypt: cost ${c} is outside allowed range (4,31)`);
+      }
       return str(bcryptHash(asString(s), c));
     },
   },

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAbsolute, join } from 'node:path';
 import { callFunction, FUNCTIONS } from '../../../core/template/functions';
+import { bcryptDecodeBase64, bcryptHash } from '../../../core/template/functions/bcrypt';
 import { formatValue } from '../../../core/template/values/format';
 import { T_DYNAMIC, T_STRING } from '../../../core/template/values/type';
 import { markSensitive, num, object, str, tuple, unknownOf, type Value } from '../../../core/template/values/value';
@@ -87,12 +88,22 @@ test('uuidv4() makes random version 4 UUIDs', () => {
 });
 
 test('bcrypt() hashes in the $2a$ format, with cost 10 by default', () => {
-  const r = callFunction('bcrypt', [str('hello')], ctx);
-  if (!r.ok) {
-    assert.match(r.error, /not available in Bakehouse yet/);
-    return;
+  assert.match(formatValue(value('bcrypt', [str('hello'), num(4)])), /^\$2a\$04\$[./A-Za-z0-9]{53}$/);
+  assert.match(formatValue(value('bcrypt', [str('hello'), num(3)])), /^\$2a\$10\$/);
+  const r = callFunction('bcrypt', [str('a'), num(32)], ctx);
+  assert.ok(!r.ok);
+  assert.match(r.error, /cost 32 is outside allowed range \(4,31\)/);
+});
+
+test('bcrypt() hashes match Packer 1.6.6 given the same salt', () => {
+  // The first hash was printed by `packer console` 1.6.6, the second is OpenBSD's published vector; each carries its salt.
+  for (const [password, hash] of [
+    ['hello', '$2a$05$8uGYXVDJcb2yIzWo5BUhM.pfxqGxYWM.QFguID0gEfI7bwc9Eql.q'],
+    ['U*U', '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW'],
+  ]) {
+    const salt = bcryptDecodeBase64(hash.slice(7, 29)).subarray(0, 16);
+    assert.equal(bcryptHash(password, Number(hash.slice(4, 6)), salt), hash);
   }
-  assert.match(formatValue(r.value), /^\$2a\$10\$[./A-Za-z0-9]{53}$/);
 });
 
 test('abspath() resolves against the working folder', () => {
