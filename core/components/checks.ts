@@ -41,13 +41,23 @@ export interface ConfigView {
 
 export type Check = (c: ConfigView) => CheckProblem[];
 
-export function viewOf(config: ComponentConfig): ConfigView {
+/**
+ * A nested block's header (its type name, where the block's range starts), which is where HCL points problems about
+ * a whole block, rather than the whole multi-line block.
+ */
+export function headerRange(block: ComponentConfig | undefined, type: string): Range | undefined {
+  const r = block?.range;
+  if (!r) return undefined;
+  return { filename: r.filename, start: r.start, end: { line: r.start.line, column: r.start.column + type.length, byte: r.start.byte + type.length } };
+}
+
+export function viewOf(config: ComponentConfig, blockType?: string): ConfigView {
   const get = (name: string): Value | undefined => config.values[name];
   const scalar = (v: Value | undefined): string | number | boolean | undefined =>
     v && (v.kind === 'string' || v.kind === 'number' || v.kind === 'bool') ? v.value : undefined;
   return {
     config,
-    range: config.range,
+    range: blockType ? headerRange(config, blockType) : config.range,
     isSet(name) {
       if ((config.blocks[name]?.length ?? 0) > 0) return true;
       return isNonZero(get(name));
@@ -74,7 +84,7 @@ export function viewOf(config: ComponentConfig): ConfigView {
       return v.items.flatMap((i) => (i.kind === 'string' || i.kind === 'number' || i.kind === 'bool' ? [String(i.value)] : []));
     },
     blocks(name) {
-      return (config.blocks[name] ?? []).map(viewOf);
+      return (config.blocks[name] ?? []).map((b) => viewOf(b, name));
     },
   };
 }

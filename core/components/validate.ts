@@ -7,7 +7,7 @@ import type { ComponentConfig, TemplateFormat } from '../template/model';
 import { error, warning, type Diagnostic, type Range } from '../template/source';
 import { didYouMean } from '../template/suggest';
 import type { Value } from '../template/values/value';
-import { isFieldSet, problemRange, viewOf } from './checks';
+import { headerRange, isFieldSet, problemRange, viewOf } from './checks';
 import { asString, conversionProblem } from './conversion';
 import { parseDuration } from './durations';
 import { weakConversionProblem } from './weak-conversion';
@@ -74,7 +74,7 @@ function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange
   }
   for (const [name, blocks] of Object.entries(config.blocks)) {
     const spec = byName.get(name);
-    const firstRange = blocks[0]?.range ?? config.ranges[name] ?? blockRange;
+    const firstRange = headerRange(blocks[0], name) ?? config.ranges[name] ?? blockRange;
     if (!spec) {
       const blockNames = fields.filter((f) => f.block).map((f) => f.name);
       diags.push(
@@ -93,11 +93,11 @@ function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange
       continue;
     }
     if (!spec.block.repeated && blocks.length > 1) {
-      const second = blocks[1].range ?? firstRange;
-      const where = blocks[0].range ? ` Previous definition was at ${at(blocks[0].range)}.` : '';
+      const second = headerRange(blocks[1], name) ?? firstRange;
+      const where = blocks[0].range ? ` Previous definition was at ${at(firstRange)}.` : '';
       diags.push(error(`Duplicate ${name} block`, `Only one block of type ${JSON.stringify(name)} is allowed.${where}`, second));
     }
-    for (const block of blocks) diags.push(...decodeProblems(spec.block.fields, block, block.range ?? firstRange, format));
+    for (const block of blocks) diags.push(...decodeProblems(spec.block.fields, block, headerRange(block, name) ?? firstRange, format));
   }
   return diags;
 }
@@ -144,7 +144,7 @@ function requiredProblems(schema: ComponentSchema, fields: FieldSpec[], config: 
     }
     if (f.enum) diags.push(...enumProblems(schema, f, config, blockRange));
     if (f.block) {
-      for (const b of blocks) diags.push(...requiredProblems(schema, f.block.fields, b, b.range ?? config.ranges[f.name] ?? blockRange));
+      for (const b of blocks) diags.push(...requiredProblems(schema, f.block.fields, b, headerRange(b, f.name) ?? config.ranges[f.name] ?? blockRange));
     }
   }
   return diags;
@@ -214,6 +214,8 @@ function joinWords(names: string[], word: string): string {
   return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} ${word} ${q[q.length - 1]}`;
 }
 
+/** A range as HCL prints it: `file:12,3-20`, or `file:12,3-14,4` across lines. */
 function at(r: Range): string {
-  return `${r.filename}:${r.start.line},${r.start.column}-${r.end.column}`;
+  const end = r.start.line === r.end.line ? `${r.end.column}` : `${r.end.line},${r.end.column}`;
+  return `${r.filename}:${r.start.line},${r.start.column}-${end}`;
 }

@@ -84,7 +84,7 @@ test('a second single block is a duplicate', () => {
   const filter = (line: number): ComponentConfig => block(line, { owners: ['self'], most_recent: true });
   const c = config({ instance_type: 't2.micro', ssh_username: 'u', ami_name: 'abc' }, { source_ami_filter: [filter(10), filter(20)] });
   const d = expectOne(validate('builder', 'amazon-ebs', c), 'Duplicate source_ami_filter block', 20, 3);
-  assert.equal(d.detail, 'Only one block of type "source_ami_filter" is allowed. Previous definition was at test.pkr.hcl:10,3-13.');
+  assert.equal(d.detail, 'Only one block of type "source_ami_filter" is allowed. Previous definition was at test.pkr.hcl:10,3-20.');
 });
 
 test('a string for a bool is a type error in HCL\'s words', () => {
