@@ -134,6 +134,8 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
     const d = decodeBuild(b, state, diags);
     if (d) buildDecls.push(d);
   }
+  // Packer 1.6.6 prepares builds (and so checks component configs) only when everything before went well.
+  if (!reported && hasErrors(diags)) reported = [...diags];
   if (filters) for (const d of buildDecls) model.builds.push(planBuild(d, model.sources, filters, state, diags));
   return result();
 }

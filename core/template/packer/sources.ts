@@ -25,8 +25,8 @@ export function decodeSource(block: Block, sources: SourceModel[], state: LoadSt
   }
   const schema = getSchema('builder', type);
   if (!schema) diags.push(unknownComponentType('builder', type, block.labelRanges[0] ?? def));
-  const config = decodeComponentBodies([block.body], schema?.fields, templateContext(state), [], diags, block.range);
-  // The config is validated per planned build, where `source.name` is known; only report decoding problems here once.
+  // Packer evaluates a source only when a build starts it (with `source.name` known), so problems are reported there.
+  const config = decodeComponentBodies([block.body], schema?.fields, templateContext(state), [], [], block.range);
   sources.push({ type, name, range: def, body: block.body, config });
 }
 

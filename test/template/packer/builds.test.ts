@@ -271,3 +271,23 @@ test('JSON syntax templates load the same way', () => {
   assert.equal(toPlain(b.builder.values.image), 'ubuntu:v1');
   assert.deepEqual(toPlain(b.provisioners[0].config.values.inline), ['echo ubuntu']);
 });
+
+test('component configs are checked only when the template decoded cleanly, as Packer prepares builds last', () => {
+  const tpl = `variable "v" {
+  type = string
+}
+source "docker" "x" {
+  commit = true
+}
+build {
+  sources = ["docker.x"]
+}
+`;
+  assert.deepEqual(
+    errors(load({ 'a.pkr.hcl': tpl })).map((d) => d.summary),
+    ['Unset variable "v"'],
+  );
+  const m = modelOf(load({ 'a.pkr.hcl': tpl }));
+  assert.equal(m.builds[0].builds[0].name, 'docker.x');
+  assert.ok(errors(load({ 'a.pkr.hcl': tpl }, { vars: [['v', 'x']] })).some((d) => d.summary === 'Image must be specified'));
+});
