@@ -80,11 +80,11 @@ export class PackerRenderer {
     const failed = this.order.filter((b) => this.builds.get(b)?.error !== undefined);
     if (failed.length > 0) {
       if (this.opts.machineReadable) this.opts.write(machineLine('', 'error-count', [String(failed.length)], e.time));
-      this.ui('error', paint("\n==> Some builds didn't complete successfully and had errors:", RED, true, this.opts.color), e);
+      this.ui('error', "\n==> Some builds didn't complete successfully and had errors:", e);
       for (const b of failed) {
         const err = this.builds.get(b)!.error!;
         if (this.opts.machineReadable) this.opts.write(machineLine(b, 'error', [err], e.time));
-        this.ui('error', paint(`--> ${b}: ${err}`, RED, true, this.opts.color), e);
+        this.ui('error', `--> ${b}: ${err}`, e);
       }
     }
     const withArtifacts = this.order.filter((b) => (this.builds.get(b)?.artifacts.length ?? 0) > 0);

@@ -1,0 +1,66 @@
+import { createInterface } from 'node:readline';
+import { evaluate } from '../../template/eval/evaluate';
+import { parseHclExpression } from '../../template/hcl/parser';
+import { loadTemplate } from '../../template/load';
+import type { TemplateModel } from '../../template/model';
+import { consoleContext } from '../../template/packer/load';
+import { hasErrors } from '../../template/source';
+import { formatValue } from '../../template/values/format';
+import { VAR_FLAGS, type Command } from '../command';
+import { renderDiagnostics } from '../diagnostics';
+import { templateArgs } from '../template-args';
+
+const INPUT = '<console-input>';
+
+/** With no template, expressions still see path.*, packer.version and every function. */
+function emptyModel(cwd: string): TemplateModel {
+  return { format: 'hcl2', root: cwd, files: [], variables: [], locals: [], sources: [], dataSources: [], builds: [], packer: { requiredPlugins: {} }, sensitiveStrings: [] };
+}
+
+export const consoleCommand: Command = {
+  name: 'console',
+  synopsis: "Evaluates expressions against a template's variables and locals",
+  usage: '[options] [TEMPLATE|DIR]',
+  flags: [...VAR_FLAGS],
+  async run(args, io) {
+    const t = templateArgs('console', args, io, true);
+    if (!t.ok) {
+      io.stderr(`${t.error}\n`);
+      return 1;
+    }
+    let model = emptyModel(io.cwd);
+    if (t.path) {
+      const loaded = loadTemplate(t.path, t.options);
+      if (hasErrors(loaded.diagnostics) || !loaded.model) {
+        io.stderr(renderDiagnostics(loaded.diagnostics, { sources: loaded.sources, color: io.color }));
+        return 1;
+      }
+      model = loaded.model;
+    }
+    const ctx = consoleContext(model, io.cwd);
+    const lines = createInterface({ input: io.stdin, terminal: false });
+    const prompt = (): void => {
+      if (io.stdinIsTTY) io.stdout('> ');
+    };
+    let failed = false;
+    prompt();
+    for await (const line of lines) {
+      const text = line.trim();
+      if (text === 'exit' && io.stdinIsTTY) break;
+      if (text) {
+        const parsed = parseHclExpression(text, INPUT);
+        const diags = [...parsed.diagnostics];
+        const value = hasErrors(diags) ? undefined : evaluate(parsed.expr, ctx);
+        if (value) diags.push(...value.diagnostics);
+        if (hasErrors(diags) || !value) {
+          failed = true;
+          io.stderr(renderDiagnostics(diags, { sources: { [INPUT]: text }, color: io.color }));
+        } else {
+          io.stdout(`${formatValue(value.value)}\n`);
+        }
+      }
+      prompt();
+    }
+    return failed ? 1 : 0;
+  },
+};
