@@ -63,7 +63,7 @@ function getAttr(obj: Value, name: string, expr: GetAttrExpr, ctx: EvalContext, 
     case 'map': {
       const e = obj.entries[name];
       if (e === undefined) {
-        diags.push(error('Missing map element', `This map does not have an element with the key "${name}".`, expr.nameRange));
+        diags.push(error('Missing map element', `This map does not have an element with the key "${name}".`, stepRange(expr)));
         return unknownOf(obj.elementType);
       }
       return carryMarks(e, obj);
@@ -88,12 +88,17 @@ function unsupportedAttribute(name: string, known: string[], expr: GetAttrExpr, 
   if (root === 'local' && ctx.declared?.local) {
     return error('Reference to undeclared local value', `A local value with the name "${name}" has not been declared.${didYouMean(name, ctx.declared.local)}`, range);
   }
-  return error('Unsupported attribute', `This object does not have an attribute named "${name}".${didYouMean(name, known)}`, expr.nameRange);
+  return error('Unsupported attribute', `This object does not have an attribute named "${name}".${didYouMean(name, known)}`, stepRange(expr));
 }
 
 /** HCL 2 as vendored by Packer 1.6.6 says the same for every value without attributes. */
 function noAttributesDetail(_t: Type): string {
   return 'This value does not have any attributes.';
+}
+
+/** The `.name` step of a traversal, dot included, as HCL points at it. */
+function stepRange(expr: GetAttrExpr): Range {
+  return { filename: expr.range.filename, start: expr.object.range.end, end: expr.nameRange.end };
 }
 
 function spanFromObject(expr: GetAttrExpr): Range {
