@@ -31,7 +31,8 @@ export interface BuildRunContext {
 }
 
 export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Promise<BuildOutcome> {
-  const started = Date.now();
+  // Sub-millisecond, so Packer-style durations can print microseconds.
+  const started = performance.now();
   const { info } = build;
   ctx.emit({ kind: 'build-started', builderType: info.builderType });
   const ui = ctx.uiFor();
@@ -53,7 +54,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
   if (outcome.leftBehind.length > 0) ctx.emit({ kind: 'left-behind', resources: outcome.leftBehind });
   const finish = (result: BuildResult, artifacts: Artifact[], error?: string): BuildOutcome => {
     const summaries = artifacts.map(summarizeArtifact);
-    const durationMs = Date.now() - started;
+    const durationMs = performance.now() - started;
     ctx.emit({ kind: 'build-finished', result, durationMs, error, artifacts: summaries });
     return { name: info.displayName, builderType: info.builderType, result, error, artifacts: summaries, durationMs, leftBehind: outcome.leftBehind };
   };

@@ -90,7 +90,7 @@ export class BuildRun {
   }
 
   async start(): Promise<RunSummary> {
-    const started = Date.now();
+    const started = performance.now();
     const env = { ...(this.opts.env ?? process.env), PACKER_RUN_UUID: this.runId };
     if (this.runLogPath) this.log = new RunLogWriter(this.runLogPath);
     try {
@@ -113,7 +113,7 @@ export class BuildRun {
         builds,
         prepareErrors,
         cancelled: this.cancelled,
-        durationMs: Date.now() - started,
+        durationMs: performance.now() - started,
         runLogPath: this.runLogPath,
       };
       this.emit('', {
