@@ -1,0 +1,28 @@
+// `npm run bench [-- validate|engine|all] [options]`: builds the CLI bundle, then runs the chosen benchmarks (default: validate).
+// Options after the name go to the benchmark, e.g. `npm run bench -- validate --runs 3 --packer-cap 60`.
+import { spawnSync } from 'node:child_process';
+
+const BENCHES = {
+  validate: 'bench/validate.ts',
+  engine: 'bench/engine-output.ts',
+};
+
+const [first, ...rest] = process.argv.slice(2);
+const chosen = first === undefined || first.startsWith('-') ? ['validate'] : first === 'all' ? Object.keys(BENCHES) : [first];
+const args = first === undefined || first.startsWith('-') ? process.argv.slice(2) : rest;
+
+for (const name of chosen) {
+  if (!BENCHES[name]) {
+    console.error(`unknown benchmark "${name}"; choose one of: ${Object.keys(BENCHES).join(', ')}, all`);
+    process.exit(2);
+  }
+}
+
+// Time what users run: the bundled CLI in dist/, rebuilt from the current sources.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+for (const name of chosen) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', BENCHES[name], ...args], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
