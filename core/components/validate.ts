@@ -15,7 +15,10 @@ import { componentTypes, getChecks } from './registry';
 import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
 
 export interface ValidateOptions {
-  /** Legacy JSON templates decode values more loosely than HCL2 (a single string is a one-item list, "t" is true). */
+  /**
+   * Legacy JSON templates decode values more loosely than HCL2 (a single string is a one-item list, "t" is true).
+   * Defaults to what the block's file name says, as Packer decides: `.json` but not `.pkr.json` is legacy JSON.
+   */
   format?: TemplateFormat;
 }
 
@@ -25,7 +28,7 @@ export function validateComponent(
   blockRange: Range,
   options: ValidateOptions = {},
 ): Diagnostic[] {
-  const decoding = decodeProblems(schema.fields, config, blockRange, options.format ?? 'hcl2');
+  const decoding = decodeProblems(schema.fields, config, blockRange, options.format ?? formatOf(blockRange));
   if (decoding.length > 0) return decoding;
   const diags = [...requiredProblems(schema, schema.fields, config, blockRange), ...groupProblems(schema, config, blockRange)];
   for (const check of getChecks(schema.kind, schema.type)) {
@@ -35,6 +38,12 @@ export function validateComponent(
     }
   }
   return diags;
+}
+
+/** Packer reads `*.pkr.hcl` and `*.pkr.json` as HCL2 and any other file as a legacy JSON template; so do we, when not told. */
+function formatOf(range: Range): TemplateFormat {
+  const f = range.filename.toLowerCase();
+  return f.endsWith('.json') && !f.endsWith('.pkr.json') ? 'json' : 'hcl2';
 }
 
 /** The diagnostic for a component type nobody registered, e.g. `Unknown builder type "dokcer"`. */

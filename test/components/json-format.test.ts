@@ -41,3 +41,13 @@ test('JSON type errors use mapstructure\'s wording, at the field', () => {
     assert.deepEqual([diags[0].range?.start.line, diags[0].range?.start.column], [4, 3]);
   }
 });
+
+test('a .json file (not .pkr.json) is read as legacy JSON without being told', () => {
+  const schema = getSchema('builder', 'docker');
+  assert.ok(schema);
+  const c = config({ image: 'x', commit: true, changes: 'CMD x' });
+  const range = (filename: string): typeof BLOCK => ({ ...BLOCK, filename });
+  assert.deepEqual(validateComponent(schema, c, range('template.json')), []);
+  assert.equal(validateComponent(schema, c, range('template.pkr.json')).length, 1);
+  assert.equal(validateComponent(schema, c, range('template.pkr.hcl')).length, 1);
+});
