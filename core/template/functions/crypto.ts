@@ -1,5 +1,5 @@
 /** Hash and UUID functions. */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createPrivateKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import { T_NUMBER, T_STRING } from '../values/type';
 import { str } from '../values/value';
 import { asInteger, asString } from './access';
@@ -55,6 +55,44 @@ function formatUuid(b: Buffer): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+const fromBase64Url = (s: string) => BigInt('0x' + (Buffer.from(s, 'base64url').toString('hex') || '0'));
+
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+  let result = 1n;
+  let b = base % mod;
+  for (let e = exp; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % mod;
+    b = (b * b) % mod;
+  }
+  return result;
+}
+
+/**
+ * RSA PKCS #1 v1.5 decryption. Node.js refuses this padding for private decryption (CVE-2023-46809),
+ * so the arithmetic is done here; Packer offers it for Windows passwords encrypted by cloud providers.
+ */
+function rsaDecrypt(ciphertext: string, pem: string): string {
+  const bytes = Buffer.from(ciphertext, 'base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(ciphertext) || ciphertext.length % 4 !== 0) {
+    throw new FunctionError(`failed to decode input ${JSON.stringify(ciphertext)}: cipher text must be base64-encoded`);
+  }
+  let jwk: JsonWebKey;
+  try {
+    jwk = createPrivateKey(pem).export({ format: 'jwk' });
+  } catch {
+    throw new FunctionError('failed to parse key: no key found');
+  }
+  if (jwk.kty !== 'RSA' || !jwk.n || !jwk.d) throw new FunctionError('failed to parse key: not an RSA private key');
+  const n = fromBase64Url(jwk.n);
+  const size = Buffer.from(jwk.n, 'base64url').length;
+  const c = BigInt('0x' + (bytes.toString('hex') || '0'));
+  if (bytes.length !== size || c >= n) throw new FunctionError('crypto/rsa: decryption error');
+  const m = Buffer.from(modPow(c, fromBase64Url(jwk.d), n).toString(16).padStart(size * 2, '0'), 'hex');
+  const sep = m.indexOf(0, 2);
+  if (m[0] !== 0 || m[1] !== 2 || sep < 10) throw new FunctionError('crypto/rsa: decryption error');
+  return m.subarray(sep + 1).toString('utf8');
+}
+
 export const cryptoFunctions: FunctionDef[] = [
   hex('md5', 'md5', 'Computes the MD5 hash of a given string and encodes it with hexadecimal digits.'),
   hex('sha1', 'sha1', 'Computes the SHA1 hash of a given string and encodes it with hexadecimal digits.'),
@@ -107,9 +145,7 @@ export const cryptoFunctions: FunctionDef[] = [
     description: 'Decrypts an RSA-encrypted ciphertext (base64), returning the cleartext.',
     params: [p('ciphertext'), p('privatekey')],
     returns: T_STRING,
-    call: () => {
-      throw new FunctionError('rsadecrypt is not available in Bakehouse yet: it needs RSA PKCS #1 v1.5 decryption, which Node.js disables');
-    },
+    call: ([c, k]) => str(rsaDecrypt(asString(c), asString(k))),
   },
   {
     name: 'base64sha256',
