@@ -4,6 +4,7 @@
  * allowed and `{{user `other`}}` resolved in any order.
  */
 import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { VariableModel, VariableValueSource } from '../model';
 import { error, type Diagnostic, type Range } from '../source';
 import { T_STRING } from '../values/type';
@@ -16,6 +17,7 @@ export interface VariableInputs {
   variables?: JsonNode;
   sensitive?: JsonNode;
   vars: Array<[string, string]>;
+  /** Paths as given on the command line; relative ones are read from `base.cwd`. */
   varFiles: string[];
   base: Omit<FunctionContext, 'user' | 'userNames' | 'inVariables'>;
 }
@@ -86,7 +88,7 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
   for (const file of inputs.varFiles) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(resolvePath(inputs.base.cwd, file), 'utf8');
     } catch (e) {
       diagnostics.push(error(`Failed to read variables file "${file}"`, (e as Error).message));
       continue;

@@ -293,3 +293,10 @@ test('description, min_packer_version, comment keys and the error-cleanup-provis
   assert.equal(m.builds[0].description, 'Builds a thing');
   assert.deepEqual(toPlain(builds(m)[0].errorCleanupProvisioner!.config.values.inline), ['echo cleanup null']);
 });
+
+test('a relative -var-file is read from the working directory', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'legacy-'));
+  writeFileSync(join(dir, 'prod.json'), '{"env": "prod"}');
+  const m = load({ variables: { env: 'dev' }, builders: [NULL_BUILDER] }, { cwd: dir, varFiles: ['prod.json'] });
+  assert.equal(toPlain(m.variables[0].value), 'prod');
+});
