@@ -28,7 +28,11 @@ export function validateComponent(
   blockRange: Range,
   options: ValidateOptions = {},
 ): Diagnostic[] {
-  const decoding = decodeProblems(schema.fields, config, blockRange, options.format ?? formatOf(blockRange));
+  return redactSecrets(checkConfig(schema, config, blockRange, options.format ?? formatOf(blockRange)), config);
+}
+
+function checkConfig(schema: ComponentSchema, config: ComponentConfig, blockRange: Range, format: TemplateFormat): Diagnostic[] {
+  const decoding = decodeProblems(schema.fields, config, blockRange, format);
   if (decoding.length > 0) return decoding;
   const diags = [...requiredProblems(schema, schema.fields, config, blockRange), ...groupProblems(schema, config, blockRange)];
   for (const check of getChecks(schema.kind, schema.type)) {
@@ -38,6 +42,34 @@ export function validateComponent(
     }
   }
   return diags;
+}
+
+/** Messages quote values (`Invalid guest_os_type: "…"`); a value from a sensitive variable must not appear in them. */
+function redactSecrets(diags: Diagnostic[], config: ComponentConfig): Diagnostic[] {
+  const secrets = new Set<string>();
+  const collect = (v: Value, inSecret: boolean): void => {
+    const secret = inSecret || v.sensitive === true;
+    if (secret && (v.kind === 'string' || v.kind === 'number')) {
+      const text = String(v.value);
+      // Hiding every "1" or "a" in a message would garble it more than it protects.
+      if (text.length >= 3) secrets.add(text);
+    }
+    if (v.kind === 'list' || v.kind === 'set' || v.kind === 'tuple') v.items.forEach((i) => collect(i, secret));
+    if (v.kind === 'map') Object.values(v.entries).forEach((e) => collect(e, secret));
+    if (v.kind === 'object') Object.values(v.attrs).forEach((e) => collect(e, secret));
+  };
+  const walk = (c: ComponentConfig): void => {
+    Object.values(c.values).forEach((v) => collect(v, false));
+    Object.values(c.blocks).forEach((bs) => bs.forEach(walk));
+  };
+  walk(config);
+  if (secrets.size === 0) return diags;
+  const hide = (text: string | undefined): string | undefined => {
+    let out = text;
+    for (const s of secrets) out = out?.split(s).join('(sensitive value)');
+    return out;
+  };
+  return diags.map((d) => ({ ...d, summary: hide(d.summary) ?? d.summary, detail: hide(d.detail) }));
 }
 
 /** Packer reads `*.pkr.hcl` and `*.pkr.json` as HCL2 and any other file as a legacy JSON template; so do we, when not told. */

@@ -411,3 +411,10 @@ test('unknown values satisfy required fields and groups and are never type error
   assert.deepEqual(validate('provisioner', 'shell', c), []);
   assert.deepEqual(validate('builder', 'amazon-ebs', config({ source_ami: 'ami-1', instance_type: 't2.micro', ssh_username: 'u', ami_name: UNKNOWN })), []);
 });
+
+test('a sensitive value never appears in a message', () => {
+  const c = config({ manifest_file: 'a.pp', guest_os_type: 'hunter2' });
+  c.values.guest_os_type = { ...c.values.guest_os_type, sensitive: true };
+  const d = expectOne(validate('provisioner', 'puppet-masterless', c), 'Invalid guest_os_type: "(sensitive value)"', 3, 3);
+  assert.ok(!JSON.stringify(d).includes('hunter2'));
+});
