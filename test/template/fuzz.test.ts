@@ -46,15 +46,26 @@ interface Seed {
   filename: string;
   text: string;
   root: string;
+  /** The other HCL2 files of the same template directory, loaded unchanged beside the mutated one. */
+  siblings: TemplateFile[];
 }
 
 const TEMPLATE_FILE = /(\.pkr\.hcl|\.pkr\.json|\.pkrvars\.hcl|\.json)$/;
+const HCL2_DIR_FILE = /(\.pkr\.hcl|\.pkr\.json|\.auto\.pkrvars\.hcl)$/;
 
 function collectSeeds(dir: string, out: Seed[] = []): Seed[] {
-  for (const name of readdirSync(dir).sort()) {
+  const names = readdirSync(dir).sort();
+  // A case directory's HCL2 files load together, as `packer validate DIR` reads them; the single-file cases load alone.
+  const dirFiles = dir === join(FIXTURES, 'invalid') ? [] : names.filter((n) => HCL2_DIR_FILE.test(n)).map((n) => join(dir, n));
+  for (const name of names) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) collectSeeds(p, out);
-    else if (TEMPLATE_FILE.test(name) && name !== 'expect.json') out.push({ filename: p, text: readFileSync(p, 'utf8'), root: dirname(p) });
+    if (statSync(p).isDirectory()) {
+      collectSeeds(p, out);
+      continue;
+    }
+    if (!TEMPLATE_FILE.test(name) || name === 'expect.json') continue;
+    const siblings = dirFiles.includes(p) ? dirFiles.filter((f) => f !== p).map((f) => ({ filename: f, text: readFileSync(f, 'utf8') })) : [];
+    out.push({ filename: p, text: readFileSync(p, 'utf8'), root: dirname(p), siblings });
   }
   return out;
 }
@@ -186,7 +197,7 @@ for (let batch = 0; batch < BATCHES; batch++) {
       // Keep the seed's kind (HCL2, HCL2 JSON, var file, legacy JSON) by keeping its file name.
       const name = basename(seed.filename);
       const filename = join(seed.root, name.endsWith('.pkrvars.hcl') ? name.replace(/\.pkrvars\.hcl$/, '.pkr.hcl') : name);
-      const files: TemplateFile[] = [{ filename, text }];
+      const files: TemplateFile[] = [...seed.siblings, { filename, text }];
       try {
         let result: LoadResult;
         try {
