@@ -1,5 +1,6 @@
 /** What the docker builder and the docker post-processors produce: an image in the daemon, or an exported tar file. */
 import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Artifact } from '../../engine/artifact';
 import type { DockerDriver } from './driver';
 
@@ -22,8 +23,8 @@ export function imageArtifact(driver: DockerDriver, id: string, builderId: strin
   };
 }
 
-/** The container's filesystem exported to a tar file (or nothing, when the container was discarded). */
-export function exportArtifact(path: string, state: Record<string, unknown> = {}): Artifact {
+/** The container's filesystem exported to a tar file (or nothing, when the container was discarded); `path` as written, relative to `cwd`. */
+export function exportArtifact(path: string, cwd: string, state: Record<string, unknown> = {}): Artifact {
   return {
     id: path,
     builderId: DOCKER_BUILDER_ID,
@@ -31,7 +32,7 @@ export function exportArtifact(path: string, state: Record<string, unknown> = {}
     text: `Exported Docker file: ${path}`,
     state,
     async destroy() {
-      if (path !== '') await rm(path, { force: true });
+      if (path !== '') await rm(resolve(cwd, path), { force: true });
     },
   };
 }

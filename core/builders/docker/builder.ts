@@ -108,7 +108,7 @@ export const dockerBuilder: BuilderPlugin = {
         artifact: (state) => {
           const data = { generated_data: { ...state.generated } };
           if (cfg.output.kind === 'commit') return imageArtifact(driver, imageId, DOCKER_IMPORT_ID, data);
-          return exportArtifact(cfg.output.kind === 'export' ? cfg.output.path : '', data);
+          return exportArtifact(cfg.output.kind === 'export' ? cfg.output.path : '', build.cwd, data);
         },
       },
     };

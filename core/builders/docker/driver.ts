@@ -44,9 +44,11 @@ export function dockerErrorText(e: unknown): string {
   return String(e);
 }
 
+/** A failure to reach the daemon (not, say, a local file we could not open). */
 function isUnreachable(e: unknown): boolean {
-  const code = (e as { code?: string } | undefined)?.code;
-  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH';
+  const { code, syscall } = (e ?? {}) as { code?: string; syscall?: string };
+  if (syscall !== undefined && syscall !== 'connect' && syscall !== 'getaddrinfo') return false;
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND';
 }
 
 function statusOf(e: unknown): number | undefined {
@@ -86,6 +88,10 @@ export class DockerDriver {
     } catch (e) {
       if (timeout.aborted && !signal.aborted) {
         return { ok: false, error: `Cannot connect to the Docker daemon at ${this.where}: no answer within ${PING_TIMEOUT_MS / 1000}s. Is the Docker daemon running? Check DOCKER_HOST.` };
+      }
+      const status = statusOf(e);
+      if (status !== undefined) {
+        return { ok: false, error: `Cannot connect to the Docker daemon at ${this.where}: it answered HTTP ${status}, which is not the Docker Engine API. Check DOCKER_HOST.` };
       }
       return { ok: false, error: this.describe(e) };
     }

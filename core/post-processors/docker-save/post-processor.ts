@@ -1,5 +1,6 @@
 /** The docker-save post-processor: writes the image to a tar file (docker save), whole or not at all. */
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DOCKER_IMPORT_ID, DOCKER_TAG_ID } from '../../builders/docker/artifact';
 import { DockerDriver } from '../../builders/docker/driver';
 import { ConfigFields } from '../../engine/config-fields';
@@ -20,9 +21,11 @@ export const dockerSavePostProcessor: PostProcessorPlugin = {
           if (input.builderId !== DOCKER_IMPORT_ID && input.builderId !== DOCKER_TAG_ID) {
             return { ok: false, error: `Unknown artifact type: ${input.builderId}\nCan only save Docker builder artifacts.` };
           }
+          const target = resolve(build.cwd, path);
+          if (!isFolder(dirname(target))) return { ok: false, error: `Error creating output file: the folder ${dirname(path)} does not exist` };
           ctx.ui.message(`Saving image: ${input.id}`);
           try {
-            await driver.save(input.id, resolve(build.cwd, path), ctx.signal);
+            await driver.save(input.id, target, ctx.signal);
           } catch (e) {
             return { ok: false, error: ctx.signal.aborted ? 'Build was cancelled.' : `Error saving image: ${driver.describe(e)}` };
           }
@@ -33,3 +36,11 @@ export const dockerSavePostProcessor: PostProcessorPlugin = {
     };
   },
 };
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
