@@ -241,8 +241,13 @@ test('checksum: an unknown algorithm', () => {
   expectOne(validate('post-processor', 'checksum', config({ checksum_types: ['sha256', 'crc32'] })), 'Unrecognized checksum type: crc32', 2, 3);
 });
 
-test('compress: level above 9', () => {
-  expectOne(validate('post-processor', 'compress', config({ compression_level: 10 })), 'Invalid compression level. Expected an integer from -1 to 9.', 2, 3);
+test('compress: a level above 9 is lowered to 9 (a warning, as Packer accepts it)', () => {
+  const diags = validate('post-processor', 'compress', config({ compression_level: 10 }));
+  assert.deepEqual(errors(diags), []);
+  assert.deepEqual(
+    diags.map((d) => [d.severity, d.summary, d.range?.start.line]),
+    [['warning', 'compression_level 10 is above 9, the highest; 9 is used.', 2]],
+  );
 });
 
 test('artifice: files are required', () => {
