@@ -102,3 +102,20 @@ test('lexer: a string broken by a newline ends there, with any sequences it sat 
   const out = types('a = "${ "b\nc = {}\n');
   assert.deepEqual(out.slice(-7), ['Newline:\n', 'Ident:c', 'Equal:=', 'OBrace:{', 'CBrace:}', 'Newline:\n', 'EOF:']);
 });
+
+test('lexer: mutated inputs still round-trip (deterministic fuzz)', () => {
+  const pieces = ['{', '}', '"', '${', '%{', '~}', '\n', '<<EOT\n', 'EOT\n', '<<-X\n', '#', '//', '/*', '*/', '\\', 'é', '\r\n', '$${', '`', 'a-b', '1.5e3'];
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < 300; i++) {
+    let s = samples[rnd(samples.length)];
+    for (let k = 0; k < 4; k++) {
+      const at = rnd(s.length + 1);
+      s = rnd(2) ? s.slice(0, at) + pieces[rnd(pieces.length)] + s.slice(at) : s.slice(0, at) + s.slice(at + 1 + rnd(4));
+    }
+    assertRoundTrip(s);
+  }
+});
