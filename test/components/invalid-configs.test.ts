@@ -423,3 +423,24 @@ test('a sensitive value never appears in a message', () => {
   const d = expectOne(validate('provisioner', 'puppet-masterless', c), 'Invalid guest_os_type: "(sensitive value)"', 3, 3);
   assert.ok(!JSON.stringify(d).includes('hunter2'));
 });
+
+test('amazon-ebs: KMS keys need encrypt_boot, and their regions must be copied to', () => {
+  const c = config({
+    region: 'r',
+    source_ami: 'ami-1',
+    instance_type: 't2.micro',
+    ssh_username: 'u',
+    ami_name: 'abc',
+    region_kms_key_ids: { 'eu-west-1': 'alias/x' },
+  });
+  expectSummaries(validate('builder', 'amazon-ebs', c), [
+    'Region eu-west-1 is in region_kms_key_ids but not in ami_regions',
+    'If you have set either region_kms_key_ids or kms_key_id, encrypt_boot must also be true.',
+  ]);
+});
+
+test('amazon-ebs: an AMI name with characters AWS refuses', () => {
+  const c = config({ region: 'r', source_ami: 'ami-1', instance_type: 't2.micro', ssh_username: 'u', ami_name: 'web:1' });
+  const d = expectOne(validate('builder', 'amazon-ebs', c), errors(validate('builder', 'amazon-ebs', c))[0]?.summary ?? '', 6, 3);
+  assert.match(d.summary, /^AMIName should only contain alphanumeric characters/);
+});

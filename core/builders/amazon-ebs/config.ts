@@ -237,8 +237,36 @@ const accessChecks: Check = (c) => {
   return out;
 };
 
+/** The AMI rules, in the order Packer checks them. */
 const amiChecks: Check = (c) => {
   const out = [];
+  const regionKeys = c.config.values.region_kms_key_ids;
+  const regionKeyMap = regionKeys?.kind === 'map' ? regionKeys.entries : regionKeys?.kind === 'object' ? regionKeys.attrs : {};
+  const amiRegions = c.strings('ami_regions');
+  for (const region of Object.keys(regionKeyMap)) {
+    if (!amiRegions.includes(region)) out.push(problem(`Region ${region} is in region_kms_key_ids but not in ami_regions`, 'region_kms_key_ids'));
+  }
+  const encrypt = c.bool('encrypt_boot');
+  const emptyRegionKey = Object.values(regionKeyMap).some((v) => v.kind === 'string' && v.value === '');
+  if (c.isSet('ami_users')) {
+    if (!c.isSet('kms_key_id') && encrypt) out.push(problem('Cannot share AMI encrypted with default KMS key', 'ami_users'));
+    if (emptyRegionKey) out.push(problem('Cannot share AMI encrypted with default KMS key for other regions', 'ami_users'));
+  }
+  const hasKmsKeys = c.isSet('kms_key_id') || Object.values(regionKeyMap).some((v) => v.kind !== 'string' || v.value !== '');
+  if (hasKmsKeys && !encrypt && !c.isUnknown('encrypt_boot')) {
+    out.push(problem('If you have set either region_kms_key_ids or kms_key_id, encrypt_boot must also be true.', 'encrypt_boot'));
+  }
+  if (c.isSet('snapshot_users')) {
+    if (!c.isSet('kms_key_id') && Object.keys(regionKeyMap).length === 0 && encrypt) {
+      out.push(
+        problem(
+          'Cannot share snapshot encrypted with default KMS key, see https://www.packer.io/docs/builders/amazon-ebs#region_kms_key_ids for more information',
+          'snapshot_users',
+        ),
+      );
+    }
+    if (emptyRegionKey) out.push(problem('Cannot share snapshot encrypted with default KMS key', 'snapshot_users'));
+  }
   // A legacy JSON name such as "web {{timestamp}}" is only known once Packer interpolates it at build time.
   if (!c.isUnknown('ami_name') && !c.string('ami_name').includes('{{')) {
     const name = c.string('ami_name');
@@ -251,10 +279,6 @@ const amiChecks: Check = (c) => {
         ),
       );
     }
-  }
-  const hasKmsKeys = c.isSet('kms_key_id') || c.isSet('region_kms_key_ids');
-  if (hasKmsKeys && !c.bool('encrypt_boot') && !c.isUnknown('encrypt_boot')) {
-    out.push(problem('If you have set either region_kms_key_ids or kms_key_id, encrypt_boot must also be true.', 'encrypt_boot'));
   }
   return out;
 };
