@@ -1,0 +1,128 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DockerDriver } from '../../../core/builders/docker/driver';
+import { DockerCommunicator } from '../../../core/communicators/docker/communicator';
+import type { CommandResult, Outcome } from '../../../core/engine/plugin';
+import { BASE_IMAGE, docker, requireDocker, workDir } from '../../builders/docker/harness';
+
+const runId = randomUUID();
+let containerId = '';
+let comm: DockerCommunicator;
+const never = new AbortController().signal;
+
+before(() => {
+  requireDocker();
+  containerId = docker('run', '-d', '-i', '-t', '--label', `bakehouse.run-id=${runId}`, '--entrypoint', '/bin/sh', BASE_IMAGE);
+  docker('exec', containerId, 'useradd', '-m', 'runner');
+  comm = communicator({ execUser: '', fixUploadOwner: true });
+});
+
+after(() => {
+  if (containerId) docker('rm', '-f', containerId);
+});
+
+function communicator(o: { execUser: string; fixUploadOwner: boolean }): DockerCommunicator {
+  const driver = DockerDriver.fromEnv(process.env);
+  return new DockerCommunicator({ container: driver.docker.getContainer(containerId), tty: false, describe: (e) => driver.describe(e), ...o });
+}
+
+async function run(command: string, c = comm): Promise<{ result: Outcome<CommandResult>; lines: Array<[string, string]> }> {
+  const lines: Array<[string, string]> = [];
+  const result = await c.run(command, { signal: never, onLine: (s, l) => lines.push([s, l]) });
+  return { result, lines };
+}
+
+function inContainer(script: string): string {
+  return docker('exec', containerId, '/bin/sh', '-c', script);
+}
+
+function ok<T>(o: Outcome<T>): T {
+  assert.ok(o.ok, o.ok ? '' : o.error);
+  return o.value;
+}
+
+test('run: stdout and stderr stay apart, lines in order, the exit code comes back', async () => {
+  const { result, lines } = await run('echo out1; echo err1 >&2; printf "no newline"; exit 3');
+  assert.deepEqual(ok(result), { exitCode: 3 });
+  assert.deepEqual(lines.filter(([s]) => s === 'stdout').map(([, l]) => l), ['out1', 'no newline']);
+  assert.deepEqual(lines.filter(([s]) => s === 'stderr').map(([, l]) => l), ['err1']);
+});
+
+test('run: many lines arrive complete and in order', async () => {
+  const { result, lines } = await run('seq 1 20000');
+  assert.deepEqual(ok(result), { exitCode: 0 });
+  assert.equal(lines.length, 20000);
+  assert.ok(lines.every(([s, l], i) => s === 'stdout' && l === String(i + 1)));
+});
+
+test('run: cancelling returns promptly', async () => {
+  const ctl = new AbortController();
+  const started = Date.now();
+  setTimeout(() => ctl.abort(), 300);
+  const r = await comm.run('sleep 30', { signal: ctl.signal, onLine: () => {} });
+  assert.deepEqual(r, { ok: false, error: 'Build was cancelled.' });
+  assert.ok(Date.now() - started < 3000);
+});
+
+test('run as exec_user', async () => {
+  const { result, lines } = await run('id -un', communicator({ execUser: 'runner', fixUploadOwner: true }));
+  assert.deepEqual(ok(result), { exitCode: 0 });
+  assert.deepEqual(lines, [['stdout', 'runner']]);
+});
+
+test('upload a file: to a new path, into an existing folder, and to a missing folder (clear error)', async () => {
+  const dir = workDir();
+  const local = join(dir, 'app.conf');
+  writeFileSync(local, 'port=80\n');
+  chmodSync(local, 0o640);
+  ok(await comm.upload(local, '/etc/renamed.conf', never));
+  ok(await comm.upload(local, '/opt', never));
+  assert.equal(inContainer('cat /etc/renamed.conf; stat -c "%a %U" /etc/renamed.conf /opt/app.conf'), 'port=80\n640 root\n640 root');
+  const missing = await comm.upload(local, '/no/such/folder/app.conf', never);
+  assert.deepEqual(missing, { ok: false, error: 'Upload failed: the folder /no/such/folder does not exist in the container (create it first, or upload to an existing folder)' });
+});
+
+test('upload a folder: "dir" copies the folder, "dir/" its contents; modes, symlinks and long names survive', async () => {
+  const dir = workDir();
+  const src = join(dir, 'tree');
+  const longName = `${'n'.repeat(120)}.txt`;
+  mkdirSync(join(src, 'bin'), { recursive: true });
+  mkdirSync(join(src, 'empty'));
+  writeFileSync(join(src, 'bin/run.sh'), '#!/bin/sh\necho ran\n', { mode: 0o755 });
+  writeFileSync(join(src, longName), 'long\n');
+  symlinkSync('bin/run.sh', join(src, 'link'));
+  ok(await comm.upload(src, '/srv/a', never));
+  ok(await comm.upload(`${src}/`, '/srv/b', never));
+  const listing = (root: string) => inContainer(`cd ${root} && find . | LC_ALL=C sort && /bin/sh ./link && stat -c %a bin/run.sh && cat ${longName}`);
+  const expected = ['.', './bin', './bin/run.sh', './empty', './link', `./${longName}`, 'ran', '755', 'long'].join('\n');
+  assert.equal(listing('/srv/a/tree'), expected);
+  assert.equal(listing('/srv/b'), expected);
+});
+
+test('fix_upload_owner hands uploads to exec_user; off, they stay root\'s', async () => {
+  const dir = workDir();
+  mkdirSync(join(dir, 'd'));
+  writeFileSync(join(dir, 'd/f'), 'x');
+  ok(await communicator({ execUser: 'runner', fixUploadOwner: true }).upload(join(dir, 'd'), '/home/runner', never));
+  ok(await communicator({ execUser: 'runner', fixUploadOwner: false }).upload(join(dir, 'd/f'), '/home/runner/g', never));
+  assert.equal(inContainer('stat -c "%U %n" /home/runner/d /home/runner/d/f /home/runner/g'), 'runner /home/runner/d\nrunner /home/runner/d/f\nroot /home/runner/g');
+});
+
+test('download a file and a folder', async () => {
+  inContainer('mkdir -p /data/sub && echo one > /data/one.txt && echo two > /data/sub/two.txt && ln -s one.txt /data/link');
+  const dir = workDir();
+  ok(await comm.download('/data/one.txt', join(dir, 'got.txt'), never));
+  assert.equal(readFileSync(join(dir, 'got.txt'), 'utf8'), 'one\n');
+  ok(await comm.download('/data/', join(dir, 'copy'), never));
+  assert.deepEqual(readdirSync(join(dir, 'copy')).sort(), ['link', 'one.txt', 'sub']);
+  assert.equal(readFileSync(join(dir, 'copy/sub/two.txt'), 'utf8'), 'two\n');
+  assert.equal(readlinkSync(join(dir, 'copy/link')), 'one.txt');
+  assert.ok(lstatSync(join(dir, 'copy/link')).isSymbolicLink());
+  assert.ok(statSync(join(dir, 'copy/sub')).isDirectory());
+  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('partial')), []);
+  const missing = await comm.download('/data/nope', join(dir, 'nope'), never);
+  assert.deepEqual(missing, { ok: false, error: 'Download failed: /data/nope does not exist in the container' });
+});
