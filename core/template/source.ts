@@ -39,6 +39,22 @@ export function spanRanges(a: Range, b: Range): Range {
   return { filename: a.filename, start: a.start, end: b.end };
 }
 
+/** UTF-8 bytes taken by the UTF-16 unit at `i`, counted as Buffer.byteLength does (a lone surrogate is 3). */
+export function utf8Width(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const next = text.charCodeAt(i + 1);
+    return next >= 0xdc00 && next <= 0xdfff ? 2 : 3;
+  }
+  if (c >= 0xdc00 && c <= 0xdfff) {
+    const prev = text.charCodeAt(i - 1);
+    return prev >= 0xd800 && prev <= 0xdbff ? 2 : 3;
+  }
+  return 3;
+}
+
 /** Maps byte offsets of a text to line/column positions (columns count characters, as HCL counts grapheme-ish units). */
 export class LineIndex {
   private readonly lineStarts: number[] = [0];
@@ -50,7 +66,7 @@ export class LineIndex {
     let byte = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
+      byte += utf8Width(text, i);
       if (c === 10) {
         this.lineStarts.push(i + 1);
         this.lineStartBytes.push(byte);

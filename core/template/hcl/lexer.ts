@@ -3,7 +3,7 @@
  * between tokens excepted, which offsets recover) so the formatter can rebuild the file exactly.
  * It follows hclsyntax's scanner: modes for the main language, quoted templates, heredocs and bare templates.
  */
-import type { Diagnostic, Pos, Range } from '../source';
+import { utf8Width, type Diagnostic, type Pos, type Range } from '../source';
 import type { Token, TokenType } from './tokens';
 
 export interface LexResult {
@@ -60,7 +60,7 @@ export class PosCursor {
         continue;
       }
       this.column++;
-      this.byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
+      this.byte += utf8Width(text, i);
     }
     this.offset = offset;
     this.last = { line: this.line, column: this.column, byte: this.byte };

@@ -3,7 +3,7 @@
  * first a flat list of literals, interpolations and directive markers (with `~` strip markers and `<<-`
  * indentation already applied), then a tree of if/for directives.
  */
-import type { Diagnostic, Pos, Range } from '../source';
+import { utf8Width, type Diagnostic, type Pos, type Range } from '../source';
 import type { Expr, TemplatePart } from './ast';
 import type { Token, TokenType } from './tokens';
 import type { Parser } from './parser';
@@ -338,7 +338,7 @@ function posIn(tok: Token, index: number): Pos {
     } else {
       column++;
     }
-    byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
+    byte += utf8Width(text, i);
   }
   return { line, column, byte };
 }
