@@ -1,0 +1,94 @@
+/**
+ * The one contract between the UI and the engine host, declared once. Electron IPC (main/ + preload/) and the loopback
+ * WebSocket of `bakehouse serve` both carry exactly these methods; inputs are checked against these schemas by the host.
+ */
+import { z } from 'zod';
+import type { EngineEvent } from '../engine/events';
+import type { CompletionItem, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis } from './types';
+
+/** A method: its input schema, and its output type carried as a phantom. */
+export interface MethodSpec<I extends z.ZodType, O> {
+  input: I;
+  /** Never read at run time: only there so the output type travels with the declaration. */
+  output?: O;
+}
+
+function method<O>() {
+  return <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input });
+}
+
+const fileText = z.object({ filename: z.string().min(1), text: z.string() });
+const templateTexts = z.object({ root: z.string(), files: z.array(fileText).min(1) });
+const position = z.object({ filename: z.string(), line: z.number().int().min(1), column: z.number().int().min(1) });
+const varsInput = z.array(z.tuple([z.string().min(1), z.string()]));
+const onError = z.enum(['cleanup', 'abort', 'ask', 'run-cleanup-provisioner']);
+
+export const contract = {
+  templates: {
+    open: method<OpenedTemplate>()(z.object({ path: z.string().min(1) })),
+    /** Writes atomically: the file is either the old or the new text, never half of it. */
+    save: method<{ filename: string }>()(fileText),
+    analyze: method<TemplateAnalysis>()(templateTexts.extend({ vars: varsInput.optional() })),
+    format: method<{ text: string; changed: boolean }>()(fileText),
+    completions: method<CompletionItem[]>()(templateTexts.extend({ position })),
+    hover: method<Hover | null>()(templateTexts.extend({ position })),
+    definition: method<Range | null>()(templateTexts.extend({ position })),
+  },
+  builds: {
+    start: method<{ runId: string }>()(
+      z.object({
+        path: z.string().min(1),
+        only: z.array(z.string()).optional(),
+        except: z.array(z.string()).optional(),
+        vars: varsInput.optional(),
+        onError: onError.optional(),
+      }),
+    ),
+    cancel: method<{ cancelled: boolean }>()(z.object({ runId: z.string().min(1) })),
+    answerPrompt: method<{ answered: boolean }>()(
+      z.object({ runId: z.string().min(1), promptId: z.string().min(1), answer: z.enum(['cleanup', 'abort', 'retry', 'continue']) }),
+    ),
+    listRuns: method<RunSummary[]>()(z.object({}).strict()),
+    /** A window of a run's log lines, read from the run log on disk. */
+    readLog: method<{ lines: LogLine[]; total: number }>()(
+      z.object({ runId: z.string().min(1), offset: z.number().int().min(0), count: z.number().int().min(1).max(10_000) }),
+    ),
+  },
+  workspace: {
+    recentFiles: method<string[]>()(z.object({}).strict()),
+    getSettings: method<Settings>()(z.object({}).strict()),
+    setSettings: method<Settings>()(z.object({ theme: z.enum(['light', 'dark', 'system']).optional(), defaultOnError: onError.optional() }).strict()),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type ServiceName = keyof Contract;
+
+type InputOf<S> = S extends MethodSpec<infer I, unknown> ? z.infer<I> : never;
+type OutputOf<S> = S extends MethodSpec<z.ZodType, infer O> ? O : never;
+
+/** The API as the UI calls it: one async function per method, always resolving to a Result. */
+export type ContractApi = {
+  [S in ServiceName]: {
+    [M in keyof Contract[S]]: (input: InputOf<Contract[S][M]>) => Promise<import('./result').Result<OutputOf<Contract[S][M]>>>;
+  };
+};
+
+/** The same methods as the host implements them (inputs already checked). */
+export type ContractHandlers = ContractApi;
+
+/**
+ * Run events reach the UI in batches (about every 100 ms); `seq` numbers let the UI notice a gap and re-read it from the
+ * run log with `builds.readLog`.
+ */
+export interface RunEventBatch {
+  runId: string;
+  /** Sequence number of the first event in this batch; events are numbered from 0 per run. */
+  firstSeq: number;
+  events: EngineEvent[];
+}
+
+/** Method names as the transports spell them: `templates.open`. */
+export function methodNames(): string[] {
+  return (Object.keys(contract) as ServiceName[]).flatMap((s) => Object.keys(contract[s]).map((m) => `${s}.${m}`));
+}

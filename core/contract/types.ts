@@ -1,0 +1,91 @@
+/** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
+import type { Diagnostic, Range } from '../template/source';
+
+export type { Diagnostic, Range };
+
+export interface TemplateFileText {
+  filename: string;
+  text: string;
+}
+
+export interface OpenedTemplate {
+  /** The path the user opened: a file or a directory. */
+  path: string;
+  /** The directory relative paths in the template start from (`path.root`). */
+  root: string;
+  format: 'hcl2' | 'json';
+  /** Every file of the template, one editor tab each. */
+  files: TemplateFileText[];
+}
+
+/** A node of the pipeline graph, derived from the model; `range` points back at the block in the text. */
+export interface GraphNode {
+  id: string;
+  kind: 'source' | 'provisioner' | 'post-processor';
+  /** Component type, e.g. `docker`, `shell`. */
+  type: string;
+  label: string;
+  range?: Range;
+  /** For provisioners: the sources it runs on (only/except applied). */
+  appliesTo?: string[];
+  /** Errors whose range falls inside this node's block. */
+  diagnostics: Diagnostic[];
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+}
+
+export interface PipelineGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+/** What the editor shows for the current text: problems and the graph. */
+export interface TemplateAnalysis {
+  diagnostics: Diagnostic[];
+  graph: PipelineGraph;
+  /** Planned build names, for the build panel. */
+  builds: string[];
+  variables: Array<{ name: string; type: string; description?: string; sensitive: boolean; hasDefault: boolean; value?: string }>;
+}
+
+export interface CompletionItem {
+  label: string;
+  kind: 'block' | 'component' | 'field' | 'variable' | 'local' | 'function' | 'keyword';
+  detail?: string;
+  documentation?: string;
+  insertText?: string;
+}
+
+export interface Hover {
+  markdown: string;
+  range?: Range;
+}
+
+export type OnErrorPolicy = 'cleanup' | 'abort' | 'ask' | 'run-cleanup-provisioner';
+
+export interface RunSummary {
+  runId: string;
+  template: string;
+  startedAt: number;
+  finishedAt?: number;
+  builds: string[];
+  result?: 'succeeded' | 'failed' | 'cancelled';
+}
+
+/** One line of a run's log, as the log viewer shows it. */
+export interface LogLine {
+  seq: number;
+  time: number;
+  build: string;
+  stream: 'stdout' | 'stderr' | 'say' | 'message' | 'error';
+  text: string;
+  step?: string;
+}
+
+export interface Settings {
+  theme: 'light' | 'dark' | 'system';
+  defaultOnError: OnErrorPolicy;
+}
