@@ -101,7 +101,8 @@ function formatOne(spec: Spec, arg: Value, verbText: string): string {
       return pad(spec, jsonQuote(v.value));
     }
     case 't':
-      return pad(spec, String((want(T_BOOL) as { value: boolean }).value));
+      // cty ignores width for %t.
+      return String((want(T_BOOL) as { value: boolean }).value);
     case 'b':
     case 'd':
     case 'o':

@@ -39,9 +39,10 @@ function scalar(v: Value): Scalar | undefined {
       return { text: numberToString(v.value), plain: true };
     case 'string': {
       const s = v.value;
-      if (s.includes('\n') && !/[\r\t]/.test(s) && !/^ /.test(s) && !/ \n|[ ]$/.test(s.replace(/\n+$/, ''))) {
+      if (s.includes('\n') && !/[\r\t]/.test(s) && !/ \n|[ ]$/.test(s.replace(/\n+$/, ''))) {
         const trailing = /\n*$/.exec(s)?.[0].length ?? 0;
-        const header = trailing === 0 ? '|-' : trailing === 1 ? '|' : '|+';
+        // Text starting with a space or newline needs an explicit indentation indicator.
+        const header = (/^[ \n]/.test(s) ? '|2' : '|') + (trailing === 0 ? '-' : trailing === 1 ? '' : '+');
         const body = s.replace(/\n$/, '').split('\n');
         return { block: body, header };
       }
@@ -126,7 +127,7 @@ function resolvePlain(s: string): Value {
   const clean = s.replace(/_/g, '');
   if (/^[-+]?(0|[1-9]\d*)$/.test(clean)) return { kind: 'number', value: Number(clean) };
   if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(clean)) return { kind: 'number', value: Number(clean) };
-  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) throw new FunctionError('infinite numbers are not supported');
+  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return { kind: 'number', value: s.startsWith('-') ? -Infinity : Infinity };
   return { kind: 'string', value: s };
 }
 

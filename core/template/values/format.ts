@@ -119,7 +119,10 @@ export function formatValueHcl(v: Value, indent = ''): string {
     case 'map':
     case 'object': {
       const entries = v.kind === 'map' ? v.entries : v.attrs;
-      const keys = Object.keys(entries).sort(compareKeys);
+      // Packer's console leaves out attributes whose value is null.
+      const keys = Object.keys(entries)
+        .filter((k) => entries[k].kind !== 'null' || entries[k].sensitive)
+        .sort(compareKeys);
       if (keys.length === 0) return '{}';
       const inner = indent + '  ';
       return `{\n${keys.map((k) => `${inner}${quoteString(k)} = ${formatValueHcl(entries[k], inner)}\n`).join('')}${indent}}`;

@@ -49,6 +49,11 @@ test('sensitive values print as <sensitive>, quoted inside collections as Packer
   assert.equal(formatValue(object({ pw: markSensitive(str('s')) })), '{\n  "pw" = "<sensitive>"\n}');
 });
 
+test('null attributes are left out, as Packer 1.6.6 prints objects', () => {
+  assert.equal(formatValue(object({ a: nullOf(T_DYNAMIC), b: num(1) })), '{\n  "b" = 1\n}');
+  assert.equal(formatValue(object({ a: nullOf(T_DYNAMIC) })), '{}');
+});
+
 test('unknown values print as <unknown>', () => {
   assert.equal(formatValue(unknownOf(T_DYNAMIC)), '<unknown>');
 });
