@@ -444,3 +444,14 @@ test('amazon-ebs: an AMI name with characters AWS refuses', () => {
   const d = expectOne(validate('builder', 'amazon-ebs', c), errors(validate('builder', 'amazon-ebs', c))[0]?.summary ?? '', 6, 3);
   assert.match(d.summary, /^AMIName should only contain alphanumeric characters/);
 });
+
+test('azure-arm: an unknown cloud name', () => {
+  expectOne(
+    validate('builder', 'azure-arm', config({ os_type: 'Linux', cloud_environment_name: 'Mars' })),
+    "There is no cloud environment matching the name 'Mars'!",
+    3,
+    3,
+  );
+  const ok = validate('builder', 'azure-arm', config({ os_type: 'Linux', cloud_environment_name: 'azurechinacloud' }));
+  assert.ok(!ok.some((d) => d.summary.startsWith('There is no cloud')));
+});

@@ -120,8 +120,16 @@ export const azureArmBuilderSchema: ComponentSchema = {
   },
 };
 
+/** Every spelling of a cloud Packer accepts, upper-cased (it compares case-insensitively). */
+const CLOUD_NAMES = ['CHINA', 'GERMAN', 'GERMANY', 'PUBLIC', 'USGOVERNMENT'].flatMap((n) => [n, `${n}CLOUD`, `AZURE${n}CLOUD`]);
+
 /** Prepare's cross-field rules, in Packer's order, with its messages. */
 const azureChecks: Check = (c) => {
+  const cloud = c.string('cloud_environment_name');
+  if (cloud !== '' && !CLOUD_NAMES.includes(cloud.toUpperCase())) {
+    // Packer stops preparing at this error, so nothing else is reported with it.
+    return [problem(`There is no cloud environment matching the name '${cloud}'!`, 'cloud_environment_name')];
+  }
   const out: CheckProblem[] = [];
   const set = (n: string): boolean => c.isSet(n);
   const add = (message: string, field?: string): void => {
