@@ -25,10 +25,6 @@ const FIXTURES = join(__dirname, '..', 'fixtures', 'templates');
  */
 const KNOWN_ISSUES: Array<{ pattern: RegExp; why: string }> = [
   {
-    pattern: /^"Missing (value|closing bracket|closing brace|property name|colon)" end: (column|byte) /,
-    why: 'a legacy JSON syntax error at the very end of the input gets a range one character past the end of the file',
-  },
-  {
     pattern: /^"Unsupported block type" end: column /,
     why: 'a `dynamic "unknown_type"` block is reported at its `content` block, with an end column past the end of that line',
   },
