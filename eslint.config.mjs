@@ -22,4 +22,18 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The renderer is browser code: it reaches the engine only through the contract, never Node or the engine itself.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The renderer talks to the host through the contract (preload), not Electron.' }],
+        patterns: [
+          { group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' },
+          { group: ['**/main/**', '**/preload/**'], message: 'The renderer must not import the Electron layers.' },
+          { group: ['**/core/*', '!**/core/contract', '**/core/*/**', '!**/core/contract/**'], message: 'The renderer may import only core/contract.' },
+        ],
+      }],
+    },
+  },
 );

@@ -84,10 +84,17 @@ export class LineIndex {
       else hi = mid - 1;
     }
     const lineStart = this.lineStarts[lo];
-    const byte = this.ascii ? offset : this.lineStartBytes[lo] + Buffer.byteLength(this.text.slice(lineStart, offset), 'utf8');
+    const byte = this.ascii ? offset : this.lineStartBytes[lo] + utf8Length(this.text, lineStart, offset);
     return { line: lo + 1, column: offset - lineStart + 1, byte };
   }
   range(filename: string, startOffset: number, endOffset: number): Range {
     return { filename, start: this.pos(startOffset), end: this.pos(endOffset) };
   }
+}
+
+/** UTF-8 byte length of text[from, to), without Node's Buffer so this module also runs in the browser. */
+function utf8Length(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n += utf8Width(text, i);
+  return n;
 }
