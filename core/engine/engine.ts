@@ -12,6 +12,7 @@ import type { BuildInfo, PluginRegistry, Ui } from './plugin';
 import { prepareBuild, type PreparedBuild } from './prepare';
 import { DEFAULT_BACKOFF, type Backoff } from './retry';
 import { dataDir as defaultDataDir, runLogPath, RunLogWriter } from './runlog';
+import { sensitiveStringsOf } from './secrets';
 
 export interface RunOptions {
   builds: PlannedBuild[];
@@ -59,15 +60,16 @@ export class BuildRun {
 
   constructor(private readonly opts: RunOptions) {
     this.runId = opts.runId ?? randomUUID();
-    this.masker = createMasker(opts.sensitiveStrings ?? []);
+    this.masker = createMasker([...(opts.sensitiveStrings ?? []), ...sensitiveStringsOf(opts.builds)]);
     const base = opts.dataDir === undefined ? defaultDataDir(opts.env ?? process.env) : opts.dataDir;
     if (base !== false) this.runLogPath = runLogPath(base, this.runId);
   }
 
-  /** Receives every event, in order per build; returns a function that unsubscribes. */
-  subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Receives every event (or one build's, plus run-wide ones), in order per build; returns a function that unsubscribes. */
+  subscribe(listener: EventListener, build?: string): () => void {
+    const l: EventListener = build === undefined ? listener : (e) => (e.build === build || e.build === '') && listener(e);
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
   }
 
   /** First call: builds stop and clean up. Second call: stop waiting for cleanups and report what is left. */

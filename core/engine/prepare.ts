@@ -76,6 +76,7 @@ function prepareProvisioner(p: ProvisionerModel, info: BuildInfo, registry: Plug
     pauseBefore: p.pauseBefore,
     pauseBeforeMs: pause.ok ? pause.ms : 0,
     maxRetries: p.maxRetries,
+    timeout: p.timeout,
     timeoutMs: timeout.ok ? timeout.ms : 0,
   };
 }

@@ -14,6 +14,8 @@ export interface PreparedProvisioner {
   pauseBefore?: string;
   pauseBeforeMs: number;
   maxRetries: number;
+  /** Go duration text as written, for the timeout error. */
+  timeout?: string;
   timeoutMs: number;
 }
 
@@ -78,7 +80,7 @@ async function attempt(p: PreparedProvisioner, ctx: ProvisionContext): Promise<O
   try {
     const outcome = await guarded(p.provisioner, { ...ctx, signal: AbortSignal.any([ctx.signal, timeout.signal]) });
     if (!outcome.ok && timeout.signal.aborted && !ctx.signal.aborted) {
-      return { ok: false, error: `provisioner ${p.type} timed out after ${p.timeoutMs / 1000}s: ${outcome.error}` };
+      return { ok: false, error: `The ${p.type} provisioner timed out after ${p.timeout ?? `${p.timeoutMs}ms`}` };
     }
     return outcome;
   } finally {

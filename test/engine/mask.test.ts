@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinPlugins } from '../../core/engine/builtin-plugins';
 import { createMasker, secretForms, shellQuote } from '../../core/engine/mask';
-import { build, collect, postProcessor, provisioner, tempDir } from './helpers';
+import { markSensitive, str } from '../../core/template/values/value';
+import { build, collect, postProcessor, provisioner, tempDir, texts } from './helpers';
 
 const SECRET = "p@ss w'rd/+=&\"x<";
 
@@ -59,4 +60,12 @@ test('secrets never reach events, the run log or the manifest, in any encoding',
   }
   const record = JSON.parse(readFileSync(manifest, 'utf8'));
   assert.deepEqual(record.builds[0].custom_data, { token: '<sensitive>', note: 'in <sensitive>' });
+});
+
+test('config values carrying the sensitive mark are masked even when no variable lists them', async () => {
+  const b = build('null', { provisioners: [provisioner('shell-local', { inline: ['echo pw=marked-secret'] })] });
+  b.builder.values.ssh_password = markSensitive(str('marked-secret'));
+  const { events } = await collect({ builds: [b], registry: builtinPlugins() });
+  assert.ok(texts(events).includes('pw=<sensitive>'));
+  assert.ok(!JSON.stringify(events).includes('marked-secret'));
 });
