@@ -78,13 +78,23 @@ function formatOf(range: Range): TemplateFormat {
   return f.endsWith('.json') && !f.endsWith('.pkr.json') ? 'json' : 'hcl2';
 }
 
-/** The diagnostic for a component type nobody registered, e.g. `Unknown builder type "dokcer"`. */
+const PLURAL: Record<ComponentKind, string> = {
+  builder: 'builders',
+  provisioner: 'provisioners',
+  'post-processor': 'post-processors',
+  data: 'data sources',
+};
+
+/**
+ * The diagnostic for a component type nobody registered, e.g. `Unknown builder type "dokcer"`; the detail suggests
+ * the closest type and lists the known ones as Packer does (`known builders: [amazon-ebs azure-arm …]`).
+ */
 export function unknownComponentType(kind: ComponentKind, type: string, range: Range): Diagnostic {
   const known = componentTypes(kind);
-  const listed = known.map((t) => `"${t}"`).join(', ');
+  const suggestion = didYouMean(type, known).trim();
   return error(
     `Unknown ${kind} type ${JSON.stringify(type)}`,
-    `The ${kind} type ${JSON.stringify(type)} is not known.${didYouMean(type, known)} Known ${kind} types: ${listed}.`,
+    `${suggestion ? `${suggestion} ` : ''}known ${PLURAL[kind]}: [${known.join(' ')}]`,
     range,
   );
 }

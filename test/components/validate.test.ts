@@ -99,8 +99,11 @@ test('file without destination', () => {
 test('unknown builder type suggests the closest and lists the known ones', () => {
   const d = unknownComponentType('builder', 'dokcer', rangeAt(3, 9, 8));
   assert.equal(d.summary, 'Unknown builder type "dokcer"');
-  assert.match(d.detail ?? '', /Did you mean "docker"\?/);
-  assert.ok(componentTypes('builder').every((t) => d.detail?.includes(`"${t}"`)));
+  assert.equal(d.detail, `Did you mean "docker"? known builders: [${componentTypes('builder').join(' ')}]`);
+  assert.equal(
+    unknownComponentType('post-processor', 'zzz', rangeAt(1, 1)).detail,
+    'known post-processors: [artifice checksum compress docker-import docker-push docker-save docker-tag manifest shell-local vagrant]',
+  );
   at(d, 3, 9);
 });
 
