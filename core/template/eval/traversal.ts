@@ -29,14 +29,13 @@ export function evaluateGetAttr(expr: GetAttrExpr, ctx: EvalContext, diags: Diag
 }
 
 function getAttr(obj: Value, name: string, expr: GetAttrExpr, ctx: EvalContext, diags: Diagnostic[]): Value {
-  const range = spanFromObject(expr);
   // `list.0` is HCL's legacy index syntax.
   if (/^\d+$/.test(name) && (obj.kind === 'list' || obj.kind === 'tuple' || isUnknownSequence(obj))) {
-    return index(obj, { kind: 'number', value: Number(name) }, range, expr.nameRange, diags);
+    return index(obj, { kind: 'number', value: Number(name) }, stepRange(expr), stepRange(expr), diags);
   }
   switch (obj.kind) {
     case 'null':
-      diags.push(error('Attempt to get attribute from null value', 'This value is null, so it does not have any attributes.', range));
+      diags.push(error('Attempt to get attribute from null value', 'This value is null, so it does not have any attributes.', stepRange(expr)));
       return unknownOf(T_DYNAMIC);
     case 'unknown': {
       const t = obj.type;
@@ -49,7 +48,7 @@ function getAttr(obj: Value, name: string, expr: GetAttrExpr, ctx: EvalContext, 
       }
       if (t.kind === 'map') return carryMarks(unknownOf(t.element), obj);
       if (t.kind === 'dynamic') return carryMarks(unknownOf(T_DYNAMIC), obj);
-      diags.push(error('Unsupported attribute', noAttributesDetail(t), range));
+      diags.push(error('Unsupported attribute', noAttributesDetail(t), stepRange(expr)));
       return unknownOf(T_DYNAMIC);
     }
     case 'object': {
@@ -69,7 +68,7 @@ function getAttr(obj: Value, name: string, expr: GetAttrExpr, ctx: EvalContext, 
       return carryMarks(e, obj);
     }
     default:
-      diags.push(error('Unsupported attribute', noAttributesDetail(typeOf(obj)), range));
+      diags.push(error('Unsupported attribute', noAttributesDetail(typeOf(obj)), stepRange(expr)));
       return unknownOf(T_DYNAMIC);
   }
 }
@@ -112,7 +111,9 @@ function isUnknownSequence(v: Value): boolean {
 export function evaluateIndex(expr: IndexExpr, ctx: EvalContext, diags: Diagnostic[]): Value {
   const coll = evaluateInto(expr.object, ctx, diags);
   const key = evaluateInto(expr.key, ctx, diags);
-  return index(coll, key, expr.range, expr.key.range, diags);
+  // HCL points every indexing problem at the brackets: `[5]`.
+  const brackets: Range = { filename: expr.range.filename, start: expr.object.range.end, end: expr.range.end };
+  return index(coll, key, brackets, brackets, diags);
 }
 
 const NO_ELEMENT = 'The given key does not identify an element in this collection value.';

@@ -4,7 +4,7 @@
  */
 import type { Attribute, Block, Body, Expr } from '../hcl/ast';
 import { content, partialContent, type BodySchema } from '../hcl/body';
-import type { Diagnostic } from '../source';
+import { error, type Diagnostic } from '../source';
 
 export interface BodyContent {
   attributes: Record<string, Attribute>;
@@ -36,9 +36,13 @@ export function readBodyPartially(body: Body, spec: SchemaSpec): BodyContent {
  * Every attribute of a body, as HCL's JustAttributes does: blocks are errors (in native syntax), and in JSON every property is an attribute.
  */
 export function readAttributes(body: Body): BodyContent {
-  const names = body.syntax === 'native' ? body.attributes.map((a) => a.name) : jsonPropertyNames(body);
-  const r = content(body, toSchema({ attributes: names }));
-  return r;
+  if (body.syntax === 'native') {
+    // HCL's JustAttributes words a block here differently from content()'s "Unsupported block type".
+    const blocks: Diagnostic[] = body.blocks.map((b) => error(`Unexpected "${b.type}" block`, 'Blocks are not allowed here.', b.typeRange));
+    const r = content({ ...body, blocks: [] }, toSchema({ attributes: body.attributes.map((a) => a.name) }));
+    return { ...r, diagnostics: [...blocks, ...r.diagnostics] };
+  }
+  return content(body, toSchema({ attributes: jsonPropertyNames(body) }));
 }
 
 /** In the JSON variant the parser keeps every property as an attribute until a schema says otherwise. */

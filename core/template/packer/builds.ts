@@ -63,12 +63,15 @@ export function decodeBuild(block: Block, state: LoadState, diags: Diagnostic[])
     own.push(...r.diagnostics);
     const l = convert(r.value, listOf(T_STRING));
     if (!hasErrors(r.diagnostics) && l.ok && l.value.kind === 'list') {
-      for (const item of l.value.items) {
-        if (item.kind !== 'string') continue;
+      const listExpr = c.attributes.sources.expr;
+      l.value.items.forEach((item, i) => {
+        if (item.kind !== 'string') return;
+        // Point at the list element naming the source when the list is written out.
+        const at = listExpr.kind === 'tuple' && listExpr.items[i] ? listExpr.items[i].range : listExpr.range;
         const ref = sourceRef(item.value);
         if (!ref) own.push(invalidReference(range));
-        else build.sources.push({ ...ref, range: c.attributes.sources.expr.range });
-      }
+        else build.sources.push({ ...ref, range: at });
+      });
     } else if (!hasErrors(r.diagnostics)) {
       own.push(error('Unsuitable value type', 'Unsuitable value: list of string required', c.attributes.sources.expr.range));
     }

@@ -57,6 +57,7 @@ export function decodeComponentBodies(
       diags.push(...r.diagnostics);
       config.values[attr.name] = r.value;
       config.ranges[attr.name] = attr.expr.range;
+      (config.nameRanges ??= {})[attr.name] = attr.nameRange;
     }
     for (const block of c.blocks) {
       if (block.type === 'dynamic') {
@@ -114,9 +115,14 @@ function expandDynamic(
     return;
   }
   const spec = known.find((f) => f.name === type);
+  // Each generated block starts at the label's type name (inside its quotes), where problems about the block belong.
+  const label = block.labelRanges[0];
+  const range: Range = label
+    ? { filename: label.filename, start: { line: label.start.line, column: label.start.column + 1, byte: label.start.byte + 1 }, end: block.range.end }
+    : block.range;
   for (const [key, value] of items) {
     const inner = childContext(ctx, { [iterator]: object({ key, value }) });
-    const nested = decodeComponentBodies([content.body], spec?.block?.fields, inner, [], diags, content.range);
+    const nested = decodeComponentBodies([content.body], spec?.block?.fields, inner, [], diags, range);
     (config.blocks[type] ??= []).push(nested);
     config.ranges[type] ??= block.labelRanges[0] ?? block.typeRange;
   }

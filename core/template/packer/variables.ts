@@ -6,6 +6,7 @@ import type { Block, Expr } from '../hcl/ast';
 import { evaluate } from '../eval/evaluate';
 import { references } from '../eval/references';
 import { parseTypeConstraint } from '../eval/type-constraint';
+import { parseHclExpression } from '../hcl/parser';
 import { rangeString } from '../hcl/template';
 import type { VariableModel, VariableValueSource } from '../model';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
@@ -59,7 +60,7 @@ export function decodeVariableBlock(block: Block, decls: Map<string, VariableDec
   const decl: VariableDecl = { name, sensitive: false, assignments: [], validations: [], range: defRange };
   if (c.attributes.description) decl.description = constantString(c.attributes.description.expr, state, diags);
   if (c.attributes.type) {
-    const t = parseTypeConstraint(c.attributes.type.expr);
+    const t = parseTypeConstraint(typeExpression(c.attributes.type.expr, block.body.syntax));
     diags.push(...t.diagnostics);
     if (!hasErrors(t.diagnostics)) decl.type = t.type;
   }
@@ -253,6 +254,15 @@ export function resolveVariable(decl: VariableDecl, state: LoadState, diags: Dia
     }
   }
   return { ...base, value: markSensitive(last.value, decl.sensitive), valueSource: last.source };
+}
+
+/** In JSON syntax a type is written as a string (`"type": "list(string)"`), which HCL reads as an expression. */
+function typeExpression(expr: Expr, syntax: 'native' | 'json'): Expr {
+  if (syntax !== 'json' || expr.kind !== 'template' || !expr.parts.every((p) => p.kind === 'literal')) return expr;
+  const text = expr.parts.map((p) => (p as { value: string }).value).join('');
+  const start = expr.parts[0]?.range.start ?? expr.range.start;
+  const parsed = parseHclExpression(text, expr.range.filename, start);
+  return parsed.diagnostics.length ? expr : parsed.expr;
 }
 
 /** HCL's DefRange: from the block type to its last label. */

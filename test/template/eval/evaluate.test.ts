@@ -77,7 +77,7 @@ test('unsupported attribute and index errors', () => {
   const i = failure('var.list[5]');
   assert.equal(i.summary, 'Invalid index');
   assert.equal(i.detail, 'The given key does not identify an element in this collection value.');
-  assert.equal(i.at, '1:10-11');
+  assert.equal(i.at, '1:9-12');
   assert.equal(failure('var.name[0]').detail, 'This value does not have any indices.');
   assert.equal(failure('var.nothing.x').summary, 'Attempt to get attribute from null value');
 });

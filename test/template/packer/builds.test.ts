@@ -79,7 +79,7 @@ test('duplicate and unknown sources', () => {
 
 test('builder config is validated with the component schema', () => {
   const r = errors(load({ 'a.pkr.hcl': 'source "docker" "x" {\n  commit = true\n  imagee = "a"\n}\nbuild {\n  sources = ["docker.x"]\n}\n' }));
-  assert.equal(where(r[0]), 'Unsupported argument @ a.pkr.hcl:3:12');
+  assert.equal(where(r[0]), 'Unsupported argument @ a.pkr.hcl:3:3');
 });
 
 test('provisioners see the build they run in, and only/except name sources', () => {

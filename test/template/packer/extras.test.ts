@@ -84,3 +84,13 @@ test('console context sees variables, locals, path and packer', () => {
   assert.deepEqual(r.diagnostics, []);
   assert.equal(toPlain(r.value), 'X-XY-1.6.6');
 });
+
+test('JSON syntax: a variable type is written as a string', () => {
+  const m = noErrors(load({ 'a.pkr.json': JSON.stringify({ variable: { l: { type: 'list(string)', default: ['a'] } } }) }, { env: { PKR_VAR_l: '["x"]' } }));
+  assert.deepEqual(toPlain(m.variables[0].value), ['x']);
+});
+
+test('a block inside locals is refused with HCL JustAttributes wording', () => {
+  const r = load({ 'a.pkr.hcl': 'locals {\n  a = 1\n  nested {\n  }\n}\n' });
+  assert.equal(r.diagnostics[0].summary, 'Unexpected "nested" block');
+});
