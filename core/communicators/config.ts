@@ -2,7 +2,7 @@
  * The connection settings Packer adds to every builder that talks to its machine: which communicator to use
  * (none, ssh, winrm, docker) and every ssh_* / winrm_* field. Declared once; builders spread them into their schemas.
  */
-import { problem, type Check, type CheckProblem } from '../components/checks';
+import { pathProblems, problem, type Check, type CheckProblem } from '../components/checks';
 import {
   boolField,
   durationField,
@@ -91,6 +91,11 @@ export function communicatorChecks(defaultType = 'ssh'): Check {
       if (!c.isSet('ssh_username')) {
         out.push(problem('An ssh_username must be specified\n  Note: some builders used to default ssh_username to "root".'));
       }
+      out.push(
+        ...pathProblems(c, 'ssh_private_key_file', [c.string('ssh_private_key_file')], 'any', {
+          missing: (_p, err) => `ssh_private_key_file is invalid: ${err}`,
+        }),
+      );
       if (c.isSet('ssh_bastion_host') && !c.bool('ssh_bastion_agent_auth')) {
         if (!c.isSet('ssh_bastion_password') && !c.isSet('ssh_bastion_private_key_file') && !c.isSet('ssh_private_key_file')) {
           out.push(problem('ssh_bastion_password or ssh_bastion_private_key_file must be specified', 'ssh_bastion_host'));

@@ -5,6 +5,7 @@
 import type { ComponentConfig } from '../template/model';
 import type { Range, Severity } from '../template/source';
 import type { Value } from '../template/values/value';
+import { checkablePath, type LocalFiles } from './files';
 import type { FieldType } from './schema';
 
 export interface CheckProblem {
@@ -36,6 +37,8 @@ export interface ConfigView {
   blocks(name: string): ConfigView[];
   /** The block's own range, for nested blocks. */
   readonly range?: Range;
+  /** Local files, when the caller allows looking at them (validation with a working directory). */
+  readonly files?: LocalFiles;
   readonly config: ComponentConfig;
 }
 
@@ -51,13 +54,14 @@ export function headerRange(block: ComponentConfig | undefined, type: string): R
   return { filename: r.filename, start: r.start, end: { line: r.start.line, column: r.start.column + type.length, byte: r.start.byte + type.length } };
 }
 
-export function viewOf(config: ComponentConfig, blockType?: string): ConfigView {
+export function viewOf(config: ComponentConfig, blockType?: string, files?: LocalFiles): ConfigView {
   const get = (name: string): Value | undefined => config.values[name];
   const scalar = (v: Value | undefined): string | number | boolean | undefined =>
     v && (v.kind === 'string' || v.kind === 'number' || v.kind === 'bool') ? v.value : undefined;
   return {
     config,
     range: blockType ? headerRange(config, blockType) : config.range,
+    files,
     isSet(name) {
       if ((config.blocks[name]?.length ?? 0) > 0) return true;
       return isNonZero(get(name));
@@ -84,7 +88,7 @@ export function viewOf(config: ComponentConfig, blockType?: string): ConfigView 
       return v.items.flatMap((i) => (i.kind === 'string' || i.kind === 'number' || i.kind === 'bool' ? [String(i.value)] : []));
     },
     blocks(name) {
-      return (config.blocks[name] ?? []).map((b) => viewOf(b, name));
+      return (config.blocks[name] ?? []).map((b) => viewOf(b, name, files));
     },
   };
 }
@@ -130,6 +134,37 @@ export function isNonZero(v: Value | undefined): boolean {
     case 'object':
       return Object.keys(v.attrs).length > 0;
   }
+}
+
+/** How a component words a bad local path. */
+export interface PathWords {
+  missing: (path: string, statError: string) => string;
+  /** When the path exists but is a folder where a file is wanted, or the other way round. */
+  wrongKind?: (path: string) => string;
+}
+
+/**
+ * Packer's Prepare errors for local paths that do not exist (or are the wrong kind), reported at `field`.
+ * Without file access (validation given no working directory) nothing is checked.
+ */
+export function pathProblems(c: ConfigView, field: string, paths: string[], want: 'file' | 'dir' | 'any', words: PathWords): CheckProblem[] {
+  const files = c.files;
+  if (!files) return [];
+  return paths.filter(checkablePath).flatMap((p) => {
+    const err = files.statError(p);
+    if (err) return [problem(words.missing(p, err), field)];
+    const isDir = files.isDirectory(p);
+    if (words.wrongKind && ((want === 'file' && isDir) || (want === 'dir' && !isDir))) return [problem(words.wrongKind(p), field)];
+    return [];
+  });
+}
+
+/** The wording of Packer's ansible and ansible-local provisioners: `playbook_file: x.yml is invalid: stat x.yml: …`. */
+export function ansiblePathWords(field: string, want: 'file' | 'dir'): PathWords {
+  return {
+    missing: (p, err) => `${field}: ${p} is invalid: ${err}`,
+    wrongKind: (p) => `${field}: ${p} must point to a ${want === 'file' ? 'file' : 'directory'}`,
+  };
 }
 
 /** The check-writing shorthand: `problem("…", "field")`. */

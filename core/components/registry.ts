@@ -17,11 +17,11 @@ import { dockerTagPostProcessorSchema } from '../post-processors/docker-tag/conf
 import { manifestPostProcessorSchema } from '../post-processors/manifest/config';
 import { shellLocalPostProcessorChecks, shellLocalPostProcessorSchema } from '../post-processors/shell-local/config';
 import { vagrantPostProcessorSchema } from '../post-processors/vagrant/config';
-import { ansibleLocalProvisionerSchema } from '../provisioners/ansible-local/config';
+import { ansibleLocalProvisionerChecks, ansibleLocalProvisionerSchema } from '../provisioners/ansible-local/config';
 import { ansibleProvisionerChecks, ansibleProvisionerSchema } from '../provisioners/ansible/config';
 import { breakpointProvisionerSchema } from '../provisioners/breakpoint/config';
 import { chefSoloProvisionerChecks, chefSoloProvisionerSchema } from '../provisioners/chef-solo/config';
-import { fileProvisionerSchema } from '../provisioners/file/config';
+import { fileProvisionerChecks, fileProvisionerSchema } from '../provisioners/file/config';
 import { puppetMasterlessProvisionerChecks, puppetMasterlessProvisionerSchema } from '../provisioners/puppet-masterless/config';
 import { saltMasterlessProvisionerChecks, saltMasterlessProvisionerSchema } from '../provisioners/salt-masterless/config';
 import { shellLocalProvisionerChecks, shellLocalProvisionerSchema } from '../provisioners/shell-local/config';
@@ -46,11 +46,11 @@ const REGISTERED: Registered[] = [
   { schema: nullBuilderSchema, checks: nullBuilderChecks },
   { schema: fileBuilderSchema, checks: fileBuilderChecks },
   { schema: shellProvisionerSchema, checks: shellProvisionerChecks },
-  { schema: fileProvisionerSchema, checks: [] },
+  { schema: fileProvisionerSchema, checks: fileProvisionerChecks },
   { schema: shellLocalProvisionerSchema, checks: shellLocalProvisionerChecks },
   { schema: breakpointProvisionerSchema, checks: [] },
   { schema: ansibleProvisionerSchema, checks: ansibleProvisionerChecks },
-  { schema: ansibleLocalProvisionerSchema, checks: [] },
+  { schema: ansibleLocalProvisionerSchema, checks: ansibleLocalProvisionerChecks },
   { schema: puppetMasterlessProvisionerSchema, checks: puppetMasterlessProvisionerChecks },
   { schema: chefSoloProvisionerSchema, checks: chefSoloProvisionerChecks },
   { schema: saltMasterlessProvisionerSchema, checks: saltMasterlessProvisionerChecks },

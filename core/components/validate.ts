@@ -10,6 +10,7 @@ import type { Value } from '../template/values/value';
 import { headerRange, isFieldSet, problemRange, viewOf } from './checks';
 import { asString, conversionProblem } from './conversion';
 import { parseDuration } from './durations';
+import { localFiles, type LocalFiles } from './files';
 import { weakConversionProblem } from './weak-conversion';
 import { componentTypes, getChecks } from './registry';
 import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
@@ -20,6 +21,11 @@ export interface ValidateOptions {
    * Defaults to what the block's file name says, as Packer decides: `.json` but not `.pkr.json` is legacy JSON.
    */
   format?: TemplateFormat;
+  /**
+   * The directory Packer would run in. When given, files the config names (scripts, playbooks, floppy files) must exist,
+   * as Packer's Prepare requires; when absent, validation never touches the disk.
+   */
+  cwd?: string;
 }
 
 export function validateComponent(
@@ -28,15 +34,22 @@ export function validateComponent(
   blockRange: Range,
   options: ValidateOptions = {},
 ): Diagnostic[] {
-  return redactSecrets(checkConfig(schema, config, blockRange, options.format ?? formatOf(blockRange)), config);
+  const files = options.cwd === undefined ? undefined : localFiles(options.cwd);
+  return redactSecrets(checkConfig(schema, config, blockRange, options.format ?? formatOf(blockRange), files), config);
 }
 
-function checkConfig(schema: ComponentSchema, config: ComponentConfig, blockRange: Range, format: TemplateFormat): Diagnostic[] {
+function checkConfig(
+  schema: ComponentSchema,
+  config: ComponentConfig,
+  blockRange: Range,
+  format: TemplateFormat,
+  files: LocalFiles | undefined,
+): Diagnostic[] {
   const decoding = decodeProblems(schema.fields, config, blockRange, format);
   if (decoding.length > 0) return decoding;
   const diags = [...requiredProblems(schema, schema.fields, config, blockRange), ...groupProblems(schema, config, blockRange)];
   for (const check of getChecks(schema.kind, schema.type)) {
-    for (const p of check(viewOf(config))) {
+    for (const p of check(viewOf(config, undefined, files))) {
       const range = problemRange(config, p, blockRange);
       diags.push(p.severity === 'warning' ? warning(p.message, undefined, range) : error(p.message, undefined, range));
     }

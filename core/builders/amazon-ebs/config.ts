@@ -1,5 +1,5 @@
 /** The amazon-ebs builder's configuration: launches an EC2 instance from a source AMI, provisions it, and registers a new EBS-backed AMI. */
-import { problem, type Check, type CheckProblem, type ConfigView } from '../../components/checks';
+import { pathProblems, problem, type Check, type CheckProblem, type ConfigView } from '../../components/checks';
 import {
   blockField,
   boolField,
@@ -302,6 +302,9 @@ const runChecks: Check = (c) => {
   if (!c.isSet('instance_type') && !spotTypes) out.push(problem('either instance_type or spot_instance_types must be specified'));
   if (c.isSet('instance_type') && spotTypes && !c.isUnknown('instance_type')) {
     out.push(problem('either instance_type or spot_instance_types must be specified, not both', 'spot_instance_types'));
+  }
+  if (!c.isSet('user_data')) {
+    out.push(...pathProblems(c, 'user_data_file', [c.string('user_data_file')], 'any', { missing: (p) => `user_data_file not found: ${p}` }));
   }
   if ((c.number('block_duration_minutes') ?? 0) % 60 !== 0) {
     out.push(problem('block_duration_minutes must be multiple of 60', 'block_duration_minutes'));

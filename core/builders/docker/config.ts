@@ -1,5 +1,6 @@
 /** The docker builder's configuration: runs a container from `image`, provisions it, then commits, exports or discards it. */
 import { problem, type Check } from '../../components/checks';
+import { checkablePath } from '../../components/files';
 import { boolField, stringField, stringListField, stringMapField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
 import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
@@ -53,7 +54,14 @@ export const dockerBuilderSchema: ComponentSchema = {
   },
 };
 
+/** Packer exports to a file; an existing folder at export_path is an error. */
+const exportPathCheck: Check = (c) => {
+  const path = c.string('export_path');
+  return c.files && checkablePath(path) && c.files.isDirectory(path) ? [problem('export_path must be a file, not a directory', 'export_path')] : [];
+};
+
 export const dockerBuilderChecks: Check[] = [
   communicatorChecks('docker'),
+  exportPathCheck,
   (c) => (c.bool('ecr_login') && !c.isSet('login_server') ? [problem('ECR login requires login server to be provided.', 'ecr_login')] : []),
 ];

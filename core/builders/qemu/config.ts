@@ -3,7 +3,7 @@ import { problem, type Check } from '../../components/checks';
 import { BOOT_FIELDS, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
 import { ISO_FIELDS, ISO_RULES, ISO_SKIP_CACHE, isoChecks } from '../../components/common/iso';
-import { CD_FIELDS, FLOPPY_FIELDS } from '../../components/common/media';
+import { CD_FIELDS, FLOPPY_FIELDS, mediaChecks } from '../../components/common/media';
 import { PORT_FORWARDING_FIELDS, portForwardingChecks } from '../../components/common/port-forwarding';
 import { blockField, boolField, durationField, field, numberField, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
@@ -114,4 +114,4 @@ const qemuChecks: Check = (c) => {
   return out;
 };
 
-export const qemuBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, isoChecks, qemuChecks];
+export const qemuBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, mediaChecks, isoChecks, qemuChecks];

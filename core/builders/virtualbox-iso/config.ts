@@ -3,7 +3,7 @@ import { problem, type Check } from '../../components/checks';
 import { BOOT_FIELDS, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
 import { ISO_FIELDS, ISO_RULES, isoChecks } from '../../components/common/iso';
-import { CD_FIELDS, FLOPPY_FIELDS } from '../../components/common/media';
+import { CD_FIELDS, FLOPPY_FIELDS, mediaChecks } from '../../components/common/media';
 import { PORT_FORWARDING_FIELDS, portForwardingChecks } from '../../components/common/port-forwarding';
 import { VIRTUALBOX_ENUM_MESSAGES, VIRTUALBOX_FIELDS, virtualboxChecks } from '../../components/common/virtualbox';
 import { boolField, numberField, stringField } from '../../components/fields';
@@ -58,6 +58,7 @@ export const virtualboxIsoBuilderChecks: Check[] = [
   communicatorChecks('ssh'),
   httpChecks,
   portForwardingChecks,
+  mediaChecks,
   isoChecks,
   virtualboxChecks,
   portCounts,

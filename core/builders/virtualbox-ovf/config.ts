@@ -2,7 +2,7 @@
 import type { Check } from '../../components/checks';
 import { BOOT_FIELDS, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
-import { CD_FIELDS, FLOPPY_FIELDS } from '../../components/common/media';
+import { CD_FIELDS, FLOPPY_FIELDS, mediaChecks } from '../../components/common/media';
 import { PORT_FORWARDING_FIELDS, portForwardingChecks } from '../../components/common/port-forwarding';
 import { VIRTUALBOX_ENUM_MESSAGES, VIRTUALBOX_FIELDS, virtualboxChecks } from '../../components/common/virtualbox';
 import { stringField, stringListField } from '../../components/fields';
@@ -38,4 +38,4 @@ export const virtualboxOvfBuilderSchema: ComponentSchema = {
   },
 };
 
-export const virtualboxOvfBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, virtualboxChecks];
+export const virtualboxOvfBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, mediaChecks, virtualboxChecks];

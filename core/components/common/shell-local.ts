@@ -2,7 +2,7 @@
  * The settings of running commands on the machine running Packer, shared by the shell-local provisioner and post-processor
  * (Packer declares them once for both).
  */
-import { problem, type Check } from '../checks';
+import { pathProblems, problem, type Check } from '../checks';
 import { boolField, field, stringField, stringListField } from '../fields';
 import type { ComponentKind, ComponentSchema } from '../schema';
 import { environmentVarsCheck } from './environment-vars';
@@ -59,4 +59,10 @@ const linuxPathingCheck: Check = (c) =>
       ]
     : [];
 
-export const SHELL_LOCAL_CHECKS: Check[] = [onlyOnCheck, linuxPathingCheck, environmentVarsCheck];
+const scriptFilesCheck: Check = (c) => {
+  const script = c.string('script');
+  const field = script ? 'script' : 'scripts';
+  return pathProblems(c, field, script ? [script] : c.strings('scripts'), 'any', { missing: (p, err) => `Bad script '${p}': ${err}` });
+};
+
+export const SHELL_LOCAL_CHECKS: Check[] = [scriptFilesCheck, onlyOnCheck, linuxPathingCheck, environmentVarsCheck];

@@ -1,4 +1,5 @@
 /** The ansible-local provisioner's configuration: uploads playbooks and runs Ansible on the machine being built. */
+import { ansiblePathWords, pathProblems, type Check } from '../../components/checks';
 import { boolField, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
 
@@ -35,3 +36,21 @@ export const ansibleLocalProvisionerSchema: ComponentSchema = {
     ],
   },
 };
+
+const filesCheck: Check = (c) => {
+  const file = (field: string, paths: string[]): ReturnType<Check> => pathProblems(c, field, paths, 'file', ansiblePathWords(field, 'file'));
+  const dir = (field: string, paths: string[]): ReturnType<Check> => pathProblems(c, field, paths, 'dir', ansiblePathWords(field, 'dir'));
+  return [
+    ...file('playbook_file', [c.string('playbook_file')]),
+    ...file('playbook_files', c.strings('playbook_files')),
+    ...file('inventory_file', [c.string('inventory_file')]),
+    ...file('galaxy_file', [c.string('galaxy_file')]),
+    ...dir('playbook_dir', [c.string('playbook_dir')]),
+    ...dir('group_vars', [c.string('group_vars')]),
+    ...dir('host_vars', [c.string('host_vars')]),
+    ...dir('playbook_paths', c.strings('playbook_paths')),
+    ...dir('role_paths', c.strings('role_paths')),
+  ];
+};
+
+export const ansibleLocalProvisionerChecks: Check[] = [filesCheck];

@@ -1,5 +1,5 @@
 /** The ansible provisioner's configuration: runs ansible-playbook on the machine running Packer against the machine being built. */
-import { problem, type Check } from '../../components/checks';
+import { ansiblePathWords, pathProblems, problem, type Check } from '../../components/checks';
 import { boolField, numberField, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
 
@@ -42,4 +42,12 @@ const portCheck: Check = (c) => {
   return port !== undefined && port > 65535 ? [problem(`local_port: ${port} must be a valid port`, 'local_port')] : [];
 };
 
-export const ansibleProvisionerChecks: Check[] = [portCheck];
+const filesCheck: Check = (c) => [
+  ...pathProblems(c, 'playbook_file', [c.string('playbook_file')], 'file', ansiblePathWords('playbook_file', 'file')),
+  ...pathProblems(c, 'galaxy_file', [c.string('galaxy_file')], 'file', ansiblePathWords('galaxy_file', 'file')),
+  ...pathProblems(c, 'ssh_authorized_key_file', [c.string('ssh_authorized_key_file')], 'file', ansiblePathWords('ssh_authorized_key_file', 'file')),
+  ...pathProblems(c, 'ssh_host_key_file', [c.string('ssh_host_key_file')], 'file', ansiblePathWords('ssh_host_key_file', 'file')),
+  ...pathProblems(c, 'inventory_directory', [c.string('inventory_directory')], 'dir', ansiblePathWords('inventory_directory', 'dir')),
+];
+
+export const ansibleProvisionerChecks: Check[] = [filesCheck, portCheck];

@@ -1,4 +1,5 @@
 /** The file provisioner's configuration: copies files or folders to (or from) the machine. */
+import { pathProblems, type Check } from '../../components/checks';
 import { boolField, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
 
@@ -21,3 +22,15 @@ export const fileProvisionerSchema: ComponentSchema = {
     enum: { direction: 'Direction must be one of: download, upload.' },
   },
 };
+
+/** Uploaded sources must exist on this machine, unless the build creates them (`generated`). */
+const sourcesExistCheck: Check = (c) => {
+  if ((c.string('direction') || 'upload') !== 'upload' || c.bool('generated')) return [];
+  const source = c.string('source');
+  return [
+    ...pathProblems(c, 'sources', c.strings('sources'), 'any', { missing: (p, err) => `Bad source '${p}': ${err}` }),
+    ...pathProblems(c, 'source', source ? [source] : [], 'any', { missing: (p, err) => `Bad source '${p}': ${err}` }),
+  ];
+};
+
+export const fileProvisionerChecks: Check[] = [sourcesExistCheck];

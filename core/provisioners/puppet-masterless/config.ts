@@ -2,7 +2,7 @@
 import { guestOsTypeCheck, GUEST_OS_TYPE_FIELD } from '../../components/common/guest-os';
 import { boolField, stringField, stringListField, stringMapField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
-import type { Check } from '../../components/checks';
+import { pathProblems, type Check } from '../../components/checks';
 
 export const puppetMasterlessProvisionerSchema: ComponentSchema = {
   kind: 'provisioner',
@@ -29,4 +29,22 @@ export const puppetMasterlessProvisionerSchema: ComponentSchema = {
   messages: { required: { manifest_file: 'A manifest_file must be specified.' } },
 };
 
-export const puppetMasterlessProvisionerChecks: Check[] = [guestOsTypeCheck];
+const filesCheck: Check = (c) => [
+  ...pathProblems(c, 'hiera_config_path', [c.string('hiera_config_path')], 'file', {
+    missing: (_p, err) => `hiera_config_path is invalid: ${err}`,
+    wrongKind: () => 'hiera_config_path must point to a file',
+  }),
+  ...pathProblems(c, 'manifest_dir', [c.string('manifest_dir')], 'dir', {
+    missing: (_p, err) => `manifest_dir is invalid: ${err}`,
+    wrongKind: () => 'manifest_dir must point to a directory',
+  }),
+  ...pathProblems(c, 'manifest_file', [c.string('manifest_file')], 'any', { missing: (_p, err) => `manifest_file is invalid: ${err}` }),
+  ...c.strings('module_paths').flatMap((p, i) =>
+    pathProblems(c, 'module_paths', [p], 'dir', {
+      missing: (_p, err) => `module_path[${i}] is invalid: ${err}`,
+      wrongKind: () => `module_path[${i}] must point to a directory`,
+    }),
+  ),
+];
+
+export const puppetMasterlessProvisionerChecks: Check[] = [guestOsTypeCheck, filesCheck];

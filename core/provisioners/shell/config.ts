@@ -1,5 +1,5 @@
 /** The shell provisioner's configuration: uploads scripts (or inline commands) to the machine and runs them. */
-import type { Check } from '../../components/checks';
+import { pathProblems, type Check } from '../../components/checks';
 import { environmentVarsCheck } from '../../components/common/environment-vars';
 import { boolField, durationField, field, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
@@ -42,4 +42,11 @@ export const shellProvisionerSchema: ComponentSchema = {
   },
 };
 
-export const shellProvisionerChecks: Check[] = [environmentVarsCheck];
+/** Packer runs `script` alone when it is set, otherwise `scripts`; each must exist on this machine. */
+const scriptFilesCheck: Check = (c) => {
+  const script = c.string('script');
+  const field = script ? 'script' : 'scripts';
+  return pathProblems(c, field, script ? [script] : c.strings('scripts'), 'any', { missing: (p, err) => `Bad script '${p}': ${err}` });
+};
+
+export const shellProvisionerChecks: Check[] = [environmentVarsCheck, scriptFilesCheck];
