@@ -4,6 +4,8 @@ import { checkVersionConstraint } from '../eval/version-constraint';
 import type { Block } from '../hcl/ast';
 import type { TemplateModel } from '../model';
 import { error, hasErrors, type Diagnostic } from '../source';
+import { convert } from '../values/convert';
+import { T_STRING } from '../values/type';
 import type { Value } from '../values/value';
 import { PACKER_COMPAT_VERSION } from '../../version';
 import { readAttributes, readBody } from './body-read';
@@ -17,14 +19,21 @@ export function decodePackerBlock(block: Block, packer: TemplateModel['packer'],
     const r = evaluate(rv.expr, constantContext(state));
     diags.push(...r.diagnostics);
     if (!hasErrors(r.diagnostics)) {
-      if (r.value.kind !== 'string') {
+      const asText = convert(r.value, T_STRING);
+      if (!asText.ok || asText.value.kind !== 'string') {
         diags.push(error('Invalid version constraint', 'A string value is required for required_version.', rv.expr.range));
       } else {
-        const text = r.value.value;
+        const text = asText.value.value;
         packer.requiredVersion = text;
         const check = checkVersionConstraint(text, PACKER_COMPAT_VERSION);
         if (!check.ok) {
-          diags.push(error('Invalid version constraint', `This string does not use correct version constraint syntax: ${check.error}.`, rv.expr.range));
+          diags.push(
+            error(
+              'Invalid version constraint',
+              'This string does not use correct version constraint syntax. Check out the docs: https://packer.io/docs/from-1.5/blocks/packer#version-constraints',
+              rv.expr.range,
+            ),
+          );
         } else if (!check.satisfied) {
           diags.push(
             error(
