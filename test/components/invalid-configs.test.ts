@@ -230,9 +230,9 @@ test('puppet-masterless: an unknown guest_os_type', () => {
 
 test('salt-masterless: remote trees do not apply with a minion config', () => {
   expectOne(
-    validate('provisioner', 'salt-masterless', config({ minion_config: 'minion', remote_state_tree: '/srv/x' })),
+    validate('provisioner', 'salt-masterless', config({ local_state_tree: 'salt', minion_config: 'minion', remote_state_tree: '/srv/x' })),
     'remote_state_tree and remote_pillar_roots only apply when minion_config is not used',
-    2,
+    3,
     3,
   );
 });
@@ -454,4 +454,16 @@ test('azure-arm: an unknown cloud name', () => {
   );
   const ok = validate('builder', 'azure-arm', config({ os_type: 'Linux', cloud_environment_name: 'azurechinacloud' }));
   assert.ok(!ok.some((d) => d.summary.startsWith('There is no cloud')));
+});
+
+test('salt-masterless: local_state_tree is required and formulas need a // folder', () => {
+  const d = expectOne(validate('provisioner', 'salt-masterless', config({})), 'local_state_tree cannot be empty', 1, 1);
+  assert.equal(d.detail, 'The argument "local_state_tree" is required, but no definition was found.');
+  expectOne(
+    validate('provisioner', 'salt-masterless', config({ local_state_tree: 'salt', formulas: ['https://github.com/x/nginx-formula.git'] })),
+    "Invalid formula URL. Please verify the git URLs also contain a '//' subdir",
+    3,
+    3,
+  );
+  assert.deepEqual(validate('provisioner', 'salt-masterless', config({ local_state_tree: 'salt', formulas: ['https://github.com/x/nginx-formula.git//nginx?ref=v1'] })), []);
 });

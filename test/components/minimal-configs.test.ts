@@ -42,7 +42,7 @@ const MINIMAL: Record<string, ComponentConfig> = {
   'provisioner ansible': config({ playbook_file: 'site.yml' }),
   'provisioner ansible-local': config({ playbook_file: 'site.yml' }),
   'provisioner puppet-masterless': config({ manifest_file: 'site.pp' }),
-  'provisioner chef-solo': config({}),
+  'provisioner chef-solo': config({ cookbook_paths: ['cookbooks'] }),
   'provisioner salt-masterless': config({ local_state_tree: 'salt' }),
   'post-processor manifest': config({}),
   'post-processor checksum': config({}),

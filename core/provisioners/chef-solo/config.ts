@@ -2,7 +2,7 @@
 import { guestOsTypeCheck, GUEST_OS_TYPE_FIELD } from '../../components/common/guest-os';
 import { boolField, field, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
-import type { Check } from '../../components/checks';
+import { pathProblems, type Check } from '../../components/checks';
 
 export const chefSoloProvisionerSchema: ComponentSchema = {
   kind: 'provisioner',
@@ -31,4 +31,27 @@ export const chefSoloProvisionerSchema: ComponentSchema = {
   ],
 };
 
-export const chefSoloProvisionerChecks: Check[] = [guestOsTypeCheck];
+/** Packer's words for each local path chef-solo uploads; a path of the wrong kind gets the same sentence. */
+const filesCheck: Check = (c) => {
+  const dir = (field: string, label: string, paths: string[]): ReturnType<Check> =>
+    pathProblems(c, field, paths, 'dir', {
+      missing: (p, err) => `Bad ${label} '${p}': ${err}`,
+      wrongKind: (p) => `Bad ${label} '${p}': not a directory`,
+    });
+  return [
+    ...pathProblems(c, 'config_template', [c.string('config_template')], 'file', {
+      missing: (_p, err) => `Bad config template path: ${err}`,
+      wrongKind: () => 'Config template path must be a file',
+    }),
+    ...dir('cookbook_paths', 'cookbook path', c.strings('cookbook_paths')),
+    ...dir('roles_path', 'roles path', [c.string('roles_path')]),
+    ...dir('data_bags_path', 'data bags path', [c.string('data_bags_path')]),
+    ...pathProblems(c, 'encrypted_data_bag_secret_path', [c.string('encrypted_data_bag_secret_path')], 'file', {
+      missing: (p, err) => `Bad encrypted data bag secret '${p}': ${err}`,
+      wrongKind: (p) => `Bad encrypted data bag secret '${p}': is a directory`,
+    }),
+    ...dir('environments_path', 'environments path', [c.string('environments_path')]),
+  ];
+};
+
+export const chefSoloProvisionerChecks: Check[] = [guestOsTypeCheck, filesCheck];

@@ -1,5 +1,5 @@
 /** The salt-masterless provisioner's configuration: bootstraps Salt on the machine and applies uploaded states with salt-call. */
-import { problem, type Check } from '../../components/checks';
+import { pathProblems, problem, type Check, type PathWords } from '../../components/checks';
 import { guestOsTypeCheck, GUEST_OS_TYPE_FIELD } from '../../components/common/guest-os';
 import { boolField, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
@@ -15,7 +15,7 @@ export const saltMasterlessProvisionerSchema: ComponentSchema = {
     stringField('custom_state', 'State to apply instead of the highstate.'),
     stringField('minion_config', 'Local minion configuration file to upload.'),
     stringField('grains_file', 'Local grains file to upload.'),
-    stringField('local_state_tree', 'Local folder of Salt states to upload.'),
+    stringField('local_state_tree', 'Local folder of Salt states to upload.', { required: true }),
     stringField('local_pillar_roots', 'Local folder of pillar data to upload.'),
     stringField('remote_state_tree', 'Where the states go on the machine.', { default: '/srv/salt' }),
     stringField('remote_pillar_roots', 'Where the pillar data goes on the machine.', { default: '/srv/pillar' }),
@@ -27,6 +27,7 @@ export const saltMasterlessProvisionerSchema: ComponentSchema = {
     GUEST_OS_TYPE_FIELD,
     stringListField('formulas', 'Git URLs of Salt formulas to fetch (each with a // subfolder).'),
   ],
+  messages: { required: { local_state_tree: 'local_state_tree cannot be empty' } },
 };
 
 const minionConfigCheck: Check = (c) =>
@@ -34,4 +35,24 @@ const minionConfigCheck: Check = (c) =>
     ? [problem('remote_state_tree and remote_pillar_roots only apply when minion_config is not used', 'minion_config')]
     : [];
 
-export const saltMasterlessProvisionerChecks: Check[] = [guestOsTypeCheck, minionConfigCheck];
+/** Formula URLs name a git repository and the formula's folder in it: `https://…/x-formula.git//x`. */
+const FORMULA_URL = /^(.*).git\/\/[a-zA-Z0-9-_]+(\?.*)?$/;
+
+const formulasCheck: Check = (c) =>
+  c.strings('formulas').every((u) => FORMULA_URL.test(u))
+    ? []
+    : [problem("Invalid formula URL. Please verify the git URLs also contain a '//' subdir", 'formulas')];
+
+const saltPathWords = (field: string, want: 'file' | 'dir'): PathWords => ({
+  missing: (p, err) => `${field}: path '${p}' is invalid: ${err}`,
+  wrongKind: (p) => `${field}: path '${p}' must point to a ${want === 'file' ? 'file' : 'directory'}`,
+});
+
+const filesCheck: Check = (c) => [
+  ...pathProblems(c, 'local_state_tree', [c.string('local_state_tree')], 'dir', saltPathWords('local_state_tree', 'dir')),
+  ...pathProblems(c, 'local_pillar_roots', [c.string('local_pillar_roots')], 'dir', saltPathWords('local_pillar_roots', 'dir')),
+  ...pathProblems(c, 'minion_config', [c.string('minion_config')], 'file', saltPathWords('minion_config', 'file')),
+  ...pathProblems(c, 'grains_file', [c.string('grains_file')], 'file', saltPathWords('grains_file', 'file')),
+];
+
+export const saltMasterlessProvisionerChecks: Check[] = [guestOsTypeCheck, filesCheck, formulasCheck, minionConfigCheck];
