@@ -20,6 +20,8 @@ export interface LoadState {
   variables: VariableModel[];
   locals: LocalModel[];
   diagnostics: Diagnostic[];
+  /** `data "type" "name"` blocks: their values are unknown since data sources do not run yet. */
+  dataRefs?: Array<{ type: string; name: string }>;
 }
 
 /** The keys Packer's builders always provide to provisioners (packer/provisioner.go BuilderDataCommonKeys). */
@@ -63,6 +65,7 @@ export function templateContext(state: LoadState, extra: Record<string, Value> =
       packer: object({ version: str(PACKER_COMPAT_VERSION) }),
       source: object({ type: unknownOf(T_STRING), name: unknownOf(T_STRING) }),
       build: unknownOf({ kind: 'object', attributes: {} }),
+      ...dataRoot(state),
       ...extra,
     },
     functions: state.functions,
@@ -80,6 +83,15 @@ export function buildContext(state: LoadState, source: { type: string; name: str
   for (const k of BUILD_DATA_KEYS) build[k] = str(`{{ .${k} }}`);
   build.name = str(buildName ?? '');
   return templateContext(state, { source: object({ type: str(source.type), name: str(source.name) }), build: object(build) });
+}
+
+function dataRoot(state: LoadState): Record<string, Value> {
+  if (!state.dataRefs?.length) return {};
+  const byType: Record<string, Record<string, Value>> = {};
+  for (const d of state.dataRefs) (byType[d.type] ??= {})[d.name] = unknownOf(T_DYNAMIC);
+  const types: Record<string, Value> = {};
+  for (const [t, names] of Object.entries(byType)) types[t] = object(names);
+  return { data: object(types) };
 }
 
 export function slashes(p: string): string {

@@ -113,6 +113,7 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   const ordered = [...varFiles.filter((v) => !v.file.filename.endsWith('.json')), ...varFiles.filter((v) => v.file.filename.endsWith('.json'))];
   collectFileValues(varDecls, ordered, false, diags, state);
   collectCliValues(varDecls, opts.vars ?? [], state, diags);
+  state.dataRefs = ofType('data').map((b) => ({ type: b.labels[0] ?? '', name: b.labels[1] ?? '' }));
   const localDecls = new Map<string, LocalDecl>();
   for (const b of blocks) {
     if (b.type === 'locals') decodeLocalsBlock(b, localDecls, diags);

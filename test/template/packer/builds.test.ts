@@ -213,7 +213,9 @@ build {
 });
 
 test('data blocks are kept, with a warning that they do not run', () => {
-  const r = load({ 'a.pkr.hcl': 'data "amazon-ami" "base" {\n  region = "eu-west-1"\n}\n' });
+  const r = load({ 'a.pkr.hcl': 'data "amazon-ami" "base" {\n  region = "eu-west-1"\n}\nlocals {\n  ami = data.amazon-ami.base.id\n}\n' });
+  assert.deepEqual(errors(r), []);
+  assert.equal(modelOf(r).locals[0].value.kind, 'unknown');
   const w = r.diagnostics.find((d) => d.severity === 'warning');
   assert.equal(w?.summary, 'Data sources are not run yet');
   assert.equal(modelOf(r).dataSources[0].name, 'base');
