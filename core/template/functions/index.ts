@@ -1,7 +1,7 @@
 /** The function library templates can call, and one checked way to call it. */
 import { convert } from '../values/convert';
 import { T_DYNAMIC } from '../values/type';
-import { isSensitiveDeep, markSensitive, unknownOf, type Value } from '../values/value';
+import { isSensitiveDeep, isUnknownDeep, markSensitive, unknownOf, type Value } from '../values/value';
 import { collectionFunctions } from './collection';
 import { conversionFunctions } from './conversion';
 import { cryptoFunctions } from './crypto';
@@ -105,7 +105,8 @@ export function callFunction(name: string, args: readonly Value[], ctx: Function
     const spec = (i < n ? def.params[i] : def.variadic) as ParamSpec;
     const a = args[i];
     if (a.kind === 'null' && !spec.allowNull) return invalid(spec, 'argument must not be null', i);
-    if (a.kind === 'unknown' && !spec.allowUnknown) {
+    // A value not known until the build (even deep inside a list) makes the result unknown too.
+    if (isUnknownDeep(a) && !spec.allowUnknown) {
       unknown = true;
       ready.push(a);
       continue;

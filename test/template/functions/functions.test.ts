@@ -63,6 +63,7 @@ test('an unknown argument gives an unknown result of the known return type', () 
   const v = value('upper', [unknownOf(T_STRING)]);
   assert.deepEqual(v, unknownOf(T_STRING));
   assert.equal(value('jsondecode', [unknownOf(T_DYNAMIC)]).kind, 'unknown');
+  assert.equal(value('join', [str(','), tuple([str('a'), unknownOf(T_STRING)])]).kind, 'unknown');
 });
 
 test('unknown functions and arity are reported in HCL words', () => {
