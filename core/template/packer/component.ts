@@ -44,7 +44,14 @@ export function decodeComponentBodies(
     }
     attrNames.delete('dynamic');
     blockTypes.add('dynamic');
-    const c = readBody(body, { attributes: [...attrNames], blocks: [...blockTypes].map((type) => ({ type, labels: type === 'dynamic' ? ['type'] : [] })) });
+    // Blocks the schema does not know keep the labels they were written with, so validation reports them as unsupported.
+    const labelsOf = (type: string): string[] => {
+      if (type === 'dynamic') return ['type'];
+      if (known.some((f) => f.name === type)) return [];
+      const written = body.blocks.find((b) => b.type === type);
+      return (written?.labels ?? []).map((_, i) => `label${i}`);
+    };
+    const c = readBody(body, { attributes: [...attrNames], blocks: [...blockTypes].map((type) => ({ type, labels: labelsOf(type) })) });
     diags.push(...c.diagnostics);
     for (const attr of Object.values(c.attributes)) {
       if (reserved.includes(attr.name)) continue;
