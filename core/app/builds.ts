@@ -1,0 +1,260 @@
+/**
+ * The builds service: starts runs of the engine, hands their events out in numbered batches, and pages through run logs.
+ * Batching lives here, below every transport, so IPC and the WebSocket deliver the same batches.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { RunEventBatch } from '../contract/methods';
+import { failure, success, type Result } from '../contract/result';
+import type { LogLine, OnErrorPolicy, RunSummary } from '../contract/types';
+import { builtinPlugins } from '../engine/builtin-plugins';
+import { createRun, type BuildRun } from '../engine/engine';
+import type { EngineEvent, PromptAnswer } from '../engine/events';
+import { planRun } from '../engine/plan';
+import type { PluginRegistry } from '../engine/plugin';
+import { listRuns, RunLogReader, runLogPath, runsDir } from '../engine/runlog';
+import { writeFileAtomic } from '../files/atomic-write';
+import { loadTemplate } from '../template/load';
+import type { AppDataDir } from './data-dir';
+
+/** How often batches go out, and the most events one batch holds (Bruno flushes at 200 ms or 300 items). */
+export const BATCH_MS = 100;
+export const BATCH_MAX = 500;
+/** Events kept in memory per run so a subscriber that arrives late (the UI subscribes after `start` returns) misses nothing. */
+const REPLAY_LIMIT = 5000;
+
+export interface StartRequest {
+  path: string;
+  only?: string[];
+  except?: string[];
+  vars?: Array<[string, string]>;
+  onError?: OnErrorPolicy;
+}
+
+export type RunListener = (batch: RunEventBatch) => void;
+
+interface LiveRun {
+  run: BuildRun;
+  summary: RunSummary;
+  /** The sequence number the next event gets: its line number in the run log. */
+  nextSeq: number;
+  pending: EngineEvent[];
+  pendingFirstSeq: number;
+  timer?: NodeJS.Timeout;
+  recent: EngineEvent[];
+  recentFirstSeq: number;
+  listeners: Set<RunListener>;
+  done: Promise<void>;
+}
+
+export interface BuildServiceOptions {
+  data: AppDataDir;
+  env: Record<string, string | undefined>;
+  registry?: PluginRegistry;
+  defaultOnError: () => OnErrorPolicy;
+}
+
+export class BuildService {
+  private readonly runs = new Map<string, LiveRun>();
+  private readonly readers = new Map<string, RunLogReader>();
+
+  constructor(private readonly opts: BuildServiceOptions) {}
+
+  start(req: StartRequest): Result<{ runId: string }> {
+    const path = resolve(req.path);
+    const loaded = loadTemplate(path, { vars: req.vars, env: this.opts.env, only: req.only, except: req.except });
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0 || !loaded.model) {
+      const lines = errors.slice(0, 5).map((d) => `${d.range ? `${d.range.filename}:${d.range.start.line},${d.range.start.column}: ` : ''}${d.summary}${d.detail ? `: ${d.detail}` : ''}`);
+      return failure('template', `The template has errors; fix them before building.\n${lines.join('\n')}`);
+    }
+    const builds = planRun(
+      loaded.model.builds.flatMap((b) => b.builds),
+      { only: req.only ?? [], except: req.except ?? [] },
+    );
+    if (builds.length === 0) return failure('template', 'No build matched the selection: nothing to do.');
+    const run = createRun({
+      builds,
+      registry: this.opts.registry ?? builtinPlugins(),
+      sensitiveStrings: loaded.model.sensitiveStrings,
+      onError: req.onError ?? this.opts.defaultOnError(),
+      env: this.opts.env,
+      // Packer resolves relative paths in commands from the working directory; the app has none, so the template's folder stands in.
+      cwd: loaded.model.root || dirname(path),
+      dataDir: this.opts.data.path,
+    });
+    const summary: RunSummary = { runId: run.runId, template: path, startedAt: Date.now(), builds: builds.map((b) => b.name) };
+    const live: LiveRun = { run, summary, nextSeq: 0, pending: [], pendingFirstSeq: 0, recent: [], recentFirstSeq: 0, listeners: new Set(), done: Promise.resolve() };
+    run.subscribe((e) => this.onEvent(live, e));
+    this.runs.set(run.runId, live);
+    this.writeMeta(summary);
+    live.done = run.start().then(
+      (s) => this.finish(live, s.cancelled ? 'cancelled' : s.prepareErrors.length > 0 || s.builds.some((b) => b.result !== 'succeeded') ? 'failed' : 'succeeded'),
+      () => this.finish(live, 'failed'),
+    );
+    return success({ runId: run.runId });
+  }
+
+  cancel(runId: string): Result<{ cancelled: boolean }> {
+    const live = this.runs.get(runId);
+    if (!live) return failure('not-found', `No run ${runId} is known in this session.`);
+    if (live.summary.finishedAt !== undefined) return success({ cancelled: false });
+    live.run.cancel();
+    return success({ cancelled: true });
+  }
+
+  answerPrompt(runId: string, promptId: string, answer: PromptAnswer): Result<{ answered: boolean }> {
+    const live = this.runs.get(runId);
+    if (!live) return failure('not-found', `No run ${runId} is known in this session.`);
+    return success({ answered: live.run.answerPrompt(promptId, answer) });
+  }
+
+  /** Runs of this session and those whose logs are in the data folder, newest first. */
+  listRuns(): Result<RunSummary[]> {
+    const out = new Map<string, RunSummary>();
+    for (const live of this.runs.values()) out.set(live.summary.runId, { ...live.summary });
+    for (const file of listRuns(this.opts.data.path)) {
+      if (out.has(file.runId)) continue;
+      out.set(file.runId, this.readMeta(file.runId) ?? this.summaryFromLog(file.runId, file.modified));
+    }
+    return success([...out.values()].sort((a, b) => b.startedAt - a.startedAt));
+  }
+
+  readLog(runId: string, offset: number, count: number): Result<{ lines: LogLine[]; total: number }> {
+    const path = runLogPath(this.opts.data.path, runId);
+    if (!isRunId(runId) || !existsSync(path)) return failure('not-found', `No log for run ${runId}.`);
+    let reader = this.readers.get(runId);
+    if (!reader) this.readers.set(runId, (reader = new RunLogReader(path)));
+    const events = reader.read(offset, count);
+    return success({ lines: events.map((e, i) => logLine(offset + i, e)), total: reader.count() });
+  }
+
+  /** Receives the run's events in batches; events still in memory are replayed first. */
+  subscribe(runId: string, listener: RunListener): () => void {
+    const live = this.runs.get(runId);
+    if (!live) return () => undefined;
+    // Events still pending go out with the next batch; replay only those already sent to others.
+    const sent = live.recent.slice(0, live.recent.length - live.pending.length);
+    if (sent.length > 0) listener({ runId, firstSeq: live.recentFirstSeq, events: sent });
+    live.listeners.add(listener);
+    return () => live.listeners.delete(listener);
+  }
+
+  /** Resolves when the run has ended and its last batch went out (tests, shutdown). */
+  whenDone(runId: string): Promise<void> {
+    return this.runs.get(runId)?.done ?? Promise.resolve();
+  }
+
+  dispose(): Promise<void> {
+    for (const live of this.runs.values()) if (live.summary.finishedAt === undefined) live.run.cancel();
+    return Promise.all([...this.runs.values()].map((l) => l.done)).then(() => undefined);
+  }
+
+  private onEvent(live: LiveRun, e: EngineEvent): void {
+    if (live.pending.length === 0) live.pendingFirstSeq = live.nextSeq;
+    live.nextSeq++;
+    live.pending.push(e);
+    live.recent.push(e);
+    if (live.recent.length > REPLAY_LIMIT) {
+      const drop = live.recent.length - REPLAY_LIMIT;
+      live.recent.splice(0, drop);
+      live.recentFirstSeq += drop;
+    }
+    if (live.pending.length >= BATCH_MAX) this.flush(live);
+    else if (!live.timer) live.timer = setTimeout(() => this.flush(live), BATCH_MS);
+  }
+
+  private flush(live: LiveRun): void {
+    if (live.timer) clearTimeout(live.timer);
+    live.timer = undefined;
+    if (live.pending.length === 0) return;
+    const batch: RunEventBatch = { runId: live.summary.runId, firstSeq: live.pendingFirstSeq, events: live.pending };
+    live.pending = [];
+    for (const l of live.listeners) {
+      try {
+        l(batch);
+      } catch {
+        // One broken subscriber (a closed window) must not stop the others.
+      }
+    }
+  }
+
+  private finish(live: LiveRun, result: NonNullable<RunSummary['result']>): void {
+    live.summary.finishedAt = Date.now();
+    live.summary.result = result;
+    this.flush(live);
+    this.writeMeta(live.summary);
+  }
+
+  private metaPath(runId: string): string {
+    return join(runsDir(this.opts.data.path), `${runId}.meta.json`);
+  }
+
+  private writeMeta(summary: RunSummary): void {
+    try {
+      writeFileAtomic(this.metaPath(summary.runId), JSON.stringify(summary));
+    } catch {
+      // The summary is a convenience: the run log itself is the record.
+    }
+  }
+
+  private readMeta(runId: string): RunSummary | undefined {
+    try {
+      return JSON.parse(readFileSync(this.metaPath(runId), 'utf8')) as RunSummary;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** For logs without a summary file: the first and last events say what ran and how it ended. */
+  private summaryFromLog(runId: string, modified: number): RunSummary {
+    const reader = new RunLogReader(runLogPath(this.opts.data.path, runId));
+    const total = reader.count();
+    const first = reader.read(0, 1)[0];
+    const last = total > 0 ? reader.read(total - 1, 1)[0] : undefined;
+    const summary: RunSummary = { runId, template: '', startedAt: first?.time ?? modified, builds: first?.kind === 'run-started' ? first.builds : [] };
+    if (last?.kind === 'run-finished') {
+      summary.finishedAt = last.time;
+      summary.result = last.cancelled ? 'cancelled' : last.failed.length > 0 ? 'failed' : 'succeeded';
+    }
+    return summary;
+  }
+}
+
+/** Run ids name files: nothing that could climb out of the runs folder. */
+function isRunId(id: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(id);
+}
+
+/** One event as the log viewer shows it; every event is a line, so a line's `seq` is its event's sequence number. */
+export function logLine(seq: number, e: EngineEvent): LogLine {
+  const base = { seq, time: e.time, build: e.build };
+  switch (e.kind) {
+    case 'output':
+      return { ...base, stream: e.stream, text: e.line };
+    case 'message':
+      return { ...base, stream: e.level, text: e.text };
+    case 'error':
+      return { ...base, stream: 'error', text: e.text };
+    case 'step-started':
+      return { ...base, stream: 'message', text: `Step ${e.step} started`, step: e.step };
+    case 'step-finished':
+      return { ...base, stream: e.error ? 'error' : 'message', text: `Step ${e.step}: ${e.result}${e.error ? ` (${e.error})` : ''}`, step: e.step };
+    case 'run-started':
+      return { ...base, stream: 'say', text: `Run started: ${e.builds.join(', ')}` };
+    case 'run-finished':
+      return { ...base, stream: e.failed.length > 0 ? 'error' : 'say', text: e.cancelled ? 'Run cancelled' : e.failed.length > 0 ? `Run finished; failed: ${e.failed.join(', ')}` : 'Run finished' };
+    case 'build-started':
+      return { ...base, stream: 'say', text: `Build started (${e.builderType})` };
+    case 'build-finished':
+      return { ...base, stream: e.result === 'succeeded' ? 'say' : 'error', text: `Build ${e.result}${e.error ? `: ${e.error}` : ''}` };
+    case 'prompt':
+      return { ...base, stream: 'say', text: e.text };
+    case 'prompt-answered':
+      return { ...base, stream: 'message', text: `Answered: ${e.answer}` };
+    case 'artifact':
+      return { ...base, stream: 'say', text: e.artifact.text };
+    case 'left-behind':
+      return { ...base, stream: 'error', text: `Left behind: ${e.resources.map((r) => r.description).join('; ')}` };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The app's data folder: settings, recently opened templates and run logs live here, one folder per user, shared by the
+ * desktop app and `bakehouse serve` so both remember the same things.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Settings } from '../contract/types';
+import { dataDir } from '../engine/runlog';
+import { writeFileAtomic } from '../files/atomic-write';
+
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', defaultOnError: 'cleanup' };
+
+/** How many recently opened templates the app remembers. */
+const RECENT_LIMIT = 15;
+
+export class AppDataDir {
+  constructor(readonly path: string) {}
+
+  static fromEnv(env: Record<string, string | undefined> = process.env): AppDataDir {
+    return new AppDataDir(dataDir(env));
+  }
+
+  readSettings(): Settings {
+    const stored = this.readJson<Partial<Settings>>('settings.json');
+    const out: Settings = { ...DEFAULT_SETTINGS };
+    if (stored && ['light', 'dark', 'system'].includes(stored.theme as string)) out.theme = stored.theme as Settings['theme'];
+    if (stored && ['cleanup', 'abort', 'ask', 'run-cleanup-provisioner'].includes(stored.defaultOnError as string)) {
+      out.defaultOnError = stored.defaultOnError as Settings['defaultOnError'];
+    }
+    return out;
+  }
+
+  /** Merges the given settings into the stored ones and returns the result. */
+  writeSettings(change: Partial<Settings>): Settings {
+    const next: Settings = { ...this.readSettings() };
+    if (change.theme !== undefined) next.theme = change.theme;
+    if (change.defaultOnError !== undefined) next.defaultOnError = change.defaultOnError;
+    this.writeJson('settings.json', next);
+    return next;
+  }
+
+  recentFiles(): string[] {
+    const stored = this.readJson<unknown>('recent-files.json');
+    return Array.isArray(stored) ? stored.filter((p): p is string => typeof p === 'string') : [];
+  }
+
+  /** Puts `path` first in the recent list (once). */
+  addRecentFile(path: string): string[] {
+    const next = [path, ...this.recentFiles().filter((p) => p !== path)].slice(0, RECENT_LIMIT);
+    this.writeJson('recent-files.json', next);
+    return next;
+  }
+
+  /** Small per-folder state the Electron shell keeps (window bounds); plain JSON. */
+  readState<T>(name: string): T | undefined {
+    return this.readJson<T>(`${name}.json`);
+  }
+
+  writeState(name: string, value: unknown): void {
+    this.writeJson(`${name}.json`, value);
+  }
+
+  private readJson<T>(name: string): T | undefined {
+    const file = join(this.path, name);
+    if (!existsSync(file)) return undefined;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as T;
+    } catch {
+      // A damaged file is treated as absent: losing a preference beats refusing to start.
+      return undefined;
+    }
+  }
+
+  private writeJson(name: string, value: unknown): void {
+    mkdirSync(this.path, { recursive: true });
+    writeFileAtomic(join(this.path, name), `${JSON.stringify(value, null, 2)}\n`);
+  }
+}

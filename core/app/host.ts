@@ -1,0 +1,105 @@
+/**
+ * The host: the contract's services over the core, behind one door. Every transport (Electron IPC, the WebSocket of
+ * `bakehouse serve`, tests) calls these handlers, so inputs are checked here, once, and exceptions become failed results.
+ */
+import type { z } from 'zod';
+import { contract, methodNames, type ContractHandlers, type MethodSpec, type RunEventBatch, type ServiceName } from '../contract/methods';
+import { failure, type Result } from '../contract/result';
+import type { PluginRegistry } from '../engine/plugin';
+import { BuildService } from './builds';
+import { AppDataDir } from './data-dir';
+import { completions, definition, hover } from './language';
+import { TemplateService } from './templates';
+import { WorkspaceService } from './workspace';
+
+export interface HostOptions {
+  /** The app data folder; default: the engine's data folder for this user (`$BAKEHOUSE_DATA_DIR`, XDG, ~/.local/share). */
+  dataDir?: string;
+  /** Environment for `PKR_VAR_*`, `env()` and builds; default: process.env. */
+  env?: Record<string, string | undefined>;
+  registry?: PluginRegistry;
+}
+
+export interface Host {
+  handlers: ContractHandlers;
+  /** Calls a method by its wire name (`templates.open`) with unchecked input; unknown names fail as results too. */
+  call(method: string, input: unknown): Promise<Result<unknown>>;
+  subscribeRun(runId: string, listener: (batch: RunEventBatch) => void): () => void;
+  /** Resolves when a run has ended and its last batch went out. */
+  whenRunDone(runId: string): Promise<void>;
+  /** Cancels running builds and waits for their cleanup. */
+  dispose(): Promise<void>;
+}
+
+type AnyHandler = (input: unknown) => Promise<Result<unknown>>;
+
+export function createHost(opts: HostOptions = {}): Host {
+  const env = opts.env ?? process.env;
+  const data = opts.dataDir ? new AppDataDir(opts.dataDir) : AppDataDir.fromEnv(env);
+  const templates = new TemplateService({ data, env });
+  const workspace = new WorkspaceService(data);
+  const builds = new BuildService({ data, env, registry: opts.registry, defaultOnError: () => data.readSettings().defaultOnError });
+
+  const services: ContractHandlers = {
+    templates: {
+      open: async ({ path }) => templates.open(path),
+      save: async ({ filename, text }) => templates.save(filename, text),
+      analyze: async ({ root, files, vars }) => templates.analyze(root, files, vars),
+      format: async ({ filename, text }) => templates.format(filename, text),
+      completions: async ({ files, position }) => ({ ok: true, value: completions(files, position) }),
+      hover: async ({ files, position }) => ({ ok: true, value: hover(files, position) }),
+      definition: async ({ files, position }) => ({ ok: true, value: definition(files, position) }),
+    },
+    builds: {
+      start: async (input) => builds.start(input),
+      cancel: async ({ runId }) => builds.cancel(runId),
+      answerPrompt: async ({ runId, promptId, answer }) => builds.answerPrompt(runId, promptId, answer),
+      listRuns: async () => builds.listRuns(),
+      readLog: async ({ runId, offset, count }) => builds.readLog(runId, offset, count),
+    },
+    workspace: {
+      recentFiles: async () => workspace.recentFiles(),
+      getSettings: async () => workspace.getSettings(),
+      setSettings: async (change) => workspace.setSettings(change),
+    },
+  };
+
+  const table = new Map<string, AnyHandler>();
+  for (const name of methodNames()) {
+    const [service, method] = name.split('.') as [ServiceName, string];
+    const spec = (contract[service] as Record<string, MethodSpec<z.ZodType, unknown>>)[method];
+    const impl = (services[service] as unknown as Record<string, AnyHandler>)[method];
+    table.set(name, checked(name, spec, impl));
+  }
+  const handlers = Object.fromEntries(
+    (Object.keys(contract) as ServiceName[]).map((s) => [s, Object.fromEntries(Object.keys(contract[s]).map((m) => [m, table.get(`${s}.${m}`)]))]),
+  ) as unknown as ContractHandlers;
+
+  return {
+    handlers,
+    call: (method, input) => {
+      const h = table.get(method);
+      return h ? h(input) : Promise.resolve(failure('not-found', `Unknown method "${method}".`));
+    },
+    subscribeRun: (runId, listener) => builds.subscribe(runId, listener),
+    whenRunDone: (runId) => builds.whenDone(runId),
+    dispose: () => builds.dispose(),
+  };
+}
+
+/** Wraps a service method: the input checked against its schema, any exception turned into an `internal` failure. */
+function checked(name: string, spec: MethodSpec<z.ZodType, unknown>, impl: AnyHandler): AnyHandler {
+  return async (input) => {
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.map(String).join('.');
+      return failure('invalid-input', `${name}: ${field ? `${field}: ` : ''}${issue.message}`, field || undefined);
+    }
+    try {
+      return await impl(parsed.data);
+    } catch (e) {
+      return failure('internal', `${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+}

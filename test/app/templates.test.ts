@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { test } from 'node:test';
+import { createHost } from '../../core/app/host';
+import { positionOf, TEMPLATE, workspace } from './fixtures';
+
+test('open reads every file of the template and remembers it among recent files', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const r = await host.handlers.templates.open({ path: ws.templatePath });
+  assert.ok(r.ok);
+  assert.equal(r.value.format, 'hcl2');
+  assert.equal(r.value.root, dirname(ws.templatePath));
+  assert.deepEqual(r.value.files, [{ filename: ws.templatePath, text: TEMPLATE }]);
+  const recent = await host.handlers.workspace.recentFiles({});
+  assert.deepEqual(recent, { ok: true, value: [ws.templatePath] });
+});
+
+test('open of a missing path fails with not-found and says which path', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const r = await host.handlers.templates.open({ path: `${ws.dir}/nope.pkr.hcl` });
+  assert.equal(r.ok, false);
+  assert.ok(!r.ok && r.error.code === 'not-found' && r.error.message.includes('nope.pkr.hcl'));
+});
+
+test('invalid input is refused once, by the host, with the field named', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const r = await host.call('templates.open', { path: 42 });
+  assert.ok(!r.ok);
+  assert.equal(r.error.code, 'invalid-input');
+  assert.equal(r.error.field, 'path');
+  const unknown = await host.call('templates.delete', {});
+  assert.ok(!unknown.ok && unknown.error.code === 'not-found');
+  const extra = await host.call('builds.listRuns', { all: true });
+  assert.ok(!extra.ok && extra.error.code === 'invalid-input');
+});
+
+test('save writes the text and format lays it out as packer fmt does', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const formatted = await host.handlers.templates.format({ filename: ws.templatePath, text: 'a   =  1\nbb = 2\n' });
+  assert.deepEqual(formatted, { ok: true, value: { text: 'a  = 1\nbb = 2\n', changed: true } });
+  const broken = await host.handlers.templates.format({ filename: ws.templatePath, text: 'a = {\n' });
+  assert.ok(!broken.ok && broken.error.code === 'template' && broken.error.message.includes('.pkr.hcl:2,1: Missing expression'));
+  const saved = await host.handlers.templates.save({ filename: ws.templatePath, text: 'a = 1\n' });
+  assert.ok(saved.ok);
+  assert.equal(readFileSync(ws.templatePath, 'utf8'), 'a = 1\n');
+});
+
+test('analyze returns problems with their place, the planned builds and the pipeline graph', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const text = TEMPLATE.replace('inline = ["echo second"]', 'inline = ["echo second"]\n    bogus = 1');
+  const r = await host.handlers.templates.analyze({ root: dirname(ws.templatePath), files: [{ filename: ws.templatePath, text }] });
+  assert.ok(r.ok);
+  const a = r.value;
+  const bogus = a.diagnostics.find((d) => d.summary.includes('Unsupported argument'));
+  assert.ok(bogus, JSON.stringify(a.diagnostics));
+  assert.equal(bogus.range?.start.line, positionOf(text, 'bogus').line);
+  const kinds = a.graph.nodes.map((n) => `${n.kind}:${n.label}`);
+  assert.deepEqual(kinds, ['source:null.box', 'provisioner:shell-local', 'provisioner:shell-local', 'post-processor:shell-local', 'source:null.other']);
+  const [, first, second] = a.graph.nodes;
+  assert.deepEqual(first.appliesTo, ['null.box', 'null.other']);
+  assert.deepEqual(second.appliesTo, ['null.box']);
+  assert.equal(second.diagnostics.length, 1, 'the unsupported argument belongs to the second provisioner');
+  assert.equal(first.diagnostics.length, 0);
+  assert.equal(second.range?.start.line, positionOf(text, 'provisioner "shell-local" {\n    only').line);
+  const edges = a.graph.edges.map((e) => `${e.from.split(':')[0]}→${e.to.split(':')[0]}`);
+  assert.equal(edges.length, 5);
+  assert.ok(a.graph.edges.some((e) => e.from === 'source:null.other' && e.to === first.id));
+  assert.ok(a.graph.edges.some((e) => e.from === first.id && e.to === a.graph.nodes[3].id), 'null.other skips the second provisioner');
+});
+
+test('analyze lists builds and variables, and never hands out a sensitive value', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const text = TEMPLATE.replace('communicator = "none"', 'communicator = "none"\n  bad = var.password');
+  const r = await host.handlers.templates.analyze({ root: dirname(ws.templatePath), files: [{ filename: ws.templatePath, text }], vars: [['greeting', 'hi']] });
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.builds, ['null.box', 'null.other']);
+  const greeting = r.value.variables.find((v) => v.name === 'greeting');
+  assert.deepEqual(greeting, { name: 'greeting', type: 'string', description: 'What the build says.', sensitive: false, hasDefault: true, value: 'hi' });
+  const password = r.value.variables.find((v) => v.name === 'password');
+  assert.equal(password?.sensitive, true);
+  assert.equal(password?.value, '<sensitive>');
+  assert.ok(!JSON.stringify(r.value).includes('hunter2-secret'));
+});
