@@ -127,14 +127,16 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   model.sensitiveStrings = sensitiveStrings(model);
 
   for (const b of ofType('data')) decodeDataBlock(b, model.dataSources, state, diags);
-  for (const b of ofType('source')) decodeSource(b, model.sources, state, diags);
-
-  const filters = buildFilters(opts, diags);
+  // Sources and builds are decoded in file order, as Packer reports their problems.
   const buildDecls: BuildDecl[] = [];
-  for (const b of ofType('build')) {
-    const d = decodeBuild(b, state, diags);
-    if (d) buildDecls.push(d);
+  for (const b of blocks) {
+    if (b.type === 'source') decodeSource(b, model.sources, state, diags);
+    else if (b.type === 'build') {
+      const d = decodeBuild(b, state, diags);
+      if (d) buildDecls.push(d);
+    }
   }
+  const filters = buildFilters(opts, diags);
   // Packer 1.6.6 prepares builds (and so checks component configs) only when everything before went well.
   if (!reported && hasErrors(diags)) reported = [...diags];
   if (filters) for (const d of buildDecls) model.builds.push(planBuild(d, model.sources, filters, state, diags));
