@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { build, collect, texts } from './helpers';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, collect, provisioner, tempDir, texts } from './helpers';
 import { registryWith, scriptedBuilder, type Journal } from './fake-plugins';
 
 const scripted = (name = 'b') => build(name, { type: 'scripted' });
@@ -137,4 +139,20 @@ test('an unknown builder fails before any build starts', async () => {
   assert.equal(summary.builds.length, 0);
   assert.match(summary.prepareErrors[0].error, /The builder nope is unknown/);
   assert.ok(!events.some((e) => e.kind === 'build-started'));
+});
+
+test('-on-error=run-cleanup-provisioner leaves the other steps but runs the error-cleanup-provisioner', async () => {
+  const journal: Journal = { lines: [] };
+  const dir = tempDir();
+  const marker = join(dir, 'cleanup-provisioner-ran');
+  const { events } = await collect({
+    builds: [build('b', { type: 'scripted', errorCleanupProvisioner: provisioner('shell-local', { inline: [`touch ${marker}`] }) })],
+    onError: 'run-cleanup-provisioner',
+    registry: registryWith(scriptedBuilder(journal, [['one', 'ok'], ['two', 'ok'], ['three', 'fail']], { provisionAt: 2 })),
+  });
+  assert.deepEqual(journal.lines, ['run one', 'run two', 'run three']);
+  assert.ok(existsSync(marker));
+  const left = events.find((e) => e.kind === 'left-behind');
+  assert.ok(left && left.kind === 'left-behind');
+  assert.deepEqual(left.resources.map((r) => r.step), ['three', 'two', 'one']);
 });
