@@ -1,5 +1,6 @@
 /** Function calls: name lookup with did-you-mean, `...` expansion, and the lazily evaluated `try` and `can`. */
 import type { FunctionCallExpr } from '../hcl/ast';
+import { rangeString } from '../hcl/template';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { didYouMean } from '../suggest';
 import { T_BOOL, T_DYNAMIC, typeString } from '../values/type';
@@ -89,7 +90,7 @@ function evaluateTry(expr: FunctionCallExpr, ctx: EvalContext, diags: Diagnostic
       return v;
     }
     for (const d of own.filter((x) => x.severity === 'error')) {
-      const at = d.range ? ` (at ${d.range.filename}:${d.range.start.line},${d.range.start.column}-${d.range.end.column})` : '';
+      const at = d.range ? ` (at ${rangeString(d.range)})` : '';
       failures.push(`- ${d.summary}${at}\n  ${d.detail ?? ''}`);
     }
   }
