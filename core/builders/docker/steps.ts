@@ -113,7 +113,7 @@ function runStep({ cfg, build, driver }: DockerStepsOptions, shared: Shared): St
         Tty: r.tty,
         OpenStdin: r.openStdin,
         AttachStdin: false,
-        Labels: { ...r.labels, [RUN_ID_LABEL]: build.runId, [BUILD_LABEL]: build.name, [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname() },
+        Labels: { ...r.labels, [RUN_ID_LABEL]: build.runId, [BUILD_LABEL]: build.displayName, [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname() },
         ...(r.entrypoint ? { Entrypoint: r.entrypoint } : {}),
         ...(r.cmd.length > 0 ? { Cmd: r.cmd } : {}),
         ...(r.env.length > 0 ? { Env: r.env } : {}),

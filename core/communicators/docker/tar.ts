@@ -179,6 +179,13 @@ class ChunkReader {
     }
   }
 
+  /** Reads and drops whatever follows the end of the archive, so the connection it came over can close. */
+  async drain(): Promise<void> {
+    this.buffered = [];
+    this.length = 0;
+    while (!this.done) if ((await this.it.next()).done) this.done = true;
+  }
+
   async skip(n: number): Promise<void> {
     for await (const piece of this.stream(n)) void piece;
   }
@@ -198,7 +205,10 @@ export async function readTar(
   let pax: Record<string, string> = {};
   for (;;) {
     const h = await r.read(BLOCK);
-    if (!h || h.every((b) => b === 0)) return;
+    if (!h || h.every((b) => b === 0)) {
+      await r.drain();
+      return;
+    }
     const size = parseNumber(h.subarray(124, 136));
     const type = String.fromCharCode(h[156] || 0x30);
     const padded = size + ((BLOCK - (size % BLOCK)) % BLOCK);
