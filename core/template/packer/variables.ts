@@ -213,7 +213,8 @@ const FROM: Record<VariableValueSource, string> = { default: 'default', env: 'en
 /** The value in effect (the last assignment), checked against the validation rules; "Unset variable" when there is none. */
 export function resolveVariable(decl: VariableDecl, state: LoadState, diags: Diagnostic[]): VariableModel {
   const type = decl.type ?? T_DYNAMIC;
-  const base = { name: decl.name, type, description: decl.description, sensitive: decl.sensitive, default: decl.default, range: decl.range };
+  const def = decl.default && markSensitive(decl.default, decl.sensitive);
+  const base = { name: decl.name, type, description: decl.description, sensitive: decl.sensitive, default: def, range: decl.range };
   const last = decl.assignments[decl.assignments.length - 1];
   if (!last) {
     diags.push(
