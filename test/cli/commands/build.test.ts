@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -161,4 +161,33 @@ test('bad flags and unknown plugins are reported before anything runs', async ()
   assert.equal(unknown.code, 1);
   assert.match(unknown.stdout + unknown.stderr, /nonexistent/);
   assert.ok(!unknown.stdout.includes('Running local shell script'));
+});
+
+test('SIGTERM to a real bakehouse process cancels the build, kills its commands and exits 1', async () => {
+  const dir = folder({
+    builders: [{ type: 'null', communicator: 'none' }],
+    provisioners: [{ type: 'shell-local', inline: ['echo $$ > shell.pid', 'echo started', 'sleep 30'] }],
+  });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'build-runner.ts'), 't.json'], {
+    cwd: dir,
+    env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dir, 'data') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('null: started')) child.kill('SIGTERM');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(code, 1, out);
+  assert.match(out, /Build 'null' errored after [^:]+: Build was cancelled\./);
+  const shellPid = Number(readFileSync(join(dir, 'shell.pid'), 'utf8'));
+  await new Promise((r) => setTimeout(r, 100));
+  let running = true;
+  try {
+    running = !/\) Z /.test(readFileSync(`/proc/${shellPid}/stat`, 'utf8'));
+  } catch {
+    running = false;
+  }
+  assert.equal(running, false, 'the provisioner shell is gone');
 });
