@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { cleanupCommand } from '../../../core/cli/commands/cleanup';
+import { parseFlags } from '../../../core/cli/flags';
+import { BASE_IMAGE, containersOf, docker, requireDocker } from './harness';
+
+async function cleanup(argv: string[], env: Record<string, string | undefined> = process.env): Promise<{ code: number; out: string; err: string }> {
+  const parsed = parseFlags(argv, cleanupCommand.flags);
+  assert.ok(parsed.ok);
+  let out = '';
+  let err = '';
+  const code = await cleanupCommand.run(parsed.args, {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    stdin: Readable.from([]),
+    stdinIsTTY: false,
+    env,
+    cwd: process.cwd(),
+    color: false,
+  });
+  return { code, out, err };
+}
+
+function leftover(runId: string, pid: number, name: string): void {
+  docker('create', '--name', name, '--label', `bakehouse.run-id=${runId}`, '--label', `bakehouse.pid=${pid}`, '--label', `bakehouse.host=${hostname()}`, '--label', 'bakehouse.build=docker.left', BASE_IMAGE, '/bin/true');
+}
+
+test('cleanup removes containers of dead runs (and their temp folders), keeps live ones unless -all', async () => {
+  requireDocker();
+  const runId = randomUUID();
+  const dead = `bakehouse-test-dead-${runId.slice(0, 8)}`;
+  const live = `bakehouse-test-live-${runId.slice(0, 8)}`;
+  leftover(runId, 2 ** 22 + 12345, dead);
+  leftover(runId, process.pid, live);
+  const tmp = join(tmpdir(), `bakehouse-docker-${runId.slice(0, 8)}-abcd`);
+  mkdirSync(tmp);
+  try {
+    const dry = await cleanup(['-run-id', runId, '-dry-run']);
+    assert.equal(dry.code, 0);
+    assert.match(dry.out, new RegExp(`Would remove container ${dead} \\(build docker.left, run ${runId}\\)`));
+    assert.equal(containersOf(runId).length, 2);
+
+    const r = await cleanup(['-run-id', runId]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, new RegExp(`Removed container ${dead} `));
+    assert.match(r.out, new RegExp(`Skipped container ${live} .*: its run \\(process ${process.pid}\\) is still going; use -all to remove it anyway`));
+    assert.equal(containersOf(runId).length, 1);
+    assert.equal(existsSync(tmp), false);
+
+    const all = await cleanup(['-run-id', runId, '-all']);
+    assert.match(all.out, new RegExp(`Removed container ${live} `));
+    assert.deepEqual(containersOf(runId), []);
+    assert.equal((await cleanup(['-run-id', runId])).out, 'Nothing to clean up.\n');
+  } finally {
+    for (const id of containersOf(runId)) docker('rm', '-f', id);
+  }
+});
+
+test('cleanup with the daemon unreachable says so and exits 1', async () => {
+  const r = await cleanup([], { ...process.env, DOCKER_HOST: 'unix:///tmp/bakehouse-no-such-docker.sock' });
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^Error: Cannot connect to the Docker daemon at unix:\/\/\/tmp\/bakehouse-no-such-docker\.sock/);
+});
