@@ -156,7 +156,8 @@ async function cleanUp<S extends { error?: string }>(
   const leave = (entry: Ran<S>) => {
     const open = entry.resources.filter((t) => !t.released);
     for (const t of open) left.push({ step: entry.step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
-    if (open.length === 0 && entry.step.cleanup) left.push({ step: entry.step.name, description: `cleanup of step "${entry.step.name}" did not run` });
+    // The provisioning step's cleanup only runs the error-cleanup-provisioner: skipping it leaves nothing behind.
+    if (open.length === 0 && entry.step.cleanup && !entry.step.runsCleanupProvisioner) left.push({ step: entry.step.name, description: `cleanup of step "${entry.step.name}" did not run` });
   };
 
   for (const entry of [...ran].reverse()) {

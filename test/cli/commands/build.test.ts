@@ -191,3 +191,17 @@ test('SIGTERM to a real bakehouse process cancels the build, kills its commands 
   }
   assert.equal(running, false, 'the provisioner shell is gone');
 });
+
+for (const policy of ['cleanup', 'abort', 'run-cleanup-provisioner']) {
+  test(`-on-error=${policy} prints what Packer 1.6.6 prints`, { skip: noPacker }, async () => {
+    const template = {
+      builders: [{ type: 'null', communicator: 'none' }],
+      provisioners: [{ type: 'shell-local', inline: ['exit 1'] }],
+      'error-cleanup-provisioner': { type: 'shell-local', inline: ['echo cleaning'] },
+    };
+    const ours = await bakehouse(folder(template), ['-color=false', `-on-error=${policy}`]);
+    const theirs = packer(folder(template), ['-color=false', `-on-error=${policy}`]);
+    assert.equal(ours.code, theirs.code);
+    assert.equal(normalise(ours.stdout), normalise(theirs.stdout));
+  });
+}
