@@ -1,6 +1,6 @@
 /** Test builders whose steps record what ran and cleaned up, fail, throw or wait on request. */
 import type { Artifact } from '../../core/engine/artifact';
-import { PluginRegistry, type BuilderPlugin, type BuildState } from '../../core/engine/plugin';
+import type { BuilderPlugin, BuildState, PluginRegistry } from '../../core/engine/plugin';
 import { CONTINUE, halt, type Step } from '../../core/engine/steps';
 import { builtinPlugins } from '../../core/engine/builtin-plugins';
 
@@ -53,8 +53,4 @@ export function scriptedBuilder(journal: Journal, plan: Array<[string, StepBehav
 
 export function registryWith(builder: BuilderPlugin): PluginRegistry {
   return builtinPlugins().addBuilder(builder);
-}
-
-export function registry(): PluginRegistry {
-  return new PluginRegistry();
 }

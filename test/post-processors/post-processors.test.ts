@@ -71,3 +71,13 @@ test('shell-local post-processor runs in the build folder with the build name an
   const out = events.find((e) => e.kind === 'output');
   assert.ok(out && out.kind === 'output' && out.component === 'null (shell-local)' && out.line === 'done');
 });
+
+test('parallel builds appending to one manifest keep every record', async () => {
+  const dir = tempDir();
+  const chain = [postProcessor('manifest', { output: 'm.json' })];
+  const names = ['a', 'b', 'c', 'd'];
+  const { summary } = await collect({ builds: names.map((n) => build(n, { postProcessors: [chain] })), registry: builtinPlugins(), cwd: dir });
+  assert.ok(summary.builds.every((b) => b.result === 'succeeded'));
+  const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+  assert.deepEqual(m.builds.map((b: { name: string }) => b.name).sort(), names);
+});
