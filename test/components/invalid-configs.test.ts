@@ -467,3 +467,17 @@ test('salt-masterless: local_state_tree is required and formulas need a // folde
   );
   assert.deepEqual(validate('provisioner', 'salt-masterless', config({ local_state_tree: 'salt', formulas: ['https://github.com/x/nginx-formula.git//nginx?ref=v1'] })), []);
 });
+
+test('qemu: a boot command wait must be positive', () => {
+  const c = config({
+    iso_url: 'a.iso',
+    iso_checksum: 'md5:d41d8cd98f00b204e9800998ecf8427e',
+    ssh_username: 'u',
+    boot_command: ['<wait0><wait0s><wait-1.5s><wait5x><wait2><wait-90m>'],
+  });
+  expectSummaries(validate('builder', 'qemu', c), [
+    'Expecting a positive wait value. Got 0s',
+    'Expecting a positive wait value. Got -1.5s',
+    'Expecting a positive wait value. Got -1h30m0s',
+  ]);
+});

@@ -1,6 +1,6 @@
 /** The qemu builder's configuration: boots a QEMU virtual machine from an ISO (or a disk image), provisions it, and keeps its disk. */
 import { problem, type Check } from '../../components/checks';
-import { BOOT_FIELDS, SHUTDOWN_FIELDS } from '../../components/common/boot';
+import { BOOT_FIELDS, bootCommandCheck, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
 import { ISO_FIELDS, ISO_RULES, ISO_SKIP_CACHE, isoChecks } from '../../components/common/iso';
 import { CD_FIELDS, FLOPPY_FIELDS, mediaChecks } from '../../components/common/media';
@@ -114,4 +114,4 @@ const qemuChecks: Check = (c) => {
   return out;
 };
 
-export const qemuBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, mediaChecks, isoChecks, qemuChecks];
+export const qemuBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, mediaChecks, isoChecks, bootCommandCheck, qemuChecks];

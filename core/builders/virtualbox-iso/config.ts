@@ -1,6 +1,6 @@
 /** The virtualbox-iso builder's configuration: creates a VirtualBox machine, installs an OS from an ISO, provisions it, and exports it. */
 import { problem, type Check } from '../../components/checks';
-import { BOOT_FIELDS, SHUTDOWN_FIELDS } from '../../components/common/boot';
+import { BOOT_FIELDS, bootCommandCheck, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
 import { ISO_FIELDS, ISO_RULES, isoChecks } from '../../components/common/iso';
 import { CD_FIELDS, FLOPPY_FIELDS, mediaChecks } from '../../components/common/media';
@@ -60,6 +60,7 @@ export const virtualboxIsoBuilderChecks: Check[] = [
   portForwardingChecks,
   mediaChecks,
   isoChecks,
+  bootCommandCheck,
   virtualboxChecks,
   portCounts,
 ];

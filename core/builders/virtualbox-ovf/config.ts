@@ -1,6 +1,6 @@
 /** The virtualbox-ovf builder's configuration: imports an existing OVF/OVA machine, provisions it, and exports it again. */
 import type { Check } from '../../components/checks';
-import { BOOT_FIELDS, SHUTDOWN_FIELDS } from '../../components/common/boot';
+import { BOOT_FIELDS, bootCommandCheck, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
 import { CD_FIELDS, FLOPPY_FIELDS, mediaChecks } from '../../components/common/media';
 import { PORT_FORWARDING_FIELDS, portForwardingChecks } from '../../components/common/port-forwarding';
@@ -38,4 +38,4 @@ export const virtualboxOvfBuilderSchema: ComponentSchema = {
   },
 };
 
-export const virtualboxOvfBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, mediaChecks, virtualboxChecks];
+export const virtualboxOvfBuilderChecks: Check[] = [communicatorChecks('ssh'), httpChecks, portForwardingChecks, mediaChecks, bootCommandCheck, virtualboxChecks];
