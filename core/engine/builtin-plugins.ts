@@ -1,11 +1,18 @@
 /** The plugins Bakehouse ships with; the CLI and the app start from this registry. */
+import { dockerBuilder } from '../builders/docker/builder';
 import { nullBuilder } from '../builders/null/builder';
 import { artificePostProcessor } from '../post-processors/artifice/post-processor';
 import { checksumPostProcessor } from '../post-processors/checksum/post-processor';
 import { compressPostProcessor } from '../post-processors/compress/post-processor';
+import { dockerImportPostProcessor } from '../post-processors/docker-import/post-processor';
+import { dockerPushPostProcessor } from '../post-processors/docker-push/post-processor';
+import { dockerSavePostProcessor } from '../post-processors/docker-save/post-processor';
+import { dockerTagPostProcessor } from '../post-processors/docker-tag/post-processor';
 import { manifestPostProcessor } from '../post-processors/manifest/post-processor';
 import { shellLocalPostProcessor } from '../post-processors/shell-local/post-processor';
 import { breakpointProvisioner } from '../provisioners/breakpoint/provisioner';
+import { fileProvisioner } from '../provisioners/file/provisioner';
+import { shellProvisioner } from '../provisioners/shell/provisioner';
 import { shellLocalProvisioner } from '../provisioners/shell-local/provisioner';
 import { PluginRegistry } from './plugin';
 
@@ -18,5 +25,12 @@ export function builtinPlugins(): PluginRegistry {
     .addPostProcessor(artificePostProcessor)
     .addPostProcessor(checksumPostProcessor)
     .addPostProcessor(compressPostProcessor)
-    .addPostProcessor(manifestPostProcessor);
+    .addPostProcessor(manifestPostProcessor)
+    .addBuilder(dockerBuilder)
+    .addProvisioner(shellProvisioner)
+    .addProvisioner(fileProvisioner)
+    .addPostProcessor(dockerTagPostProcessor)
+    .addPostProcessor(dockerPushPostProcessor)
+    .addPostProcessor(dockerSavePostProcessor)
+    .addPostProcessor(dockerImportPostProcessor);
 }

@@ -9,17 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerBuilder } from '../../../core/builders/docker/builder';
 import { builtinPlugins } from '../../../core/engine/builtin-plugins';
 import { createRun, type BuildRun, type RunOptions, type RunSummary } from '../../../core/engine/engine';
 import type { EngineEvent } from '../../../core/engine/events';
 import type { PluginRegistry } from '../../../core/engine/plugin';
-import { dockerImportPostProcessor } from '../../../core/post-processors/docker-import/post-processor';
-import { dockerPushPostProcessor } from '../../../core/post-processors/docker-push/post-processor';
-import { dockerSavePostProcessor } from '../../../core/post-processors/docker-save/post-processor';
-import { dockerTagPostProcessor } from '../../../core/post-processors/docker-tag/post-processor';
-import { fileProvisioner } from '../../../core/provisioners/file/provisioner';
-import { shellProvisioner } from '../../../core/provisioners/shell/provisioner';
 import type { ComponentConfig, PlannedBuild } from '../../../core/template/model';
 import type { Range } from '../../../core/template/source';
 import { T_DYNAMIC } from '../../../core/template/values/type';
@@ -35,15 +28,9 @@ export function requireDocker(): void {
   assert.equal(r.status, 0, `The base image ${BASE_IMAGE} is missing: run .ci/services.sh first\n${r.stderr}`);
 }
 
+/** The shipped registry: the docker plugins must be registered there. */
 export function registry(): PluginRegistry {
-  return builtinPlugins()
-    .addBuilder(dockerBuilder)
-    .addProvisioner(shellProvisioner)
-    .addProvisioner(fileProvisioner)
-    .addPostProcessor(dockerTagPostProcessor)
-    .addPostProcessor(dockerPushPostProcessor)
-    .addPostProcessor(dockerSavePostProcessor)
-    .addPostProcessor(dockerImportPostProcessor);
+  return builtinPlugins();
 }
 
 export function workDir(): string {
