@@ -31,7 +31,7 @@ export interface ConfigView {
   bool(name: string, fallback?: boolean): boolean;
   /** The number, or undefined when unset or unknown. */
   number(name: string): number | undefined;
-  /** The strings of a list field; unknown items are skipped. */
+  /** The strings of a list field (a lone value counts as a list of one); unknown items are skipped. */
   strings(name: string): string[];
   /** Nested blocks of this type. */
   blocks(name: string): ConfigView[];
@@ -84,6 +84,8 @@ export function viewOf(config: ComponentConfig, blockType?: string, files?: Loca
     },
     strings(name) {
       const v = get(name);
+      // Legacy JSON takes a single value for a list (HCL2 configs with one never reach the checks).
+      if (v && (v.kind === 'string' || v.kind === 'number' || v.kind === 'bool')) return [String(v.value)];
       if (!v || (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple')) return [];
       return v.items.flatMap((i) => (i.kind === 'string' || i.kind === 'number' || i.kind === 'bool' ? [String(i.value)] : []));
     },
