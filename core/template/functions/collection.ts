@@ -18,8 +18,8 @@ function sequence(v: Value, argIndex: number, what = 'a list'): readonly Value[]
   return asItems(v);
 }
 
-function mapLike(v: Value, argIndex: number): Readonly<Record<string, Value>> {
-  if (v.kind !== 'map' && v.kind !== 'object') throw new FunctionError('argument must be a map or object', argIndex);
+function mapLike(v: Value, argIndex?: number, message = 'must have map or object type'): Readonly<Record<string, Value>> {
+  if (v.kind !== 'map' && v.kind !== 'object') throw new FunctionError(message, argIndex);
   return asEntries(v);
 }
 
@@ -68,9 +68,9 @@ export const collectionFunctions: FunctionDef[] = [
     variadic: p('vals', T_DYNAMIC, true),
     call: (args) => {
       if (args.length === 0) throw new FunctionError('at least one argument is required');
-      args.forEach((a, i) => {
-        if (a.kind !== 'null' && !isSequence(a)) throw new FunctionError('coalescelist arguments must be lists or tuples', i);
-      });
+      for (const a of args) {
+        if (a.kind !== 'null' && !isSequence(a)) throw new FunctionError('coalescelist arguments must be lists or tuples');
+      }
       for (const a of args) if (a.kind !== 'null' && asItems(a).length > 0) return a;
       throw new FunctionError('no non-null arguments');
     },
@@ -107,7 +107,10 @@ export const collectionFunctions: FunctionDef[] = [
     description: 'Determines whether a given list or set contains a given single value as one of its elements.',
     params: [p('list'), p('value')],
     returns: T_BOOL,
-    call: ([l, v]) => bool(sequence(l, 0, 'a list, set, or tuple').some((i) => valuesEqual(i, v))),
+    call: ([l, v]) => {
+      if (!isSequence(l)) throw new FunctionError('argument must be list, tuple, or set');
+      return bool(asItems(l).some((i) => valuesEqual(i, v)));
+    },
   },
   {
     name: 'distinct',
@@ -126,7 +129,8 @@ export const collectionFunctions: FunctionDef[] = [
     description: 'Retrieves a single element from a list; the index wraps around the list length.',
     params: [p('list'), p('index', T_NUMBER)],
     call: ([l, i]) => {
-      const items = sequence(l, 0, 'a list or tuple');
+      if (l.kind !== 'list' && l.kind !== 'tuple') throw new FunctionError(`cannot read elements from ${friendlyTypeName(typeOf(l))}`);
+      const items = l.items;
       const n = asNumber(i);
       if (!Number.isInteger(n)) throw new FunctionError(`invalid index: ${INT64}`);
       if (items.length === 0) throw new FunctionError('cannot use element function with an empty list');
@@ -145,7 +149,8 @@ export const collectionFunctions: FunctionDef[] = [
         if (isSequence(v)) asItems(v).forEach(walk);
         else out.push(v);
       };
-      sequence(l, 0, 'a list, set, or tuple').forEach(walk);
+      if (!isSequence(l)) throw new FunctionError('can only flatten lists, sets and tuples');
+      asItems(l).forEach(walk);
       return tuple(out);
     },
   },
@@ -185,7 +190,7 @@ export const collectionFunctions: FunctionDef[] = [
     description: 'Takes a map and returns a list containing the values of the elements in that map, ordered by key.',
     params: [p('mapping')],
     call: ([m]) => {
-      const e = mapLike(m, 0);
+      const e = mapLike(m, undefined, 'values() requires a map as the first argument');
       const items = sortedKeys(e).map((k) => e[k]);
       return m.kind === 'map' ? list(m.elementType, items) : tuple(items);
     },
@@ -209,7 +214,7 @@ export const collectionFunctions: FunctionDef[] = [
     description: 'Retrieves the value of a single element from a map, given its key, or default if there is none.',
     params: [p('inputMap'), p('key', T_STRING), p('default', T_DYNAMIC, true)],
     call: ([m, k, d]) => {
-      const e = mapLike(m, 0);
+      const e = mapLike(m, 0, 'lookup() requires a map as the first argument');
       const key = asString(k);
       return key in e ? e[key] : d;
     },
@@ -266,8 +271,11 @@ export const collectionFunctions: FunctionDef[] = [
     description: 'Takes a sequence and produces a new sequence of the same length with the elements in reverse order.',
     params: [p('list')],
     call: ([l]) => {
-      const items = [...sequence(l, 0, 'a list, set, or tuple')].reverse();
-      return l.kind === 'tuple' ? tuple(items) : list(l.kind === 'list' || l.kind === 'set' ? l.elementType : T_DYNAMIC, items);
+      if (l.kind !== 'list' && l.kind !== 'tuple') {
+        throw new FunctionError(`can only reverse list or tuple values, not ${friendlyTypeName(typeOf(l))}`, 0);
+      }
+      const items = [...l.items].reverse();
+      return l.kind === 'tuple' ? tuple(items) : list(l.elementType, items);
     },
   },
   {
@@ -313,9 +321,12 @@ export const collectionFunctions: FunctionDef[] = [
     description: 'Extracts some consecutive elements from within a list (end index exclusive).',
     params: [p('list'), p('start_index', T_NUMBER), p('end_index', T_NUMBER)],
     call: ([l, s, e]) => {
-      const items = sequence(l, 0, 'a list or tuple');
-      const start = asInteger(s, 1);
-      const end = asInteger(e, 2);
+      if (l.kind !== 'list' && l.kind !== 'tuple') throw new FunctionError('must be a list or tuple value', 0);
+      const items = l.items;
+      if (!Number.isInteger(asNumber(s))) throw new FunctionError(`invalid start index: ${INT64}`, 1);
+      if (!Number.isInteger(asNumber(e))) throw new FunctionError(`invalid end index: ${INT64}`, 2);
+      const start = asNumber(s);
+      const end = asNumber(e);
       if (start < 0) throw new FunctionError('start index must not be less than zero', 1);
       if (end > items.length) throw new FunctionError('end index must not be greater than the length of the list', 2);
       if (start > end) throw new FunctionError('start index must not be greater than end index', 1);

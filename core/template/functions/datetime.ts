@@ -29,6 +29,18 @@ export function parseRfc3339(s: string, argIndex?: number): ZonedTime {
     throw new FunctionError(`not a valid RFC3339 timestamp: ${JSON.stringify(s)} does not match the RFC3339 layout`, argIndex);
   }
   const [, y, mo, d, h, mi, se, frac, zone] = m;
+  const ranges: [string, number, number, number, string][] = [
+    [mo, 1, 12, 7, 'month'],
+    [h, 0, 23, 13, 'hour'],
+    [mi, 0, 59, 16, 'minute'],
+    [se, 0, 59, 19, 'second'],
+  ];
+  for (const [text, lo, hi, rest, what] of ranges) {
+    if (Number(text) < lo || Number(text) > hi) bad(what, s.slice(rest));
+  }
+  if (Number(d) < 1 || Number(d) > new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate()) {
+    throw new FunctionError('not a valid RFC3339 timestamp: day out of range', argIndex);
+  }
   const utc = zone === 'Z' || zone === 'z';
   const offset = utc ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se), frac ? Math.floor(Number(frac) * 1000) : 0) - offset * 60000;

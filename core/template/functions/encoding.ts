@@ -125,6 +125,8 @@ export const encodingFunctions: FunctionDef[] = [
       const rows = parseCsv(asString(s));
       if (rows.length === 0) throw new FunctionError('missing header line');
       const [header, ...data] = rows;
+      const dup = header.find((h, i) => header.indexOf(h) !== i);
+      if (dup !== undefined) throw new FunctionError(`duplicate column name ${JSON.stringify(dup)}`);
       const attrs = Object.fromEntries(header.map((h) => [h, T_STRING]));
       const objects: Value[] = data.map((r, i) => {
         if (r.length !== header.length) throw new FunctionError(`record on line ${i + 2}: wrong number of fields`);
@@ -137,7 +139,7 @@ export const encodingFunctions: FunctionDef[] = [
     name: 'jsonencode',
     signature: 'jsonencode(val)',
     description: 'Encodes a given value to a string using JSON syntax.',
-    params: [p('val', T_DYNAMIC, true)],
+    params: [p('val', T_DYNAMIC)],
     returns: T_STRING,
     call: ([v]) => str(jsonText(v)),
   },

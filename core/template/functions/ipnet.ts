@@ -122,7 +122,8 @@ export const ipnetFunctions: FunctionDef[] = [
       const size = 1n << BigInt(net.bits - net.prefix);
       const host = hostnum < 0n ? size + hostnum : hostnum;
       if (host < 0n || host >= size) {
-        throw new FunctionError(`prefix of ${net.prefix} does not accommodate a host numbered ${hostnum}`);
+        // Like Packer, a negative number is reported after counting it back from the end.
+        throw new FunctionError(`prefix of ${net.prefix} does not accommodate a host numbered ${hostnum < 0n ? host : hostnum}`);
       }
       return str(formatIp(net.base + host, net.bits));
     },

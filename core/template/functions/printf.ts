@@ -126,7 +126,7 @@ function formatOne(spec: Spec, arg: Value, verbText: string): string {
       const n = (want(T_NUMBER) as { value: number }).value;
       let body: string;
       const a = Math.abs(n);
-      if (verb === 'f' || verb === 'F') body = a.toFixed(spec.precision ?? 6);
+      if (verb === 'f' || verb === 'F') body = toFixedHalfEven(a, spec.precision ?? 6);
       else if (verb === 'e' || verb === 'E') body = goExp(a.toExponential(spec.precision ?? 6));
       else body = goG(a, spec.precision);
       if (verb === 'E' || verb === 'G') body = body.toUpperCase();
@@ -135,6 +135,21 @@ function formatOne(spec: Spec, arg: Value, verbText: string): string {
     default:
       throw new FunctionError(`unsupported format verb '${verb}' in ${JSON.stringify(verbText)} at offset ${at}`);
   }
+}
+
+/**
+ * Go rounds an exact tie to even (`%.0f` of 2.5 is "2"); JS's toFixed rounds it up. Both round the exact binary
+ * value otherwise, so only exact ties need care.
+ */
+function toFixedHalfEven(a: number, digits: number): string {
+  const wide = digits + 30 <= 100 ? a.toFixed(digits + 30) : undefined;
+  const plain = a.toFixed(digits);
+  if (!wide) return plain;
+  const cut = wide.length - 30;
+  if (!/^50*$/.test(wide.slice(cut))) return plain;
+  const kept = wide.slice(0, cut).replace(/\.$/, '');
+  const last = Number(kept.replace('.', '').slice(-1));
+  return last % 2 === 0 ? kept : plain;
 }
 
 /** JS writes `1.5e+4`; Go writes at least two exponent digits: `1.5e+04`. */

@@ -100,6 +100,7 @@ function convertInner(v: Value, want: Type): ConvertResult {
         keys.map((k) => src[k]),
         want.element,
         'map',
+        keys.map((k) => JSON.stringify(k)),
       );
       if (!items.ok) return items;
       const entries: Record<string, Value> = {};
@@ -112,7 +113,7 @@ function convertInner(v: Value, want: Type): ConvertResult {
       const out: Value[] = [];
       for (let i = 0; i < v.items.length; i++) {
         const r = convert(v.items[i], want.elements[i]);
-        if (!r.ok) return r;
+        if (!r.ok) return fail('tuple required');
         out.push(r.value);
       }
       return { ok: true, value: { kind: 'tuple', items: out } };
@@ -130,7 +131,7 @@ function convertInner(v: Value, want: Type): ConvertResult {
           return fail(`attribute ${JSON.stringify(name)} is required`);
         }
         const r = convert(src[name], t);
-        if (!r.ok) return r;
+        if (!r.ok) return fail(`attribute ${JSON.stringify(name)}: ${r.error}`);
         attrs[name] = r.value;
       }
       return { ok: true, value: { kind: 'object', attrs } };
@@ -141,7 +142,8 @@ function convertInner(v: Value, want: Type): ConvertResult {
 type ConvertAll = { ok: true; element: Type; values: Value[] } | { ok: false; error: string };
 
 /** Converts collection items to one element type; a `dynamic` element type is first narrowed by unification. */
-function convertAll(items: readonly Value[], element: Type, kind: 'list' | 'set' | 'map'): ConvertAll {
+/** `names` label items in messages (`element "a": …`); list items are labelled by index. */
+function convertAll(items: readonly Value[], element: Type, kind: 'list' | 'set' | 'map', names?: string[]): ConvertAll {
   let target = element;
   if (element.kind === 'dynamic') {
     const known = items.filter((i) => !(i.kind === 'null' && i.type.kind === 'dynamic'));
@@ -150,9 +152,9 @@ function convertAll(items: readonly Value[], element: Type, kind: 'list' | 'set'
     target = u;
   }
   const values: Value[] = [];
-  for (const item of items) {
-    const r = convert(item, target);
-    if (!r.ok) return r;
+  for (let i = 0; i < items.length; i++) {
+    const r = convert(items[i], target);
+    if (!r.ok) return { ok: false, error: `element ${names ? names[i] : i}: ${r.error}` };
     values.push(r.value);
   }
   return { ok: true, element: target, values };
