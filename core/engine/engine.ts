@@ -57,6 +57,7 @@ export class BuildRun {
   private readonly prompts = new Map<string, PendingPrompt>();
   private log?: RunLogWriter;
   private promptSeq = 0;
+  private started = false;
 
   constructor(private readonly opts: RunOptions) {
     this.runId = opts.runId ?? randomUUID();
@@ -92,6 +93,8 @@ export class BuildRun {
   }
 
   async start(): Promise<RunSummary> {
+    if (this.started) throw new Error(`run ${this.runId} was already started`);
+    this.started = true;
     const started = performance.now();
     const env = { ...(this.opts.env ?? process.env), PACKER_RUN_UUID: this.runId };
     if (this.runLogPath) this.log = new RunLogWriter(this.runLogPath);

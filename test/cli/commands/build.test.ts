@@ -174,9 +174,13 @@ test('SIGTERM to a real bakehouse process cancels the build, kills its commands 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let sent = false;
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
-    if (out.includes('null: started')) child.kill('SIGTERM');
+    if (!sent && out.includes('null: started')) {
+      sent = true;
+      child.kill('SIGTERM');
+    }
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   assert.equal(code, 1, out);
