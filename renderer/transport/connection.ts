@@ -1,0 +1,15 @@
+/** What the UI holds once connected to the host: the contract, run events, and (in the desktop app) the window's extras. */
+import type { BakehouseBridge, MenuCommand } from '../../core/contract/bridge';
+import type { ContractApi, RunEventBatch } from '../../core/contract/methods';
+
+export interface Connection {
+  kind: 'ipc' | 'websocket';
+  api: ContractApi;
+  /** Receives a run's event batches (a late subscriber first gets what the host still holds); returns a function that stops them. */
+  onRunEvents(runId: string, listener: (batch: RunEventBatch) => void): () => void;
+  /** Desktop only: the application menu's commands and the native dialogs. Absent in the browser. */
+  desktop?: Pick<BakehouseBridge, 'onMenuCommand' | 'showOpenDialog' | 'showSaveDialog'>;
+  close(): void;
+}
+
+export type { MenuCommand };

@@ -1,0 +1,140 @@
+/**
+ * The contract over the loopback WebSocket of `bakehouse serve`: numbered requests, run-event subscriptions that survive a
+ * reconnect, and calls that fail as results (never hang) when the connection drops.
+ */
+import { methodNames, type ContractApi, type RunEventBatch } from '../../core/contract/methods';
+import { failure, type Result } from '../../core/contract/result';
+import type { ClientMessage, ServerMessage } from '../../core/contract/wire';
+import type { Connection } from './connection';
+
+/** The parts of the browser's WebSocket the client uses, so tests may pass another implementation. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+
+export interface WsClientOptions {
+  /** Default: the browser's WebSocket. */
+  createSocket?: (url: string) => SocketLike;
+  /** First wait before reconnecting; doubles up to `maxReconnectDelayMs`. */
+  reconnectDelayMs?: number;
+  maxReconnectDelayMs?: number;
+  /** Told when the connection drops and comes back, for a status indicator. */
+  onStatus?: (status: 'connected' | 'disconnected') => void;
+}
+
+const OPEN = 1;
+
+/** Connects and resolves once the socket is open; rejects if the first attempt fails. */
+export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promise<Connection> {
+  const create = opts.createSocket ?? ((u: string) => new WebSocket(u) as unknown as SocketLike);
+  const baseDelay = opts.reconnectDelayMs ?? 250;
+  const maxDelay = opts.maxReconnectDelayMs ?? 5000;
+  let socket: SocketLike;
+  let nextId = 1;
+  let delay = baseDelay;
+  let closed = false;
+  let everOpened = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const pending = new Map<number, (r: Result<unknown>) => void>();
+  const outbox: ClientMessage[] = [];
+  const listeners = new Map<string, Set<(b: RunEventBatch) => void>>();
+
+  const send = (m: ClientMessage) => {
+    if (socket.readyState === OPEN) socket.send(JSON.stringify(m));
+    else outbox.push(m);
+  };
+
+  const call = (method: string, input: unknown): Promise<Result<unknown>> => {
+    if (closed) return Promise.resolve(failure('io', 'The connection to Bakehouse is closed.'));
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      send({ type: 'call', id, method, input });
+    });
+  };
+
+  return new Promise<Connection>((resolveFirst, rejectFirst) => {
+    const open = () => {
+      socket = create(url);
+      socket.onopen = () => {
+        delay = baseDelay;
+        // A reconnect starts a new server-side session: subscriptions are made again.
+        for (const runId of listeners.keys()) socket.send(JSON.stringify({ type: 'subscribe', runId } satisfies ClientMessage));
+        for (const m of outbox.splice(0)) socket.send(JSON.stringify(m));
+        if (everOpened) opts.onStatus?.('connected');
+        else {
+          everOpened = true;
+          resolveFirst(connection);
+        }
+      };
+      socket.onmessage = (ev) => {
+        let msg: ServerMessage;
+        try {
+          msg = JSON.parse(String(ev.data)) as ServerMessage;
+        } catch {
+          return;
+        }
+        if (msg.type === 'result') {
+          const resolve = pending.get(msg.id);
+          pending.delete(msg.id);
+          resolve?.(msg.result);
+        } else if (msg.type === 'run-events') {
+          for (const l of listeners.get(msg.batch.runId) ?? []) l(msg.batch);
+        }
+      };
+      socket.onerror = () => undefined;
+      socket.onclose = () => {
+        // Whatever was in flight may or may not have run; the caller decides whether to retry.
+        for (const resolve of pending.values()) resolve(failure('io', 'Lost the connection to Bakehouse before it answered.'));
+        pending.clear();
+        outbox.length = 0;
+        if (closed) return;
+        if (!everOpened) {
+          closed = true;
+          rejectFirst(new Error(`Cannot connect to Bakehouse at ${url.replace(/token=[^&]*/, 'token=…')}`));
+          return;
+        }
+        opts.onStatus?.('disconnected');
+        retry = setTimeout(open, delay);
+        delay = Math.min(delay * 2, maxDelay);
+      };
+    };
+
+    const api = {} as Record<string, Record<string, (input: unknown) => Promise<Result<unknown>>>>;
+    for (const name of methodNames()) {
+      const [service, method] = name.split('.');
+      (api[service] ??= {})[method] = (input: unknown) => call(name, input);
+    }
+
+    const connection: Connection = {
+      kind: 'websocket',
+      api: api as unknown as ContractApi,
+      onRunEvents(runId, listener) {
+        let set = listeners.get(runId);
+        if (!set) {
+          listeners.set(runId, (set = new Set()));
+          send({ type: 'subscribe', runId });
+        }
+        set.add(listener);
+        return () => {
+          const s = listeners.get(runId);
+          if (!s?.delete(listener) || s.size > 0) return;
+          listeners.delete(runId);
+          send({ type: 'unsubscribe', runId });
+        };
+      },
+      close() {
+        closed = true;
+        if (retry !== undefined) clearTimeout(retry);
+        socket.close();
+      },
+    };
+    open();
+  });
+}
