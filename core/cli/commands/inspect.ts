@@ -30,30 +30,35 @@ export const inspectCommand: Command = {
 /** Packer's "HCL2 mode" layout, with each build's sources, provisioners and post-processor chains. */
 export function inspectHcl(m: TemplateModel): string {
   const out: string[] = ['Packer Inspect: HCL2 mode', '', '> input-variables:', ''];
-  for (const v of m.variables) out.push(`var.${v.name}: ${formatValueHcl(v.value)}`);
+  for (const v of byName(m.variables)) out.push(`var.${v.name}: ${formatValueHcl(v.value)}`);
   out.push('', '> local-variables:', '');
-  for (const l of m.locals) out.push(`local.${l.name}: ${formatValueHcl(l.value)}`);
+  for (const l of byName(m.locals)) out.push(`local.${l.name}: ${formatValueHcl(l.value)}`);
   out.push('', '> builds:', '');
   for (const [i, b] of m.builds.entries()) {
-    out.push(`  > ${b.name ?? `<unnamed build ${i}>`}:`, '', '    sources:', '');
-    for (const s of uniqueBy(b.builds.map((p) => `${p.type}.${p.sourceName}`), (x) => x)) out.push(`      ${s}`, '');
+    out.push(`  > ${b.name ?? `<unnamed build ${i}>`}:`, '');
+    if (b.description) out.push(`  > Description: ${b.description}`, '');
+    out.push('    sources:', '');
+    const sources = b.sources ?? uniqueBy(b.builds.map((p) => `${p.type}.${p.sourceName}`), (x) => x);
+    for (const s of sources) out.push(`      ${s}`, '');
+    out.push('    provisioners:', '');
     const provisioners = declaredProvisioners(b);
-    if (provisioners.length) {
-      out.push('    provisioners:', '');
-      for (const p of provisioners) out.push(`      ${p.type}${p.name ? ` (${p.name})` : ''}`);
-      out.push('');
-    }
+    if (!provisioners.length) out.push('      <no provisioner>');
+    for (const p of provisioners) out.push(`      ${p.type}${p.name ? ` (${p.name})` : ''}`);
+    out.push('', '    post-processors:', '');
     const chains = declaredChains(b);
-    if (chains.length) {
-      out.push('    post-processors:', '');
-      for (const [n, chain] of chains.entries()) {
-        out.push(`      ${n}:`);
-        for (const pp of chain) out.push(`        ${pp.type}${pp.name ? ` (${pp.name})` : ''}`);
-        out.push('');
-      }
+    if (!chains.length) out.push('      <no post-processor>', '');
+    for (const [n, chain] of chains.entries()) {
+      out.push(`      ${n}:`);
+      for (const pp of chain) out.push(`        ${pp.type}${pp.name ? ` (${pp.name})` : ''}`);
+      out.push('');
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Packer lists variables and locals sorted by name. */
+function byName<T extends { name: string }>(xs: readonly T[]): T[] {
+  return [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Packer's "JSON mode" layout, plus the post-processors Packer leaves out. */
