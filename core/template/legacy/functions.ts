@@ -118,9 +118,9 @@ export function legacyFunctions(ctx: FunctionContext): FunctionTable {
     vault: { params: ['s', 's'], call: () => remoteSecret(ctx, 'vault') },
     aws_secretsmanager: { params: ['s...'], call: () => remoteSecret(ctx, 'aws_secretsmanager') },
   };
-  if (ctx.builderType) {
+  if (ctx.builderType && cleanResourceName(ctx.builderType, '') !== undefined) {
     const type = ctx.builderType;
-    table.clean_resource_name = { params: ['s'], call: ([v]) => cleanResourceName(type, s(v)) };
+    table.clean_resource_name = { params: ['s'], call: ([v]) => cleanResourceName(type, s(v)) ?? s(v) };
   }
   return table;
 }
@@ -159,14 +159,21 @@ function goReplace(src: string, from: string, to: string, n: number): string {
   return out + rest;
 }
 
-/** What each builder family's `clean_resource_name` keeps, as their plugins define it. */
-function cleanResourceName(builderType: string, name: string): string {
-  if (builderType.startsWith('amazon-')) return name.replace(/[^a-zA-Z0-9()[\] ./\-'@_]/g, '-');
-  if (builderType.startsWith('azure-')) return name.replace(/[^-a-zA-Z0-9._]/g, '-').replace(/^[-.]+|[-.]+$/g, '');
-  return name
-    .toLowerCase()
-    .replace(/[^-a-z0-9]/g, '-')
-    .slice(0, 63);
+/**
+ * `clean_resource_name` as each builder family that defines it does (byte by byte, as Go does): other builders
+ * have no such function.
+ */
+function cleanResourceName(builderType: string, name: string): string | undefined {
+  const bytes = [...Buffer.from(name, 'utf8')];
+  const clean = (keep: (c: string) => boolean, input: number[] = bytes): string =>
+    input.map((b) => (b < 128 && keep(String.fromCharCode(b)) ? String.fromCharCode(b) : '-')).join('');
+  if (builderType.startsWith('amazon-') || builderType.startsWith('osc-')) return clean((c) => /[a-zA-Z0-9()[\] ./\-'@_]/.test(c));
+  if (builderType.startsWith('azure-')) return clean((c) => /[a-zA-Z0-9._-]/.test(c)).replace(/[-_.]+$/, '');
+  if (builderType === 'googlecompute') {
+    if (/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) return name;
+    return clean((c) => /[a-z0-9]/.test(c), [...Buffer.from(name.toLowerCase(), 'utf8')]);
+  }
+  return undefined;
 }
 
 /** Packer's time-ordered UUID: the time in the first groups, randomness in the rest. */

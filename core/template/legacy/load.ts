@@ -5,11 +5,12 @@
  */
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { BuildModel, LoadOptions, LoadResult, PlannedBuild, PostProcessorModel, SourceModel, TemplateModel } from '../model';
-import { error, warning, type Diagnostic } from '../source';
+import { error, hasErrors, warning, type Diagnostic } from '../source';
 import { didYouMean } from '../suggest';
 import { PACKER_COMPAT_VERSION } from '../../version';
 import { ConfigEvaluator } from './config';
 import type { FunctionContext } from './functions';
+import { interpolateString } from './interpolate';
 import { matchesAny } from './glob';
 import { kindName, parseJson, prop, type JsonProp } from './json';
 import { readBuilders, readPostProcessors, readProvisioner, readProvisioners } from './sections';
@@ -89,9 +90,15 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
     userNames: () => [...vars.values.keys()],
     ...extra,
   });
-  const evaluator = new ConfigEvaluator(doc, model.sensitiveStrings, diagnostics);
+  // What Packer finds while preparing each build: component settings and their interpolation.
+  const prepare: Diagnostic[] = [];
+  const evaluator = new ConfigEvaluator(doc, model.sensitiveStrings, prepare);
 
-  const builders = readBuilders(root, diagnostics, (s) => evaluator.plainString(s, ctxFor({})));
+  const builders = readBuilders(root, diagnostics, (s) => {
+    const r = interpolateString(doc, s, ctxFor({}));
+    checks.push(...r.diagnostics);
+    return r.value;
+  });
   const builderNames = new Set(builders.map((b) => b.name));
   const phases = { parse: diagnostics, checks };
   const provisioners = readProvisioners(prop(root, 'provisioners'), builderNames, phases);
@@ -105,7 +112,6 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
     checks.push(error('No builders', 'At least one builder must be defined: add a "builders" list.', root.range));
   }
   if (opts.syntaxOnly) return { model, diagnostics: dedupe(diagnostics), sources };
-  diagnostics.push(...checks);
 
   const build: BuildModel = {
     description: description?.value.kind === 'string' ? description.value.value : undefined,
@@ -115,7 +121,7 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
   for (const b of [...builders].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
     const ctx = ctxFor({ buildName: b.name, buildType: b.type, builderType: b.type });
     const config = evaluator.config(b.node, ctx, new Set(['type', 'name']));
-    validateConfig('builder', b.type, config, b.node.range, b.node, diagnostics);
+    validateConfig('builder', b.type, config, b.node.range, b.node, prepare);
     const source: SourceModel = { type: b.type, name: b.name, range: b.node.range, config };
     model.sources.push(source);
     if (opts.only?.length && !matchesAny(b.name, opts.only)) continue;
@@ -144,7 +150,17 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
     build.builds.push(planned);
   }
   model.builds.push(build);
-  return { model, diagnostics: dedupe(diagnostics), sources };
+  return { model, diagnostics: dedupe(staged(diagnostics, checks, prepare)), sources };
+}
+
+/**
+ * Packer stops at the first phase that fails — parsing, then validating the template, then preparing builds —
+ * so later problems, often consequences of earlier ones, are not reported until those are fixed.
+ */
+function staged(parse: Diagnostic[], checks: Diagnostic[], prepare: Diagnostic[]): Diagnostic[] {
+  if (hasErrors(parse)) return parse;
+  if (hasErrors(checks)) return [...parse, ...checks];
+  return [...parse, ...checks, ...prepare];
 }
 
 function skip(x: { only: string[]; except: string[] }, name: string): boolean {

@@ -176,8 +176,26 @@ test('-syntax-only reports what Packer\'s parser rejects, not what its validatio
   const text = `{\n  "variables": {"token": null},\n  "builders": [{"type": "null", "communicator": "none"}],\n  "provisioners": [{"type": "shell-local", "inline": ["x"], "only": ["nope"]}],\n  "oops": 1\n}`;
   const r = loadLegacyTemplateText(text, 'bad.json', { syntaxOnly: true, env: {} });
   assert.deepEqual(r.diagnostics.map((d) => d.summary), ['Unknown root level key in template: "oops"']);
-  const full = loadLegacyTemplateText(text, 'bad.json', { env: {} });
-  assert.deepEqual(full.diagnostics.map((d) => d.summary).sort(), ['Unknown builder "nope" in "only"', 'Unknown root level key in template: "oops"', 'Unset variable "token"']);
+  const full = loadLegacyTemplateText(text.replace(',\n  "oops": 1', ''), 'bad.json', { env: {} });
+  assert.deepEqual(full.diagnostics.map((d) => d.summary).sort(), ['Unknown builder "nope" in "only"', 'Unset variable "token"']);
+});
+
+test('like Packer, a later phase is not reported while an earlier one fails', () => {
+  const settings = '"builders": [{"type": "docker", "image": "x", "commit": true, "bogus": 1}]';
+  const parse = loadLegacyTemplateText(`{${settings}, "oops": 1, "min_packer_version": "9.0.0"}`, 'bad.json', { env: {} });
+  assert.deepEqual(parse.diagnostics.map((d) => d.summary), ['Unknown root level key in template: "oops"']);
+  const checks = loadLegacyTemplateText(`{${settings}, "min_packer_version": "9.0.0"}`, 'bad.json', { env: {} });
+  assert.deepEqual(checks.diagnostics.map((d) => d.summary), ['Packer version too old for this template']);
+  const prepare = loadLegacyTemplateText(`{${settings}}`, 'bad.json', { env: {} });
+  assert.deepEqual(prepare.diagnostics.map((d) => d.summary), ['Unsupported argument']);
+});
+
+test('clean_resource_name exists only for builders that define it', () => {
+  const d = errorFor(`{
+  "builders": [{"type": "docker", "image": "x", "commit": true,
+    "changes": ["{{ clean_resource_name \`a b\` }}"]}]
+}`, 'Unknown template function "clean_resource_name"');
+  at(d, 3, 21);
 });
 
 test('an unset required variable is reported once, not again where it is used', () => {
