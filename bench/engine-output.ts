@@ -3,7 +3,7 @@
  * Reports lines per second and peak RSS. Targets: ≥ 200,000 lines/s and RSS < 200 MB.
  * Two sources: a real `seq` child process through shell-local, and an in-process provisioner printing as fast as it can
  * (the engine's own cost, without the pipe and the shared machine's scheduler).
- * Run: node --import tsx bench/engine-output.ts [lines] [shell|in-process]
+ * Run: npm run bench -- engine [--lines N] [--source shell|in-process]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +14,14 @@ import { RunLogReader } from '../core/engine/runlog';
 import type { PlannedBuild } from '../core/template/model';
 import { str, tuple } from '../core/template/values/value';
 
-const LINES = Number(process.argv[2] ?? 1_000_000);
-const SOURCE = process.argv[3] === 'in-process' ? 'in-process' : 'shell';
+// `[lines] [shell|in-process]` or `--lines N --source S`; other benchmarks' options (`npm run bench -- all --runs 3`) are ignored.
+const ARGV = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = ARGV.indexOf(`--${name}`);
+  return i >= 0 ? ARGV[i + 1] : undefined;
+};
+const LINES = Number(option('lines') ?? (/^\d+$/.test(ARGV[0] ?? '') ? ARGV[0] : 1_000_000));
+const SOURCE = (option('source') ?? ARGV.find((a) => a === 'shell' || a === 'in-process')) === 'in-process' ? 'in-process' : 'shell';
 const range = { filename: 'bench', start: { line: 1, column: 1, byte: 0 }, end: { line: 1, column: 1, byte: 0 } };
 const cfg = (values: PlannedBuild['builder']['values']) => ({ values, ranges: {}, blocks: {} });
 
@@ -63,8 +69,12 @@ async function main(): Promise<void> {
     if (e.kind === 'output') lines++;
   });
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const summary = await run.start();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  // On a shared machine wall time depends on the neighbours; CPU time is the engine's own cost.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   if (summary.builds[0]?.result !== 'succeeded') throw new Error(`build failed: ${summary.builds[0]?.error}`);
@@ -81,6 +91,9 @@ async function main(): Promise<void> {
         lines,
         seconds: Number(seconds.toFixed(2)),
         linesPerSecond: Math.round(lines / seconds),
+        engineCpuSeconds: Number(cpuSeconds.toFixed(2)),
+        linesPerEngineCpuSecond: Math.round(lines / cpuSeconds),
+        loadAverage: (await import('node:os')).loadavg()[0],
         peakRssMB: Math.round(peakRss / 1048576),
         runLogMB: Math.round(logBytes / 1048576),
         runLogLines: total,
