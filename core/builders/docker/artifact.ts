@@ -17,7 +17,7 @@ export function imageArtifact(driver: DockerDriver, id: string, builderId: strin
     id,
     builderId,
     files: [],
-    text: `Imported Docker image: ${id}`,
+    text: describeImage(id, state),
     state,
     destroy: () => driver.removeImage(id),
   };
@@ -35,4 +35,10 @@ export function exportArtifact(path: string, cwd: string, state: Record<string, 
       if (path !== '') await rm(resolve(cwd, path), { force: true });
     },
   };
+}
+
+/** Packer's ImportArtifact.String(): the id, and the tags when docker-tag or docker-push made some. */
+function describeImage(id: string, state: Record<string, unknown>): string {
+  const tags = Array.isArray(state.docker_tags) ? state.docker_tags.filter((t): t is string => typeof t === 'string') : [];
+  return tags.length > 0 ? `Imported Docker image: ${id} with tags ${tags.join(' ')}` : `Imported Docker image: ${id}`;
 }

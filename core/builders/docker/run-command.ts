@@ -6,6 +6,8 @@
 export const DEFAULT_RUN_COMMAND = ['-d', '-i', '-t', '--entrypoint=/bin/sh', '--', '{{.Image}}'];
 
 export interface RunOptions {
+  /** The run_command words with {{.Image}} filled in, for the log. */
+  words: string[];
   image: string;
   entrypoint?: string[];
   cmd: string[];
@@ -69,8 +71,9 @@ const BOOL_FLAGS: Record<string, string> = {
 export type ParsedRunCommand = { ok: true; value: RunOptions } | { ok: false; error: string };
 
 export function parseRunCommand(args: readonly string[], image: string): ParsedRunCommand {
-  const o: RunOptions = { image: '', cmd: [], tty: false, openStdin: false, env: [], labels: {}, binds: [], privileged: false, capAdd: [], capDrop: [], devices: [], tmpfs: [] };
+  const o: RunOptions = { words: [], image: '', cmd: [], tty: false, openStdin: false, env: [], labels: {}, binds: [], privileged: false, capAdd: [], capDrop: [], devices: [], tmpfs: [] };
   const words = args.map((a) => a.replace(/\{\{\s*\.Image\s*\}\}/g, image));
+  o.words = words;
   let i = 0;
   const apply = (flag: string, value: string): string | undefined => {
     switch (VALUE_FLAGS[flag]) {

@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { BuildInfo, BuildState } from '../../engine/plugin';
-import { CONTINUE, halt, type Step } from '../../engine/steps';
+import { CONTINUE, halt, type ResourceHandle, type Step } from '../../engine/steps';
 import { DockerCommunicator } from '../../communicators/docker/communicator';
 import { registryAuth } from './auth';
 import type { DockerBuilderConfig } from './builder';
@@ -33,6 +33,8 @@ export interface DockerStepsOptions {
 interface Shared {
   tempDir?: string;
   container?: Docker.Container;
+  /** The container's cleanup registration, released once StepRun's cleanup removed it. */
+  containerHandle?: ResourceHandle;
 }
 
 export function dockerSteps(o: DockerStepsOptions): Step<BuildState>[] {
@@ -103,7 +105,7 @@ function runStep({ cfg, build, driver }: DockerStepsOptions, shared: Shared): St
       ctx.ui.say('Starting docker container...');
       const name = `bakehouse-${build.runId.slice(0, 8)}-${randomBytes(4).toString('hex')}`;
       // Registered before creating: a create that half-fails still leaves a named container to remove.
-      ctx.track({ description: `container ${name}`, howToRemove: `docker rm -f ${name}`, remove: () => driver.removeContainer(name) });
+      shared.containerHandle = ctx.track({ description: `container ${name}`, howToRemove: `docker rm -f ${name}`, remove: () => driver.removeContainer(name) });
       const binds = [...Object.entries(cfg.volumes).map(([h, c]) => `${h}:${c}`), ...cfg.run.binds];
       if (shared.tempDir) binds.push(`${shared.tempDir}:${cfg.containerDir}`);
       const r = cfg.run;
@@ -132,7 +134,7 @@ function runStep({ cfg, build, driver }: DockerStepsOptions, shared: Shared): St
           ...(r.network ? { NetworkMode: r.network } : {}),
         },
       };
-      ctx.ui.message(`Run command: docker run ${describeRun(options)}`);
+      ctx.ui.message(`Run command: docker run ${describeRun(options, cfg.run.words)}`);
       try {
         const container = await driver.docker.createContainer(options);
         shared.container = container;
@@ -144,26 +146,44 @@ function runStep({ cfg, build, driver }: DockerStepsOptions, shared: Shared): St
       }
       return CONTINUE;
     },
+    async cleanup(_state, ctx) {
+      if (!shared.container) return;
+      // Packer's message, though the container is removed outright (docker rm -f), not just killed.
+      ctx.ui.say(`Killing the container: ${shared.container.id}`);
+      try {
+        await driver.removeContainer(shared.container.id);
+        shared.containerHandle?.release();
+      } catch (e) {
+        ctx.ui.error(`Error removing the container: ${driver.describe(e)}`);
+      }
+    },
   };
 }
 
-/** The flags we actually pass, written as docker run would take them, for the log. */
-function describeRun(o: Docker.ContainerCreateOptions): string {
-  const parts: string[] = ['-d'];
-  if (o.OpenStdin) parts.push('-i');
-  if (o.Tty) parts.push('-t');
-  if (o.HostConfig?.Privileged) parts.push('--privileged');
-  for (const b of o.HostConfig?.Binds ?? []) parts.push('-v', b);
-  if (Array.isArray(o.Entrypoint)) parts.push(`--entrypoint=${o.Entrypoint.join(' ')}`);
-  parts.push('--', o.Image ?? '', ...(o.Cmd ?? []));
-  return parts.join(' ');
+/** The equivalent docker run command, in Packer's order (host settings, volumes, then run_command), for the log. */
+function describeRun(o: Docker.ContainerCreateOptions, words: string[]): string {
+  const parts: string[] = [];
+  const h = o.HostConfig ?? {};
+  if (h.Privileged) parts.push('--privileged');
+  for (const t of Object.keys(h.Tmpfs ?? {})) parts.push('--tmpfs', h.Tmpfs?.[t] ? `${t}:${h.Tmpfs[t]}` : t);
+  for (const d of h.Devices ?? []) parts.push('--device', d.PathOnHost);
+  for (const c of h.CapAdd ?? []) parts.push('--cap-add', c);
+  for (const c of h.CapDrop ?? []) parts.push('--cap-drop', c);
+  for (const b of h.Binds ?? []) parts.push('-v', b);
+  return [...parts, ...words].join(' ');
 }
 
 function connectStep({ cfg, driver }: DockerStepsOptions, shared: Shared): Step<BuildState> {
   return {
     name: 'StepConnectDocker',
-    async run(state) {
+    async run(state, ctx) {
       if (!shared.container) return halt('No container to connect to.');
+      try {
+        const info = await shared.container.inspect();
+        ctx.ui.say(`Using docker communicator to connect: ${containerAddress(info)}`);
+      } catch (e) {
+        return halt(`Error inspecting the container: ${driver.describe(e)}`);
+      }
       state.communicator = new DockerCommunicator({
         container: shared.container,
         execUser: cfg.execUser,
@@ -233,4 +253,10 @@ function exportStep({ driver, build }: DockerStepsOptions, shared: Shared, path:
       return CONTINUE;
     },
   };
+}
+
+/** The container's address on its first network (Packer prints it though the docker communicator does not use it). */
+function containerAddress(info: Docker.ContainerInspectInfo): string {
+  const networks = Object.values(info.NetworkSettings?.Networks ?? {});
+  return networks.find((n) => n.IPAddress)?.IPAddress ?? '';
 }

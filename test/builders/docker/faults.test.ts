@@ -4,12 +4,12 @@ import { readdirSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { readDockerConfig } from '../../../core/builders/docker/builder';
 import type { Plain } from '../../../core/template/values/value';
-import { assertNothingLeft, containersOf, plannedBuild, requireDocker, runBuild, workDir } from './harness';
+import { assertNothingLeft, containersOf, plannedBuild, requireDocker, runBuild, TINY_IMAGE, workDir } from './harness';
 
 test('a failing provisioner halts the build and leaves no container, temp folder or image', async () => {
   requireDocker();
   const dir = workDir();
-  const r = await runBuild({ builder: { commit: true }, provisioners: [['shell', { inline: ['echo about to fail', 'exit 7'] }]] }, dir);
+  const r = await runBuild({ builder: { image: TINY_IMAGE, commit: true }, provisioners: [['shell', { inline: ['echo about to fail', 'exit 7'] }]] }, dir);
   const b = r.summary.builds[0];
   assert.equal(b.result, 'failed');
   assert.equal(b.error, 'Script exited with non-zero exit status: 7.Allowed exit codes are: [0]');
@@ -24,7 +24,7 @@ test('cancelling during provisioning stops promptly and removes the container', 
   const dir = workDir();
   let cancelledAt = 0;
   const r = await runBuild(
-    { builder: { export_path: 'never.tar' }, provisioners: [['shell', { inline: ['echo sleeping', 'sleep 60'] }]] },
+    { builder: { image: TINY_IMAGE, export_path: 'never.tar' }, provisioners: [['shell', { inline: ['echo sleeping', 'sleep 60'] }]] },
     dir,
     {},
     (e, run) => {

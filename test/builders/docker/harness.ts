@@ -19,13 +19,17 @@ import { T_DYNAMIC } from '../../../core/template/values/type';
 import { bool, nullOf, num, object, str, tuple, type Plain, type Value } from '../../../core/template/values/value';
 
 export const BASE_IMAGE = 'local/debian:bookworm';
+/** A 4 MB image (.ci/services.sh) for tests that move whole images around: exports, saves, pushes. */
+export const TINY_IMAGE = 'local/tiny:1';
 export const REGISTRY = '127.0.0.1:5000';
 
 /** Fails (never skips) when the daemon or the base image is missing, saying how to get them. */
 export function requireDocker(): void {
   assert.ok(existsSync('/var/run/docker.sock'), 'Docker is not running (/var/run/docker.sock is missing): run .ci/services.sh first');
-  const r = spawnSync('docker', ['image', 'inspect', BASE_IMAGE], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `The base image ${BASE_IMAGE} is missing: run .ci/services.sh first\n${r.stderr}`);
+  for (const image of [BASE_IMAGE, TINY_IMAGE]) {
+    const r = spawnSync('docker', ['image', 'inspect', image], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `The image ${image} is missing: run .ci/services.sh first\n${r.stderr}`);
+  }
 }
 
 /** The shipped registry: the docker plugins must be registered there. */

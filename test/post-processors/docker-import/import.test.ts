@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertNothingLeft, docker, inImage, removeImages, requireDocker, runBuild, uniqueName, workDir } from '../../builders/docker/harness';
+import { assertNothingLeft, docker, inImage, removeImages, requireDocker, runBuild, TINY_IMAGE, uniqueName, workDir } from '../../builders/docker/harness';
 
 test('docker-import turns the exported tar into an image with changes; the tar is removed as Packer does', async () => {
   requireDocker();
@@ -10,7 +10,7 @@ test('docker-import turns the exported tar into an image with changes; the tar i
   const repo = `bakehouse-test/${uniqueName('import')}`;
   const r = await runBuild(
     {
-      builder: { export_path: 'fs.tar' },
+      builder: { image: TINY_IMAGE, export_path: 'fs.tar' },
       provisioners: [['shell', { inline: ['echo imported > /imported.txt'] }]],
       postProcessors: [[['docker-import', { repository: repo, tag: 'v9', changes: ['ENV IMPORTED=yes', 'WORKDIR /opt'] }]]],
     },

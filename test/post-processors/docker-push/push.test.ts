@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { assertNothingLeft, docker, REGISTRY, removeImages, requireDocker, runBuild, uniqueName, workDir } from '../../builders/docker/harness';
+import { assertNothingLeft, docker, REGISTRY, removeImages, requireDocker, runBuild, TINY_IMAGE, uniqueName, workDir } from '../../builders/docker/harness';
 
 function registryTags(repo: string): string[] {
   const out = execFileSync('curl', ['-fsS', `http://${REGISTRY}/v2/${repo}/tags/list`], { encoding: 'utf8' });
@@ -15,7 +15,7 @@ test('docker-tag + docker-push to the local registry, then a build pulls it back
   const marker = uniqueName('marker');
   const r = await runBuild(
     {
-      builder: { commit: true },
+      builder: { image: TINY_IMAGE, commit: true },
       provisioners: [['shell', { inline: [`echo ${marker} > /marker`] }]],
       postProcessors: [[['docker-tag', { repository: repo, tags: ['v1', 'latest'] }], ['docker-push', {}]]],
     },
@@ -53,7 +53,7 @@ test('docker-push with login uses the template credentials (the local registry a
   const repo = `${REGISTRY}/${name}`;
   const r = await runBuild(
     {
-      builder: { commit: true },
+      builder: { image: TINY_IMAGE, commit: true },
       postProcessors: [[['docker-tag', { repository: repo, tags: ['x'] }], ['docker-push', { login: true, login_server: REGISTRY, login_username: 'baker', login_password: 's3cret' }]]],
     },
     workDir(),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertNothingLeft, removeImages, requireDocker, runBuild, uniqueName, workDir } from '../../builders/docker/harness';
+import { assertNothingLeft, removeImages, requireDocker, runBuild, TINY_IMAGE, uniqueName, workDir } from '../../builders/docker/harness';
 
 test('docker-save writes the tagged image to a tar (docker save layout); no partial file remains', async () => {
   requireDocker();
@@ -11,7 +11,7 @@ test('docker-save writes the tagged image to a tar (docker save layout); no part
   const repo = `bakehouse-test/${uniqueName('save')}`;
   const r = await runBuild(
     {
-      builder: { commit: true },
+      builder: { image: TINY_IMAGE, commit: true },
       provisioners: [['shell', { inline: ['echo saved > /saved.txt'] }]],
       postProcessors: [[['docker-tag', { repository: repo, tags: ['s'] }], ['docker-save', { path: 'image.tar' }]]],
     },
@@ -33,7 +33,7 @@ test('docker-save writes the tagged image to a tar (docker save layout); no part
 test('docker-save into a missing folder fails cleanly and leaves nothing', async () => {
   requireDocker();
   const dir = workDir();
-  const r = await runBuild({ builder: { commit: true }, postProcessors: [[['docker-save', { path: 'no/such/dir/image.tar' }]]] }, dir);
+  const r = await runBuild({ builder: { image: TINY_IMAGE, commit: true }, postProcessors: [[['docker-save', { path: 'no/such/dir/image.tar' }]]] }, dir);
   const b = r.summary.builds[0];
   assert.equal(b.result, 'failed');
   assert.equal(b.error, '1 error(s) occurred:\n\n* Post-processor failed: Error creating output file: the folder no/such/dir does not exist');

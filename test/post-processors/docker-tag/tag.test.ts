@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { docker, removeImages, requireDocker, runBuild, uniqueName, workDir, assertNothingLeft } from '../../builders/docker/harness';
+import { assertNothingLeft, docker, removeImages, requireDocker, runBuild, TINY_IMAGE, uniqueName, workDir } from '../../builders/docker/harness';
 
 test('docker-tag: tags the committed image once per tag; the artifact lists them and the image is kept', async () => {
   requireDocker();
   const repo = `bakehouse-test/${uniqueName('tag')}`;
   const r = await runBuild(
-    { builder: { commit: true }, provisioners: [['shell', { inline: ['touch /tagged'] }]], postProcessors: [[['docker-tag', { repository: repo, tags: ['one', 'two'] }]]] },
+    { builder: { image: TINY_IMAGE, commit: true }, provisioners: [['shell', { inline: ['touch /tagged'] }]], postProcessors: [[['docker-tag', { repository: repo, tags: ['one', 'two'] }]]] },
     workDir(),
   );
   const b = r.summary.builds[0];
@@ -31,7 +31,7 @@ test('docker-tag: tags the committed image once per tag; the artifact lists them
 
 test('docker-tag refuses an exported tar with Packer\'s message', async () => {
   requireDocker();
-  const r = await runBuild({ builder: { discard: true }, postProcessors: [[['docker-tag', { repository: 'x/y' }]]] }, workDir());
+  const r = await runBuild({ builder: { image: TINY_IMAGE, discard: true }, postProcessors: [[['docker-tag', { repository: 'x/y' }]]] }, workDir());
   const b = r.summary.builds[0];
   assert.equal(b.result, 'failed');
   assert.equal(b.error, '1 error(s) occurred:\n\n* Post-processor failed: Unknown artifact type: packer.docker\nCan only tag from Docker builder artifacts.');

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileConfig } from '../../../core/provisioners/file/provisioner';
 import type { Plain } from '../../../core/template/values/value';
-import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, runBuild, workDir } from '../../builders/docker/harness';
+import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, runBuild, TINY_IMAGE, workDir } from '../../builders/docker/harness';
 
 function prepareErrors(fields: Record<string, Plain>, cwd = '/'): string[] {
   const r = readFileConfig(plannedBuild({ builder: fields }).builder, cwd);
@@ -26,7 +26,7 @@ test('download: a file to a path, a file into a folder ("dir/"), a folder and a 
   const dir = workDir();
   const r = await runBuild(
     {
-      builder: { discard: true },
+      builder: { image: TINY_IMAGE, discard: true },
       provisioners: [
         ['shell', { inline: ['mkdir -p /data/sub', 'echo one > /data/one.txt', 'echo two > /data/sub/two.txt'] }],
         ['file', { direction: 'download', source: '/data/one.txt', destination: 'renamed.txt' }],
@@ -54,11 +54,11 @@ test('upload: several sources into a folder; a generated source made by an earli
   writeFileSync(join(dir, 'b.txt'), 'b\n');
   const r = await runBuild(
     {
-      builder: { commit: true },
+      builder: { image: TINY_IMAGE, commit: true },
       provisioners: [
         ['shell-local', { inline: [`echo generated > ${join(dir, 'gen.txt')}`] }],
-        ['file', { sources: ['a.txt', 'b.txt'], destination: '/opt/' }],
-        ['file', { source: 'gen.txt', destination: '/opt/gen.txt', generated: true }],
+        ['file', { sources: ['a.txt', 'b.txt'], destination: '/root/' }],
+        ['file', { source: 'gen.txt', destination: '/root/gen.txt', generated: true }],
       ],
     },
     dir,
@@ -66,7 +66,7 @@ test('upload: several sources into a folder; a generated source made by an earli
   const b = r.summary.builds[0];
   assert.equal(b.result, 'succeeded', `${b.error}\n${r.log.join('\n')}`);
   try {
-    assert.equal(inImage(b.artifacts[0].id, 'cat /opt/a.txt /opt/b.txt /opt/gen.txt'), 'a\nb\ngenerated');
+    assert.equal(inImage(b.artifacts[0].id, 'cat /root/a.txt /root/b.txt /root/gen.txt'), 'a\nb\ngenerated');
   } finally {
     removeImages(b.artifacts[0].id);
   }
@@ -77,7 +77,7 @@ test('a failed upload stops the build with the reason', async () => {
   requireDocker();
   const dir = workDir();
   writeFileSync(join(dir, 'a.txt'), 'a\n');
-  const r = await runBuild({ builder: { discard: true }, provisioners: [['file', { source: 'a.txt', destination: '/missing/dir/a.txt' }]] }, dir);
+  const r = await runBuild({ builder: { image: TINY_IMAGE, discard: true }, provisioners: [['file', { source: 'a.txt', destination: '/missing/dir/a.txt' }]] }, dir);
   assert.equal(r.summary.builds[0].error, 'Upload failed: the folder /missing/dir does not exist in the container (create it first, or upload to an existing folder)');
   assertNothingLeft(r.runId);
 });

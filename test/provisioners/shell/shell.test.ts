@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readShellConfig, shellProvisioner } from '../../../core/provisioners/shell/provisioner';
 import type { BuildInfo } from '../../../core/engine/plugin';
 import type { Plain } from '../../../core/template/values/value';
-import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, runBuild, workDir } from '../../builders/docker/harness';
+import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, runBuild, TINY_IMAGE, workDir } from '../../builders/docker/harness';
 
 function prepareErrors(fields: Record<string, Plain>, cwd = '/'): string[] {
   const r = readShellConfig(plannedBuild({ builder: fields }).builder, cwd);
@@ -66,7 +66,7 @@ test('valid_exit_codes, execute_command, env_var_format, inline_shebang, remote_
 
 test('an exit code outside valid_exit_codes fails with Packer\'s message', async () => {
   requireDocker();
-  const r = await runBuild({ builder: { discard: true }, provisioners: [['shell', { inline: ['exit 4'], valid_exit_codes: [0, 3] }]] }, workDir());
+  const r = await runBuild({ builder: { image: TINY_IMAGE, discard: true }, provisioners: [['shell', { inline: ['exit 4'], valid_exit_codes: [0, 3] }]] }, workDir());
   assert.equal(r.summary.builds[0].error, 'Script exited with non-zero exit status: 4.Allowed exit codes are: [0 3]');
   assertNothingLeft(r.runId);
 });
