@@ -209,3 +209,41 @@ for (const policy of ['cleanup', 'abort', 'run-cleanup-provisioner']) {
     assert.equal(normalise(ours.stdout), normalise(theirs.stdout));
   });
 }
+
+test('an HCL2 build prints what Packer 1.6.6 prints (build names, post-processor labels, PACKER_BUILD_NAME)', { skip: noPacker }, async () => {
+  const hcl = `
+variable "token" {
+  type      = string
+  default   = "s3cret-token"
+  sensitive = true
+}
+source "null" "one" {
+  communicator = "none"
+}
+build {
+  name    = "b"
+  sources = ["source.null.one"]
+  provisioner "shell-local" {
+    inline = ["echo token=\${var.token}", "echo \\"$PACKER_BUILD_NAME $PACKER_BUILDER_TYPE\\""]
+  }
+  post-processor "shell-local" {
+    name   = "after"
+    inline = ["echo done"]
+  }
+  post-processor "manifest" {
+    output = "m.json"
+  }
+}
+`;
+  const dirs = [folder({}), folder({})];
+  for (const d of dirs) writeFileSync(join(d, 't.pkr.hcl'), hcl);
+  const parsed = parseFlags(['-color=false', join(dirs[0], 't.pkr.hcl')], buildCommand.flags);
+  assert.ok(parsed.ok);
+  let stdout = '';
+  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stdout += t), stdin: new PassThrough(), stdinIsTTY: false, env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dirs[0], 'data') }, cwd: dirs[0], color: false };
+  assert.equal(await runBuildCommand(parsed.args, io, { signals: new EventEmitter() }), 0, stdout);
+  const theirs = spawnSync(PACKER, ['build', '-color=false', 't.pkr.hcl'], { cwd: dirs[1], encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  assert.equal(normalise(stdout), normalise(theirs.stdout));
+  const names = dirs.map((d) => JSON.parse(readFileSync(join(d, 'm.json'), 'utf8')).builds[0].name);
+  assert.deepEqual(names, ['one', 'one']);
+});
