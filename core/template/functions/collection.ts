@@ -161,17 +161,13 @@ export const collectionFunctions: FunctionDef[] = [
     params: [p('collection'), p('key')],
     call: ([c, k]) => {
       if (c.kind === 'list' || c.kind === 'tuple') {
-        if (k.kind !== 'number') {
-          const n = k.kind === 'string' ? Number(k.value) : NaN;
-          if (c.kind === 'tuple' || !Number.isInteger(n)) throw new FunctionError(`key for ${c.kind} must be number`);
-          return indexSeq(c.items, n);
-        }
+        if (k.kind !== 'number') throw new FunctionError(`key for ${c.kind} must be number`);
         return indexSeq(c.items, k.value);
       }
       if (c.kind === 'map') {
         const key = k.kind === 'string' ? k.value : k.kind === 'number' ? String(k.value) : undefined;
         if (key === undefined) throw new FunctionError('key for map must be string');
-        if (!(key in c.entries)) throw new FunctionError(`key "${key}" does not exist in map`);
+        if (!(key in c.entries)) throw new FunctionError('invalid index');
         return c.entries[key];
       }
       throw new FunctionError('collection must be a list, a map or a tuple');
@@ -271,7 +267,7 @@ export const collectionFunctions: FunctionDef[] = [
     description: 'Takes a sequence and produces a new sequence of the same length with the elements in reverse order.',
     params: [p('list')],
     call: ([l]) => {
-      if (l.kind !== 'list' && l.kind !== 'tuple') {
+      if (l.kind !== 'list' && l.kind !== 'tuple' && l.kind !== 'set') {
         throw new FunctionError(`can only reverse list or tuple values, not ${friendlyTypeName(typeOf(l))}`, 0);
       }
       const items = [...l.items].reverse();
