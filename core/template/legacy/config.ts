@@ -11,6 +11,9 @@ import { validateConfig } from './validate';
 
 /** Turns JSON config objects into evaluated component configs, interpolating every string for one build. */
 export class ConfigEvaluator {
+  /** Provisioners whose config is the same for every build, evaluated and checked once rather than once per builder. */
+  private readonly shared = new Map<RawProvisioner, ProvisionerModel>();
+
   constructor(
     private readonly doc: JsonDocument,
     private readonly secrets: string[],
@@ -64,7 +67,17 @@ export class ConfigEvaluator {
   }
 
   provisioner(p: RawProvisioner, buildName: string, ctx: FunctionContext): ProvisionerModel {
-    const config = this.config(p.node, ctx, PROVISIONER_KEYS, p.override.get(buildName));
+    const override = p.override.get(buildName);
+    const independent = !override && !usesPerBuildData(p.node);
+    const hit = independent ? this.shared.get(p) : undefined;
+    if (hit) return hit;
+    const model = this.evaluateProvisioner(p, ctx, override);
+    if (independent) this.shared.set(p, model);
+    return model;
+  }
+
+  private evaluateProvisioner(p: RawProvisioner, ctx: FunctionContext, override: (JsonNode & { kind: 'object' }) | undefined): ProvisionerModel {
+    const config = this.config(p.node, ctx, PROVISIONER_KEYS, override);
     validateConfig('provisioner', p.type, config, p.node.range, p.node, this.diagnostics);
     let maxRetries = 0;
     if (p.maxRetries) {
@@ -98,6 +111,23 @@ export class ConfigEvaluator {
       config,
       range: p.range,
     };
+  }
+}
+
+/**
+ * Whether a config may evaluate differently per build: only template calls can make it so, and of those only the
+ * build-specific functions (build_name, build_type, build) and uuid, which Packer calls afresh for every builder.
+ */
+function usesPerBuildData(n: JsonNode): boolean {
+  switch (n.kind) {
+    case 'string':
+      return n.value.includes('{{') && /build|uuid/.test(n.value);
+    case 'array':
+      return n.items.some(usesPerBuildData);
+    case 'object':
+      return n.props.some((p) => usesPerBuildData(p.value));
+    default:
+      return false;
   }
 }
 
