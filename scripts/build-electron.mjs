@@ -1,0 +1,19 @@
+// Bundles the Electron entries: main (dist/electron/main.js) and the sandboxed preload (dist/electron/preload.js).
+// Electron itself stays external; everything else, core/ included, goes into the bundle so the app needs no TypeScript.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  // As for the CLI: prefer ES module builds, since UMD builds load their parts with dynamic require().
+  mainFields: ['module', 'main'],
+};
+
+await build({ ...common, entryPoints: ['main/main.ts'], outfile: 'dist/electron/main.js' });
+// A sandboxed preload may require only 'electron' and a few Node built-ins: it must be one self-contained file.
+await build({ ...common, entryPoints: ['preload/index.ts'], outfile: 'dist/electron/preload.js', external: ['electron'] });
