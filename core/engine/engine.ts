@@ -130,7 +130,11 @@ export class BuildRun {
       });
       return summary;
     } finally {
-      this.log?.close();
+      try {
+        this.log?.close();
+      } catch {
+        // Already reported when the write failed.
+      }
       this.log = undefined;
     }
   }
@@ -211,7 +215,15 @@ export class BuildRun {
   }
 
   private deliver(event: EngineEvent): void {
-    this.log?.append(event);
+    if (this.log) {
+      try {
+        this.log.append(event);
+      } catch (e) {
+        // A full disk must not kill the build: stop logging and say so once.
+        this.log = undefined;
+        this.deliver({ kind: 'error', time: Date.now(), build: event.build, text: `Run log disabled: ${(e as Error).message}` });
+      }
+    }
     for (const l of this.listeners) l(event);
   }
 }
