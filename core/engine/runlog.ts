@@ -32,6 +32,7 @@ export class RunLogWriter {
   private pending: string[] = [];
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  private failure: Error | undefined;
 
   constructor(readonly path: string) {
     mkdirSync(join(path, '..'), { recursive: true });
@@ -39,13 +40,21 @@ export class RunLogWriter {
   }
 
   append(event: EngineEvent): void {
+    if (this.failure) throw this.failure;
     if (this.fd === undefined) return;
     const line = serialize(event);
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+      this.timer = setTimeout(() => {
+        try {
+          this.flush();
+        } catch (e) {
+          // Surfaced by the next append, where the engine can report it.
+          this.failure = e as Error;
+        }
+      }, FLUSH_MS);
       this.timer.unref();
     }
   }
