@@ -8,7 +8,6 @@ export interface StyledRun {
 const COLOURS = ['#4d4d4d', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#e5e5e5'];
 const BRIGHT = ['#808080', '#ff6b6b', '#5af78e', '#fffb8f', '#6cb6ff', '#ff92df', '#6be5fd', '#ffffff'];
 
-// eslint-disable-next-line no-control-regex
 const ESCAPE = /\x1b\[([0-9;]*)([A-Za-z])/g;
 
 export function hasAnsi(text: string): boolean {

@@ -1,0 +1,60 @@
+/** The window: a header with the main actions, the editor and the graph side by side, the build panel below. */
+import { useEffect } from 'react';
+import { BuildPanel } from '../build/BuildPanel';
+import { Editor } from '../editor/Editor';
+import { FirstRun } from '../first-run/FirstRun';
+import { GraphView } from '../graph/GraphView';
+import { actions, handleShortcut, runAction } from './actions';
+import { useApp } from './store';
+
+export function App() {
+  const template = useApp((s) => s.template);
+  const status = useApp((s) => s.status);
+  const connection = useApp((s) => s.connection);
+  const problems = useApp((s) => s.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => void handleShortcut(e);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  if (!template) {
+    return (
+      <div className="app">
+        <FirstRun />
+        <StatusBar status={status} connection={connection} problems={0} />
+      </div>
+    );
+  }
+  return (
+    <div className="app">
+      <header className="app-header" role="toolbar" aria-label="Template actions">
+        <span className="app-title">Bakehouse</span>
+        <span className="muted path" title={template.path}>{template.path}</span>
+        <span className="spacer" />
+        {(['save', 'format', 'undo', 'redo', 'runBuild', 'cancelBuild'] as const).map((id) => (
+          <button key={id} onClick={() => runAction(id)} title={actions[id].shortcut ? `${actions[id].label} (${actions[id].shortcut})` : actions[id].label}>
+            {actions[id].label}
+          </button>
+        ))}
+      </header>
+      <div className="workspace">
+        <Editor />
+        <GraphView />
+      </div>
+      <BuildPanel />
+      <StatusBar status={status} connection={connection} problems={problems} />
+    </div>
+  );
+}
+
+function StatusBar({ status, connection, problems }: { status?: { text: string; kind: string }; connection: string; problems: number }) {
+  return (
+    <footer className="status-bar" role="status" aria-live="polite">
+      <span className={`conn ${connection}`}>{connection}</span>
+      <span className={`problems${problems ? ' has' : ''}`} data-testid="problem-count">{problems} problem{problems === 1 ? '' : 's'}</span>
+      <span className={`status-text ${status?.kind ?? ''}`} data-testid="status-text">{status?.text ?? ''}</span>
+    </footer>
+  );
+}

@@ -1,0 +1,235 @@
+/**
+ * The user's commands, registered once (as in Excalidraw): menus, shortcuts and buttons all call `runAction(id)`.
+ * Each action reads the store and the services; none keeps state of its own.
+ */
+import type { GraphNode } from '../../core/contract/types';
+import { RunState } from '../build/run-state';
+import { eventLine } from '../logs/event-line';
+import { RunLog } from '../logs/run-log';
+import { buildBlocks, deleteBlock, insertBlockAfter, insertBlockAtEndOf, PROVISIONER_TEMPLATES, replaceAttributeValue, swapBlocks, type TextEdit } from '../graph/text-edit';
+import { getServices } from './services';
+import { isDirty, useApp } from './store';
+
+export const EXAMPLE_PATH = 'resources/examples/docker-debian';
+
+export interface Action<A = void> {
+  id: string;
+  label: string;
+  /** Shown in menus and tooltips, e.g. "Ctrl+S". */
+  shortcut?: string;
+  matches?: (e: KeyboardEvent) => boolean;
+  enabled?: () => boolean;
+  run(arg: A): Promise<void> | void;
+}
+
+const ctrl = (e: KeyboardEvent) => e.ctrlKey || e.metaKey;
+const hasTemplate = () => useApp.getState().template !== undefined;
+const running = () => {
+  const s = useApp.getState();
+  const run = s.currentRunId ? getServices().runStates.get(s.currentRunId) : undefined;
+  return run !== undefined && !run.finished;
+};
+
+async function open(path: string): Promise<void> {
+  const { api } = getServices();
+  const r = await api.templates.open({ path });
+  if (!r.ok) return useApp.getState().setStatus(r.error.message, 'error');
+  useApp.getState().setTemplate(r.value);
+  useApp.getState().setStatus(`Opened ${r.value.path}`);
+}
+
+async function saveAll(): Promise<boolean> {
+  const s = useApp.getState();
+  for (const f of Object.keys(s.texts)) {
+    if (!isDirty(s, f)) continue;
+    const text = s.texts[f];
+    const r = await getServices().api.templates.save({ filename: f, text });
+    if (!r.ok) {
+      s.setStatus(r.error.message, 'error');
+      return false;
+    }
+    useApp.getState().markSaved(f, text);
+  }
+  return true;
+}
+
+async function format(): Promise<void> {
+  const s = useApp.getState();
+  const f = s.activeFile;
+  if (!f) return;
+  const text = s.texts[f];
+  const r = await getServices().api.templates.format({ filename: f, text });
+  if (!r.ok) return s.setStatus(r.error.message, 'error');
+  if (r.value.changed) getServices().editor?.applyEdits(f, [{ start: 0, end: text.length, text: r.value.text }]);
+  s.setStatus(r.value.changed ? 'Formatted' : 'Already formatted');
+}
+
+async function startBuild(): Promise<void> {
+  const s = useApp.getState();
+  if (!s.template || running()) return;
+  if (!(await saveAll())) return;
+  const { api, onRunEvents, logs, runStates } = getServices();
+  const builds = s.analysis?.builds ?? [];
+  const only = s.selectedBuilds.length > 0 && s.selectedBuilds.length < builds.length ? s.selectedBuilds : undefined;
+  const vars = Object.entries(s.variableValues);
+  const r = await api.builds.start({ path: s.template.path, only, vars: vars.length ? vars : undefined, onError: s.onError });
+  if (!r.ok) return s.setStatus(r.error.message, 'error');
+  const runId = r.value.runId;
+  const log = new RunLog(async (offset, count) => {
+    const w = await api.builds.readLog({ runId, offset, count });
+    return w.ok ? w.value : undefined;
+  });
+  const state = new RunState(s.analysis?.graph ?? { nodes: [], edges: [] });
+  logs.set(runId, log);
+  runStates.set(runId, state);
+  s.setCurrentRun(runId);
+  s.setStatus(`Build started (${runId})`);
+  let stop: (() => void) | undefined;
+  let nextSeq = 0;
+  stop = onRunEvents(runId, (batch) => {
+    // A replayed or repeated batch may overlap what we have: keep only events past the last one seen.
+    const skip = Math.max(0, nextSeq - batch.firstSeq);
+    const events = batch.events.slice(skip);
+    const first = batch.firstSeq + skip;
+    if (events.length === 0) return;
+    log.append(first, events.map((e, i) => eventLine(first + i, e)));
+    nextSeq = first + events.length;
+    let changed = false;
+    for (const e of events) {
+      if (e.kind !== 'output') {
+        state.apply(e);
+        changed = true;
+      }
+      if (e.kind === 'prompt') useApp.getState().setPrompt({ runId, promptId: e.promptId, reason: e.reason, text: e.text, choices: e.choices });
+      if (e.kind === 'prompt-answered') useApp.getState().setPrompt(undefined);
+      if (e.kind === 'run-finished') {
+        useApp.getState().setStatus(`Build ${state.result} in ${(e.durationMs / 1000).toFixed(1)} s`, state.result === 'succeeded' ? 'info' : 'error');
+        stop?.();
+        stop = undefined;
+        void refreshRuns();
+      }
+    }
+    if (changed) useApp.getState().bumpRun();
+  });
+}
+
+async function refreshRuns(): Promise<void> {
+  const r = await getServices().api.builds.listRuns({});
+  if (r.ok) useApp.getState().setRuns(r.value);
+}
+
+async function cancelBuild(): Promise<void> {
+  const s = useApp.getState();
+  if (!s.currentRunId) return;
+  const r = await getServices().api.builds.cancel({ runId: s.currentRunId });
+  s.setStatus(r.ok ? (r.value.cancelled ? 'Cancelling: cleaning up…' : 'The build had already finished') : r.error.message, r.ok ? 'info' : 'error');
+}
+
+/** The provisioner nodes of the graph in text order, within one file. */
+function provisioners(): GraphNode[] {
+  return (useApp.getState().analysis?.graph.nodes ?? []).filter((n) => n.kind === 'provisioner' && n.range);
+}
+
+function edit(filename: string, edits: TextEdit[]): void {
+  const editor = getServices().editor;
+  if (editor) editor.applyEdits(filename, edits);
+}
+
+/** Adds a provisioner after the selected one (or the last one, or as the build's first). */
+function addProvisioner(type: string): void {
+  const s = useApp.getState();
+  const block = PROVISIONER_TEMPLATES[type] ?? `provisioner "${type}" {\n}`;
+  const all = provisioners();
+  const after = all.find((n) => n.id === s.selectedNodeId) ?? all[all.length - 1];
+  if (after?.range) {
+    const f = after.range.filename;
+    return edit(f, [insertBlockAfter(s.texts[f], after.range, block)]);
+  }
+  const file = Object.keys(s.texts).find((f) => buildBlocks(s.texts[f]).length > 0);
+  if (!file) return s.setStatus('Add a build block first: provisioners live inside one.', 'error');
+  const [b] = buildBlocks(s.texts[file]);
+  edit(file, [insertBlockAtEndOf(s.texts[file], b.close, block)]);
+}
+
+function removeNode(nodeId: string): void {
+  const s = useApp.getState();
+  const node = s.analysis?.graph.nodes.find((n) => n.id === nodeId);
+  if (!node?.range || node.kind === 'source') return;
+  edit(node.range.filename, [deleteBlock(s.texts[node.range.filename], node.range)]);
+  s.selectNode(undefined);
+}
+
+function moveProvisioner(nodeId: string, by: -1 | 1): void {
+  const s = useApp.getState();
+  const all = provisioners();
+  const i = all.findIndex((n) => n.id === nodeId);
+  const other = all[i + by];
+  if (i < 0 || !other?.range || !all[i].range || other.range.filename !== all[i].range!.filename) return;
+  const [first, second] = by < 0 ? [other, all[i]] : [all[i], other];
+  const f = other.range.filename;
+  edit(f, [swapBlocks(s.texts[f], first.range!, second.range!)]);
+}
+
+function setAttribute({ nodeId, name, value }: { nodeId: string; name: string; value: string }): void {
+  const s = useApp.getState();
+  const node = s.analysis?.graph.nodes.find((n) => n.id === nodeId);
+  if (!node?.range) return;
+  const e = replaceAttributeValue(s.texts[node.range.filename], node.range, name, value);
+  if (e) edit(node.range.filename, [e]);
+}
+
+function selectNode(nodeId: string | undefined): void {
+  useApp.getState().selectNode(nodeId);
+  const node = useApp.getState().analysis?.graph.nodes.find((n) => n.id === nodeId);
+  if (node?.range) getServices().editor?.reveal(node.range);
+}
+
+async function answerPrompt(answer: 'cleanup' | 'abort' | 'retry' | 'continue'): Promise<void> {
+  const p = useApp.getState().prompt;
+  if (!p) return;
+  const r = await getServices().api.builds.answerPrompt({ runId: p.runId, promptId: p.promptId, answer });
+  if (!r.ok) useApp.getState().setStatus(r.error.message, 'error');
+  useApp.getState().setPrompt(undefined);
+}
+
+export const actions = {
+  openExample: { id: 'openExample', label: 'Open the example', run: () => open(EXAMPLE_PATH) } as Action,
+  open: { id: 'open', label: 'Open…', shortcut: 'Ctrl+O', run: (path: string) => open(path) } as Action<string>,
+  save: { id: 'save', label: 'Save', shortcut: 'Ctrl+S', matches: (e) => ctrl(e) && !e.shiftKey && e.key.toLowerCase() === 's', enabled: hasTemplate, run: async () => void ((await saveAll()) && useApp.getState().setStatus('Saved')) } as Action,
+  format: { id: 'format', label: 'Format', shortcut: 'Shift+Alt+F', matches: (e) => e.shiftKey && e.altKey && e.key.toLowerCase() === 'f', enabled: hasTemplate, run: format } as Action,
+  runBuild: { id: 'runBuild', label: 'Run build', shortcut: 'Ctrl+Enter', matches: (e) => ctrl(e) && e.key === 'Enter', enabled: () => hasTemplate() && !running(), run: startBuild } as Action,
+  cancelBuild: { id: 'cancelBuild', label: 'Cancel build', shortcut: 'Ctrl+Shift+X', matches: (e) => ctrl(e) && e.shiftKey && e.key.toLowerCase() === 'x', enabled: running, run: cancelBuild } as Action,
+  addProvisioner: { id: 'addProvisioner', label: 'Add provisioner', enabled: hasTemplate, run: addProvisioner } as Action<string>,
+  removeNode: { id: 'removeNode', label: 'Remove', run: removeNode } as Action<string>,
+  moveUp: { id: 'moveUp', label: 'Move up', run: (id: string) => moveProvisioner(id, -1) } as Action<string>,
+  moveDown: { id: 'moveDown', label: 'Move down', run: (id: string) => moveProvisioner(id, 1) } as Action<string>,
+  setAttribute: { id: 'setAttribute', label: 'Set attribute', run: setAttribute } as Action<{ nodeId: string; name: string; value: string }>,
+  selectNode: { id: 'selectNode', label: 'Select', run: selectNode } as Action<string | undefined>,
+  answerPrompt: { id: 'answerPrompt', label: 'Answer', run: answerPrompt } as Action<'cleanup' | 'abort' | 'retry' | 'continue'>,
+  undo: { id: 'undo', label: 'Undo', shortcut: 'Ctrl+Z', run: () => getServices().editor?.undo() } as Action,
+  redo: { id: 'redo', label: 'Redo', shortcut: 'Ctrl+Shift+Z', run: () => getServices().editor?.redo() } as Action,
+  refreshRuns: { id: 'refreshRuns', label: 'Refresh runs', run: refreshRuns } as Action,
+};
+
+export type ActionId = keyof typeof actions;
+
+/** Runs an action when it is enabled; failures become a status line, never an unhandled rejection. */
+export function runAction<K extends ActionId>(id: K, ...arg: Parameters<(typeof actions)[K]['run']>): void {
+  const a = actions[id] as Action<unknown>;
+  if (a.enabled && !a.enabled()) return;
+  Promise.resolve()
+    .then(() => a.run(arg[0]))
+    .catch((e: unknown) => useApp.getState().setStatus(`${a.label} failed: ${(e as Error).message}`, 'error'));
+}
+
+/** The global shortcuts: the first action whose key matches runs. Monaco keeps its own (undo, find…) inside the editor. */
+export function handleShortcut(e: KeyboardEvent): boolean {
+  for (const [id, a] of Object.entries(actions) as Array<[ActionId, Action<unknown>]>) {
+    if (a.matches?.(e)) {
+      e.preventDefault();
+      runAction(id as 'save');
+      return true;
+    }
+  }
+  return false;
+}

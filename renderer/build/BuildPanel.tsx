@@ -1,0 +1,129 @@
+/** Choosing what to build and with which variables, starting and cancelling, and the run's progress and artifacts. */
+import { useEffect } from 'react';
+import type { OnErrorPolicy } from '../../core/contract/types';
+import { actions, runAction } from '../app/actions';
+import { getServices } from '../app/services';
+import { useApp } from '../app/store';
+import { LogViewer } from '../logs/LogViewer';
+
+const POLICIES: Array<{ value: OnErrorPolicy; label: string }> = [
+  { value: 'cleanup', label: 'Clean up' },
+  { value: 'abort', label: 'Abort (leave resources)' },
+  { value: 'ask', label: 'Ask me' },
+  { value: 'run-cleanup-provisioner', label: 'Run cleanup provisioner' },
+];
+
+export function BuildPanel() {
+  const analysis = useApp((s) => s.analysis);
+  const selected = useApp((s) => s.selectedBuilds);
+  const values = useApp((s) => s.variableValues);
+  const onError = useApp((s) => s.onError);
+  const runId = useApp((s) => s.currentRunId);
+  useApp((s) => s.runVersion);
+  const state = runId ? getServices().runStates.get(runId) : undefined;
+  const log = runId ? getServices().logs.get(runId) : undefined;
+  const isRunning = state !== undefined && !state.finished;
+  const builds = analysis?.builds ?? [];
+
+  useEffect(() => {
+    // New builds start chosen; builds that disappeared from the template are forgotten.
+    const s = useApp.getState();
+    if (selected.length === 0 || selected.some((b) => !builds.includes(b))) s.setSelectedBuilds(builds);
+  }, [builds.join('\n')]);
+
+  return (
+    <section className="build-panel" aria-label="Build">
+      <div className="build-form">
+        <fieldset>
+          <legend>Builds</legend>
+          {builds.length === 0 ? <div className="muted">No builds in this template.</div> : null}
+          {builds.map((b) => (
+            <label key={b} className="check">
+              <input
+                type="checkbox"
+                checked={selected.includes(b)}
+                onChange={(e) => useApp.getState().setSelectedBuilds(e.target.checked ? [...selected, b] : selected.filter((x) => x !== b))}
+              />
+              {b}
+            </label>
+          ))}
+        </fieldset>
+        {analysis && analysis.variables.length > 0 ? (
+          <fieldset>
+            <legend>Variables</legend>
+            {analysis.variables.map((v) => (
+              <label key={v.name} className="var" title={v.description}>
+                <span>
+                  {v.name} <span className="muted">{v.type}</span>
+                </span>
+                <input
+                  type={v.sensitive ? 'password' : 'text'}
+                  autoComplete="off"
+                  aria-label={`Variable ${v.name}${v.sensitive ? ' (sensitive)' : ''}`}
+                  placeholder={v.sensitive ? (v.hasDefault ? '(sensitive default)' : '(sensitive)') : v.value ?? (v.hasDefault ? '' : 'required')}
+                  value={values[v.name] ?? ''}
+                  onChange={(e) => useApp.getState().setVariable(v.name, e.target.value === '' ? undefined : e.target.value)}
+                />
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        <label className="policy">
+          On error{' '}
+          <select aria-label="On error" value={onError} onChange={(e) => useApp.getState().setOnError(e.target.value as OnErrorPolicy)}>
+            {POLICIES.map((p) => (
+              <option key={p.value} value={p.value}>{p.label}</option>
+            ))}
+          </select>
+        </label>
+        <div className="buttons">
+          <button className="primary" disabled={isRunning || builds.length === 0 || selected.length === 0} onClick={() => runAction('runBuild')} title={actions.runBuild.shortcut}>
+            ▶ Run build
+          </button>
+          <button disabled={!isRunning} onClick={() => runAction('cancelBuild')} title={actions.cancelBuild.shortcut}>
+            ■ Cancel
+          </button>
+          {state ? (
+            <span className={`run-result ${state.result ?? 'running'}`} data-testid="run-status" aria-live="polite">
+              {state.finished ? state.result : 'running…'}
+            </span>
+          ) : null}
+        </div>
+        {state && state.artifacts.length > 0 ? (
+          <div className="artifacts" data-testid="artifacts" aria-label="Artifacts">
+            <strong>Artifacts</strong>
+            {state.artifacts.map((a, i) => (
+              <div key={i} className="artifact">
+                <span className="muted">{a.build}:</span> {a.text || a.id}
+              </div>
+            ))}
+          </div>
+        ) : null}
+      </div>
+      {log && runId ? <LogViewer key={runId} log={log} title={runId} /> : <div className="log-placeholder muted">Build output appears here.</div>}
+      <PromptDialog />
+    </section>
+  );
+}
+
+/** The engine waits on a question (an error with on-error=ask, or a breakpoint): answered through builds.answerPrompt. */
+function PromptDialog() {
+  const prompt = useApp((s) => s.prompt);
+  if (!prompt) return null;
+  const labels: Record<string, string> = { cleanup: 'Clean up', abort: 'Abort', retry: 'Retry', continue: 'Continue' };
+  return (
+    <div className="dialog-backdrop">
+      <div role="dialog" aria-modal="true" aria-labelledby="prompt-title" className="dialog">
+        <h2 id="prompt-title">{prompt.reason === 'breakpoint' ? 'Breakpoint' : 'The build failed'}</h2>
+        <pre>{prompt.text}</pre>
+        <div className="buttons">
+          {prompt.choices.map((c, i) => (
+            <button key={c} autoFocus={i === 0} className={i === 0 ? 'primary' : ''} onClick={() => runAction('answerPrompt', c)}>
+              {labels[c] ?? c}
+            </button>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * The pipeline as a graph beside the text. Nodes show their state during a run and the errors inside their block;
+ * selecting one reveals its block in the editor. Every change made here is a text edit (see actions).
+ */
+import { Background, Controls, Handle, Position, ReactFlow, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import type { GraphNode } from '../../core/contract/types';
+import { runAction } from '../app/actions';
+import { getServices } from '../app/services';
+import { useApp } from '../app/store';
+import type { NodeRun } from '../build/run-state';
+import { PROVISIONER_TEMPLATES } from './text-edit';
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
+
+type PipelineNodeData = { node: GraphNode; run?: NodeRun; selected: boolean };
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<PipelineNodeData>>) {
+  const { node, run } = data;
+  const errors = node.diagnostics.filter((d) => d.severity === 'error');
+  const state = run?.state;
+  return (
+    <div
+      className={`pipeline-node kind-${node.kind}${state ? ` state-${state}` : ''}${errors.length ? ' has-errors' : ''}${data.selected ? ' selected' : ''}`}
+      style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+      data-testid={`node-${node.kind}-${node.label}`}
+      data-state={state ?? ''}
+      aria-label={`${node.kind} ${node.label}${state ? `, ${state}` : ''}${errors.length ? `, ${errors.length} error${errors.length > 1 ? 's' : ''}` : ''}`}
+      title={errors.map((d) => d.summary).join('\n') || undefined}
+    >
+      <Handle type="target" position={Position.Top} />
+      <div className="node-kind">{node.kind}</div>
+      <div className="node-label">{node.label}</div>
+      <div className="node-meta">
+        {node.appliesTo && node.kind !== 'source' ? <span className="applies" title={`Runs on: ${node.appliesTo.join(', ')}`}>{node.appliesTo.map((b) => b.split('.').slice(-1)[0]).join(', ')}</span> : null}
+        {state ? <span className={`state-pill ${state}`}>{state}{run?.durationMs !== undefined ? ` · ${formatDuration(run.durationMs)}` : ''}</span> : null}
+        {errors.length ? <span className="node-error" role="alert">{errors[0].summary}</span> : null}
+      </div>
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+});
+
+const nodeTypes = { pipeline: PipelineNode };
+
+export function GraphView() {
+  const graph = useApp((s) => s.analysis?.graph);
+  const selected = useApp((s) => s.selectedNodeId);
+  const runId = useApp((s) => s.currentRunId);
+  const runVersion = useApp((s) => s.runVersion);
+  const positions = useMemo(() => (graph ? layoutGraph(graph) : new Map<string, { x: number; y: number }>()), [graph]);
+  const nodes = useMemo<Node<PipelineNodeData>[]>(() => {
+    const state = runId ? getServices().runStates.get(runId) : undefined;
+    return (graph?.nodes ?? []).map((n) => ({
+      id: n.id,
+      type: 'pipeline',
+      position: positions.get(n.id) ?? { x: 0, y: 0 },
+      data: { node: n, run: state?.nodeRun(n.id), selected: n.id === selected },
+      selected: n.id === selected,
+      ariaLabel: `${n.kind} ${n.label}`,
+    }));
+    // runVersion: node states live outside the store; the counter says they changed.
+  }, [graph, positions, selected, runId, runVersion]);
+  const edges = useMemo(() => (graph?.edges ?? []).map((e) => ({ id: `${e.from}->${e.to}`, source: e.from, target: e.to, animated: false })), [graph]);
+
+  return (
+    <section className="graph-pane" aria-label="Pipeline graph">
+      <div className="toolbar" role="toolbar" aria-label="Graph tools">
+        <label>
+          Add provisioner{' '}
+          <select
+            aria-label="Provisioner type to add"
+            value=""
+            onChange={(e) => {
+              if (e.target.value) runAction('addProvisioner', e.target.value);
+            }}
+          >
+            <option value="">choose…</option>
+            {Object.keys(PROVISIONER_TEMPLATES).map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="flow" data-testid="graph">
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          fitView
+          fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          proOptions={{ hideAttribution: true }}
+          onNodeClick={(_, n) => runAction('selectNode', n.id)}
+          onPaneClick={() => runAction('selectNode', undefined)}
+          colorMode="dark"
+          minZoom={0.2}
+        >
+          <Background gap={16} />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </div>
+      <NodeDetails />
+    </section>
+  );
+}
+
+/** The selected node: what it is, where it runs, its errors, and a small form over its block's attributes. */
+function NodeDetails() {
+  const node = useApp((s) => s.analysis?.graph.nodes.find((n) => n.id === s.selectedNodeId));
+  const text = useApp((s) => (node?.range ? s.texts[node.range.filename] : undefined));
+  const attributes = useMemo(() => (node?.range && text !== undefined ? topLevelAttributes(text, node.range.start.line, node.range.end.line) : []), [node, text]);
+  if (!node) return <div className="node-details empty">Select a node to see its settings.</div>;
+  return (
+    <div className="node-details" aria-label={`Settings of ${node.label}`} role="region">
+      <div className="details-head">
+        <strong>{node.label}</strong> <span className="muted">{node.kind} · {node.type}</span>
+        {node.kind === 'provisioner' ? (
+          <span className="details-actions">
+            <button onClick={() => runAction('moveUp', node.id)} aria-label={`Move ${node.label} up`}>↑</button>
+            <button onClick={() => runAction('moveDown', node.id)} aria-label={`Move ${node.label} down`}>↓</button>
+          </span>
+        ) : null}
+        {node.kind !== 'source' ? (
+          <button className="danger" onClick={() => runAction('removeNode', node.id)} aria-label={`Remove ${node.label}`}>
+            Remove
+          </button>
+        ) : null}
+      </div>
+      {node.appliesTo && node.kind !== 'source' ? <div className="muted">Runs on: {node.appliesTo.join(', ') || 'no build'}</div> : null}
+      {node.diagnostics.map((d, i) => (
+        <div key={i} className={`diag ${d.severity}`}>
+          {d.summary}
+          {d.range ? ` (line ${d.range.start.line})` : ''}
+        </div>
+      ))}
+      <form className="attr-form" onSubmit={(e) => e.preventDefault()}>
+        {attributes.map((a) => (
+          <label key={a.name}>
+            <span>{a.name}</span>
+            <input
+              defaultValue={a.value}
+              key={`${node.id}:${a.name}:${a.value}`}
+              aria-label={`${a.name} of ${node.label}`}
+              spellCheck={false}
+              onBlur={(e) => {
+                if (e.target.value !== a.value) runAction('setAttribute', { nodeId: node.id, name: a.name, value: e.target.value });
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+              }}
+            />
+          </label>
+        ))}
+      </form>
+    </div>
+  );
+}
+
+/** One-line attributes written directly in the block, as `name = expression` (multi-line values are edited in the text). */
+function topLevelAttributes(text: string, startLine: number, endLine: number): Array<{ name: string; value: string }> {
+  const lines = text.split('\n').slice(startLine - 1, endLine);
+  const out: Array<{ name: string; value: string }> = [];
+  let depth = 0;
+  for (const [i, line] of lines.entries()) {
+    if (i > 0 && depth === 1) {
+      const m = /^\s*([A-Za-z_][\w-]*)\s*=(?!=)\s*(.*?)\s*(#.*)?$/.exec(line);
+      if (m && balanced(m[2])) out.push({ name: m[1], value: m[2] });
+    }
+    depth += (line.match(/[{[(]/g)?.length ?? 0) - (line.match(/[}\])]/g)?.length ?? 0);
+  }
+  return out;
+}
+
+function balanced(s: string): boolean {
+  return (s.match(/[{[(]/g)?.length ?? 0) === (s.match(/[}\])]/g)?.length ?? 0) && !/^<</.test(s);
+}
