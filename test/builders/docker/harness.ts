@@ -4,6 +4,7 @@
  * ever look at their own containers, temp folders and images.
  */
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -45,6 +46,10 @@ export function workDir(): string {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
+
+/** Every image a build committed, removed when the test file ends even if an assertion failed first. */
+const committed = new Set<string>();
+after(() => removeImages(...committed));
 
 export interface Ran {
   runId: string;
@@ -105,6 +110,7 @@ export async function runBuilds(
     onEvent?.(e, run);
   });
   const summary = await run.start();
+  for (const b of summary.builds) for (const a of b.artifacts) if (/^sha256:/.test(a.id)) committed.add(a.id);
   assert.deepEqual(summary.prepareErrors, [], 'the builds should prepare');
   const log = events.flatMap((e) => (e.kind === 'message' || e.kind === 'error' ? [e.text] : e.kind === 'output' ? [e.line] : []));
   return { runId, summary, events, log };
