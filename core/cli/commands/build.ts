@@ -63,10 +63,6 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     model.builds.flatMap((b) => b.builds),
     { only: t.options.only ?? [], except: t.options.except ?? [] },
   );
-  if (builds.length === 0) {
-    io.stderr('Error: no build matched -only/-except: nothing to do.\n');
-    return 1;
-  }
 
   const machineReadable = flagBool(args, 'machine-readable');
   const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui') });

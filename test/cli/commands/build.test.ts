@@ -247,3 +247,11 @@ build {
   const names = dirs.map((d) => JSON.parse(readFileSync(join(d, 'm.json'), 'utf8')).builds[0].name);
   assert.deepEqual(names, ['one', 'one']);
 });
+
+test('-only matching no build runs nothing and exits 0, as Packer does', { skip: noPacker }, async () => {
+  const ours = await bakehouse(folder(SIMPLE), ['-color=false', '-only=nothing']);
+  const theirs = packer(folder(SIMPLE), ['-color=false', '-only=nothing']);
+  assert.equal(ours.code, 0);
+  assert.equal(theirs.code, 0);
+  assert.equal(normalise(ours.stdout), normalise(theirs.stdout));
+});
