@@ -1,0 +1,172 @@
+/**
+ * One SSH connection attempt with ssh2: password (also answering keyboard-interactive prompts), a private key, the
+ * local agent, optionally through a bastion host. Failures come back as a kind plus a sentence that never holds a secret.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { Client, type ConnectConfig } from 'ssh2';
+import type { SshConfig, SshLogin } from './config';
+
+export type ConnectFailureKind = 'refused' | 'auth' | 'timeout' | 'network' | 'cancelled' | 'config';
+
+export interface ConnectFailure {
+  ok: false;
+  kind: ConnectFailureKind;
+  error: string;
+}
+
+export interface ConnectOptions {
+  signal: AbortSignal;
+  /** The local agent's socket (SSH_AUTH_SOCK) for ssh_agent_auth. */
+  agentSocket?: string;
+  /** Longest a single attempt (TCP connect plus handshake) may take. */
+  attemptTimeoutMs?: number;
+}
+
+/** A live connection; `closed` flips when the server or the network drops it. */
+export class SshConnection {
+  closed = false;
+  private readonly listeners: Array<() => void> = [];
+
+  constructor(
+    readonly client: Client,
+    private readonly bastion?: SshConnection,
+  ) {
+    const onGone = () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.bastion?.close();
+      for (const l of this.listeners.splice(0)) l();
+    };
+    client.on('close', onGone);
+    client.on('end', onGone);
+    // Errors after the handshake surface as 'close'; this keeps them from being thrown.
+    client.on('error', () => undefined);
+  }
+
+  /** Calls `listener` once the connection is gone; the returned function forgets it. */
+  onClose(listener: () => void): () => void {
+    if (this.closed) {
+      listener();
+      return () => undefined;
+    }
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  close(): void {
+    this.client.destroy();
+    this.bastion?.close();
+    this.closed = true;
+  }
+}
+
+export type ConnectResult = { ok: true; value: SshConnection } | ConnectFailure;
+
+/** Connects to `cfg.host` (through `cfg.bastion` when set) and logs in. */
+export async function connectSsh(cfg: SshConfig, opts: ConnectOptions): Promise<ConnectResult> {
+  if (opts.signal.aborted) return cancelled();
+  let bastion: SshConnection | undefined;
+  if (cfg.bastion) {
+    const b = await login(cfg.bastion, cfg, opts, undefined, 'bastion host');
+    if (!b.ok) return b;
+    bastion = b.value;
+  }
+  const r = await login(cfg, cfg, opts, bastion, 'host');
+  if (!r.ok) bastion?.close();
+  return r;
+}
+
+async function login(who: SshLogin, cfg: SshConfig, opts: ConnectOptions, via: SshConnection | undefined, role: string): Promise<ConnectResult> {
+  const where = `${who.host}:${who.port}`;
+  const settings: ConnectConfig = {
+    host: who.host,
+    port: who.port,
+    username: who.username,
+    readyTimeout: opts.attemptTimeoutMs ?? 20_000,
+    keepaliveInterval: cfg.keepAliveMs,
+    tryKeyboard: who.interactive && who.password !== undefined,
+  };
+  if (cfg.ciphers.length > 0 || cfg.keyExchange.length > 0) {
+    settings.algorithms = {};
+    if (cfg.ciphers.length > 0) settings.algorithms.cipher = cfg.ciphers as never;
+    if (cfg.keyExchange.length > 0) settings.algorithms.kex = cfg.keyExchange as never;
+  }
+  const methods: string[] = [];
+  if (who.password !== undefined) {
+    settings.password = who.password;
+    methods.push('password');
+  }
+  if (who.privateKey !== undefined || who.privateKeyFile !== undefined) {
+    if (who.privateKey !== undefined) settings.privateKey = who.privateKey;
+    else {
+      const file = (who.privateKeyFile ?? '').replace(/^~(?=\/|$)/, homedir());
+      try {
+        settings.privateKey = readFileSync(file);
+      } catch (e) {
+        return { ok: false, kind: 'config', error: `could not read the private key file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
+      }
+    }
+    methods.push('public key');
+  }
+  if (who.agentAuth) {
+    if (!opts.agentSocket) return { ok: false, kind: 'config', error: 'ssh_agent_auth is set but no SSH agent is running (SSH_AUTH_SOCK is empty)' };
+    settings.agent = opts.agentSocket;
+    methods.push('agent');
+  }
+  const client = new Client();
+  return new Promise<ConnectResult>((resolve) => {
+    let settled = false;
+    const finish = (r: ConnectResult) => {
+      if (settled) return;
+      settled = true;
+      opts.signal.removeEventListener('abort', onAbort);
+      if (!r.ok) client.destroy();
+      resolve(r);
+    };
+    const onAbort = () => finish(cancelled());
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, answer) => answer(prompts.map(() => who.password ?? '')));
+    client.once('ready', () => finish({ ok: true, value: new SshConnection(client, via) }));
+    client.on('error', (e: Error & { level?: string; code?: string }) => finish(describe(e, where, who.username, methods, role)));
+    client.once('close', () => finish({ ok: false, kind: 'network', error: `the ${role} ${where} closed the connection during the SSH handshake` }));
+    if (via) {
+      via.client.forwardOut('127.0.0.1', 0, who.host, who.port, (err, stream) => {
+        if (err) {
+          finish({ ok: false, kind: 'network', error: `the bastion host could not reach ${where}: ${err.message}` });
+          return;
+        }
+        client.connect({ ...settings, sock: stream });
+      });
+    } else {
+      try {
+        client.connect(settings);
+      } catch (e) {
+        // ssh2 throws synchronously for a key it cannot parse; its message never holds the key itself.
+        finish({ ok: false, kind: 'config', error: `invalid SSH settings: ${(e as Error).message}` });
+      }
+    }
+  });
+}
+
+function cancelled(): ConnectFailure {
+  return { ok: false, kind: 'cancelled', error: 'Build was cancelled.' };
+}
+
+/** Turns ssh2 and socket errors into what the user can act on. */
+function describe(e: Error & { level?: string; code?: string }, where: string, user: string, methods: string[], role: string): ConnectFailure {
+  if (e.level === 'client-authentication') {
+    const tried = methods.length > 0 ? methods.join(', ') : 'no method';
+    return { ok: false, kind: 'auth', error: `authentication failed: the ${role} ${where} did not accept user "${user}" with ${tried}` };
+  }
+  if (e.level === 'client-timeout') return { ok: false, kind: 'timeout', error: `timed out waiting for the SSH handshake with ${where}` };
+  if (e.code === 'ECONNREFUSED') return { ok: false, kind: 'refused', error: `connection refused by ${where} (is the SSH server running on that port?)` };
+  if (e.code === 'ETIMEDOUT') return { ok: false, kind: 'timeout', error: `timed out connecting to ${where}` };
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return { ok: false, kind: 'network', error: `cannot resolve the ${role} name in ${where}` };
+  if (e.code) return { ok: false, kind: 'network', error: `cannot connect to ${where}: ${e.code}` };
+  if (/private key|parse|passphrase|unsupported key/i.test(e.message)) return { ok: false, kind: 'config', error: `the private key could not be used: ${e.message}` };
+  return { ok: false, kind: 'network', error: `SSH connection to ${where} failed: ${e.message}` };
+}

@@ -1,0 +1,103 @@
+/** Runs one command over an SSH connection, streaming stdout and stderr line by line and returning the exit code. */
+import type { ClientChannel } from 'ssh2';
+import type { CommandResult, Outcome } from '../../engine/plugin';
+import type { SshConnection } from './connect';
+
+export type OnLine = (stream: 'stdout' | 'stderr', line: string) => void;
+
+export interface ExecOptions {
+  signal: AbortSignal;
+  onLine: OnLine;
+  /** Request a terminal (ssh_pty); stderr then arrives mixed into stdout, as on a real terminal. */
+  pty?: boolean;
+}
+
+/** Packer's exit status for a command whose session ended without one (the connection dropped). */
+export const EXIT_STATUS_MISSING = 2300218;
+
+export async function execCommand(conn: SshConnection, command: string, opts: ExecOptions): Promise<Outcome<CommandResult>> {
+  if (opts.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+  const channel = await new Promise<ClientChannel | Error>((resolve) => {
+    try {
+      conn.client.exec(command, opts.pty ? { pty: { term: 'vt100', rows: 40, cols: 80 } } : {}, (err, ch) => resolve(err ?? ch));
+    } catch (e) {
+      resolve(e as Error);
+    }
+  });
+  if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}` };
+  const out = new LineSplitter((l) => opts.onLine('stdout', l));
+  const err = new LineSplitter((l) => opts.onLine('stderr', l));
+  channel.on('data', (b: Buffer) => out.push(b));
+  channel.stderr.on('data', (b: Buffer) => err.push(b));
+  let code: number | undefined;
+  let signalName: string | undefined;
+  channel.on('exit', (c: number | null, sig?: string) => {
+    if (typeof c === 'number') code = c;
+    else signalName = sig;
+  });
+  const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
+    const onAbort = () => {
+      // Closing the channel makes sshd hang up on the command (SIGHUP through its session).
+      channel.close();
+      forget();
+      resolve('cancelled');
+    };
+    const onDrop = () => resolve('dropped');
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    const forget = conn.onClose(onDrop);
+    channel.once('close', () => {
+      opts.signal.removeEventListener('abort', onAbort);
+      forget();
+      resolve('closed');
+    });
+  });
+  out.end();
+  err.end();
+  if (ended === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
+  if (code !== undefined) return { ok: true, value: { exitCode: code } };
+  if (signalName) return { ok: true, value: { exitCode: 128 + signalNumber(signalName) } };
+  return { ok: false, error: `Lost the SSH connection while the command was running (exit status ${EXIT_STATUS_MISSING}: no exit status was received)` };
+}
+
+const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, SEGV: 11, PIPE: 13, ALRM: 14, TERM: 15 };
+
+function signalNumber(name: string): number {
+  return SIGNALS[name.replace(/^SIG/, '')] ?? 0;
+}
+
+/** Cuts a byte stream into lines, keeping a partial last line until more arrives or the stream ends. */
+export class LineSplitter {
+  private rest = '';
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    this.rest += this.decoder.decode(chunk, { stream: true });
+    let nl;
+    while ((nl = this.rest.indexOf('\n')) >= 0) {
+      this.onLine(this.rest.slice(0, nl).replace(/\r$/, ''));
+      this.rest = this.rest.slice(nl + 1);
+    }
+  }
+
+  end(): void {
+    this.rest += this.decoder.decode();
+    if (this.rest !== '') this.onLine(this.rest.replace(/\r$/, ''));
+    this.rest = '';
+  }
+}
+
+/** A word for /bin/sh: single-quoted unless it is plainly safe. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** Runs a housekeeping command and collects its output; fails unless it exits 0. */
+export async function execQuiet(conn: SshConnection, command: string, signal: AbortSignal): Promise<Outcome<string>> {
+  const lines: string[] = [];
+  const r = await execCommand(conn, command, { signal, onLine: (_s, l) => lines.push(l) });
+  if (!r.ok) return r;
+  if (r.value.exitCode !== 0) return { ok: false, error: `"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}` };
+  return { ok: true, value: lines.join('\n') };
+}

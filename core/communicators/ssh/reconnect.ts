@@ -1,0 +1,49 @@
+/**
+ * Getting a connection back after an expected disconnect (a reboot, a restarted sshd): keep trying until the machine
+ * answers again or start_retry_timeout runs out.
+ */
+import type { ConnectResult, SshConnection } from './connect';
+
+export interface ReconnectOptions {
+  signal: AbortSignal;
+  /** Give up after this long (Packer's start_retry_timeout, 5 minutes by default). */
+  timeoutMs: number;
+  /** Pause between tries. */
+  intervalMs: number;
+}
+
+export type ReconnectResult = { ok: true; value: SshConnection } | { ok: false; error: string };
+
+export async function reconnect(connect: (signal: AbortSignal) => Promise<ConnectResult>, opts: ReconnectOptions): Promise<ReconnectResult> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let last = 'no try was made';
+  for (;;) {
+    if (opts.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    const r = await connect(opts.signal);
+    if (r.ok) return r;
+    if (r.kind === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
+    last = r.error;
+    // A wrong key or a bad file will not fix itself by waiting.
+    if (r.kind === 'config') return { ok: false, error: `Could not reconnect over SSH: ${last}` };
+    if (Date.now() + opts.intervalMs > deadline) {
+      return { ok: false, error: `Could not reconnect over SSH within the start retry timeout: ${last}` };
+    }
+    if (!(await pause(opts.intervalMs, opts.signal))) return { ok: false, error: 'Build was cancelled.' };
+  }
+}
+
+/** Waits `ms`; false when cancelled first. */
+export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
