@@ -46,7 +46,7 @@ export async function runPostProcessors(opts: PostProcessingOptions): Promise<Po
         prior = undefined;
         break;
       }
-      opts.say(`Running post-processor: ${opts.hcl2 ? `${pp.name ?? ''} (type ${pp.type})` : pp.type}`);
+      opts.say(`Running post-processor: ${postProcessorLabel(pp, opts.hcl2 ?? false)}`);
       let outcome;
       try {
         outcome = await pp.postProcessor.postProcess(opts.contextFor(pp), prior!);
@@ -91,4 +91,10 @@ export async function runPostProcessors(opts: PostProcessingOptions): Promise<Po
     }
   }
   return { artifacts, errors };
+}
+
+/** Packer 1.6.6's label: "name (type t)" when named; unnamed ones by type in JSON and as " (type t)" in HCL2. */
+function postProcessorLabel(pp: PreparedPostProcessor, hcl2: boolean): string {
+  if (pp.name) return `${pp.name} (type ${pp.type})`;
+  return hcl2 ? ` (type ${pp.type})` : pp.type;
 }

@@ -255,3 +255,19 @@ test('-only matching no build runs nothing and exits 0, as Packer does', { skip:
   assert.equal(theirs.code, 0);
   assert.equal(normalise(ours.stdout), normalise(theirs.stdout));
 });
+
+const NAMED_PP = {
+  builders: [{ type: 'null', communicator: 'none' }],
+  'post-processors': [
+    { type: 'shell-local', inline: ['echo unnamed'] },
+    { type: 'shell-local', name: 'named', inline: ['echo named'] },
+  ],
+};
+
+for (const except of ['named', 'shell-local']) {
+  test(`-except=${except} skips post-processors by name, else type, as Packer does`, { skip: noPacker }, async () => {
+    const ours = await bakehouse(folder(NAMED_PP), ['-color=false', `-except=${except}`]);
+    const theirs = packer(folder(NAMED_PP), ['-color=false', `-except=${except}`]);
+    assert.equal(normalise(ours.stdout), normalise(theirs.stdout));
+  });
+}
