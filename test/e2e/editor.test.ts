@@ -1,0 +1,80 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canRun, closeBrowser, withApp } from './fixture';
+import { AppPage } from './pages/app-page';
+
+after(closeBrowser);
+const opts = { skip: canRun ? false : 'needs /usr/bin/chromium and a built renderer (npm run build)', timeout: 120_000 };
+
+test('first run opens the example; a typo shows a marker and an error on its node, and fixing it clears both', opts, async () => {
+  await withApp(async (served, page) => {
+    const app = new AppPage(page);
+    await app.open(served.url);
+    await app.screenshot('first-run');
+    await app.openExample();
+    assert.match(await app.editor.text(), /source "docker" "debian"/);
+    await app.screenshot('editor-and-graph');
+
+    await app.editor.goToLineEnd(48);
+    await page.keyboard.press('Enter');
+    await app.editor.type('bogus = 1');
+    await app.editor.errorMarkers().first().waitFor({ timeout: 5_000 });
+    const fileNode = app.graph.node('provisioner', 'file');
+    await page.waitForFunction(() => document.querySelector('[data-testid="node-provisioner-file"]')?.classList.contains('has-errors'));
+    assert.match((await fileNode.getAttribute('aria-label')) ?? '', /1 error/);
+    assert.match((await fileNode.textContent()) ?? '', /Unsupported argument/);
+    await app.screenshot('error-on-node');
+
+    await app.editor.goToLineEnd(49);
+    await page.keyboard.press('Control+Shift+K');
+    await page.waitForFunction(() => document.querySelectorAll('.squiggly-error').length === 0, undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => !document.querySelector('.pipeline-node.has-errors'));
+    assert.equal(await app.problemCount().textContent(), '0 problems');
+  });
+});
+
+test('adding a provisioner on the graph edits the text after the selected block; undo takes it back', opts, async () => {
+  await withApp(async (served, page) => {
+    const app = new AppPage(page);
+    await app.open(served.url);
+    await app.openExample();
+    const before = await app.editor.text();
+    await app.graph.select('provisioner', 'file');
+    await app.graph.addProvisioner('shell-local');
+    await app.graph.waitForNodes(7);
+    const text = await app.editor.text();
+    assert.ok(text.includes('    destination = "/srv/built-by"\n  }\n\n  provisioner "shell-local" {\n    inline = ["echo done"]\n  }\n\n  provisioner "shell" {'), text);
+    // Everything else, comments included, is untouched.
+    assert.equal(text.replace('  provisioner "shell-local" {\n    inline = ["echo done"]\n  }\n\n', ''), before);
+    // The node's form edits the attribute in the text.
+    await app.graph.select('provisioner', 'shell-local');
+    const inline = page.getByLabel('inline of shell-local');
+    await inline.fill('["echo changed"]');
+    await inline.press('Enter');
+    await app.editor.waitForText(/inline = \["echo changed"\]/);
+
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await app.graph.waitForNodes(6);
+    assert.equal(await app.editor.text(), before);
+    await page.getByRole('button', { name: 'Redo', exact: true }).click();
+    await app.graph.waitForNodes(7);
+  });
+});
+
+test('editing the text changes the graph', opts, async () => {
+  await withApp(async (served, page) => {
+    const app = new AppPage(page);
+    await app.open(served.url);
+    await app.openExample();
+    await app.editor.goToLineEnd(53);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await app.editor.type('provisioner "breakpoint" {}');
+    await app.graph.waitForNodes(7);
+    await app.graph.node('provisioner', 'breakpoint').waitFor();
+    // Selecting the node reveals its block in the editor.
+    await app.graph.select('provisioner', 'breakpoint');
+    await page.locator('.selected-block').first().waitFor();
+  });
+});

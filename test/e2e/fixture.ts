@@ -1,0 +1,101 @@
+/**
+ * End-to-end fixture: a real `bakehouse serve` (real host, real engine) with a fresh data folder and a fresh copy of the
+ * example, and Debian's Chromium driven by playwright-core. Each test gets its own server, folder and page.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const REPO = resolve(__dirname, '../..');
+export const CHROMIUM = process.env.BAKEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
+export const canRun = existsSync(CHROMIUM) && existsSync(join(REPO, 'dist/renderer/index.html'));
+
+export interface Served {
+  url: string;
+  /** The folder the server runs in: it holds resources/examples/docker-debian, a copy of the example. */
+  workDir: string;
+  dataDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node bin/bakehouse.js serve --port 0` (or the source version when the bundle lacks it) and reads its address. */
+export async function startServe(): Promise<Served> {
+  const workDir = mkdtempSync(join(tmpdir(), 'bakehouse-e2e-'));
+  const dataDir = join(workDir, 'data');
+  cpSync(join(REPO, 'resources/examples/docker-debian'), join(workDir, 'resources/examples/docker-debian'), { recursive: true });
+  const bundled = readFileSync(join(REPO, 'dist/cli.js'), 'utf8').includes('Bakehouse is serving');
+  const args = bundled ? [join(REPO, 'bin/bakehouse.js'), 'serve', '--port', '0'] : ['--import', 'tsx', join(REPO, 'test/e2e/serve-from-source.ts'), '--port', '0'];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: workDir,
+    env: { ...process.env, BAKEHOUSE_DATA_DIR: dataDir, BAKEHOUSE_RENDERER_DIR: join(REPO, 'dist/renderer'), NODE_PATH: join(REPO, 'node_modules') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`serve did not print its address within 30 s:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => fail(new Error(`serve exited (${code}):\n${out}`)));
+  });
+  return {
+    url,
+    workDir,
+    dataDir,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let browser: Browser | undefined;
+
+export async function launchBrowser(): Promise<Browser> {
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return browser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  await browser?.close();
+  browser = undefined;
+}
+
+export async function newPage(): Promise<Page> {
+  const b = await launchBrowser();
+  const context = await b.newContext({ viewport: { width: 1440, height: 900 } });
+  return context.newPage();
+}
+
+/** A server and a page for one test, cleaned up after it. */
+export async function withApp<T>(fn: (s: Served, page: Page) => Promise<T>): Promise<T> {
+  const served = await startServe();
+  const page = await newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    return await fn(served, page);
+  } catch (e) {
+    (e as Error).message += `\n-- page errors: ${errors.join('\n')}\n-- serve output:\n${served.output().slice(-3000)}`;
+    throw e;
+  } finally {
+    await page.context().close();
+    await served.stop();
+  }
+}

@@ -1,0 +1,144 @@
+/** Page objects: what a user sees and does in the Bakehouse UI, so tests read as steps, not selectors. */
+import type { Locator, Page } from 'playwright-core';
+
+export class AppPage {
+  readonly editor: EditorPanel;
+  readonly graph: GraphPanel;
+  readonly build: BuildPanelPage;
+
+  constructor(readonly page: Page) {
+    this.editor = new EditorPanel(page);
+    this.graph = new GraphPanel(page);
+    this.build = new BuildPanelPage(page);
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  async openExample(): Promise<void> {
+    await this.page.getByRole('button', { name: /Open the example/ }).click();
+    await this.editor.waitReady();
+    await this.graph.waitForNodes(6);
+  }
+
+  problemCount(): Locator {
+    return this.page.getByTestId('problem-count');
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `docs/screenshots/${name}.png` });
+  }
+}
+
+export class EditorPanel {
+  constructor(private readonly page: Page) {}
+
+  private get root(): Locator {
+    return this.page.getByTestId('editor');
+  }
+
+  async waitReady(): Promise<void> {
+    await this.root.locator('.view-lines').waitFor();
+  }
+
+  /** The text of the active file, as the editor model holds it. */
+  async text(): Promise<string> {
+    return this.page.evaluate(() => {
+      const ui = (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi;
+      const s = ui.store.getState();
+      return s.texts[s.activeFile];
+    });
+  }
+
+  async waitForText(pattern: RegExp): Promise<void> {
+    await this.page.waitForFunction(
+      ([source, flags]) => {
+        const ui = (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi;
+        const s = ui.store.getState();
+        return new RegExp(source, flags).test(s.texts[s.activeFile] ?? '');
+      },
+      [pattern.source, pattern.flags] as const,
+      { timeout: 10_000 },
+    );
+  }
+
+  /** Puts the cursor at the end of a line (Ctrl+G), as a user would. */
+  async goToLineEnd(line: number): Promise<void> {
+    await this.root.locator('.view-lines').click();
+    await this.page.keyboard.press('Control+g');
+    await this.page.keyboard.type(String(line));
+    await this.page.keyboard.press('Enter');
+    await this.page.keyboard.press('End');
+  }
+
+  async type(text: string): Promise<void> {
+    await this.page.keyboard.type(text);
+  }
+
+  async undo(): Promise<void> {
+    await this.root.locator('.view-lines').click();
+    await this.page.keyboard.press('Control+z');
+  }
+
+  errorMarkers(): Locator {
+    return this.root.locator('.squiggly-error');
+  }
+}
+
+export class GraphPanel {
+  constructor(private readonly page: Page) {}
+
+  nodes(): Locator {
+    return this.page.locator('.pipeline-node');
+  }
+
+  node(kind: string, label: string): Locator {
+    return this.page.getByTestId(`node-${kind}-${label}`);
+  }
+
+  async waitForNodes(count: number): Promise<void> {
+    await this.page.waitForFunction((n) => document.querySelectorAll('.pipeline-node').length === n, count, { timeout: 15_000 });
+  }
+
+  async addProvisioner(type: string): Promise<void> {
+    await this.page.getByLabel('Provisioner type to add').selectOption(type);
+  }
+
+  async select(kind: string, label: string, index = 0): Promise<void> {
+    await this.node(kind, label).nth(index).click();
+  }
+}
+
+export class BuildPanelPage {
+  constructor(private readonly page: Page) {}
+
+  async run(): Promise<void> {
+    await this.page.getByRole('button', { name: '▶ Run build' }).click();
+  }
+
+  async cancel(): Promise<void> {
+    await this.page.getByRole('button', { name: '■ Cancel' }).click();
+  }
+
+  status(): Locator {
+    return this.page.getByTestId('run-status');
+  }
+
+  async waitForResult(timeoutMs = 180_000): Promise<string> {
+    await this.page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.textContent ?? ''), undefined, { timeout: timeoutMs });
+    return (await this.status().textContent()) ?? '';
+  }
+
+  logLines(): Locator {
+    return this.page.getByTestId('log-lines').locator('.log-row');
+  }
+
+  async waitForLogLine(text: string | RegExp, timeoutMs = 60_000): Promise<void> {
+    await this.page.getByTestId('log-lines').getByText(text).first().waitFor({ timeout: timeoutMs });
+  }
+
+  artifacts(): Locator {
+    return this.page.getByTestId('artifacts');
+  }
+}
