@@ -193,9 +193,6 @@ function connectStep({ cfg, driver }: DockerStepsOptions, shared: Shared): Step<
       });
       return CONTINUE;
     },
-    cleanup(state) {
-      state.communicator = undefined;
-    },
   };
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { cleanupCommand } from '../../../core/cli/commands/cleanup';
 import { parseFlags } from '../../../core/cli/flags';
-import { BASE_IMAGE, containersOf, docker, requireDocker } from './harness';
+import { BASE_IMAGE, containersOf, docker, requireDocker, runBuild, TINY_IMAGE, tempDirsOf, workDir } from './harness';
 
 async function cleanup(argv: string[], env: Record<string, string | undefined> = process.env): Promise<{ code: number; out: string; err: string }> {
   const parsed = parseFlags(argv, cleanupCommand.flags);
@@ -65,4 +65,26 @@ test('cleanup with the daemon unreachable says so and exits 1', async () => {
   const r = await cleanup([], { ...process.env, DOCKER_HOST: 'unix:///tmp/bakehouse-no-such-docker.sock' });
   assert.equal(r.code, 1);
   assert.match(r.err, /^Error: Cannot connect to the Docker daemon at unix:\/\/\/tmp\/bakehouse-no-such-docker\.sock/);
+});
+
+test('-on-error=abort leaves the container and temp folder, reports how to remove them; cleanup -all removes both', async () => {
+  requireDocker();
+  const r = await runBuild({ builder: { image: TINY_IMAGE, discard: true }, provisioners: [['shell', { inline: ['exit 1'] }]] }, workDir(), { onError: 'abort' });
+  try {
+    const b = r.summary.builds[0];
+    assert.equal(b.result, 'failed');
+    const left = b.leftBehind.map((l) => `${l.step}: ${l.description} (${l.howToRemove})`);
+    assert.equal(left.length, 2, left.join('\n'));
+    assert.match(left[0], /^StepRun: container (bakehouse-[0-9a-f]{8}-[0-9a-f]{8}) \(docker rm -f \1\)$/);
+    assert.match(left[1], /^StepTempDir: temporary folder (\S+) \(rm -rf \1\)$/);
+    assert.equal(containersOf(r.runId).length, 1);
+    assert.equal(tempDirsOf(r.runId).length, 1);
+    // This test's own process made it and is alive, so only -all takes it.
+    const c = await cleanup(['-run-id', r.runId, '-all']);
+    assert.equal(c.code, 0, c.err);
+    assert.deepEqual(containersOf(r.runId), []);
+    assert.deepEqual(tempDirsOf(r.runId), []);
+  } finally {
+    for (const id of containersOf(r.runId)) docker('rm', '-f', id);
+  }
 });

@@ -24,7 +24,7 @@ after(() => {
   if (containerId) docker('rm', '-f', containerId);
 });
 
-function communicator(o: { execUser: string; fixUploadOwner: boolean }): DockerCommunicator {
+function communicator(o: { execUser: string; fixUploadOwner: boolean; tty?: boolean }): DockerCommunicator {
   const driver = DockerDriver.fromEnv(process.env);
   return new DockerCommunicator({ container: driver.docker.getContainer(containerId), tty: false, describe: (e) => driver.describe(e), ...o });
 }
@@ -65,6 +65,12 @@ test('run: cancelling returns promptly', async () => {
   const r = await comm.run('sleep 30', { signal: ctl.signal, onLine: () => {} });
   assert.deepEqual(r, { ok: false, error: 'Build was cancelled.' });
   assert.ok(Date.now() - started < 3000);
+});
+
+test('run with a terminal (pty): output arrives on stdout, the exit code still comes back', async () => {
+  const { result, lines } = await run('test -t 1 && echo has-tty; echo to-err >&2; exit 2', communicator({ execUser: '', fixUploadOwner: true, tty: true }));
+  assert.deepEqual(ok(result), { exitCode: 2 });
+  assert.deepEqual(lines, [['stdout', 'has-tty'], ['stdout', 'to-err']]);
 });
 
 test('run as exec_user', async () => {
