@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Functions passed to page.evaluate run in the browser, hence the DOM types.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canRun, closeBrowser, withApp } from './fixture';

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Functions passed to page.evaluate run in the browser, hence the DOM types.
 /** Page objects: what a user sees and does in the Bakehouse UI, so tests read as steps, not selectors. */
 import type { Locator, Page } from 'playwright-core';
 
