@@ -3,6 +3,7 @@
  * out through its archive API, with Packer's rules — a local folder ending in `/` copies its contents, without the
  * slash it copies the folder itself; uploads are handed to `exec_user` when fix_upload_owner is on.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
@@ -125,13 +126,31 @@ export class DockerCommunicator implements Communicator {
     return { ok: true, value: undefined };
   }
 
+  private async killMarked(marker: string): Promise<void> {
+    const done = new AbortController();
+    const timer = setTimeout(() => done.abort(), KILL_WAIT_MS);
+    try {
+      await this.exec(['/bin/sh', '-c', killScript(marker)], 'root', done.signal, () => {});
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async exec(cmd: string[], user: string, signal: AbortSignal, onLine: Line): Promise<Outcome<CommandResult>> {
     if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
     const tty = this.opts.tty;
+    const marker = randomBytes(8).toString('hex');
     let stream: NodeJS.ReadWriteStream;
     let exec: Docker.Exec;
     try {
-      exec = await this.opts.container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: tty, ...(user ? { User: user } : {}) });
+      exec = await this.opts.container.exec({
+        Cmd: cmd,
+        Env: [`${MARKER_VAR}=${marker}`],
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: tty,
+        ...(user ? { User: user } : {}),
+      });
       stream = (await exec.start({ hijack: true, stdin: false, Tty: tty })) as NodeJS.ReadWriteStream;
     } catch (e) {
       return { ok: false, error: `Error running command in the container: ${this.opts.describe(e)}` };
@@ -162,7 +181,10 @@ export class DockerCommunicator implements Communicator {
       stream.on('data', (chunk: Buffer) => demux.push(chunk));
     }
     try {
-      if ((await finished) === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
+      if ((await finished) === 'cancelled') {
+        await this.killMarked(marker);
+        return { ok: false, error: 'Build was cancelled.' };
+      }
     } catch (e) {
       return { ok: false, error: `Lost the connection to the container: ${this.opts.describe(e)}` };
     }
@@ -175,6 +197,18 @@ export class DockerCommunicator implements Communicator {
       return { ok: false, error: `Could not read the command's exit status: ${this.opts.describe(e)}` };
     }
   }
+}
+
+/**
+ * The Engine API cannot stop an exec, so a cancelled command is found by the marker in its environment (children
+ * inherit it) and killed, leaving nothing running when a provisioner times out and is retried. Best effort, 2 s at most.
+ */
+const MARKER_VAR = 'BAKEHOUSE_EXEC';
+const KILL_WAIT_MS = 2000;
+
+function killScript(marker: string): string {
+  // `$(cat …)` drops the NULs between variables; the marker is random, so the glued text cannot match by accident.
+  return `for d in /proc/[0-9]*; do case "$(cat "$d/environ" 2>/dev/null)" in *${MARKER_VAR}=${marker}*) kill -9 "\${d#/proc/}" 2>/dev/null;; esac; done; true`;
 }
 
 /** Docker's multiplexed exec stream: 8-byte headers (stream id, then big-endian length) in front of each payload. */

@@ -58,13 +58,16 @@ test('run: many lines arrive complete and in order', async () => {
   assert.ok(lines.every(([s, l], i) => s === 'stdout' && l === String(i + 1)));
 });
 
-test('run: cancelling returns promptly', async () => {
+test('run: cancelling returns promptly and stops the command in the container', async () => {
   const ctl = new AbortController();
   const started = Date.now();
   setTimeout(() => ctl.abort(), 300);
-  const r = await comm.run('sleep 30', { signal: ctl.signal, onLine: () => {} });
+  const r = await comm.run('sleep 2; touch /tmp/not-cancelled', { signal: ctl.signal, onLine: () => {} });
   assert.deepEqual(r, { ok: false, error: 'Build was cancelled.' });
   assert.ok(Date.now() - started < 3000);
+  // The command itself was stopped, not just our wait for it.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  assert.equal(inContainer('test -e /tmp/not-cancelled && echo ran || echo stopped'), 'stopped');
 });
 
 test('run with a terminal (pty): output arrives on stdout, the exit code still comes back', async () => {
