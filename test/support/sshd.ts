@@ -29,6 +29,8 @@ export interface Sshd {
   /** Appends a public key line to the authorized_keys every user shares. */
   authorize(publicKey: string): void;
   authorizedKeys(): string;
+  /** What sshd wrote to stderr (raise LogLevel through `extra` to see more). */
+  log(): string;
   /** Kills every session child, so clients see the connection drop while the server keeps listening. */
   dropConnections(): void;
   /** Stops the server and its sessions, then removes its temporary folder. */
@@ -126,7 +128,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     'PubkeyAuthentication yes',
     'AllowTcpForwarding yes',
     'MaxStartups 100',
-    'LogLevel ERROR',
+    ...(opts.extra?.some((l) => l.startsWith('LogLevel')) ? [] : ['LogLevel ERROR']),
     ...(opts.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
     ...(opts.extra ?? []),
   ];
@@ -145,6 +147,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       writeFileSync(keys, `${readFileSync(keys, 'utf8')}${publicKey.trim()}\n`);
     },
     authorizedKeys: () => readFileSync(keys, 'utf8'),
+    log: () => stderr,
     dropConnections() {
       killAll(descendants(pid));
     },

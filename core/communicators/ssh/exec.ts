@@ -37,7 +37,12 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
   });
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
     const onAbort = () => {
-      // Closing the channel makes sshd hang up on the command (SIGHUP through its session).
+      // Ask sshd to pass SIGTERM to the command first: closing the channel alone leaves a command without a terminal running.
+      try {
+        channel.signal('TERM');
+      } catch {
+        // The channel is already going away.
+      }
       channel.close();
       forget();
       resolve('cancelled');
