@@ -27,6 +27,7 @@ export interface BuildRunContext {
   signal: AbortSignal;
   force: AbortSignal;
   onError: OnErrorPolicy;
+  debug: boolean;
   backoff: Backoff;
 }
 
@@ -46,6 +47,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     signal: ctx.signal,
     force: ctx.force,
     onError: ctx.onError,
+    debug: ctx.debug,
     events: {
       stepStarted: (step) => ctx.emit({ kind: 'step-started', step }),
       stepFinished: (step, result, durationMs, error) => ctx.emit({ kind: 'step-finished', step, result, durationMs, error }),

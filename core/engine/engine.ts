@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PlannedBuild } from '../template/model';
 import { runBuild, type BuildOutcome } from './build';
-import type { EngineEvent, EventBody, EventListener, PromptAnswer } from './events';
+import type { EngineEvent, EventBody, EventListener, PromptAnswer, PromptReason } from './events';
 import { createMasker, type Masker } from './mask';
 import type { OnErrorPolicy } from './on-error';
 import type { BuildInfo, PluginRegistry, Ui } from './plugin';
@@ -28,6 +28,8 @@ export interface RunOptions {
   /** Where run logs go; `false` keeps no log. Default: `dataDir(env)`. */
   dataDir?: string | false;
   runId?: string;
+  /** -debug: pause after each step and before each cleanup until the user continues; builds run one at a time. */
+  debug?: boolean;
   /** Waits between provisioner retries. */
   backoff?: Backoff;
 }
@@ -140,7 +142,7 @@ export class BuildRun {
   }
 
   private async runAll(builds: PreparedBuild[]): Promise<BuildOutcome[]> {
-    const limit = this.opts.parallelBuilds && this.opts.parallelBuilds > 0 ? this.opts.parallelBuilds : builds.length;
+    const limit = this.opts.debug ? 1 : this.opts.parallelBuilds && this.opts.parallelBuilds > 0 ? this.opts.parallelBuilds : builds.length;
     const results: BuildOutcome[] = new Array(builds.length);
     let next = 0;
     const worker = async () => {
@@ -167,6 +169,7 @@ export class BuildRun {
       signal: this.cancelCtl.signal,
       force: this.forceCtl.signal,
       onError: this.opts.onError ?? 'cleanup',
+      debug: this.opts.debug ?? false,
       backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
     });
   }
@@ -181,8 +184,8 @@ export class BuildRun {
     };
   }
 
-  private ask(build: string, reason: 'on-error' | 'breakpoint', text: string, choices: PromptAnswer[]): Promise<PromptAnswer> {
-    if (this.cancelled) return Promise.resolve(reason === 'breakpoint' ? 'continue' : 'cleanup');
+  private ask(build: string, reason: PromptReason, text: string, choices: PromptAnswer[]): Promise<PromptAnswer> {
+    if (this.cancelled) return Promise.resolve(reason === 'on-error' ? 'cleanup' : 'continue');
     const promptId = `${this.runId}:${++this.promptSeq}`;
     return new Promise((resolve) => {
       this.prompts.set(promptId, { build, resolve });

@@ -23,7 +23,10 @@ export interface LeftBehind {
   howToRemove?: string;
 }
 
-/** Answers a prompt may take; `breakpoint` prompts only ever take `continue`. */
+/** Why the engine is waiting: a failed step (-on-error=ask), a breakpoint provisioner, or -debug between steps. */
+export type PromptReason = 'on-error' | 'breakpoint' | 'debug';
+
+/** Answers a prompt may take; `breakpoint` and `debug` prompts only ever take `continue`. */
 export type PromptAnswer = 'cleanup' | 'abort' | 'retry' | 'continue';
 
 interface EventBase {
@@ -46,7 +49,7 @@ export type EngineEvent =
   | (EventBase & { kind: 'message'; level: 'say' | 'message'; text: string; component?: string })
   | (EventBase & { kind: 'error'; text: string; component?: string })
   /** The engine waits for `answerPrompt(promptId, answer)`. */
-  | (EventBase & { kind: 'prompt'; promptId: string; reason: 'on-error' | 'breakpoint'; text: string; choices: PromptAnswer[] })
+  | (EventBase & { kind: 'prompt'; promptId: string; reason: PromptReason; text: string; choices: PromptAnswer[] })
   | (EventBase & { kind: 'prompt-answered'; promptId: string; answer: PromptAnswer })
   | (EventBase & { kind: 'artifact'; artifact: ArtifactSummary })
   | (EventBase & { kind: 'left-behind'; resources: LeftBehind[] });

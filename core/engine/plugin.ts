@@ -4,7 +4,7 @@
  */
 import type { ComponentConfig } from '../template/model';
 import type { Artifact } from './artifact';
-import type { PromptAnswer } from './events';
+import type { PromptAnswer, PromptReason } from './events';
 import type { Step } from './steps';
 
 export type Outcome<T = void> = { ok: true; value: T } | { ok: false; error: string };
@@ -42,7 +42,7 @@ export interface Ui {
   /** One line a command printed. */
   output(stream: 'stdout' | 'stderr', line: string): void;
   /** Asks the user and waits; resolves with `cleanup` if the run is cancelled meanwhile. */
-  ask(reason: 'on-error' | 'breakpoint', text: string, choices: PromptAnswer[]): Promise<PromptAnswer>;
+  ask(reason: PromptReason, text: string, choices: PromptAnswer[]): Promise<PromptAnswer>;
 }
 
 export interface CommandResult {

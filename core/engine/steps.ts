@@ -62,6 +62,8 @@ export interface RunStepsOptions<S extends { error?: string }> {
   /** Second cancel: stop waiting for cleanups and report what is left. */
   force: AbortSignal;
   onError: OnErrorPolicy;
+  /** -debug: pause after each step runs and before each cleanup (Packer's DebugRunner). */
+  debug?: boolean;
   events: StepEvents;
 }
 
@@ -118,6 +120,7 @@ export async function runSteps<S extends { error?: string }>(opts: RunStepsOptio
       }
       if (result.action === 'continue') {
         events.stepFinished(step.name, 'continue', elapsed);
+        if (opts.debug && !signal.aborted) await ui.ask('debug', `Pausing after run of step '${step.name}'. Press enter to continue.`, ['continue']);
         break;
       }
       events.stepFinished(step.name, 'halt', elapsed, result.error);
@@ -177,6 +180,7 @@ async function cleanUp<S extends { error?: string }>(
       leave(entry);
       continue;
     }
+    if (opts.debug && !opts.signal.aborted) await ui.ask('debug', `Pausing before cleanup of step '${step.name}'. Press enter to continue.`, ['continue']);
     const cctx: CleanupContext = { ui, signal: force, halted: how.halted, cancelled: how.cancelled };
     let forced = false;
     if (step.cleanup) {

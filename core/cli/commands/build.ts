@@ -28,7 +28,7 @@ export const buildCommand: Command = {
     ...ONLY_EXCEPT_FLAGS,
     ...VAR_FLAGS,
     COLOR_FLAG,
-    { name: 'debug', kind: 'bool', description: 'Debug mode enabled for builds (not supported yet).' },
+    { name: 'debug', kind: 'bool', description: 'Debug mode enabled for builds.' },
     { name: 'force', kind: 'bool', description: 'Force a build to continue if artifacts exist, deletes existing artifacts.' },
     { name: 'machine-readable', kind: 'bool', description: 'Produce machine-readable output.' },
     { name: 'on-error', kind: 'string', description: 'If the build fails do: clean up (default), abort, ask, or run-cleanup-provisioner.', placeholder: 'cleanup' },
@@ -49,7 +49,6 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${onError.error}\n`);
     return 1;
   }
-  if (flagBool(args, 'debug')) io.stderr('bakehouse build: -debug is not supported yet; building without pauses.\n');
   const loaded = loadTemplate(t.path, t.options);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (loaded.diagnostics.length > 0) {
@@ -73,11 +72,13 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
     onError: onError.policy,
     force: flagBool(args, 'force'),
+    debug: flagBool(args, 'debug'),
     env: io.env,
     cwd: io.cwd,
     dataDir: hooks.dataDir,
   });
   const prompts = new StdinPrompts(io.stdin, io.stdout);
+  if (flagBool(args, 'debug')) io.stdout('Debug mode enabled. Builds will not be parallelized.\n');
   run.subscribe((e: EngineEvent) => {
     renderer.handle(e);
     if (e.kind === 'prompt') void prompts.answer(e).then((answer) => run.answerPrompt(e.promptId, answer));

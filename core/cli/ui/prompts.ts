@@ -15,7 +15,7 @@ export class StdinPrompts {
 
   /** Waits for the user's answer to a prompt event. */
   async answer(e: EngineEvent & { kind: 'prompt' }): Promise<PromptAnswer> {
-    if (e.reason === 'breakpoint') {
+    if (e.reason !== 'on-error') {
       await this.nextLine();
       return 'continue';
     }

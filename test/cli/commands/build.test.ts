@@ -271,3 +271,21 @@ for (const except of ['named', 'shell-local']) {
     assert.equal(normalise(ours.stdout), normalise(theirs.stdout));
   });
 }
+
+test('-debug pauses after each step and before each cleanup until Enter, as Packer does', async () => {
+  const dir = folder({ builders: [{ type: 'null', communicator: 'none' }], provisioners: [{ type: 'shell-local', inline: ['echo hi'] }] });
+  const stdin = new PassThrough();
+  const ran = await bakehouse(dir, ['-debug'], {
+    stdin,
+    onStdout: (t) => t.includes('Press enter to continue.') && setTimeout(() => stdin.write('\n'), 5),
+  });
+  assert.equal(ran.code, 0, ran.stdout);
+  const pauses = ran.stdout.split('\n').filter((l) => l.includes('Pausing'));
+  assert.deepEqual(pauses, [
+    "==> null: Pausing after run of step 'StepConnect'. Press enter to continue.",
+    "==> null: Pausing after run of step 'StepProvision'. Press enter to continue.",
+    "==> null: Pausing before cleanup of step 'StepProvision'. Press enter to continue.",
+    "==> null: Pausing before cleanup of step 'StepConnect'. Press enter to continue.",
+  ]);
+  assert.ok(ran.stdout.startsWith('Debug mode enabled. Builds will not be parallelized.\n'));
+});
