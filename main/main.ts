@@ -3,7 +3,7 @@
  * lives in core/; this file wires windows, the app:// protocol, IPC and the menu.
  */
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppDataDir } from '../core/app/data-dir';
 import { createHost } from '../core/app/host';
 import { registerBuildIpc } from './ipc/builds';
@@ -20,7 +20,8 @@ registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 const data = AppDataDir.fromEnv();
-const host = createHost({ dataDir: data.path });
+// Packaged, the examples sit in the resources folder (electron-builder's extraResources); in a checkout, two levels up.
+const host = createHost({ dataDir: data.path, appRoot: app.isPackaged ? process.resourcesPath : resolve(__dirname, '..', '..') });
 let mainWindow: BrowserWindow | undefined;
 
 const dialogs: Dialogs = {

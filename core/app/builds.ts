@@ -3,7 +3,7 @@
  * Batching lives here, below every transport, so IPC and the WebSocket deliver the same batches.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunEventBatch } from '../contract/methods';
 import { failure, success, type Result } from '../contract/result';
 import type { LogLine, OnErrorPolicy, RunSummary } from '../contract/types';
@@ -16,6 +16,7 @@ import { listRuns, RunLogReader, runLogPath, runsDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
 import { loadTemplate } from '../template/load';
 import type { AppDataDir } from './data-dir';
+import type { PathResolver } from './paths';
 
 /** How often batches go out, and the most events one batch holds (Bruno flushes at 200 ms or 300 items). */
 export const BATCH_MS = 100;
@@ -52,6 +53,7 @@ export interface BuildServiceOptions {
   env: Record<string, string | undefined>;
   registry?: PluginRegistry;
   defaultOnError: () => OnErrorPolicy;
+  resolvePath: PathResolver;
 }
 
 export class BuildService {
@@ -61,7 +63,7 @@ export class BuildService {
   constructor(private readonly opts: BuildServiceOptions) {}
 
   start(req: StartRequest): Result<{ runId: string }> {
-    const path = resolve(req.path);
+    const path = this.opts.resolvePath(req.path);
     const loaded = loadTemplate(path, { vars: req.vars, env: this.opts.env, only: req.only, except: req.except });
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !loaded.model) {

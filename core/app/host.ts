@@ -9,6 +9,7 @@ import type { PluginRegistry } from '../engine/plugin';
 import { BuildService } from './builds';
 import { AppDataDir } from './data-dir';
 import { completions, definition, hover } from './language';
+import { pathResolver } from './paths';
 import { TemplateService } from './templates';
 import { WorkspaceService } from './workspace';
 
@@ -18,6 +19,10 @@ export interface HostOptions {
   /** Environment for `PKR_VAR_*`, `env()` and builds; default: process.env. */
   env?: Record<string, string | undefined>;
   registry?: PluginRegistry;
+  /** Relative paths from the UI are read from here (default: process.cwd()) … */
+  cwd?: string;
+  /** … or, when nothing is there, from the app's folder, where `resources/examples` lives. */
+  appRoot?: string;
 }
 
 export interface Host {
@@ -36,9 +41,10 @@ type AnyHandler = (input: unknown) => Promise<Result<unknown>>;
 export function createHost(opts: HostOptions = {}): Host {
   const env = opts.env ?? process.env;
   const data = opts.dataDir ? new AppDataDir(opts.dataDir) : AppDataDir.fromEnv(env);
-  const templates = new TemplateService({ data, env });
+  const resolvePath = pathResolver(opts.cwd ?? process.cwd(), opts.appRoot);
+  const templates = new TemplateService({ data, env, resolvePath });
   const workspace = new WorkspaceService(data);
-  const builds = new BuildService({ data, env, registry: opts.registry, defaultOnError: () => data.readSettings().defaultOnError });
+  const builds = new BuildService({ data, env, registry: opts.registry, defaultOnError: () => data.readSettings().defaultOnError, resolvePath });
 
   const services: ContractHandlers = {
     templates: {

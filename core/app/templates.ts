@@ -1,6 +1,5 @@
 /** The templates service: open, save, analyze and format the text the editor holds. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { failure, success, type Result } from '../contract/result';
 import type { OpenedTemplate, TemplateAnalysis, TemplateFileText } from '../contract/types';
 import { createMasker, SENSITIVE } from '../engine/mask';
@@ -12,17 +11,19 @@ import { formatValue } from '../template/values/format';
 import { typeString } from '../template/values/type';
 import type { AppDataDir } from './data-dir';
 import { blockRangesOf, pipelineGraph } from './graph';
+import type { PathResolver } from './paths';
 
 export interface TemplateServiceOptions {
   data: AppDataDir;
   env: Record<string, string | undefined>;
+  resolvePath: PathResolver;
 }
 
 export class TemplateService {
   constructor(private readonly opts: TemplateServiceOptions) {}
 
   open(path: string): Result<OpenedTemplate> {
-    const full = resolve(path);
+    const full = this.opts.resolvePath(path);
     const found = templateFiles(full);
     if (!found.ok) return failure('not-found', `${found.summary}: ${found.detail}`);
     const files: TemplateFileText[] = [];
@@ -38,7 +39,7 @@ export class TemplateService {
   }
 
   save(filename: string, text: string): Result<{ filename: string }> {
-    const full = resolve(filename);
+    const full = this.opts.resolvePath(filename);
     try {
       writeFileAtomic(full, text);
     } catch (e) {

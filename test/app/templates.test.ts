@@ -88,3 +88,16 @@ test('analyze lists builds and variables, and never hands out a sensitive value'
   assert.equal(password?.value, '<sensitive>');
   assert.ok(!JSON.stringify(r.value).includes('hunter2-secret'));
 });
+
+test('a relative path is read from the working directory, else from the app folder (the bundled examples)', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {}, cwd: dirname(ws.templatePath), appRoot: process.cwd() });
+  const local = await host.handlers.templates.open({ path: 'build.pkr.hcl' });
+  assert.ok(local.ok);
+  assert.equal(local.value.path, ws.templatePath);
+  const example = await host.handlers.templates.open({ path: 'resources/examples/docker-debian' });
+  assert.ok(example.ok, JSON.stringify(example));
+  assert.equal(example.value.root, `${process.cwd()}/resources/examples/docker-debian`);
+  const missing = await host.handlers.templates.open({ path: 'resources/examples/none' });
+  assert.ok(!missing.ok && missing.error.message.includes(dirname(ws.templatePath)), 'a miss names the working directory');
+});

@@ -62,6 +62,12 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
   }
   const file = normalize(join(base, rel === '/' ? 'index.html' : rel));
   if (!file.startsWith(base + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    // Browsers ask for a favicon on their own; an empty answer keeps a 404 out of the console.
+    if (rel === '/favicon.ico') {
+      res.writeHead(204, headers);
+      res.end();
+      return;
+    }
     send(res, 404, 'text/plain; charset=utf-8', `Not found: ${pathname}\n`, headers, head);
     return;
   }

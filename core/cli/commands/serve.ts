@@ -34,7 +34,7 @@ export async function runServeCommand(args: ParsedArgs, io: CliIO, hooks: ServeH
     return 1;
   }
   const staticDir = hooks.staticDir ?? io.env.BAKEHOUSE_RENDERER_DIR ?? rendererDir();
-  const host = createHost({ env: io.env, dataDir: hooks.dataDir });
+  const host = createHost({ env: io.env, dataDir: hooks.dataDir, cwd: io.cwd, appRoot: appRoot() });
   let server: RunningServer;
   try {
     server = await startServer({ host, staticDir, port });
@@ -61,6 +61,11 @@ export async function runServeCommand(args: ParsedArgs, io: CliIO, hooks: ServeH
   await host.dispose();
   await server.close();
   return 0;
+}
+
+/** The checkout or installed package: the CLI bundle is dist/cli.js; through tsx this file is core/cli/commands/serve.ts. */
+function appRoot(): string {
+  return basename(__dirname) === 'dist' ? resolve(__dirname, '..') : resolve(__dirname, '../../..');
 }
 
 /** dist/renderer next to the CLI bundle (dist/cli.js), or from the source tree when run through tsx. */
