@@ -50,7 +50,7 @@ export class RunState {
         return;
       case 'step-started':
         if (t && e.step === 'StepProvision') {
-          if (t.source) this.set(e.build, t.source, 'done', e.time);
+          if (t.source) this.finishNode(e.build, t.source, 'done', e.time);
           if (t.provisioners.length > 0 && t.prov < 0) this.advance(e.build, t, 'prov', e.time);
         }
         return;

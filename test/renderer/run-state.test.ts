@@ -18,7 +18,7 @@ test('node states follow the build: source, provisioners in order, post-processo
   assert.equal(s.nodeRun('s')?.state, 'running');
   assert.equal(s.nodeRun('p1')?.state, 'queued');
   s.apply(ev(10, { kind: 'step-started', step: 'StepProvision' }));
-  assert.equal(s.nodeRun('s')?.state, 'done');
+  assert.deepEqual(s.nodeRun('s'), { state: 'done', startedAt: 0, durationMs: 10 });
   assert.equal(s.nodeRun('p1')?.state, 'running');
   s.apply(ev(30, { kind: 'message', level: 'say', text: 'Uploading content => /x' }));
   assert.deepEqual(s.nodeRun('p1'), { state: 'done', startedAt: 10, durationMs: 20 });

@@ -140,6 +140,16 @@ export class BuildPanelPage {
     await this.page.getByTestId('log-lines').getByText(text).first().waitFor({ timeout: timeoutMs });
   }
 
+  /** The current run's whole log as text (what Copy puts on the clipboard). */
+  async logText(): Promise<string> {
+    return this.page.evaluate(() => {
+      type Ui = { store: { getState(): { currentRunId?: string } }; services: { logs: Map<string, { plainText(): string }> } };
+      const ui = (window as unknown as { bakehouseUi: Ui }).bakehouseUi;
+      const id = ui.store.getState().currentRunId;
+      return id ? (ui.services.logs.get(id)?.plainText() ?? '') : '';
+    });
+  }
+
   artifacts(): Locator {
     return this.page.getByTestId('artifacts');
   }
