@@ -1,6 +1,7 @@
 /** The plugins Bakehouse ships with; the CLI and the app start from this registry. */
 import { dockerBuilder } from '../builders/docker/builder';
 import { nullBuilder } from '../builders/null/builder';
+import { qemuBuilder } from '../builders/qemu/builder';
 import { artificePostProcessor } from '../post-processors/artifice/post-processor';
 import { checksumPostProcessor } from '../post-processors/checksum/post-processor';
 import { compressPostProcessor } from '../post-processors/compress/post-processor';
@@ -27,6 +28,7 @@ export function builtinPlugins(): PluginRegistry {
     .addPostProcessor(compressPostProcessor)
     .addPostProcessor(manifestPostProcessor)
     .addBuilder(dockerBuilder)
+    .addBuilder(qemuBuilder)
     .addProvisioner(shellProvisioner)
     .addProvisioner(fileProvisioner)
     .addPostProcessor(dockerTagPostProcessor)

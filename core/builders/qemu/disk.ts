@@ -1,0 +1,128 @@
+/**
+ * The disk steps, in Packer's order: make the output folder, put the machine's disk in it (a copy of disk_image, a qcow2
+ * overlay on it, or a new empty disk), grow it to disk_size, and at the end compact it with `qemu-img convert`.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BuildInfo, BuildState } from '../../engine/plugin';
+import { CONTINUE, halt, type Step } from '../../engine/steps';
+import { imageInfo, qemuImg, sizeInBytes } from './qemu-img';
+import type { QemuConfig } from './read-config';
+
+export interface DiskPaths {
+  outputDir: string;
+  /** The machine's main disk: `<output_directory>/<vm_name>`. */
+  disk: string;
+  /** Extra disks from disk_additional_size: `<vm_name>-1`, `<vm_name>-2`, … */
+  additional: string[];
+}
+
+export function diskPaths(cfg: QemuConfig, build: BuildInfo): DiskPaths {
+  const outputDir = resolve(build.cwd, cfg.outputDirectory);
+  const disk = join(outputDir, cfg.vmName);
+  return { outputDir, disk, additional: cfg.diskAdditionalSize.map((_, i) => `${disk}-${i + 1}`) };
+}
+
+/** Packer's StepOutputDir: the folder must not exist unless -force; it is removed again when the build fails or is cancelled. */
+export function outputDirStep(paths: DiskPaths, build: BuildInfo, cfgDir: string): Step<BuildState> {
+  let created = false;
+  return {
+    name: 'StepOutputDir',
+    async run(_state, ctx) {
+      if (existsSync(paths.outputDir)) {
+        if (!build.force) return halt(`Output directory exists: ${cfgDir}\n\nUse the force flag to delete it prior to building.`);
+        ctx.ui.say('Deleting previous output directory...');
+        rmSync(paths.outputDir, { recursive: true, force: true });
+      }
+      created = true;
+      try {
+        mkdirSync(paths.outputDir, { recursive: true });
+      } catch (e) {
+        return halt(`Error creating output directory ${cfgDir}: ${(e as Error).message}`);
+      }
+      return CONTINUE;
+    },
+    cleanup(_state, ctx) {
+      if (!created || !(ctx.halted || ctx.cancelled)) return;
+      ctx.ui.say('Deleting output directory...');
+      rmSync(paths.outputDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Puts the main disk (and any extra disks) in place. */
+export function createDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo, image: () => string): Step<BuildState> {
+  return {
+    name: cfg.diskImage && !cfg.useBackingFile ? 'StepCopyDisk' : 'StepCreateDisk',
+    async run(_state, ctx) {
+      const ictx = { ui: ctx.ui, signal: ctx.signal, env: build.env, cwd: build.cwd };
+      if (cfg.diskImage && !cfg.useBackingFile) {
+        ctx.ui.say('Copying hard drive...');
+        const r = await qemuImg(['convert', ...cfg.qemuImgArgs.convert, '-O', cfg.format, image(), paths.disk], ictx);
+        if (!r.ok) return halt(`Error copying the disk image: ${r.error}`);
+      } else {
+        ctx.ui.say('Creating required virtual machine disks');
+        const args = ['create', ...cfg.qemuImgArgs.create, '-f', cfg.format];
+        if (cfg.useBackingFile) {
+          const backing = resolve(build.cwd, image());
+          // Newer qemu-img refuses a backing file without its format, so it is read rather than guessed.
+          const info = await imageInfo(backing, ictx);
+          if (!info.ok) return halt(`Error reading the disk image ${backing}: ${info.error}`);
+          args.push('-b', backing, '-F', info.value.format);
+        }
+        const size = cfg.useBackingFile ? [] : [cfg.diskSize];
+        const r = await qemuImg([...args, paths.disk, ...size], ictx);
+        if (!r.ok) return halt(`Error creating hard drive: ${r.error}`);
+      }
+      for (const [i, extra] of paths.additional.entries()) {
+        const r = await qemuImg(['create', ...cfg.qemuImgArgs.create, '-f', cfg.format, extra, cfg.diskAdditionalSize[i]], ictx);
+        if (!r.ok) return halt(`Error creating additional hard drive: ${r.error}`);
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+/** Packer's StepResizeDisk for disk images: grows the disk to disk_size; a disk already that big is left as it is. */
+export function resizeDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo): Step<BuildState> {
+  return {
+    name: 'StepResizeDisk',
+    async run(_state, ctx) {
+      if (!cfg.diskImage || cfg.skipResizeDisk) return CONTINUE;
+      const ictx = { ui: ctx.ui, signal: ctx.signal, env: build.env, cwd: build.cwd };
+      const info = await imageInfo(paths.disk, ictx);
+      if (!info.ok) return halt(`Error reading the disk ${paths.disk}: ${info.error}`);
+      if (info.value.virtualSize >= sizeInBytes(cfg.diskSize)) {
+        ctx.ui.message(`The disk is already ${info.value.virtualSize} bytes, at least disk_size (${cfg.diskSize}): not resizing`);
+        return CONTINUE;
+      }
+      ctx.ui.say(`Resizing hard drive to ${cfg.diskSize}`);
+      const r = await qemuImg(['resize', ...cfg.qemuImgArgs.resize, '-f', cfg.format, paths.disk, cfg.diskSize], ictx);
+      return r.ok ? CONTINUE : halt(`Error resizing hard drive: ${r.error}`);
+    },
+  };
+}
+
+/** Packer's stepConvertDisk: rewrites the disk with `qemu-img convert`, which drops unused blocks (and compresses on request). */
+export function convertDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo): Step<BuildState> {
+  return {
+    name: 'StepConvertDisk',
+    async run(_state, ctx) {
+      if (cfg.skipCompaction && !cfg.diskCompression) return CONTINUE;
+      ctx.ui.say('Converting hard drive...');
+      const ictx = { ui: ctx.ui, signal: ctx.signal, env: build.env, cwd: build.cwd };
+      const tmp = `${paths.disk}.convert`;
+      const handle = ctx.track({ description: `partial disk ${tmp}`, remove: async () => rmSync(tmp, { force: true }) });
+      const compress = cfg.diskCompression && cfg.format === 'qcow2' ? ['-c'] : [];
+      const r = await qemuImg(['convert', ...cfg.qemuImgArgs.convert, ...compress, '-O', cfg.format, paths.disk, tmp], ictx);
+      if (!r.ok) return halt(`Error converting hard drive: ${r.error}`);
+      try {
+        renameSync(tmp, paths.disk);
+        handle.release();
+      } catch (e) {
+        return halt(`Error moving the converted disk into place: ${(e as Error).message}`);
+      }
+      return CONTINUE;
+    },
+  };
+}

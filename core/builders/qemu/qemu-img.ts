@@ -1,0 +1,52 @@
+/** Runs qemu-img for the disk steps: its output goes to the build log, its last error line into the step's message. */
+import { runLocalCommand } from '../../engine/local-command';
+import type { Outcome, Ui } from '../../engine/plugin';
+
+export interface QemuImgContext {
+  ui: Ui;
+  signal: AbortSignal;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export async function qemuImg(args: string[], ctx: QemuImgContext, quiet = false): Promise<Outcome<string>> {
+  if (!quiet) ctx.ui.message(`Executing qemu-img ${args.join(' ')}`);
+  const out: string[] = [];
+  const err: string[] = [];
+  const r = await runLocalCommand({
+    argv: ['qemu-img', ...args],
+    env: ctx.env,
+    cwd: ctx.cwd,
+    signal: ctx.signal,
+    onLine: (stream, line) => (stream === 'stdout' ? out : err).push(line),
+  });
+  if (r.kind === 'failed') return { ok: false, error: `Could not run qemu-img: ${r.error} (is qemu-utils installed?)` };
+  if (r.kind === 'killed') return { ok: false, error: r.cancelled ? 'Build was cancelled.' : `qemu-img was killed by ${r.signal}` };
+  if (r.exitCode !== 0) return { ok: false, error: `qemu-img ${args[0]} exited with status ${r.exitCode}: ${err.join('\n').trim()}` };
+  return { ok: true, value: out.join('\n') };
+}
+
+export interface ImageInfo {
+  format: string;
+  virtualSize: number;
+}
+
+export async function imageInfo(path: string, ctx: QemuImgContext): Promise<Outcome<ImageInfo>> {
+  const r = await qemuImg(['info', '--output=json', path], ctx, true);
+  if (!r.ok) return r;
+  try {
+    const info = JSON.parse(r.value) as { format?: string; 'virtual-size'?: number };
+    return { ok: true, value: { format: info.format ?? 'raw', virtualSize: info['virtual-size'] ?? 0 } };
+  } catch (e) {
+    return { ok: false, error: `qemu-img info printed something unexpected for ${path}: ${(e as Error).message}` };
+  }
+}
+
+/** disk_size ("40960M", "20G", "1024") in bytes; qemu-img reads a bare number as bytes but Packer means megabytes. */
+export function sizeInBytes(size: string): number {
+  const m = /^(\d+)([bkmgt]?)$/i.exec(size.trim());
+  if (!m) return NaN;
+  const unit = m[2].toLowerCase();
+  const power = unit === '' ? 2 : 'bkmgt'.indexOf(unit);
+  return Number(m[1]) * 1024 ** power;
+}

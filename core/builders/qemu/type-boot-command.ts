@@ -1,0 +1,84 @@
+/**
+ * Packer's stepTypeBootCommand: waits boot_wait, then types boot_command into the machine's keyboard — through QMP's
+ * input-send-event here rather than VNC, so held modifiers (`<leftCtrlOn>`) really stay down between keys.
+ */
+import type { Outcome } from '../../engine/plugin';
+import type { BuildState } from '../../engine/plugin';
+import { fillPlaceholders } from '../../engine/placeholders';
+import { CONTINUE, halt, type Step } from '../../engine/steps';
+import { parseBootCommand, type KeyAction } from './boot-command';
+import type { QmpClient } from './qmp';
+import type { QemuConfig } from './read-config';
+import type { Machine } from './run-machine';
+
+/** Resolves false when cancelled. */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', abort);
+      resolve(true);
+    };
+    const timer = setTimeout(done, ms);
+    const abort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', abort, { once: true });
+  });
+}
+
+function keyEvent(key: string, down: boolean): Record<string, unknown> {
+  return { type: 'key', data: { down, key: { type: 'qcode', data: key } } };
+}
+
+/** Sends one action; `tap` presses its keys in order and releases them in reverse. */
+export async function sendAction(qmp: QmpClient, a: KeyAction, holdMs: number, signal: AbortSignal): Promise<Outcome> {
+  if (a.kind === 'wait') return (await sleep(a.ms, signal)) ? { ok: true, value: undefined } : { ok: false, error: 'Build was cancelled.' };
+  if (a.kind === 'down' || a.kind === 'up') {
+    const r = await qmp.execute('input-send-event', { events: [keyEvent(a.key, a.kind === 'down')] });
+    return r.ok ? { ok: true, value: undefined } : r;
+  }
+  const press = await qmp.execute('input-send-event', { events: a.keys.map((k) => keyEvent(k, true)) });
+  if (!press.ok) return press;
+  // A key released in the same instant is sometimes missed by a guest busy booting.
+  await sleep(holdMs, signal);
+  const release = await qmp.execute('input-send-event', { events: [...a.keys].reverse().map((k) => keyEvent(k, false)) });
+  return release.ok ? { ok: true, value: undefined } : release;
+}
+
+export function typeBootCommandStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
+  return {
+    name: 'stepTypeBootCommand',
+    async run(_state, ctx) {
+      const { ui, signal } = ctx;
+      if (cfg.bootWaitMs > 0) {
+        ui.say(`Waiting ${formatSeconds(cfg.bootWaitMs)} for boot...`);
+        if (!(await sleep(cfg.bootWaitMs, signal))) return halt('Build was cancelled.');
+      }
+      if (cfg.bootCommand.length === 0) return CONTINUE;
+      const qmp = m.qmp;
+      if (!qmp) return halt('Error typing the boot command: no QMP connection to the machine');
+      m.placeholders.HTTPIP = '10.0.2.2';
+      m.placeholders.HTTPPort = String(m.httpPort);
+      ui.say('Typing the boot command over QMP...');
+      for (const line of cfg.bootCommand) {
+        const parsed = parseBootCommand(fillPlaceholders(line, m.placeholders));
+        if (!parsed.ok) return halt(parsed.error);
+        for (const action of parsed.actions) {
+          if (signal.aborted) return halt('Build was cancelled.');
+          if (!m.process?.running) return halt('Error typing the boot command: QEMU exited');
+          const r = await sendAction(qmp, action, 10, signal);
+          if (!r.ok) return halt(signal.aborted ? 'Build was cancelled.' : `Error typing the boot command: ${r.error}`);
+          const pause = action.kind === 'tap' ? cfg.bootKeyIntervalMs : action.kind === 'wait' ? 0 : cfg.bootKeygroupIntervalMs;
+          if (pause > 0 && !(await sleep(pause, signal))) return halt('Build was cancelled.');
+        }
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
