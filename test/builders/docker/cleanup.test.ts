@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -86,5 +86,6 @@ test('-on-error=abort leaves the container and temp folder, reports how to remov
     assert.deepEqual(tempDirsOf(r.runId), []);
   } finally {
     for (const id of containersOf(r.runId)) docker('rm', '-f', id);
+    for (const d of tempDirsOf(r.runId)) rmSync(join(tmpdir(), d), { recursive: true, force: true });
   }
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinPlugins } from '../../../core/engine/builtin-plugins';
@@ -38,8 +38,16 @@ export function registry(): PluginRegistry {
   return builtinPlugins();
 }
 
+const workDirs: string[] = [];
+after(() => {
+  for (const d of workDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh folder for a build's files, removed when the test file ends. */
 export function workDir(): string {
-  return mkdtempSync(join(tmpdir(), 'bakehouse-docker-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-docker-test-'));
+  workDirs.push(dir);
+  return dir;
 }
 
 /** A short unique tag so images from parallel tests never collide. */
