@@ -10,6 +10,7 @@ import type { LogLine, OnErrorPolicy, RunSummary } from '../contract/types';
 import { builtinPlugins } from '../engine/builtin-plugins';
 import { createRun, type BuildRun } from '../engine/engine';
 import type { EngineEvent, PromptAnswer } from '../engine/events';
+import { createMasker } from '../engine/mask';
 import { planRun } from '../engine/plan';
 import type { PluginRegistry } from '../engine/plugin';
 import { listRuns, RunLogReader, runLogPath, runsDir } from '../engine/runlog';
@@ -68,7 +69,7 @@ export class BuildService {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !loaded.model) {
       const lines = errors.slice(0, 5).map((d) => `${d.range ? `${d.range.filename}:${d.range.start.line},${d.range.start.column}: ` : ''}${d.summary}${d.detail ? `: ${d.detail}` : ''}`);
-      return failure('template', `The template has errors; fix them before building.\n${lines.join('\n')}`);
+      return failure('template', createMasker(loaded.model?.sensitiveStrings ?? []).text(`The template has errors; fix them before building.\n${lines.join('\n')}`));
     }
     const builds = planRun(
       loaded.model.builds.flatMap((b) => b.builds),

@@ -45,7 +45,16 @@ export function pipelineGraph(model: TemplateModel | undefined, diagnostics: rea
     const id = `source:${s.type}.${s.name}`;
     if (!nodes.has(id)) addNode(nodes, { id, kind: 'source', type: s.type, label: `${s.type}.${s.name}`, range: blockRange(s.range), diagnostics: inside(s.range, diagnostics) });
   }
-  return { nodes: [...nodes.values()], edges: [...edges.values()] };
+  // Sources, then provisioners, then post-processors, each in the order they are written: the order the graph lays out.
+  const rank = { source: 0, provisioner: 1, 'post-processor': 2 } as const;
+  const ordered = [...nodes.values()].sort((a, b) => rank[a.kind] - rank[b.kind] || compareRanges(a.range, b.range));
+  return { nodes: ordered, edges: [...edges.values()] };
+}
+
+function compareRanges(a: Range | undefined, b: Range | undefined): number {
+  if (!a || !b) return a ? -1 : b ? 1 : 0;
+  if (a.filename !== b.filename) return a.filename < b.filename ? -1 : 1;
+  return a.start.byte - b.start.byte;
 }
 
 function addSource(nodes: Map<string, GraphNode>, model: TemplateModel, build: PlannedBuild, inside: (r: Range) => Diagnostic[], blockRange: BlockRangeOf): string {

@@ -61,17 +61,16 @@ test('analyze returns problems with their place, the planned builds and the pipe
   assert.ok(bogus, JSON.stringify(a.diagnostics));
   assert.equal(bogus.range?.start.line, positionOf(text, 'bogus').line);
   const kinds = a.graph.nodes.map((n) => `${n.kind}:${n.label}`);
-  assert.deepEqual(kinds, ['source:null.box', 'provisioner:shell-local', 'provisioner:shell-local', 'post-processor:shell-local', 'source:null.other']);
-  const [, first, second] = a.graph.nodes;
+  assert.deepEqual(kinds, ['source:null.box', 'source:null.other', 'provisioner:shell-local', 'provisioner:shell-local', 'post-processor:shell-local']);
+  const [, , first, second, post] = a.graph.nodes;
   assert.deepEqual(first.appliesTo, ['null.box', 'null.other']);
   assert.deepEqual(second.appliesTo, ['null.box']);
   assert.equal(second.diagnostics.length, 1, 'the unsupported argument belongs to the second provisioner');
   assert.equal(first.diagnostics.length, 0);
   assert.equal(second.range?.start.line, positionOf(text, 'provisioner "shell-local" {\n    only').line);
-  const edges = a.graph.edges.map((e) => `${e.from.split(':')[0]}→${e.to.split(':')[0]}`);
-  assert.equal(edges.length, 5);
+  assert.equal(a.graph.edges.length, 5);
   assert.ok(a.graph.edges.some((e) => e.from === 'source:null.other' && e.to === first.id));
-  assert.ok(a.graph.edges.some((e) => e.from === first.id && e.to === a.graph.nodes[3].id), 'null.other skips the second provisioner');
+  assert.ok(a.graph.edges.some((e) => e.from === first.id && e.to === post.id), 'null.other skips the second provisioner');
 });
 
 test('analyze lists builds and variables, and never hands out a sensitive value', async () => {
@@ -100,4 +99,29 @@ test('a relative path is read from the working directory, else from the app fold
   assert.equal(example.value.root, `${process.cwd()}/resources/examples/docker-debian`);
   const missing = await host.handlers.templates.open({ path: 'resources/examples/none' });
   assert.ok(!missing.ok && missing.error.message.includes(dirname(ws.templatePath)), 'a miss names the working directory');
+});
+
+test('a legacy JSON template has the same graph: builders, provisioners with only, post-processor chains', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const text = JSON.stringify(
+    {
+      builders: [{ type: 'null', communicator: 'none', bogus: 1 }, { type: 'null', name: 'two', communicator: 'none' }],
+      provisioners: [{ type: 'shell-local', inline: ['echo'], only: ['two'] }],
+      'post-processors': [[{ type: 'manifest' }, { type: 'checksum' }]],
+    },
+    null,
+    2,
+  );
+  const r = await host.handlers.templates.analyze({ root: ws.dir, files: [{ filename: `${ws.dir}/t.json`, text }] });
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.builds, ['null', 'two']);
+  assert.deepEqual(r.value.graph.nodes.map((n) => [n.kind, n.label, n.appliesTo ?? null, n.diagnostics.length]), [
+    ['source', 'null.null', null, 1],
+    ['source', 'null.two', null, 0],
+    ['provisioner', 'shell-local', ['two'], 0],
+    ['post-processor', 'manifest', ['null', 'two'], 0],
+    ['post-processor', 'checksum', ['null', 'two'], 0],
+  ]);
+  assert.equal(r.value.graph.edges.length, 4);
 });

@@ -31,6 +31,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * A client this far behind stops getting run events until it catches up: it sees the gap in the sequence numbers and
+ * reads the missing lines from the run log, so a flood of output cannot grow the server's memory without bound.
+ */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
 /** Larger messages are refused: the biggest legitimate one is a template's text. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -106,7 +112,14 @@ function serveConnection(ws: WebSocket, host: Host): void {
       }
       void host.call(msg.method, msg.input).then((result) => reply({ type: 'result', id: msg.id, result }));
     } else if (msg.type === 'subscribe' && typeof msg.runId === 'string' && !subscriptions.has(msg.runId)) {
-      subscriptions.set(msg.runId, host.subscribeRun(msg.runId, (batch) => reply({ type: 'run-events', batch })));
+      subscriptions.set(
+        msg.runId,
+        host.subscribeRun(msg.runId, (batch) => {
+          const last = batch.events[batch.events.length - 1];
+          // The run's end always goes out, so a client that fell behind still learns that the run is over.
+          if (ws.bufferedAmount < MAX_BUFFERED_BYTES || last?.kind === 'run-finished') reply({ type: 'run-events', batch });
+        }),
+      );
     } else if (msg.type === 'unsubscribe' && typeof msg.runId === 'string') {
       subscriptions.get(msg.runId)?.();
       subscriptions.delete(msg.runId);
