@@ -5,7 +5,7 @@
 import { getSchema } from '../../components/registry';
 import { validateComponent } from '../../components/validate';
 import { evaluate } from '../eval/evaluate';
-import type { Block, Body } from '../hcl/ast';
+import type { Block, Body, Expr } from '../hcl/ast';
 import type { BuildModel, PlannedBuild, PostProcessorModel, SourceModel } from '../model';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { didYouMean } from '../suggest';
@@ -59,21 +59,22 @@ export function decodeBuild(block: Block, state: LoadState, diags: Diagnostic[])
   if (c.attributes.name) build.name = metaString(c.attributes.name.expr, ctx, own);
   if (c.attributes.description) build.description = metaString(c.attributes.description.expr, ctx, own);
   if (c.attributes.sources) {
-    const r = evaluate(c.attributes.sources.expr, ctx);
+    const listExpr = c.attributes.sources.expr;
+    const items = listExpr.kind === 'tuple' ? listExpr.items : undefined;
+    const r = evaluate(items ? { kind: 'tuple', items: items.map(bareSourceAsString), range: listExpr.range } : listExpr, ctx);
     own.push(...r.diagnostics);
     const l = convert(r.value, listOf(T_STRING));
     if (!hasErrors(r.diagnostics) && l.ok && l.value.kind === 'list') {
-      const listExpr = c.attributes.sources.expr;
       l.value.items.forEach((item, i) => {
         if (item.kind !== 'string') return;
         // Point at the list element naming the source when the list is written out.
-        const at = listExpr.kind === 'tuple' && listExpr.items[i] ? listExpr.items[i].range : listExpr.range;
+        const at = items?.[i] ? items[i].range : listExpr.range;
         const ref = sourceRef(item.value);
         if (!ref) own.push(invalidReference(range));
         else build.sources.push({ ...ref, range: at });
       });
     } else if (!hasErrors(r.diagnostics)) {
-      own.push(error('Unsuitable value type', 'Unsuitable value: list of string required', c.attributes.sources.expr.range));
+      own.push(error('Unsuitable value type', 'Unsuitable value: list of string required', listExpr.range));
     }
   }
   diags.push(...own);
@@ -225,4 +226,13 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     model.builds.push(planned);
   }
   return model;
+}
+
+/**
+ * Packer 1.7+ also takes a bare reference (`source.docker.x`) in `sources`: it names a source rather than being
+ * evaluated, so it is read as the string "source.docker.x".
+ */
+function bareSourceAsString(e: Expr): Expr {
+  if (e.kind !== 'getattr' || e.object.kind !== 'getattr' || e.object.object.kind !== 'variable' || e.object.object.name !== 'source') return e;
+  return { kind: 'template', parts: [{ kind: 'literal', value: `source.${e.object.name}.${e.name}`, range: e.range }], range: e.range };
 }
