@@ -111,3 +111,22 @@ test('settings are stored in the data folder and merged', async () => {
   const bad = await again.call('workspace.setSettings', { theme: 'neon' });
   assert.ok(!bad.ok && bad.error.field === 'theme');
 });
+
+test('with on-error=ask a failing step asks; the answer given through the contract is taken', async () => {
+  const ws = workspace(TEMPLATE.replace('inline = ["echo ${local.banner}", "echo pw=${var.password}"]', 'inline = ["exit 3"]'));
+  const host = createHost({ dataDir: ws.dataDir, env: { PATH: process.env.PATH } });
+  const started = await host.handlers.builds.start({ path: ws.templatePath, only: ['null.box'], onError: 'ask' });
+  assert.ok(started.ok);
+  const { runId } = started.value;
+  const prompt = await new Promise<{ promptId: string; choices: string[] }>((resolve) =>
+    host.subscribeRun(runId, (b) => {
+      for (const e of b.events) if (e.kind === 'prompt') resolve(e);
+    }),
+  );
+  assert.deepEqual(prompt.choices, ['cleanup', 'abort', 'retry']);
+  assert.deepEqual(await host.handlers.builds.answerPrompt({ runId, promptId: prompt.promptId, answer: 'cleanup' }), { ok: true, value: { answered: true } });
+  assert.deepEqual(await host.handlers.builds.answerPrompt({ runId, promptId: prompt.promptId, answer: 'cleanup' }), { ok: true, value: { answered: false } });
+  await host.whenRunDone(runId);
+  const runs = await host.handlers.builds.listRuns({});
+  assert.ok(runs.ok && runs.value[0].result === 'failed');
+});
