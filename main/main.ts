@@ -37,7 +37,7 @@ const dialogs: Dialogs = {
   },
   async save({ defaultPath }) {
     const win = mainWindow;
-    const options: Electron.SaveDialogOptions = { title: 'Save Template As', defaultPath, filters: [{ name: 'Packer templates', extensions: ['pkr.hcl', 'json'] }] };
+    const options: Electron.SaveDialogOptions = { title: 'Save Template As', defaultPath, filters: [{ name: 'Packer templates', extensions: ['hcl', 'json'] }] };
     const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
     return r.canceled || !r.filePath ? null : r.filePath;
   },

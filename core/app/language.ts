@@ -93,6 +93,12 @@ export function hover(files: TemplateFileText[], position: Position): Hover | nu
     const decl = declarations(files).find((d) => d.kind === (ref[1] === 'var' ? 'variable' : 'local') && d.name === ref[2]);
     return decl ? { markdown: declarationMarkdown(decl), range } : null;
   }
+  const src = sourceRef(word.text);
+  if (src) {
+    const block = sourceBlocks(files).find((b) => b.labels[0] === src.type && b.labels[1] === src.name);
+    const schema = getSchema('builder', src.type);
+    if (block) return { markdown: `**source.${src.type}.${src.name}**${schema ? `\n\n${schema.description}` : ''}`, range };
+  }
   if (/^\s*\(/.test(file.text.slice(word.end))) {
     const fn = FUNCTIONS.get(word.text);
     return fn ? { markdown: `\`\`\`hcl\n${fn.signature}\n\`\`\`\n\n${fn.description}`, range } : null;
@@ -116,9 +122,21 @@ export function definition(files: TemplateFileText[], position: Position): Range
   const file = files.find((f) => f.filename === position.filename);
   if (!file || !isHcl(file.filename)) return null;
   const word = wordAt(file.text, offsetAt(file.text, position.line, position.column));
+  const src = word && sourceRef(word.text);
+  if (src) return sourceBlocks(files).find((b) => b.labels[0] === src.type && b.labels[1] === src.name)?.range ?? null;
   const ref = word && /^(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(word.text);
   if (!ref) return null;
   return declarations(files).find((d) => d.kind === (ref[1] === 'var' ? 'variable' : 'local') && d.name === ref[2])?.range ?? null;
+}
+
+/** `source.docker.ubuntu` (in a build's `sources`) or `docker.ubuntu` (in a build's `source` label). */
+function sourceRef(word: string): { type: string; name: string } | undefined {
+  const m = /^(?:source\.)?([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(word);
+  return m && word.startsWith('source.') ? { type: m[1], name: m[2] } : undefined;
+}
+
+function sourceBlocks(files: TemplateFileText[]): Block[] {
+  return files.filter((f) => f.filename.endsWith('.hcl')).flatMap((f) => parseHcl(f.text, f.filename).body.blocks.filter((b) => b.type === 'source' && b.labels.length === 2));
 }
 
 function labelCompletions(ctx: CursorContext): CompletionItem[] {

@@ -79,6 +79,8 @@ test('hover explains fields, variables and functions; a sensitive default is not
   const builder = await at(TEMPLATE, '"null" "box"', 2);
   assert.match(builder?.markdown ?? '', /^\*\*null\*\* \(builder\)/);
   assert.equal(await at(TEMPLATE, '"hello"', 2), null);
+  const source = await at(TEMPLATE, 'source.null.box', 8);
+  assert.match(source?.markdown ?? '', /^\*\*source\.null\.box\*\*/);
 });
 
 test('definition of var.X and local.X is where they are declared', async () => {
@@ -93,4 +95,6 @@ test('definition of var.X and local.X is where they are declared', async () => {
   const l = await at('local.banner', 7);
   assert.equal(l?.start.line, positionOf(TEMPLATE, 'banner =').line);
   assert.equal(await at('communicator', 2), null);
+  const source = await at('source.null.other"', 9);
+  assert.equal(source?.start.line, positionOf(TEMPLATE, 'source "null" "other"').line);
 });
