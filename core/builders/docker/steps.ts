@@ -210,7 +210,8 @@ function commitStep({ cfg, driver, committed }: DockerStepsOptions, shared: Shar
         const res = (await shared.container.commit(opts)) as { Id: string };
         ctx.ui.message(`Image ID: ${res.Id}`);
         committed(res.Id);
-        state.generated.ImageSha256 = res.Id.replace(/^sha256:/, '');
+        // Packer keeps the `sha256:` prefix (it is what docker inspect prints as .Id).
+        state.generated.ImageSha256 = res.Id;
       } catch (e) {
         return halt(`Error committing container: ${driver.describe(e)}`);
       }

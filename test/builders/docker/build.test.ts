@@ -47,6 +47,7 @@ test('commit: shell and file provisioners, changes, owners; the image carries EN
     assert.equal(artifact.builderId, 'packer.post-processor.docker-import');
     assert.match(artifact.id, /^sha256:[0-9a-f]{64}$/);
     assert.equal(artifact.text, `Imported Docker image: ${artifact.id}`);
+    assert.deepEqual(artifact.state.generated_data, { PackerRunUUID: r.runId, ImageSha256: artifact.id });
     const cfg = JSON.parse(docker('image', 'inspect', '--format', '{{json .}}', image)) as {
       Author: string;
       Comment: string;
