@@ -85,7 +85,9 @@ export class LineIndex {
     }
     const lineStart = this.lineStarts[lo];
     const byte = this.ascii ? offset : this.lineStartBytes[lo] + utf8Length(this.text, lineStart, offset);
-    return { line: lo + 1, column: offset - lineStart + 1, byte };
+    // HCL counts columns in characters, so a character outside the BMP (two UTF-16 units) is one column.
+    const column = this.ascii ? offset - lineStart + 1 : codePoints(this.text, lineStart, offset) + 1;
+    return { line: lo + 1, column, byte };
   }
   range(filename: string, startOffset: number, endOffset: number): Range {
     return { filename, start: this.pos(startOffset), end: this.pos(endOffset) };
@@ -97,4 +99,17 @@ function utf8Length(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) n += utf8Width(text, i);
   return n;
+}
+
+function codePoints(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > from && isHighSurrogate(text.charCodeAt(i - 1)))) n++;
+  }
+  return n;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }

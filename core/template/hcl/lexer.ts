@@ -59,7 +59,8 @@ export class PosCursor {
         this.byte++;
         continue;
       }
-      this.column++;
+      // A low surrogate completes the character its high surrogate already counted (columns count characters).
+      if (!(c >= 0xdc00 && c <= 0xdfff && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800)) this.column++;
       this.byte += utf8Width(text, i);
     }
     this.offset = offset;
