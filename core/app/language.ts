@@ -70,8 +70,9 @@ export function completions(files: TemplateFileText[], position: Position): Comp
   const ctx = cursorContext(file.text, offset);
   switch (ctx.place) {
     case 'comment':
-    case 'string':
       return [];
+    case 'string':
+      return enumCompletions(ctx);
     case 'label':
       return labelCompletions(ctx);
     case 'value':
@@ -137,6 +138,13 @@ function sourceRef(word: string): { type: string; name: string } | undefined {
 
 function sourceBlocks(files: TemplateFileText[]): Block[] {
   return files.filter((f) => f.filename.endsWith('.hcl')).flatMap((f) => parseHcl(f.text, f.filename).body.blocks.filter((b) => b.type === 'source' && b.labels.length === 2));
+}
+
+/** Inside the quotes of `field = "…"` when the field takes one of a few values. */
+function enumCompletions(ctx: CursorContext): CompletionItem[] {
+  if (ctx.statement.length !== 1) return [];
+  const field = fieldsFor(ctx.blocks.map((b) => b.header)).find((f) => f.name === ctx.statement[0]);
+  return (field?.enum ?? []).map((value) => ({ label: value, kind: 'keyword', detail: field?.name }));
 }
 
 function labelCompletions(ctx: CursorContext): CompletionItem[] {

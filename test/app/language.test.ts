@@ -59,6 +59,8 @@ test('in a value: functions with signatures, and var./local. names after their p
   const interp = await completeAt(TEMPLATE, '${local.', 8);
   assert.deepEqual(interp.map((i) => i.label), ['banner']);
   assert.deepEqual(await completeAt('# var.', 'var.', 4), [], 'nothing inside a comment');
+  const direction = await completeAt('build {\n  provisioner "file" {\n    direction = "', 'direction = "', 13);
+  assert.deepEqual(direction.map((i) => i.label), ['upload', 'download']);
 });
 
 test('hover explains fields, variables and functions; a sensitive default is not shown', async () => {
