@@ -97,20 +97,26 @@ export class DockerCommunicator implements Communicator {
     }
   }
 
-  /** What is at `path` in the container, from the archive API's stat header. */
-  private async remoteKind(path: string): Promise<'file' | 'directory' | 'missing'> {
+  /** What is at `path` in the container, from the archive API's stat header; symlinks (Debian's /bin → usr/bin) are followed. */
+  private async remoteKind(path: string, hops = 0): Promise<'file' | 'directory' | 'missing'> {
+    let st: { mode: number; linkTarget?: string } | undefined;
     try {
       const res = (await this.opts.container.infoArchive({ path })) as { headers?: Record<string, string>; resume?(): void } | undefined;
       res?.resume?.();
       const header = res?.headers?.['x-docker-container-path-stat'];
-      if (!header) return 'file';
-      const st = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { mode: number };
-      // Go's os.ModeDir is the top bit of a 32-bit mode.
-      return (st.mode & 0x80000000) !== 0 ? 'directory' : 'file';
+      if (header) st = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { mode: number; linkTarget?: string };
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 404) return 'missing';
       throw e;
     }
+    if (!st) return 'file';
+    // Go's os.FileMode: ModeDir is bit 31, ModeSymlink bit 27; JavaScript bit operators work on signed 32-bit integers.
+    const mode = st.mode >>> 0;
+    if ((mode & 0x80000000) !== 0) return 'directory';
+    if ((mode & 0x08000000) !== 0 && st.linkTarget && hops < 8) {
+      return this.remoteKind(posix.resolve(posix.dirname(path), st.linkTarget), hops + 1);
+    }
+    return 'file';
   }
 
   private async fixOwner(target: string, signal: AbortSignal): Promise<Outcome> {

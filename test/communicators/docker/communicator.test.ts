@@ -90,6 +90,9 @@ test('upload a file: to a new path, into an existing folder, and to a missing fo
   ok(await comm.upload(local, '/etc/renamed.conf', never));
   ok(await comm.upload(local, '/opt', never));
   assert.equal(inContainer('cat /etc/renamed.conf; stat -c "%a %U" /etc/renamed.conf /opt/app.conf'), 'port=80\n640 root\n640 root');
+  // Debian's /bin is a symlink to usr/bin: it is a folder to upload into, not a file to replace.
+  ok(await comm.upload(local, '/bin', never));
+  assert.equal(inContainer('readlink /bin; cat /usr/bin/app.conf'), 'usr/bin\nport=80');
   const missing = await comm.upload(local, '/no/such/folder/app.conf', never);
   assert.deepEqual(missing, { ok: false, error: 'Upload failed: the folder /no/such/folder does not exist in the container (create it first, or upload to an existing folder)' });
 });
