@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { guestBuilder, listeningPorts, qemuProcesses, requireGuest, runBuild, workDir } from './harness';
+
+const RUNNER = join(__dirname, '..', '..', 'cli', 'commands', 'build-runner.ts');
+
+/** Asserts that nothing of the run is left: no QEMU, no forwarded port, no QMP folder, no output folder. */
+function assertNothingLeft(dir: string, log: string[]): void {
+  const qemuCommand = log.find((l) => l.includes('Qemu command: ')) ?? '';
+  assert.notEqual(qemuCommand, '', 'QEMU was started');
+  assert.deepEqual(qemuProcesses(dir), [], 'no QEMU process is left');
+  const port = Number(/hostfwd=tcp:127\.0\.0\.1:(\d+)-:22/.exec(qemuCommand)?.[1]);
+  assert.ok(port > 0);
+  assert.equal(listeningPorts().has(port), false, `port ${port} is closed`);
+  const temp = /-qmp unix:(\S+)\/qmp\.sock/.exec(qemuCommand)?.[1] ?? '';
+  assert.ok(temp.includes('bakehouse-qemu-'));
+  assert.equal(existsSync(temp), false, 'the QMP socket folder is removed');
+  assert.equal(existsSync(join(dir, 'output-test')), false, 'the half-built output is removed');
+}
+
+test('cancelling during boot_wait stops QEMU and removes everything', { timeout: 5 * 60_000 }, async () => {
+  requireGuest();
+  const dir = workDir();
+  const ran = await runBuild({ builder: guestBuilder({ boot_wait: '10m', shutdown_command: 'poweroff' }) }, dir, {}, (e, run) => {
+    if (e.kind === 'message' && e.text === 'Waiting 600s for boot...') setTimeout(() => run.cancel(), 1500);
+  });
+  assert.equal(ran.summary.builds[0].result, 'cancelled');
+  assert.ok(ran.log.includes('Stopping the virtual machine...'));
+  assertNothingLeft(dir, ran.log);
+});
+
+test('SIGINT to a real bakehouse process while it waits for SSH stops QEMU and removes everything', { timeout: 5 * 60_000 }, async () => {
+  requireGuest();
+  const dir = workDir();
+  const b = guestBuilder({ type: 'qemu', shutdown_command: 'poweroff' });
+  writeFileSync(join(dir, 't.json'), JSON.stringify({ builders: [{ ...b, name: 'test' }] }, null, 2));
+  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, 't.json'], {
+    cwd: dir,
+    env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dir, 'data') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let sent = false;
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (!sent && out.includes('Waiting for SSH to become available...')) {
+      sent = true;
+      setTimeout(() => child.kill('SIGINT'), 2000);
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(code, 1, out);
+  assert.match(out, /Build 'test' errored after [^:]+: Build was cancelled\./);
+  assertNothingLeft(dir, out.split('\n'));
+});
