@@ -3,7 +3,7 @@ import '@xyflow/react/dist/style.css';
 import './app/app.css';
 import { createRoot } from 'react-dom/client';
 import { connect } from './transport';
-import { App } from './app/App';
+import { App, loadWorkspace } from './app/App';
 import { runAction } from './app/actions';
 import { startAnalyzer } from './app/analyzer';
 import { getServices, setServices } from './app/services';
@@ -40,6 +40,7 @@ async function start(): Promise<void> {
   // For tests and benchmarks driving the UI from outside: the store and the services, nothing more.
   (window as unknown as { bakehouseUi: unknown }).bakehouseUi = { store: useApp, services: getServices() };
   root.render(<App />);
+  void loadWorkspace();
 }
 
 void start();

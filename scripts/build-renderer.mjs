@@ -5,13 +5,16 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 
 const outdir = 'dist/renderer';
 mkdirSync(outdir, { recursive: true });
-const common = { bundle: true, platform: 'browser', target: 'chrome120', minify: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, platform: 'browser', target: 'chrome120', minify: process.env.BAKEHOUSE_RENDERER_MINIFY !== '0', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
 await Promise.all([
   build({
     ...common,
     entryPoints: { main: 'renderer/main.tsx' },
     outdir,
     format: 'esm',
+    // The welcome screen draws before Monaco has loaded: the workspace is a chunk of its own.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     jsx: 'automatic',
     tsconfig: 'tsconfig.web.json',
     loader: { '.ttf': 'file' },

@@ -1,11 +1,12 @@
 /** The window: a header with the main actions, the editor and the graph side by side, the build panel below. */
-import { useEffect } from 'react';
-import { BuildPanel } from '../build/BuildPanel';
-import { Editor } from '../editor/Editor';
+import { lazy, Suspense, useEffect } from 'react';
 import { FirstRun } from '../first-run/FirstRun';
-import { GraphView } from '../graph/GraphView';
 import { actions, handleShortcut, runAction } from './actions';
 import { useApp } from './store';
+
+/** Monaco and the graph are most of the code: loaded in the background while the welcome screen is up. */
+export const loadWorkspace = () => import('./Workspace');
+const Workspace = lazy(loadWorkspace);
 
 export function App() {
   const template = useApp((s) => s.template);
@@ -39,11 +40,9 @@ export function App() {
           </button>
         ))}
       </header>
-      <div className="workspace">
-        <Editor />
-        <GraphView />
-      </div>
-      <BuildPanel />
+      <Suspense fallback={<div className="workspace loading muted">Loading the editor…</div>}>
+        <Workspace />
+      </Suspense>
       <StatusBar status={status} connection={connection} problems={problems} />
     </div>
   );

@@ -6,7 +6,8 @@ import { create, type StateCreator } from 'zustand';
 import type { OnErrorPolicy, OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
 import type { RunEventBatch } from '../../core/contract/methods';
 
-type PromptAnswer = Extract<RunEventBatch['events'][number], { kind: 'prompt' }>['choices'][number];
+type PromptEvent = Extract<RunEventBatch['events'][number], { kind: 'prompt' }>;
+type PromptAnswer = PromptEvent['choices'][number];
 
 export interface TemplateSlice {
   template?: OpenedTemplate;
@@ -32,7 +33,7 @@ export interface GraphSlice {
 export interface Prompt {
   runId: string;
   promptId: string;
-  reason: 'on-error' | 'breakpoint';
+  reason: PromptEvent['reason'];
   text: string;
   choices: PromptAnswer[];
 }

@@ -114,7 +114,7 @@ function PromptDialog() {
   return (
     <div className="dialog-backdrop">
       <div role="dialog" aria-modal="true" aria-labelledby="prompt-title" className="dialog">
-        <h2 id="prompt-title">{prompt.reason === 'breakpoint' ? 'Breakpoint' : 'The build failed'}</h2>
+        <h2 id="prompt-title">{prompt.reason === 'breakpoint' ? 'Breakpoint' : prompt.reason === 'on-error' ? 'The build failed' : 'The build is paused'}</h2>
         <pre>{prompt.text}</pre>
         <div className="buttons">
           {prompt.choices.map((c, i) => (
