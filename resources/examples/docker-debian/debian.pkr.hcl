@@ -24,9 +24,10 @@ source "docker" "debian" {
   pull   = false
   commit = true
   changes = [
-    "ENV GREETING=${var.greeting}",
+    "ENV GREETING=\"${var.greeting}\"",
     "WORKDIR /srv",
-    "CMD [\"cat\", \"/srv/motd\"]",
+    "ENTRYPOINT [\"cat\"]",
+    "CMD [\"/srv/motd\"]",
     "LABEL org.opencontainers.image.title=bakehouse-example",
   ]
 }
