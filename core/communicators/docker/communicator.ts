@@ -67,10 +67,11 @@ export class DockerCommunicator implements Communicator {
   /** A remote file lands at `localPath`; a remote folder's contents land in the folder `localPath`. */
   async download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Outcome> {
     const remote = remotePath.length > 1 ? remotePath.replace(/\/+$/, '') : remotePath;
-    const kind = await this.remoteKind(remote).catch(() => 'missing' as const);
+    const { kind, path: real } = await this.remoteStat(remote).catch(() => ({ kind: 'missing' as const, path: remote }));
     if (kind === 'missing') return { ok: false, error: `Download failed: ${remotePath} does not exist in the container` };
     try {
-      const stream = (await this.opts.container.getArchive({ path: remote, abortSignal: signal })) as NodeJS.ReadableStream;
+      // The resolved path: asked for a symlink, the archive API would send the link itself.
+      const stream = (await this.opts.container.getArchive({ path: real, abortSignal: signal })) as NodeJS.ReadableStream;
       if (kind === 'directory') {
         mkdirSync(localPath, { recursive: true });
         await extractTar(stream as AsyncIterable<unknown>, localPath, 1);
@@ -98,7 +99,12 @@ export class DockerCommunicator implements Communicator {
   }
 
   /** What is at `path` in the container, from the archive API's stat header; symlinks (Debian's /bin → usr/bin) are followed. */
-  private async remoteKind(path: string, hops = 0): Promise<'file' | 'directory' | 'missing'> {
+  private async remoteKind(path: string): Promise<'file' | 'directory' | 'missing'> {
+    return (await this.remoteStat(path)).kind;
+  }
+
+  /** The kind of what is at `path`, and its path with symlinks followed. */
+  private async remoteStat(path: string, hops = 0): Promise<{ kind: 'file' | 'directory' | 'missing'; path: string }> {
     let st: { mode: number; linkTarget?: string } | undefined;
     try {
       const res = (await this.opts.container.infoArchive({ path })) as { headers?: Record<string, string>; resume?(): void } | undefined;
@@ -106,17 +112,17 @@ export class DockerCommunicator implements Communicator {
       const header = res?.headers?.['x-docker-container-path-stat'];
       if (header) st = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { mode: number; linkTarget?: string };
     } catch (e) {
-      if ((e as { statusCode?: number }).statusCode === 404) return 'missing';
+      if ((e as { statusCode?: number }).statusCode === 404) return { kind: 'missing', path };
       throw e;
     }
-    if (!st) return 'file';
+    if (!st) return { kind: 'file', path };
     // Go's os.FileMode: ModeDir is bit 31, ModeSymlink bit 27; JavaScript bit operators work on signed 32-bit integers.
     const mode = st.mode >>> 0;
-    if ((mode & 0x80000000) !== 0) return 'directory';
+    if ((mode & 0x80000000) !== 0) return { kind: 'directory', path };
     if ((mode & 0x08000000) !== 0 && st.linkTarget && hops < 8) {
-      return this.remoteKind(posix.resolve(posix.dirname(path), st.linkTarget), hops + 1);
+      return this.remoteStat(posix.resolve(posix.dirname(path), st.linkTarget), hops + 1);
     }
-    return 'file';
+    return { kind: 'file', path };
   }
 
   private async fixOwner(target: string, signal: AbortSignal): Promise<Outcome> {

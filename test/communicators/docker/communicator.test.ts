@@ -135,6 +135,9 @@ test('download a file and a folder', async () => {
   assert.ok(lstatSync(join(dir, 'copy/link')).isSymbolicLink());
   assert.ok(statSync(join(dir, 'copy/sub')).isDirectory());
   assert.deepEqual(readdirSync(dir).filter((n) => n.includes('partial')), []);
+  inContainer('ln -s /data /data-link');
+  ok(await comm.download('/data-link/', join(dir, 'via-link'), never));
+  assert.deepEqual(readdirSync(join(dir, 'via-link')).sort(), ['link', 'one.txt', 'sub']);
   const missing = await comm.download('/data/nope', join(dir, 'nope'), never);
   assert.deepEqual(missing, { ok: false, error: 'Download failed: /data/nope does not exist in the container' });
 });
