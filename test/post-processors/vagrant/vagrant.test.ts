@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Artifact } from '../../../core/engine/artifact';
 import type { BuildInfo, PostProcessor, Ui } from '../../../core/engine/plugin';
+import { writeVirtualBoxMachine } from '../../../core/images/virtualbox-machine';
 import { vagrantPostProcessor } from '../../../core/post-processors/vagrant/post-processor';
 import type { Plain } from '../../../core/template/values/value';
 import { config } from '../../engine/helpers';
@@ -186,7 +187,6 @@ test('a virtualbox box from a QEMU disk without VirtualBox: converted to a strea
 
 test('a virtualbox box from an OVA unpacks it', async (t) => {
   const dir = scratch(t);
-  const { writeVirtualBoxMachine } = await import('../../../core/images/virtualbox-machine');
   makeDisk(join(dir, 'd.raw'), 'raw', '8M');
   const made = await writeVirtualBoxMachine({ source: join(dir, 'd.raw'), outputDir: join(dir, 'out'), name: 'vm', format: 'ova', signal: new AbortController().signal });
   assert.ok(made.ok);
