@@ -115,7 +115,9 @@ export class DockerDriver {
 
   async pull(image: string, auth: RegistryAuth | undefined, onStatus: (line: string) => void, signal: AbortSignal): Promise<void> {
     const { repo, tag } = splitReference(image);
-    const stream = (await this.docker.pull(`${repo}:${tag}`, { authconfig: auth, abortSignal: signal })) as NodeJS.ReadableStream;
+    // A digest reference (`repo@sha256:…`) is pulled as written; a bare name means its `latest` tag.
+    const ref = image.includes('@') ? image : `${repo}:${tag}`;
+    const stream = (await this.docker.pull(ref, { authconfig: auth, abortSignal: signal })) as NodeJS.ReadableStream;
     await followProgress(stream, onStatus);
   }
 
