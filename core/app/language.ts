@@ -10,6 +10,7 @@ import { FUNCTIONS } from '../template/functions';
 import type { Block } from '../template/hcl/ast';
 import { parseHcl } from '../template/hcl/parser';
 import { cursorContext, offsetAt, type CursorContext } from './cursor';
+import { jsonCursor, type JsonCursor } from './json-cursor';
 
 export interface Position {
   filename: string;
@@ -65,8 +66,10 @@ const NAMESPACES: Array<[string, string]> = [
 
 export function completions(files: TemplateFileText[], position: Position): CompletionItem[] {
   const file = files.find((f) => f.filename === position.filename);
-  if (!file || !isHcl(file.filename)) return [];
+  if (!file) return [];
   const offset = offsetAt(file.text, position.line, position.column);
+  if (isLegacyJson(file.filename)) return legacyJsonCompletions(jsonCursor(file.text, offset));
+  if (!isHcl(file.filename)) return [];
   const ctx = cursorContext(file.text, offset);
   switch (ctx.place) {
     case 'comment':
@@ -84,8 +87,10 @@ export function completions(files: TemplateFileText[], position: Position): Comp
 
 export function hover(files: TemplateFileText[], position: Position): Hover | null {
   const file = files.find((f) => f.filename === position.filename);
-  if (!file || !isHcl(file.filename)) return null;
+  if (!file) return null;
   const offset = offsetAt(file.text, position.line, position.column);
+  if (isLegacyJson(file.filename)) return legacyJsonHover(file.filename, file.text, offset);
+  if (!isHcl(file.filename)) return null;
   const word = wordAt(file.text, offset);
   if (!word) return null;
   const range = rangeOf(file.filename, file.text, word.start, word.end);
@@ -315,6 +320,71 @@ function rangeOf(filename: string, text: string, start: number, end: number): Ra
     return { line, column, byte: Buffer.byteLength(before, 'utf8') };
   };
   return { filename, start: pos(start), end: pos(end) };
+}
+
+const LEGACY_TOP_LEVEL: Array<[string, string]> = [
+  ['builders', 'The machines to build: one object per builder, each with its "type".'],
+  ['provisioners', 'Steps that run on every machine being built, in order.'],
+  ['post-processors', 'Steps that run on each artifact; a nested list is a chain.'],
+  ['variables', 'User variables and their defaults, used as {{user `name`}}.'],
+  ['sensitive-variables', 'Names of variables whose values are masked in every output.'],
+  ['description', 'What this template builds.'],
+  ['min_packer_version', 'The oldest Packer version that may run this template.'],
+];
+
+/** Where in a legacy JSON template a component sits: its kind and the keys below it. */
+function legacyComponent(c: JsonCursor): { kind: ComponentKind; common: FieldSpec[]; nested: string[] } | undefined {
+  const [section, ...rest] = c.path;
+  const nested = rest.filter((k) => k !== '[]').map((k) => k.replace(/\[\]$/, ''));
+  const named: FieldSpec[] = [{ name: 'type', type: 'string', description: 'The component type.', required: true }];
+  if (section === 'builders[]') return { kind: 'builder', common: [...named, { name: 'name', type: 'string', description: 'The build\'s name, used by -only/-except (default: the type).' }], nested };
+  if (section === 'provisioners[]') return { kind: 'provisioner', common: [...named, ...COMMON_PROVISIONER_FIELDS], nested };
+  if (section === 'post-processors[]') return { kind: 'post-processor', common: [...named, ...COMMON_POST_PROCESSOR_FIELDS], nested };
+  return undefined;
+}
+
+function legacyFields(c: JsonCursor): FieldSpec[] {
+  const where = legacyComponent(c);
+  if (!where) return [];
+  const schema = c.objectType ? getSchema(where.kind, c.objectType) : undefined;
+  if (where.nested.length > 0) return schema ? (findField(schema, where.nested)?.block?.fields ?? []) : [];
+  return [...where.common, ...(schema?.fields ?? [])];
+}
+
+function legacyJsonCompletions(c: JsonCursor): CompletionItem[] {
+  if (c.place === 'key') {
+    if (c.path.length === 0) return LEGACY_TOP_LEVEL.map(([label, documentation]) => ({ label, kind: 'block', documentation }));
+    return legacyFields(c).map((f) => ({ label: f.name, kind: 'field', detail: fieldTypeText(f.type) + (f.required ? ' (required)' : ''), documentation: f.description }));
+  }
+  if (c.place === 'value' && c.key === 'type') {
+    const kind = legacyComponent(c)?.kind;
+    return kind ? componentTypes(kind).map((type) => ({ label: type, kind: 'component', detail: kind, documentation: getSchema(kind, type)?.description })) : [];
+  }
+  if (c.place === 'value' && c.key) {
+    const field = legacyFields(c).find((f) => f.name === c.key);
+    return (field?.enum ?? []).map((value) => ({ label: value, kind: 'keyword', detail: field?.name }));
+  }
+  return [];
+}
+
+function legacyJsonHover(filename: string, text: string, offset: number): Hover | null {
+  const c = jsonCursor(text, offset);
+  if (c.place !== 'key' || c.stringStart === undefined) return null;
+  const end = text.indexOf('"', c.stringStart + 1);
+  if (end < 0) return null;
+  const key = text.slice(c.stringStart + 1, end);
+  const range = rangeOf(filename, text, c.stringStart, end + 1);
+  if (c.path.length === 0) {
+    const top = LEGACY_TOP_LEVEL.find(([name]) => name === key);
+    return top ? { markdown: `**${top[0]}**\n\n${top[1]}`, range } : null;
+  }
+  const field = legacyFields(c).find((f) => f.name === key);
+  return field ? { markdown: fieldMarkdown(field), range } : null;
+}
+
+/** Legacy JSON templates; `.pkr.json` files are HCL in JSON syntax and laid out differently. */
+function isLegacyJson(filename: string): boolean {
+  return filename.endsWith('.json') && !filename.endsWith('.pkr.json');
 }
 
 function isHcl(filename: string): boolean {

@@ -100,3 +100,25 @@ test('definition of var.X and local.X is where they are declared', async () => {
   const source = await at('source.null.other"', 9);
   assert.equal(source?.start.line, positionOf(TEMPLATE, 'source "null" "other"').line);
 });
+
+test('legacy JSON templates: sections, component types, fields of the object\'s type, and hover on keys', async () => {
+  const file = '/tpl/template.json';
+  const run = async (method: 'completions' | 'hover', text: string, needle: string, shift: number) => {
+    const r = await host.handlers.templates[method]({ root: '/tpl', files: [{ filename: file, text }], position: { filename: file, ...positionOf(text, needle, shift) } });
+    assert.ok(r.ok);
+    return r.value;
+  };
+  const top = (await run('completions', '{\n  "bu', '"bu', 3)) as Array<{ label: string }>;
+  assert.ok(top.some((i) => i.label === 'builders') && top.some((i) => i.label === 'post-processors'));
+  const types = (await run('completions', '{"provisioners": [{"type": "sh', '"sh', 3)) as Array<{ label: string }>;
+  assert.ok(types.some((i) => i.label === 'shell-local'));
+  assert.ok(!types.some((i) => i.label === 'docker'));
+  const text = '{"builders": [{"name": "x", "", "type": "docker"}]}';
+  const fields = (await run('completions', text, '""', 1)) as Array<{ label: string; detail?: string }>;
+  assert.ok(fields.some((i) => i.label === 'image'), 'the type written after the cursor counts too');
+  assert.ok(fields.some((i) => i.label === 'name'));
+  const chained = (await run('completions', '{"post-processors": [[{"type": "compress"}, {"type": "checksum", "c', '"checksum", "c', 13)) as Array<{ label: string }>;
+  assert.ok(chained.some((i) => i.label === 'checksum_types'));
+  const hovered = await run('hover', '{"provisioners": [{"type": "shell-local", "inline": []}]}', '"inline"', 2);
+  assert.match((hovered as { markdown: string } | null)?.markdown ?? '', /^\*\*inline\*\*/);
+});
