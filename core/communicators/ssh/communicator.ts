@@ -53,9 +53,15 @@ export class SshCommunicator implements Communicator {
   }
 
   async run(command: string, opts: { signal: AbortSignal; onLine: OnLine }): Promise<Outcome<CommandResult>> {
-    const c = await this.connection(opts.signal);
-    if (!c.ok) return c;
-    return execCommand(c.value, command, { ...opts, pty: this.opts.pty });
+    for (;;) {
+      const c = await this.connection(opts.signal);
+      if (!c.ok) return c;
+      const r = await execCommand(c.value, command, { ...opts, pty: this.opts.pty });
+      // The connection died before the command began (a reboot we had not noticed yet): start it again once reconnected.
+      if (!r.ok && 'notStarted' in r && c.value.closed) continue;
+      if (!r.ok) return { ok: false, error: r.error };
+      return r;
+    }
   }
 
   async upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Outcome> {

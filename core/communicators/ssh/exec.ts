@@ -15,16 +15,24 @@ export interface ExecOptions {
 /** Packer's exit status for a command whose session ended without one (the connection dropped). */
 export const EXIT_STATUS_MISSING = 2300218;
 
-export async function execCommand(conn: SshConnection, command: string, opts: ExecOptions): Promise<Outcome<CommandResult>> {
+/** A failure before the server accepted the command: safe to retry on a new connection. */
+export type ExecResult = Outcome<CommandResult> | { ok: false; error: string; notStarted: true };
+
+export async function execCommand(conn: SshConnection, command: string, opts: ExecOptions): Promise<ExecResult> {
   if (opts.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
   const channel = await new Promise<ClientChannel | Error>((resolve) => {
+    const forget = conn.onClose(() => resolve(new Error('the connection closed')));
     try {
-      conn.client.exec(command, opts.pty ? { pty: { term: 'vt100', rows: 40, cols: 80 } } : {}, (err, ch) => resolve(err ?? ch));
+      conn.client.exec(command, opts.pty ? { pty: { term: 'vt100', rows: 40, cols: 80 } } : {}, (err, ch) => {
+        forget();
+        resolve(err ?? ch);
+      });
     } catch (e) {
+      forget();
       resolve(e as Error);
     }
   });
-  if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}` };
+  if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}`, notStarted: true };
   const out = new LineSplitter((l) => opts.onLine('stdout', l));
   const err = new LineSplitter((l) => opts.onLine('stderr', l));
   channel.on('data', (b: Buffer) => out.push(b));
