@@ -8,6 +8,8 @@ import { runAction } from './app/actions';
 import { startAnalyzer } from './app/analyzer';
 import { getServices, setServices } from './app/services';
 import { useApp } from './app/store';
+import { RunState } from './build/run-state';
+import { RunLog } from './logs/run-log';
 
 async function start(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
@@ -38,7 +40,8 @@ async function start(): Promise<void> {
     return;
   }
   // For tests and benchmarks driving the UI from outside: the store and the services, nothing more.
-  (window as unknown as { bakehouseUi: unknown }).bakehouseUi = { store: useApp, services: getServices() };
+  // `RunLog` and `RunState` let a benchmark feed the log viewer at a set rate without the host in the way.
+  (window as unknown as { bakehouseUi: unknown }).bakehouseUi = { store: useApp, services: getServices(), RunLog, RunState };
   root.render(<App />);
   void loadWorkspace();
 }
