@@ -17,7 +17,8 @@ import { loadWindowState, trackWindowState } from './window-state';
 
 registerAppScheme();
 // One instance: a second launch focuses the first window instead of starting a second host on the same data folder.
-if (!app.requestSingleInstanceLock()) app.quit();
+const firstInstance = app.requestSingleInstanceLock();
+if (!firstInstance) app.quit();
 
 const data = AppDataDir.fromEnv();
 // Packaged, the examples sit in the resources folder (electron-builder's extraResources); in a checkout, two levels up.
@@ -78,6 +79,7 @@ function createWindow(): BrowserWindow {
 }
 
 void app.whenReady().then(() => {
+  if (!firstInstance) return;
   hardenSessions();
   serveRenderer(process.env.BAKEHOUSE_RENDERER_DIR ?? join(__dirname, '..', 'renderer'));
   const trusted = ourPage(() => BrowserWindow.getAllWindows().map((w) => w.webContents.id));

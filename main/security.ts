@@ -2,9 +2,13 @@
 import { app, session, shell, type WebContents } from 'electron';
 import { APP_URL } from './protocol';
 
+/** The one permission the editor needs: copying text to the clipboard, from our own page. */
+const ALLOWED = new Set(['clipboard-sanitized-write']);
+
 export function hardenSessions(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  const ours = (origin: string | undefined) => origin !== undefined && `${origin}/`.startsWith(APP_URL);
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(ALLOWED.has(permission) && ours(wc.getURL())));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ALLOWED.has(permission) && ours(requestingOrigin));
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 }
 
