@@ -40,3 +40,17 @@ test('a failed build removes the output directory it made; QEMU failing to start
   assert.match(b.error ?? '', /^Error launching VM: Qemu failed to start: .*\n.*-no-such-flag/s);
   assert.equal(existsSync(join(dir, 'output-test')), false);
 });
+
+test('boot_command is typed through QMP: every special key and printable ASCII character is a key QEMU accepts', async () => {
+  const dir = workDir();
+  const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+  const specials = '<bs><del><enter><esc><tab><spacebar><insert><home><end><pageUp><pageDown><up><down><left><right><menu>' +
+    '<f1><f2><f3><f4><f5><f6><f7><f8><f9><f10><f11><f12><leftSuper><rightSuper>' +
+    '<leftAltOn>a<leftAltOff><rightAltOn>b<rightAltOff><leftCtrlOn>c<leftCtrlOff><rightCtrlOn>d<rightCtrlOff><leftShiftOn>e<leftShiftOff><rightShiftOn>f<rightShiftOff>';
+  const r = await runBuild(
+    { builder: { ...tinyBuilder(dir), boot_key_interval: '1ms', boot_keygroup_interval: '1ms', boot_command: [printable, `${specials}<wait1ms>http://{{ .HTTPIP }}:{{ .HTTPPort }}/`] } },
+    dir,
+  );
+  assert.equal(r.summary.builds[0].result, 'succeeded', r.summary.builds[0].error);
+  assert.ok(r.log.includes('Typing the boot command over QMP...'));
+});
