@@ -177,3 +177,25 @@ test('bakehouse serve prints the address, serves a 503 page when the UI is not b
   signals.emit('SIGINT');
   assert.equal(await done, 0);
 });
+
+test('the client reconnects when the server comes back, and calls work again', async () => {
+  const h = createHost({ dataDir: ws.dataDir, env: {} });
+  const first = await startServer({ host: h, staticDir });
+  const statuses: string[] = [];
+  const conn = await connectWebSocket(webSocketUrl({ protocol: 'http:', host: `127.0.0.1:${first.port}`, search: `?token=${first.token}` }), {
+    createSocket: nodeSocket,
+    reconnectDelayMs: 20,
+    onStatus: (s) => statuses.push(s),
+  });
+  await first.close();
+  const second = await startServer({ host: h, staticDir, port: first.port, token: first.token });
+  try {
+    for (let i = 0; i < 100 && !statuses.includes('connected'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(statuses.slice(0, 1), ['disconnected']);
+    assert.equal(statuses.at(-1), 'connected');
+    assert.ok((await conn.api.workspace.getSettings({})).ok);
+  } finally {
+    conn.close();
+    await second.close();
+  }
+});
