@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 const BENCHES = {
   validate: 'bench/validate.ts',
   engine: 'bench/engine-output.ts',
+  docker: 'bench/docker-build.ts',
 };
 
 const [first, ...rest] = process.argv.slice(2);

@@ -1,0 +1,271 @@
+/**
+ * Bench: real Docker image builds, side by side in one hyperfine run each.
+ *   1. The seed template (bench/fixtures/docker-seed/seed.json: two shell provisioners and a file provisioner, then docker-tag
+ *      and manifest), run unchanged by `bakehouse build -force` and `packer build -force` (Packer 1.6.6), against
+ *      `docker build --no-cache` of the equivalent Dockerfile.   Targets: Bakehouse ≤ 0.5× Packer's and ≤ 1.0× docker build's time.
+ *   2. The same template with four docker builders, built in parallel, against one.  Target: four ≤ 1.5× one (Bakehouse).
+ * Every tool's image is run once and its provisioned files checked before anything is timed. Images are removed before each run.
+ * After the timings, one build of each tool is replayed with each output line time-stamped on arrival: where the time goes.
+ * Writes bench/results/docker-build-<date>.md and prints it.
+ * Run: npm run bench -- docker [--runs N] [--warmup N]   (or node --import tsx bench/docker-build.ts ...)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+interface Options {
+  runs: number;
+  warmup: number;
+}
+
+interface Timing {
+  mean: number;
+  stddev: number;
+  min: number;
+  max: number;
+  runs: number;
+  /** Mean CPU time (user + system) of the tool's own processes; the daemon's work is not in it, for any tool. */
+  cpu: number;
+}
+
+interface Row {
+  benchmark: string;
+  tool: string;
+  timing: Timing;
+}
+
+/** One output line and when it arrived, in seconds since the tool started. */
+interface Stamp {
+  at: number;
+  line: string;
+}
+
+const ROOT = resolve(__dirname, '..');
+const BAKEHOUSE = join(ROOT, 'bin', 'bakehouse.js');
+const FIXTURES = join(ROOT, 'bench', 'fixtures', 'docker-seed');
+const BASE_IMAGE = 'local/debian:bookworm';
+const REPO = 'bakehouse-bench';
+const PARALLEL_NAMES = ['one', 'two', 'three', 'four'];
+const EXPECTED = `${readFileSync(join(FIXTURES, 'built-by.txt'), 'utf8')}Hello from the seed\n`;
+
+// `--runs N --warmup N`; other benchmarks' options (`npm run bench -- all --packer-cap 60`) are ignored.
+function parseOptions(argv: string[]): Options {
+  const opts: Options = { runs: 5, warmup: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
+    else if (argv[i] === '--warmup') opts.warmup = Number(argv[++i]);
+  }
+  return opts;
+}
+
+/** Packer phones home for version checks unless told not to; the legacy builder is the only one without buildx. */
+function benchEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', DOCKER_BUILDKIT: '0' };
+}
+
+function check(cmd: string, args: string[], what: string): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: benchEnv() });
+  if (r.status !== 0) throw new Error(`${what}: \`${cmd} ${args.join(' ')}\` failed: ${(r.stderr || r.error?.message || '').trim()}`);
+  return r.stdout.trim();
+}
+
+const image = (name: string) => `${REPO}/${name}:latest`;
+/** Removes the images a run tagged, so the next run starts from the same daemon state; a missing image is fine. */
+const removeScript = (names: string[]) => `docker rmi -f ${names.map(image).join(' ')} >/dev/null 2>&1; true`;
+const removeImages = (names: string[]) => `sh -c "${removeScript(names)}"`;
+
+interface Tool {
+  tool: string;
+  command: string;
+  images: string[];
+}
+
+function seedTools(node: string): Tool[] {
+  const vars = (name: string) => `-var repository=${REPO}/${name} -var manifest=manifest-${name}.json`;
+  return [
+    { tool: 'bakehouse', command: `${node} ${BAKEHOUSE} build -force ${vars('bakehouse')} seed.json`, images: ['bakehouse'] },
+    { tool: 'packer 1.6.6', command: `packer build -force ${vars('packer')} seed.json`, images: ['packer'] },
+    { tool: 'docker build --no-cache', command: `docker build --no-cache -q -t ${image('docker')} .`, images: ['docker'] },
+  ];
+}
+
+/** The seed template with one docker builder per name, each tagging its own repository: four builds that do not share a tag. */
+function parallelTemplate(names: string[]): string {
+  const seed = JSON.parse(readFileSync(join(FIXTURES, 'seed.json'), 'utf8')) as {
+    builders: Array<Record<string, unknown>>;
+    'post-processors': Array<Array<Record<string, unknown>>>;
+  };
+  seed.builders = names.map((name) => ({ ...seed.builders[0], name }));
+  seed['post-processors'][0][0].repository = `${REPO}/par-{{build_name}}`;
+  seed['post-processors'][0][1].output = 'manifest-par-{{build_name}}.json';
+  return `${JSON.stringify(seed, null, 2)}\n`;
+}
+
+/** Runs one build outside the timings and checks the image it tagged holds the provisioned files. */
+function verify(t: Tool, workdir: string): void {
+  process.stderr.write(`\n$ ${t.command}   (check)\n`);
+  const [cmd, ...args] = t.command.split(' ');
+  const r = spawnSync(cmd, args, { cwd: workdir, env: benchEnv(), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${t.tool}: the build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  for (const name of t.images) {
+    const got = check('docker', ['run', '--rm', '--entrypoint', 'cat', image(name), '/srv/built-by', '/srv/motd'], `${t.tool}'s image`);
+    if (`${got}\n` !== EXPECTED) throw new Error(`${t.tool}: image ${image(name)} holds ${JSON.stringify(got)}, expected ${JSON.stringify(EXPECTED)}`);
+    process.stderr.write(`    ${image(name)}: /srv/built-by and /srv/motd as provisioned\n`);
+  }
+}
+
+/** Runs hyperfine over the tools' commands (no shell in between), each prepared by removing its images; one timing per tool. */
+function hyperfine(tools: Tool[], opts: Options, workdir: string, label: string): Timing[] {
+  const out = join(workdir, `hyperfine-${label}.json`);
+  const args = ['-N', '--style', 'basic', '--warmup', String(opts.warmup), '--runs', String(opts.runs), '--export-json', out];
+  for (const t of tools) args.push('--prepare', removeImages(t.images));
+  args.push(...tools.map((t) => t.command));
+  process.stderr.write(`\n$ hyperfine ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}\n`);
+  const r = spawnSync('hyperfine', args, { stdio: ['ignore', 'inherit', 'inherit'], cwd: workdir, env: benchEnv() });
+  if (r.status !== 0) throw new Error(`hyperfine failed for ${label} (exit ${r.status})`);
+  const data = JSON.parse(readFileSync(out, 'utf8')) as {
+    results: Array<{ mean: number; stddev: number | null; min: number; max: number; user: number; system: number; times: number[] }>;
+  };
+  return data.results.map((x) => ({ mean: x.mean, stddev: x.stddev ?? 0, min: x.min, max: x.max, runs: x.times.length, cpu: x.user + x.system }));
+}
+
+/** One more build with every output line time-stamped as it arrives: the step-by-step cost, as the user sees it. */
+function stamped(t: Tool, workdir: string): Promise<{ stamps: Stamp[]; total: number }> {
+  spawnSync('sh', ['-c', removeScript(t.images)], { cwd: workdir });
+  const [cmd, ...args] = t.command.split(' ');
+  const start = process.hrtime.bigint();
+  const since = () => Number(process.hrtime.bigint() - start) / 1e9;
+  const child = spawn(cmd, args, { cwd: workdir, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const stamps: Stamp[] = [];
+  const collect = (stream: NodeJS.ReadableStream) => {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const at = since();
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) stamps.push({ at, line: line.trimEnd() });
+    });
+  };
+  collect(child.stdout!);
+  collect(child.stderr!);
+  return new Promise((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done({ stamps, total: since() }) : fail(new Error(`${t.tool}: exit ${code}`))));
+  });
+}
+
+/** Step table: each line's arrival and the time until the next line, i.e. what that step cost. */
+function renderStamps(tool: string, s: { stamps: Stamp[]; total: number }): string[] {
+  const lines = [`### ${tool} — one build, ${fmt(s.total)} in all`, '', '| At | Step cost | Output line |', '| ---: | ---: | --- |'];
+  lines.push(`| 0.000 | ${((s.stamps[0]?.at ?? s.total) * 1000).toFixed(0)} ms | (process start until the first line) |`);
+  s.stamps.forEach((x, i) => {
+    const next = s.stamps[i + 1]?.at ?? s.total;
+    const text = x.line.replace(/\|/g, '\\|').replace(/[0-9a-f]{64}/g, (h) => `${h.slice(0, 12)}…`);
+    lines.push(`| ${x.at.toFixed(3)} | ${((next - x.at) * 1000).toFixed(0)} ms | \`${text.length > 110 ? `${text.slice(0, 110)}…` : text}\` |`);
+  });
+  lines.push('');
+  return lines;
+}
+
+function fmt(seconds: number): string {
+  return seconds >= 1 ? `${seconds.toFixed(2)} s` : `${(seconds * 1000).toFixed(0)} ms`;
+}
+
+function verdict(target: string, ratio: number, limit: number, cpuRatio: number): string {
+  return `| ${target} | wall ${ratio.toFixed(2)}× — ${ratio <= limit ? 'met' : 'NOT met'} (CPU ${cpuRatio.toFixed(2)}×) |`;
+}
+
+function render(rows: Row[], verdicts: string[], steps: string[], opts: Options, meta: Record<string, string>): string {
+  return [
+    `# docker-build benchmark — ${meta.date}`,
+    '',
+    ...Object.entries(meta)
+      .filter(([k]) => k !== 'date')
+      .map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    '| Benchmark | Tool | Mean ± σ (wall) | Min | Max | CPU user+sys (client) | Runs |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) => `| ${r.benchmark} | ${r.tool} | ${fmt(r.timing.mean)} ± ${fmt(r.timing.stddev)} | ${fmt(r.timing.min)} | ${fmt(r.timing.max)} | ${fmt(r.timing.cpu)} | ${r.timing.runs} |`,
+    ),
+    '',
+    '| Target | Result |',
+    '| --- | --- |',
+    ...verdicts,
+    '',
+    `Runs per command: ${opts.runs}, after ${opts.warmup} warm-up; the tool's images are removed before every run (hyperfine --prepare).`,
+    "CPU is the tool's own process tree only: dockerd and containerd do the container work for all three tools and are not counted,",
+    'so `docker build` (a thin client) shows almost none. Wall time is the figure the targets are about; the machine is shared,',
+    'so compare runs made under similar load (see the load averages above).',
+    '',
+    '## Where the time goes',
+    '',
+    'One more build of each, output lines time-stamped as they arrive (no hyperfine); a step costs the time until the next line.',
+    '',
+    ...steps,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  check('hyperfine', ['--version'], 'hyperfine is needed (apt-get install hyperfine)');
+  check('packer', ['version'], 'Packer 1.6.6 is needed (apt-get install packer)');
+  check('docker', ['image', 'inspect', '-f', '{{.Id}}', BASE_IMAGE], `the base image ${BASE_IMAGE} must be loaded into dockerd`);
+  const work = mkdtempSync(join(tmpdir(), 'bakehouse-bench-docker-'));
+  for (const f of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, f), join(work, f));
+  writeFileSync(join(work, 'par-1.json'), parallelTemplate(PARALLEL_NAMES.slice(0, 1)));
+  writeFileSync(join(work, 'par-4.json'), parallelTemplate(PARALLEL_NAMES));
+  const node = process.execPath;
+  const loadBefore = loadavg();
+  const rows: Row[] = [];
+  const verdicts: string[] = [];
+
+  // 1. The seed template: every tool's image is checked first, then all three are timed side by side.
+  const seed = seedTools(node);
+  for (const t of seed) verify(t, work);
+  const seedT = hyperfine(seed, opts, work, 'seed');
+  seed.forEach((t, i) => rows.push({ benchmark: 'seed template', tool: t.tool, timing: seedT[i] }));
+  const [bh, packer, docker] = seedT;
+  verdicts.push(verdict("seed: Bakehouse ≤ 0.5× Packer's time", bh.mean / packer.mean, 0.5, bh.cpu / packer.cpu));
+  verdicts.push(verdict("seed: Bakehouse ≤ 1.0× docker build's time", bh.mean / docker.mean, 1.0, bh.cpu / Math.max(docker.cpu, 1e-3)));
+
+  // 2. Four builds in parallel (default: no limit) against one, the same template otherwise.
+  const par: Tool[] = [
+    { tool: 'bakehouse, 1 build', command: `${node} ${BAKEHOUSE} build -force par-1.json`, images: ['par-one'] },
+    { tool: 'bakehouse, 4 builds in parallel', command: `${node} ${BAKEHOUSE} build -force par-4.json`, images: PARALLEL_NAMES.map((n) => `par-${n}`) },
+  ];
+  for (const t of par) verify(t, work);
+  const parT = hyperfine(par, opts, work, 'parallel');
+  par.forEach((t, i) => rows.push({ benchmark: 'parallel builds', tool: t.tool, timing: parT[i] }));
+  verdicts.push(verdict('parallel: four builds ≤ 1.5× one', parT[1].mean / parT[0].mean, 1.5, parT[1].cpu / parT[0].cpu));
+
+  // Where the time goes, per tool: one stamped build each.
+  const steps: string[] = [];
+  for (const t of [...seed, par[1]]) steps.push(...renderStamps(t.tool, await stamped(t, work)));
+
+  const loadAfter = loadavg();
+  for (const t of [...seed, ...par]) spawnSync('sh', ['-c', removeScript(t.images)]);
+  const date = new Date().toISOString().slice(0, 10);
+  const meta = {
+    date,
+    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    'load average (1, 5, 15 min)': `at start ${loadBefore.map((x) => x.toFixed(2)).join(' ')}; at end ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`,
+    packer: check('packer', ['version'], 'packer'),
+    docker: `client ${check('docker', ['version', '--format', '{{.Client.Version}}'], 'docker')}, daemon ${check('docker', ['version', '--format', '{{.Server.Version}}'], 'docker')} (legacy builder: DOCKER_BUILDKIT=0)`,
+    templates: `bench/fixtures/docker-seed/seed.json (base ${BASE_IMAGE}, pull false) and its Dockerfile; parallel: the same with 1 and 4 named docker builders`,
+  };
+  const report = render(rows, verdicts, steps, opts, meta);
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `docker-build-${date}.md`);
+  writeFileSync(file, report);
+  rmSync(work, { recursive: true, force: true });
+  process.stdout.write(`\n${report}\nWritten to ${file}\n`);
+}
+
+void main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
+});
