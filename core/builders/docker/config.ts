@@ -28,6 +28,9 @@ export const dockerBuilderSchema: ComponentSchema = {
     boolField('pull', 'Pull the image before starting the container.', { default: true }),
     stringListField('run_command', 'Arguments to docker run; {{.Image}} stands for the image.'),
     stringListField('tmpfs', 'tmpfs mounts to add to the container.'),
+    // runtime and platform arrived after Packer 1.6.6; the Docker builder supports both.
+    stringField('runtime', 'Container runtime to use, e.g. runsc (Packer 1.7+).'),
+    stringField('platform', 'Platform of the image to pull and run, e.g. linux/arm64 (Packer 1.7+).'),
     stringMapField('volumes', 'Host paths mounted into the container, host path to container path.'),
     boolField('fix_upload_owner', 'Give uploaded files to the container\'s user.', { default: true }),
     boolField('windows_container', 'The image is a Windows container image.', { default: false }),
