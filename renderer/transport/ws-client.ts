@@ -44,6 +44,8 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const outbox: ClientMessage[] = [];
   const listeners = new Map<string, Set<(b: RunEventBatch) => void>>();
+  /** Per run, the sequence number after the last event delivered: a resubscription's replay must not repeat events. */
+  const delivered = new Map<string, number>();
 
   const send = (m: ClientMessage) => {
     if (socket.readyState === OPEN) socket.send(JSON.stringify(m));
@@ -85,7 +87,10 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
           pending.delete(msg.id);
           resolve?.(msg.result);
         } else if (msg.type === 'run-events') {
-          for (const l of listeners.get(msg.batch.runId) ?? []) l(msg.batch);
+          const batch = trimSeen(msg.batch, delivered.get(msg.batch.runId) ?? 0);
+          if (!batch) return;
+          delivered.set(batch.runId, batch.firstSeq + batch.events.length);
+          for (const l of listeners.get(batch.runId) ?? []) l(batch);
         }
       };
       socket.onerror = () => undefined;
@@ -126,6 +131,7 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
           const s = listeners.get(runId);
           if (!s?.delete(listener) || s.size > 0) return;
           listeners.delete(runId);
+          delivered.delete(runId);
           send({ type: 'unsubscribe', runId });
         };
       },
@@ -137,4 +143,12 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
     };
     open();
   });
+}
+
+/** The part of a batch not delivered yet (after a reconnect the host replays what it still holds); undefined if none. */
+export function trimSeen(batch: RunEventBatch, next: number): RunEventBatch | undefined {
+  const end = batch.firstSeq + batch.events.length;
+  if (end <= next) return undefined;
+  if (batch.firstSeq >= next) return batch;
+  return { runId: batch.runId, firstSeq: next, events: batch.events.slice(next - batch.firstSeq) };
 }

@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from '../../core/app/transport/ws-ser
 import { runServeCommand } from '../../core/cli/commands/serve';
 import type { CliIO } from '../../core/cli/command';
 import type { RunEventBatch } from '../../core/contract/methods';
-import { connectWebSocket, type SocketLike } from '../../renderer/transport/ws-client';
+import { connectWebSocket, trimSeen, type SocketLike } from '../../renderer/transport/ws-client';
 import { webSocketUrl } from '../../renderer/transport/address';
 import { workspace } from './fixtures';
 
@@ -198,4 +198,11 @@ test('the client reconnects when the server comes back, and calls work again', a
     conn.close();
     await second.close();
   }
+});
+
+test('replayed events are not delivered twice; a gap stays visible in the sequence numbers', () => {
+  const batch = (firstSeq: number, n: number) => ({ runId: 'r', firstSeq, events: Array.from({ length: n }, () => ({ kind: 'message', level: 'say', text: '', time: 0, build: '' }) as const) });
+  assert.equal(trimSeen(batch(0, 5), 5), undefined);
+  assert.deepEqual(trimSeen(batch(3, 5), 5), { runId: 'r', firstSeq: 5, events: batch(5, 3).events });
+  assert.deepEqual(trimSeen(batch(9, 2), 5)?.firstSeq, 9);
 });
