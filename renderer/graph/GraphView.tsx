@@ -95,6 +95,7 @@ export function GraphView() {
           fitView
           fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
           nodesDraggable={false}
+          onlyRenderVisibleElements
           nodesConnectable={false}
           proOptions={{ hideAttribution: true }}
           onNodeClick={(_, n) => runAction('selectNode', n.id)}

@@ -41,3 +41,15 @@ test('a failing provisioner fails and the rest are skipped', () => {
   assert.equal(s.nodeRun('p2')?.state, 'skipped');
   assert.equal(s.nodeRun('pp')?.state, 'skipped');
 });
+
+test('the graph layout is reused when only line numbers moved', async () => {
+  const { layoutGraph } = await import('../../renderer/graph/layout');
+  const g = (shift: number): PipelineGraph => ({
+    nodes: [node(`s${shift}`, 'source', 'docker', 'docker.debian'), node(`p${shift}`, 'provisioner', 'shell')],
+    edges: [{ from: `s${shift}`, to: `p${shift}` }],
+  });
+  const a = layoutGraph(g(1));
+  const b = layoutGraph(g(2));
+  assert.deepEqual(b.get('p2'), a.get('p1'));
+  assert.ok(a.get('p1')!.y > a.get('s1')!.y, 'provisioners come below their source');
+});
