@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -44,8 +45,25 @@ test('compress gzips a single file (.gz) and refuses several', async () => {
 });
 
 test('compress refuses formats it cannot write yet, naming them', async () => {
-  const { summary } = await runIn(tempDir(), [[postProcessor('compress', { output: 'x.tar.lz4' })]]);
-  assert.match(summary.prepareErrors[0].error, /lz4 compression is not supported by Bakehouse yet/);
+  const { summary } = await runIn(tempDir(), [[postProcessor('compress', { output: 'x.tar.xz' })]]);
+  assert.match(summary.prepareErrors[0].error, /xz compression is not supported by Bakehouse yet/);
+});
+
+test('compress writes LZ4 frames that the real lz4 tool reads back (.lz4 and .tar.lz4)', async () => {
+  const dir = tempDir();
+  const text = Array.from({ length: 5000 }, (_, i) => `line ${i % 50} of an image build log`).join('\n');
+  writeFileSync(join(dir, 'a.txt'), text);
+  const one = await runIn(dir, [[artifice(['a.txt']), postProcessor('compress', { output: 'a.lz4' }, { keepInputArtifact: true })]]);
+  assert.equal(one.summary.builds[0].result, 'succeeded', one.summary.builds[0].error);
+  const lz4 = spawnSync('lz4', ['-d', '-c', join(dir, 'a.lz4')], { maxBuffer: 1 << 26 });
+  assert.ok(!lz4.error, `the lz4 tool is needed to check the output (apt-get install lz4): ${lz4.error?.message}`);
+  assert.equal(lz4.status, 0, lz4.stderr?.toString());
+  assert.equal(lz4.stdout.toString(), text);
+  assert.ok(readFileSync(join(dir, 'a.lz4')).length < text.length / 4, 'repetitive text shrinks');
+  const tarred = await runIn(dir, [[artifice(['a.txt']), postProcessor('compress', { output: 'a.tar.lz4' })]]);
+  assert.equal(tarred.summary.builds[0].result, 'succeeded', tarred.summary.builds[0].error);
+  const list = spawnSync('sh', ['-c', `lz4 -d -c a.tar.lz4 | tar -tf -`], { cwd: dir, encoding: 'utf8' });
+  assert.equal(list.stdout.trim(), 'a.txt');
 });
 
 test('an input artifact not kept is destroyed: compress deletes the files artifice handed it', async () => {

@@ -1,7 +1,7 @@
 /** Which archive and compression an output name or `format` asks for, read from its dotted extensions as Packer does. */
 
 export type ArchiveKind = 'tar' | 'zip';
-export type CompressionKind = 'gzip';
+export type CompressionKind = 'gzip' | 'lz4';
 
 export interface CompressFormat {
   archive?: ArchiveKind;
@@ -9,18 +9,18 @@ export interface CompressFormat {
 }
 
 const ARCHIVES: Record<string, ArchiveKind> = { tar: 'tar', zip: 'zip' };
-const COMPRESSIONS: Record<string, CompressionKind> = { gz: 'gzip', tgz: 'gzip' };
+const COMPRESSIONS: Record<string, CompressionKind> = { gz: 'gzip', tgz: 'gzip', lz4: 'lz4' };
 /** Formats Packer knows that Bakehouse cannot write yet (no maintained pure-JS codec is installed). */
-const NOT_YET = ['lz4', 'xz', 'bgzf'];
+const NOT_YET = ['xz', 'bgzf'];
 
 export type DetectResult = { ok: true; format: CompressFormat; defaulted: boolean } | { ok: false; error: string };
 
-/** `x.tar.gz` → tar + gzip; `x.zip` → zip; `x.gz` → gzip of a single file; nothing recognised → tar.gz. */
+/** `x.tar.gz` → tar + gzip; `x.zip` → zip; `x.gz` / `x.lz4` → one compressed file; nothing recognised → tar.gz. */
 export function detectFormat(formatOrName: string): DetectResult {
   const parts = formatOrName.toLowerCase().split('.');
   const last = parts[parts.length - 1];
   const before = parts.length > 1 ? parts[parts.length - 2] : '';
-  if (NOT_YET.includes(last)) return { ok: false, error: `${last} compression is not supported by Bakehouse yet; use tar.gz, tar, zip or gz` };
+  if (NOT_YET.includes(last)) return { ok: false, error: `${last} compression is not supported by Bakehouse yet; use tar.gz, tar.lz4, tar, zip, gz or lz4` };
   if (last === 'tgz') return { ok: true, format: { archive: 'tar', compression: 'gzip' }, defaulted: false };
   if (COMPRESSIONS[last]) return { ok: true, format: { archive: ARCHIVES[before], compression: COMPRESSIONS[last] }, defaulted: false };
   if (ARCHIVES[last]) return { ok: true, format: { archive: ARCHIVES[last] }, defaulted: false };

@@ -8,7 +8,8 @@ import { fileArtifact } from '../../engine/artifact';
 import { ConfigFields } from '../../engine/config-fields';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { PostProcessorPlugin } from '../../engine/plugin';
-import { detectFormat } from './formats';
+import { detectFormat, type CompressionKind } from './formats';
+import { createLz4Encoder } from './lz4';
 import { tarEntries } from './tar';
 import { zipArchive } from './zip';
 
@@ -44,15 +45,15 @@ export const compressPostProcessor: PostProcessorPlugin = {
               ui.say(`Zipping ${target}`);
               writeFileSync(targetPath, zipArchive(inputs, level));
             } else if (archive === 'tar') {
-              ui.say(compression ? `Tarring ${target} with gzip (level ${level})` : `Tarring ${target} with no compression`);
-              const stages = compression ? [createGzip({ level })] : [];
+              ui.say(compression ? `Tarring ${target} with ${compression} (level ${level})` : `Tarring ${target} with no compression`);
+              const stages = compression ? [compressor(compression, level)] : [];
               await pipeline([Readable.from(tarEntries(inputs.map((i) => i.path))), ...stages, createWriteStream(targetPath)], { signal });
             } else {
               if (input.files.length !== 1) {
                 return { ok: false, error: `Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]` };
               }
-              ui.say(`Archiving ${input.files[0]} with gzip (level ${level})`);
-              await pipeline([createReadStream(inputs[0].path), createGzip({ level }), createWriteStream(targetPath)], { signal });
+              ui.say(`Archiving ${input.files[0]} with ${compression ?? 'gzip'} (level ${level})`);
+              await pipeline([createReadStream(inputs[0].path), compressor(compression ?? 'gzip', level), createWriteStream(targetPath)], { signal });
             }
           } catch (e) {
             rmSync(targetPath, { force: true });
@@ -66,3 +67,8 @@ export const compressPostProcessor: PostProcessorPlugin = {
     };
   },
 };
+
+function compressor(kind: CompressionKind, level: number): NodeJS.ReadWriteStream {
+  // LZ4 trades ratio for speed and has no levels worth exposing here; gzip honours compression_level.
+  return kind === 'lz4' ? createLz4Encoder() : createGzip({ level });
+}
