@@ -5,11 +5,13 @@
  *      `docker build --no-cache` of the equivalent Dockerfile.   Targets: Bakehouse ≤ 0.5× Packer's and ≤ 1.0× docker build's time.
  *   2. The same template with four docker builders, built in parallel, against one.  Target: four ≤ 1.5× one (Bakehouse).
  * Every tool's image is run once and its provisioned files checked before anything is timed. Images are removed before each run.
- * After the timings, one build of each tool is replayed with each output line time-stamped on arrival: where the time goes.
+ * After the timings, one build of each tool is replayed with each output line time-stamped on arrival, and one Bakehouse build
+ * through a logging proxy in front of dockerd's socket, which times every Engine API call: where the time goes.
  * Writes bench/results/docker-build-<date>.md and prints it.
  * Run: npm run bench -- docker [--runs N] [--warmup N]   (or node --import tsx bench/docker-build.ts ...)
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -156,9 +158,17 @@ function stamped(t: Tool, workdir: string): Promise<{ stamps: Stamp[]; total: nu
   });
 }
 
+/** The run with the median total of `n`, so one neighbour's burst on the shared machine does not make the step table. */
+async function medianStamped(t: Tool, workdir: string, n: number): Promise<{ stamps: Stamp[]; total: number }> {
+  const all: Array<{ stamps: Stamp[]; total: number }> = [];
+  for (let i = 0; i < n; i++) all.push(await stamped(t, workdir));
+  all.sort((a, b) => a.total - b.total);
+  return all[Math.floor(n / 2)];
+}
+
 /** Step table: each line's arrival and the time until the next line, i.e. what that step cost. */
 function renderStamps(tool: string, s: { stamps: Stamp[]; total: number }): string[] {
-  const lines = [`### ${tool} — one build, ${fmt(s.total)} in all`, '', '| At | Step cost | Output line |', '| ---: | ---: | --- |'];
+  const lines = [`### ${tool} — the median of 3 builds, ${fmt(s.total)} in all`, '', '| At | Step cost | Output line |', '| ---: | ---: | --- |'];
   lines.push(`| 0.000 | ${((s.stamps[0]?.at ?? s.total) * 1000).toFixed(0)} ms | (process start until the first line) |`);
   s.stamps.forEach((x, i) => {
     const next = s.stamps[i + 1]?.at ?? s.total;
@@ -167,6 +177,130 @@ function renderStamps(tool: string, s: { stamps: Stamp[]; total: number }): stri
   });
   lines.push('');
   return lines;
+}
+
+/** One Engine API request as the proxy saw it, in seconds since the tool started. */
+interface ApiCall {
+  start: number;
+  end: number;
+  request: string;
+}
+
+const DOCKER_SOCKET = '/var/run/docker.sock';
+
+/**
+ * One Bakehouse build with DOCKER_HOST pointed at a proxy in front of dockerd's socket that notes when each request starts
+ * and when its last response byte passes; exec streams are hijacked connections, so an exec is timed from its create
+ * to the read of its exit status.
+ */
+async function traceApi(t: Tool, workdir: string): Promise<{ calls: ApiCall[]; total: number }> {
+  spawnSync('sh', ['-c', removeScript(t.images)], { cwd: workdir });
+  const sock = join(workdir, 'trace.sock');
+  rmSync(sock, { force: true });
+  const calls: ApiCall[] = [];
+  let start = process.hrtime.bigint();
+  const since = () => Number(process.hrtime.bigint() - start) / 1e9;
+  const server = createServer((client) => {
+    const daemon = connect(DOCKER_SOCKET);
+    let open: ApiCall | undefined;
+    const close = () => {
+      if (open) calls.push(open);
+      open = undefined;
+    };
+    client.on('data', (b: Buffer) => {
+      const m = /^(GET|HEAD|POST|PUT|DELETE) (\S+) HTTP\/1/.exec(b.subarray(0, 2048).toString('latin1'));
+      if (m) {
+        close();
+        const at = since();
+        open = { start: at, end: at, request: `${m[1]} ${decodeURIComponent(m[2].split('?')[0]).replace(/[0-9a-f]{64}/g, '…')}` };
+      }
+      daemon.write(b);
+    });
+    daemon.on('data', (b: Buffer) => {
+      if (open) open.end = since();
+      client.write(b);
+    });
+    daemon.on('end', () => {
+      close();
+      client.end();
+    });
+    client.on('end', () => daemon.end());
+    client.on('close', close);
+    daemon.on('error', () => client.destroy());
+    client.on('error', () => daemon.destroy());
+  });
+  await new Promise<void>((ok) => server.listen(sock, ok));
+  const [cmd, ...args] = t.command.split(' ');
+  start = process.hrtime.bigint();
+  const child = spawn(cmd, args, { cwd: workdir, env: { ...benchEnv(), DOCKER_HOST: `unix://${sock}` }, stdio: 'ignore' });
+  const code = await new Promise<number | null>((ok) => child.on('close', ok));
+  const total = since();
+  await new Promise((ok) => server.close(ok));
+  if (code !== 0) throw new Error(`${t.tool}: the traced build failed (exit ${code})`);
+  return { calls: calls.sort((a, b) => a.start - b.start), total };
+}
+
+/** What a request does, in the builder's words. */
+function operation(request: string): string {
+  if (/^POST \/containers\/create/.test(request)) return 'create the container';
+  if (/^POST \/containers\/[^/]+\/start/.test(request)) return 'start the container';
+  if (/^POST \/containers\/[^/]+\/exec/.test(request)) return 'exec a command (create, start, stream, exit status)';
+  if (/^HEAD \/containers\/[^/]+\/archive/.test(request)) return 'stat a path in the container (archive HEAD)';
+  if (/^PUT \/containers\/[^/]+\/archive/.test(request)) return 'upload a tar (archive PUT)';
+  if (/^POST \/commit/.test(request)) return 'commit the container';
+  if (/^DELETE \/containers\//.test(request)) return 'remove the container (force)';
+  if (/^POST \/images\/.+\/tag/.test(request)) return 'tag the image (docker-tag)';
+  return 'checks: ping, version, image, container inspect';
+}
+
+/** Per-operation totals, with an exec counted from its create to its exit-status read, plus the time outside any call. */
+function renderTrace(trace: { calls: ApiCall[]; total: number }): string[] {
+  const ops: Array<{ kind: string; start: number; end: number }> = [];
+  for (let i = 0; i < trace.calls.length; i++) {
+    const c = trace.calls[i];
+    const kind = operation(c.request);
+    if (kind.startsWith('exec')) {
+      const status = trace.calls.findIndex((x, j) => j > i && /^GET \/exec\/[^/]+\/json/.test(x.request));
+      const last = status >= 0 ? status : i;
+      ops.push({ kind, start: c.start, end: Math.max(...trace.calls.slice(i, last + 1).map((x) => x.end)) });
+      i = last;
+    } else ops.push({ kind, start: c.start, end: c.end });
+  }
+  const totals = new Map<string, { count: number; seconds: number }>();
+  const add = (kind: string, seconds: number) => {
+    const t = totals.get(kind) ?? { count: 0, seconds: 0 };
+    totals.set(kind, { count: t.count + 1, seconds: t.seconds + seconds });
+  };
+  add('before the first call: Node start-up, loading the CLI and the template', ops[0]?.start ?? trace.total);
+  let busyUntil = ops[0]?.start ?? 0;
+  let between = 0;
+  for (const op of ops) {
+    if (op.start > busyUntil) between += op.start - busyUntil;
+    add(op.kind, op.end - op.start);
+    busyUntil = Math.max(busyUntil, op.end);
+  }
+  totals.set('between calls: Bakehouse\'s own work', { count: 0, seconds: between });
+  add('after the last call: post-processors, summary, exit', trace.total - busyUntil);
+  return [
+    `### bakehouse — Engine API calls of one build (the median of 3), ${fmt(trace.total)} in all`,
+    '',
+    'Through a logging proxy in front of dockerd\'s socket. Time inside a call is the daemon\'s (and runc\'s) work.',
+    '',
+    '| Where | Calls | Time | Share |',
+    '| --- | ---: | ---: | ---: |',
+    ...[...totals.entries()]
+      .sort((a, b) => b[1].seconds - a[1].seconds)
+      .map(([kind, t]) => `| ${kind} | ${t.count || ''} | ${fmt(t.seconds)} | ${((t.seconds / trace.total) * 100).toFixed(0)}% |`),
+    '',
+    '<details><summary>Every call</summary>',
+    '',
+    '| At | Took | Request |',
+    '| ---: | ---: | --- |',
+    ...trace.calls.map((c) => `| ${c.start.toFixed(3)} | ${((c.end - c.start) * 1000).toFixed(0)} ms | \`${c.request}\` |`),
+    '',
+    '</details>',
+    '',
+  ];
 }
 
 function fmt(seconds: number): string {
@@ -243,7 +377,11 @@ async function main(): Promise<void> {
 
   // Where the time goes, per tool: one stamped build each.
   const steps: string[] = [];
-  for (const t of [...seed, par[1]]) steps.push(...renderStamps(t.tool, await stamped(t, work)));
+  for (const t of [...seed, par[1]]) steps.push(...renderStamps(t.tool, await medianStamped(t, work, 3)));
+  const traces: Array<{ calls: ApiCall[]; total: number }> = [];
+  for (let i = 0; i < 3; i++) traces.push(await traceApi(seed[0], work));
+  traces.sort((a, b) => a.total - b.total);
+  steps.push(...renderTrace(traces[1]));
 
   const loadAfter = loadavg();
   for (const t of [...seed, ...par]) spawnSync('sh', ['-c', removeScript(t.images)]);
