@@ -1,0 +1,103 @@
+/**
+ * The parts of a VirtualBox build both builders share, and the builder shell around them: once the machine exists
+ * (created from an ISO or imported), they mount media, forward the SSH port, run custom commands, boot, type the boot
+ * command, connect, provision, shut down, and export.
+ */
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Artifact } from '../../engine/artifact';
+import type { BuildInfo, BuildState } from '../../engine/plugin';
+import { CONTINUE, halt, type Step } from '../../engine/steps';
+import type { SshConfig } from '../../communicators/ssh/config';
+import { waitForSshStep } from '../../communicators/ssh/wait';
+import { uploadGuestAdditionsStep, uploadVersionStep } from './guest-steps';
+import type { GuestAdditions } from './settings';
+import * as step from './steps';
+import { commandLineVBoxManage, findVBoxManage } from './vboxmanage';
+
+export const VIRTUALBOX_BUILDER_ID = 'mitchellh.virtualbox';
+
+export interface PipelineOptions {
+  deps: step.VirtualBoxDeps;
+  settings: step.VirtualBoxSettings;
+  machine: step.MachineState;
+  build: BuildInfo;
+  ssh?: SshConfig;
+  guestAdditions: GuestAdditions;
+  provision: Step<BuildState>;
+  bootIso?: { path: () => string | undefined; isoInterface: 'ide' | 'sata' };
+}
+
+export function machineSteps(o: PipelineOptions): Step<BuildState>[] {
+  const { deps, settings: s, machine: m } = o;
+  const vrdp: { address?: string; port?: number } = {};
+  const steps: Step<BuildState>[] = [
+    step.attachIsoStep(deps, m, o.bootIso ?? { path: () => undefined, isoInterface: 'ide' }),
+    step.vrdpStep(deps, s, m, vrdp),
+    step.portForwardingStep(deps, s, m),
+    step.customCommandsStep(deps, s.vboxmanage, m),
+    step.startVmStep(deps, s, m, vrdp),
+    step.bootCommandStep(deps, s, m, () => ''),
+  ];
+  if (o.ssh) steps.push(connectStep(o.ssh, m));
+  steps.push(
+    uploadVersionStep(deps, o.guestAdditions),
+    uploadGuestAdditionsStep(deps, o.guestAdditions),
+    o.provision,
+    step.shutdownStep(deps, s, m),
+    step.removeDevicesStep(deps, s, m),
+    step.customCommandsStep(deps, s.vboxmanagePost, m),
+    step.exportStep(deps, s, m),
+  );
+  return steps;
+}
+
+/** SSH through the forwarded port on 127.0.0.1, known only once port forwarding chose it. */
+function connectStep(ssh: SshConfig, m: step.MachineState): Step<BuildState> {
+  const live: SshConfig = { ...ssh };
+  const inner = waitForSshStep(live);
+  return {
+    ...inner,
+    run(state, ctx) {
+      live.host = ssh.host || '127.0.0.1';
+      live.port = m.commHostPort;
+      return inner.run(state, ctx);
+    },
+  };
+}
+
+/** Fails the build early, in Packer's words, when VirtualBox is not installed. */
+export function verifyStep(found: boolean): Step<BuildState> {
+  return {
+    name: 'StepVerifyVirtualBox',
+    async run() {
+      return found ? CONTINUE : halt('Failed creating VirtualBox driver: exec: "VBoxManage": executable file not found in $PATH');
+    },
+  };
+}
+
+export function realDeps(build: BuildInfo): { deps: step.VirtualBoxDeps; found: boolean } {
+  const path = findVBoxManage(build.env);
+  return {
+    found: path !== undefined,
+    deps: {
+      vboxmanage: commandLineVBoxManage({ path: path ?? 'VBoxManage', env: build.env, cwd: build.cwd }),
+      pickPort: step.firstFreePort,
+      sleep: step.sleep,
+      now: () => new Date(),
+    },
+  };
+}
+
+export function virtualBoxArtifact(outputDir: string, build: BuildInfo, generated: Record<string, string>): Artifact {
+  return {
+    id: 'VM',
+    builderId: VIRTUALBOX_BUILDER_ID,
+    files: step.outputFiles(outputDir, build.cwd),
+    text: `VM files in directory: ${outputDir}`,
+    state: { generated_data: { ...generated } },
+    async destroy() {
+      rmSync(resolve(build.cwd, outputDir), { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,444 @@
+/**
+ * The VirtualBox builders' steps in Packer's order. Each step speaks to VirtualBox only through `VBoxManage`, and
+ * registers what it creates (the machine, the output folder) for cleanup before creating it.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fillPlaceholders } from '../../engine/placeholders';
+import type { BuildInfo, BuildState } from '../../engine/plugin';
+import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
+import * as vbox from './commands';
+import { planBootCommand } from './scancodes';
+import type { VBoxManage } from './vboxmanage';
+
+export interface VirtualBoxSettings {
+  vmName: string;
+  outputDir: string;
+  outputFilename: string;
+  format: 'ovf' | 'ova';
+  exportOpts: string[];
+  skipExport: boolean;
+  keepRegistered: boolean;
+  headless: boolean;
+  vrdp: { address: string; portMin: number; portMax: number };
+  vboxmanage: string[][];
+  vboxmanagePost: string[][];
+  bootWaitMs: number;
+  bootCommand: string;
+  /** Pause after each group of scancodes (boot_keygroup_interval; Packer's default 100ms). */
+  keyIntervalMs: number;
+  communicator: string;
+  guestPort: number;
+  hostPortMin: number;
+  hostPortMax: number;
+  skipNatMapping: boolean;
+  shutdownCommand: string;
+  shutdownTimeoutMs: number;
+  postShutdownDelayMs: number;
+  disableShutdown: boolean;
+  acpiShutdown: boolean;
+  bundleIso: boolean;
+}
+
+/** What the steps need from the outside world, replaceable in tests. */
+export interface VirtualBoxDeps {
+  vboxmanage: VBoxManage;
+  /** A free TCP port in [min, max] on `address`. */
+  pickPort(address: string, min: number, max: number): Promise<number | undefined>;
+  sleep(ms: number, signal: AbortSignal): Promise<boolean>;
+  now(): Date;
+}
+
+/** What the steps learn as they go. */
+export interface MachineState {
+  vmName: string;
+  commHostPort: number;
+  /** Commands that detach the ISOs attached for the build. */
+  detach: string[][];
+  exportPath?: string;
+  httpIp: string;
+  httpPort: number;
+}
+
+export function newMachineState(vmName: string): MachineState {
+  return { vmName, commHostPort: 0, detach: [], httpIp: '', httpPort: 0 };
+}
+
+async function run(deps: VirtualBoxDeps, ctx: { signal: AbortSignal }, args: string[]): Promise<string | undefined> {
+  const r = await deps.vboxmanage.run(args, ctx.signal);
+  return r.ok ? undefined : r.error;
+}
+
+async function runAll(deps: VirtualBoxDeps, ctx: StepContext, commands: string[][], what: string) {
+  for (const c of commands) {
+    const err = await run(deps, ctx, c);
+    if (err) return halt(`${what}: ${err}`);
+  }
+  return CONTINUE;
+}
+
+export function outputDirStep(s: VirtualBoxSettings, build: BuildInfo): Step<BuildState> {
+  const dir = resolve(build.cwd, s.outputDir);
+  let created = false;
+  return {
+    name: 'StepOutputDir',
+    async run(_state, ctx) {
+      if (existsSync(dir)) {
+        if (!build.force) return halt(`Output directory exists: ${s.outputDir}\n\nUse the force flag to delete it prior to building.`);
+        ctx.ui.say('Deleting previous output directory...');
+        rmSync(dir, { recursive: true, force: true });
+      }
+      mkdirSync(dir, { recursive: true });
+      created = true;
+      return CONTINUE;
+    },
+    cleanup(_state, c) {
+      if (!created || (!c.halted && !c.cancelled)) return;
+      c.ui.say('Deleting output directory...');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function suppressMessagesStep(deps: VirtualBoxDeps): Step<BuildState> {
+  return {
+    name: 'StepSuppressMessages',
+    async run(_state, ctx) {
+      for (const c of vbox.suppressMessages(deps.now().getFullYear())) {
+        const err = await run(deps, ctx, c);
+        if (err) return halt(`Error configuring VirtualBox to suppress messages: ${err}`);
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+/** Registers the machine for removal (`unregistervm --delete`) before the command that creates it runs. */
+function trackMachine(deps: VirtualBoxDeps, m: MachineState, ctx: StepContext) {
+  return ctx.track({
+    description: `VirtualBox machine ${m.vmName}`,
+    howToRemove: `VBoxManage unregistervm ${m.vmName} --delete`,
+    remove: async () => {
+      const err = await run(deps, { signal: new AbortController().signal }, vbox.deleteVm(m.vmName));
+      if (err) throw new Error(`Error deleting VM: ${err}`);
+    },
+  });
+}
+
+export function createVmStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, hw: Omit<vbox.NewMachine, 'name'>): Step<BuildState> {
+  let keep: { release(): void } | undefined;
+  return {
+    name: 'stepCreateVM',
+    async run(state, ctx) {
+      ctx.ui.say('Creating virtual machine...');
+      keep = trackMachine(deps, m, ctx);
+      const r = await runAll(deps, ctx, vbox.createVm({ name: m.vmName, ...hw }), 'Error creating VM');
+      state.instanceId = m.vmName;
+      return r;
+    },
+    cleanup(_state, c) {
+      if (s.keepRegistered && !c.halted && !c.cancelled) {
+        c.ui.say('Keeping virtual machine registered with VirtualBox host (keep_registered = true)');
+        keep?.release();
+        return;
+      }
+      c.ui.say('Deregistering and deleting VM...');
+    },
+  };
+}
+
+export function importStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, source: () => string, flags: string[]): Step<BuildState> {
+  let keep: { release(): void } | undefined;
+  return {
+    name: 'StepImport',
+    async run(state, ctx) {
+      ctx.ui.say(`Importing VM: ${source()}`);
+      keep = trackMachine(deps, m, ctx);
+      const err = await run(deps, ctx, vbox.importVm(m.vmName, source(), flags));
+      if (err) return halt(`Error importing VM: ${err}`);
+      state.instanceId = m.vmName;
+      return CONTINUE;
+    },
+    cleanup(_state, c) {
+      if (s.keepRegistered && !c.halted && !c.cancelled) {
+        c.ui.say('Keeping virtual machine registered with VirtualBox host (keep_registered = true)');
+        keep?.release();
+        return;
+      }
+      c.ui.say('Deregistering and deleting imported VM...');
+    },
+  };
+}
+
+export function createDiskStep(deps: VirtualBoxDeps, disk: Omit<vbox.NewDisk, 'vm'>, m: MachineState): Step<BuildState> {
+  return {
+    name: 'stepCreateDisk',
+    async run(_state, ctx) {
+      ctx.ui.say('Creating hard drive...');
+      const [create, ...rest] = vbox.createDisk({ vm: m.vmName, ...disk });
+      const err = await run(deps, ctx, create);
+      if (err) return halt(`Error creating hard drive: ${err}`);
+      const attach = rest.pop()!;
+      const made = await runAll(deps, ctx, rest, 'Error creating disk controller');
+      if (made.action === 'halt') return made;
+      const attached = await run(deps, ctx, attach);
+      return attached ? halt(`Error attaching hard drive: ${attached}`) : CONTINUE;
+    },
+  };
+}
+
+export function attachIsoStep(deps: VirtualBoxDeps, m: MachineState, iso: { path: () => string | undefined; isoInterface: 'ide' | 'sata' }): Step<BuildState> {
+  return {
+    name: 'StepAttachISOs',
+    async run(_state, ctx) {
+      ctx.ui.say('Mounting ISOs...');
+      const path = iso.path();
+      if (!path) {
+        ctx.ui.message('No ISOs to mount; continuing...');
+        return CONTINUE;
+      }
+      ctx.ui.message('Mounting boot ISO...');
+      const { attach, detach } = vbox.attachIso(m.vmName, path, iso.isoInterface);
+      const err = await run(deps, ctx, attach);
+      if (err) return halt(`Error attaching ISO: ${err}`);
+      m.detach.push(detach);
+      return CONTINUE;
+    },
+    async cleanup(_state, c) {
+      for (const d of m.detach) await run(deps, c, d);
+      m.detach = [];
+    },
+  };
+}
+
+export function vrdpStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, learned: { address?: string; port?: number }): Step<BuildState> {
+  return {
+    name: 'StepConfigureVRDP',
+    async run(_state, ctx) {
+      const port = await deps.pickPort(s.vrdp.address, s.vrdp.portMin, s.vrdp.portMax);
+      if (port === undefined) return halt(`Error finding port: no free port between ${s.vrdp.portMin} and ${s.vrdp.portMax} on ${s.vrdp.address}`);
+      const err = await run(deps, ctx, vbox.configureVrdp(m.vmName, s.vrdp.address, port));
+      if (err) return halt(`Error enabling VRDP: ${err}`);
+      learned.address = s.vrdp.address;
+      learned.port = port;
+      return CONTINUE;
+    },
+  };
+}
+
+export function portForwardingStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState): Step<BuildState> {
+  return {
+    name: 'StepPortForwarding',
+    async run(_state, ctx) {
+      if (s.communicator === 'none') return CONTINUE;
+      m.commHostPort = s.guestPort;
+      if (s.skipNatMapping) return CONTINUE;
+      const port = await deps.pickPort('127.0.0.1', s.hostPortMin, s.hostPortMax);
+      if (port === undefined) return halt(`Error creating port forwarding rule: no free port between ${s.hostPortMin} and ${s.hostPortMax}`);
+      m.commHostPort = port;
+      const [nic, rule] = vbox.natForward(m.vmName, port, s.guestPort);
+      const nicErr = await run(deps, ctx, nic);
+      if (nicErr) return halt(`Failed to configure NAT interface: ${nicErr}`);
+      ctx.ui.say(`Creating forwarded port mapping for communicator (SSH, WinRM, etc) (host port ${port})`);
+      let err = await run(deps, ctx, rule);
+      if (err?.includes('A NAT rule of this name already exists')) {
+        const del = await run(deps, ctx, vbox.deleteNatForward(m.vmName));
+        if (del) return halt(`Error deleting packer NAT forwarding rule: ${del}`);
+        err = await run(deps, ctx, rule);
+      }
+      return err ? halt(`Error creating port forwarding rule: ${err}`) : CONTINUE;
+    },
+  };
+}
+
+export function customCommandsStep(deps: VirtualBoxDeps, commands: string[][], m: MachineState): Step<BuildState> {
+  return {
+    name: 'StepVBoxManage',
+    async run(_state, ctx) {
+      if (commands.length > 0) ctx.ui.say('Executing custom VBoxManage commands...');
+      const data = { Name: m.vmName, HTTPIP: m.httpIp, HTTPPort: String(m.httpPort) };
+      for (const c of vbox.customCommands(commands, data, fillPlaceholders)) {
+        ctx.ui.message(`Executing: ${c.join(' ')}`);
+        const err = await run(deps, ctx, c);
+        if (err) return halt(`Error executing command: ${err}`);
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+export function startVmStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, vrdp: { address?: string; port?: number }): Step<BuildState> {
+  let started = false;
+  return {
+    name: 'StepRun',
+    async run(_state, ctx) {
+      ctx.ui.say('Starting the virtual machine...');
+      if (s.headless) {
+        ctx.ui.message(
+          vrdp.port !== undefined
+            ? `The VM will be run headless, without a GUI. If you want to\nview the screen of the VM, connect via VRDP without a password to\nrdp://${vrdp.address}:${vrdp.port}`
+            : "The VM will be run headless, without a GUI, as configured.\nIf the run isn't succeeding as you expect, please enable the GUI\nto inspect the progress of the build.",
+        );
+      }
+      started = true;
+      const err = await run(deps, ctx, vbox.startVm(m.vmName, s.headless));
+      return err ? halt(`Error starting VM: ${err}`) : CONTINUE;
+    },
+    async cleanup(_state, c) {
+      if (!started) return;
+      const info = await deps.vboxmanage.run(vbox.machineInfo(m.vmName), c.signal);
+      if (info.ok && vbox.isRunning(info.value)) {
+        const err = await run(deps, c, vbox.powerOff(m.vmName));
+        if (err) c.ui.error(`Error shutting down VM: ${err}`);
+      }
+    },
+  };
+}
+
+export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, sshPublicKey: () => string): Step<BuildState> {
+  return {
+    name: 'StepTypeBootCommand',
+    async run(_state, ctx) {
+      if (s.bootWaitMs > 0) {
+        ctx.ui.say(`Waiting ${formatMs(s.bootWaitMs)} for boot...`);
+        if (!(await deps.sleep(s.bootWaitMs, ctx.signal))) return halt('Build was cancelled.');
+      }
+      ctx.ui.say('Typing the boot command...');
+      const command = fillPlaceholders(s.bootCommand, { HTTPIP: m.httpIp, HTTPPort: String(m.httpPort), Name: s.vmName, SSHPublicKey: sshPublicKey() });
+      const plan = planBootCommand(command);
+      if (!plan.ok) return halt(`Error generating boot command: ${plan.error}`);
+      for (const a of plan.actions) {
+        if (a.kind === 'wait') {
+          if (!(await deps.sleep(a.ms, ctx.signal))) return halt('Build was cancelled.');
+          continue;
+        }
+        const err = await run(deps, ctx, vbox.putScancodes(m.vmName, a.codes));
+        if (err) return halt(`Error running boot command: ${err}`);
+        if (!(await deps.sleep(s.keyIntervalMs, ctx.signal))) return halt('Build was cancelled.');
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+export function shutdownStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState): Step<BuildState> {
+  return {
+    name: 'StepShutdown',
+    async run(state, ctx) {
+      if (s.acpiShutdown) {
+        ctx.ui.say('Shuting down the virtual machine via ACPI power button...');
+        const err = await run(deps, ctx, vbox.acpiPowerButton(m.vmName));
+        if (err) return halt(`Error stopping VM: ${err}`);
+      } else if (!s.disableShutdown) {
+        if (s.shutdownCommand !== '' && state.communicator) {
+          ctx.ui.say('Gracefully halting virtual machine...');
+          const r = await state.communicator.run(s.shutdownCommand, { signal: ctx.signal, onLine: (stream, line) => ctx.ui.output(stream, line) });
+          if (!r.ok) return halt(`Failed to send shutdown command: ${r.error}`);
+        } else {
+          ctx.ui.say('Halting the virtual machine...');
+          const err = await run(deps, ctx, vbox.powerOff(m.vmName));
+          if (err) return halt(`Error stopping VM: ${err}`);
+        }
+      } else {
+        ctx.ui.say('Automatic shutdown disabled. Please shutdown virtual machine.');
+      }
+      const deadline = Date.now() + s.shutdownTimeoutMs;
+      for (;;) {
+        const info = await deps.vboxmanage.run(vbox.machineInfo(m.vmName), ctx.signal);
+        if (!info.ok || !vbox.isRunning(info.value)) break;
+        if (Date.now() >= deadline) return halt('Timeout while waiting for machine to shutdown.');
+        if (!(await deps.sleep(500, ctx.signal))) return halt('Build was cancelled.');
+      }
+      if (s.postShutdownDelayMs > 0 && !(await deps.sleep(s.postShutdownDelayMs, ctx.signal))) return halt('Build was cancelled.');
+      return CONTINUE;
+    },
+  };
+}
+
+export function removeDevicesStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState): Step<BuildState> {
+  return {
+    name: 'StepRemoveDevices',
+    async run(_state, ctx) {
+      // The boot ISO is the first attached; bundle_iso keeps it in the export.
+      const detach = s.bundleIso ? m.detach.slice(1) : m.detach;
+      for (const d of detach) {
+        const err = await run(deps, ctx, d);
+        if (err) return halt(`Error detaching ISO: ${err}`);
+      }
+      m.detach = [];
+      return CONTINUE;
+    },
+  };
+}
+
+export function exportStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState): Step<BuildState> {
+  return {
+    name: 'StepExport',
+    async run(_state, ctx) {
+      if (s.skipExport) {
+        ctx.ui.say('Skipping export of virtual machine...');
+        return CONTINUE;
+      }
+      ctx.ui.say('Preparing to export machine...');
+      if (!s.skipNatMapping && m.commHostPort !== 0) {
+        ctx.ui.message(`Deleting forwarded port mapping for the communicator (SSH, WinRM, etc) (host port ${m.commHostPort})`);
+        const err = await run(deps, ctx, vbox.deleteNatForward(m.vmName));
+        if (err) return halt(`Error deleting port forwarding rule: ${err}`);
+      }
+      const outputPath = join(s.outputDir, `${s.outputFilename || m.vmName}.${s.format}`);
+      const command = vbox.exportVm(m.vmName, outputPath, s.exportOpts);
+      ctx.ui.say('Exporting virtual machine...');
+      ctx.ui.message(`Executing: ${command.join(' ')}`);
+      const err = await run(deps, ctx, command);
+      if (err) return halt(`Error exporting virtual machine: ${err}`);
+      m.exportPath = outputPath;
+      return CONTINUE;
+    },
+  };
+}
+
+/** The output folder's files after the build: Packer's VirtualBox artifact. */
+export function outputFiles(outputDir: string, cwd: string): string[] {
+  const dir = resolve(cwd, outputDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort().map((f) => join(outputDir, f));
+}
+
+/** Packer's "Waiting 10s for boot..." wording: Go's duration text. */
+function formatMs(ms: number): string {
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  const total = ms / 1000;
+  const h = Math.floor(total / 3600);
+  const min = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  return `${h ? `${h}h` : ''}${h || min ? `${min}m` : ''}${sec}s`;
+}
+
+/** A free port in the range, found by listening on it briefly. */
+export async function firstFreePort(address: string, min: number, max: number): Promise<number | undefined> {
+  for (let port = min; port <= max; port++) {
+    const free = await new Promise<boolean>((r) => {
+      const srv = createServer();
+      srv.once('error', () => r(false));
+      srv.listen(port, address, () => srv.close(() => r(true)));
+    });
+    if (free) return port;
+  }
+  return undefined;
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((r) => {
+    if (signal.aborted) return r(false);
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      r(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      r(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
