@@ -20,12 +20,28 @@ export type ExecResult = Outcome<CommandResult> | { ok: false; error: string; no
 
 export async function execCommand(conn: SshConnection, command: string, opts: ExecOptions): Promise<ExecResult> {
   if (opts.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+  let code: number | undefined;
+  let signalName: string | undefined;
+  const out = new LineSplitter((l) => opts.onLine('stdout', l));
+  const err = new LineSplitter((l) => opts.onLine('stderr', l));
+  // Listeners go on inside exec's callback: a quick command's exit status can arrive in the same read as the reply.
+  let channelClosed: Promise<void> = Promise.resolve();
+  const listen = (ch: ClientChannel) => {
+    channelClosed = new Promise((resolve) => ch.once('close', () => resolve()));
+    ch.on('data', (b: Buffer) => out.push(b));
+    ch.stderr.on('data', (b: Buffer) => err.push(b));
+    ch.on('exit', (c: number | null, sig?: string) => {
+      if (typeof c === 'number') code = c;
+      else signalName = sig;
+    });
+  };
   const channel = await new Promise<ClientChannel | Error>((resolve) => {
     const forget = conn.onClose(() => resolve(new Error('the connection closed')));
     try {
-      conn.client.exec(command, opts.pty ? { pty: { term: 'vt100', rows: 40, cols: 80 } } : {}, (err, ch) => {
+      conn.client.exec(command, opts.pty ? { pty: { term: 'vt100', rows: 40, cols: 80 } } : {}, (e, ch) => {
         forget();
-        resolve(err ?? ch);
+        if (!e) listen(ch);
+        resolve(e ?? ch);
       });
     } catch (e) {
       forget();
@@ -33,16 +49,6 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
     }
   });
   if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}`, notStarted: true };
-  const out = new LineSplitter((l) => opts.onLine('stdout', l));
-  const err = new LineSplitter((l) => opts.onLine('stderr', l));
-  channel.on('data', (b: Buffer) => out.push(b));
-  channel.stderr.on('data', (b: Buffer) => err.push(b));
-  let code: number | undefined;
-  let signalName: string | undefined;
-  channel.on('exit', (c: number | null, sig?: string) => {
-    if (typeof c === 'number') code = c;
-    else signalName = sig;
-  });
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
     const onAbort = () => {
       // Ask sshd to pass SIGTERM to the command first: closing the channel alone leaves a command without a terminal running.
@@ -58,7 +64,7 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
     const onDrop = () => resolve('dropped');
     opts.signal.addEventListener('abort', onAbort, { once: true });
     const forget = conn.onClose(onDrop);
-    channel.once('close', () => {
+    void channelClosed.then(() => {
       opts.signal.removeEventListener('abort', onAbort);
       forget();
       resolve('closed');

@@ -71,17 +71,27 @@ class Incoming {
   }
 }
 
-async function openScp(conn: SshConnection, command: string): Promise<{ channel: ClientChannel; incoming: Incoming; stderr: () => string; exit: Promise<number | undefined> }> {
-  const channel = await new Promise<ClientChannel>((resolve, reject) => conn.client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
-  const incoming = new Incoming(channel);
-  let stderr = '';
-  channel.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exit = new Promise<number | undefined>((resolve) => {
-    let code: number | undefined;
-    channel.on('exit', (c: number | null) => (code = c ?? undefined));
-    channel.once('close', () => resolve(code));
-  });
-  return { channel, incoming, stderr: () => stderr.trim(), exit };
+interface ScpSession {
+  channel: ClientChannel;
+  incoming: Incoming;
+  stderr: () => string;
+  exit: Promise<number | undefined>;
+}
+
+async function openScp(conn: SshConnection, command: string): Promise<ScpSession> {
+  return new Promise((resolve, reject) =>
+    conn.client.exec(command, (err, channel) => {
+      if (err) return reject(err);
+      // Everything listens before this callback returns, so a quick exit status is not missed.
+      const incoming = new Incoming(channel);
+      let stderr = '';
+      channel.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      let code: number | undefined;
+      channel.on('exit', (c: number | null) => (code = c ?? undefined));
+      const exit = new Promise<number | undefined>((done) => channel.once('close', () => done(code)));
+      resolve({ channel, incoming, stderr: () => stderr.trim(), exit });
+    }),
+  );
 }
 
 /** Reads scp's one-byte answer: 0 is fine, 1 and 2 carry a message. */
@@ -124,7 +134,7 @@ async function sendDir(channel: ClientChannel, incoming: Incoming, stderr: () =>
   }
 }
 
-async function finish(scp: Awaited<ReturnType<typeof openScp>>): Promise<void> {
+async function finish(scp: ScpSession): Promise<void> {
   scp.channel.end();
   const code = await scp.exit;
   if (code !== undefined && code !== 0) throw new Error(`scp on the remote side exited with status ${code}${scp.stderr() ? `: ${scp.stderr()}` : ''}`);
