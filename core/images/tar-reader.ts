@@ -121,7 +121,9 @@ function parseHeader(h: Buffer, longName: string | undefined): TarEntry {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h[i];
   if (sum !== num(148, 8)) throw new Error('not a tar archive (header checksum mismatch)');
-  const prefix = text(345, 155);
+  // Only POSIX ustar ("ustar\0" + "00") has a name prefix there; GNU tar (Go's default for some headers) keeps times in it.
+  const posix = h.toString('latin1', 257, 265) === 'ustar\u000000';
+  const prefix = posix ? text(345, 155) : '';
   const name = longName ?? (prefix ? `${prefix}/${text(0, 100)}` : text(0, 100));
   return { name, size: num(124, 12), mode: num(100, 8), type: String.fromCharCode(h[156] || 48) };
 }
