@@ -180,9 +180,10 @@ test('a second SIGINT while cleanup hangs: the process stops waiting, lists what
     cli.child.kill('SIGKILL');
   }
   const runId = runIdOf(s);
-  const cleaned = runCli(s, ['cleanup', '-all']);
+  // Only this run's: -all would also remove the containers of other tests' builds that are still going.
+  const cleaned = runCli(s, ['cleanup', '-all', `-run-id=${runId}`]);
   assert.equal(cleaned.code, 0, cleaned.stderr);
-  assert.match(cleaned.stdout, new RegExp(`Removed container bakehouse-${runId.slice(0, 8)}-[0-9a-f]{8} \\(build docker\\.x, run ${runId}\\)`));
+  assert.match(cleaned.stdout, new RegExp(`^Removed container bakehouse-${runId.slice(0, 8)}-[0-9a-f]{8} \\(build docker\\.x, run ${runId}\\)\n$`));
   assertNothingLeft(s, runId);
   if (exitProblem) throw exitProblem;
 });
