@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,11 @@ import type { Plain } from '../../../core/template/values/value';
 import { config } from '../../engine/helpers';
 import { inspectDisk, listTar, makeDisk, qemuImg } from '../../images/disks';
 import { parseXml, select } from '../../images/xml';
+
+// A private temporary folder, so checking that nothing is left there is not disturbed by other test files.
+const privateTmp = mkdtempSync(join(tmpdir(), 'bakehouse-vagrant-test-tmp-'));
+process.env.TMPDIR = privateTmp;
+after(() => rmSync(privateTmp, { recursive: true, force: true }));
 
 function scratch(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'bakehouse-vagrant-test-'));
@@ -228,4 +233,16 @@ test('prepare reports a vagrantfile_template that does not exist, unless it is g
   assert.deepEqual(missing.ok ? [] : missing.errors, ["vagrantfile_template 'nope.tpl' does not exist"]);
   const generated = vagrantPostProcessor.prepare(config({ vagrantfile_template: 'nope.tpl', vagrantfile_template_generated: true }), buildInfo(dir));
   assert.equal(generated.ok, true);
+});
+
+test('a cancelled run writes no box and leaves no partial file or temporary folder', async (t) => {
+  const dir = scratch(t);
+  const input = qemuArtifact(dir, 'raw', '4M');
+  const ac = new AbortController();
+  ac.abort();
+  const heard = recordingUi();
+  const r = await prepare(dir, {}).postProcess({ ui: heard.ui, mask: (s) => s, signal: ac.signal, build: buildInfo(dir), generated: {} }, input);
+  assert.equal(r.ok, false);
+  assert.deepEqual(readdirSync(dir), ['output-ubuntu']);
+  assert.deepEqual(readdirSync(tmpdir()).filter((n) => (n.startsWith('bakehouse-vagrant-') && !n.startsWith('bakehouse-vagrant-test-')) || n.startsWith('bakehouse-box-')), []);
 });
