@@ -18,6 +18,7 @@ import {
   runIdOf,
   sandbox,
   startCli,
+  REGISTRY,
   TINY_IMAGE,
   uniqueName,
   type Hold,
@@ -25,6 +26,8 @@ import {
 
 interface Template {
   output?: 'commit' | 'export';
+  /** Pull this image (pull = true) instead of using the local tiny one. */
+  pull?: string;
   provisioners?: string;
   postProcessors?: string;
 }
@@ -32,8 +35,8 @@ interface Template {
 function template(t: Template): string {
   const output = t.output === 'export' ? 'export_path = "image.tar"' : 'commit = true';
   return `source "docker" "x" {
-  image  = "${TINY_IMAGE}"
-  pull   = false
+  image  = "${t.pull ?? TINY_IMAGE}"
+  pull   = ${t.pull ? 'true' : 'false'}
   ${output}
 }
 
@@ -71,6 +74,13 @@ const cases: StepCase[] = [
     hold: /^GET \/\S*images\/\S*tiny\S*\/json/,
     line: /ui,say,==> docker\.x: Creating a temporary directory for sharing data\.\.\./,
     before: (tmp) => assert.equal(tmp.filter((n) => n.startsWith('bakehouse-docker-')).length, 1, `the temp folder exists: ${tmp.join(', ')}`),
+  },
+  {
+    // Held, the pull never reaches the registry; released after the interrupt, it fails there (nothing is pushed to it).
+    step: 'pulling the image',
+    template: { pull: `${REGISTRY}/bakehouse-faults/absent:1` },
+    hold: /^POST \/\S*images\/create/,
+    line: /ui,say,==> docker\.x: Pulling Docker image: /,
   },
   { step: 'starting the container', template: {}, hold: /^POST \/\S*containers\/create/, line: /ui,say,==> docker\.x: Starting docker container\.\.\./ },
   { step: 'the shell provisioner', template: { provisioners: SLEEPING_SHELL }, line: /ui,message, {4}docker\.x: sleeping-now$/ },

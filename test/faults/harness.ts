@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { after } from 'node:test';
 import { containersOf, docker } from '../builders/docker/harness';
 
-export { BASE_IMAGE, TINY_IMAGE, containersOf, docker, requireDocker, uniqueName } from '../builders/docker/harness';
+export { BASE_IMAGE, REGISTRY, TINY_IMAGE, containersOf, docker, requireDocker, uniqueName } from '../builders/docker/harness';
 
 const REPO = resolve(__dirname, '../..');
 export const BIN = join(REPO, 'bin/bakehouse.js');
