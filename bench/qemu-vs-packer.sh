@@ -2,11 +2,14 @@
 # Runs one legacy JSON qemu template with Packer 1.6.6 and with Bakehouse, one after the other, and compares the
 # artifacts (the disk exists, its format and backing file from `qemu-img info`, the provisioned file read back from it)
 # and the wall time. Needs .ci/qemu-guest.sh to have run; software emulation (tcg) for both, as there is no KVM here.
-# Usage: bench/qemu-vs-packer.sh [copy|backing]   (copy: disk_image copied and compacted, the default; backing: a
+# On a shared, loaded machine the guest's boot time swings by minutes between runs; `parallel` runs both tools at once
+# so they boot under the same load.
+# Usage: bench/qemu-vs-packer.sh [copy|backing] [sequential|parallel]   (copy: disk_image copied and compacted, the default; backing: a
 # use_backing_file overlay, which Packer 1.6.6 cannot create with qemu-img >= 6.1: it passes -b without -F)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-copy}
+order=${2:-sequential}
 guest=/var/cache/bakehouse/qemu-guest
 [ -s "$guest/disk.qcow2" ] || { echo "run .ci/qemu-guest.sh first" >&2; exit 1; }
 node scripts/build.mjs >/dev/null
@@ -52,19 +55,26 @@ run() {
   start=$(date +%s.%N)
   (cd "$work/$name" && CHECKPOINT_DISABLE=1 BAKEHOUSE_DATA_DIR="$work/$name/data" "$@" build qemu.json >"$work/$name/log" 2>&1) || code=$?
   end=$(date +%s.%N)
-  local disk="$work/$name/out/disk.qcow2" format=- backing=- marker=-
+  local disk="$work/$name/out/disk.qcow2" format=- backing=- marker=- size=-
   if [ -s "$disk" ]; then
+    size="$(( $(stat -c %s "$disk") / 1048576 )) MB"
     format=$(qemu-img info --output=json "$disk" | node -e 'const i=JSON.parse(require("fs").readFileSync(0,"utf8"));process.stdout.write(i.format)')
     backing=$(qemu-img info --output=json "$disk" | node -e 'const i=JSON.parse(require("fs").readFileSync(0,"utf8"));process.stdout.write(i["backing-filename"]??"none")')
     qemu-img convert -O raw "$disk" "$work/$name/read.raw"
     marker=$(debugfs -R 'cat /root/marker' "$work/$name/read.raw" 2>/dev/null || true)
     rm -f "$work/$name/read.raw"
   fi
-  printf '%-10s exit %-3s wall %6.1f s  disk %-5s format %-6s backing %-40s /root/marker: %s\n' \
-    "$name" "$code" "$(echo "$end - $start" | bc)" "$([ -s "$disk" ] && echo yes || echo no)" "$format" "$backing" "${marker:--}"
+  printf '%-10s exit %-3s wall %6.1f s  disk %-8s format %-6s backing %-10s /root/marker: %s\n' \
+    "$name" "$code" "$(echo "$end - $start" | bc)" "$size" "$format" "$backing" "${marker:--}"
   if [ "$code" != 0 ]; then tail -5 "$work/$name/log" | sed 's/^/    /'; fi
 }
 
-echo "qemu template ($mode), load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-run packer /usr/bin/packer
-run bakehouse node "$PWD/bin/bakehouse.js"
+echo "qemu template ($mode, $order), load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+if [ "$order" = parallel ]; then
+  run packer /usr/bin/packer &
+  run bakehouse node "$PWD/bin/bakehouse.js" &
+  wait
+else
+  run packer /usr/bin/packer
+  run bakehouse node "$PWD/bin/bakehouse.js"
+fi
