@@ -108,13 +108,22 @@ export class SshCommunicator implements Communicator {
   private async guard(what: string, signal: AbortSignal, copy: (conn: SshConnection, t: Transfer) => Promise<void>): Promise<Outcome> {
     const c = await this.connection(signal);
     if (!c.ok) return c;
+    // SFTP calls do not take a signal: ending the subsystem makes the copy in flight fail at once.
+    const stop = () => {
+      if (this.transfer?.kind === 'sftp') this.transfer.sftp.end();
+      this.transfer = undefined;
+    };
+    signal.addEventListener('abort', stop, { once: true });
     try {
       const t = await this.transferMethod(c.value);
+      if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
       await copy(c.value, t);
       return { ok: true, value: undefined };
     } catch (e) {
       if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
       return { ok: false, error: `${what}: ${(e as Error).message}` };
+    } finally {
+      signal.removeEventListener('abort', stop);
     }
   }
 

@@ -88,6 +88,12 @@ export function readSshConfig(config: ComponentConfig, where: string): Prepared<
       interactive: f.bool('ssh_bastion_interactive') || f.has('ssh_bastion_password'),
     };
   }
+  // Said out loud rather than ignored: a build that silently skips a proxy or tunnel would reach the wrong place.
+  for (const name of ['ssh_proxy_host', 'ssh_certificate_file', 'ssh_bastion_certificate_file', 'ssh_local_tunnels', 'ssh_remote_tunnels']) {
+    if (f.has(name) && !(Array.isArray(f.raw(name)) && (f.raw(name) as unknown[]).length === 0)) {
+      f.error(`${where}: ${name} is not supported by Bakehouse's SSH communicator yet`);
+    }
+  }
   if (f.errors.length > 0) return { ok: false, errors: f.errors };
   return { ok: true, value: cfg };
 }

@@ -104,9 +104,18 @@ async function ack(incoming: Incoming, stderr: () => string): Promise<void> {
 }
 
 function write(channel: ClientChannel, data: string | Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    if (channel.write(data)) resolve();
-    else channel.once('drain', () => resolve());
+  return new Promise((resolve, reject) => {
+    if (channel.destroyed || !channel.writable) return reject(new Error('the scp channel closed'));
+    if (channel.write(data)) return resolve();
+    // A channel closed mid-copy (cancel, lost connection) never drains.
+    const done = () => {
+      channel.off('drain', done);
+      channel.off('close', done);
+      if (channel.destroyed || !channel.writable) reject(new Error('the scp channel closed'));
+      else resolve();
+    };
+    channel.on('drain', done);
+    channel.on('close', done);
   });
 }
 
@@ -145,6 +154,7 @@ export async function scpPutFile(conn: SshConnection, local: string, remote: str
   const scp = await openScp(conn, `scp -t ${shellQuote(remote)}`);
   const stop = () => scp.channel.close();
   signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
   try {
     await ack(scp.incoming, scp.stderr);
     await sendFile(scp.channel, scp.incoming, scp.stderr, local, basename(remote));
@@ -160,6 +170,7 @@ export async function scpPutDir(conn: SshConnection, local: string, remote: stri
   const scp = await openScp(conn, `scp -r -t ${shellQuote(remote)}`);
   const stop = () => scp.channel.close();
   signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
   try {
     await ack(scp.incoming, scp.stderr);
     await sendDir(scp.channel, scp.incoming, scp.stderr, local, signal);
@@ -175,6 +186,7 @@ export async function scpGet(conn: SshConnection, remote: string, local: string,
   const scp = await openScp(conn, `scp ${dir ? '-r ' : ''}-f ${shellQuote(remote)}`);
   const stop = () => scp.channel.close();
   signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
   const { channel, incoming } = scp;
   // The first folder record is `remote` itself, which maps onto `local`.
   const stack: string[] = [];

@@ -76,3 +76,11 @@ test('config: ssh_wait_timeout stands in for ssh_timeout, a negative keep-alive 
   assert.equal(both.value.bastion?.port, 22);
   rmSync(tmp, { recursive: true, force: true });
 });
+
+test('config: SSH features not built yet are refused by name instead of ignored', () => {
+  const r = readSshConfig(config({ ssh_host: 'h', ssh_username: 'u', ssh_proxy_host: 'proxy', ssh_local_tunnels: ['8080:localhost:80'], ssh_remote_tunnels: [] }), 'null');
+  assert.deepEqual(r, {
+    ok: false,
+    errors: ["null: ssh_proxy_host is not supported by Bakehouse's SSH communicator yet", "null: ssh_local_tunnels is not supported by Bakehouse's SSH communicator yet"],
+  });
+});

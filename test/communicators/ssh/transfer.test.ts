@@ -1,6 +1,6 @@
 import { test, after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitForSshStep } from '../../../core/communicators/ssh/wait';
 import type { Communicator } from '../../../core/engine/plugin';
@@ -86,6 +86,20 @@ for (const server of [{ name: 'SFTP', sftp: true }, { name: 'scp fallback (no SF
         error: `Download failed: ${join(remote, 'nope')} does not exist on the machine`,
       });
       assert.equal(existsSync(join(dir, 'nope')), false);
+    });
+
+    test('cancelling a large upload stops it at once, and the next copy works', async () => {
+      const big = join(dir, 'big.bin');
+      writeFileSync(big, '');
+      truncateSync(big, 512 * 1024 * 1024);
+      const ac = new AbortController();
+      const started = Date.now();
+      setTimeout(() => ac.abort(), 300);
+      assert.deepEqual(await comm.upload(big, join(remote, 'big.bin'), ac.signal), { ok: false, error: 'Build was cancelled.' });
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+      rmSync(big);
+      assert.deepEqual(await comm.upload(join(dir, 'src', 'a.txt'), join(remote, 'after-cancel.txt'), never), { ok: true, value: undefined });
+      assert.equal(readFileSync(join(remote, 'after-cancel.txt'), 'utf8'), 'A\n');
     });
 
     test('a file sent into a missing remote folder fails', async () => {
