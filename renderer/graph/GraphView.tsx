@@ -2,8 +2,8 @@
  * The pipeline as a graph beside the text. Nodes show their state during a run and the errors inside their block;
  * selecting one reveals its block in the editor. Every change made here is a text edit (see actions).
  */
-import { Background, Controls, Handle, Position, ReactFlow, type Node, type NodeProps } from '@xyflow/react';
-import { memo, useMemo } from 'react';
+import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useMemo } from 'react';
 import type { GraphNode } from '../../core/contract/types';
 import { runAction } from '../app/actions';
 import { getServices } from '../app/services';
@@ -45,6 +45,16 @@ const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<Pipelin
 });
 
 const nodeTypes = { pipeline: PipelineNode };
+
+/** Blocks added or removed (in either view) bring the whole pipeline back into view. */
+function FitWhenNodesChange({ count }: { count: number }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    const t = setTimeout(() => void flow.fitView({ padding: 0.12, maxZoom: 1 }), 50);
+    return () => clearTimeout(t);
+  }, [count, flow]);
+  return null;
+}
 
 export function GraphView() {
   const graph = useApp((s) => s.analysis?.graph);
@@ -96,6 +106,12 @@ export function GraphView() {
           fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
           nodesDraggable={false}
           onlyRenderVisibleElements
+          // React Flow's own keys (space to pan, backspace to delete…) are global; they would swallow typing in the editor.
+          panActivationKeyCode={null}
+          deleteKeyCode={null}
+          selectionKeyCode={null}
+          multiSelectionKeyCode={null}
+          zoomActivationKeyCode={null}
           nodesConnectable={false}
           proOptions={{ hideAttribution: true }}
           onNodeClick={(_, n) => runAction('selectNode', n.id)}
@@ -103,6 +119,7 @@ export function GraphView() {
           colorMode="dark"
           minZoom={0.2}
         >
+          <FitWhenNodesChange count={nodes.length} />
           <Background gap={16} />
           <Controls showInteractive={false} />
         </ReactFlow>

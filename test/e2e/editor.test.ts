@@ -69,11 +69,17 @@ test('editing the text changes the graph', opts, async () => {
     const app = new AppPage(page);
     await app.open(served.url);
     await app.openExample();
-    await app.editor.goToLineEnd(53);
+    await app.editor.goToLineEnd(45);
+    await app.editor.clickLineEnd('inline = ["ls -l /srv"]');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
     await app.editor.type('provisioner "breakpoint" {}');
-    await app.graph.waitForNodes(7);
+    await app.graph.waitForNodes(7).catch(async (e: Error) => {
+      e.message += `\n-- text:\n${(await app.editor.text()).split('\n').slice(48, 60).join('\n')}`;
+      throw e;
+    });
     await app.graph.node('provisioner', 'breakpoint').waitFor();
     // Selecting the node reveals its block in the editor.
     await app.graph.select('provisioner', 'breakpoint');

@@ -65,12 +65,21 @@ export class EditorPanel {
     );
   }
 
+  /** Puts the cursor at the end of the (visible) line showing `text`, clicked as a user would. */
+  async clickLineEnd(text: string): Promise<void> {
+    await this.root.locator('.view-line', { hasText: text }).first().click();
+    await this.page.keyboard.press('End');
+  }
+
   /** Puts the cursor at the end of a line (Ctrl+G), as a user would. */
   async goToLineEnd(line: number): Promise<void> {
     await this.root.locator('.view-lines').click();
     await this.page.keyboard.press('Control+g');
-    await this.page.keyboard.type(String(line));
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`:${line}`);
     await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
     await this.page.keyboard.press('End');
   }
 
@@ -100,7 +109,12 @@ export class GraphPanel {
   }
 
   async waitForNodes(count: number): Promise<void> {
-    await this.page.waitForFunction((n) => document.querySelectorAll('.pipeline-node').length === n, count, { timeout: 15_000 });
+    // Counted in the analysis the graph draws: nodes scrolled out of the view are not in the DOM.
+    await this.page.waitForFunction(
+      (n) => (window as unknown as { bakehouseUi: { store: { getState(): { analysis?: { graph: { nodes: unknown[] } } } } } }).bakehouseUi.store.getState().analysis?.graph.nodes.length === n,
+      count,
+      { timeout: 15_000 },
+    );
   }
 
   async addProvisioner(type: string): Promise<void> {
