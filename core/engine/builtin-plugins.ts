@@ -2,6 +2,8 @@
 import { dockerBuilder } from '../builders/docker/builder';
 import { nullBuilder } from '../builders/null/builder';
 import { qemuBuilder } from '../builders/qemu/builder';
+import { virtualboxIsoBuilder } from '../builders/virtualbox-iso/builder';
+import { virtualboxOvfBuilder } from '../builders/virtualbox-ovf/builder';
 import { artificePostProcessor } from '../post-processors/artifice/post-processor';
 import { checksumPostProcessor } from '../post-processors/checksum/post-processor';
 import { compressPostProcessor } from '../post-processors/compress/post-processor';
@@ -11,6 +13,7 @@ import { dockerSavePostProcessor } from '../post-processors/docker-save/post-pro
 import { dockerTagPostProcessor } from '../post-processors/docker-tag/post-processor';
 import { manifestPostProcessor } from '../post-processors/manifest/post-processor';
 import { shellLocalPostProcessor } from '../post-processors/shell-local/post-processor';
+import { vagrantPostProcessor } from '../post-processors/vagrant/post-processor';
 import { breakpointProvisioner } from '../provisioners/breakpoint/provisioner';
 import { fileProvisioner } from '../provisioners/file/provisioner';
 import { shellProvisioner } from '../provisioners/shell/provisioner';
@@ -34,5 +37,8 @@ export function builtinPlugins(): PluginRegistry {
     .addPostProcessor(dockerTagPostProcessor)
     .addPostProcessor(dockerPushPostProcessor)
     .addPostProcessor(dockerSavePostProcessor)
-    .addPostProcessor(dockerImportPostProcessor);
+    .addPostProcessor(dockerImportPostProcessor)
+    .addBuilder(virtualboxIsoBuilder)
+    .addBuilder(virtualboxOvfBuilder)
+    .addPostProcessor(vagrantPostProcessor);
 }
