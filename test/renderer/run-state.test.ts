@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../core/contract/types';
 import { RunState } from '../../renderer/build/run-state';
+import { layoutGraph } from '../../renderer/graph/layout';
 import type { EngineEvent } from '../../renderer/logs/event-line';
 
 const node = (id: string, kind: GraphNode['kind'], type: string, label = type): GraphNode => ({ id, kind, type, label, appliesTo: kind === 'source' ? undefined : ['example.docker.debian'], diagnostics: [] });
@@ -42,8 +43,7 @@ test('a failing provisioner fails and the rest are skipped', () => {
   assert.equal(s.nodeRun('pp')?.state, 'skipped');
 });
 
-test('the graph layout is reused when only line numbers moved', async () => {
-  const { layoutGraph } = await import('../../renderer/graph/layout');
+test('the graph layout is reused when only line numbers moved', () => {
   const g = (shift: number): PipelineGraph => ({
     nodes: [node(`s${shift}`, 'source', 'docker', 'docker.debian'), node(`p${shift}`, 'provisioner', 'shell')],
     edges: [{ from: `s${shift}`, to: `p${shift}` }],
