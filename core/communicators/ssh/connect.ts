@@ -129,6 +129,7 @@ async function login(who: SshLogin, cfg: SshConfig, opts: ConnectOptions, via: S
     };
     const onAbort = () => finish(cancelled());
     opts.signal.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal.aborted) return onAbort();
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, answer) => answer(prompts.map(() => who.password ?? '')));
     client.once('ready', () => finish({ ok: true, value: new SshConnection(client, via) }));
     client.on('error', (e: Error & { level?: string; code?: string }) => finish(describe(e, where, who.username, methods, role)));

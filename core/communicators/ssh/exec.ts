@@ -64,6 +64,8 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
     const onDrop = () => resolve('dropped');
     opts.signal.addEventListener('abort', onAbort, { once: true });
     const forget = conn.onClose(onDrop);
+    // A cancel that came while the channel was opening has no event left to fire.
+    if (opts.signal.aborted) onAbort();
     void channelClosed.then(() => {
       opts.signal.removeEventListener('abort', onAbort);
       forget();
