@@ -57,3 +57,19 @@ test('SIGINT to a real bakehouse process while it waits for SSH stops QEMU and r
   assert.match(out, /Build 'test' errored after [^:]+: Build was cancelled\./);
   assertNothingLeft(dir, out.split('\n'));
 });
+
+test('a machine that dies while Bakehouse waits for SSH fails the build at once instead of waiting out ssh_timeout', { timeout: 5 * 60_000 }, async () => {
+  requireGuest();
+  const dir = workDir();
+  // No initrd and no root device: the kernel panics within seconds, and -no-reboot turns the panic's reboot into an exit.
+  const b = guestBuilder({ shutdown_command: 'poweroff' });
+  b.qemuargs = [['-kernel', join('/var/cache/bakehouse/qemu-guest', 'vmlinuz')], ['-append', 'root=/dev/nowhere panic=1 console=ttyS0'], ['-no-reboot']];
+  const started = Date.now();
+  const r = await runBuild({ builder: b }, dir);
+  const build = r.summary.builds[0];
+  assert.equal(build.result, 'failed');
+  assert.match(build.error ?? '', /^QEMU exited while waiting for SSH/);
+  assert.ok(Date.now() - started < 4 * 60_000);
+  assert.ok(r.log.some((l) => l.includes('Kernel panic')), 'the serial console shows why');
+  assertNothingLeft(dir, r.log);
+});
