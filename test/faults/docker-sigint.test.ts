@@ -98,10 +98,6 @@ const cases: StepCase[] = [
     template: { output: 'export' },
     hold: /^GET \/\S*containers\/\S+\/export/,
     line: /ui,say,==> docker\.x: Exporting the container/,
-    todo:
-      'bug: an empty .image.tar.partial-XXXXXXXX is left in the working dir. writeAtomically (core/builders/docker/driver.ts) calls ' +
-      'createWriteStream(partial) — which opens the file asynchronously — then throws at once because the signal is already aborted; ' +
-      'its catch (and StepExport\'s) rmSync(partial) runs before the open completes, so the file is created after it was "removed"',
   },
   {
     // manifest writes its file synchronously, so no interrupt can land inside it; this case checks that one landing in
@@ -156,13 +152,8 @@ for (const c of cases) {
   });
 }
 
-const SECOND_SIGINT_BUG =
-  'bug: after the second SIGINT the CLI prints what it left behind and "Cleanly cancelled builds" but the process does not exit ' +
-  'while the hung daemon call (the held DELETE /containers/…) is still open: the abandoned cleanup\'s HTTP request keeps the event ' +
-  'loop alive, since core/cli/main.ts only sets process.exitCode and nothing aborts or unrefs that request. It exits only when the ' +
-  'daemon answers. (Also: the list is headed "Left behind because of -on-error", though -on-error was not involved.)';
 
-test('a second SIGINT while cleanup hangs: the process stops waiting, lists what is left, and `bakehouse cleanup -all` removes it', { todo: SECOND_SIGINT_BUG }, async () => {
+test('a second SIGINT while cleanup hangs: the process stops waiting, lists what is left, and `bakehouse cleanup -all` removes it', async () => {
   requireDocker();
   requireBuiltCli();
   const s = sandbox(template({ provisioners: SLEEPING_SHELL }));

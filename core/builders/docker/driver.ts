@@ -223,11 +223,11 @@ export function partialPath(path: string): string {
 }
 
 export async function writeAtomically(stream: NodeJS.ReadableStream, path: string, signal: AbortSignal, partial = partialPath(path)): Promise<void> {
+  if (signal.aborted) throw new Error('Build was cancelled.');
   const out = createWriteStream(partial, { mode: 0o644 });
   const onAbort = () => (stream as unknown as { destroy?(e?: Error): void }).destroy?.(new Error('Build was cancelled.'));
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    if (signal.aborted) throw new Error('Build was cancelled.');
     for await (const chunk of stream) {
       if (!out.write(chunk)) await once(out, 'drain');
     }
@@ -235,7 +235,10 @@ export async function writeAtomically(stream: NodeJS.ReadableStream, path: strin
     await once(out, 'close');
     renameSync(partial, path);
   } catch (e) {
+    // The file is opened asynchronously: wait until the stream has closed it, or it could appear after the removal.
+    const closed = once(out, 'close').catch(() => undefined);
     out.destroy();
+    await closed;
     rmSync(partial, { force: true });
     throw signal.aborted ? new Error('Build was cancelled.') : e;
   } finally {

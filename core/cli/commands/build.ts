@@ -101,7 +101,11 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     const summary = await run.start();
     if (summary.cancelled) io.stderr('Cleanly cancelled builds after being interrupted.\n');
     const failed = summary.prepareErrors.length > 0 || summary.builds.some((b) => b.result !== 'succeeded');
-    return failed || summary.cancelled ? 1 : 0;
+    const code = failed || summary.cancelled ? 1 : 0;
+    // After a second interrupt an abandoned cleanup (a hung daemon call) may still hold the event loop open: the user asked
+    // to stop waiting, so leave once the output is written. The timer does not keep an otherwise finished process alive.
+    if (interrupts >= 2 && signals === process) setTimeout(() => process.exit(code), 200).unref();
+    return code;
   } finally {
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);

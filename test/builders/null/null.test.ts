@@ -8,7 +8,7 @@ test('the null builder reports Packer\'s null artifact', async () => {
   assert.deepEqual(summary.builds[0].artifacts, [{ id: 'Null', builderId: 'fnoeding.null', files: [], text: 'Did not export anything. This is the null builder', state: {} }]);
 });
 
-test('the null builder needs communicator "none" until SSH is supported', async () => {
+test('the null builder with communicator "ssh" checks its connection settings before the build starts', async () => {
   const { summary } = await collect({ builds: [build('null', { builder: config({ communicator: 'ssh', ssh_host: 'x' }) })], registry: builtinPlugins() });
-  assert.match(summary.prepareErrors[0].error, /communicator "ssh" is not supported yet/);
+  assert.match(summary.prepareErrors[0].error, /ssh_username must be specified/);
 });
