@@ -115,6 +115,11 @@ export function GraphView() {
           nodesConnectable={false}
           proOptions={{ hideAttribution: true }}
           onNodeClick={(_, n) => runAction('selectNode', n.id)}
+          // Keyboard selection (Tab to a node, Enter) arrives as a selection change.
+          onNodesChange={(changes) => {
+            const picked = changes.find((c) => c.type === 'select' && c.selected);
+            if (picked && 'id' in picked && picked.id !== useApp.getState().selectedNodeId) runAction('selectNode', picked.id);
+          }}
           onPaneClick={() => runAction('selectNode', undefined)}
           colorMode="dark"
           minZoom={0.2}

@@ -77,6 +77,25 @@ test('cancelling a run midway stops it and leaves no container behind', opts, as
   });
 });
 
+test('a breakpoint pauses the build with a dialog; Continue answers it and the build goes on', opts, async () => {
+  await withApp(async (served, page) => {
+    const app = new AppPage(page);
+    await app.open(served.url);
+    await app.openExample();
+    await page.getByLabel('Variable greeting').fill('Hi');
+    await app.graph.select('provisioner', 'file');
+    await app.graph.addProvisioner('breakpoint');
+    await app.graph.waitForNodes(7);
+    await app.build.run();
+    const dialog = page.getByRole('dialog', { name: 'Breakpoint' });
+    await dialog.waitFor({ timeout: 120_000 });
+    await app.screenshot('breakpoint-dialog');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await app.build.waitForResult(), 'succeeded', await app.build.logText());
+  });
+});
+
 test('the server refuses connections without the token', opts.skip === false || canRun ? { timeout: 60_000 } : opts, async () => {
   await withApp(async (served, page) => {
     const bare = served.url.replace(/\?token=.*/, '');
