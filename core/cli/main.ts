@@ -1,16 +1,16 @@
 /** The `bakehouse` command: Packer's command names and flags over the shared core. */
 import { BAKEHOUSE_VERSION } from '../version';
 import type { CliIO, Command } from './command';
-import { COMMANDS } from './commands/index';
+import { COMMAND_LOADERS, loadAllCommands } from './commands/index';
 import { parseFlags } from './flags';
 
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
+function usage(commands: Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 4;
   return [
     'Usage: bakehouse [--version] [--help] <command> [<args>]',
     '',
     'Available commands are:',
-    ...COMMANDS.map((c) => `    ${c.name.padEnd(width)}${c.synopsis}`),
+    ...commands.map((c) => `    ${c.name.padEnd(width)}${c.synopsis}`),
     '',
   ].join('\n');
 }
@@ -31,18 +31,19 @@ function commandHelp(c: Command): string {
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === '-help' || name === 'help') {
-    io.stdout(usage());
+    io.stdout(usage(await loadAllCommands()));
     return name === undefined ? 1 : 0;
   }
   if (name === '--version' || name === '-version' || name === '-v') {
     io.stdout(`Bakehouse v${BAKEHOUSE_VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const load = Object.hasOwn(COMMAND_LOADERS, name) ? COMMAND_LOADERS[name] : undefined;
+  if (!load) {
     io.stderr(`bakehouse: unknown command "${name}". Run "bakehouse --help" for the list.\n`);
     return 1;
   }
+  const command = await load();
   if (rest.some((a) => a === '-h' || a === '--help' || a === '-help')) {
     io.stdout(commandHelp(command));
     return 0;

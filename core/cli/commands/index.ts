@@ -1,23 +1,21 @@
 import type { Command } from '../command';
-import { buildCommand } from './build';
-import { cleanupCommand } from './cleanup';
-import { consoleCommand } from './console';
-import { fmtCommand } from './fmt';
-import { hcl2UpgradeCommand } from './hcl2-upgrade';
-import { inspectCommand } from './inspect';
-import { serveCommand } from './serve';
-import { validateCommand } from './validate';
-import { versionCommand } from './version';
 
-/** Every command the CLI knows, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [
-  buildCommand,
-  cleanupCommand,
-  consoleCommand,
-  fmtCommand,
-  hcl2UpgradeCommand,
-  inspectCommand,
-  serveCommand,
-  validateCommand,
-  versionCommand,
-];
+/**
+ * Every command the CLI knows, in the order `--help` lists them. Each is loaded only when asked for, so a command does
+ * not pay at start-up for the libraries of the others (the Docker client, ssh2, the app host).
+ */
+export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
+  build: async () => (await import('./build')).buildCommand,
+  cleanup: async () => (await import('./cleanup')).cleanupCommand,
+  console: async () => (await import('./console')).consoleCommand,
+  fmt: async () => (await import('./fmt')).fmtCommand,
+  hcl2_upgrade: async () => (await import('./hcl2-upgrade')).hcl2UpgradeCommand,
+  inspect: async () => (await import('./inspect')).inspectCommand,
+  serve: async () => (await import('./serve')).serveCommand,
+  validate: async () => (await import('./validate')).validateCommand,
+  version: async () => (await import('./version')).versionCommand,
+};
+
+export async function loadAllCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(COMMAND_LOADERS).map((load) => load()));
+}
