@@ -14,10 +14,14 @@ test('first run opens the example; a typo shows a marker and an error on its nod
     await app.open(served.url);
     await app.screenshot('first-run');
     await app.openExample();
-    assert.match(await app.editor.text(), /source "docker" "debian"/);
+    const text = await app.editor.text();
+    assert.match(text, /source "docker" "debian"/);
     await app.screenshot('editor-and-graph');
 
-    await app.editor.goToLineEnd(48);
+    // The typo goes inside the file provisioner, on a new line after its destination (found by content, not number).
+    const destinationLine = text.split('\n').findIndex((l) => l.includes('destination = "/srv/built-by"')) + 1;
+    assert.ok(destinationLine > 0, 'the example has a file provisioner');
+    await app.editor.goToLineEnd(destinationLine);
     await page.keyboard.press('Enter');
     await app.editor.type('bogus = 1');
     await app.editor.errorMarkers().first().waitFor({ timeout: 5_000 });
@@ -27,7 +31,7 @@ test('first run opens the example; a typo shows a marker and an error on its nod
     assert.match((await fileNode.textContent()) ?? '', /Unsupported argument/);
     await app.screenshot('error-on-node');
 
-    await app.editor.goToLineEnd(49);
+    await app.editor.goToLineEnd(destinationLine + 1);
     await page.keyboard.press('Control+Shift+K');
     await page.waitForFunction(() => document.querySelectorAll('.squiggly-error').length === 0, undefined, { timeout: 5_000 });
     await page.waitForFunction(() => !document.querySelector('.pipeline-node.has-errors'));
