@@ -11,7 +11,8 @@ import { buildCommand, runBuildCommand } from '../../../core/cli/commands/build'
 import { parseFlags } from '../../../core/cli/flags';
 
 const PACKER = '/usr/bin/packer';
-const noPacker = !existsSync(PACKER) && 'packer 1.6.6 is not installed';
+// In CI a missing reference fails the test instead of skipping it (.ci/run installs Packer).
+const noPacker = !existsSync(PACKER) && !process.env.CI && 'packer 1.6.6 is not installed';
 
 interface Ran {
   code: number;
