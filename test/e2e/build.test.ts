@@ -18,7 +18,7 @@ function dockerUp(): boolean {
     return false;
   }
 }
-const opts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 300_000 };
+const opts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 300_000 };
 
 const currentRunId = (app: AppPage) =>
   app.page.evaluate(() => (window as unknown as { bakehouseUi: { store: { getState(): { currentRunId?: string } } } }).bakehouseUi.store.getState().currentRunId ?? '');
