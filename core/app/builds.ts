@@ -2,6 +2,7 @@
  * The builds service: starts runs of the engine, hands their events out in numbered batches, and pages through run logs.
  * Batching lives here, below every transport, so IPC and the WebSocket deliver the same batches.
  */
+import { eventLogLine } from '../contract/log-line';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunEventBatch } from '../contract/methods';
@@ -129,7 +130,7 @@ export class BuildService {
     let reader = this.readers.get(runId);
     if (!reader) this.readers.set(runId, (reader = new RunLogReader(path)));
     const events = reader.read(offset, count);
-    return success({ lines: events.map((e, i) => logLine(offset + i, e)), total: reader.count() });
+    return success({ lines: events.map((e, i) => eventLogLine(offset + i, e)), total: reader.count() });
   }
 
   /** Receives the run's events in batches; events still in memory are replayed first. */
@@ -227,37 +228,4 @@ export class BuildService {
 /** Run ids name files: nothing that could climb out of the runs folder. */
 function isRunId(id: string): boolean {
   return /^[A-Za-z0-9_-]+$/.test(id);
-}
-
-/** One event as the log viewer shows it; every event is a line, so a line's `seq` is its event's sequence number. */
-export function logLine(seq: number, e: EngineEvent): LogLine {
-  const base = { seq, time: e.time, build: e.build };
-  switch (e.kind) {
-    case 'output':
-      return { ...base, stream: e.stream, text: e.line };
-    case 'message':
-      return { ...base, stream: e.level, text: e.text };
-    case 'error':
-      return { ...base, stream: 'error', text: e.text };
-    case 'step-started':
-      return { ...base, stream: 'message', text: `Step ${e.step} started`, step: e.step };
-    case 'step-finished':
-      return { ...base, stream: e.error ? 'error' : 'message', text: `Step ${e.step}: ${e.result}${e.error ? ` (${e.error})` : ''}`, step: e.step };
-    case 'run-started':
-      return { ...base, stream: 'say', text: `Run started: ${e.builds.join(', ')}` };
-    case 'run-finished':
-      return { ...base, stream: e.failed.length > 0 ? 'error' : 'say', text: e.cancelled ? 'Run cancelled' : e.failed.length > 0 ? `Run finished; failed: ${e.failed.join(', ')}` : 'Run finished' };
-    case 'build-started':
-      return { ...base, stream: 'say', text: `Build started (${e.builderType})` };
-    case 'build-finished':
-      return { ...base, stream: e.result === 'succeeded' ? 'say' : 'error', text: `Build ${e.result}${e.error ? `: ${e.error}` : ''}` };
-    case 'prompt':
-      return { ...base, stream: 'say', text: e.text };
-    case 'prompt-answered':
-      return { ...base, stream: 'message', text: `Answered: ${e.answer}` };
-    case 'artifact':
-      return { ...base, stream: 'say', text: e.artifact.text };
-    case 'left-behind':
-      return { ...base, stream: 'error', text: `Left behind: ${e.resources.map((r) => r.description).join('; ')}` };
-  }
 }

@@ -1,37 +1,5 @@
-/** How one engine event reads as a log line; the same wording the host uses for lines it reads back from the run log. */
+/** Engine events as the renderer receives them, and their log-line wording (shared with the host, in the contract). */
 import type { RunEventBatch } from '../../core/contract/methods';
-import type { LogLine } from '../../core/contract/types';
 
 export type EngineEvent = RunEventBatch['events'][number];
-
-export function eventLine(seq: number, e: EngineEvent): LogLine {
-  const base = { seq, time: e.time, build: e.build };
-  switch (e.kind) {
-    case 'output':
-      return { ...base, stream: e.stream, text: e.line };
-    case 'message':
-      return { ...base, stream: e.level, text: e.text };
-    case 'error':
-      return { ...base, stream: 'error', text: e.text };
-    case 'step-started':
-      return { ...base, stream: 'message', text: `Step ${e.step} started`, step: e.step };
-    case 'step-finished':
-      return { ...base, stream: e.error ? 'error' : 'message', text: `Step ${e.step}: ${e.result}${e.error ? ` (${e.error})` : ''}`, step: e.step };
-    case 'run-started':
-      return { ...base, stream: 'say', text: `Run started: ${e.builds.join(', ')}` };
-    case 'run-finished':
-      return { ...base, stream: e.failed.length > 0 ? 'error' : 'say', text: e.cancelled ? 'Run cancelled' : e.failed.length > 0 ? `Run finished; failed: ${e.failed.join(', ')}` : 'Run finished' };
-    case 'build-started':
-      return { ...base, stream: 'say', text: `Build started (${e.builderType})` };
-    case 'build-finished':
-      return { ...base, stream: e.result === 'succeeded' ? 'say' : 'error', text: `Build ${e.result}${e.error ? `: ${e.error}` : ''}` };
-    case 'prompt':
-      return { ...base, stream: 'say', text: e.text };
-    case 'prompt-answered':
-      return { ...base, stream: 'message', text: `Answered: ${e.answer}` };
-    case 'artifact':
-      return { ...base, stream: 'say', text: e.artifact.text };
-    case 'left-behind':
-      return { ...base, stream: 'error', text: `Left behind: ${e.resources.map((r) => r.description).join('; ')}` };
-  }
-}
+export { eventLogLine as eventLine } from '../../core/contract/log-line';

@@ -1,0 +1,35 @@
+/** How one engine event reads as a log line: the host (reading the run log) and the renderer (live batches) share it. */
+import type { EngineEvent } from '../engine/events';
+import type { LogLine } from './types';
+
+export function eventLogLine(seq: number, e: EngineEvent): LogLine {
+  const base = { seq, time: e.time, build: e.build };
+  switch (e.kind) {
+    case 'output':
+      return { ...base, stream: e.stream, text: e.line };
+    case 'message':
+      return { ...base, stream: e.level, text: e.text };
+    case 'error':
+      return { ...base, stream: 'error', text: e.text };
+    case 'step-started':
+      return { ...base, stream: 'message', text: `Step ${e.step} started`, step: e.step };
+    case 'step-finished':
+      return { ...base, stream: e.error ? 'error' : 'message', text: `Step ${e.step}: ${e.result}${e.error ? ` (${e.error})` : ''}`, step: e.step };
+    case 'run-started':
+      return { ...base, stream: 'say', text: `Run started: ${e.builds.join(', ')}` };
+    case 'run-finished':
+      return { ...base, stream: e.failed.length > 0 ? 'error' : 'say', text: e.cancelled ? 'Run cancelled' : e.failed.length > 0 ? `Run finished; failed: ${e.failed.join(', ')}` : 'Run finished' };
+    case 'build-started':
+      return { ...base, stream: 'say', text: `Build started (${e.builderType})` };
+    case 'build-finished':
+      return { ...base, stream: e.result === 'succeeded' ? 'say' : 'error', text: `Build ${e.result}${e.error ? `: ${e.error}` : ''}` };
+    case 'prompt':
+      return { ...base, stream: 'say', text: e.text };
+    case 'prompt-answered':
+      return { ...base, stream: 'message', text: `Answered: ${e.answer}` };
+    case 'artifact':
+      return { ...base, stream: 'say', text: e.artifact.text };
+    case 'left-behind':
+      return { ...base, stream: 'error', text: `Left behind: ${e.resources.map((r) => r.description).join('; ')}` };
+  }
+}
