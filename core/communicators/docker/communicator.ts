@@ -10,6 +10,8 @@ import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import type { CommandResult, Communicator, Outcome } from '../../engine/plugin';
 import { entriesFor, extractTar, packTar, readTar, writeContent } from './tar';
+import { LineSplitter } from '../line-splitter';
+import { shellQuote } from '../shell-quote';
 
 export interface DockerCommunicatorOptions {
   container: Docker.Container;
@@ -238,32 +240,4 @@ class Demuxer {
       this.pending = this.pending.subarray(8 + size);
     }
   }
-}
-
-/** Cuts a byte stream into lines, keeping a partial last line until more arrives or the stream ends. */
-class LineSplitter {
-  private rest = '';
-  private readonly decoder = new TextDecoder();
-
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  push(chunk: Buffer): void {
-    this.rest += this.decoder.decode(chunk, { stream: true });
-    let nl;
-    while ((nl = this.rest.indexOf('\n')) >= 0) {
-      this.onLine(this.rest.slice(0, nl).replace(/\r$/, ''));
-      this.rest = this.rest.slice(nl + 1);
-    }
-  }
-
-  end(): void {
-    this.rest += this.decoder.decode();
-    if (this.rest !== '') this.onLine(this.rest.replace(/\r$/, ''));
-    this.rest = '';
-  }
-}
-
-/** A word for /bin/sh: single-quoted unless it is plainly safe. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
 }

@@ -2,6 +2,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { CommandResult, Outcome } from '../../engine/plugin';
 import type { SshConnection } from './connect';
+import { LineSplitter } from '../line-splitter';
 
 export type OnLine = (stream: 'stdout' | 'stderr', line: string) => void;
 
@@ -86,33 +87,6 @@ function signalNumber(name: string): number {
   return SIGNALS[name.replace(/^SIG/, '')] ?? 0;
 }
 
-/** Cuts a byte stream into lines, keeping a partial last line until more arrives or the stream ends. */
-export class LineSplitter {
-  private rest = '';
-  private readonly decoder = new TextDecoder();
-
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  push(chunk: Buffer): void {
-    this.rest += this.decoder.decode(chunk, { stream: true });
-    let nl;
-    while ((nl = this.rest.indexOf('\n')) >= 0) {
-      this.onLine(this.rest.slice(0, nl).replace(/\r$/, ''));
-      this.rest = this.rest.slice(nl + 1);
-    }
-  }
-
-  end(): void {
-    this.rest += this.decoder.decode();
-    if (this.rest !== '') this.onLine(this.rest.replace(/\r$/, ''));
-    this.rest = '';
-  }
-}
-
-/** A word for /bin/sh: single-quoted unless it is plainly safe. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
-}
 
 /** Runs a housekeeping command and collects its output; fails unless it exits 0. */
 export async function execQuiet(conn: SshConnection, command: string, signal: AbortSignal): Promise<Outcome<string>> {

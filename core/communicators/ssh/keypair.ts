@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { utils } from 'ssh2';
 import type { Outcome } from '../../engine/plugin';
-import { shellQuote } from './exec';
+import { shellQuote } from '../shell-quote';
 
 export interface TemporaryKeyPair {
   /** OpenSSH private key text; a secret, never printed. */

@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, lstatSync, mkdirSync, readdirSync,
 import { basename, dirname, join } from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './connect';
-import { shellQuote } from './exec';
+import { shellQuote } from '../shell-quote';
 
 /** Bytes arriving on a channel, read in exact pieces or lines. */
 class Incoming {
