@@ -120,9 +120,11 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
       const command = fillPlaceholders(cfg.executeCommand, { Vars: vars, Path: cfg.remotePath, EnvVarFile: envVarFile });
       const up = await comm.upload(local, cfg.remotePath, ctx.signal);
       if (!up.ok) return { ok: false, error: ctx.signal.aborted ? 'Build was cancelled.' : `Error uploading script: ${up.error}` };
-      const chmod = await quiet(comm, `chmod 0755 ${cfg.remotePath}`, ctx.signal);
-      if (!chmod.ok) return { ok: false, error: `Error chmodding script file to 0755 in remote machine: ${chmod.error}` };
-      const ran = await comm.run(command, { signal: ctx.signal, onLine: (stream, line) => ctx.ui.output(stream, line) });
+      // Packer makes the script executable, runs it and removes it in three round trips; one exec does the same and
+      // keeps the script's exit status (each round trip costs a container exec or an SSH channel).
+      const removeAfter = cfg.skipClean ? '' : ` rm -f ${cfg.remotePath};`;
+      const wrapped = `chmod 0755 ${cfg.remotePath} && (\n${command}\n); __bakehouse_status=$?;${removeAfter} exit $__bakehouse_status`;
+      const ran = await comm.run(wrapped, { signal: ctx.signal, onLine: (stream, line) => ctx.ui.output(stream, line) });
       if (!ran.ok) {
         if (ctx.signal.aborted) return ran;
         if (!cfg.expectDisconnect) return ran;
@@ -130,7 +132,8 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
       } else if (!cfg.validExitCodes.includes(ran.value.exitCode)) {
         return { ok: false, error: `Script exited with non-zero exit status: ${ran.value.exitCode}.Allowed exit codes are: [${cfg.validExitCodes.join(' ')}]` };
       }
-      if (!cfg.skipClean) {
+      // After a lost connection the removal in the same command may not have run.
+      if (!cfg.skipClean && !ran.ok) {
         const rm = await quiet(comm, `rm -f ${cfg.remotePath}`, ctx.signal);
         if (!rm.ok) return { ok: false, error: `Error removing temporary script at ${cfg.remotePath}: ${rm.error}` };
       }
