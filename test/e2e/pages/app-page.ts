@@ -121,8 +121,15 @@ export class GraphPanel {
     await this.page.getByLabel('Provisioner type to add').selectOption(type);
   }
 
+  /** Clicks a node until it shows as selected: the graph re-lays itself out after each edit, and a click while nodes move can miss. */
   async select(kind: string, label: string, index = 0): Promise<void> {
-    await this.node(kind, label).nth(index).click();
+    const node = this.node(kind, label).nth(index);
+    const selected = node.and(this.page.locator('.selected'));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await node.click();
+      if (await selected.waitFor({ timeout: 3_000 }).then(() => true, () => false)) return;
+    }
+    await selected.waitFor({ timeout: 1_000 });
   }
 }
 
