@@ -241,8 +241,18 @@ test('a cancelled run writes no box and leaves no partial file or temporary fold
   const ac = new AbortController();
   ac.abort();
   const heard = recordingUi();
-  const r = await prepare(dir, {}).postProcess({ ui: heard.ui, mask: (s) => s, signal: ac.signal, build: buildInfo(dir), generated: {} }, input);
-  assert.equal(r.ok, false);
+  // A private temporary root, so other test files' temporary folders (they run at the same time) are not counted.
+  const privateTmp = mkdtempSync(join(tmpdir(), 'bakehouse-vagrant-test-tmp-'));
+  const savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = privateTmp;
+  try {
+    const r = await prepare(dir, {}).postProcess({ ui: heard.ui, mask: (s) => s, signal: ac.signal, build: buildInfo(dir), generated: {} }, input);
+    assert.equal(r.ok, false);
+  } finally {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+  }
   assert.deepEqual(readdirSync(dir), ['output-ubuntu']);
-  assert.deepEqual(readdirSync(tmpdir()).filter((n) => (n.startsWith('bakehouse-vagrant-') && !n.startsWith('bakehouse-vagrant-test-')) || n.startsWith('bakehouse-box-')), []);
+  assert.deepEqual(readdirSync(privateTmp), []);
+  rmSync(privateTmp, { recursive: true, force: true });
 });
