@@ -55,6 +55,8 @@ export interface Communicator {
   run(command: string, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Outcome<CommandResult>>;
   upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Outcome>;
   download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Outcome>;
+  /** Optional: `run` with `input` as the command's standard input, then end of input; lets a script be sent and run in one round trip. */
+  runWithInput?(command: string, input: Uint8Array, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Outcome<CommandResult>>;
 }
 
 /** What the builder's steps share: the engine reads `error` and `communicator`, builders keep their own data in closures. */

@@ -2,16 +2,17 @@
  * The shell provisioner: uploads each script (inline commands become one script) to the machine and runs it there
  * with execute_command, the way Packer's shell provisioner does.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigFields } from '../../engine/config-fields';
 import { durationMs } from '../../engine/durations';
 import { fillPlaceholders } from '../../engine/placeholders';
-import type { BuildInfo, Communicator, Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { BuildInfo, CommandResult, Communicator, Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 import { sleep } from '../../engine/retry';
 import type { ComponentConfig } from '../../template/model';
+import { shellQuote } from '../../communicators/shell-quote';
 
 export interface ShellConfig {
   inline: string[];
@@ -118,13 +119,9 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
       const path = resolve(ctx.build.cwd, script);
       const local = cfg.binary ? path : unixLineEndings(path, scratch);
       const command = fillPlaceholders(cfg.executeCommand, { Vars: vars, Path: cfg.remotePath, EnvVarFile: envVarFile });
-      const up = await comm.upload(local, cfg.remotePath, ctx.signal);
-      if (!up.ok) return { ok: false, error: ctx.signal.aborted ? 'Build was cancelled.' : `Error uploading script: ${up.error}` };
-      // Packer makes the script executable, runs it and removes it in three round trips; one exec does the same and
-      // keeps the script's exit status (each round trip costs a container exec or an SSH channel).
-      const removeAfter = cfg.skipClean ? '' : ` rm -f ${cfg.remotePath};`;
-      const wrapped = `chmod 0755 ${cfg.remotePath} && (\n${command}\n); __bakehouse_status=$?;${removeAfter} exit $__bakehouse_status`;
-      const ran = await comm.run(wrapped, { signal: ctx.signal, onLine: (stream, line) => ctx.ui.output(stream, line) });
+      const sent = await sendAndRun(comm, local, cfg, command, ctx);
+      if (!sent.ok) return sent;
+      const ran = sent.value;
       if (!ran.ok) {
         if (ctx.signal.aborted) return ran;
         if (!cfg.expectDisconnect) return ran;
@@ -150,6 +147,39 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Scripts up to this size travel on the command's standard input; bigger ones are uploaded. */
+const MAX_SCRIPT_ON_STDIN = 8 * 1024 * 1024;
+
+/**
+ * Puts the script at remote_path and runs execute_command. Packer uploads it, then makes it executable, runs it and removes
+ * it in three more round trips; here one command does the last three and keeps the script's exit status, and when the
+ * communicator takes standard input (docker, without pty) the script travels on it, so one round trip does everything.
+ * If the command's user cannot write remote_path (exec_user without rights on remote_folder) the script is uploaded
+ * instead, as root, as Packer's upload does.
+ * The outer Outcome fails only when the script could not be sent; the inner one is the command's, as `run` returns it.
+ */
+async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, command: string, ctx: ProvisionContext): Promise<Outcome<Outcome<CommandResult>>> {
+  const path = shellQuote(cfg.remotePath);
+  const removeAfter = cfg.skipClean ? '' : ` rm -f ${path};`;
+  const runIt = `(\n${command}\n); __bakehouse_status=$?;${removeAfter} exit $__bakehouse_status`;
+  const onLine = (stream: 'stdout' | 'stderr', line: string) => ctx.ui.output(stream, line);
+  if (comm.runWithInput && statSync(local).size <= MAX_SCRIPT_ON_STDIN) {
+    const cannotWrite = `bakehouse-cannot-write-${randomBytes(8).toString('hex')}`;
+    let refused = false;
+    const ran = await comm.runWithInput(`{ cat > ${path} && chmod 0755 ${path}; } 2>/dev/null || { echo ${cannotWrite} >&2; exit 1; }; ${runIt}`, readFileSync(local), {
+      signal: ctx.signal,
+      onLine: (stream, line) => {
+        if (stream === 'stderr' && line === cannotWrite) refused = true;
+        else onLine(stream, line);
+      },
+    });
+    if (!refused) return { ok: true, value: ran };
+  }
+  const up = await comm.upload(local, cfg.remotePath, ctx.signal);
+  if (!up.ok) return { ok: false, error: ctx.signal.aborted ? 'Build was cancelled.' : `Error uploading script: ${up.error}` };
+  return { ok: true, value: await comm.run(`chmod 0755 ${path} && ${runIt}`, { signal: ctx.signal, onLine }) };
 }
 
 /** Runs a housekeeping command; its output only matters when it fails. */

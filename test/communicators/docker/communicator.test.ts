@@ -1,6 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerDriver } from '../../../core/builders/docker/driver';
@@ -49,6 +49,24 @@ test('run: stdout and stderr stay apart, lines in order, the exit code comes bac
   assert.deepEqual(ok(result), { exitCode: 3 });
   assert.deepEqual(lines.filter(([s]) => s === 'stdout').map(([, l]) => l), ['out1', 'no newline']);
   assert.deepEqual(lines.filter(([s]) => s === 'stderr').map(([, l]) => l), ['err1']);
+});
+
+test('runWithInput: the bytes arrive whole on the command\'s stdin, then end of input; output and exit code as run', async () => {
+  const input = Buffer.concat([Buffer.from('#!/bin/sh\necho from stdin\n'), Buffer.from([0, 3, 4, 26, 255]), randomBytes(200_000)]);
+  assert.ok(comm.runWithInput);
+  const lines: Array<[string, string]> = [];
+  const result = await comm.runWithInput('cat > /tmp/got && wc -c < /tmp/got && sha256sum /tmp/got | cut -d" " -f1; echo err >&2; exit 5', input, {
+    signal: never,
+    onLine: (s, l) => lines.push([s, l]),
+  });
+  assert.deepEqual(ok(result), { exitCode: 5 });
+  assert.deepEqual(lines, [
+    ['stdout', String(input.length)],
+    ['stdout', createHash('sha256').update(input).digest('hex')],
+    ['stderr', 'err'],
+  ]);
+  // A terminal would read ^C and ^D in the input as keys: with pty the communicator does not offer it.
+  assert.equal(communicator({ execUser: '', fixUploadOwner: true, tty: true }).runWithInput, undefined);
 });
 
 test('run: many lines arrive complete and in order', async () => {

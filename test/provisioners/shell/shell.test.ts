@@ -64,6 +64,22 @@ test('valid_exit_codes, execute_command, env_var_format, inline_shebang, remote_
   assertNothingLeft(r.runId);
 });
 
+test('a remote_folder the exec_user cannot write: the script is uploaded as root and handed to them, and runs', async () => {
+  requireDocker();
+  const r = await runBuild(
+    {
+      builder: { discard: true, exec_user: 'nobody' },
+      provisioners: [['shell', { inline: ['echo "ran as $(id -un) from $0"'], remote_folder: '/usr/local/bin', remote_file: 'by-nobody.sh', skip_clean: true }]],
+    },
+    workDir(),
+  );
+  const b = r.summary.builds[0];
+  assert.equal(b.result, 'succeeded', `${b.error}\n${r.log.join('\n')}`);
+  assert.ok(r.log.includes('ran as nobody from /usr/local/bin/by-nobody.sh'), r.log.join('\n'));
+  assert.ok(!r.log.some((l) => /cannot-write|Permission denied/.test(l)), r.log.join('\n'));
+  assertNothingLeft(r.runId);
+});
+
 test('an exit code outside valid_exit_codes fails with Packer\'s message', async () => {
   requireDocker();
   const r = await runBuild({ builder: { image: TINY_IMAGE, discard: true }, provisioners: [['shell', { inline: ['exit 4'], valid_exit_codes: [0, 3] }]] }, workDir());
