@@ -7,12 +7,13 @@
  * Every tool's image is run once and its provisioned files checked before anything is timed. Images are removed before each run.
  * After the timings, one build of each tool is replayed with each output line time-stamped on arrival, and one Bakehouse build
  * through a logging proxy in front of dockerd's socket, which times every Engine API call: where the time goes.
- * Writes bench/results/docker-build-<date>.md and prints it.
+ * Writes bench/results/docker-build-<date>.md (-2, -3 … when that day already has one) and prints it.
  * Run: npm run bench -- docker [--runs N] [--warmup N] [--rounds N]   (or node --import tsx bench/docker-build.ts ...)
+ *      --trace: only the Engine API trace of three Bakehouse builds (the median printed; nothing written), for profiling.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -21,6 +22,7 @@ interface Options {
   warmup: number;
   /** hyperfine invocations the runs are spread over, each timing every tool in turn. */
   rounds: number;
+  traceOnly: boolean;
 }
 
 interface Timing {
@@ -57,11 +59,12 @@ const EXPECTED = `${readFileSync(join(FIXTURES, 'built-by.txt'), 'utf8')}Hello f
 
 // `--runs N --warmup N --rounds N`; other benchmarks' options (`npm run bench -- all --packer-cap 60`) are ignored.
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { runs: 5, warmup: 1, rounds: 5 };
+  const opts: Options = { runs: 5, warmup: 1, rounds: 5, traceOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--warmup') opts.warmup = Number(argv[++i]);
     else if (argv[i] === '--rounds') opts.rounds = Number(argv[++i]);
+    else if (argv[i] === '--trace') opts.traceOnly = true;
   }
   return opts;
 }
@@ -236,8 +239,9 @@ async function traceApi(t: Tool, workdir: string): Promise<{ calls: ApiCall[]; t
   const calls: ApiCall[] = [];
   let start = process.hrtime.bigint();
   const since = () => Number(process.hrtime.bigint() - start) / 1e9;
-  const server = createServer((client) => {
-    const daemon = connect(DOCKER_SOCKET);
+  // Half-open both ways: an exec with input ends its side of the connection (end of the command's stdin) and keeps reading.
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    const daemon = connect({ path: DOCKER_SOCKET, allowHalfOpen: true });
     let open: ApiCall | undefined;
     const close = () => {
       if (open) calls.push(open);
@@ -406,6 +410,13 @@ async function main(): Promise<void> {
 async function benchmark(opts: Options, work: string): Promise<void> {
   const node = process.execPath;
   const loadBefore = loadavg();
+  if (opts.traceOnly) {
+    const traces: Array<{ calls: ApiCall[]; total: number }> = [];
+    for (let i = 0; i < 3; i++) traces.push(await traceApi(seedTools(node)[0], work));
+    traces.sort((a, b) => a.total - b.total);
+    process.stdout.write(`load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}\n\n${renderTrace(traces[1]).join('\n')}\n`);
+    return;
+  }
   const rows: Row[] = [];
   const verdicts: string[] = [];
 
@@ -449,7 +460,9 @@ async function benchmark(opts: Options, work: string): Promise<void> {
   const report = render(rows, verdicts, steps, opts, meta);
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `docker-build-${date}.md`);
+  // A day's first result keeps its name; later runs that day get -2, -3 …, so no earlier figure is overwritten.
+  let file = join(dir, `docker-build-${date}.md`);
+  for (let n = 2; existsSync(file); n++) file = join(dir, `docker-build-${date}-${n}.md`);
   writeFileSync(file, report);
   process.stdout.write(`\n${report}\nWritten to ${file}\n`);
 }
