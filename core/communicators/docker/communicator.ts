@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import type { CommandResult, Communicator, Outcome } from '../../engine/plugin';
 import { entriesFor, extractTar, packTar, readTar, writeContent } from './tar';
+import { sleep } from '../../engine/retry';
 import { LineSplitter } from '../line-splitter';
 import { shellQuote } from '../shell-quote';
 
@@ -218,8 +219,16 @@ export class DockerCommunicator implements Communicator {
     out.end();
     err.end();
     try {
-      const info = await exec.inspect();
-      return { ok: true, value: { exitCode: info.ExitCode ?? 0 } };
+      // The output can end before the command does (the daemon records the exit a moment later; a script that closed
+      // its stdout and stderr goes on): wait for the exit status rather than read "still running" as success.
+      for (let wait = 10; ; wait = Math.min(wait * 2, 500)) {
+        const info = await exec.inspect();
+        if (!info.Running) return { ok: true, value: { exitCode: info.ExitCode ?? 0 } };
+        if (!(await sleep(wait, signal))) {
+          await this.killMarked(marker);
+          return { ok: false, error: 'Build was cancelled.' };
+        }
+      }
     } catch (e) {
       return { ok: false, error: `Could not read the command's exit status: ${this.opts.describe(e)}` };
     }

@@ -69,6 +69,15 @@ test('runWithInput: the bytes arrive whole on the command\'s stdin, then end of 
   assert.equal(communicator({ execUser: '', fixUploadOwner: true, tty: true }).runWithInput, undefined);
 });
 
+test('run: a command that closes its output and goes on is waited for; its exit status comes back', async () => {
+  const started = Date.now();
+  const { result, lines } = await run('echo before; exec >/dev/null 2>&1; sleep 1; touch /tmp/went-on; exit 7');
+  assert.deepEqual(ok(result), { exitCode: 7 });
+  assert.deepEqual(lines, [['stdout', 'before']]);
+  assert.ok(Date.now() - started >= 900);
+  assert.equal(inContainer('ls /tmp/went-on'), '/tmp/went-on');
+});
+
 test('run: many lines arrive complete and in order', async () => {
   const { result, lines } = await run('seq 1 20000');
   assert.deepEqual(ok(result), { exitCode: 0 });
