@@ -15,6 +15,12 @@ export function eventLogLine(seq: number, e: EngineEvent): LogLine {
       return { ...base, stream: 'message', text: `Step ${e.step} started`, step: e.step };
     case 'step-finished':
       return { ...base, stream: e.error ? 'error' : 'message', text: `Step ${e.step}: ${e.result}${e.error ? ` (${e.error})` : ''}`, step: e.step };
+    case 'provisioner-started':
+    case 'post-processor-started':
+      return { ...base, stream: 'message', text: `${componentName(e)} started` };
+    case 'provisioner-finished':
+    case 'post-processor-finished':
+      return { ...base, stream: e.result === 'failed' ? 'error' : 'message', text: `${componentName(e)}: ${e.result}${e.error ? ` (${e.error})` : ''}` };
     case 'run-started':
       return { ...base, stream: 'say', text: `Run started: ${e.builds.join(', ')}` };
     case 'run-finished':
@@ -32,4 +38,9 @@ export function eventLogLine(seq: number, e: EngineEvent): LogLine {
     case 'left-behind':
       return { ...base, stream: 'error', text: `Left behind: ${e.resources.map((r) => r.description).join('; ')}` };
   }
+}
+
+function componentName(e: { kind: string; type: string; name?: string }): string {
+  const kind = e.kind.startsWith('provisioner') ? 'Provisioner' : 'Post-processor';
+  return `${kind} ${e.name ? `${e.name} (${e.type})` : e.type}`;
 }

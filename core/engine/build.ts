@@ -38,7 +38,25 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
   ctx.emit({ kind: 'build-started', builderType: info.builderType });
   const ui = ctx.uiFor();
   const state: BuildState = { generated: { PackerRunUUID: info.runId } };
-  const provision = provisionStep({ provisioners: build.provisioners, cleanupProvisioner: build.cleanupProvisioner, build: info, backoff: ctx.backoff });
+  const provision = provisionStep({
+    provisioners: build.provisioners,
+    cleanupProvisioner: build.cleanupProvisioner,
+    build: info,
+    backoff: ctx.backoff,
+    lifecycle: {
+      started: (index, p) => ctx.emit({ kind: 'provisioner-started', index, type: p.type, name: p.name }),
+      finished: (index, p, outcome, durationMs, cancelled) =>
+        ctx.emit({
+          kind: 'provisioner-finished',
+          index,
+          type: p.type,
+          name: p.name,
+          result: outcome.ok ? 'succeeded' : cancelled ? 'cancelled' : 'failed',
+          durationMs,
+          error: outcome.ok ? undefined : ctx.mask(outcome.error),
+        }),
+    },
+  });
   const steps = build.builder.steps(provision);
   const outcome = await runSteps({
     steps,
@@ -71,6 +89,19 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     hcl2: info.hcl2,
     signal: ctx.signal,
     contextFor: (p) => ({ ui: ctx.uiFor(`${info.displayName} (${p.type})`), mask: ctx.mask, signal: ctx.signal, build: info, generated: state.generated }),
+    lifecycle: {
+      started: (place, p) => ctx.emit({ kind: 'post-processor-started', ...place, type: p.type, name: p.name }),
+      finished: (place, p, error, durationMs, cancelled) =>
+        ctx.emit({
+          kind: 'post-processor-finished',
+          ...place,
+          type: p.type,
+          name: p.name,
+          result: error === undefined ? 'succeeded' : cancelled ? 'cancelled' : 'failed',
+          durationMs,
+          error: error === undefined ? undefined : ctx.mask(error),
+        }),
+    },
   });
   if (ctx.signal.aborted) return finish('cancelled', [], 'Build was cancelled.');
   if (pp.errors.length > 0) {

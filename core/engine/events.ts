@@ -23,6 +23,9 @@ export interface LeftBehind {
   howToRemove?: string;
 }
 
+/** How one provisioner or post-processor ended. */
+export type ComponentResult = 'succeeded' | 'failed' | 'cancelled';
+
 /** Why the engine is waiting: a failed step (-on-error=ask), a breakpoint provisioner, or -debug between steps. */
 export type PromptReason = 'on-error' | 'breakpoint' | 'debug';
 
@@ -43,6 +46,28 @@ export type EngineEvent =
   | (EventBase & { kind: 'build-finished'; result: BuildResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
   | (EventBase & { kind: 'step-started'; step: string })
   | (EventBase & { kind: 'step-finished'; step: string; result: 'continue' | 'halt' | 'cancelled'; durationMs: number; error?: string })
+  /**
+   * One provisioner of the build began or ended (retries and pause_before included). `index` is its place among the
+   * build's provisioners, in the order they run; the error-cleanup-provisioner is not one of them and reports none.
+   */
+  | (EventBase & { kind: 'provisioner-started'; index: number; type: string; name?: string })
+  | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: ComponentResult; durationMs: number; error?: string })
+  /**
+   * One post-processor began or ended. `chain` and `position` place it in its chain; `index` counts every post-processor
+   * of the build in written order (chains one after another), as the graph lists them.
+   */
+  | (EventBase & { kind: 'post-processor-started'; index: number; chain: number; position: number; type: string; name?: string })
+  | (EventBase & {
+      kind: 'post-processor-finished';
+      index: number;
+      chain: number;
+      position: number;
+      type: string;
+      name?: string;
+      result: ComponentResult;
+      durationMs: number;
+      error?: string;
+    })
   /** A line a command printed; `component` names the post-processor when one is running, as Packer's "name (type)" target. */
   | (EventBase & { kind: 'output'; stream: 'stdout' | 'stderr'; line: string; component?: string })
   /** `say` is Packer's `==>` line, `message` its indented detail line. */

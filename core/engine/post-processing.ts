@@ -24,6 +24,19 @@ export interface PostProcessingOptions {
   /** Packer 1.6.6 names HCL2 post-processors "name (type t)" (an empty name when unnamed), JSON ones by type. */
   hcl2?: boolean;
   signal: AbortSignal;
+  /** Told when each post-processor begins and ends; `index` counts post-processors over all chains in order. */
+  lifecycle?: PostProcessorLifecycle;
+}
+
+export interface PostProcessorPlace {
+  index: number;
+  chain: number;
+  position: number;
+}
+
+export interface PostProcessorLifecycle {
+  started(place: PostProcessorPlace, pp: PreparedPostProcessor): void;
+  finished(place: PostProcessorPlace, pp: PreparedPostProcessor, error: string | undefined, durationMs: number, cancelled: boolean): void;
 }
 
 export interface PostProcessingOutcome {
@@ -38,7 +51,11 @@ export async function runPostProcessors(opts: PostProcessingOptions): Promise<Po
   const errors: string[] = [];
   let keepOriginal = opts.chains.length === 0;
 
-  for (const chain of opts.chains) {
+  // Where each chain starts in the build's written order, however far earlier chains got.
+  let offset = 0;
+  for (const [c, chain] of opts.chains.entries()) {
+    const first = offset;
+    offset += chain.length;
     let prior: Artifact | undefined = builderArtifact;
     for (let i = 0; i < chain.length; i++) {
       const pp = chain[i];
@@ -46,13 +63,17 @@ export async function runPostProcessors(opts: PostProcessingOptions): Promise<Po
         prior = undefined;
         break;
       }
+      const place = { index: first + i, chain: c, position: i };
       opts.say(`Running post-processor: ${postProcessorLabel(pp, opts.hcl2 ?? false)}`);
+      opts.lifecycle?.started(place, pp);
+      const started = performance.now();
       let outcome;
       try {
         outcome = await pp.postProcessor.postProcess(opts.contextFor(pp), prior!);
       } catch (e) {
         outcome = { ok: false as const, error: errorText(e) };
       }
+      opts.lifecycle?.finished(place, pp, outcome.ok ? undefined : outcome.error, performance.now() - started, opts.signal.aborted);
       if (!outcome.ok) {
         errors.push(`Post-processor failed: ${outcome.error}`);
         prior = undefined;

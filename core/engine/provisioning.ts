@@ -24,6 +24,13 @@ export interface ProvisioningOptions {
   cleanupProvisioner?: PreparedProvisioner;
   build: BuildInfo;
   backoff: Backoff;
+  /** Told when each of `provisioners` begins and ends, so the UI can show which one is running and how long it took. */
+  lifecycle?: ProvisionerLifecycle;
+}
+
+export interface ProvisionerLifecycle {
+  started(index: number, p: PreparedProvisioner): void;
+  finished(index: number, p: PreparedProvisioner, outcome: Outcome, durationMs: number, cancelled: boolean): void;
 }
 
 export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
@@ -31,8 +38,11 @@ export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
     name: 'StepProvision',
     runsCleanupProvisioner: true,
     async run(state, ctx) {
-      for (const p of opts.provisioners) {
+      for (const [index, p] of opts.provisioners.entries()) {
+        opts.lifecycle?.started(index, p);
+        const started = performance.now();
         const outcome = await runProvisioner(p, { ui: ctx.ui, signal: ctx.signal, build: opts.build, communicator: state.communicator, generated: state.generated }, opts.backoff);
+        opts.lifecycle?.finished(index, p, outcome, performance.now() - started, ctx.signal.aborted);
         if (!outcome.ok) return halt(outcome.error);
         if (ctx.signal.aborted) return halt('Build was cancelled.');
       }

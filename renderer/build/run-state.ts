@@ -1,7 +1,7 @@
 /**
  * Node states of the pipeline graph during a run, derived from run events: queued, running, done, failed, skipped, with
- * durations. The engine reports builds and builder steps; which provisioner or post-processor is running is read from
- * the line each one says when it starts.
+ * durations. The engine says when each provisioner and post-processor starts and ends, by its place in the build's list;
+ * the graph lists a build's provisioners and post-processors in the same (written) order.
  */
 import type { GraphNode, PipelineGraph } from '../../core/contract/types';
 import type { EngineEvent } from '../logs/event-line';
@@ -12,23 +12,14 @@ export interface NodeRun {
   state: NodeState;
   startedAt?: number;
   durationMs?: number;
+  /** Why it failed, when it did. */
+  error?: string;
 }
-
-/** What each provisioner type says first; a say line matching the next provisioner's pattern means it has started. */
-const STARTS: Record<string, RegExp> = {
-  shell: /^Provisioning with shell script/,
-  file: /^(Uploading|Downloading) /,
-  'shell-local': /^Running local shell script/,
-  breakpoint: /^(Pausing at breakpoint|Breakpoint provisioner disabled)/,
-};
 
 interface BuildTrack {
   source?: GraphNode;
   provisioners: GraphNode[];
   postProcessors: GraphNode[];
-  /** Index of the running provisioner or post-processor; -1 before the first. */
-  prov: number;
-  pp: number;
 }
 
 export class RunState {
@@ -45,44 +36,38 @@ export class RunState {
     switch (e.kind) {
       case 'build-started':
         if (!t) return;
-        for (const n of [t.source, ...t.provisioners, ...t.postProcessors]) if (n) this.set(e.build, n, 'queued', e.time);
-        if (t.source) this.set(e.build, t.source, 'running', e.time);
+        for (const n of [t.source, ...t.provisioners, ...t.postProcessors]) if (n) this.set(e.build, n, { state: 'queued' });
+        if (t.source) this.set(e.build, t.source, { state: 'running', startedAt: e.time });
         return;
       case 'step-started':
-        if (t && e.step === 'StepProvision') {
-          if (t.source) this.finishNode(e.build, t.source, 'done', e.time);
-          if (t.provisioners.length > 0 && t.prov < 0) this.advance(e.build, t, 'prov', e.time);
-        }
+        // The source's own work is done once provisioning begins.
+        if (t?.source && e.step === 'StepProvision') this.finishNode(e.build, t.source, 'done', e.time);
         return;
-      case 'message':
-        if (!t || e.level !== 'say') return;
-        if (e.text.startsWith('Running post-processor')) {
-          if (t.prov >= 0) this.finishCurrent(e.build, t, 'prov', 'done', e.time);
-          this.advance(e.build, t, 'pp', e.time);
-        } else {
-          const next = t.provisioners[t.prov + 1];
-          // Known gap: a shell provisioner with several scripts says its line per script, which reads as the next one starting.
-          if (next && STARTS[next.type]?.test(e.text)) this.advance(e.build, t, 'prov', e.time);
-        }
+      case 'provisioner-started':
+      case 'post-processor-started': {
+        const n = t && (e.kind === 'provisioner-started' ? t.provisioners : t.postProcessors)[e.index];
+        if (t?.source) this.finishNode(e.build, t.source, 'done', e.time);
+        if (n) this.set(e.build, n, { state: 'running', startedAt: e.time });
         return;
+      }
+      case 'provisioner-finished':
+      case 'post-processor-finished': {
+        const n = t && (e.kind === 'provisioner-finished' ? t.provisioners : t.postProcessors)[e.index];
+        if (!n) return;
+        const run = this.get(e.build, n);
+        this.set(e.build, n, { state: e.result === 'succeeded' ? 'done' : 'failed', startedAt: run?.startedAt, durationMs: Math.round(e.durationMs), error: e.error });
+        return;
+      }
       case 'step-finished':
-        if (t && e.step === 'StepProvision') {
-          if (e.result === 'continue') for (let i = Math.max(t.prov, 0); i < t.provisioners.length; i++) this.finishNode(e.build, t.provisioners[i], 'done', e.time);
-          else {
-            this.finishCurrent(e.build, t, 'prov', 'failed', e.time);
-            this.skipRest(e.build, t.provisioners, t.prov + 1);
-          }
-        }
+        if (t && e.step === 'StepProvision' && e.result !== 'continue') this.skipQueued(e.build, t.provisioners);
         return;
       case 'build-finished': {
         if (!t) return;
         const ok = e.result === 'succeeded';
-        if (t.source && this.get(e.build, t.source)?.state === 'running') this.finishNode(e.build, t.source, ok ? 'done' : 'failed', e.time);
-        for (const [list, key] of [[t.provisioners, 'prov'], [t.postProcessors, 'pp']] as const) {
-          const i = t[key];
-          if (i >= 0 && i < list.length) this.finishNode(e.build, list[i], ok ? 'done' : 'failed', e.time);
-          this.skipRest(e.build, list, i + 1);
+        for (const n of [t.source, ...t.provisioners, ...t.postProcessors]) {
+          if (n && this.get(e.build, n)?.state === 'running') this.finishNode(e.build, n, ok ? 'done' : 'failed', e.time);
         }
+        this.skipQueued(e.build, [...t.provisioners, ...t.postProcessors]);
         return;
       }
       case 'artifact':
@@ -106,36 +91,22 @@ export class RunState {
     return best;
   }
 
-  private advance(build: string, t: BuildTrack, key: 'prov' | 'pp', time: number): void {
-    const list = key === 'prov' ? t.provisioners : t.postProcessors;
-    if (t[key] >= 0) this.finishCurrent(build, t, key, 'done', time);
-    t[key]++;
-    const n = list[t[key]];
-    if (n) this.set(build, n, 'running', time);
-  }
-
-  private finishCurrent(build: string, t: BuildTrack, key: 'prov' | 'pp', state: NodeState, time: number): void {
-    const list = key === 'prov' ? t.provisioners : t.postProcessors;
-    const n = list[t[key]];
-    if (n) this.finishNode(build, n, state, time);
-  }
-
   private finishNode(build: string, n: GraphNode, state: NodeState, time: number): void {
     const run = this.get(build, n);
     if (!run || run.state === 'done' || run.state === 'failed' || run.state === 'skipped') return;
     this.runs.set(`${build}\u0000${n.id}`, { state, startedAt: run.startedAt, durationMs: run.startedAt !== undefined ? time - run.startedAt : undefined });
   }
 
-  private skipRest(build: string, list: GraphNode[], from: number): void {
-    for (let i = Math.max(from, 0); i < list.length; i++) if (this.get(build, list[i])?.state === 'queued') this.set(build, list[i], 'skipped', 0);
+  private skipQueued(build: string, list: GraphNode[]): void {
+    for (const n of list) if (this.get(build, n)?.state === 'queued') this.set(build, n, { state: 'skipped' });
   }
 
   private get(build: string, n: GraphNode): NodeRun | undefined {
     return this.runs.get(`${build}\u0000${n.id}`);
   }
 
-  private set(build: string, n: GraphNode, state: NodeState, time: number): void {
-    this.runs.set(`${build}\u0000${n.id}`, state === 'running' ? { state, startedAt: time } : { state });
+  private set(build: string, n: GraphNode, run: NodeRun): void {
+    this.runs.set(`${build}\u0000${n.id}`, run);
   }
 
   private track(build: string): BuildTrack {
@@ -147,8 +118,6 @@ export class RunState {
       source,
       provisioners: nodes.filter((n) => n.kind === 'provisioner' && n.appliesTo?.includes(build)),
       postProcessors: nodes.filter((n) => n.kind === 'post-processor' && n.appliesTo?.includes(build)),
-      prov: -1,
-      pp: -1,
     };
     this.tracks.set(build, t);
     return t;

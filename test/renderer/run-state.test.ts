@@ -13,34 +13,51 @@ const graph: PipelineGraph = {
 const b = 'example.docker.debian';
 const ev = (time: number, e: Record<string, unknown>): EngineEvent => ({ time, build: b, ...e }) as EngineEvent;
 
-test('node states follow the build: source, provisioners in order, post-processors', () => {
+test('node states follow the engine\'s provisioner and post-processor events, with their durations', () => {
   const s = new RunState(graph);
   s.apply(ev(0, { kind: 'build-started', builderType: 'docker' }));
   assert.equal(s.nodeRun('s')?.state, 'running');
   assert.equal(s.nodeRun('p1')?.state, 'queued');
   s.apply(ev(10, { kind: 'step-started', step: 'StepProvision' }));
   assert.deepEqual(s.nodeRun('s'), { state: 'done', startedAt: 0, durationMs: 10 });
+  assert.equal(s.nodeRun('p1')?.state, 'queued');
+  s.apply(ev(11, { kind: 'provisioner-started', index: 0, type: 'shell' }));
   assert.equal(s.nodeRun('p1')?.state, 'running');
-  s.apply(ev(30, { kind: 'message', level: 'say', text: 'Uploading content => /x' }));
-  assert.deepEqual(s.nodeRun('p1'), { state: 'done', startedAt: 10, durationMs: 20 });
-  assert.equal(s.nodeRun('p2')?.state, 'running');
-  s.apply(ev(40, { kind: 'step-finished', step: 'StepProvision', result: 'continue', durationMs: 30 }));
+  // A shell provisioner with several scripts says "Provisioning with shell script" per script: that is not the next node.
+  s.apply(ev(20, { kind: 'message', level: 'say', text: 'Uploading content => /x' }));
+  assert.equal(s.nodeRun('p2')?.state, 'queued');
+  s.apply(ev(30, { kind: 'provisioner-finished', index: 0, type: 'shell', result: 'succeeded', durationMs: 19.4 }));
+  assert.deepEqual(s.nodeRun('p1'), { state: 'done', startedAt: 11, durationMs: 19, error: undefined });
+  s.apply(ev(31, { kind: 'provisioner-started', index: 1, type: 'file' }));
+  s.apply(ev(40, { kind: 'provisioner-finished', index: 1, type: 'file', result: 'succeeded', durationMs: 9 }));
+  s.apply(ev(41, { kind: 'step-finished', step: 'StepProvision', result: 'continue', durationMs: 31 }));
   assert.equal(s.nodeRun('p2')?.state, 'done');
-  s.apply(ev(50, { kind: 'message', level: 'say', text: 'Running post-processor:  (type docker-tag)' }));
+  s.apply(ev(50, { kind: 'post-processor-started', index: 0, chain: 0, position: 0, type: 'docker-tag' }));
   assert.equal(s.nodeRun('pp')?.state, 'running');
-  s.apply(ev(70, { kind: 'build-finished', result: 'succeeded', durationMs: 70, artifacts: [] }));
-  assert.deepEqual(s.nodeRun('pp'), { state: 'done', startedAt: 50, durationMs: 20 });
+  s.apply(ev(70, { kind: 'post-processor-finished', index: 0, chain: 0, position: 0, type: 'docker-tag', result: 'succeeded', durationMs: 20 }));
+  s.apply(ev(71, { kind: 'build-finished', result: 'succeeded', durationMs: 71, artifacts: [] }));
+  assert.deepEqual(s.nodeRun('pp'), { state: 'done', startedAt: 50, durationMs: 20, error: undefined });
 });
 
-test('a failing provisioner fails and the rest are skipped', () => {
+test('a failing provisioner fails with its error and the rest are skipped', () => {
   const s = new RunState(graph);
   s.apply(ev(0, { kind: 'build-started', builderType: 'docker' }));
   s.apply(ev(10, { kind: 'step-started', step: 'StepProvision' }));
+  s.apply(ev(11, { kind: 'provisioner-started', index: 0, type: 'shell' }));
+  s.apply(ev(20, { kind: 'provisioner-finished', index: 0, type: 'shell', result: 'failed', durationMs: 9, error: 'exit 1' }));
   s.apply(ev(20, { kind: 'step-finished', step: 'StepProvision', result: 'halt', durationMs: 10, error: 'exit 1' }));
   s.apply(ev(30, { kind: 'build-finished', result: 'failed', durationMs: 30, artifacts: [] }));
-  assert.equal(s.nodeRun('p1')?.state, 'failed');
+  assert.deepEqual(s.nodeRun('p1'), { state: 'failed', startedAt: 11, durationMs: 9, error: 'exit 1' });
   assert.equal(s.nodeRun('p2')?.state, 'skipped');
   assert.equal(s.nodeRun('pp')?.state, 'skipped');
+});
+
+test('a build that fails before provisioning fails its source and skips everything after it', () => {
+  const s = new RunState(graph);
+  s.apply(ev(0, { kind: 'build-started', builderType: 'docker' }));
+  s.apply(ev(5, { kind: 'build-finished', result: 'failed', durationMs: 5, artifacts: [] }));
+  assert.deepEqual(s.nodeRun('s'), { state: 'failed', startedAt: 0, durationMs: 5 });
+  assert.deepEqual(['p1', 'p2', 'pp'].map((id) => s.nodeRun(id)?.state), ['skipped', 'skipped', 'skipped']);
 });
 
 test('the graph layout is reused when only line numbers moved', () => {
