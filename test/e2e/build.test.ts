@@ -72,12 +72,12 @@ test('cancelling a run midway stops it and leaves no container behind', opts, as
     await app.build.waitForLogLine('sleeping', 120_000);
     const runId = await currentRunId(app);
     assert.ok(runId);
-    const running = execFileSync('docker', ['ps', '-q', '--filter', `label=bakehouse.run-id=${runId}`], { encoding: 'utf8' }).trim();
+    const running = execFileSync('docker', ['ps', '-q', '--filter', `name=^/bakehouse-${runId.slice(0, 8)}-`], { encoding: 'utf8' }).trim();
     assert.notEqual(running, '', 'the build container runs while the build does');
     await app.screenshot('build-running');
     await app.build.cancel();
     assert.equal(await app.build.waitForResult(60_000), 'cancelled');
-    const left = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=bakehouse.run-id=${runId}`], { encoding: 'utf8' }).trim();
+    const left = execFileSync('docker', ['ps', '-a', '-q', '--filter', `name=^/bakehouse-${runId.slice(0, 8)}-`], { encoding: 'utf8' }).trim();
     assert.equal(left, '', 'no container is left behind');
   });
 });

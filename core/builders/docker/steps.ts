@@ -13,13 +13,9 @@ import { DockerCommunicator } from '../../communicators/docker/communicator';
 import { registryAuth } from './auth';
 import type { DockerBuilderConfig } from './builder';
 import { partialPath, writeAtomically, type DockerDriver } from './driver';
+import { containerName, removeContainerRecord, writeContainerRecord } from './leftovers';
 import { deviceMapping, tmpfsEntry } from './run-command';
 
-/** Labels every build container carries, so `bakehouse cleanup` can find what a crashed run left. */
-export const RUN_ID_LABEL = 'bakehouse.run-id';
-export const BUILD_LABEL = 'bakehouse.build';
-export const PID_LABEL = 'bakehouse.pid';
-export const HOST_LABEL = 'bakehouse.host';
 
 export interface DockerStepsOptions {
   cfg: DockerBuilderConfig;
@@ -35,6 +31,7 @@ interface Shared {
   container?: Docker.Container;
   /** The container's cleanup registration, released once StepRun's cleanup removed it. */
   containerHandle?: ResourceHandle;
+  containerName?: string;
 }
 
 export function dockerSteps(o: DockerStepsOptions): Step<BuildState>[] {
@@ -103,9 +100,23 @@ function runStep({ cfg, build, driver }: DockerStepsOptions, shared: Shared): St
     name: 'StepRun',
     async run(state, ctx) {
       ctx.ui.say('Starting docker container...');
-      const name = `bakehouse-${build.runId.slice(0, 8)}-${randomBytes(4).toString('hex')}`;
+      const name = containerName(build.runId, randomBytes(4).toString('hex'));
       // Registered before creating: a create that half-fails still leaves a named container to remove.
-      shared.containerHandle = ctx.track({ description: `container ${name}`, howToRemove: `docker rm -f ${name}`, remove: () => driver.removeContainer(name) });
+      shared.containerHandle = ctx.track({
+        description: `container ${name}`,
+        howToRemove: `docker rm -f ${name}`,
+        remove: async () => {
+          await driver.removeContainer(name);
+          removeContainerRecord(build.env, name);
+        },
+      });
+      shared.containerName = name;
+      // Who made it, for `bakehouse cleanup` after a crash: kept on this machine, not in labels the image would inherit.
+      try {
+        writeContainerRecord(build.env, name, { runId: build.runId, build: build.displayName, pid: process.pid, host: hostname() });
+      } catch (e) {
+        ctx.ui.message(`Could not note the container for bakehouse cleanup (${(e as Error).message}); if this run is killed, remove it with docker rm -f ${name}`);
+      }
       const binds = [...Object.entries(cfg.volumes).map(([h, c]) => `${h}:${c}`), ...cfg.run.binds];
       if (shared.tempDir) binds.push(`${shared.tempDir}:${cfg.containerDir}`);
       const r = cfg.run;
@@ -115,7 +126,7 @@ function runStep({ cfg, build, driver }: DockerStepsOptions, shared: Shared): St
         Tty: r.tty,
         OpenStdin: r.openStdin,
         AttachStdin: false,
-        Labels: { ...r.labels, [RUN_ID_LABEL]: build.runId, [BUILD_LABEL]: build.displayName, [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname() },
+        ...(Object.keys(r.labels).length > 0 ? { Labels: r.labels } : {}),
         ...(r.entrypoint ? { Entrypoint: r.entrypoint } : {}),
         ...(r.cmd.length > 0 ? { Cmd: r.cmd } : {}),
         ...(r.env.length > 0 ? { Env: r.env } : {}),
@@ -152,6 +163,7 @@ function runStep({ cfg, build, driver }: DockerStepsOptions, shared: Shared): St
       ctx.ui.say(`Killing the container: ${shared.container.id}`);
       try {
         await driver.removeContainer(shared.container.id);
+        if (shared.containerName) removeContainerRecord(build.env, shared.containerName);
         shared.containerHandle?.release();
       } catch (e) {
         ctx.ui.error(`Error removing the container: ${driver.describe(e)}`);

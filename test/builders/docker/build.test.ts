@@ -59,6 +59,8 @@ test('commit: shell and file provisioners, changes, owners; the image carries EN
     assert.equal(cfg.Config.WorkingDir, '/srv/app');
     assert.deepEqual(cfg.Config.Cmd, ['/bin/sh', '-c', 'echo served']);
     assert.equal(cfg.Config.Labels?.['org.example.team'], 'bakers');
+    // Nothing of the run (its id, process, host) rides into the user's image.
+    assert.deepEqual(Object.keys(cfg.Config.Labels ?? {}).filter((k) => k.startsWith('bakehouse')), []);
     assert.ok('8080/tcp' in cfg.Config.ExposedPorts);
 
     const files = inImage(

@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
+import { containerName, removeContainerRecord, writeContainerRecord } from '../../../core/builders/docker/leftovers';
 import { cleanupCommand } from '../../../core/cli/commands/cleanup';
 import { parseFlags } from '../../../core/cli/flags';
 import { BASE_IMAGE, containersOf, docker, requireDocker, runBuild, TINY_IMAGE, tempDirsOf, workDir } from './harness';
@@ -26,28 +28,35 @@ async function cleanup(argv: string[], env: Record<string, string | undefined> =
   return { code, out, err };
 }
 
-function leftover(runId: string, pid: number, name: string): void {
-  docker('create', '--name', name, '--label', `bakehouse.run-id=${runId}`, '--label', `bakehouse.pid=${pid}`, '--label', `bakehouse.host=${hostname()}`, '--label', 'bakehouse.build=docker.left', BASE_IMAGE, '/bin/true');
+/** A container as a build makes it: named after the run, with its record in the data folder. */
+function leftover(runId: string, pid: number, random: string): string {
+  const name = containerName(runId, random);
+  writeContainerRecord(process.env, name, { runId, build: 'docker.left', pid, host: hostname() });
+  docker('create', '--name', name, BASE_IMAGE, '/bin/true');
+  return name;
 }
 
 test('cleanup removes containers of dead runs (and their temp folders), keeps live ones unless -all', async () => {
   requireDocker();
   const runId = randomUUID();
-  const dead = `bakehouse-test-dead-${runId.slice(0, 8)}`;
-  const live = `bakehouse-test-live-${runId.slice(0, 8)}`;
-  leftover(runId, 2 ** 22 + 12345, dead);
-  leftover(runId, process.pid, live);
+  const dead = leftover(runId, 2 ** 22 + 12345, 'dead0000');
+  const live = leftover(runId, process.pid, '11fe0000');
+  // Made by an older version: the run in labels.
+  const legacy = `bakehouse-legacy-${runId.slice(0, 8)}`;
+  docker('create', '--name', legacy, '--label', `bakehouse.run-id=${runId}`, '--label', `bakehouse.pid=${2 ** 22 + 12345}`, '--label', `bakehouse.host=${hostname()}`, '--label', 'bakehouse.build=docker.old', BASE_IMAGE, '/bin/true');
   const tmp = join(tmpdir(), `bakehouse-docker-${runId.slice(0, 8)}-abcd`);
   mkdirSync(tmp);
   try {
     const dry = await cleanup(['-run-id', runId, '-dry-run']);
     assert.equal(dry.code, 0);
     assert.match(dry.out, new RegExp(`Would remove container ${dead} \\(build docker.left, run ${runId}\\)`));
+    assert.match(dry.out, new RegExp(`Would remove container ${legacy} \\(build docker.old, run ${runId}\\)`));
     assert.equal(containersOf(runId).length, 2);
 
     const r = await cleanup(['-run-id', runId]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, new RegExp(`Removed container ${dead} `));
+    assert.match(r.out, new RegExp(`Removed container ${legacy} `));
     assert.match(r.out, new RegExp(`Skipped container ${live} .*: its run \\(process ${process.pid}\\) is still going; use -all to remove it anyway`));
     assert.equal(containersOf(runId).length, 1);
     assert.equal(existsSync(tmp), false);
@@ -58,6 +67,24 @@ test('cleanup removes containers of dead runs (and their temp folders), keeps li
     assert.equal((await cleanup(['-run-id', runId])).out, 'Nothing to clean up.\n');
   } finally {
     for (const id of containersOf(runId)) docker('rm', '-f', id);
+    spawnSync('docker', ['rm', '-f', legacy]);
+    for (const name of [dead, live]) removeContainerRecord(process.env, name);
+  }
+});
+
+test('a container named like a build\'s but with no record here is only removed with -all', async () => {
+  requireDocker();
+  const runId = randomUUID();
+  const name = containerName(runId, 'a0a0a0a0');
+  docker('create', '--name', name, BASE_IMAGE, '/bin/true');
+  try {
+    const r = await cleanup(['-run-id', runId]);
+    assert.match(r.out, new RegExp(`Skipped container ${name} .*: there is no record of its run here`));
+    assert.equal(containersOf(runId).length, 1);
+    assert.match((await cleanup(['-run-id', runId, '-all'])).out, new RegExp(`Removed container ${name} `));
+    assert.deepEqual(containersOf(runId), []);
+  } finally {
+    spawnSync('docker', ['rm', '-f', name]);
   }
 });
 

@@ -133,9 +133,9 @@ export function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
 }
 
-/** Containers (running or not) a run left behind. */
+/** Containers (running or not) a run left behind: build containers are named after the run (`bakehouse-<id's first 8>-…`). */
 export function containersOf(runId: string): string[] {
-  return docker('ps', '-a', '-q', '--filter', `label=bakehouse.run-id=${runId}`).split('\n').filter(Boolean);
+  return docker('ps', '-a', '-q', '--filter', `name=^/bakehouse-${runId.slice(0, 8)}-`).split('\n').filter(Boolean);
 }
 
 /** Temp folders the docker builder made for a run and did not remove. */
