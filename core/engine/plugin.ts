@@ -55,7 +55,11 @@ export interface Communicator {
   run(command: string, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Outcome<CommandResult>>;
   upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Outcome>;
   download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Outcome>;
-  /** Optional: `run` with `input` as the command's standard input, then end of input; lets a script be sent and run in one round trip. */
+  /**
+   * Optional: `run` with `input` written to the command's standard input, which is not closed after it (through a proxy a
+   * half-closed connection may lose the output): the command reads exactly input's length (`head -c N`). Lets a script be
+   * sent and run in one round trip.
+   */
   runWithInput?(command: string, input: Uint8Array, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Outcome<CommandResult>>;
 }
 

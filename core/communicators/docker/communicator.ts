@@ -178,8 +178,9 @@ export class DockerCommunicator implements Communicator {
         ...(user ? { User: user } : {}),
       });
       stream = (await exec.start({ hijack: true, stdin: input !== undefined, Tty: tty })) as NodeJS.ReadWriteStream;
-      // Ending our side of the connection is the command's end of input (the daemon closes its stdin).
-      if (input !== undefined) stream.end(input);
+      // Our side of the connection is not ended: a proxy in front of the daemon that does not pass on half-closed
+      // connections would then cut the output short. The command reads just the bytes it was told to expect.
+      if (input !== undefined) stream.write(input);
     } catch (e) {
       return { ok: false, error: `Error running command in the container: ${this.opts.describe(e)}` };
     }

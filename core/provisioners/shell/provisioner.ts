@@ -31,6 +31,9 @@ export interface ShellConfig {
   binary: boolean;
   pauseAfter: string;
   pauseAfterMs: number;
+  startRetryTimeout: string;
+  /** How long sending a script may wait for the machine (a communicator reconnecting after a reboot). */
+  startRetryTimeoutMs: number;
 }
 
 export type ReadShellConfig = { ok: true; value: ShellConfig } | { ok: false; errors: string[] };
@@ -57,6 +60,9 @@ export function readShellConfig(config: ComponentConfig, cwd: string): ReadShell
   const pauseAfter = f.string('pause_after');
   const pause = durationMs(pauseAfter);
   if (!pause.ok) f.error(`pause_after: ${pause.error}`);
+  const startRetryTimeout = f.string('start_retry_timeout', '5m');
+  const startRetry = durationMs(startRetryTimeout);
+  if (!startRetry.ok) f.error(`start_retry_timeout: ${startRetry.error}`);
   const codes = f.numberList('valid_exit_codes');
   if (f.errors.length > 0) return { ok: false, errors: f.errors };
   return {
@@ -77,6 +83,8 @@ export function readShellConfig(config: ComponentConfig, cwd: string): ReadShell
       binary: f.bool('binary'),
       pauseAfter,
       pauseAfterMs: pause.ok ? pause.ms : 0,
+      startRetryTimeout,
+      startRetryTimeoutMs: startRetry.ok ? startRetry.ms : 5 * 60_000,
     },
   };
 }
@@ -163,12 +171,16 @@ const MAX_SCRIPT_ON_STDIN = 8 * 1024 * 1024;
 async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, command: string, ctx: ProvisionContext): Promise<Outcome<Outcome<CommandResult>>> {
   const path = shellQuote(cfg.remotePath);
   const removeAfter = cfg.skipClean ? '' : ` rm -f ${path};`;
-  const runIt = `(\n${command}\n); __bakehouse_status=$?;${removeAfter} exit $__bakehouse_status`;
+  // No input for the script itself, as when it runs without the script on stdin.
+  const runIt = `(\n${command}\n) </dev/null; __bakehouse_status=$?;${removeAfter} exit $__bakehouse_status`;
   const onLine = (stream: 'stdout' | 'stderr', line: string) => ctx.ui.output(stream, line);
-  if (comm.runWithInput && statSync(local).size <= MAX_SCRIPT_ON_STDIN) {
+  const size = statSync(local).size;
+  if (comm.runWithInput && size <= MAX_SCRIPT_ON_STDIN) {
     const cannotWrite = `bakehouse-cannot-write-${randomBytes(8).toString('hex')}`;
     let refused = false;
-    const ran = await comm.runWithInput(`{ cat > ${path} && chmod 0755 ${path}; } 2>/dev/null || { echo ${cannotWrite} >&2; exit 1; }; ${runIt}`, readFileSync(local), {
+    // `head -c` stops after the script's bytes: standard input stays open (see runWithInput).
+    const write = `{ head -c ${size} > ${path} && chmod 0755 ${path}; } 2>/dev/null || { echo ${cannotWrite} >&2; exit 1; }`;
+    const ran = await comm.runWithInput(`${write}; ${runIt}`, readFileSync(local), {
       signal: ctx.signal,
       onLine: (stream, line) => {
         if (stream === 'stderr' && line === cannotWrite) refused = true;
@@ -177,8 +189,15 @@ async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, c
     });
     if (!refused) return { ok: true, value: ran };
   }
-  const up = await comm.upload(local, cfg.remotePath, ctx.signal);
-  if (!up.ok) return { ok: false, error: ctx.signal.aborted ? 'Build was cancelled.' : `Error uploading script: ${up.error}` };
+  // Sending the script is the start Packer retries for start_retry_timeout: a communicator waiting for the machine to
+  // come back (SSH reconnecting after a reboot) gives up when it runs out, not after its own default.
+  const startTimeout = AbortSignal.timeout(cfg.startRetryTimeoutMs);
+  const up = await comm.upload(local, cfg.remotePath, AbortSignal.any([ctx.signal, startTimeout]));
+  if (!up.ok) {
+    if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    if (startTimeout.aborted) return { ok: false, error: `Error uploading script: the machine did not answer within start_retry_timeout (${cfg.startRetryTimeout})` };
+    return { ok: false, error: `Error uploading script: ${up.error}` };
+  }
   return { ok: true, value: await comm.run(`chmod 0755 ${path} && ${runIt}`, { signal: ctx.signal, onLine }) };
 }
 
