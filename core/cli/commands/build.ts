@@ -1,11 +1,11 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
-import { builtinPlugins } from '../../engine/builtin-plugins';
 import { createRun } from '../../engine/engine';
 import type { EngineEvent } from '../../engine/events';
 import { parseOnError } from '../../engine/on-error';
 import { planRun } from '../../engine/plan';
-import type { PluginRegistry } from '../../engine/plugin';
+import { PluginRegistry, type BuilderPlugin, type PostProcessorPlugin, type ProvisionerPlugin } from '../../engine/plugin';
 import { loadTemplate } from '../../template/load';
+import type { PlannedBuild } from '../../template/model';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type CliIO, type Command } from '../command';
 import { renderDiagnostics } from '../diagnostics';
 import { flagBool, flagInt, flagString, type ParsedArgs } from '../flags';
@@ -67,7 +67,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui') });
   const run = createRun({
     builds,
-    registry: hooks.registry ?? builtinPlugins(),
+    registry: hooks.registry ?? (await pluginsFor(builds)),
     sensitiveStrings: model.sensitiveStrings,
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
     onError: onError.policy,
@@ -111,4 +111,53 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     signals.off('SIGTERM', onSignal);
     prompts.close();
   }
+}
+
+type Loaders<P> = Readonly<Record<string, () => Promise<P>>>;
+
+/**
+ * Plugins loaded on demand, so a Docker build does not load (and initialise) ssh2, QEMU or VirtualBox code it never uses.
+ * The same plugin objects builtinPlugins() registers; a type missing here (a plugin registered there since) makes the
+ * build load the full registry instead, so this list can only make a build faster, never break one.
+ */
+const LAZY_PLUGINS: { builders: Loaders<BuilderPlugin>; provisioners: Loaders<ProvisionerPlugin>; postProcessors: Loaders<PostProcessorPlugin> } = {
+  builders: {
+    docker: async () => (await import('../../builders/docker/builder')).dockerBuilder,
+  },
+  provisioners: {
+    shell: async () => (await import('../../provisioners/shell/provisioner')).shellProvisioner,
+    file: async () => (await import('../../provisioners/file/provisioner')).fileProvisioner,
+    'shell-local': async () => (await import('../../provisioners/shell-local/provisioner')).shellLocalProvisioner,
+    breakpoint: async () => (await import('../../provisioners/breakpoint/provisioner')).breakpointProvisioner,
+  },
+  postProcessors: {
+    'docker-tag': async () => (await import('../../post-processors/docker-tag/post-processor')).dockerTagPostProcessor,
+    'docker-push': async () => (await import('../../post-processors/docker-push/post-processor')).dockerPushPostProcessor,
+    'docker-save': async () => (await import('../../post-processors/docker-save/post-processor')).dockerSavePostProcessor,
+    'docker-import': async () => (await import('../../post-processors/docker-import/post-processor')).dockerImportPostProcessor,
+    manifest: async () => (await import('../../post-processors/manifest/post-processor')).manifestPostProcessor,
+    checksum: async () => (await import('../../post-processors/checksum/post-processor')).checksumPostProcessor,
+    'shell-local': async () => (await import('../../post-processors/shell-local/post-processor')).shellLocalPostProcessor,
+  },
+};
+
+/** The plugins `builds` use; the full built-in registry when one of them is not in LAZY_PLUGINS. */
+export async function pluginsFor(builds: readonly PlannedBuild[]): Promise<PluginRegistry> {
+  const builders = new Set(builds.map((b) => b.type));
+  const provisioners = new Set(builds.flatMap((b) => [...b.provisioners, ...(b.errorCleanupProvisioner ? [b.errorCleanupProvisioner] : [])].map((p) => p.type)));
+  const postProcessors = new Set(builds.flatMap((b) => b.postProcessors.flat().map((p) => p.type)));
+  const known = <P>(types: Set<string>, loaders: Loaders<P>) => [...types].every((t) => Object.hasOwn(loaders, t));
+  if (!known(builders, LAZY_PLUGINS.builders) || !known(provisioners, LAZY_PLUGINS.provisioners) || !known(postProcessors, LAZY_PLUGINS.postProcessors)) {
+    return (await import('../../engine/builtin-plugins')).builtinPlugins();
+  }
+  const registry = new PluginRegistry();
+  const [b, p, pp] = await Promise.all([
+    Promise.all([...builders].map((t) => LAZY_PLUGINS.builders[t]())),
+    Promise.all([...provisioners].map((t) => LAZY_PLUGINS.provisioners[t]())),
+    Promise.all([...postProcessors].map((t) => LAZY_PLUGINS.postProcessors[t]())),
+  ]);
+  b.forEach((x) => registry.addBuilder(x));
+  p.forEach((x) => registry.addProvisioner(x));
+  pp.forEach((x) => registry.addPostProcessor(x));
+  return registry;
 }
