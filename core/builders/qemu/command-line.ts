@@ -31,6 +31,8 @@ export function qemuArgs(cfg: QemuConfig, f: LaunchFacts): { args: string[]; ove
   };
   add('-name', cfg.vmName);
   add('-machine', `type=${cfg.machineType},accel=${f.accelerator}`);
+  // Without efi_boot (which Bakehouse does not have), a firmware file is simply QEMU's BIOS image.
+  if (cfg.firmware) add('-bios', cfg.firmware);
   const forward = f.sshHostPort !== undefined ? `,hostfwd=tcp:127.0.0.1:${f.sshHostPort}-:${f.communicatorPort}` : '';
   add('-netdev', `user,id=user.0${forward}`);
   add('-device', `${cfg.netDevice},netdev=user.0`);

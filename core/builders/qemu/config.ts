@@ -50,6 +50,7 @@ export const qemuBuilderSchema: ComponentSchema = {
     boolField('disk_image', 'iso_url points at a bootable disk image rather than an installer ISO.', { default: false }),
     boolField('use_backing_file', 'Create the disk as a qcow2 overlay on top of disk_image instead of copying it.', { default: false }),
     stringField('machine_type', 'QEMU machine type (-machine).', { default: 'pc' }),
+    stringField('firmware', 'Firmware file QEMU boots instead of its default BIOS (passed as -bios), e.g. OVMF.fd for UEFI.'),
     numberField('memory', 'Memory of the machine in megabytes.', { default: 512 }),
     stringField('net_device', 'Emulated network card.', { default: 'virtio-net' }),
     stringField('net_bridge', 'Host bridge to connect the machine to instead of user-mode networking (Linux only).'),

@@ -30,6 +30,8 @@ export interface QemuConfig {
   cpus: number;
   memory: number;
   machineType: string;
+  /** firmware: a firmware file QEMU loads instead of its default BIOS (-bios); empty for QEMU's own. */
+  firmware: string;
   netDevice: string;
   headless: boolean;
   display: string;
@@ -132,6 +134,7 @@ export function readQemuConfig(config: ComponentConfig, build: BuildInfo): Prepa
     cpus: f.number('cpus', 1) || 1,
     memory: f.number('memory', 512) || 512,
     machineType: f.string('machine_type', 'pc'),
+    firmware: f.string('firmware'),
     netDevice: f.string('net_device', 'virtio-net'),
     headless: f.bool('headless'),
     display: f.string('display'),
