@@ -12,6 +12,10 @@ import { RunState } from './build/run-state';
 import { RunLog } from './logs/run-log';
 
 async function start(): Promise<void> {
+  // Monaco's chunk (preloaded by index.html) is evaluated while the connection opens, not after the welcome screen: the
+  // first click on "Open the example" would otherwise wait for it.
+  // A failure shows where the workspace is drawn (React.lazy imports it again), not here.
+  loadWorkspace().catch(() => undefined);
   const root = createRoot(document.getElementById('root')!);
   const store = useApp.getState();
   try {
@@ -43,7 +47,6 @@ async function start(): Promise<void> {
   // `RunLog` and `RunState` let a benchmark feed the log viewer at a set rate without the host in the way.
   (window as unknown as { bakehouseUi: unknown }).bakehouseUi = { store: useApp, services: getServices(), RunLog, RunState };
   root.render(<App />);
-  void loadWorkspace();
 }
 
 void start();

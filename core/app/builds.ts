@@ -20,10 +20,17 @@ import { loadTemplate } from '../template/load';
 import type { AppDataDir } from './data-dir';
 import type { PathResolver } from './paths';
 
-/** How often batches go out, and the most events one batch holds (Bruno flushes at 200 ms or 300 items). */
+/**
+ * Batches go out by time, about every 100 ms, whatever their size: per-message costs (a JSON envelope, a WebSocket frame,
+ * an IPC hop, a store update in the UI) are paid ten times a second instead of once per few hundred lines, which had capped
+ * a flood at ~6,500 lines/s. The count cap only bounds one message's size (~10 MB of output lines).
+ */
 export const BATCH_MS = 100;
-export const BATCH_MAX = 500;
-/** Events kept in memory per run so a subscriber that arrives late (the UI subscribes after `start` returns) misses nothing. */
+export const BATCH_MAX = 100_000;
+/**
+ * Events kept in memory per run (at least this many, at most twice) so a subscriber that arrives late (the UI subscribes
+ * after `start` returns) misses nothing.
+ */
 const REPLAY_LIMIT = 5000;
 
 export interface StartRequest {
@@ -159,9 +166,11 @@ export class BuildService {
     live.nextSeq++;
     live.pending.push(e);
     live.recent.push(e);
-    if (live.recent.length > REPLAY_LIMIT) {
+    // Trimmed in steps of REPLAY_LIMIT, not one event at a time: shifting a 5,000-element array on every line of a flood
+    // cost more than everything else the host does with it.
+    if (live.recent.length >= 2 * REPLAY_LIMIT) {
       const drop = live.recent.length - REPLAY_LIMIT;
-      live.recent.splice(0, drop);
+      live.recent = live.recent.slice(drop);
       live.recentFirstSeq += drop;
     }
     if (live.pending.length >= BATCH_MAX) this.flush(live);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { EngineEvent } from '../engine/events';
+import { METHOD_NAMES, type MethodName } from './method-names';
 import type { CompletionItem, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis } from './types';
 
 /** A method: its input schema, and its output type carried as a phantom. */
@@ -88,7 +89,13 @@ export interface RunEventBatch {
   events: EngineEvent[];
 }
 
+/** The wire names the schemas above declare: `templates.open` … */
+type DeclaredName = { [S in ServiceName]: `${S}.${keyof Contract[S] & string}` }[ServiceName];
+/** … and the plain list the renderer uses (method-names.ts) must name the same methods: this fails to compile otherwise. */
+type SameNames = [DeclaredName] extends [MethodName] ? ([MethodName] extends [DeclaredName] ? true : false) : false;
+const sameNames: SameNames = true;
+
 /** Method names as the transports spell them: `templates.open`. */
 export function methodNames(): string[] {
-  return (Object.keys(contract) as ServiceName[]).flatMap((s) => Object.keys(contract[s]).map((m) => `${s}.${m}`));
+  return sameNames ? [...METHOD_NAMES] : [];
 }

@@ -2,9 +2,11 @@
  * The contract over the loopback WebSocket of `bakehouse serve`: numbered requests, run-event subscriptions that survive a
  * reconnect, and calls that fail as results (never hang) when the connection drops.
  */
-import { methodNames, type ContractApi, type RunEventBatch } from '../../core/contract/methods';
+// Only the names: the schemas (and zod) stay in the host, which checks every input.
+import { METHOD_NAMES } from '../../core/contract/method-names';
+import type { ContractApi, RunEventBatch } from '../../core/contract/methods';
 import { failure, type Result } from '../../core/contract/result';
-import type { ClientMessage, ServerMessage } from '../../core/contract/wire';
+import { decodeRunEvents, type ClientMessage, type ServerMessage } from '../../core/contract/wire';
 import type { Connection } from './connection';
 
 /** The parts of the browser's WebSocket the client uses, so tests may pass another implementation. */
@@ -29,6 +31,8 @@ export interface WsClientOptions {
 }
 
 const OPEN = 1;
+/** The most run events handed to listeners in one task (a few milliseconds of work in the log viewer). */
+export const DELIVERY_SLICE = 4000;
 
 /** Connects and resolves once the socket is open; rejects if the first attempt fails. */
 export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promise<Connection> {
@@ -61,6 +65,27 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
     });
   };
 
+  // A flood arrives as batches of tens of thousands of lines (one per ~100 ms); handing them on in slices, one task each,
+  // lets the page draw frames in between instead of stalling for the whole batch.
+  const queue: Array<{ batch: RunEventBatch; at: number }> = [];
+  const hand = (batch: RunEventBatch) => {
+    for (const l of listeners.get(batch.runId) ?? []) l(batch);
+  };
+  const drain = () => {
+    const head = queue[0];
+    const end = Math.min(head.batch.events.length, head.at + DELIVERY_SLICE);
+    const slice = { runId: head.batch.runId, firstSeq: head.batch.firstSeq + head.at, events: head.batch.events.slice(head.at, end) };
+    head.at = end;
+    if (end === head.batch.events.length) queue.shift();
+    hand(slice);
+    if (queue.length > 0) setTimeout(drain, 0);
+  };
+  const deliver = (batch: RunEventBatch) => {
+    if (queue.length === 0 && batch.events.length <= DELIVERY_SLICE) return hand(batch);
+    queue.push({ batch, at: 0 });
+    if (queue.length === 1) drain();
+  };
+
   return new Promise<Connection>((resolveFirst, rejectFirst) => {
     const open = () => {
       socket = create(url);
@@ -87,10 +112,10 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
           pending.delete(msg.id);
           resolve?.(msg.result);
         } else if (msg.type === 'run-events') {
-          const batch = trimSeen(msg.batch, delivered.get(msg.batch.runId) ?? 0);
+          const batch = trimSeen(decodeRunEvents(msg.batch), delivered.get(msg.batch.runId) ?? 0);
           if (!batch) return;
           delivered.set(batch.runId, batch.firstSeq + batch.events.length);
-          for (const l of listeners.get(batch.runId) ?? []) l(batch);
+          deliver(batch);
         }
       };
       socket.onerror = () => undefined;
@@ -112,7 +137,7 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
     };
 
     const api = {} as Record<string, Record<string, (input: unknown) => Promise<Result<unknown>>>>;
-    for (const name of methodNames()) {
+    for (const name of METHOD_NAMES) {
       const [service, method] = name.split('.');
       (api[service] ??= {})[method] = (input: unknown) => call(name, input);
     }

@@ -3,13 +3,15 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { createHost } from '../../core/app/host';
 import { startServer, type RunningServer } from '../../core/app/transport/ws-server';
 import { runServeCommand } from '../../core/cli/commands/serve';
 import type { CliIO } from '../../core/cli/command';
-import type { RunEventBatch } from '../../core/contract/methods';
+import { METHOD_NAMES } from '../../core/contract/method-names';
+import { contract, type RunEventBatch } from '../../core/contract/methods';
 import { connectWebSocket, trimSeen, type SocketLike } from '../../renderer/transport/ws-client';
 import { webSocketUrl } from '../../renderer/transport/address';
 import { workspace } from './fixtures';
@@ -19,6 +21,9 @@ const staticDir = join(ws.dir, 'renderer');
 mkdirSync(staticDir);
 writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Bakehouse</title>');
 writeFileSync(join(staticDir, 'app.js'), 'console.log(1)');
+mkdirSync(join(staticDir, 'chunks'));
+writeFileSync(join(staticDir, 'chunks', 'Workspace-AB12CD34.js'), 'console.log("plain")');
+writeFileSync(join(staticDir, 'chunks', 'Workspace-AB12CD34.js.gz'), gzipSync('console.log("zipped")'));
 writeFileSync(join(ws.dir, 'secret.txt'), 'do not serve');
 const host = createHost({ dataDir: ws.dataDir, env: { PATH: process.env.PATH } });
 let server: RunningServer;
@@ -37,12 +42,15 @@ interface Reply {
   body: string;
 }
 
-function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+function get(path: string, headers: Record<string, string> = {}): Promise<Reply & { raw: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString('utf8'), raw });
+      });
     });
     req.on('error', reject);
     req.end();
@@ -81,6 +89,30 @@ test('the address printed carries a token; the page is refused without it', asyn
   const js = await get('/app.js', { Cookie: cookie });
   assert.equal(js.status, 200);
   assert.match(String(js.headers['content-type']), /javascript/);
+});
+
+test('hashed assets are cached for good and sent gzipped when accepted; the page is never cached', async () => {
+  const page = await get(`/?token=${server.token}`);
+  assert.equal(page.headers['cache-control'], 'no-store');
+  const cookie = String(page.headers['set-cookie']).split(';')[0];
+  const plain = await get('/chunks/Workspace-AB12CD34.js', { Cookie: cookie });
+  assert.equal(plain.body, 'console.log("plain")');
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.match(String(plain.headers['cache-control']), /immutable/);
+  const zipped = await get('/chunks/Workspace-AB12CD34.js', { Cookie: cookie, 'Accept-Encoding': 'gzip, deflate, br' });
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.equal(gunzipSync(zipped.raw).toString(), 'console.log("zipped")');
+  // Unhashed files are revalidated: the same ETag gets a 304 without a body.
+  const js = await get('/app.js', { Cookie: cookie });
+  assert.equal(js.headers['cache-control'], 'no-cache');
+  const again = await get('/app.js', { Cookie: cookie, 'If-None-Match': String(js.headers.etag) });
+  assert.equal(again.status, 304);
+  assert.equal(again.body, '');
+});
+
+test('the plain list of method names the renderer uses is the contract the host checks', async () => {
+  const declared = Object.entries(contract).flatMap(([s, methods]) => Object.keys(methods).map((m) => `${s}.${m}`));
+  assert.deepEqual([...METHOD_NAMES].sort(), declared.sort());
 });
 
 test('a foreign Origin or Host is refused with 403 even with the token', async () => {

@@ -1,6 +1,11 @@
-/** Serves the built renderer (dist/renderer) read-only, with a strict Content-Security-Policy; nothing outside the folder. */
+/**
+ * Serves the built renderer (dist/renderer) read-only, with a strict Content-Security-Policy; nothing outside the folder.
+ * Files whose names carry a content hash (the build's `main-<hash>.js`, `chunks/…`) may be kept by the browser for good;
+ * the rest is revalidated. A `.gz` beside a file (the build writes them for the large scripts) is sent to browsers that
+ * accept gzip.
+ */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -47,7 +52,24 @@ export function securityHeaders(port: number): Record<string, string> {
   };
 }
 
-export function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Record<string, string>, head: boolean): void {
+/** `main-ABCD1234.js`, `chunks/Workspace-ABCD1234.js`: esbuild's content hash, 8 characters of base32. */
+const HASHED = /-[A-Z0-9]{8}\.(js|css)$/;
+
+export function cacheControl(rel: string): string {
+  if (HASHED.test(rel)) return 'public, max-age=31536000, immutable';
+  // index.html names the current hashed files (and the page's address carries the token): never from a cache.
+  if (rel === '/' || rel.endsWith('.html')) return 'no-store';
+  return 'no-cache';
+}
+
+export function serveStatic(
+  root: string,
+  pathname: string,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  head: boolean,
+  request: IncomingHttpHeaders = {},
+): void {
   const base = resolve(root);
   if (!existsSync(join(base, 'index.html'))) {
     send(res, 503, 'text/html; charset=utf-8', notBuiltPage(base), headers, head);
@@ -71,7 +93,21 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
     send(res, 404, 'text/plain; charset=utf-8', `Not found: ${pathname}\n`, headers, head);
     return;
   }
-  send(res, 200, TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', readFileSync(file), headers, head);
+  const stat = statSync(file);
+  const etag = `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
+  const out: Record<string, string> = { ...headers, 'Cache-Control': cacheControl(rel), ETag: etag, Vary: 'Accept-Encoding' };
+  if (request['if-none-match'] === etag) {
+    res.writeHead(304, out);
+    res.end();
+    return;
+  }
+  const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const gz = `${file}.gz`;
+  if (/\bgzip\b/.test(String(request['accept-encoding'] ?? '')) && existsSync(gz) && statSync(gz).mtimeMs >= stat.mtimeMs) {
+    send(res, 200, type, readFileSync(gz), { ...out, 'Content-Encoding': 'gzip' }, head);
+    return;
+  }
+  send(res, 200, type, readFileSync(file), out, head);
 }
 
 export function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string>, head = false): void {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { failure } from '../../contract/result';
-import { TOKEN_PARAM, WS_PATH, type ClientMessage, type ServerMessage } from '../../contract/wire';
+import { encodeRunEvents, TOKEN_PARAM, WS_PATH, type ClientMessage, type ServerMessage } from '../../contract/wire';
 import type { Host } from '../host';
 import { checkRequest, cookieName } from './access';
 import { securityHeaders, send, serveStatic } from './static-files';
@@ -89,7 +89,7 @@ function handleHttp(req: IncomingMessage, res: ServerResponse, staticDir: string
   }
   // The page's scripts, styles and workers are fetched without the token in their address: the cookie carries it.
   if (verdict.viaQuery) headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-  serveStatic(staticDir, new URL(req.url ?? '/', 'http://127.0.0.1').pathname, res, headers, req.method === 'HEAD');
+  serveStatic(staticDir, new URL(req.url ?? '/', 'http://127.0.0.1').pathname, res, headers, req.method === 'HEAD', req.headers);
 }
 
 function serveConnection(ws: WebSocket, host: Host): void {
@@ -117,7 +117,7 @@ function serveConnection(ws: WebSocket, host: Host): void {
         host.subscribeRun(msg.runId, (batch) => {
           const last = batch.events[batch.events.length - 1];
           // The run's end always goes out, so a client that fell behind still learns that the run is over.
-          if (ws.bufferedAmount < MAX_BUFFERED_BYTES || last?.kind === 'run-finished') reply({ type: 'run-events', batch });
+          if (ws.bufferedAmount < MAX_BUFFERED_BYTES || last?.kind === 'run-finished') reply({ type: 'run-events', batch: encodeRunEvents(batch) });
         }),
       );
     } else if (msg.type === 'unsubscribe' && typeof msg.runId === 'string') {
