@@ -11,6 +11,7 @@ import { AppDataDir } from './data-dir';
 import { completions, definition, hover } from './language';
 import { pathResolver } from './paths';
 import { TemplateService } from './templates';
+import { componentForm } from './templates-schema';
 import { WorkspaceService } from './workspace';
 
 export interface HostOptions {
@@ -55,6 +56,7 @@ export function createHost(opts: HostOptions = {}): Host {
       completions: async ({ files, position }) => ({ ok: true, value: completions(files, position) }),
       hover: async ({ files, position }) => ({ ok: true, value: hover(files, position) }),
       definition: async ({ files, position }) => ({ ok: true, value: definition(files, position) }),
+      schema: async ({ kind, type }) => ({ ok: true, value: componentForm(kind, type) }),
     },
     builds: {
       start: async (input) => builds.start(input),

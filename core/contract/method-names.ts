@@ -11,6 +11,7 @@ export const METHOD_NAMES = [
   'templates.completions',
   'templates.hover',
   'templates.definition',
+  'templates.schema',
   'builds.start',
   'builds.cancel',
   'builds.answerPrompt',

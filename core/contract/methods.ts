@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { EngineEvent } from '../engine/events';
 import { METHOD_NAMES, type MethodName } from './method-names';
-import type { CompletionItem, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis } from './types';
+import type { CompletionItem, ComponentForm, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis } from './types';
 
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface MethodSpec<I extends z.ZodType, O> {
@@ -34,6 +34,8 @@ export const contract = {
     completions: method<CompletionItem[]>()(templateTexts.extend({ position })),
     hover: method<Hover | null>()(templateTexts.extend({ position })),
     definition: method<Range | null>()(templateTexts.extend({ position })),
+    /** A component type's fields for the node form; null for a type Bakehouse does not know. */
+    schema: method<ComponentForm | null>()(z.object({ kind: z.enum(['builder', 'provisioner', 'post-processor']), type: z.string().min(1) })),
   },
   builds: {
     start: method<{ runId: string }>()(

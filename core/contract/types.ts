@@ -89,3 +89,35 @@ export interface Settings {
   theme: 'light' | 'dark' | 'system';
   defaultOnError: OnErrorPolicy;
 }
+
+/** How the node form edits one field of a component's schema. */
+export type FormFieldType = 'string' | 'number' | 'bool' | 'duration' | 'list' | 'map' | 'other';
+
+/** One field of a component, as the node form shows it; `other` (objects, nested blocks, `any`) is edited in the text. */
+export interface FormField {
+  name: string;
+  type: FormFieldType;
+  /** For lists and maps: the type of each item. */
+  itemType?: Exclude<FormFieldType, 'list' | 'map'>;
+  description: string;
+  required: boolean;
+  /** The fields of which exactly (or at least) one must be set, when this field is one of them. */
+  oneOf?: string[];
+  /** The default, as text. */
+  default?: string;
+  enum?: string[];
+  sensitive?: boolean;
+  deprecated?: string;
+  /** A nested block (`name { … }`) rather than an attribute. */
+  block?: boolean;
+  /** Settings the engine handles for every provisioner or post-processor (only, except, timeout…). */
+  common?: boolean;
+}
+
+/** A component type's fields, for the form beside the graph. */
+export interface ComponentForm {
+  kind: 'builder' | 'provisioner' | 'post-processor';
+  type: string;
+  description: string;
+  fields: FormField[];
+}

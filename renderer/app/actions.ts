@@ -6,7 +6,7 @@ import type { GraphNode } from '../../core/contract/types';
 import { RunState } from '../build/run-state';
 import { eventLine } from '../logs/event-line';
 import { RunLog } from '../logs/run-log';
-import { buildBlocks, deleteBlock, insertBlockAfter, insertBlockAtEndOf, PROVISIONER_TEMPLATES, replaceAttributeValue, swapBlocks, type TextEdit } from '../graph/text-edit';
+import { buildBlocks, deleteBlock, insertBlockAfter, insertBlockAtEndOf, PROVISIONER_TEMPLATES, removeAttribute, replaceAttributeValue, swapBlocks, type TextEdit } from '../graph/text-edit';
 import { getServices } from './services';
 import { isDirty, useApp } from './store';
 
@@ -170,11 +170,13 @@ function moveProvisioner(nodeId: string, by: -1 | 1): void {
   edit(f, [swapBlocks(s.texts[f], first.range!, second.range!)]);
 }
 
-function setAttribute({ nodeId, name, value }: { nodeId: string; name: string; value: string }): void {
+/** Sets an attribute of a node's block to an expression; `undefined` removes it. */
+function setAttribute({ nodeId, name, value }: { nodeId: string; name: string; value: string | undefined }): void {
   const s = useApp.getState();
   const node = s.analysis?.graph.nodes.find((n) => n.id === nodeId);
   if (!node?.range) return;
-  const e = replaceAttributeValue(s.texts[node.range.filename], node.range, name, value);
+  const text = s.texts[node.range.filename];
+  const e = value === undefined ? removeAttribute(text, node.range, name) : replaceAttributeValue(text, node.range, name, value);
   if (e) edit(node.range.filename, [e]);
 }
 
@@ -203,7 +205,7 @@ export const actions = {
   removeNode: { id: 'removeNode', label: 'Remove', run: removeNode } as Action<string>,
   moveUp: { id: 'moveUp', label: 'Move up', run: (id: string) => moveProvisioner(id, -1) } as Action<string>,
   moveDown: { id: 'moveDown', label: 'Move down', run: (id: string) => moveProvisioner(id, 1) } as Action<string>,
-  setAttribute: { id: 'setAttribute', label: 'Set attribute', run: setAttribute } as Action<{ nodeId: string; name: string; value: string }>,
+  setAttribute: { id: 'setAttribute', label: 'Set attribute', run: setAttribute } as Action<{ nodeId: string; name: string; value: string | undefined }>,
   selectNode: { id: 'selectNode', label: 'Select', run: selectNode } as Action<string | undefined>,
   answerPrompt: { id: 'answerPrompt', label: 'Answer', run: answerPrompt } as Action<'cleanup' | 'abort' | 'retry' | 'continue'>,
   undo: { id: 'undo', label: 'Undo', shortcut: 'Ctrl+Z', run: () => getServices().editor?.undo() } as Action,

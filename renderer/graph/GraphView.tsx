@@ -11,11 +11,12 @@ import { useApp } from '../app/store';
 import type { NodeRun } from '../build/run-state';
 import { PROVISIONER_TEMPLATES } from './text-edit';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
+import { NodeForm } from './NodeForm';
 
 type PipelineNodeData = { node: GraphNode; run?: NodeRun; selected: boolean };
 
 function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<PipelineNodeData>>) {
@@ -134,11 +135,13 @@ export function GraphView() {
   );
 }
 
-/** The selected node: what it is, where it runs, its errors, and a small form over its block's attributes. */
+/** The selected node: what it is, where it runs, its errors, its state in the current run, and its settings form. */
 function NodeDetails() {
   const node = useApp((s) => s.analysis?.graph.nodes.find((n) => n.id === s.selectedNodeId));
   const text = useApp((s) => (node?.range ? s.texts[node.range.filename] : undefined));
-  const attributes = useMemo(() => (node?.range && text !== undefined ? topLevelAttributes(text, node.range.start.line, node.range.end.line) : []), [node, text]);
+  const runId = useApp((s) => s.currentRunId);
+  useApp((s) => s.runVersion);
+  const run = node && runId ? getServices().runStates.get(runId)?.nodeRun(node.id) : undefined;
   if (!node) return <div className="node-details empty">Select a node to see its settings.</div>;
   return (
     <div className="node-details" aria-label={`Settings of ${node.label}`} role="region">
@@ -163,44 +166,14 @@ function NodeDetails() {
           {d.range ? ` (line ${d.range.start.line})` : ''}
         </div>
       ))}
-      <form className="attr-form" onSubmit={(e) => e.preventDefault()}>
-        {attributes.map((a) => (
-          <label key={a.name}>
-            <span>{a.name}</span>
-            <input
-              defaultValue={a.value}
-              key={`${node.id}:${a.name}:${a.value}`}
-              aria-label={`${a.name} of ${node.label}`}
-              spellCheck={false}
-              onBlur={(e) => {
-                if (e.target.value !== a.value) runAction('setAttribute', { nodeId: node.id, name: a.name, value: e.target.value });
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-              }}
-            />
-          </label>
-        ))}
-      </form>
+      {run ? (
+        <div className={`node-run state-${run.state}`} data-testid="node-run">
+          {run.state}
+          {run.durationMs !== undefined ? ` in ${formatDuration(run.durationMs)}` : ''}
+          {run.error ? `: ${run.error}` : ''}
+        </div>
+      ) : null}
+      <NodeForm node={node} text={text} />
     </div>
   );
-}
-
-/** One-line attributes written directly in the block, as `name = expression` (multi-line values are edited in the text). */
-function topLevelAttributes(text: string, startLine: number, endLine: number): Array<{ name: string; value: string }> {
-  const lines = text.split('\n').slice(startLine - 1, endLine);
-  const out: Array<{ name: string; value: string }> = [];
-  let depth = 0;
-  for (const [i, line] of lines.entries()) {
-    if (i > 0 && depth === 1) {
-      const m = /^\s*([A-Za-z_][\w-]*)\s*=(?!=)\s*(.*?)\s*(#.*)?$/.exec(line);
-      if (m && balanced(m[2])) out.push({ name: m[1], value: m[2] });
-    }
-    depth += (line.match(/[{[(]/g)?.length ?? 0) - (line.match(/[}\])]/g)?.length ?? 0);
-  }
-  return out;
-}
-
-function balanced(s: string): boolean {
-  return (s.match(/[{[(]/g)?.length ?? 0) === (s.match(/[}\])]/g)?.length ?? 0) && !/^<</.test(s);
 }

@@ -103,15 +103,21 @@ export function swapBlocks(text: string, first: Range, second: Range): TextEdit 
   return { start: a.start, end: b.end, text: withNewline(bText) + between + last };
 }
 
-/**
- * Replaces the value of attribute `name` written directly in the block at `range` (not in nested blocks); when the block
- * has no such attribute it is added as the block's first line. Returns undefined when the block is not `{ ... }`-shaped.
- */
-export function replaceAttributeValue(text: string, range: Range, name: string, value: string): TextEdit | undefined {
+/** An attribute written directly in a block: its name and where its expression lies. */
+export interface WrittenAttribute {
+  name: string;
+  start: number;
+  end: number;
+  value: string;
+}
+
+/** The attributes written directly in the block at `range` (not in nested blocks), in order; undefined when it is not `{ ... }`-shaped. */
+export function blockAttributes(text: string, range: Range): WrittenAttribute[] | undefined {
   const from = offsetOf(text, range.start.line, range.start.column);
   const to = offsetOf(text, range.end.line, range.end.column);
   const open = findOpenBrace(text, from, to);
   if (open < 0) return undefined;
+  const out: WrittenAttribute[] = [];
   let depth = 0;
   let i = open + 1;
   let atLineStart = true;
@@ -128,9 +134,13 @@ export function replaceAttributeValue(text: string, range: Range, name: string, 
     }
     if (atLineStart && depth === 0) {
       const m = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=(?!=)[ \t]*/.exec(text.slice(i, lineEnd(text, i)));
-      if (m && m[1] === name) {
-        const valueStart = i + m[0].length;
-        return { start: valueStart, end: expressionEnd(text, valueStart), text: value };
+      if (m) {
+        const start = i + m[0].length;
+        const end = expressionEnd(text, start);
+        out.push({ name: m[1], start, end, value: text.slice(start, end) });
+        i = Math.max(end, i + 1);
+        atLineStart = false;
+        continue;
       }
     }
     atLineStart = false;
@@ -146,10 +156,34 @@ export function replaceAttributeValue(text: string, range: Range, name: string, 
     }
     i++;
   }
+  return out;
+}
+
+/**
+ * Replaces the value of attribute `name` written directly in the block at `range` (not in nested blocks); when the block
+ * has no such attribute it is added as the block's first line. Returns undefined when the block is not `{ ... }`-shaped.
+ */
+export function replaceAttributeValue(text: string, range: Range, name: string, value: string): TextEdit | undefined {
+  const written = blockAttributes(text, range);
+  if (!written) return undefined;
+  const found = written.find((a) => a.name === name);
+  if (found) return { start: found.start, end: found.end, text: value };
   // Not written yet: add it as the block's first attribute.
+  const open = findOpenBrace(text, offsetOf(text, range.start.line, range.start.column), offsetOf(text, range.end.line, range.end.column));
   const indent = indentOf(text, open) + '  ';
   const after = lineEnd(text, open);
   return { start: after, end: after, text: `\n${indent}${name} = ${value}` };
+}
+
+/** Removes attribute `name` (its whole line) from the block at `range`; undefined when it is not written there. */
+export function removeAttribute(text: string, range: Range, name: string): TextEdit | undefined {
+  const found = blockAttributes(text, range)?.find((a) => a.name === name);
+  if (!found) return undefined;
+  const start = lineStart(text, found.start);
+  // Only when the attribute is alone on its lines (no comment after it) is the whole line removed.
+  const end = lineEnd(text, found.end);
+  if (text.slice(found.end, end).trim() !== '') return undefined;
+  return { start, end: Math.min(end + 1, text.length), text: '' };
 }
 
 function findOpenBrace(text: string, from: number, to: number): number {

@@ -117,6 +117,34 @@ export class GraphPanel {
     );
   }
 
+  /** The selected node's settings form. */
+  form(label: string): Locator {
+    return this.page.getByRole('form', { name: `Settings form of ${label}` });
+  }
+
+  /** One field of the selected node's form: its row (name, required marker, help text, control). */
+  formField(label: string, name: string): Locator {
+    return this.form(label).locator(`[data-field="${name}"]`);
+  }
+
+  /** Sets a field of the selected node through its form control, as a user would, and applies it (Tab leaves the field). */
+  async setField(label: string, name: string, value: string): Promise<void> {
+    const control = this.page.getByLabel(`${name} of ${label}`, { exact: true });
+    // Settings not written in the block wait under "More settings".
+    if (!(await control.isVisible())) await this.form(label).getByText(/More settings/).click();
+    const tag = await control.evaluate((el) => el.tagName);
+    if (tag === 'SELECT') await control.selectOption(value);
+    else {
+      await control.fill(value);
+      await control.press('Tab');
+    }
+  }
+
+  /** A node's state and duration as its pill shows them ("done · 1.2 s"). */
+  async statePill(kind: string, label: string, index = 0): Promise<string> {
+    return (await this.node(kind, label).nth(index).locator('.state-pill').textContent()) ?? '';
+  }
+
   async addProvisioner(type: string): Promise<void> {
     await this.page.getByLabel('Provisioner type to add').selectOption(type);
   }

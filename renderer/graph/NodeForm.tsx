@@ -1,0 +1,226 @@
+/**
+ * The selected node's settings as a form generated from its component's schema (fetched through the contract): each
+ * field with its type, help text and required marker, filled from the block's text. Every change goes through the one
+ * text-edit path (the setAttribute action), so it lands on the editor's undo stack and leaves the rest of the text alone.
+ */
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { ComponentForm, FormField, GraphNode } from '../../core/contract/types';
+import { runAction } from '../app/actions';
+import { getServices } from '../app/services';
+import { readField, writeField, type FieldValue } from './field-values';
+import { blockAttributes, type WrittenAttribute } from './text-edit';
+
+const forms = new Map<string, Promise<ComponentForm | null>>();
+
+/** A component's form, asked of the host once per type. */
+function loadForm(kind: ComponentForm['kind'], type: string): Promise<ComponentForm | null> {
+  const key = `${kind}:${type}`;
+  let p = forms.get(key);
+  if (!p) {
+    p = getServices()
+      .api.templates.schema({ kind, type })
+      .then((r) => (r.ok ? r.value : null));
+    forms.set(key, p);
+  }
+  return p;
+}
+
+function useComponentForm(node: GraphNode): ComponentForm | null | undefined {
+  const kind = node.kind === 'source' ? 'builder' : node.kind;
+  const [form, setForm] = useState<{ key: string; form: ComponentForm | null }>();
+  const key = `${kind}:${node.type}`;
+  useEffect(() => {
+    let live = true;
+    void loadForm(kind, node.type).then((f) => live && setForm({ key, form: f }));
+    return () => {
+      live = false;
+    };
+  }, [kind, node.type, key]);
+  return form?.key === key ? form.form : undefined;
+}
+
+export function NodeForm({ node, text }: { node: GraphNode; text: string | undefined }) {
+  const form = useComponentForm(node);
+  const written = useMemo(() => (node.range && text !== undefined ? blockAttributes(text, node.range) : undefined), [node.range, text]);
+  if (!node.range || !node.range.filename.endsWith('.hcl')) return <p className="muted">Edit this block in the text: forms edit HCL templates.</p>;
+  if (!written) return <p className="muted">This block is edited in the text.</p>;
+  if (form === undefined) return <p className="muted">Loading settings…</p>;
+  const byName = new Map(written.map((a) => [a.name, a]));
+  // Unknown component type: the attributes as written, each edited as its expression text.
+  if (form === null) {
+    return (
+      <form className="attr-form" onSubmit={(e) => e.preventDefault()} aria-label={`Attributes of ${node.label}`}>
+        <p className="muted">No schema for {node.type}: attributes as written.</p>
+        {written.map((a) => (
+          <FieldRow key={a.name} node={node} field={{ name: a.name, type: 'other', description: '', required: false }} written={a} />
+        ))}
+      </form>
+    );
+  }
+  const known = new Set(form.fields.map((f) => f.name));
+  const unknown = written.filter((a) => !known.has(a.name));
+  const main = form.fields.filter((f) => byName.has(f.name) || f.required || f.oneOf);
+  const rest = form.fields.filter((f) => !main.includes(f));
+  return (
+    <form className="attr-form schema-form" onSubmit={(e) => e.preventDefault()} aria-label={`Settings form of ${node.label}`}>
+      <p className="muted component-description">{form.description}</p>
+      {main.map((f) => (
+        <FieldRow key={f.name} node={node} field={f} written={byName.get(f.name)} />
+      ))}
+      {unknown.map((a) => (
+        <FieldRow key={a.name} node={node} field={{ name: a.name, type: 'other', description: `Not a setting of ${node.type}.`, required: false }} written={a} />
+      ))}
+      {rest.length > 0 ? (
+        <details>
+          <summary>More settings ({rest.length})</summary>
+          {rest.map((f) => (
+            <FieldRow key={f.name} node={node} field={f} written={byName.get(f.name)} />
+          ))}
+        </details>
+      ) : null}
+    </form>
+  );
+}
+
+function FieldRow({ node, field, written }: { node: GraphNode; field: FormField; written?: WrittenAttribute }) {
+  const helpId = useId();
+  const value = readField(field, written?.value);
+  const commit = (next: FieldValue) => {
+    const expr = writeField(field, next);
+    if (expr === written?.value.trim() || (expr === undefined && !written)) return;
+    runAction('setAttribute', { nodeId: node.id, name: field.name, value: expr });
+  };
+  const requiredNote = field.required ? 'required' : field.oneOf ? `one of ${field.oneOf.join(', ')} is required` : undefined;
+  const help = [field.description, field.default !== undefined ? `Default: ${field.default}.` : '', field.deprecated ? `Deprecated: ${field.deprecated}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={`field-row type-${field.type}`} data-field={field.name}>
+      <label htmlFor={`${helpId}-input`}>
+        <span className="field-name">{field.name}</span>
+        {requiredNote ? (
+          <span className="required-marker" title={requiredNote} aria-label={requiredNote}>
+            *
+          </span>
+        ) : null}
+        <span className="field-type muted">{typeLabel(field)}</span>
+      </label>
+      <FieldControl id={`${helpId}-input`} helpId={helpId} node={node} field={field} value={value} commit={commit} />
+      {help ? (
+        <small id={helpId} className="field-help">
+          {help}
+        </small>
+      ) : null}
+    </div>
+  );
+}
+
+function typeLabel(f: FormField): string {
+  if (f.block) return 'block';
+  if (f.type === 'list' || f.type === 'map') return `${f.type} of ${f.itemType === 'other' ? 'values' : f.itemType}`;
+  return f.type === 'other' ? 'expression' : f.type;
+}
+
+interface ControlProps {
+  id: string;
+  helpId: string;
+  node: GraphNode;
+  field: FormField;
+  value: FieldValue;
+  commit(next: FieldValue): void;
+}
+
+function FieldControl({ id, helpId, node, field, value, commit }: ControlProps) {
+  const label = `${field.name} of ${node.label}`;
+  const common = { id, 'aria-label': label, 'aria-describedby': helpId, spellCheck: false };
+  const blurOnEnter = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') e.currentTarget.blur();
+  };
+  if (field.block) return <span className="muted">A nested block: edit it in the text.</span>;
+  if (value.mode === 'expression' || field.type === 'other') {
+    const text = value.mode === 'expression' ? value.text : '';
+    return (
+      <span className="expression-input">
+        <input
+          {...common}
+          key={text}
+          className="expression"
+          defaultValue={text}
+          placeholder="HCL expression"
+          onBlur={(e) => commit({ mode: 'expression', text: e.target.value })}
+          onKeyDown={blurOnEnter}
+        />
+        {value.mode === 'expression' && field.type !== 'other' ? <span className="badge" title="Written as an expression, edited as text">expr</span> : null}
+      </span>
+    );
+  }
+  if (field.type === 'bool' || field.enum) {
+    const current = value.mode === 'bool' ? String(value.value) : value.mode === 'string' ? value.value : '';
+    const options = field.enum ?? ['true', 'false'];
+    return (
+      <select
+        {...common}
+        value={current}
+        onChange={(e) => {
+          const v = e.target.value;
+          commit(v === '' ? { mode: 'unset' } : field.type === 'bool' ? { mode: 'bool', value: v === 'true' } : { mode: 'string', value: v });
+        }}
+      >
+        <option value="">{field.default !== undefined ? `default (${field.default})` : 'not set'}</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  if (field.type === 'list' || field.type === 'map') {
+    const lines = value.mode === 'list' ? value.items.join('\n') : value.mode === 'map' ? value.entries.map(([k, v]) => `${k} = ${v}`).join('\n') : '';
+    return (
+      <textarea
+        {...common}
+        key={lines}
+        defaultValue={lines}
+        rows={Math.min(Math.max(lines.split('\n').length, 2), 8)}
+        placeholder={field.type === 'list' ? 'one item per line (Shift+Enter)' : 'key = value, one per line (Shift+Enter)'}
+        // Enter applies the change, as in the other fields; Shift+Enter starts the next item.
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault();
+            e.currentTarget.blur();
+          }
+        }}
+        onBlur={(e) => {
+          const typed = e.target.value.trim();
+          // One line written as HCL (`["a", "b"]`, `{ a = "b" }`) is taken as the expression itself.
+          const [open, close] = field.type === 'list' ? ['[', ']'] : ['{', '}'];
+          if (!typed.includes('\n') && typed.startsWith(open) && typed.endsWith(close)) return commit(readField(field, typed));
+          const items = e.target.value.split('\n').filter((l) => l.trim() !== '');
+          if (items.length === 0) return commit({ mode: 'unset' });
+          if (field.type === 'list') return commit({ mode: 'list', items });
+          const entries = items.map((l) => {
+            const at = l.indexOf('=');
+            return (at < 0 ? [l.trim(), ''] : [l.slice(0, at).trim(), l.slice(at + 1).trim()]) as [string, string];
+          });
+          commit({ mode: 'map', entries });
+        }}
+      />
+    );
+  }
+  const text = value.mode === 'string' || value.mode === 'number' ? value.value : '';
+  return (
+    <input
+      {...common}
+      key={text}
+      type={field.sensitive ? 'password' : field.type === 'number' ? 'number' : 'text'}
+      defaultValue={text}
+      placeholder={field.default ?? ''}
+      onBlur={(e) => {
+        const v = e.target.value;
+        commit(v === '' ? { mode: 'unset' } : field.type === 'number' ? { mode: 'number', value: v } : { mode: 'string', value: v });
+      }}
+      onKeyDown={blurOnEnter}
+    />
+  );
+}

@@ -1,0 +1,117 @@
+/// <reference lib="dom" />
+// Functions passed to page.evaluate run in the browser, hence the DOM types.
+/** The node form generated from the component's schema, and node states during a run, as the user sees them. */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { canRun, closeBrowser, withApp } from './fixture';
+import { AppPage } from './pages/app-page';
+
+after(closeBrowser);
+
+function dockerUp(): boolean {
+  try {
+    execFileSync('docker', ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const uiOpts = { skip: canRun ? false : 'needs /usr/bin/chromium and a built renderer (npm run build)', timeout: 120_000 };
+const buildOpts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 300_000 };
+
+test('the node form comes from the schema: typed fields, help text, required markers; edits go to the text and undo takes them back', uiOpts, async () => {
+  await withApp(async (served, page) => {
+    const app = new AppPage(page);
+    await app.open(served.url);
+    await app.openExample();
+    const before = await app.editor.text();
+
+    await app.graph.select('provisioner', 'file');
+    const destination = app.graph.formField('file', 'destination');
+    await destination.waitFor();
+    // Required, with the schema's description as help and the value read from the text (unquoted).
+    assert.ok(await destination.locator('.required-marker').isVisible(), 'destination is marked required');
+    assert.match((await destination.locator('.field-help').textContent()) ?? '', /\S{10,}/);
+    assert.equal(await page.getByLabel('destination of file', { exact: true }).inputValue(), '/srv/built-by');
+    // A setting not written in the block is still offered, under "More settings", with its type.
+    await app.graph.form('file').getByText(/More settings/).click();
+    assert.match((await app.graph.formField('file', 'max_retries').textContent()) ?? '', /number/);
+    await app.screenshot('node-form');
+
+    await app.graph.setField('file', 'destination', '/srv/made-by');
+    await app.editor.waitForText(/destination = "\/srv\/made-by"/);
+    await app.graph.setField('file', 'max_retries', '2');
+    await app.editor.waitForText(/max_retries = 2/);
+    let text = await app.editor.text();
+    // Only those two places changed: comments and the rest of the file are as they were.
+    assert.equal(text.replace('destination = "/srv/made-by"', 'destination = "/srv/built-by"').replace(/\n\s*max_retries = 2/, ''), before);
+
+    // A list is edited one item per line and written back as an HCL list.
+    await app.graph.select('provisioner', 'shell', 1);
+    const inline = page.getByLabel('inline of shell', { exact: true });
+    assert.equal(await inline.inputValue(), 'ls -l /srv');
+    await inline.fill('ls -l /srv\necho "two"');
+    await inline.press('Tab');
+    await app.editor.waitForText(/inline = \["ls -l \/srv", "echo \\"two\\""\]/);
+    // A bool is a choice; choosing the default again removes the line.
+    await app.graph.setField('shell', 'expect_disconnect', 'true');
+    await app.editor.waitForText(/expect_disconnect = true/);
+
+    // The source's form: its builder's schema, a variable reference shown as an expression.
+    await app.graph.select('source', 'docker.debian');
+    assert.equal(await page.getByLabel('image of docker.debian', { exact: true }).inputValue(), 'var.base_image');
+    assert.equal(await page.getByLabel('pull of docker.debian', { exact: true }).inputValue(), 'false');
+
+    // Undo in the editor goes back through every form edit, one at a time.
+    for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await page.waitForFunction(
+      (b) => (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi.store.getState().texts[
+        (window as unknown as { bakehouseUi: { store: { getState(): { activeFile: string } } } }).bakehouseUi.store.getState().activeFile
+      ] === b,
+      before,
+      { timeout: 5_000 },
+    );
+    text = await app.editor.text();
+    assert.equal(text, before);
+    // And the form shows the text's value again.
+    await app.graph.select('provisioner', 'file');
+    assert.equal(await page.getByLabel('destination of file', { exact: true }).inputValue(), '/srv/built-by');
+  });
+});
+
+test('during a run each node shows its own state and duration; a failing provisioner fails, the rest are skipped', buildOpts, async () => {
+  await withApp(async (served, page) => {
+    const app = new AppPage(page);
+    await app.open(served.url);
+    await app.openExample();
+    await page.getByLabel('Variable greeting').fill('Hi');
+    // The first shell provisioner sleeps, so it is seen running while the others wait; the last one fails.
+    await app.graph.select('provisioner', 'shell', 0);
+    await page.getByLabel('inline of shell', { exact: true }).fill('mkdir -p /srv\necho "$GREETING" > /srv/motd\nsleep 3');
+    await page.getByLabel('inline of shell', { exact: true }).press('Tab');
+    await app.editor.waitForText(/sleep 3/);
+    await app.graph.select('provisioner', 'shell', 1);
+    await app.graph.setField('shell', 'inline', 'exit 7');
+    await app.editor.waitForText(/inline = \["exit 7"\]/);
+
+    await app.build.run();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="node-provisioner-shell"]')[0]?.getAttribute('data-state') === 'running', undefined, { timeout: 120_000 });
+    assert.equal(await app.graph.node('provisioner', 'file').getAttribute('data-state'), 'queued');
+    assert.equal(await app.graph.node('source', 'docker.debian').getAttribute('data-state'), 'done');
+    await app.screenshot('node-states-running');
+
+    assert.equal(await app.build.waitForResult(), 'failed');
+    const first = await app.graph.statePill('provisioner', 'shell', 0);
+    const seconds = Number(/done · ([\d.]+) s/.exec(first)?.[1]);
+    assert.ok(seconds >= 3 && seconds < 60, `the sleeping provisioner took its 3 s: ${first}`);
+    assert.match(await app.graph.statePill('provisioner', 'file'), /^done · \d+(\.\d)? (ms|s)$/);
+    assert.match(await app.graph.statePill('provisioner', 'shell', 1), /^failed · \d/);
+    assert.equal(await app.graph.node('post-processor', 'docker-tag').getAttribute('data-state'), 'skipped');
+    assert.equal(await app.graph.node('post-processor', 'manifest').getAttribute('data-state'), 'skipped');
+    // The failed node's details say why.
+    await app.graph.select('provisioner', 'shell', 1);
+    assert.match((await page.getByTestId('node-run').textContent()) ?? '', /failed in .*non-zero exit status: 7/);
+    await app.screenshot('node-states-failed');
+  });
+});
