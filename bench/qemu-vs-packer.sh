@@ -55,8 +55,10 @@ run() {
   start=$(date +%s.%N)
   (cd "$work/$name" && CHECKPOINT_DISABLE=1 BAKEHOUSE_DATA_DIR="$work/$name/data" "$@" build qemu.json >"$work/$name/log" 2>&1) || code=$?
   end=$(date +%s.%N)
-  local disk="$work/$name/out/disk.qcow2" format=- backing=- marker=- size=-
+  local disk="$work/$name/out/disk.qcow2" format=- backing=- marker=- size=- vsize=- files=-
+  [ -d "$work/$name/out" ] && files=$(cd "$work/$name/out" && ls -A | tr '\n' ' ')
   if [ -s "$disk" ]; then
+    vsize="$(( $(qemu-img info --output=json "$disk" | node -e 'const i=JSON.parse(require("fs").readFileSync(0,"utf8"));process.stdout.write(String(i["virtual-size"]))') / 1048576 )) MiB"
     size="$(( $(stat -c %s "$disk") / 1048576 )) MB"
     format=$(qemu-img info --output=json "$disk" | node -e 'const i=JSON.parse(require("fs").readFileSync(0,"utf8"));process.stdout.write(i.format)')
     backing=$(qemu-img info --output=json "$disk" | node -e 'const i=JSON.parse(require("fs").readFileSync(0,"utf8"));process.stdout.write(i["backing-filename"]??"none")')
@@ -64,8 +66,8 @@ run() {
     marker=$(debugfs -R 'cat /root/marker' "$work/$name/read.raw" 2>/dev/null || true)
     rm -f "$work/$name/read.raw"
   fi
-  printf '%-10s exit %-3s wall %6.1f s  disk %-8s format %-6s backing %-10s /root/marker: %s\n' \
-    "$name" "$code" "$(echo "$end - $start" | bc)" "$size" "$format" "$backing" "${marker:--}"
+  printf '%-10s exit %-3s wall %6.1f s  files %s disk %-8s virtual %-10s format %-6s backing %-10s /root/marker: %s\n' \
+    "$name" "$code" "$(echo "$end - $start" | bc)" "$files" "$size" "$vsize" "$format" "$backing" "${marker:--}"
   if [ "$code" != 0 ]; then tail -5 "$work/$name/log" | sed 's/^/    /'; fi
 }
 
