@@ -2,6 +2,7 @@
  * The host: the contract's services over the core, behind one door. Every transport (Electron IPC, the WebSocket of
  * `bakehouse serve`, tests) calls these handlers, so inputs are checked here, once, and exceptions become failed results.
  */
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { contract, methodNames, type ContractHandlers, type MethodSpec, type RunEventBatch, type ServiceName } from '../contract/methods';
 import { failure, type Result } from '../contract/result';
@@ -43,7 +44,7 @@ export function createHost(opts: HostOptions = {}): Host {
   const env = opts.env ?? process.env;
   const data = opts.dataDir ? new AppDataDir(opts.dataDir) : AppDataDir.fromEnv(env);
   const resolvePath = pathResolver(opts.cwd ?? process.cwd(), opts.appRoot);
-  const templates = new TemplateService({ data, env, resolvePath });
+  const templates = new TemplateService({ data, env, resolvePath, appExamples: opts.appRoot ? join(opts.appRoot, 'resources', 'examples') : undefined });
   const workspace = new WorkspaceService(data);
   const builds = new BuildService({ data, env, registry: opts.registry, defaultOnError: () => data.readSettings().defaultOnError, resolvePath });
 

@@ -1,5 +1,6 @@
 /** The templates service: open, save, analyze and format the text the editor holds. */
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { failure, success, type Result } from '../contract/result';
 import type { OpenedTemplate, TemplateAnalysis, TemplateFileText } from '../contract/types';
 import { createMasker, SENSITIVE } from '../engine/mask';
@@ -17,13 +18,18 @@ export interface TemplateServiceOptions {
   data: AppDataDir;
   env: Record<string, string | undefined>;
   resolvePath: PathResolver;
+  /** The app's bundled examples (`<app>/resources/examples`): opened as the user's own copy in the data folder. */
+  appExamples?: string;
 }
 
 export class TemplateService {
   constructor(private readonly opts: TemplateServiceOptions) {}
 
   open(path: string): Result<OpenedTemplate> {
-    const full = this.opts.resolvePath(path);
+    const resolved = this.opts.resolvePath(path);
+    const copy = this.ownCopy(resolved);
+    if (!copy.ok) return copy;
+    const full = copy.value;
     const found = templateFiles(full);
     if (!found.ok) return failure('not-found', `${found.summary}: ${found.detail}`);
     const files: TemplateFileText[] = [];
@@ -36,6 +42,30 @@ export class TemplateService {
     }
     this.opts.data.addRecentFile(full);
     return success({ path: full, root: found.root, format: found.format, files });
+  }
+
+  /**
+   * A bundled example is opened as a copy in the data folder: the app's own folder may be read-only (a packaged app), and
+   * a build writes its outputs (the example's manifest.json) next to the template. An existing copy keeps the user's edits.
+   */
+  private ownCopy(full: string): Result<string> {
+    const examples = this.opts.appExamples;
+    if (!examples || !full.startsWith(examples + sep)) return success(full);
+    const [name, ...rest] = relative(examples, full).split(sep);
+    const dest = join(this.opts.data.path, 'examples', name);
+    if (!existsSync(dest)) {
+      // Copied aside, then renamed into place, so a half-made copy is never opened as the example.
+      const temp = `${dest}.partial-${process.pid}`;
+      try {
+        mkdirSync(join(this.opts.data.path, 'examples'), { recursive: true });
+        cpSync(join(examples, name), temp, { recursive: true });
+        renameSync(temp, dest);
+      } catch (e) {
+        rmSync(temp, { recursive: true, force: true });
+        return failure('io', `Could not copy the example ${name} to ${dest}: ${(e as Error).message}`);
+      }
+    }
+    return success(join(dest, ...rest));
   }
 
   save(filename: string, text: string): Result<{ filename: string }> {

@@ -96,7 +96,14 @@ test('a relative path is read from the working directory, else from the app fold
   assert.equal(local.value.path, ws.templatePath);
   const example = await host.handlers.templates.open({ path: 'resources/examples/docker-debian' });
   assert.ok(example.ok, JSON.stringify(example));
-  assert.equal(example.value.root, `${process.cwd()}/resources/examples/docker-debian`);
+  // The bundled example opens as the user's own copy in the data folder: the app's folder may be read-only.
+  assert.equal(example.value.root, `${ws.dataDir}/examples/docker-debian`);
+  assert.equal(readFileSync(example.value.files[0].filename, 'utf8'), readFileSync(`${process.cwd()}/resources/examples/docker-debian/debian.pkr.hcl`, 'utf8'));
+  // Opened again, it is the same copy, edits kept.
+  const edited = `# mine\n${example.value.files[0].text}`;
+  assert.ok((await host.handlers.templates.save({ filename: example.value.files[0].filename, text: edited })).ok);
+  const again = await host.handlers.templates.open({ path: 'resources/examples/docker-debian' });
+  assert.ok(again.ok && again.value.files[0].text === edited);
   const missing = await host.handlers.templates.open({ path: 'resources/examples/none' });
   assert.ok(!missing.ok && missing.error.message.includes(dirname(ws.templatePath)), 'a miss names the working directory');
 });

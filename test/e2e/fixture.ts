@@ -22,11 +22,16 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /** false: the server's folder has no copy of the example, so the app's own one (found from its install folder) is used. */
+  copyExample?: boolean;
+}
+
 /** Starts `node bin/bakehouse.js serve --port 0` (or the source version when the bundle lacks it) and reads its address. */
-export async function startServe(): Promise<Served> {
+export async function startServe(opts: ServeOptions = {}): Promise<Served> {
   const workDir = mkdtempSync(join(tmpdir(), 'bakehouse-e2e-'));
   const dataDir = join(workDir, 'data');
-  cpSync(join(REPO, 'resources/examples/docker-debian'), join(workDir, 'resources/examples/docker-debian'), { recursive: true });
+  if (opts.copyExample !== false) cpSync(join(REPO, 'resources/examples/docker-debian'), join(workDir, 'resources/examples/docker-debian'), { recursive: true });
   const bundled = readFileSync(join(REPO, 'dist/cli.js'), 'utf8').includes('Bakehouse is serving');
   const args = bundled ? [join(REPO, 'bin/bakehouse.js'), 'serve', '--port', '0'] : ['--import', 'tsx', join(REPO, 'test/e2e/serve-from-source.ts'), '--port', '0'];
   const child: ChildProcess = spawn(process.execPath, args, {
@@ -85,8 +90,8 @@ export async function newPage(): Promise<Page> {
 }
 
 /** A server and a page for one test, cleaned up after it. */
-export async function withApp<T>(fn: (s: Served, page: Page) => Promise<T>): Promise<T> {
-  const served = await startServe();
+export async function withApp<T>(fn: (s: Served, page: Page) => Promise<T>, opts?: ServeOptions): Promise<T> {
+  const served = await startServe(opts);
   const page = await newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -4,7 +4,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { canRun, closeBrowser, withApp } from './fixture';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { canRun, closeBrowser, REPO, withApp } from './fixture';
 import { AppPage } from './pages/app-page';
 
 after(closeBrowser);
@@ -114,4 +116,24 @@ test('during a run each node shows its own state and duration; a failing provisi
     assert.match((await page.getByTestId('node-run').textContent()) ?? '', /failed in .*non-zero exit status: 7/);
     await app.screenshot('node-states-failed');
   });
+});
+
+test('started from a folder without the example, the first-run screen opens the bundled one as the user\'s copy and builds it in one click', buildOpts, async () => {
+  const bundled = join(REPO, 'resources/examples/docker-debian');
+  const before = readdirSync(bundled).sort();
+  await withApp(
+    async (served, page) => {
+      const app = new AppPage(page);
+      await app.open(served.url);
+      await app.openExample();
+      // The copy lives in the data folder: the app's own folder may be read-only, and the build writes next to the template.
+      assert.match((await page.locator('header, .app').first().textContent()) ?? '', new RegExp(`${served.dataDir}/examples/docker-debian`));
+      await page.getByLabel('Variable greeting').fill('Hi');
+      await app.build.run();
+      assert.equal(await app.build.waitForResult(), 'succeeded', await app.build.logText());
+      assert.ok(existsSync(join(served.dataDir, 'examples/docker-debian/manifest.json')), 'the manifest went next to the user\'s copy');
+    },
+    { copyExample: false },
+  );
+  assert.deepEqual(readdirSync(bundled).sort(), before, 'the bundled example is left as it was');
 });
