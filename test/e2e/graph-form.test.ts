@@ -59,6 +59,11 @@ test('the node form comes from the schema: typed fields, help text, required mar
     // A bool is a choice; choosing the default again removes the line.
     await app.graph.setField('shell', 'expect_disconnect', 'true');
     await app.editor.waitForText(/expect_disconnect = true/);
+    await app.graph.setField('shell', 'expect_disconnect', '');
+    await page.waitForFunction(() => {
+      const s = (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi.store.getState();
+      return !s.texts[s.activeFile].includes('expect_disconnect');
+    });
 
     // The source's form: its builder's schema, a variable reference shown as an expression.
     await app.graph.select('source', 'docker.debian');
@@ -66,7 +71,7 @@ test('the node form comes from the schema: typed fields, help text, required mar
     assert.equal(await page.getByLabel('pull of docker.debian', { exact: true }).inputValue(), 'false');
 
     // Undo in the editor goes back through every form edit, one at a time.
-    for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await page.waitForFunction(
       (b) => (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi.store.getState().texts[
         (window as unknown as { bakehouseUi: { store: { getState(): { activeFile: string } } } }).bakehouseUi.store.getState().activeFile
