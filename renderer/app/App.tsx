@@ -1,12 +1,17 @@
 /** The window: a header with the main actions, the editor and the graph side by side, the build panel below. */
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { FirstRun } from '../first-run/FirstRun';
 import { actions, handleShortcut, runAction } from './actions';
 import { useApp } from './store';
 
 /** Monaco and the graph are most of the code: loaded in the background while the welcome screen is up. */
-export const loadWorkspace = () => import('./Workspace');
-const Workspace = lazy(loadWorkspace);
+let LoadedWorkspace: ComponentType | undefined;
+export const loadWorkspace = () =>
+  import('./Workspace').then((m) => {
+    LoadedWorkspace = m.default;
+    return m;
+  });
+const LazyWorkspace = lazy(loadWorkspace);
 
 export function App() {
   const template = useApp((s) => s.template);
@@ -40,9 +45,15 @@ export function App() {
           </button>
         ))}
       </header>
-      <Suspense fallback={<div className="workspace loading muted">Loading the editor…</div>}>
-        <Workspace />
-      </Suspense>
+      {LoadedWorkspace ? (
+        // Already loaded (the usual case: it loads behind the welcome screen): drawn at once. Through React.lazy it would
+        // suspend for a moment anyway, and React holds a fallback on screen for at least ~300 ms.
+        <LoadedWorkspace />
+      ) : (
+        <Suspense fallback={<div className="workspace loading muted">Loading the editor…</div>}>
+          <LazyWorkspace />
+        </Suspense>
+      )}
       <StatusBar status={status} connection={connection} problems={problems} />
     </div>
   );
