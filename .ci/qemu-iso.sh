@@ -118,18 +118,19 @@ mkdir -p "$iso_root/isolinux" "$iso_root/boot"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso_root/isolinux/"
 cp "$guest/vmlinuz" "$iso_root/boot/vmlinuz"
 cp "$work/initrd.gz" "$iso_root/boot/initrd.gz"
-# The prompt also speaks on the serial line, so a build log shows it. The default entry (after ten minutes, or a bare
-# <enter>) boots without bakehouse.url and so powers off.
+# The banner and the `boot:` prompt also go to the serial line, so a build stuck there shows it. The default entry
+# (after ten minutes, or a bare <enter>) boots without bakehouse.url and so powers off.
 cat >"$iso_root/isolinux/isolinux.cfg" <<'CFG'
 SERIAL 0 115200
 PROMPT 1
 TIMEOUT 6000
 DEFAULT idle
-SAY Bakehouse test ISO. Type: /boot/vmlinuz initrd=/boot/initrd.gz console=ttyS0 bakehouse.url=http://HOST:PORT
+DISPLAY isolinux/boot.msg
 LABEL idle
   KERNEL /boot/vmlinuz
   APPEND initrd=/boot/initrd.gz console=ttyS0
 CFG
+echo 'Bakehouse test ISO. Type: /boot/vmlinuz initrd=/boot/initrd.gz console=ttyS0 bakehouse.url=http://HOST:PORT' >"$iso_root/isolinux/boot.msg"
 xorriso -as mkisofs -quiet -o "$out/bakehouse-test.iso.partial" -V BAKEHOUSE_TEST \
   -isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin -b isolinux/isolinux.bin -c isolinux/boot.cat \
   -no-emul-boot -boot-load-size 4 -boot-info-table "$iso_root"

@@ -50,11 +50,14 @@ export function connectStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
       });
       try {
         const r = await inner.run(state, { ...ctx, signal: stop.signal });
-        if (died && !ctx.signal.aborted && r.action === 'halt') {
+        if (ctx.signal.aborted || r.action !== 'halt') return r;
+        const serial = m.process?.serialTail() ?? [];
+        const tail = serial.length > 0 ? `\nThe machine's serial console ended with:\n${serial.map((l) => `  ${l}`).join('\n')}` : '';
+        if (died) {
           const last = m.process?.lastErrors.join('\n') ?? '';
-          return halt(`QEMU exited while waiting for SSH${last ? `: ${last}` : ''}`);
+          return halt(`QEMU exited while waiting for SSH${last ? `: ${last}` : ''}${tail}`);
         }
-        return r;
+        return tail ? halt(`${r.error}${tail}`) : r;
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
       }

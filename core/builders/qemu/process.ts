@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
+const SERIAL_KEPT = 20;
+
 export interface QemuProcessOptions {
   binary: string;
   args: string[];
@@ -18,13 +20,26 @@ export class QemuProcess {
   spawnError: string | undefined;
   /** QEMU's last few stderr lines, for the message when it fails. */
   readonly lastErrors: string[] = [];
+  /** The serial console's last complete lines; see serialTail. */
+  private readonly lastSerial: string[] = [];
+  /** What the console printed after its last newline: often a prompt waiting for input. */
+  private serialPartial = '';
   private readonly child: ChildProcess;
 
   constructor(o: QemuProcessOptions) {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.env)) if (v !== undefined) env[k] = v;
     this.child = spawn(o.binary, o.args, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    lines(this.child.stdout, (l) => o.onLine('serial', l));
+    lines(
+      this.child.stdout,
+      (l) => {
+        if (l.trim() === '') return;
+        this.lastSerial.push(l);
+        if (this.lastSerial.length > SERIAL_KEPT) this.lastSerial.shift();
+        o.onLine('serial', l);
+      },
+      (partial) => (this.serialPartial = partial),
+    );
     lines(this.child.stderr, (l) => {
       this.lastErrors.push(l);
       if (this.lastErrors.length > 5) this.lastErrors.shift();
@@ -43,6 +58,12 @@ export class QemuProcess {
         resolve({ code, signal });
       });
     });
+  }
+
+  /** The serial console's last lines, an unfinished last line included, for the message when the machine never answers. */
+  serialTail(): string[] {
+    const partial = this.serialPartial.replace(/[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/g, '').trim();
+    return partial ? [...this.lastSerial, partial] : [...this.lastSerial];
   }
 
   get pid(): number | undefined {
@@ -88,7 +109,7 @@ export class QemuProcess {
 }
 
 /** Lines without their CR/LF; control characters other than ESC (colours) are dropped. */
-function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void, onPartial?: (partial: string) => void): void {
   if (!stream) return;
   let carry = '';
   stream.setEncoding('utf8');
@@ -97,9 +118,11 @@ function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => v
     const parts = (carry + chunk).split('\n');
     carry = parts.pop() ?? '';
     for (const p of parts) onLine(clean(p));
+    onPartial?.(carry);
   });
   stream.on('end', () => {
     if (carry !== '') onLine(clean(carry));
     carry = '';
+    onPartial?.('');
   });
 }

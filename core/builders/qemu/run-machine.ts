@@ -27,6 +27,12 @@ export interface Machine {
   placeholders: Record<string, string>;
 }
 
+/** PACKER_LOG as Packer reads it: set, and neither empty nor "0". */
+export function logEnabled(env: Record<string, string | undefined>): boolean {
+  const v = env.PACKER_LOG;
+  return v !== undefined && v !== '' && v !== '0';
+}
+
 /** kvm when /dev/kvm can be opened and the CPU has virtualisation extensions, else software emulation. */
 export function autoAccelerator(): 'kvm' | 'tcg' {
   try {
@@ -100,12 +106,19 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
           await m.process?.kill();
         },
       });
+      // Like Packer, which writes the console only to its debug log: a booting guest prints hundreds of lines that would
+      // bury the build's own. They are shown with PACKER_LOG, and their last lines when the machine never answers.
+      const verbose = logEnabled(build.env);
+      if (!verbose) ui.message('The serial console is shown with PACKER_LOG=1; its last lines are reported if the machine never answers.');
       const p = new QemuProcess({
         binary: cfg.qemuBinary,
         args,
         env: build.env,
         cwd: build.cwd,
-        onLine: (stream, line) => ui.output(stream === 'serial' ? 'stdout' : 'stderr', stream === 'serial' ? `serial: ${line}` : `qemu: ${line}`),
+        onLine: (stream, line) => {
+          if (stream === 'stderr') ui.output('stderr', `qemu: ${line}`);
+          else if (verbose) ui.output('stdout', `serial: ${line}`);
+        },
       });
       m.process = p;
       const qmp = await QmpClient.open(qmpSocket, { signal, timeoutMs: 60_000, alive: () => p.running });

@@ -80,6 +80,8 @@ const RANGE: Range = { filename: 'test.pkr.hcl', start: { line: 1, column: 1, by
 export interface BuildSpec {
   builder: Record<string, Plain>;
   provisioners?: Array<[type: string, fields: Record<string, Plain>]>;
+  /** Post-processor chains; every one keeps its input artifact, so later chains and the test still see the disk. */
+  postProcessors?: Array<Array<[type: string, fields: Record<string, Plain>]>>;
 }
 
 export function plannedBuild(spec: BuildSpec): PlannedBuild {
@@ -89,7 +91,9 @@ export function plannedBuild(spec: BuildSpec): PlannedBuild {
     sourceName: 'test',
     builder: config(spec.builder),
     provisioners: (spec.provisioners ?? []).map(([type, fields]) => ({ type, only: [], except: [], maxRetries: 0, config: config(fields), range: RANGE })),
-    postProcessors: [],
+    postProcessors: (spec.postProcessors ?? []).map((chain) =>
+      chain.map(([type, fields]) => ({ type, only: [], except: [], keepInputArtifact: true, config: config(fields), range: RANGE })),
+    ),
     range: RANGE,
   };
 }
