@@ -33,6 +33,9 @@ export interface Sshd {
   log(): string;
   /** Kills every session child, so clients see the connection drop while the server keeps listening. */
   dropConnections(): void;
+  /** Stops (SIGSTOP) every session child: the connections stay open but the server answers nothing until `thaw`. */
+  freeze(): void;
+  thaw(): void;
   /** Stops the server and its sessions, then removes its temporary folder. */
   stop(): Promise<void>;
 }
@@ -95,9 +98,13 @@ export function descendants(pid: number): number[] {
 }
 
 function killAll(pids: number[]): void {
+  signalAll(pids, 'SIGKILL');
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
   for (const p of pids) {
     try {
-      process.kill(p, 'SIGKILL');
+      process.kill(p, signal);
     } catch {
       // Already gone.
     }
@@ -150,6 +157,12 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     log: () => stderr,
     dropConnections() {
       killAll(descendants(pid));
+    },
+    freeze() {
+      signalAll(descendants(pid), 'SIGSTOP');
+    },
+    thaw() {
+      signalAll(descendants(pid), 'SIGCONT');
     },
     async stop() {
       const sessions = descendants(pid);

@@ -5,14 +5,13 @@
  */
 import { statSync } from 'node:fs';
 import { basename, posix } from 'node:path';
-import type { SFTPWrapper } from 'ssh2';
 import type { CommandResult, Communicator, Outcome } from '../../engine/plugin';
 import type { ConnectResult, SshConnection } from './connect';
 import { execCommand, execQuiet, type OnLine } from './exec';
 import { shellQuote } from '../shell-quote';
 import { reconnect } from './reconnect';
 import { kindCommand, scpGet, scpPutDir, scpPutFile } from './scp';
-import { openSftp, sftpGetDir, sftpGetFile, sftpKind, sftpPutDir, sftpPutFile, type RemoteKind } from './sftp';
+import { openSftp, sftpGetDir, sftpGetFile, sftpKind, sftpPutDir, sftpPutFile, type RemoteKind, type SftpSession } from './sftp';
 
 export interface SshCommunicatorOptions {
   /** Makes a new connection, for reconnecting. */
@@ -24,22 +23,28 @@ export interface SshCommunicatorOptions {
   reconnectIntervalMs?: number;
 }
 
-type Transfer = { kind: 'sftp'; sftp: SFTPWrapper } | { kind: 'scp' };
+type Transfer = { kind: 'sftp'; sftp: SftpSession } | { kind: 'scp' };
+
+/** How long a cancelled copy may take to wind down (close its channel, remove its partial file) before we stop waiting. */
+const CANCEL_GRACE_MS = 5000;
 
 export class SshCommunicator implements Communicator {
   readonly type = 'ssh';
   private transfer: Transfer | undefined;
   private closedByUs = false;
+  /** The server refused the sftp subsystem on this connection: ask once, not before every copy. */
+  private noSftp = false;
 
   constructor(
     private conn: SshConnection,
     private readonly opts: SshCommunicatorOptions,
   ) {}
 
-  /** Ends the connection for good (the build's cleanup). */
-  close(): void {
+  /** Ends the connection for good (the build's cleanup); waits for it to close, at most a few seconds. */
+  async close(): Promise<void> {
     this.closedByUs = true;
-    this.conn.close();
+    this.dropSftp();
+    await this.conn.close();
   }
 
   /** The live connection, reconnecting first if the machine dropped the last one. */
@@ -50,6 +55,7 @@ export class SshCommunicator implements Communicator {
     if (!r.ok) return r;
     this.conn = r.value;
     this.transfer = undefined;
+    this.noSftp = false;
     return { ok: true, value: this.conn };
   }
 
@@ -86,7 +92,7 @@ export class SshCommunicator implements Communicator {
       }
       const kind = await this.kind(conn, t, remotePath, signal);
       const target = kind === 'directory' ? posix.join(remotePath, basename(localPath)) : remotePath;
-      if (t.kind === 'sftp') await sftpPutFile(t.sftp, localPath, target);
+      if (t.kind === 'sftp') await sftpPutFile(t.sftp, localPath, target, signal);
       else await scpPutFile(conn, localPath, target, signal);
     });
   }
@@ -98,51 +104,83 @@ export class SshCommunicator implements Communicator {
       if (kind === 'missing') throw new Error(`${remotePath} does not exist on the machine`);
       if (t.kind === 'sftp') {
         if (kind === 'directory') await sftpGetDir(t.sftp, remote, localPath, signal);
-        else await sftpGetFile(t.sftp, remote, localPath);
+        else await sftpGetFile(t.sftp, remote, localPath, signal);
       } else {
         await scpGet(conn, remote, localPath, kind === 'directory', signal);
       }
     });
   }
 
-  /** Runs a copy with a live connection and its transfer method, turning throws into a failed outcome. */
+  /**
+   * Runs a copy with a live connection and its transfer method, turning throws into a failed outcome. A cancel ends
+   * the SFTP session (the next copy opens a new one) or the scp channel, and this settles within CANCEL_GRACE_MS of it
+   * whatever the server does.
+   */
   private async guard(what: string, signal: AbortSignal, copy: (conn: SshConnection, t: Transfer) => Promise<void>): Promise<Outcome> {
     const c = await this.connection(signal);
     if (!c.ok) return c;
-    // SFTP calls do not take a signal: ending the subsystem makes the copy in flight fail at once.
-    const stop = () => {
-      if (this.transfer?.kind === 'sftp') this.transfer.sftp.end();
-      this.transfer = undefined;
-    };
+    const stop = () => this.dropSftp();
     signal.addEventListener('abort', stop, { once: true });
+    let giveUp: NodeJS.Timeout | undefined;
+    let startGrace = () => undefined as void;
+    const cancelled = new Promise<'cancelled'>((resolve) => {
+      startGrace = () => {
+        giveUp = setTimeout(() => resolve('cancelled'), CANCEL_GRACE_MS);
+      };
+    });
+    if (signal.aborted) startGrace();
+    else signal.addEventListener('abort', startGrace, { once: true });
+    const work = (async (): Promise<Outcome> => {
+      try {
+        const t = await this.transferMethod(c.value, signal);
+        if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+        await copy(c.value, t);
+        return { ok: true, value: undefined };
+      } catch (e) {
+        if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+        return { ok: false, error: `${what}: ${(e as Error).message}` };
+      }
+    })();
     try {
-      const t = await this.transferMethod(c.value);
-      if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
-      await copy(c.value, t);
-      return { ok: true, value: undefined };
-    } catch (e) {
-      if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
-      return { ok: false, error: `${what}: ${(e as Error).message}` };
+      const r = await Promise.race([work, cancelled]);
+      return r === 'cancelled' ? { ok: false, error: 'Build was cancelled.' } : r;
     } finally {
+      clearTimeout(giveUp);
       signal.removeEventListener('abort', stop);
+      signal.removeEventListener('abort', startGrace);
     }
   }
 
+  /** Ends the SFTP session in use, failing its requests at once; the next copy opens a new one. */
+  private dropSftp(): void {
+    if (this.transfer?.kind !== 'sftp') return;
+    this.transfer.sftp.end();
+    this.transfer = undefined;
+  }
+
   /** SFTP when asked for or available; scp when asked for or the server has no SFTP subsystem. */
-  private async transferMethod(conn: SshConnection): Promise<Transfer> {
+  private async transferMethod(conn: SshConnection, signal: AbortSignal): Promise<Transfer> {
+    if (this.transfer?.kind === 'sftp' && this.transfer.sftp.closed) this.transfer = undefined;
     if (this.transfer) return this.transfer;
-    if (this.opts.fileTransfer === 'scp') return (this.transfer = { kind: 'scp' });
-    const sftp = await openSftp(conn);
+    if (this.opts.fileTransfer === 'scp' || (this.noSftp && this.opts.fileTransfer === 'auto')) return (this.transfer = { kind: 'scp' });
+    const sftp = await openSftp(conn, signal);
     if (!(sftp instanceof Error)) {
+      if (signal.aborted || conn !== this.conn) {
+        sftp.end();
+        throw new Error('Build was cancelled.');
+      }
       conn.onClose(() => sftp.end());
       return (this.transfer = { kind: 'sftp', sftp });
     }
+    // A cancel or a dropped connection says nothing about whether the server has SFTP.
+    if (signal.aborted || conn.closed) throw sftp;
     if (this.opts.fileTransfer === 'sftp') throw new Error(`the server offers no SFTP (${sftp.message}); set ssh_file_transfer_method = "scp"`);
+    this.noSftp = true;
     return (this.transfer = { kind: 'scp' });
   }
 
   private async kind(conn: SshConnection, t: Transfer, path: string, signal: AbortSignal): Promise<RemoteKind> {
-    if (t.kind === 'sftp') return sftpKind(t.sftp, path);
+    if (t.kind === 'sftp') return sftpKind(t.sftp, path, signal);
     const r = await execQuiet(conn, kindCommand(path), signal);
     if (!r.ok) throw new Error(r.error);
     const answer = r.value.trim();

@@ -33,9 +33,9 @@ export class SshConnection {
     private readonly bastion?: SshConnection,
   ) {
     const onGone = () => {
-      if (this.closed) return;
+      const first = !this.closed;
       this.closed = true;
-      this.bastion?.close();
+      if (first) void this.bastion?.close();
       for (const l of this.listeners.splice(0)) l();
     };
     client.on('close', onGone);
@@ -57,10 +57,28 @@ export class SshConnection {
     };
   }
 
-  close(): void {
-    this.client.destroy();
-    this.bastion?.close();
+  /**
+   * Says goodbye to the server and waits for the connection to close, at most `graceMs`; then drops it regardless (a
+   * server that stopped answering never confirms). Resolves once the socket is gone, also for the bastion.
+   */
+  async close(graceMs = 3000): Promise<void> {
+    const wasOpen = !this.closed;
     this.closed = true;
+    if (wasOpen) {
+      const gone = new Promise<void>((resolve) => {
+        this.client.once('close', () => resolve());
+        setTimeout(resolve, graceMs).unref();
+      });
+      try {
+        this.client.end();
+      } catch {
+        // Already ending.
+      }
+      await gone;
+    }
+    this.client.destroy();
+    for (const l of this.listeners.splice(0)) l();
+    await this.bastion?.close(graceMs);
   }
 }
 
@@ -76,7 +94,7 @@ export async function connectSsh(cfg: SshConfig, opts: ConnectOptions): Promise<
     bastion = b.value;
   }
   const r = await login(cfg, cfg, opts, bastion, 'host');
-  if (!r.ok) bastion?.close();
+  if (!r.ok) await bastion?.close();
   return r;
 }
 

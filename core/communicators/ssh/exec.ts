@@ -36,19 +36,32 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
       else signalName = sig;
     });
   };
-  const channel = await new Promise<ClientChannel | Error>((resolve) => {
-    const forget = conn.onClose(() => resolve(new Error('the connection closed')));
+  const channel = await new Promise<ClientChannel | Error | 'cancelled'>((resolve) => {
+    let settled = false;
+    let forget = () => undefined as void;
+    const settle = (v: ClientChannel | Error | 'cancelled') => {
+      if (settled) return;
+      settled = true;
+      forget();
+      opts.signal.removeEventListener('abort', onAbort);
+      resolve(v);
+    };
+    const onAbort = () => settle('cancelled');
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    forget = conn.onClose(() => settle(new Error('the connection closed')));
+    if (settled) return;
     try {
       conn.client.exec(command, opts.pty ? { pty: { term: 'vt100', rows: 40, cols: 80 } } : {}, (e, ch) => {
-        forget();
+        // Opened after a cancel: nobody will read it, so close it rather than leave a session on the server.
+        if (settled) return ch?.close();
         if (!e) listen(ch);
-        resolve(e ?? ch);
+        settle(e ?? ch);
       });
     } catch (e) {
-      forget();
-      resolve(e as Error);
+      settle(e as Error);
     }
   });
+  if (channel === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
   if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}`, notStarted: true };
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
     const onAbort = () => {

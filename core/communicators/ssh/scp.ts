@@ -1,8 +1,9 @@
 /**
  * File copies with the scp protocol (the remote `scp -t` / `scp -f`), for servers without SFTP. Like sftp.ts it copies
- * one file to one path, or a folder's contents into one folder; transfer.ts applies the slash rules.
+ * one file to one path, or a folder's contents into one folder; communicator.ts applies the slash rules.
  */
-import { createReadStream, createWriteStream, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './connect';
@@ -27,6 +28,12 @@ class Incoming {
     };
     channel.on('end', end);
     channel.on('close', end);
+  }
+
+  /** Ends reading now (a cancel): a waiting reader sees the end of the stream instead of waiting for the server. */
+  stop(): void {
+    this.ended = true;
+    this.wake?.();
   }
 
   private async waitFor(pred: () => boolean): Promise<boolean> {
@@ -71,128 +78,174 @@ class Incoming {
   }
 }
 
-interface ScpSession {
-  channel: ClientChannel;
-  incoming: Incoming;
-  stderr: () => string;
-  exit: Promise<number | undefined>;
+/**
+ * One remote scp process and its channel. Every wait in a copy is bounded by the copy's signal: a cancel closes the
+ * channel, ends reading and fails a blocked write at once, without waiting for the server to confirm the close (ssh2
+ * never completes a write queued after close, so a write waiting for 'drain' would otherwise wait for 'close' alone).
+ */
+class ScpSession {
+  readonly incoming: Incoming;
+  readonly exit: Promise<number | undefined>;
+  private stderrText = '';
+  private cancelled = false;
+  private readonly wakeWriters = new Set<() => void>();
+  private readonly stop = () => {
+    this.cancelled = true;
+    this.channel.close();
+    this.incoming.stop();
+    for (const w of [...this.wakeWriters]) w();
+  };
+
+  /** Listens before returning, from inside exec's callback, so a quick exit status is not missed. */
+  constructor(
+    readonly channel: ClientChannel,
+    private readonly signal: AbortSignal,
+  ) {
+    this.incoming = new Incoming(channel);
+    channel.stderr.on('data', (b: Buffer) => (this.stderrText += b.toString()));
+    let code: number | undefined;
+    channel.on('exit', (c: number | null) => (code = c ?? undefined));
+    this.exit = new Promise((done) => channel.once('close', () => done(code)));
+    signal.addEventListener('abort', this.stop, { once: true });
+    if (signal.aborted) this.stop();
+  }
+
+  stderr(): string {
+    return this.stderrText.trim();
+  }
+
+  /** Writes with backpressure; fails at once when the channel closes or the copy is cancelled. */
+  write(data: string | Buffer): Promise<void> {
+    const { channel } = this;
+    const gone = () => this.cancelled || channel.destroyed || !channel.writable;
+    return new Promise((resolve, reject) => {
+      if (gone()) return reject(new Error(this.cancelled ? 'Build was cancelled.' : 'the scp channel closed'));
+      if (channel.write(data)) return resolve();
+      const done = () => {
+        channel.off('drain', done);
+        channel.off('close', done);
+        this.wakeWriters.delete(done);
+        if (gone()) reject(new Error(this.cancelled ? 'Build was cancelled.' : 'the scp channel closed'));
+        else resolve();
+      };
+      channel.on('drain', done);
+      channel.on('close', done);
+      this.wakeWriters.add(done);
+    });
+  }
+
+  /** Reads scp's one-byte answer: 0 is fine, 1 and 2 carry a message. */
+  async ack(): Promise<void> {
+    const b = await this.incoming.read(1);
+    if (this.cancelled) throw new Error('Build was cancelled.');
+    if (b.length === 0) throw new Error(`scp on the remote side stopped${this.stderr() ? `: ${this.stderr()}` : ' (is scp installed there?)'}`);
+    if (b[0] === 0) return;
+    const message = (await this.incoming.line()) ?? '';
+    throw new Error(`scp: ${message.replace(/^scp: /, '')}`);
+  }
+
+  /** Ends our side and waits for the remote scp's exit status (bounded by the cancel). */
+  async finish(): Promise<void> {
+    this.channel.end();
+    const code = await Promise.race([this.exit, new Promise<'cancelled'>((r) => this.wakeWriters.add(() => r('cancelled')))]);
+    if (code === 'cancelled' || this.cancelled) throw new Error('Build was cancelled.');
+    if (code !== undefined && code !== 0) throw new Error(`scp on the remote side exited with status ${code}${this.stderr() ? `: ${this.stderr()}` : ''}`);
+  }
+
+  /** Always called at the end of a copy: forgets the signal and closes the channel. */
+  close(): void {
+    this.signal.removeEventListener('abort', this.stop);
+    this.wakeWriters.clear();
+    this.channel.close();
+  }
 }
 
-async function openScp(conn: SshConnection, command: string): Promise<ScpSession> {
-  return new Promise((resolve, reject) =>
-    conn.client.exec(command, (err, channel) => {
-      if (err) return reject(err);
-      // Everything listens before this callback returns, so a quick exit status is not missed.
-      const incoming = new Incoming(channel);
-      let stderr = '';
-      channel.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      let code: number | undefined;
-      channel.on('exit', (c: number | null) => (code = c ?? undefined));
-      const exit = new Promise<number | undefined>((done) => channel.once('close', () => done(code)));
-      resolve({ channel, incoming, stderr: () => stderr.trim(), exit });
-    }),
-  );
-}
-
-/** Reads scp's one-byte answer: 0 is fine, 1 and 2 carry a message. */
-async function ack(incoming: Incoming, stderr: () => string): Promise<void> {
-  const b = await incoming.read(1);
-  if (b.length === 0) throw new Error(`scp on the remote side stopped${stderr() ? `: ${stderr()}` : ' (is scp installed there?)'}`);
-  if (b[0] === 0) return;
-  const message = (await incoming.line()) ?? '';
-  throw new Error(`scp: ${message.replace(/^scp: /, '')}`);
-}
-
-function write(channel: ClientChannel, data: string | Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (channel.destroyed || !channel.writable) return reject(new Error('the scp channel closed'));
-    if (channel.write(data)) return resolve();
-    // A channel closed mid-copy (cancel, lost connection) never drains.
-    const done = () => {
-      channel.off('drain', done);
-      channel.off('close', done);
-      if (channel.destroyed || !channel.writable) reject(new Error('the scp channel closed'));
-      else resolve();
+async function openScp(conn: SshConnection, command: string, signal: AbortSignal): Promise<ScpSession> {
+  return new Promise<ScpSession>((resolve, reject) => {
+    let settled = false;
+    let forget = () => undefined as void;
+    const settle = (err: Error | undefined, ch?: ClientChannel) => {
+      if (settled) {
+        // Opened after a cancel or a dropped connection: close it rather than leave a session on the server.
+        ch?.close();
+        return;
+      }
+      settled = true;
+      forget();
+      signal.removeEventListener('abort', onAbort);
+      if (err || !ch) reject(err ?? new Error('no channel'));
+      else resolve(new ScpSession(ch, signal));
     };
-    channel.on('drain', done);
-    channel.on('close', done);
+    const onAbort = () => settle(new Error('Build was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) return onAbort();
+    forget = conn.onClose(() => settle(new Error('the connection closed')));
+    if (settled) return;
+    try {
+      conn.client.exec(command, (err, ch) => settle(err, ch));
+    } catch (e) {
+      settle(e as Error);
+    }
   });
 }
 
-async function sendFile(channel: ClientChannel, incoming: Incoming, stderr: () => string, local: string, name: string): Promise<void> {
+async function sendFile(scp: ScpSession, local: string, name: string): Promise<void> {
   const st = lstatSync(local);
-  await write(channel, `C${(st.mode & 0o777).toString(8).padStart(4, '0')} ${st.size} ${name}\n`);
-  await ack(incoming, stderr);
-  for await (const chunk of createReadStream(local)) await write(channel, chunk as Buffer);
-  await write(channel, Buffer.from([0]));
-  await ack(incoming, stderr);
+  await scp.write(`C${(st.mode & 0o777).toString(8).padStart(4, '0')} ${st.size} ${name}\n`);
+  await scp.ack();
+  for await (const chunk of createReadStream(local)) await scp.write(chunk as Buffer);
+  await scp.write(Buffer.from([0]));
+  await scp.ack();
 }
 
-async function sendDir(channel: ClientChannel, incoming: Incoming, stderr: () => string, local: string, signal: AbortSignal): Promise<void> {
+async function sendDir(scp: ScpSession, local: string, signal: AbortSignal): Promise<void> {
   for (const name of readdirSync(local).sort()) {
     if (signal.aborted) throw new Error('Build was cancelled.');
     const path = join(local, name);
     const st = lstatSync(path);
     if (st.isDirectory()) {
-      await write(channel, `D${(st.mode & 0o777).toString(8).padStart(4, '0')} 0 ${name}\n`);
-      await ack(incoming, stderr);
-      await sendDir(channel, incoming, stderr, path, signal);
-      await write(channel, 'E\n');
-      await ack(incoming, stderr);
-    } else if (st.isFile()) await sendFile(channel, incoming, stderr, path, name);
+      await scp.write(`D${(st.mode & 0o777).toString(8).padStart(4, '0')} 0 ${name}\n`);
+      await scp.ack();
+      await sendDir(scp, path, signal);
+      await scp.write('E\n');
+      await scp.ack();
+    } else if (st.isFile()) await sendFile(scp, path, name);
   }
-}
-
-async function finish(scp: ScpSession): Promise<void> {
-  scp.channel.end();
-  const code = await scp.exit;
-  if (code !== undefined && code !== 0) throw new Error(`scp on the remote side exited with status ${code}${scp.stderr() ? `: ${scp.stderr()}` : ''}`);
 }
 
 /** A local file to remote path `remote` (into it when `remote` is a folder, as scp does). */
 export async function scpPutFile(conn: SshConnection, local: string, remote: string, signal: AbortSignal): Promise<void> {
-  const scp = await openScp(conn, `scp -t ${shellQuote(remote)}`);
-  const stop = () => scp.channel.close();
-  signal.addEventListener('abort', stop, { once: true });
-  if (signal.aborted) stop();
+  const scp = await openScp(conn, `scp -t ${shellQuote(remote)}`, signal);
   try {
-    await ack(scp.incoming, scp.stderr);
-    await sendFile(scp.channel, scp.incoming, scp.stderr, local, basename(remote));
-    await finish(scp);
+    await scp.ack();
+    await sendFile(scp, local, basename(remote));
+    await scp.finish();
   } finally {
-    signal.removeEventListener('abort', stop);
-    scp.channel.close();
+    scp.close();
   }
 }
 
 /** The contents of local folder `local` into the existing remote folder `remote`. */
 export async function scpPutDir(conn: SshConnection, local: string, remote: string, signal: AbortSignal): Promise<void> {
-  const scp = await openScp(conn, `scp -r -t ${shellQuote(remote)}`);
-  const stop = () => scp.channel.close();
-  signal.addEventListener('abort', stop, { once: true });
-  if (signal.aborted) stop();
+  const scp = await openScp(conn, `scp -r -t ${shellQuote(remote)}`, signal);
   try {
-    await ack(scp.incoming, scp.stderr);
-    await sendDir(scp.channel, scp.incoming, scp.stderr, local, signal);
-    await finish(scp);
+    await scp.ack();
+    await sendDir(scp, local, signal);
+    await scp.finish();
   } finally {
-    signal.removeEventListener('abort', stop);
-    scp.channel.close();
+    scp.close();
   }
 }
 
 /** A remote file to `local`, or (with `dir`) a remote folder's contents into the folder `local`. */
 export async function scpGet(conn: SshConnection, remote: string, local: string, dir: boolean, signal: AbortSignal): Promise<void> {
-  const scp = await openScp(conn, `scp ${dir ? '-r ' : ''}-f ${shellQuote(remote)}`);
-  const stop = () => scp.channel.close();
-  signal.addEventListener('abort', stop, { once: true });
-  if (signal.aborted) stop();
-  const { channel, incoming } = scp;
+  const scp = await openScp(conn, `scp ${dir ? '-r ' : ''}-f ${shellQuote(remote)}`, signal);
+  const { incoming } = scp;
   // The first folder record is `remote` itself, which maps onto `local`.
   const stack: string[] = [];
   const here = () => (stack.length === 0 ? dirname(local) : stack[stack.length - 1]);
   try {
-    await write(channel, Buffer.from([0]));
+    await scp.write(Buffer.from([0]));
     for (;;) {
       if (signal.aborted) throw new Error('Build was cancelled.');
       const first = await incoming.read(1);
@@ -201,50 +254,53 @@ export async function scpGet(conn: SshConnection, remote: string, local: string,
       const rest = (await incoming.line()) ?? '';
       if (first[0] === 1 || first[0] === 2) throw new Error(`scp: ${rest.replace(/^scp: /, '')}`);
       if (kind === 'T') {
-        await write(channel, Buffer.from([0]));
+        await scp.write(Buffer.from([0]));
       } else if (kind === 'D') {
         const name = rest.split(' ').slice(2).join(' ');
         const path = stack.length === 0 ? local : join(here(), name);
         mkdirSync(path, { recursive: true });
         stack.push(path);
-        await write(channel, Buffer.from([0]));
+        await scp.write(Buffer.from([0]));
       } else if (kind === 'E') {
         stack.pop();
-        await write(channel, Buffer.from([0]));
+        await scp.write(Buffer.from([0]));
       } else if (kind === 'C') {
         const [modeText, sizeText, ...nameParts] = rest.split(' ');
         const size = Number(sizeText);
         const target = stack.length === 0 ? local : join(here(), nameParts.join(' '));
-        await write(channel, Buffer.from([0]));
+        await scp.write(Buffer.from([0]));
         await receive(incoming, target, size, parseInt(modeText, 8));
-        await ack(incoming, scp.stderr);
-        await write(channel, Buffer.from([0]));
+        await scp.ack();
+        await scp.write(Buffer.from([0]));
       } else {
         throw new Error(`scp sent something unexpected: ${JSON.stringify(kind + rest)}`);
       }
     }
-    await finish(scp);
+    if (signal.aborted) throw new Error('Build was cancelled.');
+    await scp.finish();
   } finally {
-    signal.removeEventListener('abort', stop);
-    channel.close();
+    scp.close();
   }
 }
 
 async function receive(incoming: Incoming, target: string, size: number, mode: number): Promise<void> {
   mkdirSync(dirname(target), { recursive: true });
   const partial = join(dirname(target), `.${basename(target)}.partial`);
+  let out: FileHandle | undefined;
   try {
-    const out = createWriteStream(partial, { mode: mode & 0o777 });
+    out = await open(partial, 'w', mode & 0o777);
     let left = size;
     while (left > 0) {
       const piece = await incoming.some(Math.min(left, 64 * 1024));
       if (piece.length === 0) throw new Error('the connection ended in the middle of a file');
       left -= piece.length;
-      if (!out.write(piece)) await new Promise<void>((r) => out.once('drain', () => r()));
+      await out.write(piece);
     }
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await out.close();
+    out = undefined;
     renameSync(partial, target);
   } finally {
+    await out?.close();
     rmSync(partial, { force: true });
   }
 }

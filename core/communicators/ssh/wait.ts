@@ -55,6 +55,7 @@ export function waitForSshStep(cfg: SshConfig, opts: WaitForSshOptions = {}): St
             reconnectIntervalMs: opts.intervalMs,
           });
           state.communicator = communicator;
+          Object.assign(state.generated, connectionData(cfg));
           ui.say('Connected to SSH!');
           return CONTINUE;
         }
@@ -83,9 +84,21 @@ export function waitForSshStep(cfg: SshConfig, opts: WaitForSshOptions = {}): St
           if (!r.ok) ctx.ui.error(`Error removing the temporary key from authorized_keys: ${r.error}`);
         }
       }
-      communicator.close();
+      await communicator.close();
       communicator = undefined;
       if (state.communicator?.type === 'ssh') state.communicator = undefined;
     },
   };
+}
+
+/**
+ * Packer's generated data for an SSH connection (ConnType, Host, Port, User, SSHPrivateKeyFile, SSHPrivateKey, SSHAgentAuth,
+ * Password): what provisioners that connect on their own (ansible with use_proxy = false) need. Only set keys are added.
+ */
+export function connectionData(cfg: SshConfig): Record<string, string> {
+  const data: Record<string, string> = { ConnType: 'ssh', Host: cfg.host, Port: String(cfg.port), User: cfg.username, SSHAgentAuth: String(cfg.agentAuth) };
+  if (cfg.privateKeyFile) data.SSHPrivateKeyFile = cfg.privateKeyFile;
+  if (cfg.privateKey) data.SSHPrivateKey = cfg.privateKey;
+  if (cfg.password) data.Password = cfg.password;
+  return data;
 }

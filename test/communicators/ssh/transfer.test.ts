@@ -88,8 +88,8 @@ for (const server of [{ name: 'SFTP', sftp: true }, { name: 'scp fallback (no SF
       assert.equal(existsSync(join(dir, 'nope')), false);
     });
 
-    // Seen once to hang in a full CI run (not reproduced in isolation): kept running, bounded, and reported as todo until found.
-    test('cancelling a large upload stops it at once, and the next copy works', { todo: 'rare hang under load, under investigation', timeout: 30_000 }, async () => {
+    // Bounded so that a hang (as once seen in CI, see cancel.test.ts) fails the test instead of stalling the run.
+    test('cancelling a large upload stops it at once, and the next copy works', { timeout: 30_000 }, async () => {
       const big = join(dir, 'big.bin');
       writeFileSync(big, '');
       truncateSync(big, 512 * 1024 * 1024);
