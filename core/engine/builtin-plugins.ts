@@ -14,6 +14,9 @@ import { dockerTagPostProcessor } from '../post-processors/docker-tag/post-proce
 import { manifestPostProcessor } from '../post-processors/manifest/post-processor';
 import { shellLocalPostProcessor } from '../post-processors/shell-local/post-processor';
 import { vagrantPostProcessor } from '../post-processors/vagrant/post-processor';
+import { chefSoloProvisioner } from '../provisioners/chef-solo/provisioner';
+import { puppetMasterlessProvisioner } from '../provisioners/puppet-masterless/provisioner';
+import { saltMasterlessProvisioner } from '../provisioners/salt-masterless/provisioner';
 import { breakpointProvisioner } from '../provisioners/breakpoint/provisioner';
 import { fileProvisioner } from '../provisioners/file/provisioner';
 import { shellProvisioner } from '../provisioners/shell/provisioner';
@@ -40,5 +43,8 @@ export function builtinPlugins(): PluginRegistry {
     .addPostProcessor(dockerImportPostProcessor)
     .addBuilder(virtualboxIsoBuilder)
     .addBuilder(virtualboxOvfBuilder)
-    .addPostProcessor(vagrantPostProcessor);
+    .addPostProcessor(vagrantPostProcessor)
+    .addProvisioner(puppetMasterlessProvisioner)
+    .addProvisioner(chefSoloProvisioner)
+    .addProvisioner(saltMasterlessProvisioner);
 }
