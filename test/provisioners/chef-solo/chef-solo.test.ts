@@ -6,9 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { builtinPlugins } from '../../../core/engine/builtin-plugins';
 import { readChefConfig } from '../../../core/provisioners/chef-solo/provisioner';
 import type { Plain } from '../../../core/template/values/value';
+import { build, collect, config, provisioner, texts } from '../../engine/helpers';
+import { makeKey, startSshd } from '../../support/sshd';
 import { assertNothingLeft, plannedBuild, requireDocker, runBuild } from '../../builders/docker/harness';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/chef');
@@ -114,10 +119,32 @@ test('a secret in json is masked in what chef-solo prints', async () => {
   assert.ok(!JSON.stringify(r.events).includes(secret));
 });
 
-test('the real chef-solo, where it is installed', async (t) => {
+test('the real chef-solo, where it is installed: the recipe runs on this host through a local sshd', async (t) => {
   if (spawnSync('sh', ['-c', 'command -v chef-solo']).status !== 0) {
     return t.skip('chef-solo is not on PATH: Chef is not packaged in Debian 12 (nor in this CI image), so only the stand-in tests above ran');
   }
-  requireDocker();
-  assert.fail('unreachable on this host');
+  const sshd = await startSshd();
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-chef-real-'));
+  try {
+    const key = makeKey(dir);
+    sshd.authorize(key.publicKey);
+    const { events, summary } = await collect({
+      builds: [
+        build('chef', {
+          builder: config({ communicator: 'ssh', ssh_host: '127.0.0.1', ssh_port: sshd.port, ssh_username: 'root', ssh_private_key_file: key.file }),
+          provisioners: [
+            provisioner('chef-solo', { prevent_sudo: true, skip_install: true, cookbook_paths: ['cookbooks'], run_list: ['recipe[hello]'], json: { greeting: 'real chef' }, staging_directory: join(dir, 'staging') }),
+          ],
+        }),
+      ],
+      registry: builtinPlugins(),
+      cwd: FIXTURES,
+    });
+    assert.deepEqual(summary.builds.map((b) => b.result), ['succeeded'], texts(events).join('\n'));
+    assert.equal(readFileSync('/tmp/hello-from-chef', 'utf8'), 'hello real chef\n');
+  } finally {
+    rmSync('/tmp/hello-from-chef', { force: true });
+    rmSync(dir, { recursive: true, force: true });
+    await sshd.stop();
+  }
 });

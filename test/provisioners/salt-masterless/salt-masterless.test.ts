@@ -6,9 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { builtinPlugins } from '../../../core/engine/builtin-plugins';
 import { readSaltConfig } from '../../../core/provisioners/salt-masterless/provisioner';
 import type { Plain } from '../../../core/template/values/value';
+import { build, collect, config, provisioner, texts } from '../../engine/helpers';
+import { makeKey, startSshd } from '../../support/sshd';
 import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, runBuild } from '../../builders/docker/harness';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/salt');
@@ -95,9 +100,41 @@ test('a secret in salt_call_args is masked in the logged command', async () => {
   assert.ok(!JSON.stringify(r.events).includes(secret));
 });
 
-test('the real salt-call, where it is installed', (t) => {
+test('the real salt-call, where it is installed: the highstate runs on this host through a local sshd', async (t) => {
   if (spawnSync('sh', ['-c', 'command -v salt-call']).status !== 0) {
     return t.skip('salt-call is not on PATH: Salt is not packaged in Debian 12 (nor in this CI image), so only the stand-in tests above ran');
   }
-  assert.fail('no real-Salt test written yet for a host that has salt-call');
+  const sshd = await startSshd();
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-salt-real-'));
+  try {
+    const key = makeKey(dir);
+    sshd.authorize(key.publicKey);
+    const { events, summary } = await collect({
+      builds: [
+        build('salt', {
+          builder: config({ communicator: 'ssh', ssh_host: '127.0.0.1', ssh_port: sshd.port, ssh_username: 'root', ssh_private_key_file: key.file }),
+          provisioners: [
+            provisioner('salt-masterless', {
+              disable_sudo: true,
+              skip_bootstrap: true,
+              local_state_tree: 'states',
+              local_pillar_roots: 'pillar',
+              // Kept inside the test's folder: this host's /srv is left alone.
+              remote_state_tree: join(dir, 'states'),
+              remote_pillar_roots: join(dir, 'pillar'),
+              temp_config_dir: join(dir, 'upload'),
+            }),
+          ],
+        }),
+      ],
+      registry: builtinPlugins(),
+      cwd: FIXTURES,
+    });
+    assert.deepEqual(summary.builds.map((b) => b.result), ['succeeded'], texts(events).join('\n'));
+    assert.equal(readFileSync('/tmp/hello-from-salt', 'utf8').trim(), 'hello from pillar');
+  } finally {
+    rmSync('/tmp/hello-from-salt', { force: true });
+    rmSync(dir, { recursive: true, force: true });
+    await sshd.stop();
+  }
 });
