@@ -46,13 +46,13 @@ function mkdirData(): void {
   writeFileSync(join(dir, 'hiera.yaml'), `version: 5\ndefaults:\n  datadir: ${join(dir, 'hieradata')}\n  data_hash: yaml_data\nhierarchy:\n  - name: common\n    path: common.yaml\n`);
 }
 
-function run(fields: Record<string, Plain>, opts: { sensitiveStrings?: string[]; cancelOn?: RegExp } = {}) {
+function run(fields: Record<string, Plain>, opts: { sensitiveStrings?: string[]; cancelOn?: RegExp; timeout?: string } = {}) {
   return collect(
     {
       builds: [
         build('puppet', {
           builder: config({ communicator: 'ssh', ssh_host: '127.0.0.1', ssh_port: sshd.port, ssh_username: 'root', ssh_private_key_file: keyFile }),
-          provisioners: [provisioner('puppet-masterless', { prevent_sudo: true, ...fields })],
+          provisioners: [provisioner('puppet-masterless', { prevent_sudo: true, ...fields }, opts.timeout ? { timeout: opts.timeout } : {})],
         }),
       ],
       registry: builtinPlugins(),
@@ -154,6 +154,19 @@ test('cancelling the build stops puppet apply on the machine', async (t) => {
   await new Promise((res) => setTimeout(res, 1000));
   const left = spawnSync('pgrep', ['-f', 'staging-cancel/manifests/sleeping.pp'], { encoding: 'utf8' });
   // Puppet starts each exec in a session of its own (setsid), so the sleep outlives Puppet as it would under Packer: end it here.
+  const sleeper = spawnSync('pgrep', ['-f', 'sleep 97.31'], { encoding: 'utf8' }).stdout.trim();
+  for (const pid of sleeper.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+  assert.notEqual(left.status, 0, `puppet apply is still running: ${left.stdout}`);
+});
+
+test('the provisioner timeout ends puppet apply on the machine and fails the build', async (t) => {
+  if (!requirePuppet()) return t.skip('puppet is not installed on this host');
+  const r = await run({ manifest_file: 'sleeping.pp', staging_directory: join(dir, 'staging-timeout') }, { timeout: '8s' });
+  assert.deepEqual(r.summary.builds.map((b) => b.result), ['failed'], texts(r.events).join('\n'));
+  assert.match(r.summary.builds[0].error ?? '', /timeout|timed out/i);
+  await new Promise((res) => setTimeout(res, 1000));
+  const left = spawnSync('pgrep', ['-f', 'staging-timeout/manifests/sleeping.pp'], { encoding: 'utf8' });
+  // Puppet's exec runs in its own session (see the cancel test): end our sleep by its pid.
   const sleeper = spawnSync('pgrep', ['-f', 'sleep 97.31'], { encoding: 'utf8' }).stdout.trim();
   for (const pid of sleeper.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
   assert.notEqual(left.status, 0, `puppet apply is still running: ${left.stdout}`);
