@@ -143,7 +143,7 @@ for (const c of cases) {
       const runId = runIdOf(s);
       assertNothingLeft(s, runId, ['build.pkr.hcl', ...Object.keys(c.files ?? {})]);
       // As in Packer, an image committed just before the interrupt stays (teardown removes it); say so for the record.
-      const images = imagesOf(runId);
+      const images = imagesOf(s);
       if (images.length > 0) t.diagnostic(`images committed before the interrupt took effect: ${images.join(', ')}`);
     } finally {
       hold?.release();

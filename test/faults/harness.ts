@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
-import { containersOf, docker } from '../builders/docker/harness';
+import { BASE_IMAGE, TINY_IMAGE, containersOf, docker } from '../builders/docker/harness';
 
 export { BASE_IMAGE, REGISTRY, TINY_IMAGE, containersOf, docker, requireDocker, uniqueName } from '../builders/docker/harness';
 
@@ -36,12 +36,12 @@ export interface Sandbox {
 }
 
 const roots: string[] = [];
-const runIds = new Set<string>();
+const sandboxesByRun = new Map<string, Sandbox>();
 after(() => {
   // Whatever a failed assertion left: containers and the images they were committed into, then the folders.
-  for (const id of runIds) {
+  for (const [id, s] of sandboxesByRun) {
     for (const c of containersOf(id)) spawnSync('docker', ['rm', '-f', c]);
-    for (const i of imagesOf(id)) spawnSync('docker', ['rmi', '-f', i]);
+    for (const i of imagesOf(s)) spawnSync('docker', ['rmi', '-f', i]);
   }
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
@@ -63,7 +63,7 @@ export function runIdOf(s: Sandbox): string {
   const logs = existsSync(runs) ? readdirSync(runs).filter((n) => n.endsWith('.jsonl')) : [];
   assert.equal(logs.length, 1, `one run log in ${runs}: ${logs.join(', ')}`);
   const id = logs[0].replace(/\.jsonl$/, '');
-  runIds.add(id);
+  sandboxesByRun.set(id, s);
   return id;
 }
 
@@ -71,9 +71,20 @@ export function runLogOf(s: Sandbox): string {
   return join(s.data, 'runs', `${runIdOf(s)}.jsonl`);
 }
 
-/** Images committed from a run's containers: they inherit the container's labels. */
-export function imagesOf(runId: string): string[] {
-  return docker('images', '-q', '--no-trunc', '--filter', `label=bakehouse.run-id=${runId}`).split('\n').filter(Boolean);
+/**
+ * Images the sandbox's run committed and that still exist. Committed images carry no label of ours, so their ids come
+ * from the run log (the builder reports each one); the base images the tests start from are never counted.
+ */
+export function imagesOf(s: Sandbox): string[] {
+  const log = join(s.data, 'runs');
+  if (!existsSync(log)) return [];
+  const ids = new Set<string>();
+  for (const name of readdirSync(log).filter((n) => n.endsWith('.jsonl'))) {
+    for (const id of readFileSync(join(log, name), 'utf8').match(/sha256:[0-9a-f]{64}/g) ?? []) ids.add(id);
+  }
+  const bases = new Set([BASE_IMAGE, TINY_IMAGE].flatMap((image) => docker('images', '-q', '--no-trunc', image).split('\n').filter(Boolean)));
+  const present = new Set(docker('images', '-q', '--no-trunc').split('\n').filter(Boolean));
+  return [...ids].filter((id) => present.has(id) && !bases.has(id));
 }
 
 /** Nothing of the run is left: no container, no bakehouse temp folder, and the working dir holds only what the test put there. */
