@@ -8,7 +8,7 @@ export function eventLogLine(seq: number, e: EngineEvent): LogLine {
     case 'output':
       return { ...base, stream: e.stream, text: e.line };
     case 'message':
-      return { ...base, stream: e.level, text: e.text };
+      return { ...base, stream: e.level === 'log' ? 'message' : e.level, text: e.text };
     case 'error':
       return { ...base, stream: 'error', text: e.text };
     case 'step-started':

@@ -178,6 +178,7 @@ export class BuildRun {
     return {
       say: (text) => this.emit(build, { kind: 'message', level: 'say', text, component }),
       message: (text) => this.emit(build, { kind: 'message', level: 'message', text, component }),
+      log: (text) => this.emit(build, { kind: 'message', level: 'log', text, component }),
       error: (text) => this.emit(build, { kind: 'error', text, component }),
       output: (stream, line) => this.emitOutput(build, stream, line, component),
       ask: (reason, text, choices) => this.ask(build, reason, text, choices),

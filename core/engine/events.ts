@@ -71,7 +71,7 @@ export type EngineEvent =
   /** A line a command printed; `component` names the post-processor when one is running, as Packer's "name (type)" target. */
   | (EventBase & { kind: 'output'; stream: 'stdout' | 'stderr'; line: string; component?: string })
   /** `say` is Packer's `==>` line, `message` its indented detail line. */
-  | (EventBase & { kind: 'message'; level: 'say' | 'message'; text: string; component?: string })
+  | (EventBase & { kind: 'message'; level: 'say' | 'message' | 'log'; text: string; component?: string })
   | (EventBase & { kind: 'error'; text: string; component?: string })
   /** The engine waits for `answerPrompt(promptId, answer)`. */
   | (EventBase & { kind: 'prompt'; promptId: string; reason: PromptReason; text: string; choices: PromptAnswer[] })

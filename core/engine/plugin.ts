@@ -41,6 +41,11 @@ export interface Ui {
   error(text: string): void;
   /** One line a command printed. */
   output(stream: 'stdout' | 'stderr', line: string): void;
+  /**
+   * Detail kept for the run log (a machine's serial console, say): Packer writes such lines only to its debug log, so the
+   * CLI shows them only with PACKER_LOG set, while the run log and the app always have them.
+   */
+  log(text: string): void;
   /** Asks the user and waits; resolves with `cleanup` if the run is cancelled meanwhile. */
   ask(reason: PromptReason, text: string, choices: PromptAnswer[]): Promise<PromptAnswer>;
 }

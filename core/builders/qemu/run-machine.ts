@@ -2,6 +2,7 @@
  * Starting the machine: pick the host port forwarded to SSH (Packer's StepForwardSSH) and a VNC port, then launch QEMU
  * with a QMP socket in a private temp folder (Packer's stepRun). Cleanup stops QEMU and removes the folder on every path.
  */
+import { packerLogEnabled } from '../../engine/packer-log';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,12 +26,6 @@ export interface Machine {
   qmp?: QmpClient;
   /** Packer's build-time placeholders (`{{ .HTTPIP }}` …) for boot_command and qemuargs. */
   placeholders: Record<string, string>;
-}
-
-/** PACKER_LOG as Packer reads it: set, and neither empty nor "0". */
-export function logEnabled(env: Record<string, string | undefined>): boolean {
-  const v = env.PACKER_LOG;
-  return v !== undefined && v !== '' && v !== '0';
 }
 
 /** kvm when /dev/kvm can be opened and the CPU has virtualisation extensions, else software emulation. */
@@ -107,9 +102,9 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
         },
       });
       // Like Packer, which writes the console only to its debug log: a booting guest prints hundreds of lines that would
-      // bury the build's own. They are shown with PACKER_LOG, and their last lines when the machine never answers.
-      const verbose = logEnabled(build.env);
-      if (!verbose) ui.message('The serial console is shown with PACKER_LOG=1; its last lines are reported if the machine never answers.');
+      // bury the build's own. They go to the run log (and the app) as detail the CLI shows with PACKER_LOG, and their last
+      // lines are reported when the machine never answers.
+      if (!packerLogEnabled(build.env)) ui.message('The serial console is in the run log and shown here with PACKER_LOG=1; its last lines are reported if the machine never answers.');
       const p = new QemuProcess({
         binary: cfg.qemuBinary,
         args,
@@ -117,7 +112,7 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
         cwd: build.cwd,
         onLine: (stream, line) => {
           if (stream === 'stderr') ui.output('stderr', `qemu: ${line}`);
-          else if (verbose) ui.output('stdout', `serial: ${line}`);
+          else ui.log(`serial: ${line}`);
         },
       });
       m.process = p;

@@ -1,4 +1,5 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
+import { packerLogEnabled } from '../../engine/packer-log';
 import { createRun } from '../../engine/engine';
 import type { EngineEvent } from '../../engine/events';
 import { parseOnError } from '../../engine/on-error';
@@ -64,7 +65,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   );
 
   const machineReadable = flagBool(args, 'machine-readable');
-  const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui') });
+  const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui'), verbose: packerLogEnabled(io.env) });
   const run = createRun({
     builds,
     registry: hooks.registry ?? (await pluginsFor(builds)),

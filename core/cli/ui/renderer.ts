@@ -13,6 +13,8 @@ export interface RendererOptions {
   machineReadable: boolean;
   /** -timestamp-ui: prefix each line with an RFC 3339 time. */
   timestamps: boolean;
+  /** PACKER_LOG is set: also show the detail plugins keep for the run log (level `log`). */
+  verbose?: boolean;
 }
 
 interface BuildRecord {
@@ -38,6 +40,7 @@ export class PackerRenderer {
         }
         return;
       case 'message':
+        if (e.level === 'log' && !this.opts.verbose) return;
         if (e.level === 'say') this.say(e.component ?? e.build, e.text, e);
         else this.message(e.component ?? e.build, e.text, e);
         return;

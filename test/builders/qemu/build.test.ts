@@ -31,6 +31,7 @@ test('a real QEMU build: boot the guest, provision over SSH, power off, keep an 
   assert.equal(readFromImage(disk, '/root/marker', dir), 'built by bakehouse on bakehouse-guest\n');
 
   assert.ok(!r.log.some((l) => l.startsWith('serial: ')), 'the serial console is kept out of the output without PACKER_LOG');
+  assert.ok(r.detail.some((l) => l.startsWith('serial: ')), 'the run log keeps the serial console');
   assert.ok(r.log.includes('VM shut down.'));
   const qemuCommand = r.log.find((l) => l.startsWith('Qemu command: ')) ?? '';
   const port = Number(/hostfwd=tcp:127\.0\.0\.1:(\d+)-:22/.exec(qemuCommand)?.[1]);

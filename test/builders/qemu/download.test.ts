@@ -51,6 +51,7 @@ function recordingUi(lines: string[]): Ui {
     message: (t) => lines.push(t),
     error: (t) => lines.push(`error: ${t}`),
     output: (_s, l) => lines.push(l),
+    log: (l) => lines.push(l),
     ask: async () => 'cleanup',
   };
 }

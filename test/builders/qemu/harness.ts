@@ -58,8 +58,10 @@ export function workDir(): string {
 export interface Ran {
   summary: RunSummary;
   events: EngineEvent[];
-  /** say/message/error/output text, in order. */
+  /** say/message/error/output text, in order: what the CLI shows without PACKER_LOG. */
   log: string[];
+  /** The detail the run log keeps besides (level `log`: the serial console), in order. */
+  detail: string[];
 }
 
 function toValue(p: Plain): Value {
@@ -106,8 +108,11 @@ export async function runBuild(spec: BuildSpec, dir: string, opts: Partial<RunOp
     onEvent?.(e, run);
   });
   const summary = await run.start();
-  const log = events.flatMap((e) => (e.kind === 'message' || e.kind === 'error' ? [e.text] : e.kind === 'output' ? [e.line] : []));
-  return { summary, events, log };
+  const log = events.flatMap((e) =>
+    (e.kind === 'message' && e.level !== 'log') || e.kind === 'error' ? [e.text] : e.kind === 'output' ? [e.line] : [],
+  );
+  const detail = events.flatMap((e) => (e.kind === 'message' && e.level === 'log' ? [e.text] : []));
+  return { summary, events, log, detail };
 }
 
 /** QEMU processes whose command line mentions `marker` (the test's own folder), so parallel tests never see each other's. */

@@ -9,7 +9,7 @@ import type { BuildInfo, Ui } from '../../../core/engine/plugin';
 import type { StepContext } from '../../../core/engine/steps';
 import { listeningPorts, plannedBuild, workDir } from './harness';
 
-const ui: Ui = { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, ask: async () => 'cleanup' };
+const ui: Ui = { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, log: () => undefined, ask: async () => 'cleanup' };
 const ctx = (): StepContext => ({ signal: new AbortController().signal, ui, track: () => ({ release: () => undefined }) });
 const build: BuildInfo = { name: 'test', displayName: 'qemu.test', hcl2: true, builderType: 'qemu', runId: 'r', env: {}, cwd: '/tmp', force: false };
 

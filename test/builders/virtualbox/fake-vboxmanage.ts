@@ -55,6 +55,7 @@ export async function runBuilder(plugin: BuilderPlugin, fields: Record<string, P
     message: (t) => rec.lines.push(`    ${t}`),
     error: (t) => rec.lines.push(`!! ${t}`),
     output: () => undefined,
+    log: () => undefined,
     ask: async () => 'cleanup',
   };
   const state: BuildState = { generated: {} };

@@ -26,6 +26,7 @@ export function recordingUi(): RecordingUi {
     message: (t) => lines.push(`message: ${t}`),
     error: (t) => lines.push(`error: ${t}`),
     output: (s, l) => lines.push(`${s}: ${l}`),
+    log: (t) => lines.push(`log: ${t}`),
     ask: async () => 'cleanup',
   };
 }

@@ -30,7 +30,7 @@ test('the same box as Packer 1.6.6: entry order, Vagrantfile and metadata.json b
   const build = { name: 'null', displayName: 'null', hcl2: false, builderType: 'null', runId: 'r', env: {}, cwd, force: false };
   const prepared = vagrantPostProcessor.prepare(config(pp), build);
   assert.ok(prepared.ok);
-  const ui: Ui = { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, ask: async () => 'cleanup' };
+  const ui: Ui = { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, log: () => undefined, ask: async () => 'cleanup' };
   const input = { id: '', builderId: 'packer.post-processor.artifice', files: ['info.json'], text: '', state: {} };
   const r = await prepared.value.postProcess({ ui, mask: (s) => s, signal: new AbortController().signal, build, generated: {} }, input);
   assert.ok(r.ok, r.ok ? '' : r.error);

@@ -41,6 +41,7 @@ function recordingUi(): Heard {
       message: (t) => lines.push(`    ${t}`),
       error: (t) => lines.push(`!! ${t}`),
       output: (_s, l) => lines.push(l),
+      log: (l) => lines.push(l),
       ask: async () => 'cleanup',
     },
   };

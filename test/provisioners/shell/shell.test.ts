@@ -91,7 +91,7 @@ test('the shell provisioner without a communicator says so', async () => {
   const info: BuildInfo = { name: 'n', displayName: 'null.n', hcl2: true, builderType: 'null', runId: 'r', env: {}, cwd: '/', force: false };
   const prepared = shellProvisioner.prepare(plannedBuild({ builder: { inline: ['true'] } }).builder, info);
   assert.ok(prepared.ok);
-  const ui = { say() {}, message() {}, error() {}, output() {}, ask: async () => 'continue' as const };
+  const ui = { say() {}, message() {}, error() {}, output() {}, log() {}, ask: async () => 'continue' as const };
   const r = await prepared.value.provision({ ui, signal: new AbortController().signal, build: info, generated: {} });
   assert.deepEqual(r, { ok: false, error: 'The shell provisioner needs a communicator to reach the machine; this build has none.' });
 });
