@@ -148,3 +148,27 @@ test('the real chef-solo, where it is installed: the recipe runs on this host th
     await sshd.stop();
   }
 });
+
+test('cancelling the build stops chef-solo promptly', async () => {
+  requireDocker();
+  const started = Date.now();
+  let cancelled = false;
+  const r = await runBuild(
+    {
+      builder: { discard: true },
+      provisioners: [['chef-solo', { prevent_sudo: true, skip_install: true, execute_command: 'echo "chef is slow"; sleep 97.55' }]],
+    },
+    FIXTURES,
+    {},
+    (e, run) => {
+      if (!cancelled && e.kind === 'output' && e.line === 'chef is slow') {
+        cancelled = true;
+        run.cancel();
+      }
+    },
+  );
+  assert.ok(cancelled, r.log.join('\n'));
+  assert.equal(r.summary.cancelled, true);
+  assert.ok(Date.now() - started < 60_000, 'the run ended long before the sleep would have');
+  assertNothingLeft(r.runId);
+});

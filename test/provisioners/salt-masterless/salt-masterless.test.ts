@@ -138,3 +138,31 @@ test('the real salt-call, where it is installed: the highstate runs on this host
     await sshd.stop();
   }
 });
+
+test('cancelling the build stops salt-call promptly', async () => {
+  requireDocker();
+  const started = Date.now();
+  let cancelled = false;
+  const r = await runBuild(
+    {
+      builder: { discard: true },
+      provisioners: [
+        ['file', { source: 'stand-in-salt-call', destination: '/usr/local/bin/salt-call' }],
+        ['shell', { inline: ['chmod +x /usr/local/bin/salt-call'] }],
+        ['salt-masterless', { disable_sudo: true, skip_bootstrap: true, local_state_tree: 'states', custom_state: 'slow' }],
+      ],
+    },
+    FIXTURES,
+    {},
+    (e, run) => {
+      if (!cancelled && e.kind === 'output' && e.line === 'stand-in: applying slowly') {
+        cancelled = true;
+        run.cancel();
+      }
+    },
+  );
+  assert.ok(cancelled, r.log.join('\n'));
+  assert.equal(r.summary.cancelled, true);
+  assert.ok(Date.now() - started < 60_000, 'the run ended long before the stand-in\'s sleep would have');
+  assertNothingLeft(r.runId);
+});
