@@ -30,6 +30,8 @@ export interface SshConfig extends SshLogin {
   ciphers: string[];
   keyExchange: string[];
   clearAuthorizedKeys: boolean;
+  /** ssh_keypair_name: a key pair the cloud already holds; set, no temporary key pair is made. */
+  keyPairName?: string;
   keyPairType: string;
   keyPairBits: number;
   bastion?: SshLogin;
@@ -72,10 +74,15 @@ export function readSshConfig(config: ComponentConfig, where: string): Prepared<
     ciphers: f.stringList('ssh_ciphers'),
     keyExchange: f.stringList('ssh_key_exchange_algorithms'),
     clearAuthorizedKeys: f.bool('ssh_clear_authorized_keys'),
+    keyPairName: f.string('ssh_keypair_name') || undefined,
     keyPairType: f.string('temporary_key_pair_type', 'rsa'),
     keyPairBits: f.number('temporary_key_pair_bits', 0),
     pauseMs: duration('pause_before_connecting', '0s'),
   };
+  // As Packer: the named key pair's private half has to come from somewhere.
+  if (cfg.keyPairName && !cfg.privateKeyFile && !cfg.agentAuth) {
+    f.error(`${where}: ssh_private_key_file must be provided or ssh_agent_auth enabled when ssh_keypair_name is specified`);
+  }
   if (f.has('ssh_bastion_host')) {
     cfg.bastion = {
       host: f.string('ssh_bastion_host'),

@@ -107,6 +107,35 @@ test('a bastion host carries the connection to a machine it can reach', async ()
   }
 });
 
+test('a bastion host with its own key file (ssh_bastion_private_key_file) carries the connection', async () => {
+  const bastion = await startSshd({ password: false });
+  const bastionKey = makeKey(dir, 'bastion_ed25519');
+  bastion.authorize(bastionKey.publicKey);
+  try {
+    const run = await runStep(
+      waitForSshStep(
+        sshConfig({
+          ssh_port: sshd.port,
+          ssh_username: 'root',
+          ssh_private_key_file: key.file,
+          ssh_bastion_host: '127.0.0.1',
+          ssh_bastion_port: bastion.port,
+          ssh_bastion_username: TEST_USER,
+          ssh_bastion_private_key_file: bastionKey.file,
+        }),
+      ),
+    );
+    try {
+      assert.deepEqual(run.result, { action: 'continue' });
+      assert.deepEqual((await sh(run.communicator!, 'id -un')).out, ['root']);
+    } finally {
+      await run.cleanup();
+    }
+  } finally {
+    await bastion.stop();
+  }
+});
+
 test('a wrong password fails with "authentication failed" after ssh_handshake_attempts, without printing the password', async () => {
   const secret = 'not-the-password-42';
   const run = await runStep(

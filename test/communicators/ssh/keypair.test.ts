@@ -84,3 +84,13 @@ test('config: SSH features not built yet are refused by name instead of ignored'
     errors: ["null: ssh_proxy_host is not supported by Bakehouse's SSH communicator yet", "null: ssh_local_tunnels is not supported by Bakehouse's SSH communicator yet"],
   });
 });
+
+test('config: ssh_keypair_name needs ssh_private_key_file or ssh_agent_auth, and then names the key pair', () => {
+  assert.deepEqual(readSshConfig(config({ ssh_host: 'h', ssh_username: 'u', ssh_keypair_name: 'build-key' }), 'null'), {
+    ok: false,
+    errors: ['null: ssh_private_key_file must be provided or ssh_agent_auth enabled when ssh_keypair_name is specified'],
+  });
+  const r = readSshConfig(config({ ssh_host: 'h', ssh_username: 'u', ssh_keypair_name: 'build-key', ssh_agent_auth: true }), 'null');
+  assert.ok(r.ok);
+  assert.equal(r.value.keyPairName, 'build-key');
+});
