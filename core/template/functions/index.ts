@@ -80,6 +80,12 @@ export type CallResult =
 export function callFunction(name: string, args: readonly Value[], ctx: FunctionContext): CallResult {
   const def = FUNCTIONS.get(name);
   if (!def) return { ok: false, summary: 'Call to unknown function', error: `There is no function named "${name}".` };
+  return callDefinition(def, args, ctx);
+}
+
+/** cty's calling rules for one definition; the evaluator's function table uses it too, so both call alike. */
+export function callDefinition(def: FunctionDef, args: readonly Value[], ctx: FunctionContext): CallResult {
+  const name = def.name;
   const n = def.params.length;
   if (args.length < n) {
     const atLeast = def.variadic ? 'at least ' : '';
