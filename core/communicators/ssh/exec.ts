@@ -2,6 +2,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { CommandResult, Outcome } from '../../engine/plugin';
 import type { SshConnection } from './connect';
+import { openChannel } from './open-channel';
 import { LineSplitter } from '../line-splitter';
 
 export type OnLine = (stream: 'stdout' | 'stderr', line: string) => void;
@@ -36,31 +37,18 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
       else signalName = sig;
     });
   };
-  const channel = await new Promise<ClientChannel | Error | 'cancelled'>((resolve) => {
-    let settled = false;
-    let forget = () => undefined as void;
-    const settle = (v: ClientChannel | Error | 'cancelled') => {
-      if (settled) return;
-      settled = true;
-      forget();
-      opts.signal.removeEventListener('abort', onAbort);
-      resolve(v);
-    };
-    const onAbort = () => settle('cancelled');
-    opts.signal.addEventListener('abort', onAbort, { once: true });
-    forget = conn.onClose(() => settle(new Error('the connection closed')));
-    if (settled) return;
-    try {
-      conn.client.exec(command, opts.pty ? { pty: { term: 'vt100', rows: 40, cols: 80 } } : {}, (e, ch) => {
-        // Opened after a cancel: nobody will read it, so close it rather than leave a session on the server.
-        if (settled) return ch?.close();
+  const pty = opts.pty ? { pty: { term: 'vt100', rows: 40, cols: 80 } } : {};
+  const channel = await openChannel<ClientChannel>(
+    conn,
+    opts.signal,
+    (done) =>
+      conn.client.exec(command, pty, (e, ch) => {
+        // Listeners go on before this callback returns (see above); a channel opened too late is closed unread.
         if (!e) listen(ch);
-        settle(e ?? ch);
-      });
-    } catch (e) {
-      settle(e as Error);
-    }
-  });
+        done(e, ch);
+      }),
+    (late) => late.close(),
+  );
   if (channel === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
   if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}`, notStarted: true };
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {

@@ -7,6 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './connect';
+import { openChannel } from './open-channel';
 import { shellQuote } from '../shell-quote';
 
 /** Bytes arriving on a channel, read in exact pieces or lines. */
@@ -161,32 +162,10 @@ class ScpSession {
 }
 
 async function openScp(conn: SshConnection, command: string, signal: AbortSignal): Promise<ScpSession> {
-  return new Promise<ScpSession>((resolve, reject) => {
-    let settled = false;
-    let forget = () => undefined as void;
-    const settle = (err: Error | undefined, ch?: ClientChannel) => {
-      if (settled) {
-        // Opened after a cancel or a dropped connection: close it rather than leave a session on the server.
-        ch?.close();
-        return;
-      }
-      settled = true;
-      forget();
-      signal.removeEventListener('abort', onAbort);
-      if (err || !ch) reject(err ?? new Error('no channel'));
-      else resolve(new ScpSession(ch, signal));
-    };
-    const onAbort = () => settle(new Error('Build was cancelled.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) return onAbort();
-    forget = conn.onClose(() => settle(new Error('the connection closed')));
-    if (settled) return;
-    try {
-      conn.client.exec(command, (err, ch) => settle(err, ch));
-    } catch (e) {
-      settle(e as Error);
-    }
-  });
+  const ch = await openChannel<ClientChannel>(conn, signal, (done) => conn.client.exec(command, done), (late) => late.close());
+  if (ch === 'cancelled') throw new Error('Build was cancelled.');
+  if (ch instanceof Error) throw ch;
+  return new ScpSession(ch, signal);
 }
 
 async function sendFile(scp: ScpSession, local: string, name: string): Promise<void> {

@@ -13,6 +13,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import type { Client, FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
 import type { SshConnection } from './connect';
+import { openChannel } from './open-channel';
 
 export type RemoteKind = 'file' | 'directory' | 'missing';
 
@@ -93,31 +94,8 @@ export class SftpSession {
 /** Opens the SFTP subsystem; an Error when the server has none (its sshd_config has no `Subsystem sftp`) or on cancel. */
 export async function openSftp(conn: SshConnection, signal: AbortSignal): Promise<SftpSession | Error> {
   const before = channelIds(conn.client);
-  const r = await new Promise<SFTPWrapper | Error>((resolve) => {
-    let settled = false;
-    let forget = () => undefined as void;
-    const settle = (v: SFTPWrapper | Error) => {
-      if (settled) {
-        // Opened after a cancel or a dropped connection: nobody will use it.
-        if (!(v instanceof Error)) v.end();
-        return;
-      }
-      settled = true;
-      forget();
-      signal.removeEventListener('abort', onAbort);
-      resolve(v);
-    };
-    const onAbort = () => settle(new Error('Build was cancelled.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) return onAbort();
-    forget = conn.onClose(() => settle(new Error('the connection closed')));
-    if (settled) return;
-    try {
-      conn.client.sftp((err, sftp) => settle(err ?? sftp));
-    } catch (e) {
-      settle(e as Error);
-    }
-  });
+  const opened = await openChannel<SFTPWrapper>(conn, signal, (done) => conn.client.sftp(done), (late) => late.end());
+  const r = opened === 'cancelled' ? new Error('Build was cancelled.') : opened;
   if (r instanceof Error) {
     closeRefusedSubsystem(conn.client, before);
     return r;
