@@ -6,7 +6,7 @@ import type { GraphNode } from '../../core/contract/types';
 import { RunState } from '../build/run-state';
 import { eventLine } from '../logs/event-line';
 import { RunLog } from '../logs/run-log';
-import { buildBlocks, deleteBlock, insertBlockAfter, insertBlockAtEndOf, PROVISIONER_TEMPLATES, removeAttribute, replaceAttributeValue, swapBlocks, type TextEdit } from '../graph/text-edit';
+import { buildBlocks, chainPostProcessor, deleteBlock, insertBlockAfter, insertBlockAtEndOf, PROVISIONER_TEMPLATES, removeAttribute, replaceAttributeValue, splitPostProcessorChain, swapBlocks, type TextEdit } from '../graph/text-edit';
 import { getServices } from './services';
 import { isDirty, useApp } from './store';
 
@@ -180,6 +180,21 @@ function setAttribute({ nodeId, name, value }: { nodeId: string; name: string; v
   if (e) edit(node.range.filename, [e]);
 }
 
+/** Connects two post-processors (from the graph or the node form): the target moves into the source's chain, right after it. */
+function chainPostProcessorAction({ from, to, split }: { from: string; to: string; split?: boolean }): void {
+  const s = useApp.getState();
+  const nodes = s.analysis?.graph.nodes ?? [];
+  const a = nodes.find((n) => n.id === from);
+  const b = nodes.find((n) => n.id === to);
+  if (a?.kind !== 'post-processor' || b?.kind !== 'post-processor' || !a.range || !b.range || a.range.filename !== b.range.filename) {
+    return s.setStatus('Only post-processors written in the same file can be chained.', 'error');
+  }
+  const text = s.texts[a.range.filename];
+  const e = split ? splitPostProcessorChain(text, a.range, b.range) : chainPostProcessor(text, a.range, b.range);
+  if (e) edit(a.range.filename, [e]);
+  else if (!split) s.setStatus(`${b.label} cannot be chained after ${a.label} (another build, or already there).`, 'error');
+}
+
 function selectNode(nodeId: string | undefined): void {
   useApp.getState().selectNode(nodeId);
   const node = useApp.getState().analysis?.graph.nodes.find((n) => n.id === nodeId);
@@ -206,6 +221,7 @@ export const actions = {
   moveUp: { id: 'moveUp', label: 'Move up', run: (id: string) => moveProvisioner(id, -1) } as Action<string>,
   moveDown: { id: 'moveDown', label: 'Move down', run: (id: string) => moveProvisioner(id, 1) } as Action<string>,
   setAttribute: { id: 'setAttribute', label: 'Set attribute', run: setAttribute } as Action<{ nodeId: string; name: string; value: string | undefined }>,
+  chainPostProcessor: { id: 'chainPostProcessor', label: 'Chain post-processor', run: chainPostProcessorAction } as Action<{ from: string; to: string; split?: boolean }>,
   selectNode: { id: 'selectNode', label: 'Select', run: selectNode } as Action<string | undefined>,
   answerPrompt: { id: 'answerPrompt', label: 'Answer', run: answerPrompt } as Action<'cleanup' | 'abort' | 'retry' | 'continue'>,
   undo: { id: 'undo', label: 'Undo', shortcut: 'Ctrl+Z', run: () => getServices().editor?.undo() } as Action,

@@ -2,7 +2,7 @@
  * The pipeline as a graph beside the text. Nodes show their state during a run and the errors inside their block;
  * selecting one reveals its block in the editor. Every change made here is a text edit (see actions).
  */
-import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Node, type NodeProps } from '@xyflow/react';
+import { Background, BaseEdge, Controls, EdgeLabelRenderer, getBezierPath, Handle, Position, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useMemo } from 'react';
 import type { GraphNode } from '../../core/contract/types';
 import { runAction } from '../app/actions';
@@ -23,6 +23,7 @@ const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<Pipelin
   const { node, run } = data;
   const errors = node.diagnostics.filter((d) => d.severity === 'error');
   const state = run?.state;
+  const chainable = node.kind === 'post-processor';
   return (
     <div
       className={`pipeline-node kind-${node.kind}${state ? ` state-${state}` : ''}${errors.length ? ' has-errors' : ''}${data.selected ? ' selected' : ''}`}
@@ -32,7 +33,8 @@ const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<Pipelin
       aria-label={`${node.kind} ${node.label}${state ? `, ${state}` : ''}${errors.length ? `, ${errors.length} error${errors.length > 1 ? 's' : ''}` : ''}`}
       title={errors.map((d) => d.summary).join('\n') || undefined}
     >
-      <Handle type="target" position={Position.Top} />
+      {/* Only post-processors connect: dragging one's output onto another chains the target after it. */}
+      <Handle type="target" position={Position.Top} id="in" isConnectable={chainable} aria-label={chainable ? `Chain input of ${node.label}` : undefined} />
       <div className="node-kind">{node.kind}</div>
       <div className="node-label">{node.label}</div>
       <div className="node-meta">
@@ -40,15 +42,46 @@ const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<Pipelin
         {state ? <span className={`state-pill ${state}`}>{state}{run?.durationMs !== undefined ? ` · ${formatDuration(run.durationMs)}` : ''}</span> : null}
         {errors.length ? <span className="node-error" role="alert">{errors[0].summary}</span> : null}
       </div>
-      <Handle type="source" position={Position.Bottom} />
+      <Handle type="source" position={Position.Bottom} id="out" isConnectable={chainable} aria-label={chainable ? `Chain output of ${node.label}` : undefined} />
     </div>
   );
 });
 
 const nodeTypes = { pipeline: PipelineNode };
 
-/** Blocks added or removed (in either view) bring the whole pipeline back into view. */
-function FitWhenNodesChange({ count }: { count: number }) {
+type ChainEdgeData = { fromLabel: string; toLabel: string };
+
+/** An edge inside a post-processor chain, with a button that cuts the chain there (deleting the edge). */
+function ChainEdge({ id, source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd }: EdgeProps<Edge<ChainEdgeData>>) {
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} />
+      <EdgeLabelRenderer>
+        <button
+          className="edge-cut nodrag nopan"
+          style={{ position: 'absolute', transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`, pointerEvents: 'all' }}
+          aria-label={`Split chain between ${data?.fromLabel ?? source} and ${data?.toLabel ?? target}`}
+          title="Split the chain here"
+          onClick={() => runAction('chainPostProcessor', { from: source, to: target, split: true })}
+        >
+          ✂
+        </button>
+      </EdgeLabelRenderer>
+    </>
+  );
+}
+
+const edgeTypes = { chain: ChainEdge };
+
+function isChainConnection(c: Connection | Edge): boolean {
+  const nodes = useApp.getState().analysis?.graph.nodes ?? [];
+  const kind = (id: string) => nodes.find((n) => n.id === id)?.kind;
+  return c.source !== c.target && kind(c.source) === 'post-processor' && kind(c.target) === 'post-processor';
+}
+
+/** Blocks added, removed or re-chained (in either view) bring the whole pipeline back into view. */
+function FitWhenNodesChange({ count }: { count: string }) {
   const flow = useReactFlow();
   useEffect(() => {
     const t = setTimeout(() => void flow.fitView({ padding: 0.12, maxZoom: 1 }), 50);
@@ -75,7 +108,20 @@ export function GraphView() {
     }));
     // runVersion: node states live outside the store; the counter says they changed.
   }, [graph, positions, selected, runId, runVersion]);
-  const edges = useMemo(() => (graph?.edges ?? []).map((e) => ({ id: `${e.from}->${e.to}`, source: e.from, target: e.to, animated: false })), [graph]);
+  // The graph's shape without line numbers: typing inside a block must not refit the view, re-chaining must.
+  const shape = useMemo(() => {
+    const index = new Map((graph?.nodes ?? []).map((n, i) => [n.id, i]));
+    return `${graph?.nodes.length ?? 0}#${(graph?.edges ?? []).map((e) => `${index.get(e.from)}>${index.get(e.to)}`).join(',')}`;
+  }, [graph]);
+  const edges = useMemo<Edge<ChainEdgeData>[]>(() => {
+    const byId = new Map((graph?.nodes ?? []).map((n) => [n.id, n]));
+    return (graph?.edges ?? []).map((e) => {
+      const from = byId.get(e.from);
+      const to = byId.get(e.to);
+      const chained = from?.kind === 'post-processor' && to?.kind === 'post-processor';
+      return { id: `${e.from}->${e.to}`, source: e.from, target: e.to, sourceHandle: 'out', targetHandle: 'in', animated: false, ...(chained ? { type: 'chain', data: { fromLabel: from.label, toLabel: to.label } } : {}) };
+    });
+  }, [graph]);
 
   return (
     <section className="graph-pane" aria-label="Pipeline graph">
@@ -113,7 +159,10 @@ export function GraphView() {
           selectionKeyCode={null}
           multiSelectionKeyCode={null}
           zoomActivationKeyCode={null}
-          nodesConnectable={false}
+          nodesConnectable
+          isValidConnection={isChainConnection}
+          onConnect={(c) => runAction('chainPostProcessor', { from: c.source, to: c.target })}
+          edgeTypes={edgeTypes}
           proOptions={{ hideAttribution: true }}
           onNodeClick={(_, n) => runAction('selectNode', n.id)}
           // Keyboard selection (Tab to a node, Enter) arrives as a selection change.
@@ -125,7 +174,7 @@ export function GraphView() {
           colorMode="dark"
           minZoom={0.2}
         >
-          <FitWhenNodesChange count={nodes.length} />
+          <FitWhenNodesChange count={shape} />
           <Background gap={16} />
           <Controls showInteractive={false} />
         </ReactFlow>
@@ -159,6 +208,7 @@ function NodeDetails() {
           </button>
         ) : null}
       </div>
+      {node.kind === 'post-processor' ? <ChainControls node={node} /> : null}
       {node.appliesTo && node.kind !== 'source' ? <div className="muted">Runs on: {node.appliesTo.join(', ') || 'no build'}</div> : null}
       {node.diagnostics.map((d, i) => (
         <div key={i} className={`diag ${d.severity}`}>
@@ -174,6 +224,34 @@ function NodeDetails() {
         </div>
       ) : null}
       <NodeForm node={node} text={text} />
+    </div>
+  );
+}
+
+/** The keyboard way to chain post-processors: pick the one this node should follow, or cut the chain before it. */
+function ChainControls({ node }: { node: GraphNode }) {
+  const graph = useApp((s) => s.analysis?.graph);
+  const others = (graph?.nodes ?? []).filter((n) => n.kind === 'post-processor' && n.id !== node.id && n.range?.filename === node.range?.filename);
+  const previous = (graph?.edges ?? []).map((e) => e.from).find((from) => graph?.edges.some((e) => e.from === from && e.to === node.id) && others.some((n) => n.id === from));
+  const previousNode = others.find((n) => n.id === previous);
+  return (
+    <div className="chain-controls">
+      <label>
+        Chain after{' '}
+        <select aria-label={`Chain ${node.label} after`} value="" onChange={(e) => e.target.value && runAction('chainPostProcessor', { from: e.target.value, to: node.id })}>
+          <option value="">choose…</option>
+          {others.map((n) => (
+            <option key={n.id} value={n.id}>
+              {n.label} (line {n.range?.start.line})
+            </option>
+          ))}
+        </select>
+      </label>
+      {previousNode ? (
+        <button onClick={() => runAction('chainPostProcessor', { from: previousNode.id, to: node.id, split: true })} aria-label={`Split chain between ${previousNode.label} and ${node.label}`}>
+          Split chain before {node.label}
+        </button>
+      ) : null}
     </div>
   );
 }

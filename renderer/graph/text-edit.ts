@@ -302,3 +302,153 @@ export const PROVISIONER_TEMPLATES: Record<string, string> = {
   'shell-local': 'provisioner "shell-local" {\n  inline = ["echo done"]\n}',
   breakpoint: 'provisioner "breakpoint" {\n  note = "inspect the machine"\n}',
 };
+
+/**
+ * Post-processor chains. In a build, a `post-processors { ... }` block is a chain (each gets the previous one's artifact)
+ * and a standalone `post-processor` block gets the build's artifact. Connecting and splitting rewrite only the blocks
+ * involved, and come back as one edit so undo restores the exact text.
+ */
+interface WrittenBlock {
+  /** The header's first word: `post-processor`, `post-processors`, `provisioner`… */
+  name: string;
+  /** Start of the header's line and just past the newline after the closing brace. */
+  start: number;
+  end: number;
+  open: number;
+  close: number;
+}
+
+/** The blocks written directly between the braces at `open` and `close`. */
+function blocksWithin(text: string, open: number, close: number): WrittenBlock[] {
+  const out: WrittenBlock[] = [];
+  for (let i = open + 1; i < close; ) {
+    const skipped = skipToken(text, i);
+    if (skipped > i) {
+      i = skipped;
+      continue;
+    }
+    if (text[i] === '{') {
+      const end = matchingBrace(text, i);
+      if (end < 0) break;
+      const start = lineStart(text, i);
+      const header = text.slice(start, i).trim();
+      // `x = { ... }` is an attribute's map, not a block.
+      if (!header.includes('=')) out.push({ name: /^[A-Za-z_][A-Za-z0-9_-]*/.exec(header)?.[0] ?? '', start, end: Math.min(lineEnd(text, end) + 1, text.length), open: i, close: end });
+      i = end + 1;
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+interface PlacedPostProcessor {
+  block: WrittenBlock;
+  /** The `post-processors` block it is chained in, with its items; undefined for a standalone block. */
+  chain?: { block: WrittenBlock; items: WrittenBlock[] };
+  index: number;
+  build: { open: number; close: number };
+}
+
+/** Where the post-processor block starting at `range` sits: in which build, standalone or in which chain. */
+function placePostProcessor(text: string, range: Range): PlacedPostProcessor | undefined {
+  const at = lineStart(text, offsetOf(text, range.start.line, range.start.column));
+  for (const build of buildBlocks(text)) {
+    if (at < build.open || at > build.close) continue;
+    for (const b of blocksWithin(text, build.open, build.close)) {
+      if (b.name === 'post-processor' && b.start === at) return { block: b, index: 0, build };
+      if (b.name === 'post-processors' && at > b.open && at < b.close) {
+        const items = blocksWithin(text, b.open, b.close).filter((x) => x.name === 'post-processor');
+        const index = items.findIndex((x) => x.start === at);
+        if (index >= 0) return { block: items[index], chain: { block: b, items }, index, build };
+      }
+    }
+  }
+  return undefined;
+}
+
+function reindent(lines: string, from: string, to: string): string {
+  return lines
+    .split('\n')
+    .map((l) => (l.trim() === '' ? l.trim() : to + (l.startsWith(from) ? l.slice(from.length) : l.trimStart())))
+    .join('\n');
+}
+
+function trimBlankLines(s: string): string {
+  return s.replace(/^(?:[ \t]*\n)+/, '').replace(/\n(?:[ \t]*\n)+$/, '\n');
+}
+
+/** The smallest single edit turning `before` into `after`. */
+export function diffEdit(before: string, after: string): TextEdit {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { start, end: before.length - end, text: after.slice(start, after.length - end) };
+}
+
+/**
+ * Moves the post-processor at `target` into the chain of the one at `source`, right after it: two standalone blocks
+ * become one `post-processors` chain, or the target joins the source's chain. Undefined when the two are not in the
+ * same build, are the same block, or the target already follows the source.
+ */
+export function chainPostProcessor(text: string, source: Range, target: Range): TextEdit | undefined {
+  const s = placePostProcessor(text, source);
+  const t = placePostProcessor(text, target);
+  if (!s || !t || s.build.open !== t.build.open || s.block.start === t.block.start) return undefined;
+  if (s.chain && t.chain && s.chain.block.start === t.chain.block.start && t.index === s.index + 1) return undefined;
+  const targetIndent = indentOf(text, t.block.start);
+  const targetLines = text.slice(t.block.start, t.block.end).replace(/\n?$/, '\n');
+  // Where the target leaves: its lines, and one blank line beside them so no double gap is left.
+  let removeStart = t.block.start;
+  let removeEnd = t.block.end;
+  const isBlank = (from: number) => from < text.length && text.slice(from, lineEnd(text, from)).trim() === '';
+  if (isBlank(removeEnd)) removeEnd = Math.min(lineEnd(text, removeEnd) + 1, text.length);
+  else if (removeStart > 0 && isBlank(lineStart(text, removeStart - 1))) removeStart = lineStart(text, removeStart - 1);
+  let replacement: string;
+  const sourceLines = text.slice(s.block.start, s.block.end).replace(/\n?$/, '\n');
+  const indent = indentOf(text, s.block.start);
+  if (s.chain) replacement = sourceLines + reindent(targetLines, targetIndent, indent).replace(/\n$/, '') + '\n';
+  else {
+    const inner = indent + '  ';
+    replacement = `${indent}post-processors {\n${reindent(sourceLines, indent, inner).replace(/\n$/, '')}\n${reindent(targetLines, targetIndent, inner).replace(/\n$/, '')}\n${indent}}\n`;
+  }
+  // A blank line taken from beside the target may be the one separating the source from what follows; keep it there.
+  const after =
+    removeStart >= s.block.end
+      ? text.slice(0, s.block.start) + replacement + text.slice(s.block.end, removeStart) + text.slice(removeEnd)
+      : text.slice(0, removeStart) + text.slice(removeEnd, s.block.start) + replacement + text.slice(s.block.end);
+  return diffEdit(text, after);
+}
+
+/**
+ * Cuts the chain between the post-processor at `from` and the one right after it at `to`: the tail becomes its own
+ * chain, and a part left with a single post-processor becomes a standalone block. Undefined when `to` does not follow
+ * `from` in a chain.
+ */
+export function splitPostProcessorChain(text: string, from: Range, to: Range): TextEdit | undefined {
+  const a = placePostProcessor(text, from);
+  const b = placePostProcessor(text, to);
+  if (!a?.chain || !b?.chain || a.chain.block.start !== b.chain.block.start || b.index !== a.index + 1) return undefined;
+  const chain = a.chain.block;
+  const indent = indentOf(text, chain.start);
+  const itemIndent = indentOf(text, a.chain.items[0].start);
+  const header = text.slice(chain.start, lineEnd(text, chain.open) + 1);
+  const innerStart = header.length + chain.start;
+  const closeLine = lineStart(text, chain.close);
+  const closing = text.slice(closeLine, chain.end).replace(/\n?$/, '\n');
+  const headInner = text.slice(innerStart, a.block.end);
+  const tailInner = text.slice(a.block.end, closeLine);
+  const headCount = a.index + 1;
+  const tailCount = a.chain.items.length - headCount;
+  const head = headCount > 1 ? header + headInner + closing : reindent(trimBlankLines(headInner), itemIndent, indent);
+  const tail = tailCount > 1 ? `${indent}post-processors {\n${trimBlankLines(tailInner)}${closing}` : reindent(trimBlankLines(tailInner), itemIndent, indent);
+  const after = text.slice(0, chain.start) + head + '\n' + tail + text.slice(chain.end);
+  return diffEdit(text, after);
+}
+
+/** Whether the post-processor at `range` is chained after another one (so its chain can be split before it). */
+export function chainedAfter(text: string, range: Range): boolean {
+  const p = placePostProcessor(text, range);
+  return p?.chain !== undefined && p.index > 0;
+}

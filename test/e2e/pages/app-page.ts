@@ -149,6 +149,33 @@ export class GraphPanel {
     await this.page.getByLabel('Provisioner type to add').selectOption(type);
   }
 
+  /** Drags a connection from one post-processor's output handle onto another's input handle, with the mouse. */
+  async connect(fromLabel: string, toLabel: string): Promise<void> {
+    const from = this.node('post-processor', fromLabel).locator('.react-flow__handle[data-handleid="out"]');
+    const to = this.node('post-processor', toLabel).locator('.react-flow__handle[data-handleid="in"]');
+    // The view refits after each edit: wait until both handles stand still.
+    let a = await from.boundingBox();
+    let b = await to.boundingBox();
+    for (let i = 0; i < 20; i++) {
+      await this.page.waitForTimeout(150);
+      const [a2, b2] = [await from.boundingBox(), await to.boundingBox()];
+      const still = a && b && a2 && b2 && a.x === a2.x && a.y === a2.y && b.x === b2.x && b.y === b2.y;
+      [a, b] = [a2, b2];
+      if (still) break;
+    }
+    if (!a || !b) throw new Error(`handles of ${fromLabel} and ${toLabel} are not on screen`);
+    await this.page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move((a.x + b.x) / 2 + 40, (a.y + b.y) / 2, { steps: 8 });
+    await this.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  /** Cuts a post-processor chain between two nodes with the button on the edge joining them. */
+  async splitChain(fromLabel: string, toLabel: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Split chain between ${fromLabel} and ${toLabel}`, exact: true }).first().click();
+  }
+
   /** Clicks a node until it shows as selected: the graph re-lays itself out after each edit, and a click while nodes move can miss. */
   async select(kind: string, label: string, index = 0): Promise<void> {
     const node = this.node(kind, label).nth(index);
