@@ -17,6 +17,7 @@ import { vagrantPostProcessor } from '../post-processors/vagrant/post-processor'
 import { chefSoloProvisioner } from '../provisioners/chef-solo/provisioner';
 import { puppetMasterlessProvisioner } from '../provisioners/puppet-masterless/provisioner';
 import { saltMasterlessProvisioner } from '../provisioners/salt-masterless/provisioner';
+import { ansibleProvisioner } from '../provisioners/ansible/provisioner';
 import { breakpointProvisioner } from '../provisioners/breakpoint/provisioner';
 import { fileProvisioner } from '../provisioners/file/provisioner';
 import { shellProvisioner } from '../provisioners/shell/provisioner';
@@ -46,5 +47,6 @@ export function builtinPlugins(): PluginRegistry {
     .addPostProcessor(vagrantPostProcessor)
     .addProvisioner(puppetMasterlessProvisioner)
     .addProvisioner(chefSoloProvisioner)
-    .addProvisioner(saltMasterlessProvisioner);
+    .addProvisioner(saltMasterlessProvisioner)
+    .addProvisioner(ansibleProvisioner);
 }

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { waitForSshStep } from '../../../core/communicators/ssh/wait';
+import type { BuildInfo } from '../../../core/engine/plugin';
+import { ansibleProvisioner } from '../../../core/provisioners/ansible/provisioner';
+import { config } from '../../engine/helpers';
+import { makeKey, startSshd, TEST_USER } from '../../support/sshd';
+import { recordingUi, runStep, scratch, sshConfig } from '../../communicators/ssh/harness';
+
+const fixtures = resolve(__dirname, '../../fixtures/ansible');
+const info: BuildInfo = { name: 'web', displayName: 'null.web', hcl2: true, builderType: 'null', runId: 'r', env: { ...process.env }, cwd: fixtures, force: false };
+
+function requireAnsible(t: { skip(m: string): void }): boolean {
+  if (existsSync('/usr/bin/ansible-playbook')) return true;
+  if (process.env.CI) throw new Error('ansible-playbook is missing');
+  t.skip('ansible-playbook is not installed');
+  return false;
+}
+
+function ansibleTemps(): string[] {
+  return readdirSync(tmpdir()).filter((n) => n.startsWith('bakehouse-ansible'));
+}
+
+async function withSshd(fn: (run: Awaited<ReturnType<typeof runStep>>, dir: string) => Promise<void>): Promise<void> {
+  const sshd = await startSshd();
+  const dir = scratch();
+  const key = makeKey(dir);
+  sshd.authorize(key.publicKey);
+  const run = await runStep(waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: TEST_USER, ssh_private_key_file: key.file })));
+  try {
+    assert.deepEqual(run.result, { action: 'continue' });
+    await fn(run, dir);
+  } finally {
+    await run.cleanup();
+    await sshd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+for (const useProxy of [false, true]) {
+  test(`ansible ${useProxy ? 'through the adapter' : 'directly'} runs a playbook against a real sshd, with packer_build_name, and leaves no temp files`, async (t) => {
+    if (!requireAnsible(t)) return;
+    const before = ansibleTemps();
+    await withSshd(async (run) => {
+      // The test user writes it: a world-writable folder without the sticky bit lets us remove it afterwards.
+      const markerDir = scratch();
+      chmodSync(markerDir, 0o777);
+      const marker = join(markerDir, 'marker');
+      const p = ansibleProvisioner.prepare(config({ playbook_file: 'copy.yml', use_proxy: useProxy, user: TEST_USER, extra_arguments: ['-e', `marker=${marker}`] }), info);
+      assert.ok(p.ok, JSON.stringify(p));
+      const ui = recordingUi();
+      const r = await p.value.provision({ ui, signal: new AbortController().signal, build: info, communicator: run.communicator, generated: run.state.generated });
+      assert.deepEqual(r, { ok: true, value: undefined }, ui.lines.join('\n'));
+      assert.equal(readFileSync(marker, 'utf8'), 'copied by ansible\n');
+      rmSync(markerDir, { recursive: true, force: true });
+      assert.ok(ui.lines.some((l) => /Executing Ansible: ansible-playbook -e packer_build_name="web" -e packer_builder_type=null/.test(l)), ui.lines.join('\n'));
+      assert.ok(ui.lines.some((l) => /^stdout: PLAY RECAP/.test(l)));
+      if (useProxy) assert.ok(ui.lines.some((l) => /Ansible adapter listening on 127\.0\.0\.1:\d+/.test(l)));
+    });
+    assert.deepEqual(ansibleTemps(), before);
+  });
+}
+
+test('a failing playbook fails the step with the exit status, its output in the log', async (t) => {
+  if (!requireAnsible(t)) return;
+  await withSshd(async (run) => {
+    const p = ansibleProvisioner.prepare(config({ playbook_file: 'fail.yml', user: TEST_USER, extra_arguments: ['-e', 'api_token=hunter2'] }), info);
+    assert.ok(p.ok);
+    const ui = recordingUi();
+    const r = await p.value.provision({ ui, signal: new AbortController().signal, build: info, communicator: run.communicator, generated: run.state.generated });
+    assert.deepEqual(r, { ok: false, error: 'Error executing Ansible: Non-zero exit status: exit status 2' });
+    assert.ok(ui.lines.some((l) => l.includes('about to fail')), ui.lines.join('\n'));
+    assert.ok(!ui.lines.some((l) => l.includes('hunter2')), 'the password is masked in the logged command');
+  });
+});
+
+test('cancelling during ansible kills ansible-playbook and its ssh children, and closes the adapter', async (t) => {
+  if (!requireAnsible(t)) return;
+  await withSshd(async (run) => {
+    const p = ansibleProvisioner.prepare(config({ playbook_file: 'slow.yml', user: TEST_USER, inventory_directory: tmpdir() }), info);
+    assert.ok(p.ok);
+    const ui = recordingUi();
+    const ac = new AbortController();
+    const running = p.value.provision({ ui, signal: ac.signal, build: info, communicator: run.communicator, generated: run.state.generated });
+    for (let i = 0; i < 200 && !ui.lines.some((l) => l.includes('TASK [')); i++) await new Promise((r) => setTimeout(r, 100));
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(ui.lines.join('\n'))?.[1]);
+    ac.abort();
+    const r = await running;
+    assert.deepEqual(r, { ok: false, error: 'Build was cancelled.' });
+    const procs = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes('slow.yml') && !l.includes('ps -eo'));
+    assert.deepEqual(procs, []);
+    assert.equal(readdirSync(tmpdir()).filter((n) => n.startsWith('packer-provisioner-ansible')).length, 0, 'inventory removed');
+    const ss = execFileSync('ss', ['-ltn']).toString();
+    assert.ok(!ss.includes(`127.0.0.1:${port} `), 'adapter port closed');
+  });
+});
