@@ -189,6 +189,8 @@ function chainPostProcessorAction({ from, to, split }: { from: string; to: strin
   if (a?.kind !== 'post-processor' || b?.kind !== 'post-processor' || !a.range || !b.range || a.range.filename !== b.range.filename) {
     return s.setStatus('Only post-processors written in the same file can be chained.', 'error');
   }
+  // Legacy JSON templates keep their post-processor arrays edited in the text, as their forms do.
+  if (!a.range.filename.endsWith('.hcl')) return s.setStatus('Chaining from the graph edits HCL templates; edit a JSON template\'s "post-processors" in the text.', 'error');
   const text = s.texts[a.range.filename];
   const e = split ? splitPostProcessorChain(text, a.range, b.range) : chainPostProcessor(text, a.range, b.range);
   if (e) edit(a.range.filename, [e]);

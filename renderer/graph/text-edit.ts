@@ -446,9 +446,3 @@ export function splitPostProcessorChain(text: string, from: Range, to: Range): T
   const after = text.slice(0, chain.start) + head + '\n' + tail + text.slice(chain.end);
   return diffEdit(text, after);
 }
-
-/** Whether the post-processor at `range` is chained after another one (so its chain can be split before it). */
-export function chainedAfter(text: string, range: Range): boolean {
-  const p = placePostProcessor(text, range);
-  return p?.chain !== undefined && p.index > 0;
-}
