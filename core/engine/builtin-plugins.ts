@@ -18,6 +18,7 @@ import { chefSoloProvisioner } from '../provisioners/chef-solo/provisioner';
 import { puppetMasterlessProvisioner } from '../provisioners/puppet-masterless/provisioner';
 import { saltMasterlessProvisioner } from '../provisioners/salt-masterless/provisioner';
 import { ansibleProvisioner } from '../provisioners/ansible/provisioner';
+import { ansibleLocalProvisioner } from '../provisioners/ansible-local/provisioner';
 import { breakpointProvisioner } from '../provisioners/breakpoint/provisioner';
 import { fileProvisioner } from '../provisioners/file/provisioner';
 import { shellProvisioner } from '../provisioners/shell/provisioner';
@@ -48,5 +49,6 @@ export function builtinPlugins(): PluginRegistry {
     .addProvisioner(puppetMasterlessProvisioner)
     .addProvisioner(chefSoloProvisioner)
     .addProvisioner(saltMasterlessProvisioner)
-    .addProvisioner(ansibleProvisioner);
+    .addProvisioner(ansibleProvisioner)
+    .addProvisioner(ansibleLocalProvisioner);
 }
