@@ -53,6 +53,7 @@ export function createHost(opts: HostOptions = {}): Host {
       open: async ({ path }) => templates.open(path),
       save: async ({ filename, text }) => templates.save(filename, text),
       analyze: async ({ root, files, vars }) => templates.analyze(root, files, vars),
+      diagnostics: async ({ root, files, vars }) => templates.diagnostics(root, files, vars),
       format: async ({ filename, text }) => templates.format(filename, text),
       completions: async ({ files, position }) => ({ ok: true, value: completions(files, position) }),
       hover: async ({ files, position }) => ({ ok: true, value: hover(files, position) }),

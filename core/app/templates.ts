@@ -2,7 +2,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { failure, success, type Result } from '../contract/result';
-import type { OpenedTemplate, TemplateAnalysis, TemplateFileText } from '../contract/types';
+import type { OpenedTemplate, TemplateAnalysis, TemplateDiagnostics, TemplateFileText } from '../contract/types';
 import { createMasker, SENSITIVE } from '../engine/mask';
 import { writeFileAtomic } from '../files/atomic-write';
 import { formatHcl } from '../template/hcl/fmt';
@@ -14,6 +14,9 @@ import type { AppDataDir } from './data-dir';
 import { blockRangesOf, pipelineGraph } from './graph';
 import type { PathResolver } from './paths';
 
+/** How long a load may answer a second request for the same text (the graph asked for after the diagnostics). */
+const LOAD_REUSE_MS = 3_000;
+
 export interface TemplateServiceOptions {
   data: AppDataDir;
   env: Record<string, string | undefined>;
@@ -23,6 +26,8 @@ export interface TemplateServiceOptions {
 }
 
 export class TemplateService {
+  private lastLoad?: { root: string; files: TemplateFileText[]; vars: Array<[string, string]>; loaded: LoadResult; at: number };
+
   constructor(private readonly opts: TemplateServiceOptions) {}
 
   open(path: string): Result<OpenedTemplate> {
@@ -79,11 +84,25 @@ export class TemplateService {
   }
 
   analyze(root: string, files: TemplateFileText[], vars: Array<[string, string]> = []): Result<TemplateAnalysis> {
-    const loaded = this.load(root, files, vars);
-    const model = loaded.model;
+    const loaded = this.loadCached(root, files, vars);
     const analysis: TemplateAnalysis = {
+      ...this.summary(loaded),
+      graph: pipelineGraph(loaded.model, loaded.diagnostics, blockRangesOf(files)),
+    };
+    // A message may quote a secret's value (a failed check of a password's length): the renderer never sees it.
+    return success(createMasker(loaded.model?.sensitiveStrings ?? []).deep(analysis));
+  }
+
+  /** The analysis without the graph: no block ranges, no graph nodes, a small answer. */
+  diagnostics(root: string, files: TemplateFileText[], vars: Array<[string, string]> = []): Result<TemplateDiagnostics> {
+    const loaded = this.loadCached(root, files, vars);
+    return success(createMasker(loaded.model?.sensitiveStrings ?? []).deep(this.summary(loaded)));
+  }
+
+  private summary(loaded: LoadResult): TemplateDiagnostics {
+    const model = loaded.model;
+    return {
       diagnostics: loaded.diagnostics,
-      graph: pipelineGraph(model, loaded.diagnostics, blockRangesOf(files)),
       builds: model ? model.builds.flatMap((b) => b.builds.map((p) => p.name)) : [],
       variables: (model?.variables ?? []).map((v) => ({
         name: v.name,
@@ -94,8 +113,26 @@ export class TemplateService {
         value: v.sensitive || v.value.sensitive ? SENSITIVE : v.value.kind === 'unknown' ? undefined : formatValue(v.value),
       })),
     };
-    // A message may quote a secret's value (a failed check of a password's length): the renderer never sees it.
-    return success(createMasker(model?.sensitiveStrings ?? []).deep(analysis));
+  }
+
+  /**
+   * The editor asks for diagnostics and then for the graph of the same text: the second answer reuses the first load
+   * instead of loading the template again. Only the last text is kept, for a few seconds: a template may read other files
+   * (`file()`, a var-file), so an older load could miss a change made to them on disk.
+   */
+  private loadCached(root: string, files: TemplateFileText[], vars: Array<[string, string]>): LoadResult {
+    const last = this.lastLoad;
+    const same =
+      last !== undefined &&
+      last.root === root &&
+      last.files.length === files.length &&
+      last.files.every((f, i) => f.filename === files[i].filename && f.text === files[i].text) &&
+      Date.now() - last.at < LOAD_REUSE_MS &&
+      JSON.stringify(last.vars) === JSON.stringify(vars);
+    if (same) return last.loaded;
+    const loaded = this.load(root, files, vars);
+    this.lastLoad = { root, files: files.map((f) => ({ filename: f.filename, text: f.text })), vars, loaded, at: Date.now() };
+    return loaded;
   }
 
   format(filename: string, text: string): Result<{ text: string; changed: boolean }> {

@@ -7,6 +7,7 @@ export const METHOD_NAMES = [
   'templates.open',
   'templates.save',
   'templates.analyze',
+  'templates.diagnostics',
   'templates.format',
   'templates.completions',
   'templates.hover',

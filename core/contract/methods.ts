@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { EngineEvent } from '../engine/events';
 import { METHOD_NAMES, type MethodName } from './method-names';
-import type { CompletionItem, ComponentForm, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis } from './types';
+import type { CompletionItem, ComponentForm, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis, TemplateDiagnostics } from './types';
 
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface MethodSpec<I extends z.ZodType, O> {
@@ -30,6 +30,8 @@ export const contract = {
     /** Writes atomically: the file is either the old or the new text, never half of it. */
     save: method<{ filename: string }>()(fileText),
     analyze: method<TemplateAnalysis>()(templateTexts.extend({ vars: varsInput.optional() })),
+    /** `analyze` without the graph (a fraction of its size and time): asked after each pause in typing, the graph later. */
+    diagnostics: method<TemplateDiagnostics>()(templateTexts.extend({ vars: varsInput.optional() })),
     format: method<{ text: string; changed: boolean }>()(fileText),
     completions: method<CompletionItem[]>()(templateTexts.extend({ position })),
     hover: method<Hover | null>()(templateTexts.extend({ position })),

@@ -43,6 +43,9 @@ export interface PipelineGraph {
 }
 
 /** What the editor shows for the current text: problems and the graph. */
+/** The analysis without the pipeline graph: what the editor's markers and the build panel need after a keystroke. */
+export type TemplateDiagnostics = Omit<TemplateAnalysis, 'graph'>;
+
 export interface TemplateAnalysis {
   diagnostics: Diagnostic[];
   graph: PipelineGraph;

@@ -1,64 +1,116 @@
 /**
- * Live analysis: after the text stops changing for a moment the template is analysed again; answers to older texts are
- * dropped so markers never go back in time.
+ * Live analysis: after the text stops changing for a moment the template's diagnostics are asked for (a small answer,
+ * no graph), and once typing has paused a little longer the graph of the same text. Answers to texts that have changed
+ * meanwhile are dropped, so markers never go back in time and never land on text they were not computed for.
  */
-import type { TemplateAnalysis } from '../../core/contract/types';
+import type { PipelineGraph, TemplateAnalysis } from '../../core/contract/types';
 import { getServices } from './services';
-import { useApp } from './store';
+import { useApp, type AppState } from './store';
 
 /** Short enough that markers land within 200 ms of a pause, long enough not to analyse on every keystroke. */
 export const ANALYZE_DELAY_MS = 60;
-
 /**
- * Markers first, the graph a frame later: drawing a changed graph (a new layout for hundreds of nodes) took most of the
- * time between a keystroke and its markers in a 5,000-line template. The first update keeps the graph on screen; the
- * second, after the frame that shows the markers, brings the new one (unless a newer analysis came meanwhile).
+ * The graph follows the markers after this much more quiet: its answer is large and a changed graph is laid out again
+ * (the slowest part of a keystroke in a 5,000-line template), so asking for it while typing would delay the next markers.
  */
-function show(seq: number, analysis: TemplateAnalysis): void {
-  const shown = useApp.getState().analysis?.graph;
-  if (!shown || shown === analysis.graph) return useApp.getState().setAnalysis(seq, analysis);
-  useApp.getState().setAnalysis(seq, { ...analysis, graph: shown });
-  requestAnimationFrame(() => setTimeout(() => useApp.getState().setAnalysis(seq, analysis), 0));
+export const GRAPH_DELAY_MS = 200;
+
+/** The graph is replaced only when it differs, so an unchanged graph is not laid out and drawn again. */
+export function sameGraph(a: PipelineGraph | undefined, b: PipelineGraph): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
 export function startAnalyzer(): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let graphTimer: ReturnType<typeof setTimeout> | undefined;
   let seq = 0;
-  // One analysis in flight at a time: texts typed meanwhile are coalesced into one follow-up, so answers never queue up.
+  // One request in flight at a time: texts typed meanwhile are coalesced into one follow-up for the newest text only.
   let inFlight = false;
   let again = false;
-  const analyze = async (): Promise<void> => {
-    if (inFlight) {
-      again = true;
-      return;
-    }
+  // The template whose graph is on screen: a newly opened one gets the full analysis at once.
+  let graphOf: AppState['template'];
+
+  const snapshot = () => {
     const s = useApp.getState();
-    if (!s.template) return;
-    inFlight = true;
-    again = false;
-    const mine = ++seq;
+    if (!s.template) return undefined;
     const files = s.template.files.map((f) => ({ filename: f.filename, text: s.texts[f.filename] ?? f.text }));
     const vars = Object.entries(s.variableValues);
+    return { template: s.template, texts: s.texts, input: { root: s.template.root, files, vars: vars.length ? vars : undefined } };
+  };
+  type Snapshot = NonNullable<ReturnType<typeof snapshot>>;
+  /** Still the text on screen: otherwise a newer request follows and this answer is dropped. */
+  const current = (req: Snapshot) => {
+    const s = useApp.getState();
+    return s.template === req.template && s.texts === req.texts;
+  };
+
+  const applyFull = (analysis: TemplateAnalysis, template: Snapshot['template']) => {
+    const shown = useApp.getState().analysis?.graph;
+    graphOf = template;
+    useApp.getState().setAnalysis(++seq, sameGraph(shown, analysis.graph) && shown ? { ...analysis, graph: shown } : analysis);
+  };
+
+  const withTurn = async (work: () => Promise<void>): Promise<void> => {
+    inFlight = true;
+    again = false;
     try {
-      const r = await getServices().api.templates.analyze({ root: s.template.root, files, vars: vars.length ? vars : undefined });
-      if (r.ok) show(mine, r.value);
-      else useApp.getState().setStatus(r.error.message, 'error');
+      await work();
     } finally {
       inFlight = false;
       if (again) void analyze();
     }
   };
+
+  const analyze = async (): Promise<void> => {
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    const req = snapshot();
+    if (!req) return;
+    if (graphTimer) clearTimeout(graphTimer);
+    await withTurn(async () => {
+      const api = getServices().api.templates;
+      if (graphOf !== req.template || !useApp.getState().analysis) {
+        const r = await api.analyze(req.input);
+        if (!current(req)) return;
+        if (r.ok) applyFull(r.value, req.template);
+        else useApp.getState().setStatus(r.error.message, 'error');
+        return;
+      }
+      const r = await api.diagnostics(req.input);
+      if (!current(req)) return;
+      if (!r.ok) return useApp.getState().setStatus(r.error.message, 'error');
+      const shown = useApp.getState().analysis;
+      if (shown) useApp.getState().setAnalysis(++seq, { ...r.value, graph: shown.graph });
+      graphTimer = setTimeout(() => void graph(), GRAPH_DELAY_MS);
+    });
+  };
+
+  /** The graph of the text whose markers are shown; the host answers it from the load it just made. */
+  const graph = async (): Promise<void> => {
+    const req = snapshot();
+    if (!req || inFlight) return;
+    await withTurn(async () => {
+      const r = await getServices().api.templates.analyze(req.input);
+      if (current(req) && r.ok) applyFull(r.value, req.template);
+    });
+  };
+
   const unsubscribe = useApp.subscribe((s, prev) => {
     if (s.template !== prev.template) {
       if (timer) clearTimeout(timer);
+      if (graphTimer) clearTimeout(graphTimer);
       void analyze();
     } else if (s.texts !== prev.texts) {
       if (timer) clearTimeout(timer);
+      if (graphTimer) clearTimeout(graphTimer);
       timer = setTimeout(() => void analyze(), ANALYZE_DELAY_MS);
     }
   });
   return () => {
     unsubscribe();
     if (timer) clearTimeout(timer);
+    if (graphTimer) clearTimeout(graphTimer);
   };
 }

@@ -88,6 +88,31 @@ test('analyze lists builds and variables, and never hands out a sensitive value'
   assert.ok(!JSON.stringify(r.value).includes('hunter2-secret'));
 });
 
+test('diagnostics answers the same problems, builds and variables as analyze, without the graph, and hides secrets too', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const text = TEMPLATE.replace('communicator = "none"', 'communicator = "none"\n  bad = var.password');
+  const input = { root: dirname(ws.templatePath), files: [{ filename: ws.templatePath, text }], vars: [['greeting', 'hi']] as Array<[string, string]> };
+  const d = await host.call('templates.diagnostics', input);
+  assert.ok(d.ok, JSON.stringify(d));
+  assert.ok(!('graph' in (d.value as object)));
+  assert.ok(!JSON.stringify(d.value).includes('hunter2-secret'));
+  // The graph asked for next, for the same text, comes from the same load: the same answer as a fresh analyze.
+  const full = await host.handlers.templates.analyze(input);
+  const fresh = await createHost({ dataDir: ws.dataDir, env: {} }).handlers.templates.analyze(input);
+  assert.ok(full.ok && fresh.ok);
+  assert.deepEqual(full.value, fresh.value);
+  const { graph, ...rest } = full.value;
+  assert.deepEqual(d.value, rest);
+  assert.ok(graph.nodes.length > 0);
+  // A changed text is loaded again, not answered from the last load.
+  const fixed = await host.handlers.templates.diagnostics({ ...input, files: [{ filename: ws.templatePath, text: TEMPLATE }] });
+  assert.ok(fixed.ok);
+  assert.ok(d.value && (d.value as { diagnostics: unknown[] }).diagnostics.length > fixed.value.diagnostics.length);
+  const bad = await host.call('templates.diagnostics', { root: ws.dir, files: [] });
+  assert.ok(!bad.ok && bad.error.code === 'invalid-input');
+});
+
 test('a relative path is read from the working directory, else from the app folder (the bundled examples)', async () => {
   const ws = workspace();
   const host = createHost({ dataDir: ws.dataDir, env: {}, cwd: dirname(ws.templatePath), appRoot: process.cwd() });
