@@ -214,7 +214,9 @@ function commandArgs(cfg: AnsibleConfig, build: BuildInfo, generated: Record<str
   args.push('-e', `packer_builder_type=${build.builderType}`);
   if (generated.PackerHTTPAddr) args.push('-e', `packer_http_addr=${generated.PackerHTTPAddr}`);
   if ((useProxy || generated.ConnType === 'ssh') && t.keyFile) {
-    args.push('--ssh-extra-args', cfg.sshExtraArgs.length > 0 ? cfg.sshExtraArgs.join(' ') : '-o IdentitiesOnly=yes');
+    // The adapter's host key is new every run: keep it out of the user's known_hosts.
+    const defaults = useProxy ? '-o IdentitiesOnly=yes -o UserKnownHostsFile=/dev/null' : '-o IdentitiesOnly=yes';
+    args.push('--ssh-extra-args', cfg.sshExtraArgs.length > 0 ? cfg.sshExtraArgs.join(' ') : defaults);
   }
   args.push(...cfg.extraArguments);
   const hasPassword = args.some((a) => a.includes('ansible_password'));
