@@ -87,7 +87,8 @@ export async function runAnsibleLocal(cfg: AnsibleLocalConfig, ctx: ProvisionCon
     if (cfg.groupVars) dirs.push([cfg.groupVars, `${staging}/group_vars`, 'group vars']);
     if (cfg.hostVars) dirs.push([cfg.hostVars, `${staging}/host_vars`, 'host vars']);
     for (const r of cfg.rolePaths) dirs.push([r, `${staging}/roles/${basename(r)}`, 'role']);
-    for (const p of cfg.playbookPaths) dirs.push([p, `${staging}/${basename(p)}`, 'playbook path']);
+    // Packer gathers playbook_paths under playbooks/, one folder each.
+    for (const p of cfg.playbookPaths) dirs.push([p, `${staging}/playbooks/${basename(p)}`, 'playbook path']);
     for (const [local, remote, what] of dirs) {
       const mk = await must(`mkdir -p ${shellQuote(remote)}`, `Error creating ${remote}`);
       if (!mk.ok) return mk;
