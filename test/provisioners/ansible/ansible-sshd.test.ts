@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { waitForSshStep } from '../../../core/communicators/ssh/wait';
 import type { BuildInfo } from '../../../core/engine/plugin';
+import { builtinPlugins } from '../../../core/engine/builtin-plugins';
 import { ansibleProvisioner } from '../../../core/provisioners/ansible/provisioner';
-import { config } from '../../engine/helpers';
+import { build, collect, config, provisioner, texts } from '../../engine/helpers';
 import { makeKey, startSshd, TEST_USER } from '../../support/sshd';
 import { recordingUi, runStep, scratch, sshConfig } from '../../communicators/ssh/harness';
 
@@ -97,4 +98,72 @@ test('cancelling during ansible kills ansible-playbook and its ssh children, and
     const ss = execFileSync('ss', ['-ltn']).toString();
     assert.ok(!ss.includes(`127.0.0.1:${port} `), 'adapter port closed');
   });
+});
+
+test('galaxy_file installs a role from a local tarball (file:// source, no network) into roles_path before the playbook uses it', async (t) => {
+  if (!requireAnsible(t)) return;
+  const before = ansibleTemps();
+  await withSshd(async (run, dir) => {
+    const work = scratch();
+    chmodSync(work, 0o777);
+    try {
+      const tarball = join(work, 'greeter.tar.gz');
+      execFileSync('tar', ['czf', tarball, '-C', join(fixtures, 'galaxy'), 'greeter']);
+      const requirements = join(work, 'requirements.yml');
+      writeFileSync(requirements, `- src: file://${tarball}\n  name: greeter\n`);
+      const roles = join(work, 'roles');
+      const marker = join(work, 'marker');
+      // ansible-galaxy keeps a cache under HOME: the test's own HOME keeps the real user's untouched.
+      const home: BuildInfo = { ...info, env: { ...info.env, HOME: dir } };
+      const p = ansibleProvisioner.prepare(
+        config({ playbook_file: 'galaxy/site.yml', galaxy_file: requirements, roles_path: roles, user: TEST_USER, extra_arguments: ['-e', `marker=${marker}`] }),
+        home,
+      );
+      assert.ok(p.ok, JSON.stringify(p));
+      const ui = recordingUi();
+      const r = await p.value.provision({ ui, signal: new AbortController().signal, build: home, communicator: run.communicator, generated: run.state.generated });
+      assert.deepEqual(r, { ok: true, value: undefined }, ui.lines.join('\n'));
+      assert.ok(ui.lines.includes(`message: Executing Ansible Galaxy: ansible-galaxy install -r ${requirements} -p ${roles}`), ui.lines.join('\n'));
+      assert.ok(ui.lines.some((l) => l.includes('greeter was installed successfully')), ui.lines.join('\n'));
+      assert.ok(existsSync(join(roles, 'greeter', 'tasks', 'main.yml')), 'the role is in roles_path');
+      assert.equal(readFileSync(marker, 'utf8'), 'greeted web\n');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+  assert.deepEqual(ansibleTemps(), before);
+});
+
+test('the provisioner timeout set in the template kills ansible-playbook (no ansible process left) and fails the build with the timeout', async (t) => {
+  if (!requireAnsible(t)) return;
+  const sshd = await startSshd();
+  const dir = scratch();
+  const key = makeKey(dir);
+  sshd.authorize(key.publicKey);
+  const before = ansibleTemps();
+  try {
+    const started = Date.now();
+    const { summary, events } = await collect({
+      builds: [
+        build('null', {
+          builder: config({ communicator: 'ssh', ssh_host: '127.0.0.1', ssh_port: sshd.port, ssh_username: TEST_USER, ssh_private_key_file: key.file }),
+          provisioners: [provisioner('ansible', { playbook_file: 'slow.yml', user: TEST_USER }, { timeout: '8s' })],
+        }),
+      ],
+      registry: builtinPlugins(),
+      cwd: fixtures,
+    });
+    const said = texts(events);
+    assert.equal(summary.builds[0].result, 'failed', said.join('\n'));
+    assert.equal(summary.builds[0].error, 'The ansible provisioner timed out after 8s');
+    assert.ok(said.includes('Cancelling provisioner after a timeout...'));
+    assert.ok(said.some((l) => l.includes('TASK [')), 'ansible-playbook was running its task when the timeout hit');
+    assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    const procs = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes('slow.yml') && !l.includes('ps -eo'));
+    assert.deepEqual(procs, [], 'no ansible-playbook or ssh child is left');
+  } finally {
+    await sshd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(ansibleTemps(), before);
 });
