@@ -1,7 +1,7 @@
 /**
  * Live analysis: after the text stops changing for a moment the template's diagnostics are asked for (a small answer,
- * no graph), and once typing has paused a little longer the graph of the same text. Answers to texts that have changed
- * meanwhile are dropped, so markers never go back in time and never land on text they were not computed for.
+ * no graph), and once the markers are on screen the graph of the same text. Answers to texts that have changed meanwhile
+ * are dropped, so markers never go back in time and never land on text they were not computed for.
  */
 import type { PipelineGraph, TemplateAnalysis } from '../../core/contract/types';
 import { getServices } from './services';
@@ -10,10 +10,16 @@ import { useApp, type AppState } from './store';
 /** Short enough that markers land within 200 ms of a pause, long enough not to analyse on every keystroke. */
 export const ANALYZE_DELAY_MS = 60;
 /**
- * The graph follows the markers after this much more quiet: its answer is large and a changed graph is laid out again
- * (the slowest part of a keystroke in a 5,000-line template), so asking for it while typing would delay the next markers.
+ * The graph is asked for after the frame that shows the markers: its answer is large and a changed graph is laid out
+ * again (the slowest part of a keystroke in a 5,000-line template). It is not put off longer: the graph's actions edit
+ * the text at its nodes' ranges, which must be those of the text on screen. A hidden page draws no frames: 100 ms then.
  */
-export const GRAPH_DELAY_MS = 200;
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
+}
 
 /** The graph is replaced only when it differs, so an unchanged graph is not laid out and drawn again. */
 export function sameGraph(a: PipelineGraph | undefined, b: PipelineGraph): boolean {
@@ -22,7 +28,6 @@ export function sameGraph(a: PipelineGraph | undefined, b: PipelineGraph): boole
 
 export function startAnalyzer(): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let graphTimer: ReturnType<typeof setTimeout> | undefined;
   let seq = 0;
   // One request in flight at a time: texts typed meanwhile are coalesced into one follow-up for the newest text only.
   let inFlight = false;
@@ -68,7 +73,6 @@ export function startAnalyzer(): () => void {
     }
     const req = snapshot();
     if (!req) return;
-    if (graphTimer) clearTimeout(graphTimer);
     await withTurn(async () => {
       const api = getServices().api.templates;
       if (graphOf !== req.template || !useApp.getState().analysis) {
@@ -83,34 +87,25 @@ export function startAnalyzer(): () => void {
       if (!r.ok) return useApp.getState().setStatus(r.error.message, 'error');
       const shown = useApp.getState().analysis;
       if (shown) useApp.getState().setAnalysis(++seq, { ...r.value, graph: shown.graph });
-      graphTimer = setTimeout(() => void graph(), GRAPH_DELAY_MS);
-    });
-  };
-
-  /** The graph of the text whose markers are shown; the host answers it from the load it just made. */
-  const graph = async (): Promise<void> => {
-    const req = snapshot();
-    if (!req || inFlight) return;
-    await withTurn(async () => {
-      const r = await getServices().api.templates.analyze(req.input);
-      if (current(req) && r.ok) applyFull(r.value, req.template);
+      await afterPaint();
+      if (!current(req)) return;
+      // The graph of the text whose markers are shown; the host answers it from the load it just made.
+      const full = await api.analyze(req.input);
+      if (current(req) && full.ok) applyFull(full.value, req.template);
     });
   };
 
   const unsubscribe = useApp.subscribe((s, prev) => {
     if (s.template !== prev.template) {
       if (timer) clearTimeout(timer);
-      if (graphTimer) clearTimeout(graphTimer);
       void analyze();
     } else if (s.texts !== prev.texts) {
       if (timer) clearTimeout(timer);
-      if (graphTimer) clearTimeout(graphTimer);
       timer = setTimeout(() => void analyze(), ANALYZE_DELAY_MS);
     }
   });
   return () => {
     unsubscribe();
     if (timer) clearTimeout(timer);
-    if (graphTimer) clearTimeout(graphTimer);
   };
 }
