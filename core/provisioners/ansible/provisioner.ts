@@ -190,6 +190,10 @@ function envHas(vars: string[], key: string): boolean {
   return vars.some((kv) => kv.startsWith(`${key}=`));
 }
 
+function envIs(vars: string[], key: string, value: RegExp): boolean {
+  return vars.some((kv) => kv.startsWith(`${key}=`) && value.test(kv.slice(key.length + 1)));
+}
+
 function ansibleEnv(cfg: AnsibleConfig, build: BuildInfo, useProxy: boolean): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...build.env };
   // The adapter's host key is new every run; Packer turns host key checking off unless the user set it.
@@ -214,8 +218,11 @@ function commandArgs(cfg: AnsibleConfig, build: BuildInfo, generated: Record<str
   args.push('-e', `packer_builder_type=${build.builderType}`);
   if (generated.PackerHTTPAddr) args.push('-e', `packer_http_addr=${generated.PackerHTTPAddr}`);
   if ((useProxy || generated.ConnType === 'ssh') && t.keyFile) {
-    // The adapter's host key is new every run: keep it out of the user's known_hosts.
-    const defaults = useProxy ? '-o IdentitiesOnly=yes -o UserKnownHostsFile=/dev/null' : '-o IdentitiesOnly=yes';
+    // The adapter's host key is new every run, and a direct target is a throwaway machine whose key is not checked
+    // (host key checking off): neither belongs in the user's known_hosts. A user who turns checking on, or brings
+    // their own ssh arguments, keeps their known_hosts in use.
+    const forget = useProxy || (!envIs(cfg.envVars, 'ANSIBLE_HOST_KEY_CHECKING', /^(true|yes|1|on)$/i) && !envHas(cfg.envVars, 'ANSIBLE_SSH_ARGS'));
+    const defaults = forget ? '-o IdentitiesOnly=yes -o UserKnownHostsFile=/dev/null' : '-o IdentitiesOnly=yes';
     args.push('--ssh-extra-args', cfg.sshExtraArgs.length > 0 ? cfg.sshExtraArgs.join(' ') : defaults);
   }
   args.push(...cfg.extraArguments);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { waitForSshStep } from '../../../core/communicators/ssh/wait';
 import type { BuildInfo } from '../../../core/engine/plugin';
@@ -46,6 +46,8 @@ for (const useProxy of [false, true]) {
   test(`ansible ${useProxy ? 'through the adapter' : 'directly'} runs a playbook against a real sshd, with packer_build_name, and leaves no temp files`, async (t) => {
     if (!requireAnsible(t)) return;
     const before = ansibleTemps();
+    const knownHosts = join(homedir(), '.ssh', 'known_hosts');
+    const knownBefore = existsSync(knownHosts) ? readFileSync(knownHosts, 'utf8') : undefined;
     await withSshd(async (run) => {
       // The test user writes it: a world-writable folder without the sticky bit lets us remove it afterwards.
       const markerDir = scratch();
@@ -61,8 +63,11 @@ for (const useProxy of [false, true]) {
       assert.ok(ui.lines.some((l) => /Executing Ansible: ansible-playbook -e packer_build_name="web" -e packer_builder_type=null/.test(l)), ui.lines.join('\n'));
       assert.ok(ui.lines.some((l) => /^stdout: PLAY RECAP/.test(l)));
       if (useProxy) assert.ok(ui.lines.some((l) => /Ansible adapter listening on 127\.0\.0\.1:\d+/.test(l)));
+      assert.ok(ui.lines.some((l) => l.includes('--ssh-extra-args -o IdentitiesOnly=yes -o UserKnownHostsFile=/dev/null ')), ui.lines.join('\n'));
     });
     assert.deepEqual(ansibleTemps(), before);
+    const knownAfter = existsSync(knownHosts) ? readFileSync(knownHosts, 'utf8') : undefined;
+    assert.equal(knownAfter, knownBefore, "the user's known_hosts is untouched");
   });
 }
 
