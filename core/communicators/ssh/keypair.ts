@@ -20,14 +20,32 @@ export interface TemporaryKeyPair {
 export function temporaryKeyPair(type = 'rsa', bits = 0, name = ''): Outcome<TemporaryKeyPair> {
   const comment = name || `bakehouse_${randomBytes(8).toString('hex')}`;
   try {
-    let pair: { private: string; public: string };
-    if (type === 'ed25519') pair = utils.generateKeyPairSync('ed25519', { comment });
-    else if (type === 'rsa') pair = utils.generateKeyPairSync('rsa', { bits: bits || 2048, comment });
-    else if (type === 'ecdsa') pair = utils.generateKeyPairSync('ecdsa', { bits: (bits || 256) as 256 | 384 | 521, comment });
-    else return { ok: false, error: `temporary_key_pair_type "${type}" is not supported: use rsa, ecdsa or ed25519` };
+    if (type !== 'ed25519' && type !== 'rsa' && type !== 'ecdsa') {
+      return { ok: false, error: `temporary_key_pair_type "${type}" is not supported: use rsa, ecdsa or ed25519` };
+    }
+    const pair = checkedKeyPair(() =>
+      type === 'ed25519'
+        ? utils.generateKeyPairSync('ed25519', { comment })
+        : type === 'rsa'
+          ? utils.generateKeyPairSync('rsa', { bits: bits || 2048, comment })
+          : utils.generateKeyPairSync('ecdsa', { bits: (bits || 256) as 256 | 384 | 521, comment }),
+    );
     return { ok: true, value: { privateKey: pair.private, publicKey: pair.public.trim(), comment } };
   } catch (e) {
     return { ok: false, error: `Could not create the temporary SSH key pair: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * Generates with `generate` until both halves parse back. ssh2's generator drops a leading zero byte of an ed25519 public
+ * key (about 3 keys in 1,000), which writes a key that neither ssh2 nor OpenSSH will read; a new key is the simple fix.
+ */
+export function checkedKeyPair(generate: () => { private: string; public: string }): { private: string; public: string } {
+  for (let attempt = 1; ; attempt++) {
+    const pair = generate();
+    const ok = !(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error);
+    if (ok) return pair;
+    if (attempt >= 20) throw new Error('the generated key does not parse back');
   }
 }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { utils } from 'ssh2';
 import { readSshConfig } from '../../../core/communicators/ssh/config';
 import { temporaryKeyPair } from '../../../core/communicators/ssh/keypair';
 import { waitForSshStep } from '../../../core/communicators/ssh/wait';
@@ -93,4 +94,13 @@ test('config: ssh_keypair_name needs ssh_private_key_file or ssh_agent_auth, and
   const r = readSshConfig(config({ ssh_host: 'h', ssh_username: 'u', ssh_keypair_name: 'build-key', ssh_agent_auth: true }), 'null');
   assert.ok(r.ok);
   assert.equal(r.value.keyPairName, 'build-key');
+});
+
+test('every temporary ed25519 key parses back (ssh2 sometimes writes one with a 31-byte public key; those are regenerated)', () => {
+  for (let i = 0; i < 2000; i++) {
+    const pair = temporaryKeyPair('ed25519');
+    assert.ok(pair.ok);
+    assert.ok(!(utils.parseKey(pair.value.publicKey) instanceof Error), pair.value.publicKey);
+    assert.ok(!(utils.parseKey(pair.value.privateKey) instanceof Error));
+  }
 });
