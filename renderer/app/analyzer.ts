@@ -10,6 +10,12 @@ import { useApp, type AppState } from './store';
 /** Short enough that markers land within 200 ms of a pause, long enough not to analyse on every keystroke. */
 export const ANALYZE_DELAY_MS = 60;
 /**
+ * A template larger than this (characters, all files) is analysed in two answers, diagnostics first, then the graph;
+ * a smaller one gets both in one answer as before: its analysis is quick, and splitting would only leave the graph
+ * (whose actions edit the text at its nodes' ranges) behind the text a little longer.
+ */
+export const SPLIT_ABOVE_CHARS = 50_000;
+/**
  * The graph is asked for after the frame that shows the markers: its answer is large and a changed graph is laid out
  * again (the slowest part of a keystroke in a 5,000-line template). It is not put off longer: the graph's actions edit
  * the text at its nodes' ranges, which must be those of the text on screen. A hidden page draws no frames: 100 ms then.
@@ -75,7 +81,8 @@ export function startAnalyzer(): () => void {
     if (!req) return;
     await withTurn(async () => {
       const api = getServices().api.templates;
-      if (graphOf !== req.template || !useApp.getState().analysis) {
+      const size = req.input.files.reduce((n, f) => n + f.text.length, 0);
+      if (graphOf !== req.template || !useApp.getState().analysis || size <= SPLIT_ABOVE_CHARS) {
         const r = await api.analyze(req.input);
         if (!current(req)) return;
         if (r.ok) applyFull(r.value, req.template);
