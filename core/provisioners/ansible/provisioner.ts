@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { utils } from 'ssh2';
+import { checkedKeyPair } from '../../communicators/ssh/keypair';
 import { ConfigFields } from '../../engine/config-fields';
 import { runLocalCommand } from '../../engine/local-command';
 import type { BuildInfo, Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
@@ -164,12 +165,12 @@ export async function runAnsible(cfg: AnsibleConfig, ctx: ProvisionContext): Pro
 
 function adapterKeys(cfg: AnsibleConfig, scratch: string): Outcome<{ hostKey: string; authorizedKey: string; clientKeyFile: string }> {
   try {
-    const hostKey = cfg.hostKeyFile ? readFileSync(cfg.hostKeyFile, 'utf8') : utils.generateKeyPairSync('ed25519').private;
+    const hostKey = cfg.hostKeyFile ? readFileSync(cfg.hostKeyFile, 'utf8') : checkedKeyPair(() => utils.generateKeyPairSync('ed25519')).private;
     if (cfg.authorizedKeyFile) {
       // The user brings the key Ansible authenticates with; Ansible finds its private half itself (agent or extra arguments).
       return { ok: true, value: { hostKey, authorizedKey: readFileSync(cfg.authorizedKeyFile, 'utf8').trim(), clientKeyFile: '' } };
     }
-    const client = utils.generateKeyPairSync('ed25519');
+    const client = checkedKeyPair(() => utils.generateKeyPairSync('ed25519'));
     const clientKeyFile = join(scratch, 'ansible-key');
     writeFileSync(clientKeyFile, client.private, { mode: 0o600 });
     return { ok: true, value: { hostKey, authorizedKey: client.public, clientKeyFile } };
