@@ -1,11 +1,16 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { assertNothingLeft, inImage, removeImages, requireDocker, runBuild, workDir } from '../../builders/docker/harness';
 
 const fixtures = resolve(__dirname, '../../fixtures/ansible');
+// A temp folder of this file's own (os.tmpdir() reads TMPDIR on each call): the ansible tests in other files, run at the same
+// time, make folders of the same names, and each file checks that it leaves none.
+const privateTmp = mkdtempSync(join(tmpdir(), 'ansible-docker-test-'));
+process.env.TMPDIR = privateTmp;
+after(() => rmSync(privateTmp, { recursive: true, force: true }));
 
 test('ansible through the adapter provisions a real Docker container (raw only: the image has no python3); the committed image has its file', async (t) => {
   if (!existsSync('/usr/bin/ansible-playbook')) {
