@@ -35,7 +35,7 @@ test('the node form comes from the schema: typed fields, help text, required mar
     // Required, with the schema's description as help and the value read from the text (unquoted).
     assert.ok(await destination.locator('.required-marker').isVisible(), 'destination is marked required');
     assert.match((await destination.locator('.field-help').textContent()) ?? '', /\S{10,}/);
-    assert.equal(await page.getByLabel('destination of file', { exact: true }).inputValue(), '/srv/built-by');
+    assert.equal(await app.graph.fieldValue('file', 'destination', '/srv/built-by'), '/srv/built-by');
     // A setting not written in the block is still offered, under "More settings", with its type.
     await app.graph.form('file').getByText(/More settings/).click();
     assert.match((await app.graph.formField('file', 'max_retries').textContent()) ?? '', /number/);
@@ -52,7 +52,7 @@ test('the node form comes from the schema: typed fields, help text, required mar
     // A list is edited one item per line and written back as an HCL list.
     await app.graph.select('provisioner', 'shell', 1);
     const inline = page.getByLabel('inline of shell', { exact: true });
-    assert.equal(await inline.inputValue(), 'ls -l /srv');
+    assert.equal(await app.graph.fieldValue('shell', 'inline', 'ls -l /srv'), 'ls -l /srv');
     await inline.fill('ls -l /srv\necho "two"');
     await inline.press('Tab');
     await app.editor.waitForText(/inline = \["ls -l \/srv", "echo \\"two\\""\]/);
@@ -67,8 +67,8 @@ test('the node form comes from the schema: typed fields, help text, required mar
 
     // The source's form: its builder's schema, a variable reference shown as an expression.
     await app.graph.select('source', 'docker.debian');
-    assert.equal(await page.getByLabel('image of docker.debian', { exact: true }).inputValue(), 'var.base_image');
-    assert.equal(await page.getByLabel('pull of docker.debian', { exact: true }).inputValue(), 'false');
+    assert.equal(await app.graph.fieldValue('docker.debian', 'image', 'var.base_image'), 'var.base_image');
+    assert.equal(await app.graph.fieldValue('docker.debian', 'pull', 'false'), 'false');
 
     // Undo in the editor goes back through every form edit, one at a time.
     for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Undo', exact: true }).click();
@@ -83,7 +83,7 @@ test('the node form comes from the schema: typed fields, help text, required mar
     assert.equal(text, before);
     // And the form shows the text's value again.
     await app.graph.select('provisioner', 'file');
-    assert.equal(await page.getByLabel('destination of file', { exact: true }).inputValue(), '/srv/built-by');
+    assert.equal(await app.graph.fieldValue('file', 'destination', '/srv/built-by'), '/srv/built-by');
   });
 });
 

@@ -127,11 +127,29 @@ export class GraphPanel {
     return this.form(label).locator(`[data-field="${name}"]`);
   }
 
+  /**
+   * The value a form control shows, once it shows `expected` (or the last one seen after `ms`): the form is rebuilt each time
+   * the graph catches up with the text, so a read right after an edit or a selection may see the form of a moment before.
+   */
+  async fieldValue(label: string, name: string, expected: string, ms = 10_000): Promise<string> {
+    const control = this.page.getByLabel(`${name} of ${label}`, { exact: true });
+    const until = Date.now() + ms;
+    let seen = '';
+    for (;;) {
+      seen = await control.inputValue({ timeout: Math.max(1, until - Date.now()) }).catch(() => seen);
+      if (seen === expected || Date.now() >= until) return seen;
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   /** Sets a field of the selected node through its form control, as a user would, and applies it (Tab leaves the field). */
   async setField(label: string, name: string, value: string): Promise<void> {
     const control = this.page.getByLabel(`${name} of ${label}`, { exact: true });
+    const more = this.form(label).getByText(/More settings/);
+    // The form may be between two renders: wait until it shows the control or the fold that holds it.
+    await control.or(more).first().waitFor();
     // Settings not written in the block wait under "More settings".
-    if (!(await control.isVisible())) await this.form(label).getByText(/More settings/).click();
+    if (!(await control.isVisible())) await more.click();
     const tag = await control.evaluate((el) => el.tagName);
     if (tag === 'SELECT') await control.selectOption(value);
     else {
