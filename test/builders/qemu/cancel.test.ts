@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guestBuilder, listeningPorts, qemuProcesses, requireGuest, runBuild, workDir } from './harness';
 
@@ -72,4 +72,37 @@ test('a machine that dies while Bakehouse waits for SSH fails the build at once 
   assert.ok(Date.now() - started < 4 * 60_000);
   assert.match(build.error ?? '', /\nThe machine's serial console ended with:\n[\s\S]*Kernel panic/, 'the serial console\'s last lines show why');
   assertNothingLeft(dir, r.log);
+});
+
+test('SIGINT to a real bakehouse process during provisioning stops the command and QEMU and removes everything', { timeout: 8 * 60_000 }, async () => {
+  requireGuest();
+  const dir = workDir();
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  const b = guestBuilder({ type: 'qemu', shutdown_command: 'poweroff' });
+  const provisioners = [{ type: 'shell', inline: ['echo provisioning-started', 'sleep 600'] }];
+  writeFileSync(join(dir, 't.json'), JSON.stringify({ builders: [{ ...b, name: 'test' }], provisioners }, null, 2));
+  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, 't.json'], {
+    cwd: dir,
+    // A TMPDIR of its own, so the check below sees only this run's temporary files (the shell provisioner's script folder).
+    env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dir, 'data'), TMPDIR: tmp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let sent = false;
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (!sent && out.includes('provisioning-started')) {
+      sent = true;
+      setTimeout(() => child.kill('SIGINT'), 1000);
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.ok(sent, `the provisioner started\n${out}`);
+  assert.equal(code, 1, out);
+  assert.match(out, /Build 'test' errored after [^:]+: Build was cancelled\./);
+  assertNothingLeft(dir, out.split('\n'));
+  // tsx-0 is the test runner's compile cache (the CLI runs through tsx here), not the build's.
+  assert.deepEqual(readdirSync(tmp).filter((n) => !n.startsWith('tsx-')), [], 'no temporary file of the run is left');
 });
