@@ -1,10 +1,16 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { guestBuilder, readFromImage, requireGuest, runBuild, workDir } from '../../builders/qemu/harness';
 
 const fixtures = resolve(__dirname, '../../fixtures/ansible');
+// A temp folder of this file's own (os.tmpdir() reads TMPDIR on each call): this long build's ansible folders would
+// otherwise show up in the nothing-left checks of the other ansible test files running at the same time.
+const privateTmp = mkdtempSync(join(tmpdir(), 'ansible-qemu-test-'));
+process.env.TMPDIR = privateTmp;
+after(() => rmSync(privateTmp, { recursive: true, force: true }));
 
 // One boot (TCG takes 40–200 s here) serves both connection modes.
 test('ansible against the real QEMU guest: directly over its SSH port and through the adapter, python modules included', { timeout: 15 * 60_000 }, async (t) => {
