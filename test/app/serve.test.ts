@@ -7,10 +7,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { createHost } from '../../core/app/host';
-import { startServer, type RunningServer } from '../../core/app/transport/ws-server';
+import { startServer, WIRE_SLICE, type RunningServer } from '../../core/app/transport/ws-server';
 import { runServeCommand } from '../../core/cli/commands/serve';
 import type { CliIO } from '../../core/cli/command';
 import { METHOD_NAMES } from '../../core/contract/method-names';
+import { decodeRunEvents, TOKEN_PARAM, WS_PATH } from '../../core/contract/wire';
 import { contract, type RunEventBatch } from '../../core/contract/methods';
 import { connectWebSocket, trimSeen, type SocketLike } from '../../renderer/transport/ws-client';
 import { webSocketUrl } from '../../renderer/transport/address';
@@ -237,4 +238,42 @@ test('replayed events are not delivered twice; a gap stays visible in the sequen
   assert.equal(trimSeen(batch(0, 5), 5), undefined);
   assert.deepEqual(trimSeen(batch(3, 5), 5), { runId: 'r', firstSeq: 5, events: batch(5, 3).events });
   assert.deepEqual(trimSeen(batch(9, 2), 5)?.firstSeq, 9);
+});
+
+test('a flood of output reaches the page in messages of a few thousand events, in order and complete', async () => {
+  const dir = join(ws.dir, 'flood');
+  mkdirSync(dir);
+  const count = 2 * WIRE_SLICE + 1234;
+  writeFileSync(
+    join(dir, 'flood.pkr.hcl'),
+    `source "null" "flood" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.flood"]\n  provisioner "shell-local" {\n    inline = ["seq 1 ${count}"]\n  }\n}\n`,
+  );
+  const socket = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}?${TOKEN_PARAM}=${server.token}`, { headers: { Origin: `http://127.0.0.1:${server.port}` } });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const messages: Array<{ firstSeq: number; size: number; lines: string[]; finished: boolean }> = [];
+  const done = new Promise<void>((resolve) => {
+    socket.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { type: string; id?: number; result?: { ok: boolean; value?: { runId: string } }; batch?: Parameters<typeof decodeRunEvents>[0] };
+      if (msg.type === 'result' && msg.result?.ok && msg.result.value) socket.send(JSON.stringify({ type: 'subscribe', runId: msg.result.value.runId }));
+      if (msg.type === 'run-events' && msg.batch) {
+        const b = decodeRunEvents(msg.batch);
+        const lines = b.events.flatMap((e) => (e.kind === 'output' ? [e.line] : []));
+        const finished = b.events.some((e) => e.kind === 'run-finished');
+        messages.push({ firstSeq: b.firstSeq, size: b.events.length, lines, finished });
+        if (finished) resolve();
+      }
+    });
+  });
+  socket.send(JSON.stringify({ type: 'call', id: 1, method: 'builds.start', input: { path: dir } }));
+  await done;
+  socket.close();
+  assert.ok(messages.every((m) => m.size <= WIRE_SLICE), `largest message: ${Math.max(...messages.map((m) => m.size))} events`);
+  let seq = messages[0].firstSeq;
+  for (const m of messages) {
+    assert.equal(m.firstSeq, seq);
+    seq += m.size;
+  }
+  const numbers = messages.flatMap((m) => m.lines).filter((l) => /^\d+$/.test(l));
+  assert.equal(numbers.length, count);
+  assert.equal(numbers[count - 1], String(count));
 });

@@ -37,6 +37,9 @@ export interface RunningServer {
  */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
+/** Events per WebSocket message: small enough for the page to parse one between two frames (~10 ms here). */
+export const WIRE_SLICE = 5000;
+
 /** Larger messages are refused: the biggest legitimate one is a template's text. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -115,9 +118,16 @@ function serveConnection(ws: WebSocket, host: Host): void {
       subscriptions.set(
         msg.runId,
         host.subscribeRun(msg.runId, (batch) => {
-          const last = batch.events[batch.events.length - 1];
-          // The run's end always goes out, so a client that fell behind still learns that the run is over.
-          if (ws.bufferedAmount < MAX_BUFFERED_BYTES || last?.kind === 'run-finished') reply({ type: 'run-events', batch: encodeRunEvents(batch) });
+          // A flood's 100 ms batch holds tens of thousands of lines: sent as several messages, the page parses each in a
+          // task of its own and draws frames in between.
+          for (let at = 0; at < batch.events.length; at += WIRE_SLICE) {
+            const events = batch.events.slice(at, at + WIRE_SLICE);
+            const last = events[events.length - 1];
+            // The run's end always goes out, so a client that fell behind still learns that the run is over.
+            if (ws.bufferedAmount < MAX_BUFFERED_BYTES || last?.kind === 'run-finished') {
+              reply({ type: 'run-events', batch: encodeRunEvents({ runId: batch.runId, firstSeq: batch.firstSeq + at, events }) });
+            }
+          }
         }),
       );
     } else if (msg.type === 'unsubscribe' && typeof msg.runId === 'string') {
