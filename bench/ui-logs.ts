@@ -7,7 +7,8 @@
  * Two sources: `host` (default) runs the build through `bakehouse serve`, so the host's batching limits the rate;
  * `synthetic` feeds the viewer's RunLog in the page at --rate lines/s in 100 ms batches (as the host batches), to measure
  * the renderer alone.
- * Run: node --import tsx bench/ui-logs.ts [--lines 1000000] [--source host|synthetic] [--rate 100000]
+ * Run: node --import tsx bench/ui-logs.ts [--lines 1000000] [--source host|synthetic] [--rate 100000] [--profile FILE]
+ * (--profile writes the page's CPU profile of the flood, for Chromium's DevTools or any .cpuprofile viewer).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { closeBrowser, fmt, newPage, percentile, startServe } from './ui-common'
 const LINES = Number(process.argv[process.argv.indexOf('--lines') + 1]) || 1_000_000;
 const SOURCE = process.argv.includes('synthetic') ? 'synthetic' : 'host';
 const RATE = Number(process.argv[process.argv.indexOf('--rate') + 1]) || 100_000;
+const PROFILE = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
 
 async function main(): Promise<void> {
   const served = await startServe();
@@ -51,6 +53,11 @@ async function main(): Promise<void> {
       };
       requestAnimationFrame(tick);
     })()`);
+    const profiler = PROFILE ? await page.context().newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
     if (SOURCE === 'host') await page.getByRole('button', { name: '▶ Run build' }).click();
     else
       await page.evaluate(`(() => {
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
       w.bench.stop = true;
       return w.bench;
     });
+    if (profiler && PROFILE) writeFileSync(PROFILE, JSON.stringify((await profiler.send('Profiler.stop')).profile));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const metrics = (await cdp.send('Performance.enable').then(() => cdp.send('Performance.getMetrics'))).metrics;
