@@ -5,6 +5,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { OnErrorPolicy, OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
 import type { RunEventBatch } from '../../core/contract/methods';
+import { followSelection } from './selection';
 
 type PromptEvent = Extract<RunEventBatch['events'][number], { kind: 'prompt' }>;
 type PromptAnswer = PromptEvent['choices'][number];
@@ -84,7 +85,8 @@ const templateSlice: Slice<TemplateSlice> = (set) => ({
     }),
   setText: (filename, text) => set((s) => ({ texts: { ...s.texts, [filename]: text } })),
   setActiveFile: (filename) => set({ activeFile: filename }),
-  setAnalysis: (seq, a) => set((s) => (seq >= s.analysisSeq ? { analysis: a, analysisSeq: seq } : {})),
+  setAnalysis: (seq, a) =>
+    set((s) => (seq >= s.analysisSeq ? { analysis: a, analysisSeq: seq, selectedNodeId: followSelection(s.analysis?.graph, a.graph, s.selectedNodeId) } : {})),
   markSaved: (filename, text) => set((s) => ({ saved: { ...s.saved, [filename]: text } })),
 });
 

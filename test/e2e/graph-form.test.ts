@@ -87,6 +87,35 @@ test('the node form comes from the schema: typed fields, help text, required mar
   });
 });
 
+test('typing above the selected block keeps it selected with its form, though its place in the text moved', uiOpts, async () => {
+  await withApp(async (served, page) => {
+    const app = new AppPage(page);
+    await app.open(served.url);
+    await app.openExample();
+    await app.graph.select('provisioner', 'shell', 1);
+    assert.equal(await app.graph.fieldValue('shell', 'inline', 'ls -l /srv'), 'ls -l /srv');
+    const secondShellLine = () =>
+      page.evaluate(() => {
+        const s = (window as unknown as { bakehouseUi: { store: { getState(): { analysis?: { graph: { nodes: Array<{ kind: string; label: string; range?: { start: { line: number } } }> } } } } } }).bakehouseUi.store.getState();
+        return s.analysis?.graph.nodes.filter((n) => n.kind === 'provisioner' && n.label === 'shell')[1]?.range?.start.line ?? 0;
+      });
+    const line = await secondShellLine();
+    await app.editor.goToLineEnd(1);
+    await app.editor.type('\n# a note typed at the top');
+    await page.waitForFunction(
+      (was) => {
+        const s = (window as unknown as { bakehouseUi: { store: { getState(): { analysis?: { graph: { nodes: Array<{ kind: string; label: string; range?: { start: { line: number } } }> } } } } } }).bakehouseUi.store.getState();
+        return (s.analysis?.graph.nodes.filter((n) => n.kind === 'provisioner' && n.label === 'shell')[1]?.range?.start.line ?? 0) > was;
+      },
+      line,
+      { timeout: 10_000 },
+    );
+    assert.equal(await secondShellLine(), line + 1);
+    assert.ok(await app.graph.node('provisioner', 'shell').nth(1).and(page.locator('.selected')).isVisible(), 'the second shell is still selected');
+    assert.equal(await app.graph.fieldValue('shell', 'inline', 'ls -l /srv', 2_000), 'ls -l /srv');
+  });
+});
+
 test('during a run each node shows its own state and duration; a failing provisioner fails, the rest are skipped', buildOpts, async () => {
   await withApp(async (served, page) => {
     const app = new AppPage(page);
