@@ -7,6 +7,7 @@ import { RunState } from '../build/run-state';
 import { eventLine } from '../logs/event-line';
 import { RunLog } from '../logs/run-log';
 import { buildBlocks, chainPostProcessor, deleteBlock, insertBlockAfter, insertBlockAtEndOf, PROVISIONER_TEMPLATES, removeAttribute, replaceAttributeValue, splitPostProcessorChain, swapBlocks, type TextEdit } from '../graph/text-edit';
+import { chainJsonPostProcessor, deleteJsonObject, insertJsonProvisioner, isHclJson, isJsonTemplate, JSON_PROVISIONER_TEMPLATES, setJsonAttribute, splitJsonPostProcessorChain, swapJsonObjects } from '../graph/json-edit';
 import { getServices } from './services';
 import { isDirty, useApp } from './store';
 
@@ -130,9 +131,11 @@ function provisioners(): GraphNode[] {
   return (useApp.getState().analysis?.graph.nodes ?? []).filter((n) => n.kind === 'provisioner' && n.range);
 }
 
-function edit(filename: string, edits: TextEdit[]): void {
+function edit(filename: string, edits: Array<TextEdit | undefined>): void {
   const editor = getServices().editor;
-  if (editor) editor.applyEdits(filename, edits);
+  const real = edits.filter((e): e is TextEdit => e !== undefined);
+  if (isHclJson(filename)) return useApp.getState().setStatus('Templates in HCL\'s JSON syntax (.pkr.json) are edited in the text.', 'error');
+  if (editor && real.length > 0) editor.applyEdits(filename, real);
 }
 
 /** Adds a provisioner after the selected one (or the last one, or as the build's first). */
@@ -141,6 +144,8 @@ function addProvisioner(type: string): void {
   const block = PROVISIONER_TEMPLATES[type] ?? `provisioner "${type}" {\n}`;
   const all = provisioners();
   const after = all.find((n) => n.id === s.selectedNodeId) ?? all[all.length - 1];
+  const json = after?.range ? (isJsonTemplate(after.range.filename) ? after.range.filename : undefined) : Object.keys(s.texts).find(isJsonTemplate);
+  if (json) return edit(json, [insertJsonProvisioner(s.texts[json], after?.range, JSON_PROVISIONER_TEMPLATES[type] ?? { type })]);
   if (after?.range) {
     const f = after.range.filename;
     return edit(f, [insertBlockAfter(s.texts[f], after.range, block)]);
@@ -155,7 +160,8 @@ function removeNode(nodeId: string): void {
   const s = useApp.getState();
   const node = s.analysis?.graph.nodes.find((n) => n.id === nodeId);
   if (!node?.range || node.kind === 'source') return;
-  edit(node.range.filename, [deleteBlock(s.texts[node.range.filename], node.range)]);
+  const text = s.texts[node.range.filename];
+  edit(node.range.filename, [isJsonTemplate(node.range.filename) ? deleteJsonObject(text, node.range) : deleteBlock(text, node.range)]);
   s.selectNode(undefined);
 }
 
@@ -167,7 +173,7 @@ function moveProvisioner(nodeId: string, by: -1 | 1): void {
   if (i < 0 || !other?.range || !all[i].range || other.range.filename !== all[i].range!.filename) return;
   const [first, second] = by < 0 ? [other, all[i]] : [all[i], other];
   const f = other.range.filename;
-  edit(f, [swapBlocks(s.texts[f], first.range!, second.range!)]);
+  edit(f, [isJsonTemplate(f) ? swapJsonObjects(s.texts[f], first.range!, second.range!) : swapBlocks(s.texts[f], first.range!, second.range!)]);
 }
 
 /** Sets an attribute of a node's block to an expression; `undefined` removes it. */
@@ -176,6 +182,8 @@ function setAttribute({ nodeId, name, value }: { nodeId: string; name: string; v
   const node = s.analysis?.graph.nodes.find((n) => n.id === nodeId);
   if (!node?.range) return;
   const text = s.texts[node.range.filename];
+  // A JSON template's form sends the new value as JSON text.
+  if (isJsonTemplate(node.range.filename)) return edit(node.range.filename, [setJsonAttribute(text, node.range, name, value === undefined ? undefined : (JSON.parse(value) as unknown))]);
   const e = value === undefined ? removeAttribute(text, node.range, name) : replaceAttributeValue(text, node.range, name, value);
   if (e) edit(node.range.filename, [e]);
 }
@@ -189,10 +197,11 @@ function chainPostProcessorAction({ from, to, split }: { from: string; to: strin
   if (a?.kind !== 'post-processor' || b?.kind !== 'post-processor' || !a.range || !b.range || a.range.filename !== b.range.filename) {
     return s.setStatus('Only post-processors written in the same file can be chained.', 'error');
   }
-  // Legacy JSON templates keep their post-processor arrays edited in the text, as their forms do.
-  if (!a.range.filename.endsWith('.hcl')) return s.setStatus('Chaining from the graph edits HCL templates; edit a JSON template\'s "post-processors" in the text.', 'error');
   const text = s.texts[a.range.filename];
-  const e = split ? splitPostProcessorChain(text, a.range, b.range) : chainPostProcessor(text, a.range, b.range);
+  const json = isJsonTemplate(a.range.filename);
+  const e = split
+    ? (json ? splitJsonPostProcessorChain : splitPostProcessorChain)(text, a.range, b.range)
+    : (json ? chainJsonPostProcessor : chainPostProcessor)(text, a.range, b.range);
   if (e) edit(a.range.filename, [e]);
   else if (!split) s.setStatus(`${b.label} cannot be chained after ${a.label} (another build, or already there).`, 'error');
 }

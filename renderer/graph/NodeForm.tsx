@@ -8,6 +8,7 @@ import type { ComponentForm, FormField, GraphNode } from '../../core/contract/ty
 import { runAction } from '../app/actions';
 import { getServices } from '../app/services';
 import { readField, writeField, type FieldValue } from './field-values';
+import { isJsonTemplate, jsonAttributes, jsonValueOf, readJsonField } from './json-edit';
 import { blockAttributes, type WrittenAttribute } from './text-edit';
 
 const forms = new Map<string, Promise<ComponentForm | null>>();
@@ -41,8 +42,12 @@ function useComponentForm(node: GraphNode): ComponentForm | null | undefined {
 
 export function NodeForm({ node, text }: { node: GraphNode; text: string | undefined }) {
   const form = useComponentForm(node);
-  const written = useMemo(() => (node.range && text !== undefined ? blockAttributes(text, node.range) : undefined), [node.range, text]);
-  if (!node.range || !node.range.filename.endsWith('.hcl')) return <p className="muted">Edit this block in the text: forms edit HCL templates.</p>;
+  const json = node.range !== undefined && isJsonTemplate(node.range.filename);
+  const written = useMemo(
+    () => (node.range && text !== undefined ? (json ? jsonAttributes(text, node.range) : blockAttributes(text, node.range)) : undefined),
+    [node.range, text, json],
+  );
+  if (!node.range || !(node.range.filename.endsWith('.hcl') || json)) return <p className="muted">Edit this block in the text: forms edit HCL and legacy JSON templates.</p>;
   if (!written) return <p className="muted">This block is edited in the text.</p>;
   if (form === undefined) return <p className="muted">Loading settings…</p>;
   const byName = new Map(written.map((a) => [a.name, a]));
@@ -52,7 +57,7 @@ export function NodeForm({ node, text }: { node: GraphNode; text: string | undef
       <form className="attr-form" onSubmit={(e) => e.preventDefault()} aria-label={`Attributes of ${node.label}`}>
         <p className="muted">No schema for {node.type}: attributes as written.</p>
         {written.map((a) => (
-          <FieldRow key={a.name} node={node} field={{ name: a.name, type: 'other', description: '', required: false }} written={a} />
+          <FieldRow key={a.name} node={node} json={json} field={{ name: a.name, type: 'other', description: '', required: false }} written={a} />
         ))}
       </form>
     );
@@ -65,16 +70,16 @@ export function NodeForm({ node, text }: { node: GraphNode; text: string | undef
     <form className="attr-form schema-form" onSubmit={(e) => e.preventDefault()} aria-label={`Settings form of ${node.label}`}>
       <p className="muted component-description">{form.description}</p>
       {main.map((f) => (
-        <FieldRow key={f.name} node={node} field={f} written={byName.get(f.name)} />
+        <FieldRow key={f.name} node={node} json={json} field={f} written={byName.get(f.name)} />
       ))}
       {unknown.map((a) => (
-        <FieldRow key={a.name} node={node} field={{ name: a.name, type: 'other', description: `Not a setting of ${node.type}.`, required: false }} written={a} />
+        <FieldRow key={a.name} node={node} json={json} field={{ name: a.name, type: 'other', description: `Not a setting of ${node.type}.`, required: false }} written={a} />
       ))}
       {rest.length > 0 ? (
         <details>
           <summary>More settings ({rest.length})</summary>
           {rest.map((f) => (
-            <FieldRow key={f.name} node={node} field={f} written={byName.get(f.name)} />
+            <FieldRow key={f.name} node={node} json={json} field={f} written={byName.get(f.name)} />
           ))}
         </details>
       ) : null}
@@ -82,12 +87,15 @@ export function NodeForm({ node, text }: { node: GraphNode; text: string | undef
   );
 }
 
-function FieldRow({ node, field, written }: { node: GraphNode; field: FormField; written?: WrittenAttribute }) {
+function FieldRow({ node, field, written, json }: { node: GraphNode; field: FormField; written?: WrittenAttribute; json: boolean }) {
   const helpId = useId();
-  const value = readField(field, written?.value);
+  const value = json ? readJsonField(field, written?.value) : readField(field, written?.value);
   const commit = (next: FieldValue) => {
-    const expr = writeField(field, next);
-    if (expr === written?.value.trim() || (expr === undefined && !written)) return;
+    // HCL gets the expression text; a JSON template gets the value as JSON text.
+    const jsonValue = json ? jsonValueOf(field, next) : undefined;
+    const expr = json ? (jsonValue === undefined ? undefined : JSON.stringify(jsonValue)) : writeField(field, next);
+    const was = json && written ? canonicalJson(written.value) : written?.value.trim();
+    if (expr === was || (expr === undefined && !written)) return;
     runAction('setAttribute', { nodeId: node.id, name: field.name, value: expr });
   };
   const requiredNote = field.required ? 'required' : field.oneOf ? `one of ${field.oneOf.join(', ')} is required` : undefined;
@@ -113,6 +121,15 @@ function FieldRow({ node, field, written }: { node: GraphNode; field: FormField;
       ) : null}
     </div>
   );
+}
+
+/** JSON text without its layout, to tell a real change from the same value written again. */
+function canonicalJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text) as unknown);
+  } catch {
+    return text.trim();
+  }
 }
 
 function typeLabel(f: FormField): string {

@@ -1,0 +1,185 @@
+/**
+ * The graph's edits for legacy JSON templates. A JSON template is edited the same way as an HCL one — small edits on
+ * the text, applied on the editor's model so undo covers them — but through jsonc-parser's `modify`, which rewrites only
+ * the value it changes and keeps the rest of the file's layout. Node ranges (core/app/graph.ts) are exactly the
+ * component's object, `{` to `}`.
+ */
+import { applyEdits as applyJsonEdits, findNodeAtOffset, getNodePath, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
+import type { FormField, Range } from '../../core/contract/types';
+import type { FieldValue } from './field-values';
+import { diffEdit, offsetOf, type TextEdit, type WrittenAttribute } from './text-edit';
+
+/** A legacy JSON template (HCL's own JSON syntax, `*.pkr.json`, is another shape and is edited in the text). */
+export const isJsonTemplate = (filename: string) => filename.endsWith('.json') && !filename.endsWith('.pkr.json');
+export const isHclJson = (filename: string) => filename.endsWith('.pkr.json');
+
+/** Starter objects for provisioners added from the graph, as in the HCL starters. */
+export const JSON_PROVISIONER_TEMPLATES: Record<string, Record<string, unknown>> = {
+  shell: { type: 'shell', inline: ['echo hello'] },
+  file: { type: 'file', source: 'files/', destination: '/tmp/' },
+  'shell-local': { type: 'shell-local', inline: ['echo done'] },
+  breakpoint: { type: 'breakpoint', note: 'inspect the machine' },
+};
+
+/** The file's own indentation (the first indented line's), so inserted objects look like their neighbours. */
+function formatting(text: string): FormattingOptions {
+  const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
+  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+/** The object at `range` and its path from the root, e.g. `["provisioners", 2]` or `["post-processors", 0, 1]`. */
+function objectAt(text: string, range: Range): { node: Node; path: JSONPath } | undefined {
+  const root = parseTree(text);
+  if (!root) return undefined;
+  const at = offsetOf(text, range.start.line, range.start.column);
+  let node = findNodeAtOffset(root, at, true);
+  while (node && !(node.type === 'object' && node.offset === at)) node = node.parent;
+  return node ? { node, path: getNodePath(node) } : undefined;
+}
+
+function apply(text: string, path: JSONPath, value: unknown, isArrayInsertion = false): TextEdit | undefined {
+  const edits = modify(text, path, value, { formattingOptions: formatting(text), isArrayInsertion });
+  if (edits.length === 0) return undefined;
+  // One edit, so the editor puts the change on its undo stack as one step.
+  return diffEdit(text, applyJsonEdits(text, edits));
+}
+
+/** The properties written in the object at `range`, each with its value's JSON text. */
+export function jsonAttributes(text: string, range: Range): WrittenAttribute[] | undefined {
+  const found = objectAt(text, range);
+  if (!found) return undefined;
+  return (found.node.children ?? []).flatMap((prop) => {
+    const [key, value] = prop.children ?? [];
+    if (!key || !value) return [];
+    return [{ name: String(key.value), start: value.offset, end: value.offset + value.length, value: text.slice(value.offset, value.offset + value.length) }];
+  });
+}
+
+/** Sets a property of the object at `range` to a JSON value; `undefined` removes it. */
+export function setJsonAttribute(text: string, range: Range, name: string, value: unknown): TextEdit | undefined {
+  const found = objectAt(text, range);
+  return found ? apply(text, [...found.path, name], value) : undefined;
+}
+
+/** Removes the component object at `range` from its array, commas included. */
+export function deleteJsonObject(text: string, range: Range): TextEdit | undefined {
+  const found = objectAt(text, range);
+  return found ? apply(text, found.path, undefined) : undefined;
+}
+
+/** Inserts a provisioner object after the one at `after`, or as the last of `provisioners` (made if missing). */
+export function insertJsonProvisioner(text: string, after: Range | undefined, object: Record<string, unknown>): TextEdit | undefined {
+  const found = after ? objectAt(text, after) : undefined;
+  if (found && found.path[0] === 'provisioners' && typeof found.path[1] === 'number') return apply(text, ['provisioners', found.path[1] + 1], object, true);
+  const root = parseTree(text);
+  if (root?.type !== 'object') return undefined;
+  const list = (root.children ?? []).find((p) => p.children?.[0].value === 'provisioners')?.children?.[1];
+  if (list?.type === 'array') return apply(text, ['provisioners', list.children?.length ?? 0], object, true);
+  return apply(text, ['provisioners'], [object]);
+}
+
+/** Swaps two objects of one array (first before second), keeping the commas and whatever lies between them. */
+export function swapJsonObjects(text: string, first: Range, second: Range): TextEdit | undefined {
+  const a = objectAt(text, first);
+  const b = objectAt(text, second);
+  // Items of one array: the same path but for the last index.
+  if (!a || !b || JSON.stringify(a.path.slice(0, -1)) !== JSON.stringify(b.path.slice(0, -1)) || a.node.offset >= b.node.offset) return undefined;
+  return swapNodes(text, a.node, b.node);
+}
+
+function swapNodes(text: string, a: Node, b: Node): TextEdit {
+  const aEnd = a.offset + a.length;
+  const bEnd = b.offset + b.length;
+  return { start: a.offset, end: bEnd, text: text.slice(b.offset, bEnd) + text.slice(aEnd, b.offset) + text.slice(a.offset, aEnd) };
+}
+
+/**
+ * Post-processor chains in JSON: an item of `post-processors` is a standalone post-processor (an object or a type
+ * name) or an array, which is a chain. The whole `post-processors` value is rewritten, as the items move between arrays.
+ */
+type PostProcessorItem = unknown;
+
+function postProcessorPlace(text: string, range: Range): { list: PostProcessorItem[]; index: number; inner?: number } | undefined {
+  const found = objectAt(text, range);
+  const root = parseTree(text);
+  if (!found || !root || found.path[0] !== 'post-processors' || typeof found.path[1] !== 'number') return undefined;
+  const list = getNodeValue(root)['post-processors'] as PostProcessorItem[];
+  if (found.path.length === 2) return { list, index: found.path[1] };
+  return typeof found.path[2] === 'number' && found.path.length === 3 ? { list, index: found.path[1], inner: found.path[2] } : undefined;
+}
+
+/** Moves the post-processor at `target` into the chain of the one at `source`, right after it (as the HCL version does). */
+export function chainJsonPostProcessor(text: string, source: Range, target: Range): TextEdit | undefined {
+  const s = postProcessorPlace(text, source);
+  const t = postProcessorPlace(text, target);
+  const sAt = s?.inner ?? 0;
+  const tAt = t?.inner ?? 0;
+  if (!s || !t || (s.index === t.index && sAt === tAt)) return undefined;
+  if (s.index === t.index && tAt === sAt + 1) return undefined;
+  // Every item as a chain (a standalone post-processor is a chain of one); chains of one are written standalone again.
+  const chains = s.list.map((item) => (Array.isArray(item) ? [...(item as PostProcessorItem[])] : [item]));
+  const [moved] = chains[t.index].splice(tAt, 1);
+  chains[s.index].splice(s.index === t.index && tAt < sAt ? sAt : sAt + 1, 0, moved);
+  return apply(text, ['post-processors'], chains.filter((c) => c.length > 0).map((c) => (c.length === 1 ? c[0] : c)));
+}
+
+/** Cuts the chain between `from` and the post-processor right after it: the tail becomes its own chain (or standalone). */
+export function splitJsonPostProcessorChain(text: string, from: Range, to: Range): TextEdit | undefined {
+  const a = postProcessorPlace(text, from);
+  const b = postProcessorPlace(text, to);
+  if (a?.inner === undefined || b?.inner !== a.inner + 1 || a.index !== b.index) return undefined;
+  const list = structuredClone(a.list);
+  const chain = list[a.index] as PostProcessorItem[];
+  const single = (items: PostProcessorItem[]) => (items.length === 1 ? items[0] : items);
+  list.splice(a.index, 1, single(chain.slice(0, b.inner)), single(chain.slice(b.inner)));
+  return apply(text, ['post-processors'], list);
+}
+
+/** The form value of a property from its JSON text; values the form cannot show as such are edited as JSON text. */
+export function readJsonField(field: FormField, written: string | undefined): FieldValue {
+  if (written === undefined) return { mode: 'unset' };
+  let v: unknown;
+  try {
+    v = JSON.parse(written);
+  } catch {
+    return { mode: 'expression', text: written };
+  }
+  const scalar = (x: unknown) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? String(x) : undefined);
+  if ((field.type === 'string' || field.type === 'duration') && typeof v === 'string') return { mode: 'string', value: v };
+  if (field.type === 'number' && typeof v === 'number') return { mode: 'number', value: String(v) };
+  if (field.type === 'bool' && typeof v === 'boolean') return { mode: 'bool', value: v };
+  if (field.type === 'list' && Array.isArray(v) && v.every((x) => scalar(x) !== undefined)) return { mode: 'list', items: v.map((x) => scalar(x)!) };
+  if (field.type === 'map' && v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => scalar(x) !== undefined)) {
+    return { mode: 'map', entries: Object.entries(v).map(([k, x]) => [k, scalar(x)!]) };
+  }
+  return { mode: 'expression', text: written };
+}
+
+/** The JSON value to write for a form value; undefined means "remove the property". */
+export function jsonValueOf(field: FormField, value: FieldValue): unknown {
+  const item = (s: string): unknown => (field.itemType === 'number' && s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : field.itemType === 'bool' && (s === 'true' || s === 'false') ? s === 'true' : s);
+  switch (value.mode) {
+    case 'unset':
+      return undefined;
+    case 'string':
+      return value.value;
+    case 'number':
+      return value.value.trim() === '' ? undefined : Number.isNaN(Number(value.value)) ? value.value : Number(value.value);
+    case 'bool':
+      return value.value;
+    case 'list':
+      return value.items.map(item);
+    case 'map':
+      return Object.fromEntries(value.entries.map(([k, v]) => [k, item(v)]));
+    case 'expression': {
+      const t = value.text.trim();
+      if (t === '') return undefined;
+      try {
+        return JSON.parse(t) as unknown;
+      } catch {
+        // Not JSON: taken as the string it reads as (a Go template such as {{user `x`}} is a string in JSON templates).
+        return t;
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createHost } from '../../core/app/host';
+import type { FormField, GraphNode, Range } from '../../core/contract/types';
+import {
+  chainJsonPostProcessor,
+  deleteJsonObject,
+  insertJsonProvisioner,
+  jsonAttributes,
+  jsonValueOf,
+  readJsonField,
+  setJsonAttribute,
+  splitJsonPostProcessorChain,
+  swapJsonObjects,
+} from '../../renderer/graph/json-edit';
+import { applyEdits, type TextEdit } from '../../renderer/graph/text-edit';
+import { workspace } from '../app/fixtures';
+
+// A real legacy JSON template (the Docker benchmark's seed: two shells, a file, a docker-tag → manifest chain).
+const FILE = join(__dirname, '../../bench/fixtures/docker-seed/seed.json');
+const SEED = readFileSync(FILE, 'utf8');
+const host = createHost({ dataDir: workspace().dataDir, env: {} });
+
+/** The graph's nodes for a text, as the app gets them: their ranges are what the edits work from. */
+async function nodesOf(text: string): Promise<GraphNode[]> {
+  const r = await host.handlers.templates.analyze({ root: dirname(FILE), files: [{ filename: FILE, text }] });
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.diagnostics.filter((d) => d.severity === 'error'), [], 'the template stays valid');
+  return r.value.graph.nodes;
+}
+
+const rangeOf = (nodes: GraphNode[], kind: string, label: string, index = 0): Range => nodes.filter((n) => n.kind === kind && n.label === label)[index].range!;
+const apply = (text: string, e: TextEdit | undefined) => {
+  assert.ok(e, 'an edit was made');
+  return applyEdits(text, [e]);
+};
+const parsed = (text: string) => JSON.parse(text) as { provisioners: Array<Record<string, unknown>>; 'post-processors': unknown[] };
+
+test('a form edit changes one value of a JSON template in place; the rest of the text is untouched', async () => {
+  const file = rangeOf(await nodesOf(SEED), 'provisioner', 'file');
+  const changed = apply(SEED, setJsonAttribute(SEED, file, 'destination', '/srv/made-by'));
+  assert.equal(changed, SEED.replace('"destination": "/srv/built-by"', '"destination": "/srv/made-by"'));
+  // A setting not written yet is added inside the object, indented like its neighbours; removing it restores the text.
+  const file2 = rangeOf(await nodesOf(changed), 'provisioner', 'file');
+  const retried = apply(changed, setJsonAttribute(changed, file2, 'max_retries', 2));
+  assert.equal(parsed(retried).provisioners[1].max_retries, 2);
+  assert.match(retried, /\n {6}"max_retries": 2\n/);
+  const back = apply(retried, setJsonAttribute(retried, rangeOf(await nodesOf(retried), 'provisioner', 'file'), 'max_retries', undefined));
+  assert.equal(back, changed);
+  assert.deepEqual(
+    jsonAttributes(SEED, file)?.map((a) => [a.name, a.value]),
+    [
+      ['type', '"file"'],
+      ['source', '"built-by.txt"'],
+      ['destination', '"/srv/built-by"'],
+    ],
+  );
+});
+
+test('provisioners are added, removed and reordered in the JSON array, commas and all', async () => {
+  const nodes = await nodesOf(SEED);
+  const added = apply(SEED, insertJsonProvisioner(SEED, rangeOf(nodes, 'provisioner', 'shell', 0), { type: 'shell-local', inline: ['echo done'] }));
+  assert.deepEqual(parsed(added).provisioners.map((p) => p.type), ['shell', 'shell-local', 'file', 'shell']);
+  await nodesOf(added);
+  const last = apply(SEED, insertJsonProvisioner(SEED, undefined, { type: 'breakpoint' }));
+  assert.deepEqual(parsed(last).provisioners.map((p) => p.type), ['shell', 'file', 'shell', 'breakpoint']);
+
+  const removed = apply(SEED, deleteJsonObject(SEED, rangeOf(nodes, 'provisioner', 'file')));
+  assert.deepEqual(parsed(removed).provisioners.map((p) => p.type), ['shell', 'shell']);
+  await nodesOf(removed);
+
+  const swapped = apply(SEED, swapJsonObjects(SEED, rangeOf(nodes, 'provisioner', 'shell', 0), rangeOf(nodes, 'provisioner', 'file')));
+  assert.deepEqual(parsed(swapped).provisioners.map((p) => p.type), ['file', 'shell', 'shell']);
+  assert.equal(swapped.length, SEED.length);
+  await nodesOf(swapped);
+
+  const none = '{\n  "builders": [{ "type": "null", "communicator": "none" }]\n}\n';
+  assert.deepEqual(parsed(apply(none, insertJsonProvisioner(none, undefined, { type: 'shell-local', inline: ['echo done'] }))).provisioners, [{ type: 'shell-local', inline: ['echo done'] }]);
+});
+
+test('post-processor chains in JSON are split and joined again from the graph', async () => {
+  const nodes = await nodesOf(SEED);
+  const split = apply(SEED, splitJsonPostProcessorChain(SEED, rangeOf(nodes, 'post-processor', 'docker-tag'), rangeOf(nodes, 'post-processor', 'manifest')));
+  const pp = parsed(split)['post-processors'] as Array<Record<string, unknown>>;
+  assert.deepEqual(pp.map((p) => p.type), ['docker-tag', 'manifest'], 'two standalone post-processors');
+  const splitNodes = await nodesOf(split);
+  assert.equal(splitJsonPostProcessorChain(split, rangeOf(splitNodes, 'post-processor', 'docker-tag'), rangeOf(splitNodes, 'post-processor', 'manifest')), undefined, 'nothing left to split');
+
+  const joined = apply(split, chainJsonPostProcessor(split, rangeOf(splitNodes, 'post-processor', 'docker-tag'), rangeOf(splitNodes, 'post-processor', 'manifest')));
+  assert.deepEqual(parsed(joined)['post-processors'], parsed(SEED)['post-processors']);
+  const joinedNodes = await nodesOf(joined);
+  assert.equal(chainJsonPostProcessor(joined, rangeOf(joinedNodes, 'post-processor', 'docker-tag'), rangeOf(joinedNodes, 'post-processor', 'manifest')), undefined, 'already chained');
+  // The other way round: the tag joins after the manifest.
+  const reversed = apply(split, chainJsonPostProcessor(split, rangeOf(splitNodes, 'post-processor', 'manifest'), rangeOf(splitNodes, 'post-processor', 'docker-tag')));
+  assert.deepEqual((parsed(reversed)['post-processors'] as Array<Array<Record<string, unknown>>>)[0].map((p) => p.type), ['manifest', 'docker-tag']);
+});
+
+test('form values read from and write to JSON values; anything else is edited as JSON text', () => {
+  const f = (type: FormField['type'], itemType?: FormField['itemType']): FormField => ({ name: 'x', type, itemType, description: '', required: false });
+  assert.deepEqual(readJsonField(f('string'), '"a\\"b"'), { mode: 'string', value: 'a"b' });
+  assert.deepEqual(readJsonField(f('number'), '3'), { mode: 'number', value: '3' });
+  assert.deepEqual(readJsonField(f('bool'), 'true'), { mode: 'bool', value: true });
+  assert.deepEqual(readJsonField(f('list', 'string'), '["a", "b"]'), { mode: 'list', items: ['a', 'b'] });
+  assert.deepEqual(readJsonField(f('map', 'string'), '{"A": "1"}'), { mode: 'map', entries: [['A', '1']] });
+  assert.deepEqual(readJsonField(f('string'), '{"nested": true}'), { mode: 'expression', text: '{"nested": true}' });
+  assert.deepEqual(readJsonField(f('string'), undefined), { mode: 'unset' });
+  assert.equal(jsonValueOf(f('string'), { mode: 'string', value: "{{user `x`}}" }), '{{user `x`}}');
+  assert.equal(jsonValueOf(f('number'), { mode: 'number', value: '2' }), 2);
+  assert.deepEqual(jsonValueOf(f('list', 'number'), { mode: 'list', items: ['1', '2'] }), [1, 2]);
+  assert.deepEqual(jsonValueOf(f('map', 'string'), { mode: 'map', entries: [['A', '1']] }), { A: '1' });
+  assert.deepEqual(jsonValueOf(f('other'), { mode: 'expression', text: '[1, "a"]' }), [1, 'a']);
+  assert.equal(jsonValueOf(f('other'), { mode: 'expression', text: 'not json' }), 'not json');
+  assert.equal(jsonValueOf(f('string'), { mode: 'unset' }), undefined);
+});
