@@ -2,8 +2,8 @@
  * End-to-end fixture: a real `bakehouse serve` (real host, real engine) with a fresh data folder and a fresh copy of the
  * example, and Debian's Chromium driven by playwright-core. Each test gets its own server, folder and page.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -66,9 +66,26 @@ export async function startServe(opts: ServeOptions = {}): Promise<Served> {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
+      removeBuiltImages(dataDir);
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The images this server's builds committed (their artifacts in its run logs): a test leaves no image behind. */
+function removeBuiltImages(dataDir: string): void {
+  const runs = join(dataDir, 'runs');
+  if (!existsSync(runs)) return;
+  const ids = new Set<string>();
+  for (const f of readdirSync(runs).filter((n) => n.endsWith('.jsonl'))) {
+    for (const m of readFileSync(join(runs, f), 'utf8').matchAll(/"kind":"artifact","artifact":\{"id":"(sha256:[0-9a-f]{64})"/g)) ids.add(m[1]);
+  }
+  if (ids.size === 0) return;
+  try {
+    execFileSync('docker', ['rmi', '-f', ...ids], { stdio: 'ignore' });
+  } catch {
+    // Already removed, or Docker is not running here: nothing to clean.
+  }
 }
 
 let browser: Browser | undefined;
