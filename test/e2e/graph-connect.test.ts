@@ -92,6 +92,8 @@ test('without a mouse: the node form chains a post-processor after another and s
     await app.graph.select('post-processor', 'manifest');
     await page.getByRole('button', { name: 'Split chain between docker-tag and manifest', exact: true }).last().click();
     await waitForExactText(page, split);
+    // The graph of the split text: its nodes have new ids (they carry their lines), and the options name nodes by id.
+    await page.waitForFunction(() => !document.querySelector('[aria-label="Split chain between docker-tag and manifest"]'), undefined, { timeout: 10_000 });
 
     await app.graph.select('post-processor', 'manifest');
     const select = page.getByLabel('Chain manifest after', { exact: true });
