@@ -46,7 +46,7 @@ test('a build shows live lines, node states with durations, and the artifact', o
     assert.match((await page.locator('.match-count').textContent()) ?? '', /^1\/2$/);
     await page.getByLabel('Show stdout lines').uncheck();
     // The filter applies on the next render.
-    await page.waitForFunction(() => document.querySelectorAll('.log-row.stream-stdout').length === 0, undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.log-row.stream-stdout').length === 0, undefined, { timeout: 15_000 });
   });
 });
 

@@ -24,7 +24,7 @@ test('first run opens the example; a typo shows a marker and an error on its nod
     await app.editor.goToLineEnd(destinationLine);
     await page.keyboard.press('Enter');
     await app.editor.type('bogus = 1');
-    await app.editor.errorMarkers().first().waitFor({ timeout: 5_000 });
+    await app.editor.errorMarkers().first().waitFor({ timeout: 15_000 });
     const fileNode = app.graph.node('provisioner', 'file');
     await page.waitForFunction(() => document.querySelector('[data-testid="node-provisioner-file"]')?.classList.contains('has-errors'));
     assert.match((await fileNode.getAttribute('aria-label')) ?? '', /1 error/);
@@ -33,7 +33,7 @@ test('first run opens the example; a typo shows a marker and an error on its nod
 
     await app.editor.goToLineEnd(destinationLine + 1);
     await page.keyboard.press('Control+Shift+K');
-    await page.waitForFunction(() => document.querySelectorAll('.squiggly-error').length === 0, undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.squiggly-error').length === 0, undefined, { timeout: 15_000 });
     await page.waitForFunction(() => !document.querySelector('.pipeline-node.has-errors'));
     assert.equal(await app.problemCount().textContent(), '0 problems');
   });

@@ -77,7 +77,7 @@ test('the node form comes from the schema: typed fields, help text, required mar
         (window as unknown as { bakehouseUi: { store: { getState(): { activeFile: string } } } }).bakehouseUi.store.getState().activeFile
       ] === b,
       before,
-      { timeout: 5_000 },
+      { timeout: 15_000 },
     );
     text = await app.editor.text();
     assert.equal(text, before);

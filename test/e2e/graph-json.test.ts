@@ -74,7 +74,7 @@ test('a JSON template is edited from the graph and stays valid JSON; undo takes 
         return s.texts[s.activeFile] === b;
       },
       before,
-      { timeout: 5_000 },
+      { timeout: 15_000 },
     );
   });
 });
