@@ -27,13 +27,16 @@ function formatting(text: string): FormattingOptions {
   return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
-/** The object at `range` and its path from the root, e.g. `["provisioners", 2]` or `["post-processors", 0, 1]`. */
-function objectAt(text: string, range: Range): { node: Node; path: JSONPath } | undefined {
+/**
+ * The component at `range` and its path from the root, e.g. `["provisioners", 2]` or `["post-processors", 0, 1]`. A
+ * post-processor may be written as just its type name (`"compress"`): moving and removing take that string too.
+ */
+function objectAt(text: string, range: Range, orName = false): { node: Node; path: JSONPath } | undefined {
   const root = parseTree(text);
   if (!root) return undefined;
   const at = offsetOf(text, range.start.line, range.start.column);
   let node = findNodeAtOffset(root, at, true);
-  while (node && !(node.type === 'object' && node.offset === at)) node = node.parent;
+  while (node && !((node.type === 'object' || (orName && node.type === 'string')) && node.offset === at)) node = node.parent;
   return node ? { node, path: getNodePath(node) } : undefined;
 }
 
@@ -63,7 +66,7 @@ export function setJsonAttribute(text: string, range: Range, name: string, value
 
 /** Removes the component object at `range` from its array, commas included. */
 export function deleteJsonObject(text: string, range: Range): TextEdit | undefined {
-  const found = objectAt(text, range);
+  const found = objectAt(text, range, true);
   return found ? apply(text, found.path, undefined) : undefined;
 }
 
@@ -80,8 +83,8 @@ export function insertJsonProvisioner(text: string, after: Range | undefined, ob
 
 /** Swaps two objects of one array (first before second), keeping the commas and whatever lies between them. */
 export function swapJsonObjects(text: string, first: Range, second: Range): TextEdit | undefined {
-  const a = objectAt(text, first);
-  const b = objectAt(text, second);
+  const a = objectAt(text, first, true);
+  const b = objectAt(text, second, true);
   // Items of one array: the same path but for the last index.
   if (!a || !b || JSON.stringify(a.path.slice(0, -1)) !== JSON.stringify(b.path.slice(0, -1)) || a.node.offset >= b.node.offset) return undefined;
   return swapNodes(text, a.node, b.node);
@@ -100,7 +103,7 @@ function swapNodes(text: string, a: Node, b: Node): TextEdit {
 type PostProcessorItem = unknown;
 
 function postProcessorPlace(text: string, range: Range): { list: PostProcessorItem[]; index: number; inner?: number } | undefined {
-  const found = objectAt(text, range);
+  const found = objectAt(text, range, true);
   const root = parseTree(text);
   if (!found || !root || found.path[0] !== 'post-processors' || typeof found.path[1] !== 'number') return undefined;
   const list = getNodeValue(root)['post-processors'] as PostProcessorItem[];

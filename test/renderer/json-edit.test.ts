@@ -114,3 +114,18 @@ test('form values read from and write to JSON values; anything else is edited as
   assert.equal(jsonValueOf(f('other'), { mode: 'expression', text: 'not json' }), 'not json');
   assert.equal(jsonValueOf(f('string'), { mode: 'unset' }), undefined);
 });
+
+test('a post-processor written as just its type name is chained, split and removed like the others', async () => {
+  const text = `${JSON.stringify({ builders: [{ type: 'null', communicator: 'none' }], 'post-processors': ['checksum', [{ type: 'manifest' }, 'compress']] }, null, 2)}\n`;
+  const nodes = await nodesOf(text);
+  const chained = apply(text, chainJsonPostProcessor(text, rangeOf(nodes, 'post-processor', 'compress'), rangeOf(nodes, 'post-processor', 'checksum')));
+  assert.deepEqual(parsed(chained)['post-processors'], [[{ type: 'manifest' }, 'compress', 'checksum']]);
+  const chainedNodes = await nodesOf(chained);
+  const split = apply(chained, splitJsonPostProcessorChain(chained, rangeOf(chainedNodes, 'post-processor', 'manifest'), rangeOf(chainedNodes, 'post-processor', 'compress')));
+  assert.deepEqual(parsed(split)['post-processors'], [{ type: 'manifest' }, ['compress', 'checksum']]);
+  const removed = apply(text, deleteJsonObject(text, rangeOf(nodes, 'post-processor', 'checksum')));
+  assert.deepEqual(parsed(removed)['post-processors'], [[{ type: 'manifest' }, 'compress']]);
+  // A type name has no settings to edit: its form says so rather than writing into a string.
+  assert.equal(jsonAttributes(text, rangeOf(nodes, 'post-processor', 'checksum')), undefined);
+  assert.equal(setJsonAttribute(text, rangeOf(nodes, 'post-processor', 'checksum'), 'output', 'x'), undefined);
+});
