@@ -4,10 +4,10 @@
  * first. Nothing is left in the output folder if any step fails.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeToNewFile } from '../files/atomic-write';
 import { tarEntries } from '../post-processors/compress/tar';
 import type { Outcome } from '../engine/plugin';
 import { newUuid, ovfDescriptor, virtualBoxMac } from './ovf';
@@ -70,7 +70,7 @@ export async function writeVirtualBoxMachine(o: VirtualBoxMachineOptions): Promi
     writeFileSync(mfPath, `SHA1(${ovfName})= ${await sha1(ovfPath)}\nSHA1(${diskName})= ${await sha1(diskPath)}\n`);
     const target = join(o.outputDir, `${o.name}.ova`);
     const partial = join(work, `${o.name}.ova`);
-    await pipeline(Readable.from(tarEntries([ovfPath, mfPath, diskPath])), createWriteStream(partial), { signal: o.signal });
+    await pipeToNewFile([Readable.from(tarEntries([ovfPath, mfPath, diskPath]))], partial, o.signal);
     renameSync(partial, target);
     return { ok: true, value: { files: [target], macAddress } };
   } catch (e) {

@@ -4,12 +4,12 @@
  * checksum before the file is used. Local files are verified and used in place rather than copied.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { Outcome } from '../../engine/plugin';
+import { pipeToNewFile } from '../../files/atomic-write';
 import { dataDir } from '../../engine/runlog';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import type { BuildState } from '../../engine/plugin';
@@ -123,7 +123,7 @@ async function fetchOne(o: DownloadOptions, url: string, c: Checksum, ctx: StepC
     try {
       const res = await fetch(src.url, { signal: ctx.signal });
       if (!res.ok || !res.body) return { ok: false, error: `${url}: HTTP ${res.status} ${res.statusText}` };
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(partial), { signal: ctx.signal });
+      await pipeToNewFile([Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)], partial, ctx.signal);
       const v = await verify(partial, want.value, url, ctx.signal);
       if (!v.ok) return v;
       renameSync(partial, target);

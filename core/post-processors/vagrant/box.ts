@@ -2,12 +2,12 @@
  * A Vagrant box is a tar (gzip-compressed unless compression_level is 0) of a flat folder: metadata.json, the
  * Vagrantfile and the provider's files. The box appears at its path only once complete.
  */
-import { copyFileSync, createWriteStream, linkSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { pipeToNewFile } from '../../files/atomic-write';
 import { tarEntries } from '../compress/tar';
 
 /** Packer's box layout order: the folder's names sorted byte-wise, as Go's filepath.Walk visits them. */
@@ -22,13 +22,8 @@ export async function writeBox(dir: string, target: string, level: number, signa
   const names = boxFileOrder(dir);
   for (const name of names) onFile?.(name);
   const stages: Writable[] = level === 0 ? [] : [createGzip({ level })];
-  try {
-    await pipeline([Readable.from(tarEntries(names.map((n) => join(dir, n)))), ...stages, createWriteStream(partial)], { signal });
-    renameSync(partial, target);
-  } catch (e) {
-    rmSync(partial, { force: true });
-    throw e;
-  }
+  await pipeToNewFile([Readable.from(tarEntries(names.map((n) => join(dir, n)))), ...stages], partial, signal);
+  renameSync(partial, target);
 }
 
 /** Packer's dummy box: proves early, with a tiny box, that this machine can write one at this compression level. */
