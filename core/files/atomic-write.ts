@@ -26,8 +26,13 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
  * removed after the stream has let go of it: an fs stream opens its file asynchronously, so a removal made as soon as the
  * pipeline fails can come before the file appears and leave it behind.
  */
-export async function pipeToNewFile(stages: Array<NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream>, partial: string, signal: AbortSignal): Promise<void> {
-  const out = createWriteStream(partial);
+export async function pipeToNewFile(
+  stages: Array<NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream>,
+  partial: string,
+  signal: AbortSignal,
+  mode?: number,
+): Promise<void> {
+  const out = createWriteStream(partial, mode === undefined ? {} : { mode });
   try {
     const streams: ReadonlyArray<NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream> = [...stages, out];
     await pipeline(streams, { signal });

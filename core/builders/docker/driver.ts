@@ -3,11 +3,11 @@
  * messages that say what to do. The builder, the communicator and the docker post-processors share it.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import type { Outcome } from '../../engine/plugin';
+import { pipeToNewFile } from '../../files/atomic-write';
 import type { RegistryAuth } from './auth';
 
 /** How long we wait for the daemon to answer a ping before calling it unreachable. */
@@ -224,24 +224,10 @@ export function partialPath(path: string): string {
 
 export async function writeAtomically(stream: NodeJS.ReadableStream, path: string, signal: AbortSignal, partial = partialPath(path)): Promise<void> {
   if (signal.aborted) throw new Error('Build was cancelled.');
-  const out = createWriteStream(partial, { mode: 0o644 });
-  const onAbort = () => (stream as unknown as { destroy?(e?: Error): void }).destroy?.(new Error('Build was cancelled.'));
-  signal.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const chunk of stream) {
-      if (!out.write(chunk)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'close');
-    renameSync(partial, path);
+    await pipeToNewFile([stream], partial, signal, 0o644);
   } catch (e) {
-    // The file is opened asynchronously: wait until the stream has closed it, or it could appear after the removal.
-    const closed = once(out, 'close').catch(() => undefined);
-    out.destroy();
-    await closed;
-    rmSync(partial, { force: true });
     throw signal.aborted ? new Error('Build was cancelled.') : e;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
+  renameSync(partial, path);
 }

@@ -1,10 +1,10 @@
 /** compress: packs the artifact's files into one archive (tar, tar.gz, zip) or gzips a single file; the inputs are not kept by default. */
-import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { fileArtifact } from '../../engine/artifact';
+import { pipeToNewFile } from '../../files/atomic-write';
 import { ConfigFields } from '../../engine/config-fields';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { PostProcessorPlugin } from '../../engine/plugin';
@@ -47,13 +47,13 @@ export const compressPostProcessor: PostProcessorPlugin = {
             } else if (archive === 'tar') {
               ui.say(compression ? `Tarring ${target} with ${compression} (level ${level})` : `Tarring ${target} with no compression`);
               const stages = compression ? [compressor(compression, level)] : [];
-              await pipeline([Readable.from(tarEntries(inputs.map((i) => i.path))), ...stages, createWriteStream(targetPath)], { signal });
+              await pipeToNewFile([Readable.from(tarEntries(inputs.map((i) => i.path))), ...stages], targetPath, signal);
             } else {
               if (input.files.length !== 1) {
                 return { ok: false, error: `Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]` };
               }
               ui.say(`Archiving ${input.files[0]} with ${compression ?? 'gzip'} (level ${level})`);
-              await pipeline([createReadStream(inputs[0].path), compressor(compression ?? 'gzip', level), createWriteStream(targetPath)], { signal });
+              await pipeToNewFile([createReadStream(inputs[0].path), compressor(compression ?? 'gzip', level)], targetPath, signal);
             }
           } catch (e) {
             rmSync(targetPath, { force: true });
