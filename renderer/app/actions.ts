@@ -132,9 +132,9 @@ function provisioners(): GraphNode[] {
 }
 
 function edit(filename: string, edits: Array<TextEdit | undefined>): void {
+  if (isHclJson(filename)) return useApp.getState().setStatus('Templates in HCL\'s JSON syntax (.pkr.json) are edited in the text.', 'error');
   const editor = getServices().editor;
   const real = edits.filter((e): e is TextEdit => e !== undefined);
-  if (isHclJson(filename)) return useApp.getState().setStatus('Templates in HCL\'s JSON syntax (.pkr.json) are edited in the text.', 'error');
   if (editor && real.length > 0) editor.applyEdits(filename, real);
 }
 

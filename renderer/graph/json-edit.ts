@@ -4,7 +4,7 @@
  * the value it changes and keeps the rest of the file's layout. Node ranges (core/app/graph.ts) are exactly the
  * component's object, `{` to `}`.
  */
-import { applyEdits as applyJsonEdits, findNodeAtOffset, getNodePath, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
+import { applyEdits as applyJsonEdits, findNodeAtLocation, findNodeAtOffset, getNodePath, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
 import type { FormField, Range } from '../../core/contract/types';
 import type { FieldValue } from './field-values';
 import { diffEdit, offsetOf, type TextEdit, type WrittenAttribute } from './text-edit';
@@ -76,7 +76,7 @@ export function insertJsonProvisioner(text: string, after: Range | undefined, ob
   if (found && found.path[0] === 'provisioners' && typeof found.path[1] === 'number') return apply(text, ['provisioners', found.path[1] + 1], object, true);
   const root = parseTree(text);
   if (root?.type !== 'object') return undefined;
-  const list = (root.children ?? []).find((p) => p.children?.[0].value === 'provisioners')?.children?.[1];
+  const list = findNodeAtLocation(root, ['provisioners']);
   if (list?.type === 'array') return apply(text, ['provisioners', list.children?.length ?? 0], object, true);
   return apply(text, ['provisioners'], [object]);
 }
@@ -102,11 +102,17 @@ function swapNodes(text: string, a: Node, b: Node): TextEdit {
  */
 type PostProcessorItem = unknown;
 
+/** A chain of one is written as the post-processor alone. */
+const asItem = (chain: PostProcessorItem[]): PostProcessorItem => (chain.length === 1 ? chain[0] : chain);
+
+/** Where a post-processor stands: its item in `post-processors`, and its place in that chain if the item is one. */
 function postProcessorPlace(text: string, range: Range): { list: PostProcessorItem[]; index: number; inner?: number } | undefined {
   const found = objectAt(text, range, true);
-  const root = parseTree(text);
-  if (!found || !root || found.path[0] !== 'post-processors' || typeof found.path[1] !== 'number') return undefined;
-  const list = getNodeValue(root)['post-processors'] as PostProcessorItem[];
+  if (!found || found.path[0] !== 'post-processors' || typeof found.path[1] !== 'number') return undefined;
+  let root = found.node;
+  while (root.parent) root = root.parent;
+  // A fresh copy of the array, free to rearrange.
+  const list = getNodeValue(findNodeAtLocation(root, ['post-processors'])!) as PostProcessorItem[];
   if (found.path.length === 2) return { list, index: found.path[1] };
   return typeof found.path[2] === 'number' && found.path.length === 3 ? { list, index: found.path[1], inner: found.path[2] } : undefined;
 }
@@ -123,7 +129,7 @@ export function chainJsonPostProcessor(text: string, source: Range, target: Rang
   const chains = s.list.map((item) => (Array.isArray(item) ? [...(item as PostProcessorItem[])] : [item]));
   const [moved] = chains[t.index].splice(tAt, 1);
   chains[s.index].splice(s.index === t.index && tAt < sAt ? sAt : sAt + 1, 0, moved);
-  return apply(text, ['post-processors'], chains.filter((c) => c.length > 0).map((c) => (c.length === 1 ? c[0] : c)));
+  return apply(text, ['post-processors'], chains.filter((c) => c.length > 0).map(asItem));
 }
 
 /** Cuts the chain between `from` and the post-processor right after it: the tail becomes its own chain (or standalone). */
@@ -131,11 +137,9 @@ export function splitJsonPostProcessorChain(text: string, from: Range, to: Range
   const a = postProcessorPlace(text, from);
   const b = postProcessorPlace(text, to);
   if (a?.inner === undefined || b?.inner !== a.inner + 1 || a.index !== b.index) return undefined;
-  const list = structuredClone(a.list);
-  const chain = list[a.index] as PostProcessorItem[];
-  const single = (items: PostProcessorItem[]) => (items.length === 1 ? items[0] : items);
-  list.splice(a.index, 1, single(chain.slice(0, b.inner)), single(chain.slice(b.inner)));
-  return apply(text, ['post-processors'], list);
+  const chain = a.list[a.index] as PostProcessorItem[];
+  a.list.splice(a.index, 1, asItem(chain.slice(0, b.inner)), asItem(chain.slice(b.inner)));
+  return apply(text, ['post-processors'], a.list);
 }
 
 /** The form value of a property from its JSON text; values the form cannot show as such are edited as JSON text. */
