@@ -72,13 +72,7 @@ test('the node form comes from the schema: typed fields, help text, required mar
 
     // Undo in the editor goes back through every form edit, one at a time.
     for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Undo', exact: true }).click();
-    await page.waitForFunction(
-      (b) => (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi.store.getState().texts[
-        (window as unknown as { bakehouseUi: { store: { getState(): { activeFile: string } } } }).bakehouseUi.store.getState().activeFile
-      ] === b,
-      before,
-      { timeout: 15_000 },
-    );
+    await app.editor.waitForExactText(before);
     text = await app.editor.text();
     assert.equal(text, before);
     // And the form shows the text's value again.

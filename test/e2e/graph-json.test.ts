@@ -68,13 +68,6 @@ test('a JSON template is edited from the graph and stays valid JSON; undo takes 
 
     // Undo goes back through every edit to the text as it was opened.
     for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Undo', exact: true }).click();
-    await page.waitForFunction(
-      (b) => {
-        const s = (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi.store.getState();
-        return s.texts[s.activeFile] === b;
-      },
-      before,
-      { timeout: 15_000 },
-    );
+    await app.editor.waitForExactText(before);
   });
 });

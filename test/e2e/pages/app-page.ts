@@ -53,6 +53,18 @@ export class EditorPanel {
     });
   }
 
+  /** Waits until the active file's text is exactly `expected` (after undo, say). */
+  async waitForExactText(expected: string): Promise<void> {
+    await this.page.waitForFunction(
+      (b) => {
+        const s = (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi.store.getState();
+        return s.texts[s.activeFile] === b;
+      },
+      expected,
+      { timeout: 15_000 },
+    );
+  }
+
   async waitForText(pattern: RegExp): Promise<void> {
     await this.page.waitForFunction(
       ([source, flags]) => {
