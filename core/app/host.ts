@@ -9,6 +9,7 @@ import { failure, type Result } from '../contract/result';
 import type { PluginRegistry } from '../engine/plugin';
 import { BuildService } from './builds';
 import { AppDataDir } from './data-dir';
+import { editTemplate, writtenAttributes } from './graph-edit/edit';
 import { completions, definition, hover } from './language';
 import { pathResolver } from './paths';
 import { TemplateService } from './templates';
@@ -58,6 +59,8 @@ export function createHost(opts: HostOptions = {}): Host {
       completions: async ({ files, position }) => ({ ok: true, value: completions(files, position) }),
       hover: async ({ files, position }) => ({ ok: true, value: hover(files, position) }),
       definition: async ({ files, position }) => ({ ok: true, value: definition(files, position) }),
+      edit: async ({ files, edit }) => editTemplate(files, edit),
+      attributes: async ({ filename, text, range }) => ({ ok: true, value: writtenAttributes(filename, text, range) }),
       schema: async ({ kind, type }) => ({ ok: true, value: componentForm(kind, type) }),
     },
     builds: {

@@ -12,6 +12,8 @@ export const METHOD_NAMES = [
   'templates.completions',
   'templates.hover',
   'templates.definition',
+  'templates.edit',
+  'templates.attributes',
   'templates.schema',
   'builds.start',
   'builds.cancel',

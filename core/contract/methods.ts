@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { EngineEvent } from '../engine/events';
 import { METHOD_NAMES, type MethodName } from './method-names';
-import type { CompletionItem, ComponentForm, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis, TemplateDiagnostics } from './types';
+import type { CompletionItem, ComponentForm, FileEdit, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis, TemplateDiagnostics, WrittenAttributes } from './types';
 
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface MethodSpec<I extends z.ZodType, O> {
@@ -21,6 +21,25 @@ function method<O>() {
 const fileText = z.object({ filename: z.string().min(1), text: z.string() });
 const templateTexts = z.object({ root: z.string(), files: z.array(fileText).min(1) });
 const position = z.object({ filename: z.string(), line: z.number().int().min(1), column: z.number().int().min(1) });
+const pos = z.object({ line: z.number().int().min(1), column: z.number().int().min(1), byte: z.number().int().min(0) });
+/** A graph node's range: the block (or JSON object) it was drawn from. */
+const nodeRange = z.object({ filename: z.string().min(1), start: pos, end: pos });
+/** What the user did in the graph or a node's form; the host answers with the one text edit that does it. */
+const graphEdit = z.discriminatedUnion('kind', [
+  /** After the provisioner at `after`, or as the last of the first build when there is none. */
+  z.object({ kind: z.literal('add-provisioner'), type: z.string().min(1), after: nodeRange.optional() }),
+  z.object({ kind: z.literal('remove'), node: nodeRange }),
+  /** Two blocks of one file, `first` written before `second`. */
+  z.object({ kind: z.literal('swap'), first: nodeRange, second: nodeRange }),
+  /** `value` is an HCL expression, or JSON text in a legacy JSON template; absent removes the attribute. */
+  z.object({ kind: z.literal('set-attribute'), node: nodeRange, name: z.string().min(1), value: z.string().optional() }),
+  /** `to` moves into `from`'s chain, right after it. */
+  z.object({ kind: z.literal('chain-post-processor'), from: nodeRange, to: nodeRange }),
+  /** Cuts the chain between `from` and `to`, which follows it. */
+  z.object({ kind: z.literal('split-post-processors'), from: nodeRange, to: nodeRange }),
+]);
+export type GraphEdit = z.infer<typeof graphEdit>;
+
 const varsInput = z.array(z.tuple([z.string().min(1), z.string()]));
 const onError = z.enum(['cleanup', 'abort', 'ask', 'run-cleanup-provisioner']);
 
@@ -37,6 +56,13 @@ export const contract = {
     hover: method<Hover | null>()(templateTexts.extend({ position })),
     definition: method<Range | null>()(templateTexts.extend({ position })),
     /** A component type's fields for the node form; null for a type Bakehouse does not know. */
+    /**
+     * A graph action as one edit of one file, computed from the parse tree of the text sent (HCL, or JSON through
+     * jsonc-parser); the editor applies it on its model, so it is one undo step.
+     */
+    edit: method<FileEdit>()(z.object({ files: z.array(fileText).min(1), edit: graphEdit })),
+    /** The attributes written in a node's block, for its form; null when the block is not in the text or is edited only there. */
+    attributes: method<WrittenAttributes | null>()(fileText.extend({ range: nodeRange })),
     schema: method<ComponentForm | null>()(z.object({ kind: z.enum(['builder', 'provisioner', 'post-processor']), type: z.string().min(1) })),
   },
   builds: {

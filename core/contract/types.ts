@@ -1,7 +1,7 @@
 /** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
-import type { Diagnostic, Range } from '../template/source';
+import type { Diagnostic, Pos, Range } from '../template/source';
 
-export type { Diagnostic, Range };
+export type { Diagnostic, Pos, Range };
 
 export interface TemplateFileText {
   filename: string;
@@ -31,6 +31,40 @@ export interface GraphNode {
   /** Errors whose range falls inside this node's block. */
   diagnostics: Diagnostic[];
 }
+
+/**
+ * Replace text[start, end) with `text`; offsets are UTF-16 indexes into the file's text. The graph's and the forms'
+ * changes come back from the host as one such edit, which the editor applies on its model (one undo step).
+ */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** An edit of one file of the template. */
+export interface FileEdit {
+  filename: string;
+  edit: TextEdit;
+}
+
+/** An attribute written directly in a node's block (or a property of a JSON template's object): where its value lies. */
+export interface WrittenAttribute {
+  name: string;
+  start: number;
+  end: number;
+  /** The value as written: an HCL expression, or JSON text in a legacy JSON template. */
+  value: string;
+}
+
+/** What a node's form shows: the attributes as written, and the syntax their values are written in. */
+export interface WrittenAttributes {
+  syntax: 'hcl' | 'json';
+  attributes: WrittenAttribute[];
+}
+
+/** Provisioner types the graph offers with a starter block (any other type is added as an empty block). */
+export const STARTER_PROVISIONERS = ['shell', 'file', 'shell-local', 'breakpoint'] as const;
 
 export interface GraphEdge {
   from: string;

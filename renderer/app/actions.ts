@@ -2,12 +2,11 @@
  * The user's commands, registered once (as in Excalidraw): menus, shortcuts and buttons all call `runAction(id)`.
  * Each action reads the store and the services; none keeps state of its own.
  */
+import type { GraphEdit } from '../../core/contract/methods';
 import type { GraphNode } from '../../core/contract/types';
 import { RunState } from '../build/run-state';
 import { eventLine } from '../logs/event-line';
 import { RunLog } from '../logs/run-log';
-import { buildBlocks, chainPostProcessor, deleteBlock, insertBlockAfter, insertBlockAtEndOf, PROVISIONER_TEMPLATES, removeAttribute, replaceAttributeValue, splitPostProcessorChain, swapBlocks, type TextEdit } from '../graph/text-edit';
-import { chainJsonPostProcessor, deleteJsonObject, insertJsonProvisioner, isHclJson, isJsonTemplate, JSON_PROVISIONER_TEMPLATES, setJsonAttribute, splitJsonPostProcessorChain, swapJsonObjects } from '../graph/json-edit';
 import { getServices } from './services';
 import { isDirty, useApp } from './store';
 
@@ -126,84 +125,72 @@ async function cancelBuild(): Promise<void> {
   s.setStatus(r.ok ? (r.value.cancelled ? 'Cancelling: cleaning up…' : 'The build had already finished') : r.error.message, r.ok ? 'info' : 'error');
 }
 
-/** The provisioner nodes of the graph in text order, within one file. */
+/** The provisioner nodes of the graph in text order. */
 function provisioners(): GraphNode[] {
   return (useApp.getState().analysis?.graph.nodes ?? []).filter((n) => n.kind === 'provisioner' && n.range);
 }
 
-function edit(filename: string, edits: Array<TextEdit | undefined>): void {
-  if (isHclJson(filename)) return useApp.getState().setStatus('Templates in HCL\'s JSON syntax (.pkr.json) are edited in the text.', 'error');
-  const editor = getServices().editor;
-  const real = edits.filter((e): e is TextEdit => e !== undefined);
-  if (editor && real.length > 0) editor.applyEdits(filename, real);
+const nodeById = (id: string) => useApp.getState().analysis?.graph.nodes.find((n) => n.id === id);
+
+/**
+ * The one path of every graph and form action, whatever the syntax: the host computes the edit from its parsers, and
+ * the editor applies it on its model as one undo step. An answer for a text that changed meanwhile is dropped (its
+ * offsets would land on other text): the user's keystroke wins, and the action is asked again.
+ */
+async function edit(change: GraphEdit): Promise<boolean> {
+  const s = useApp.getState();
+  const texts = s.texts;
+  const files = Object.entries(texts).map(([filename, text]) => ({ filename, text }));
+  if (files.length === 0) return false;
+  const r = await getServices().api.templates.edit({ files, edit: change });
+  if (!r.ok) {
+    useApp.getState().setStatus(r.error.message, 'error');
+    return false;
+  }
+  const { filename, edit: e } = r.value;
+  if (useApp.getState().texts[filename] !== texts[filename]) {
+    useApp.getState().setStatus('The text changed while the edit was computed; do it again.', 'error');
+    return false;
+  }
+  getServices().editor?.applyEdits(filename, [e]);
+  return true;
 }
 
 /** Adds a provisioner after the selected one (or the last one, or as the build's first). */
-function addProvisioner(type: string): void {
-  const s = useApp.getState();
-  const block = PROVISIONER_TEMPLATES[type] ?? `provisioner "${type}" {\n}`;
+async function addProvisioner(type: string): Promise<void> {
   const all = provisioners();
-  const after = all.find((n) => n.id === s.selectedNodeId) ?? all[all.length - 1];
-  const json = after?.range ? (isJsonTemplate(after.range.filename) ? after.range.filename : undefined) : Object.keys(s.texts).find(isJsonTemplate);
-  if (json) return edit(json, [insertJsonProvisioner(s.texts[json], after?.range, JSON_PROVISIONER_TEMPLATES[type] ?? { type })]);
-  if (after?.range) {
-    const f = after.range.filename;
-    return edit(f, [insertBlockAfter(s.texts[f], after.range, block)]);
-  }
-  const file = Object.keys(s.texts).find((f) => buildBlocks(s.texts[f]).length > 0);
-  if (!file) return s.setStatus('Add a build block first: provisioners live inside one.', 'error');
-  const [b] = buildBlocks(s.texts[file]);
-  edit(file, [insertBlockAtEndOf(s.texts[file], b.close, block)]);
+  const after = all.find((n) => n.id === useApp.getState().selectedNodeId) ?? all[all.length - 1];
+  await edit({ kind: 'add-provisioner', type, after: after?.range });
 }
 
-function removeNode(nodeId: string): void {
-  const s = useApp.getState();
-  const node = s.analysis?.graph.nodes.find((n) => n.id === nodeId);
+async function removeNode(nodeId: string): Promise<void> {
+  const node = nodeById(nodeId);
   if (!node?.range || node.kind === 'source') return;
-  const text = s.texts[node.range.filename];
-  edit(node.range.filename, [isJsonTemplate(node.range.filename) ? deleteJsonObject(text, node.range) : deleteBlock(text, node.range)]);
-  s.selectNode(undefined);
+  if (await edit({ kind: 'remove', node: node.range })) useApp.getState().selectNode(undefined);
 }
 
-function moveProvisioner(nodeId: string, by: -1 | 1): void {
-  const s = useApp.getState();
+async function moveProvisioner(nodeId: string, by: -1 | 1): Promise<void> {
   const all = provisioners();
   const i = all.findIndex((n) => n.id === nodeId);
-  const other = all[i + by];
-  if (i < 0 || !other?.range || !all[i].range || other.range.filename !== all[i].range!.filename) return;
-  const [first, second] = by < 0 ? [other, all[i]] : [all[i], other];
-  const f = other.range.filename;
-  edit(f, [isJsonTemplate(f) ? swapJsonObjects(s.texts[f], first.range!, second.range!) : swapBlocks(s.texts[f], first.range!, second.range!)]);
+  const other = all[i + by]?.range;
+  const self = all[i]?.range;
+  if (!other || !self || other.filename !== self.filename) return;
+  const [first, second] = by < 0 ? [other, self] : [self, other];
+  await edit({ kind: 'swap', first, second });
 }
 
-/** Sets an attribute of a node's block to an expression; `undefined` removes it. */
-function setAttribute({ nodeId, name, value }: { nodeId: string; name: string; value: string | undefined }): void {
-  const s = useApp.getState();
-  const node = s.analysis?.graph.nodes.find((n) => n.id === nodeId);
-  if (!node?.range) return;
-  const text = s.texts[node.range.filename];
-  // A JSON template's form sends the new value as JSON text.
-  if (isJsonTemplate(node.range.filename)) return edit(node.range.filename, [setJsonAttribute(text, node.range, name, value === undefined ? undefined : (JSON.parse(value) as unknown))]);
-  const e = value === undefined ? removeAttribute(text, node.range, name) : replaceAttributeValue(text, node.range, name, value);
-  if (e) edit(node.range.filename, [e]);
+/** Sets an attribute of a node's block to an expression (JSON text in a legacy JSON template); `undefined` removes it. */
+async function setAttribute({ nodeId, name, value }: { nodeId: string; name: string; value: string | undefined }): Promise<void> {
+  const node = nodeById(nodeId);
+  if (node?.range) await edit({ kind: 'set-attribute', node: node.range, name, value });
 }
 
 /** Connects two post-processors (from the graph or the node form): the target moves into the source's chain, right after it. */
-function chainPostProcessorAction({ from, to, split }: { from: string; to: string; split?: boolean }): void {
-  const s = useApp.getState();
-  const nodes = s.analysis?.graph.nodes ?? [];
-  const a = nodes.find((n) => n.id === from);
-  const b = nodes.find((n) => n.id === to);
-  if (a?.kind !== 'post-processor' || b?.kind !== 'post-processor' || !a.range || !b.range || a.range.filename !== b.range.filename) {
-    return s.setStatus('Only post-processors written in the same file can be chained.', 'error');
-  }
-  const text = s.texts[a.range.filename];
-  const json = isJsonTemplate(a.range.filename);
-  const e = split
-    ? (json ? splitJsonPostProcessorChain : splitPostProcessorChain)(text, a.range, b.range)
-    : (json ? chainJsonPostProcessor : chainPostProcessor)(text, a.range, b.range);
-  if (e) edit(a.range.filename, [e]);
-  else if (!split) s.setStatus(`${b.label} cannot be chained after ${a.label} (another build, or already there).`, 'error');
+async function chainPostProcessorAction({ from, to, split }: { from: string; to: string; split?: boolean }): Promise<void> {
+  const a = nodeById(from);
+  const b = nodeById(to);
+  if (a?.kind !== 'post-processor' || b?.kind !== 'post-processor' || !a.range || !b.range) return;
+  await edit({ kind: split ? 'split-post-processors' : 'chain-post-processor', from: a.range, to: b.range });
 }
 
 function selectNode(nodeId: string | undefined): void {

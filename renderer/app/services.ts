@@ -3,8 +3,7 @@
  * stack) and the run logs. Set once at start-up; tests and benchmarks may read them through `window.bakehouseUi`.
  */
 import type { ContractApi, RunEventBatch } from '../../core/contract/methods';
-import type { Range } from '../../core/contract/types';
-import type { TextEdit } from '../graph/text-edit';
+import type { Range, TextEdit } from '../../core/contract/types';
 import type { RunLog } from '../logs/run-log';
 import type { RunState } from '../build/run-state';
 

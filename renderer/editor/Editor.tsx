@@ -1,9 +1,8 @@
 /** The template's text: one Monaco model per file (a tab each), markers from the live analysis, edits from the graph. */
 import { useEffect, useRef } from 'react';
-import type { Range } from '../../core/contract/types';
+import type { Range, TextEdit } from '../../core/contract/types';
 import { getServices } from '../app/services';
 import { isDirty, useApp } from '../app/store';
-import { positionOf, type TextEdit } from '../graph/text-edit';
 import { HCL, registerHcl } from './hcl-language';
 import { monaco } from './monaco';
 
@@ -76,11 +75,10 @@ export function Editor() {
       applyEdits(filename: string, edits: readonly TextEdit[]) {
         const model = monaco.editor.getModel(monaco.Uri.file(filename));
         if (!model) return;
-        const text = model.getValue();
         const ops = edits.map((e) => {
-          const a = positionOf(text, e.start);
-          const b = positionOf(text, e.end);
-          return { range: new monaco.Range(a.line, a.column, b.line, b.column), text: e.text, forceMoveMarkers: true };
+          const a = model.getPositionAt(e.start);
+          const b = model.getPositionAt(e.end);
+          return { range: new monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column), text: e.text, forceMoveMarkers: true };
         });
         // Stop points around the edit make it one undo step, undone like any typing.
         model.pushStackElement();

@@ -4,12 +4,11 @@
  */
 import { Background, BaseEdge, Controls, EdgeLabelRenderer, getBezierPath, Handle, Position, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useMemo } from 'react';
-import type { GraphNode } from '../../core/contract/types';
+import { STARTER_PROVISIONERS, type GraphNode } from '../../core/contract/types';
 import { runAction } from '../app/actions';
 import { getServices } from '../app/services';
 import { useApp } from '../app/store';
 import type { NodeRun } from '../build/run-state';
-import { PROVISIONER_TEMPLATES } from './text-edit';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { NodeForm } from './NodeForm';
 
@@ -136,7 +135,7 @@ export function GraphView() {
             }}
           >
             <option value="">choose…</option>
-            {Object.keys(PROVISIONER_TEMPLATES).map((t) => (
+            {STARTER_PROVISIONERS.map((t) => (
               <option key={t} value={t}>
                 {t}
               </option>

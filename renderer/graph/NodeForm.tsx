@@ -1,15 +1,16 @@
 /**
  * The selected node's settings as a form generated from its component's schema (fetched through the contract): each
- * field with its type, help text and required marker, filled from the block's text. Every change goes through the one
- * text-edit path (the setAttribute action), so it lands on the editor's undo stack and leaves the rest of the text alone.
+ * field with its type, help text and required marker, filled from the block as the host's parser reads it. Every change
+ * goes through the one edit path (the setAttribute action), so it lands on the editor's undo stack and leaves the rest
+ * of the text alone.
  */
-import { useEffect, useId, useMemo, useState } from 'react';
-import type { ComponentForm, FormField, GraphNode } from '../../core/contract/types';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ComponentForm, FormField, GraphNode, WrittenAttribute, WrittenAttributes } from '../../core/contract/types';
 import { runAction } from '../app/actions';
 import { getServices } from '../app/services';
+import { useApp } from '../app/store';
 import { readField, writeField, type FieldValue } from './field-values';
-import { isJsonTemplate, jsonAttributes, jsonValueOf, readJsonField } from './json-edit';
-import { blockAttributes, type WrittenAttribute } from './text-edit';
+import { jsonValueOf, readJsonField } from './json-field-values';
 
 const forms = new Map<string, Promise<ComponentForm | null>>();
 
@@ -40,16 +41,39 @@ function useComponentForm(node: GraphNode): ComponentForm | null | undefined {
   return form?.key === key ? form.form : undefined;
 }
 
+/**
+ * The attributes written in the node's block, as the host's parser reads them. Asked again with each analysis (whose
+ * node ranges belong to the text it was made of), not on every keystroke; the last answer stays on screen meanwhile.
+ */
+function useWrittenAttributes(node: GraphNode, text: string | undefined): WrittenAttributes | null | undefined {
+  const analysisSeq = useApp((s) => s.analysisSeq);
+  const [answer, setAnswer] = useState<{ nodeId: string; written: WrittenAttributes | null }>();
+  const range = node.range;
+  // Read when the analysis changes, with the text it was made of; `text` alone changing does not ask again.
+  const textNow = useRef(text);
+  textNow.current = text;
+  useEffect(() => {
+    const t = textNow.current;
+    if (!range || t === undefined) return;
+    let live = true;
+    void getServices()
+      .api.templates.attributes({ filename: range.filename, text: t, range })
+      .then((r) => live && setAnswer((was) => (!r.ok || (r.value === null && was?.nodeId === node.id) ? was : { nodeId: node.id, written: r.value })));
+    return () => {
+      live = false;
+    };
+  }, [node.id, range, analysisSeq]);
+  return answer?.nodeId === node.id ? answer.written : undefined;
+}
+
 export function NodeForm({ node, text }: { node: GraphNode; text: string | undefined }) {
   const form = useComponentForm(node);
-  const json = node.range !== undefined && isJsonTemplate(node.range.filename);
-  const written = useMemo(
-    () => (node.range && text !== undefined ? (json ? jsonAttributes(text, node.range) : blockAttributes(text, node.range)) : undefined),
-    [node.range, text, json],
-  );
-  if (!node.range || !(node.range.filename.endsWith('.hcl') || json)) return <p className="muted">Edit this block in the text: forms edit HCL and legacy JSON templates.</p>;
-  if (!written) return <p className="muted">This block is edited in the text.</p>;
-  if (form === undefined) return <p className="muted">Loading settings…</p>;
+  const answer = useWrittenAttributes(node, text);
+  if (!node.range) return <p className="muted">Edit this block in the text: forms edit HCL and legacy JSON templates.</p>;
+  if (answer === undefined || form === undefined) return <p className="muted">Loading settings…</p>;
+  if (answer === null) return <p className="muted">This block is edited in the text: forms edit HCL and legacy JSON templates.</p>;
+  const written = answer.attributes;
+  const json = answer.syntax === 'json';
   const byName = new Map(written.map((a) => [a.name, a]));
   // Unknown component type: the attributes as written, each edited as its expression text.
   if (form === null) {

@@ -1,30 +1,27 @@
 /**
- * The graph's edits for legacy JSON templates. A JSON template is edited the same way as an HCL one — small edits on
- * the text, applied on the editor's model so undo covers them — but through jsonc-parser's `modify`, which rewrites only
+ * The graph's edits of legacy JSON templates. A JSON template is edited the same way as an HCL one — one small edit on
+ * the text, applied on the editor's model so undo covers it — but through jsonc-parser's `modify`, which rewrites only
  * the value it changes and keeps the rest of the file's layout. Node ranges (core/app/graph.ts) are exactly the
  * component's object, `{` to `}`.
  */
 import { applyEdits as applyJsonEdits, findNodeAtLocation, findNodeAtOffset, getNodePath, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
-import type { FormField, Range } from '../../core/contract/types';
-import type { FieldValue } from './field-values';
-import { diffEdit, offsetOf, type TextEdit, type WrittenAttribute } from './text-edit';
+import type { Range, TextEdit, WrittenAttribute } from '../../contract/types';
+import { diffEdit, eolOf, offsetOf } from './text';
 
-/** A legacy JSON template (HCL's own JSON syntax, `*.pkr.json`, is another shape and is edited in the text). */
-export const isJsonTemplate = (filename: string) => filename.endsWith('.json') && !filename.endsWith('.pkr.json');
-export const isHclJson = (filename: string) => filename.endsWith('.pkr.json');
-
-/** Starter objects for provisioners added from the graph, as in the HCL starters. */
-export const JSON_PROVISIONER_TEMPLATES: Record<string, Record<string, unknown>> = {
+/** Starter objects for provisioners added from the graph, as the HCL starters (hcl.ts). */
+export const PROVISIONER_OBJECTS: Record<string, Record<string, unknown>> = {
   shell: { type: 'shell', inline: ['echo hello'] },
   file: { type: 'file', source: 'files/', destination: '/tmp/' },
   'shell-local': { type: 'shell-local', inline: ['echo done'] },
   breakpoint: { type: 'breakpoint', note: 'inspect the machine' },
 };
 
+export const provisionerObject = (type: string): Record<string, unknown> => PROVISIONER_OBJECTS[type] ?? { type };
+
 /** The file's own indentation (the first indented line's), so inserted objects look like their neighbours. */
 function formatting(text: string): FormattingOptions {
   const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
-  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: eolOf(text) };
 }
 
 /**
@@ -142,51 +139,3 @@ export function splitJsonPostProcessorChain(text: string, from: Range, to: Range
   return apply(text, ['post-processors'], a.list);
 }
 
-/** The form value of a property from its JSON text; values the form cannot show as such are edited as JSON text. */
-export function readJsonField(field: FormField, written: string | undefined): FieldValue {
-  if (written === undefined) return { mode: 'unset' };
-  let v: unknown;
-  try {
-    v = JSON.parse(written);
-  } catch {
-    return { mode: 'expression', text: written };
-  }
-  const scalar = (x: unknown) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? String(x) : undefined);
-  if ((field.type === 'string' || field.type === 'duration') && typeof v === 'string') return { mode: 'string', value: v };
-  if (field.type === 'number' && typeof v === 'number') return { mode: 'number', value: String(v) };
-  if (field.type === 'bool' && typeof v === 'boolean') return { mode: 'bool', value: v };
-  if (field.type === 'list' && Array.isArray(v) && v.every((x) => scalar(x) !== undefined)) return { mode: 'list', items: v.map((x) => scalar(x)!) };
-  if (field.type === 'map' && v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => scalar(x) !== undefined)) {
-    return { mode: 'map', entries: Object.entries(v).map(([k, x]) => [k, scalar(x)!]) };
-  }
-  return { mode: 'expression', text: written };
-}
-
-/** The JSON value to write for a form value; undefined means "remove the property". */
-export function jsonValueOf(field: FormField, value: FieldValue): unknown {
-  const item = (s: string): unknown => (field.itemType === 'number' && s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : field.itemType === 'bool' && (s === 'true' || s === 'false') ? s === 'true' : s);
-  switch (value.mode) {
-    case 'unset':
-      return undefined;
-    case 'string':
-      return value.value;
-    case 'number':
-      return value.value.trim() === '' ? undefined : Number.isNaN(Number(value.value)) ? value.value : Number(value.value);
-    case 'bool':
-      return value.value;
-    case 'list':
-      return value.items.map(item);
-    case 'map':
-      return Object.fromEntries(value.entries.map(([k, v]) => [k, item(v)]));
-    case 'expression': {
-      const t = value.text.trim();
-      if (t === '') return undefined;
-      try {
-        return JSON.parse(t) as unknown;
-      } catch {
-        // Not JSON: taken as the string it reads as (a Go template such as {{user `x`}} is a string in JSON templates).
-        return t;
-      }
-    }
-  }
-}

@@ -2,24 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createHost } from '../../core/app/host';
-import type { FormField, GraphNode, Range } from '../../core/contract/types';
-import {
-  chainJsonPostProcessor,
-  deleteJsonObject,
-  insertJsonProvisioner,
-  jsonAttributes,
-  jsonValueOf,
-  readJsonField,
-  setJsonAttribute,
-  splitJsonPostProcessorChain,
-  swapJsonObjects,
-} from '../../renderer/graph/json-edit';
-import { applyEdits, type TextEdit } from '../../renderer/graph/text-edit';
-import { workspace } from '../app/fixtures';
+import { createHost } from '../../../core/app/host';
+import type { GraphNode, Range, TextEdit } from '../../../core/contract/types';
+import { chainJsonPostProcessor, deleteJsonObject, insertJsonProvisioner, jsonAttributes, setJsonAttribute, splitJsonPostProcessorChain, swapJsonObjects } from '../../../core/app/graph-edit/json';
+import { applyEdits } from '../../../core/app/graph-edit/text';
+import { workspace } from '../fixtures';
 
 // A real legacy JSON template (the Docker benchmark's seed: two shells, a file, a docker-tag → manifest chain).
-const FILE = join(__dirname, '../../bench/fixtures/docker-seed/seed.json');
+const FILE = join(__dirname, '../../../bench/fixtures/docker-seed/seed.json');
 const SEED = readFileSync(FILE, 'utf8');
 const host = createHost({ dataDir: workspace().dataDir, env: {} });
 
@@ -95,24 +85,6 @@ test('post-processor chains in JSON are split and joined again from the graph', 
   // The other way round: the tag joins after the manifest.
   const reversed = apply(split, chainJsonPostProcessor(split, rangeOf(splitNodes, 'post-processor', 'manifest'), rangeOf(splitNodes, 'post-processor', 'docker-tag')));
   assert.deepEqual((parsed(reversed)['post-processors'] as Array<Array<Record<string, unknown>>>)[0].map((p) => p.type), ['manifest', 'docker-tag']);
-});
-
-test('form values read from and write to JSON values; anything else is edited as JSON text', () => {
-  const f = (type: FormField['type'], itemType?: FormField['itemType']): FormField => ({ name: 'x', type, itemType, description: '', required: false });
-  assert.deepEqual(readJsonField(f('string'), '"a\\"b"'), { mode: 'string', value: 'a"b' });
-  assert.deepEqual(readJsonField(f('number'), '3'), { mode: 'number', value: '3' });
-  assert.deepEqual(readJsonField(f('bool'), 'true'), { mode: 'bool', value: true });
-  assert.deepEqual(readJsonField(f('list', 'string'), '["a", "b"]'), { mode: 'list', items: ['a', 'b'] });
-  assert.deepEqual(readJsonField(f('map', 'string'), '{"A": "1"}'), { mode: 'map', entries: [['A', '1']] });
-  assert.deepEqual(readJsonField(f('string'), '{"nested": true}'), { mode: 'expression', text: '{"nested": true}' });
-  assert.deepEqual(readJsonField(f('string'), undefined), { mode: 'unset' });
-  assert.equal(jsonValueOf(f('string'), { mode: 'string', value: "{{user `x`}}" }), '{{user `x`}}');
-  assert.equal(jsonValueOf(f('number'), { mode: 'number', value: '2' }), 2);
-  assert.deepEqual(jsonValueOf(f('list', 'number'), { mode: 'list', items: ['1', '2'] }), [1, 2]);
-  assert.deepEqual(jsonValueOf(f('map', 'string'), { mode: 'map', entries: [['A', '1']] }), { A: '1' });
-  assert.deepEqual(jsonValueOf(f('other'), { mode: 'expression', text: '[1, "a"]' }), [1, 'a']);
-  assert.equal(jsonValueOf(f('other'), { mode: 'expression', text: 'not json' }), 'not json');
-  assert.equal(jsonValueOf(f('string'), { mode: 'unset' }), undefined);
 });
 
 test('a post-processor written as just its type name is chained, split and removed like the others', async () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Range } from '../../core/contract/types';
-import { applyEdits, chainPostProcessor, splitPostProcessorChain } from '../../renderer/graph/text-edit';
+import type { Range } from '../../../core/contract/types';
+import { chainPostProcessor, splitPostProcessorChain } from '../../../core/app/graph-edit/hcl';
+import { applyEdits } from '../../../core/app/graph-edit/text';
 
 /** A block's range as the graph gives it: only where its header starts matters here. */
 const at = (line: number, column = 3): Range => ({ filename: 'a.pkr.hcl', start: { line, column, byte: 0 }, end: { line, column, byte: 0 } });
