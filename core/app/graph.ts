@@ -5,8 +5,8 @@
 import type { GraphEdge, GraphNode, PipelineGraph } from '../contract/types';
 import type { PlannedBuild, TemplateModel } from '../template/model';
 import type { Block } from '../template/hcl/ast';
-import { parseHcl } from '../template/hcl/parser';
 import type { Diagnostic, Range } from '../template/source';
+import { parsedHcl } from './parsed-hcl';
 
 /** Finds the whole block (header to closing brace) a model range starts; the model keeps only the header's range. */
 export type BlockRangeOf = (header: Range) => Range;
@@ -91,6 +91,6 @@ export function blockRangesOf(files: ReadonlyArray<{ filename: string; text: str
       visit(b.body.blocks);
     }
   };
-  for (const f of files) if (f.filename.endsWith('.hcl')) visit(parseHcl(f.text, f.filename).body.blocks);
+  for (const f of files) if (f.filename.endsWith('.hcl')) visit(parsedHcl(f.text, f.filename).body.blocks);
   return (header) => byStart.get(`${header.filename}:${header.start.byte}`) ?? header;
 }

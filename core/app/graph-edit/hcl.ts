@@ -6,7 +6,7 @@
  */
 import type { Range, TextEdit, WrittenAttribute } from '../../contract/types';
 import type { Block, Body } from '../../template/hcl/ast';
-import { parseHcl } from '../../template/hcl/parser';
+import { parsedHcl } from '../parsed-hcl';
 import {
   diffEdit,
   eolOf,
@@ -65,7 +65,7 @@ function findIn(body: Body, range: Range): Block | undefined {
 
 /** The block whose header starts where `range` starts (a graph node's range), as the parser reads the text. */
 function blockAt(text: string, range: Range): WrittenBlock | undefined {
-  const block = findIn(parseHcl(text, range.filename).body, range);
+  const block = findIn(parsedHcl(text, range.filename).body, range);
   return block ? written(text, block) : undefined;
 }
 
@@ -81,7 +81,7 @@ export function insertBlockAfter(text: string, range: Range, block: string): Tex
 
 /** The top-level `build { ... }` blocks of a file, in text order. */
 export function buildBlocks(text: string, filename: string): Array<{ open: number; close: number }> {
-  return parseHcl(text, filename)
+  return parsedHcl(text, filename)
     .body.blocks.filter((b) => b.type === 'build')
     .flatMap((b) => {
       const w = written(text, b);
@@ -241,7 +241,7 @@ const dropLastEol = (s: string) => s.replace(/\r?\n$/, '');
  * same build, are the same block, or the target already follows the source.
  */
 export function chainPostProcessor(text: string, source: Range, target: Range): TextEdit | undefined {
-  const body = parseHcl(text, source.filename).body;
+  const body = parsedHcl(text, source.filename).body;
   const s = placePostProcessor(text, body, source);
   const t = placePostProcessor(text, body, target);
   if (!s || !t || s.build !== t.build || s.block.start === t.block.start) return undefined;
@@ -276,7 +276,7 @@ export function chainPostProcessor(text: string, source: Range, target: Range): 
  * `from` in a chain.
  */
 export function splitPostProcessorChain(text: string, from: Range, to: Range): TextEdit | undefined {
-  const body = parseHcl(text, from.filename).body;
+  const body = parsedHcl(text, from.filename).body;
   const a = placePostProcessor(text, body, from);
   const b = placePostProcessor(text, body, to);
   if (!a?.chain || !b?.chain || a.chain.block.start !== b.chain.block.start || b.index !== a.index + 1) return undefined;
