@@ -6,10 +6,13 @@
  * - State: the builder declares its state once, `interface DockerState extends BuildState { containerId?: string; … }`,
  *   every own field optional (each build starts from the engine's BuildState). The runner passes that one object to every
  *   step's run and cleanup; steps share nothing else (no objects closed over by several steps, no callbacks setting `let`s).
+ *   A step used by several builders declares the part it fills (`DownloadState`), which their state types extend; what
+ *   only one step uses (the HTTP server it closes) may stay private to that step, as in Packer's step structs.
  * - Cleanup: each thing a step creates has exactly one cleanup path, a tracked resource: `ctx.track({ remove })` before the
  *   create call, so a create that half-fails, a second cancel or -on-error=abort still finds it, and the runner reports what
  *   it could not remove. `release()` only says the thing no longer needs removing (renamed into place, handed over).
- *   A step's own `cleanup` is for work that removes nothing, such as the error-cleanup-provisioner.
+ *   A step's own `cleanup` is for work that leaves nothing outside this process: the error-cleanup-provisioner, closing a
+ *   connection or server, powering off a machine whose removal is itself a tracked resource.
  */
 import { ASK_TEXT, skipsCleanup, type OnErrorPolicy } from './on-error';
 import type { LeftBehind } from './events';
