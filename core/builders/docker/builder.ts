@@ -3,8 +3,8 @@
  * then commits it to an image, exports its filesystem to a tar, or discards it.
  *
  * The layout other builders copy: config.ts (the schema), read-config.ts (prepare: config to a typed value), state.ts (the
- * state its steps share, declared once), steps.ts (the steps in order, each resource with one cleanup path), artifact.ts,
- * and this file, which only wires them together.
+ * state its steps share, declared once), steps.ts (the steps in order, each resource with one cleanup path; the longest,
+ * StepRun, in run-container.ts), artifact.ts, and this file, which only wires them together.
  */
 import type { Builder, BuilderPlugin, BuildInfo } from '../../engine/plugin';
 import { exportArtifact, imageArtifact, DOCKER_IMPORT_ID } from './artifact';
