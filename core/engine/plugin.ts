@@ -68,7 +68,10 @@ export interface Communicator {
   runWithInput?(command: string, input: Uint8Array, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Outcome<CommandResult>>;
 }
 
-/** What the builder's steps share: the engine reads `error` and `communicator`, builders keep their own data in closures. */
+/**
+ * What every build's steps share, and what the engine reads (`error`, `communicator`, `instanceId`, `generated`). A builder
+ * extends it once with its own optional fields (`DockerState`); see the pattern in steps.ts.
+ */
 export interface BuildState {
   /** The error that halted the build, as Packer's state "error". */
   error?: string;
@@ -79,11 +82,15 @@ export interface BuildState {
   generated: Record<string, string>;
 }
 
-export interface Builder {
+/**
+ * `S` is the builder's state type. Its own fields are optional: the engine starts each build with a plain BuildState, and
+ * the builder's steps fill in the rest.
+ */
+export interface Builder<S extends BuildState = BuildState> {
   /** The builder's steps in order, with `provision` (the engine's provisioning step) where provisioners should run. */
-  steps(provision: Step<BuildState>): Step<BuildState>[];
+  steps(provision: Step<BuildState>): Step<S>[];
   /** The artifact once all steps succeeded; undefined means the build produced nothing. */
-  artifact(state: BuildState): Artifact | undefined;
+  artifact(state: S): Artifact | undefined;
 }
 
 export interface ProvisionContext {

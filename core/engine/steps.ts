@@ -1,6 +1,18 @@
 /**
  * Packer's multistep runner: steps run in order until one halts; every step that started has its cleanup run
  * in reverse order afterwards — on success, failure, cancellation or a thrown exception.
+ *
+ * The pattern every builder follows (the docker builder is the example):
+ * - State: the builder declares its state once, `interface DockerState extends BuildState { containerId?: string; … }`,
+ *   every own field optional (each build starts from the engine's BuildState). The runner passes that one object to every
+ *   step's run and cleanup; steps share nothing else (no objects closed over by several steps, no callbacks setting `let`s).
+ *   A step used by several builders declares the part it fills (`DownloadState`), which their state types extend; what
+ *   only one step uses (the HTTP server it closes) may stay private to that step, as in Packer's step structs.
+ * - Cleanup: each thing a step creates has exactly one cleanup path, a tracked resource: `ctx.track({ remove })` before the
+ *   create call, so a create that half-fails, a second cancel or -on-error=abort still finds it, and the runner reports what
+ *   it could not remove. `release()` only says the thing no longer needs removing (renamed into place, handed over).
+ *   A step's own `cleanup` is for work that leaves nothing outside this process: the error-cleanup-provisioner, closing a
+ *   connection or server, powering off a machine whose removal is itself a tracked resource.
  */
 import { ASK_TEXT, skipsCleanup, type OnErrorPolicy } from './on-error';
 import type { LeftBehind } from './events';
@@ -17,11 +29,12 @@ export interface Resource {
   description: string;
   /** What the user can run to remove it by hand (shown when -on-error=abort leaves it behind). */
   howToRemove?: string;
-  remove(): Promise<void>;
+  /** The resource's one cleanup path; it may tell the user what it removes (Packer's "Killing the container: …"). */
+  remove(ctx: CleanupContext): Promise<void>;
 }
 
 export interface ResourceHandle {
-  /** The step removed the resource itself: nothing left to clean up. */
+  /** The resource no longer needs removing (it became the step's output, say): the runner forgets it. */
   release(): void;
 }
 
@@ -197,7 +210,7 @@ async function cleanUp<S extends { error?: string }>(
         continue;
       }
       try {
-        forced = (await untilAborted(t.resource.remove(), force, FORCED)) === FORCED;
+        forced = (await untilAborted(t.resource.remove(cctx), force, FORCED)) === FORCED;
         if (forced) left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
         else t.released = true;
       } catch (e) {

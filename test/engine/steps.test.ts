@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Builder, BuilderPlugin, BuildState } from '../../core/engine/plugin';
+import { CONTINUE, halt } from '../../core/engine/steps';
 import { build, collect, provisioner, tempDir, texts } from './helpers';
 import { registryWith, scriptedBuilder, type Journal } from './fake-plugins';
 
@@ -155,4 +157,60 @@ test('-on-error=run-cleanup-provisioner leaves the other steps but runs the erro
   const left = events.find((e) => e.kind === 'left-behind');
   assert.ok(left && left.kind === 'left-behind');
   assert.deepEqual(left.resources.map((r) => r.step), ['three', 'two', 'one']);
+});
+
+interface OutputState extends BuildState {
+  made?: string;
+}
+
+/** Step "make" makes an output kept only if the build succeeds; step "use" reads it from the typed state, then ends as told. */
+function outputBuilder(journal: Journal, use: 'ok' | 'fail'): BuilderPlugin {
+  return {
+    type: 'scripted',
+    prepare() {
+      const builder: Builder<OutputState> = {
+        steps: () => [
+          {
+            name: 'make',
+            async run(state, ctx) {
+              ctx.track({
+                description: 'output out.img',
+                async remove(c) {
+                  if (!c.halted && !c.cancelled) return;
+                  c.ui.say('Deleting out.img');
+                  journal.lines.push('remove out.img');
+                },
+              });
+              state.made = 'out.img';
+              return CONTINUE;
+            },
+          },
+          {
+            name: 'use',
+            async run(state) {
+              journal.lines.push(`use ${state.made}`);
+              return use === 'ok' ? CONTINUE : halt('use failed');
+            },
+          },
+        ],
+        artifact: (state) => ({ id: state.made ?? '', builderId: 'test.output', files: [], text: 'output', state: {} }),
+      };
+      return { ok: true, value: builder };
+    },
+  };
+}
+
+test('steps share the builder\'s typed state; an output kept on success is removed, with its message, when the build fails', async () => {
+  const kept: Journal = { lines: [] };
+  const ok = await collect({ builds: [scripted()], registry: registryWith(outputBuilder(kept, 'ok')) });
+  assert.equal(ok.summary.builds[0].result, 'succeeded');
+  assert.deepEqual(kept.lines, ['use out.img']);
+  assert.deepEqual(ok.summary.builds[0].artifacts.map((a) => a.id), ['out.img']);
+  assert.ok(!ok.events.some((e) => e.kind === 'left-behind'));
+
+  const removed: Journal = { lines: [] };
+  const failed = await collect({ builds: [scripted()], registry: registryWith(outputBuilder(removed, 'fail')) });
+  assert.equal(failed.summary.builds[0].error, 'use failed');
+  assert.deepEqual(removed.lines, ['use out.img', 'remove out.img']);
+  assert.ok(texts(failed.events).includes('Deleting out.img'));
 });

@@ -1,97 +1,17 @@
 /**
  * The docker builder: starts a container from `image`, lets the provisioners work in it through the docker communicator,
  * then commits it to an image, exports its filesystem to a tar, or discards it.
+ *
+ * The layout other builders copy: config.ts (the schema), read-config.ts (prepare: config to a typed value), state.ts (the
+ * state its steps share, declared once), steps.ts (the steps in order, each resource with one cleanup path; the longest,
+ * StepRun, in run-container.ts), artifact.ts, and this file, which only wires them together.
  */
-import { ConfigFields } from '../../engine/config-fields';
-import type { BuilderPlugin, BuildInfo } from '../../engine/plugin';
-import type { ComponentConfig } from '../../template/model';
+import type { Builder, BuilderPlugin, BuildInfo } from '../../engine/plugin';
 import { exportArtifact, imageArtifact, DOCKER_IMPORT_ID } from './artifact';
 import { DockerDriver } from './driver';
-import { DEFAULT_RUN_COMMAND, parseRunCommand, type RunOptions } from './run-command';
+import { readDockerConfig } from './read-config';
+import type { DockerState } from './state';
 import { dockerSteps } from './steps';
-
-export interface DockerBuilderConfig {
-  image: string;
-  pull: boolean;
-  output: { kind: 'commit' } | { kind: 'discard' } | { kind: 'export'; path: string };
-  changes: string[];
-  author: string;
-  message: string;
-  run: RunOptions;
-  /** Host path → container path. */
-  volumes: Record<string, string>;
-  containerDir: string;
-  execUser: string;
-  fixUploadOwner: boolean;
-  pty: boolean;
-  login: { login: boolean; server: string; username: string; password: string };
-}
-
-/** Instructions `docker commit --change` accepts. */
-export const CHANGE_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR'];
-
-export type ReadConfig = { ok: true; value: DockerBuilderConfig } | { ok: false; errors: string[] };
-
-export function readDockerConfig(config: ComponentConfig): ReadConfig {
-  const f = new ConfigFields(config, 'docker');
-  const image = f.string('image');
-  if (image === '') f.error('Image must be specified');
-  const commit = f.bool('commit');
-  const discard = f.bool('discard');
-  const exportPath = f.string('export_path');
-  const chosen = [commit, discard, exportPath !== ''].filter(Boolean).length;
-  if (chosen === 0) f.error('No instructions given for handling the artifact; expected commit, discard, or export_path');
-  if (chosen > 1) f.error('Cannot specify more than one of commit, discard, and export_path');
-  const changes = f.stringList('changes');
-  for (const c of changes) {
-    const word = c.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
-    if (!CHANGE_INSTRUCTIONS.includes(word)) {
-      f.error(`changes: "${c}" is not an instruction docker commit can apply; use one of ${CHANGE_INSTRUCTIONS.join(', ')}`);
-    }
-  }
-  const communicator = f.string('communicator', 'docker');
-  if (communicator !== 'docker') f.error(`communicator "${communicator}" is not supported by Bakehouse's docker builder yet: use communicator = "docker"`);
-  if (f.bool('windows_container')) f.error('windows_container is not supported by Bakehouse yet');
-  if (f.bool('ecr_login')) f.error('ecr_login is not supported by Bakehouse yet: log in with login_username/login_password');
-  const runCommand = f.has('run_command') ? f.stringList('run_command') : DEFAULT_RUN_COMMAND;
-  const parsed = parseRunCommand(runCommand, image);
-  if (!parsed.ok) f.error(parsed.error);
-  const volumes: Record<string, string> = {};
-  for (const [host, inContainer] of Object.entries(f.object('volumes') ?? {})) volumes[host] = String(inContainer);
-  const login = f.bool('login');
-  const loginServer = f.string('login_server');
-  if (login && (f.string('login_username') === '' || f.string('login_password') === '')) {
-    f.error('login = true needs login_username and login_password');
-  }
-  const containerDir = f.string('container_dir', '/packer-files');
-  if (f.errors.length > 0 || !parsed.ok) return { ok: false, errors: f.errors };
-  const runOptions = parsed.value;
-  runOptions.privileged ||= f.bool('privileged');
-  runOptions.capAdd.push(...f.stringList('cap_add'));
-  runOptions.capDrop.push(...f.stringList('cap_drop'));
-  runOptions.devices.push(...f.stringList('device'));
-  runOptions.tmpfs.push(...f.stringList('tmpfs'));
-  if (f.has('runtime')) runOptions.runtime = f.string('runtime');
-  if (f.has('platform')) runOptions.platform = f.string('platform');
-  return {
-    ok: true,
-    value: {
-      image,
-      pull: f.bool('pull', true),
-      output: commit ? { kind: 'commit' } : discard ? { kind: 'discard' } : { kind: 'export', path: exportPath },
-      changes,
-      author: f.string('author'),
-      message: f.string('message'),
-      run: runOptions,
-      volumes,
-      containerDir,
-      execUser: f.string('exec_user'),
-      fixUploadOwner: f.bool('fix_upload_owner', true),
-      pty: f.bool('pty'),
-      login: { login, server: loginServer, username: f.string('login_username'), password: f.string('login_password') },
-    },
-  };
-}
 
 export const dockerBuilder: BuilderPlugin = {
   type: 'docker',
@@ -100,17 +20,14 @@ export const dockerBuilder: BuilderPlugin = {
     if (!read.ok) return read;
     const cfg = read.value;
     const driver = DockerDriver.fromEnv(build.env);
-    let imageId = '';
-    return {
-      ok: true,
-      value: {
-        steps: (provision) => dockerSteps({ cfg, build, driver, provision, committed: (id) => (imageId = id) }),
-        artifact: (state) => {
-          const data = { generated_data: { ...state.generated } };
-          if (cfg.output.kind === 'commit') return imageArtifact(driver, imageId, DOCKER_IMPORT_ID, data);
-          return exportArtifact(cfg.output.kind === 'export' ? cfg.output.path : '', build.cwd, data);
-        },
+    const builder: Builder<DockerState> = {
+      steps: (provision) => dockerSteps({ cfg, build, driver }, provision),
+      artifact: (state) => {
+        const data = { generated_data: { ...state.generated } };
+        if (cfg.output.kind === 'commit') return imageArtifact(driver, state.imageId ?? '', DOCKER_IMPORT_ID, data);
+        return exportArtifact(cfg.output.kind === 'export' ? cfg.output.path : '', build.cwd, data);
       },
     };
+    return { ok: true, value: builder };
   },
 };

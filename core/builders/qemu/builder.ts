@@ -2,11 +2,12 @@
  * The qemu builder: boots a QEMU machine from an ISO or a disk image, types boot_command, waits for SSH, provisions,
  * shuts the machine down and keeps its disk in output_directory.
  */
-import type { BuilderPlugin } from '../../engine/plugin';
+import type { Builder, BuilderPlugin } from '../../engine/plugin';
 import { qemuArtifact } from './artifact';
 import { diskPaths } from './disk';
 import { readQemuConfig } from './read-config';
 import { autoAccelerator } from './run-machine';
+import type { QemuState } from './state';
 import { qemuSteps } from './steps';
 
 export const qemuBuilder: BuilderPlugin = {
@@ -16,21 +17,19 @@ export const qemuBuilder: BuilderPlugin = {
     if (!read.ok) return read;
     const cfg = read.value;
     const paths = diskPaths(cfg, build);
-    return {
-      ok: true,
-      value: {
-        steps: (provision) => qemuSteps(cfg, build, paths, provision),
-        artifact: (state) =>
-          qemuArtifact({
-            outputDir: paths.outputDir,
-            shownDir: cfg.outputDirectory,
-            vmName: cfg.vmName,
-            format: cfg.format,
-            diskSize: cfg.diskSize,
-            accelerator: cfg.accelerator === 'auto' ? autoAccelerator() : cfg.accelerator,
-            generated: state.generated,
-          }),
-      },
+    const builder: Builder<QemuState> = {
+      steps: (provision) => qemuSteps(cfg, build, paths, provision),
+      artifact: (state) =>
+        qemuArtifact({
+          outputDir: paths.outputDir,
+          shownDir: cfg.outputDirectory,
+          vmName: cfg.vmName,
+          format: cfg.format,
+          diskSize: cfg.diskSize,
+          accelerator: cfg.accelerator === 'auto' ? autoAccelerator() : cfg.accelerator,
+          generated: state.generated,
+        }),
     };
+    return { ok: true, value: builder };
   },
 };

@@ -8,26 +8,26 @@ import { temporaryKeyPair } from '../../communicators/ssh/keypair';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import type { SshConfig } from '../../communicators/ssh/config';
 import type { QemuConfig } from './read-config';
-import type { Machine } from './run-machine';
+import type { QemuState } from './state';
 
 /** Packer makes a temporary key pair when no credentials are given; its public key is `{{ .SSHPublicKey }}` in boot_command. */
-export function temporaryKeyStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
+export function temporaryKeyStep(cfg: QemuConfig): Step<QemuState> {
   return {
     name: 'StepSSHKeyGen',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       const ssh = cfg.ssh;
       if (!ssh || ssh.password || ssh.privateKeyFile || ssh.agentAuth) return { action: 'continue' };
       ctx.ui.say('Creating temporary RSA SSH key for instance...');
       const pair = temporaryKeyPair(ssh.keyPairType, ssh.keyPairBits);
       if (!pair.ok) return halt(pair.error);
-      ssh.privateKey = pair.value.privateKey;
-      m.placeholders.SSHPublicKey = pair.value.publicKey;
+      state.temporaryKey = pair.value;
       return { action: 'continue' };
     },
   };
 }
 
-export function connectStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
+export function connectStep(cfg: QemuConfig): Step<QemuState> {
+  // The SSH communicator's step, made once the port is known; private to this step, which runs and cleans it up.
   let inner: Step<BuildState> | undefined;
   return {
     name: 'StepConnect',
@@ -37,24 +37,25 @@ export function connectStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
       const target: SshConfig = {
         ...ssh,
         host: ssh.host || '127.0.0.1',
-        port: cfg.skipNatMapping || m.sshHostPort === undefined ? ssh.port : m.sshHostPort,
+        port: cfg.skipNatMapping || state.sshHostPort === undefined ? ssh.port : state.sshHostPort,
+        ...(state.temporaryKey ? { privateKey: state.temporaryKey.privateKey } : {}),
       };
       inner = waitForSshStep(target);
       const stop = new AbortController();
       const onAbort = (): void => stop.abort();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       let died = false;
-      void m.process?.exited.then(() => {
+      void state.process?.exited.then(() => {
         died = true;
         stop.abort();
       });
       try {
         const r = await inner.run(state, { ...ctx, signal: stop.signal });
         if (ctx.signal.aborted || r.action !== 'halt') return r;
-        const serial = m.process?.serialTail() ?? [];
+        const serial = state.process?.serialTail() ?? [];
         const tail = serial.length > 0 ? `\nThe machine's serial console ended with:\n${serial.map((l) => `  ${l}`).join('\n')}` : '';
         if (died) {
-          const last = m.process?.lastErrors.join('\n') ?? '';
+          const last = state.process?.lastErrors.join('\n') ?? '';
           return halt(`QEMU exited while waiting for SSH${last ? `: ${last}` : ''}${tail}`);
         }
         return tail ? halt(`${r.error}${tail}`) : r;

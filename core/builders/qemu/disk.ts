@@ -4,10 +4,11 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BuildInfo, BuildState } from '../../engine/plugin';
+import type { BuildInfo } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { imageInfo, qemuImg, sizeInBytes } from './qemu-img';
 import type { QemuConfig } from './read-config';
+import type { QemuState } from './state';
 
 export interface DiskPaths {
   outputDir: string;
@@ -24,8 +25,7 @@ export function diskPaths(cfg: QemuConfig, build: BuildInfo): DiskPaths {
 }
 
 /** Packer's StepOutputDir: the folder must not exist unless -force; it is removed again when the build fails or is cancelled. */
-export function outputDirStep(paths: DiskPaths, build: BuildInfo, cfgDir: string): Step<BuildState> {
-  let created = false;
+export function outputDirStep(paths: DiskPaths, build: BuildInfo, cfgDir: string): Step<QemuState> {
   return {
     name: 'StepOutputDir',
     async run(_state, ctx) {
@@ -34,7 +34,16 @@ export function outputDirStep(paths: DiskPaths, build: BuildInfo, cfgDir: string
         ctx.ui.say('Deleting previous output directory...');
         rmSync(paths.outputDir, { recursive: true, force: true });
       }
-      created = true;
+      ctx.track({
+        description: `output directory ${cfgDir}`,
+        howToRemove: `rm -rf ${paths.outputDir}`,
+        // The build's output once it succeeds: removed only when it failed or was cancelled.
+        async remove(c) {
+          if (!c.halted && !c.cancelled) return;
+          c.ui.say('Deleting output directory...');
+          rmSync(paths.outputDir, { recursive: true, force: true });
+        },
+      });
       try {
         mkdirSync(paths.outputDir, { recursive: true });
       } catch (e) {
@@ -42,29 +51,25 @@ export function outputDirStep(paths: DiskPaths, build: BuildInfo, cfgDir: string
       }
       return CONTINUE;
     },
-    cleanup(_state, ctx) {
-      if (!created || !(ctx.halted || ctx.cancelled)) return;
-      ctx.ui.say('Deleting output directory...');
-      rmSync(paths.outputDir, { recursive: true, force: true });
-    },
   };
 }
 
 /** Puts the main disk (and any extra disks) in place. */
-export function createDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo, image: () => string): Step<BuildState> {
+export function createDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo): Step<QemuState> {
   return {
     name: cfg.diskImage && !cfg.useBackingFile ? 'StepCopyDisk' : 'StepCreateDisk',
-    async run(_state, ctx) {
+    async run(state, ctx) {
+      const image = state.downloaded ?? '';
       const ictx = { ui: ctx.ui, signal: ctx.signal, env: build.env, cwd: build.cwd };
       if (cfg.diskImage && !cfg.useBackingFile) {
         ctx.ui.say('Copying hard drive...');
-        const r = await qemuImg(['convert', ...cfg.qemuImgArgs.convert, '-O', cfg.format, image(), paths.disk], ictx);
+        const r = await qemuImg(['convert', ...cfg.qemuImgArgs.convert, '-O', cfg.format, image, paths.disk], ictx);
         if (!r.ok) return halt(`Error copying the disk image: ${r.error}`);
       } else {
         ctx.ui.say('Creating required virtual machine disks');
         const args = ['create', ...cfg.qemuImgArgs.create, '-f', cfg.format];
         if (cfg.useBackingFile) {
-          const backing = resolve(build.cwd, image());
+          const backing = resolve(build.cwd, image);
           // Newer qemu-img refuses a backing file without its format, so it is read rather than guessed.
           const info = await imageInfo(backing, ictx);
           if (!info.ok) return halt(`Error reading the disk image ${backing}: ${info.error}`);
@@ -84,7 +89,7 @@ export function createDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
 }
 
 /** Packer's StepResizeDisk for disk images: grows the disk to disk_size; a disk already that big is left as it is. */
-export function resizeDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo): Step<BuildState> {
+export function resizeDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo): Step<QemuState> {
   return {
     name: 'StepResizeDisk',
     async run(_state, ctx) {
@@ -104,7 +109,7 @@ export function resizeDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
 }
 
 /** Packer's stepConvertDisk: rewrites the disk with `qemu-img convert`, which drops unused blocks (and compresses on request). */
-export function convertDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo): Step<BuildState> {
+export function convertDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo): Step<QemuState> {
   return {
     name: 'StepConvertDisk',
     async run(_state, ctx) {
@@ -112,7 +117,7 @@ export function convertDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildI
       ctx.ui.say('Converting hard drive...');
       const ictx = { ui: ctx.ui, signal: ctx.signal, env: build.env, cwd: build.cwd };
       const tmp = `${paths.disk}.convert`;
-      const handle = ctx.track({ description: `partial disk ${tmp}`, remove: async () => rmSync(tmp, { force: true }) });
+      const handle = ctx.track({ description: `partial disk ${tmp}`, howToRemove: `rm -f ${tmp}`, remove: async () => rmSync(tmp, { force: true }) });
       const compress = cfg.diskCompression && cfg.format === 'qcow2' ? ['-c'] : [];
       const r = await qemuImg(['convert', ...cfg.qemuImgArgs.convert, ...compress, '-O', cfg.format, paths.disk, tmp], ictx);
       if (!r.ok) return halt(`Error converting hard drive: ${r.error}`);

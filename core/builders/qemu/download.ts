@@ -67,14 +67,16 @@ async function verify(path: string, want: { type: ChecksumType; value: string } 
   return { ok: false, error: `Checksum did not match for ${url}: expected ${want.type}:${want.value}, got ${want.type}:${got}` };
 }
 
-export interface Downloaded {
-  path: string;
+/** What StepDownload leaves for later steps; a builder that downloads extends its state with it. */
+export interface DownloadState extends BuildState {
+  /** The verified local file: in the cache, at iso_target_path, or a local source used in place. */
+  downloaded?: string;
 }
 
-export function downloadStep(o: DownloadOptions, done: (d: Downloaded) => void): Step<BuildState> {
+export function downloadStep(o: DownloadOptions): Step<DownloadState> {
   return {
     name: 'StepDownload',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       const checksum = parseChecksum(o.checksum);
       if (!checksum.ok) return halt(checksum.error);
       if (checksum.value.kind === 'none') ctx.ui.say(`Skipping ${o.what} checksum verification: iso_checksum is "none"`);
@@ -86,7 +88,7 @@ export function downloadStep(o: DownloadOptions, done: (d: Downloaded) => void):
         const r = await fetchOne(o, url, checksum.value, ctx);
         if (r.ok) {
           ctx.ui.message(`${url} => ${r.value}`);
-          done({ path: r.value });
+          state.downloaded = r.value;
           return CONTINUE;
         }
         if (ctx.signal.aborted) return halt('Build was cancelled.');
@@ -119,19 +121,16 @@ async function fetchOne(o: DownloadOptions, url: string, c: Checksum, ctx: StepC
     }
     mkdirSync(resolve(target, '..'), { recursive: true });
     const partial = `${target}.part-${process.pid}`;
-    const handle = ctx.track({ description: `partial download ${partial}`, remove: async () => rmSync(partial, { force: true }) });
-    try {
-      const res = await fetch(src.url, { signal: ctx.signal });
-      if (!res.ok || !res.body) return { ok: false, error: `${url}: HTTP ${res.status} ${res.statusText}` };
-      await pipeToNewFile([Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)], partial, ctx.signal);
-      const v = await verify(partial, want.value, url, ctx.signal);
-      if (!v.ok) return v;
-      renameSync(partial, target);
-      return { ok: true, value: target };
-    } finally {
-      rmSync(partial, { force: true });
-      handle.release();
-    }
+    // The partial's one cleanup path: whatever goes wrong below, the runner removes it (or reports it).
+    const handle = ctx.track({ description: `partial download ${partial}`, howToRemove: `rm -f ${partial}`, remove: async () => rmSync(partial, { force: true }) });
+    const res = await fetch(src.url, { signal: ctx.signal });
+    if (!res.ok || !res.body) return { ok: false, error: `${url}: HTTP ${res.status} ${res.statusText}` };
+    await pipeToNewFile([Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)], partial, ctx.signal);
+    const v = await verify(partial, want.value, url, ctx.signal);
+    if (!v.ok) return v;
+    renameSync(partial, target);
+    handle.release();
+    return { ok: true, value: target };
   } catch (e) {
     if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
     const cause = (e as { cause?: Error }).cause;

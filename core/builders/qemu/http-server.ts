@@ -51,14 +51,23 @@ function handler(o: HttpServerOptions): (req: IncomingMessage, res: ServerRespon
   };
 }
 
-/** Starts the server when there is something to serve; `started(port)` receives its port (0 when nothing is served). */
-export function httpServerStep(o: HttpServerOptions, started: (port: number) => void): Step<BuildState> {
+/** What StepHTTPServer leaves for later steps (`{{ .HTTPPort }}`); a builder that serves files extends its state with it. */
+export interface HttpServerState extends BuildState {
+  /** The port the server listens on; 0 when there was nothing to serve. */
+  httpPort?: number;
+}
+
+/**
+ * Starts the server when there is something to serve. The server lives in this process and dies with it, so it is not a
+ * tracked resource: the step's own cleanup closes it, and it stays private to the step.
+ */
+export function httpServerStep(o: HttpServerOptions): Step<HttpServerState> {
   let server: Server | undefined;
   return {
     name: 'StepHTTPServer',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       if (!o.directory && Object.keys(o.content).length === 0) {
-        started(0);
+        state.httpPort = 0;
         return CONTINUE;
       }
       ctx.ui.say('Starting HTTP server...');
@@ -69,7 +78,7 @@ export function httpServerStep(o: HttpServerOptions, started: (port: number) => 
         return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error starting the HTTP server: no free port between ${o.portMin} and ${o.portMax} on ${o.bindAddress}`);
       }
       ctx.ui.say(`Starting HTTP server on port ${port}`);
-      started(port);
+      state.httpPort = port;
       return CONTINUE;
     },
     async cleanup() {

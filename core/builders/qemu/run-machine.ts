@@ -1,12 +1,13 @@
 /**
  * Starting the machine: pick the host port forwarded to SSH (Packer's StepForwardSSH) and a VNC port, then launch QEMU
- * with a QMP socket in a private temp folder (Packer's stepRun). Cleanup stops QEMU and removes the folder on every path.
+ * with a QMP socket in a private temp folder (Packer's stepRun). QEMU and the folder are tracked resources: the runner
+ * stops and removes them on every path, or reports them.
  */
 import { packerLogEnabled } from '../../engine/packer-log';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildInfo, BuildState } from '../../engine/plugin';
+import type { BuildInfo } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { qemuArgs } from './command-line';
 import type { DiskPaths } from './disk';
@@ -14,19 +15,7 @@ import { freePortInRange } from './ports';
 import { QemuProcess } from './process';
 import { QmpClient } from './qmp';
 import type { QemuConfig } from './read-config';
-
-/** What the machine steps share within one build. */
-export interface Machine {
-  /** The ISO or disk image StepDownload produced. */
-  image?: string;
-  httpPort: number;
-  sshHostPort?: number;
-  vncPort?: number;
-  process?: QemuProcess;
-  qmp?: QmpClient;
-  /** Packer's build-time placeholders (`{{ .HTTPIP }}` …) for boot_command and qemuargs. */
-  placeholders: Record<string, string>;
-}
+import { placeholders, type QemuState } from './state';
 
 /** kvm when /dev/kvm can be opened and the CPU has virtualisation extensions, else software emulation. */
 export function autoAccelerator(): 'kvm' | 'tcg' {
@@ -39,38 +28,35 @@ export function autoAccelerator(): 'kvm' | 'tcg' {
   }
 }
 
-export function forwardPortsStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
+export function forwardPortsStep(cfg: QemuConfig): Step<QemuState> {
   return {
     name: 'StepForwardSSH',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       if (cfg.communicator !== 'none' && !cfg.skipNatMapping) {
         ctx.ui.say(`Looking for available communicator (SSH, WinRM, etc) port between ${cfg.hostPortMin} and ${cfg.hostPortMax}`);
         const port = await freePortInRange('127.0.0.1', cfg.hostPortMin, cfg.hostPortMax, ctx.signal);
         if (port === undefined) return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error finding port: no free port between ${cfg.hostPortMin} and ${cfg.hostPortMax} on 127.0.0.1`);
         ctx.ui.say(`Found port for communicator (SSH, WinRM, etc): ${port}.`);
-        m.sshHostPort = port;
-        m.placeholders.SSHHostPort = String(port);
+        state.sshHostPort = port;
       }
       if (!cfg.vnc.disabled) {
         ctx.ui.say('Looking for available port between 5900 and 6000 on 127.0.0.1');
         const port = await freePortInRange(cfg.vnc.bindAddress, Math.max(cfg.vnc.portMin, 5900), cfg.vnc.portMax, ctx.signal);
         if (port === undefined) return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error finding VNC port between ${cfg.vnc.portMin} and ${cfg.vnc.portMax}`);
-        m.vncPort = port;
+        state.vncPort = port;
       }
       return CONTINUE;
     },
   };
 }
 
-export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo, m: Machine): Step<BuildState> {
-  let tempDir: string | undefined;
+export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildInfo): Step<QemuState> {
   return {
     name: 'stepRun',
     async run(state, ctx) {
       const { ui, signal } = ctx;
       ui.say(cfg.diskImage ? 'Starting VM, booting disk image' : 'Starting VM, booting from CD-ROM');
       const dir = mkdtempSync(join(tmpdir(), 'bakehouse-qemu-'));
-      tempDir = dir;
       ctx.track({ description: `temporary folder ${dir}`, howToRemove: `rm -rf ${dir}`, remove: async () => rmSync(dir, { recursive: true, force: true }) });
       const accelerator = cfg.accelerator === 'auto' ? autoAccelerator() : cfg.accelerator;
       if (cfg.accelerator === 'auto') ui.message(`Using the ${accelerator} accelerator${accelerator === 'tcg' ? ' (no usable /dev/kvm: software emulation, boots are slow)' : ''}`);
@@ -78,27 +64,29 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
       const { args, overridden } = qemuArgs(cfg, {
         disk: paths.disk,
         additionalDisks: paths.additional,
-        cdrom: cfg.diskImage ? undefined : m.image,
+        cdrom: cfg.diskImage ? undefined : state.downloaded,
         accelerator,
-        sshHostPort: m.sshHostPort,
+        sshHostPort: state.sshHostPort,
         communicatorPort: cfg.ssh?.port ?? 22,
-        vncPort: m.vncPort,
+        vncPort: state.vncPort,
         qmpSocket,
         hasDisplay: Boolean(build.env.DISPLAY || build.env.WAYLAND_DISPLAY),
-        placeholders: m.placeholders,
+        placeholders: placeholders(state, cfg.vmName, paths.outputDir),
       });
       if (overridden) ui.say('Overriding default Qemu arguments with qemuargs...');
-      if (m.vncPort !== undefined) {
-        ui.say(`The VM will be run headless, without a GUI. If you want to view the screen of the VM, connect via VNC without a password to vnc://${cfg.vnc.bindAddress}:${m.vncPort}`);
+      if (state.vncPort !== undefined) {
+        ui.say(`The VM will be run headless, without a GUI. If you want to view the screen of the VM, connect via VNC without a password to vnc://${cfg.vnc.bindAddress}:${state.vncPort}`);
       }
       ui.message(`Qemu command: ${cfg.qemuBinary} ${args.join(' ')}`);
       // Registered before QEMU starts, so a cancel at any moment from here on stops it.
       ctx.track({
         description: `QEMU machine ${cfg.vmName}`,
         howToRemove: `kill the ${cfg.qemuBinary} process of ${cfg.vmName}`,
-        remove: async () => {
-          m.qmp?.close();
-          await m.process?.kill();
+        async remove(c) {
+          state.qmp?.close();
+          state.qmp = undefined;
+          if (state.process?.running) c.ui.say('Stopping the virtual machine...');
+          await state.process?.kill();
         },
       });
       // Like Packer, which writes the console only to its debug log: a booting guest prints hundreds of lines that would
@@ -115,7 +103,7 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
           else ui.log(`serial: ${line}`);
         },
       });
-      m.process = p;
+      state.process = p;
       const qmp = await QmpClient.open(qmpSocket, { signal, timeoutMs: 60_000, alive: () => p.running });
       if (!qmp.ok) {
         if (signal.aborted) return halt('Build was cancelled.');
@@ -123,19 +111,9 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
         const why = p.spawnError ? `${p.spawnError} (is qemu-system-x86 installed?)` : [qmp.error, ...p.lastErrors].join('\n');
         return halt(`Error launching VM: Qemu failed to start: ${why}`);
       }
-      m.qmp = qmp.value;
+      state.qmp = qmp.value;
       state.instanceId = cfg.vmName;
       return CONTINUE;
-    },
-    async cleanup(_state, ctx) {
-      m.qmp?.close();
-      m.qmp = undefined;
-      if (m.process?.running) {
-        ctx.ui.say('Stopping the virtual machine...');
-        await m.process.kill();
-      }
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-      tempDir = undefined;
     },
   };
 }

@@ -2,17 +2,16 @@
  * Packer's stepShutdown: runs shutdown_command over the communicator and waits up to shutdown_timeout for QEMU to exit;
  * without a command the machine is asked to quit at once (Packer stops the process the same way).
  */
-import type { BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import type { QemuConfig } from './read-config';
-import type { Machine } from './run-machine';
+import type { QemuState } from './state';
 
-export function shutdownStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
+export function shutdownStep(cfg: QemuConfig): Step<QemuState> {
   return {
     name: 'stepShutdown',
     async run(state, ctx) {
       const { ui, signal } = ctx;
-      const p = m.process;
+      const p = state.process;
       if (!p) return CONTINUE;
       if (cfg.shutdownCommand !== '' && state.communicator) {
         ui.say('Gracefully halting virtual machine...');
@@ -31,7 +30,7 @@ export function shutdownStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
         return halt('Failed to shutdown');
       }
       ui.say('Halting the virtual machine...');
-      await m.qmp?.execute('quit');
+      await state.qmp?.execute('quit');
       if (!(await p.waitForExit(10_000, signal))) await p.kill();
       return CONTINUE;
     },

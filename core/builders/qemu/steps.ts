@@ -1,4 +1,7 @@
-/** The qemu builder's steps in Packer's order; each resource is registered for cleanup before it is created. */
+/**
+ * The qemu builder's steps in Packer's order. Steps pass data only through QemuState; each thing a step creates outside
+ * this process is a tracked resource, registered before it is created, and that is its one cleanup path.
+ */
 import type { BuildInfo, BuildState } from '../../engine/plugin';
 import type { Step } from '../../engine/steps';
 import { connectStep, temporaryKeyStep } from './connect';
@@ -6,12 +9,12 @@ import { convertDiskStep, createDiskStep, outputDirStep, resizeDiskStep, type Di
 import { downloadStep } from './download';
 import { httpServerStep } from './http-server';
 import type { QemuConfig } from './read-config';
-import { forwardPortsStep, runMachineStep, type Machine } from './run-machine';
+import { forwardPortsStep, runMachineStep } from './run-machine';
 import { shutdownStep } from './shutdown';
+import type { QemuState } from './state';
 import { typeBootCommandStep } from './type-boot-command';
 
-export function qemuSteps(cfg: QemuConfig, build: BuildInfo, paths: DiskPaths, provision: Step<BuildState>): Step<BuildState>[] {
-  const m: Machine = { httpPort: 0, placeholders: { Name: cfg.vmName, OutputDir: paths.outputDir, HTTPIP: '10.0.2.2' } };
+export function qemuSteps(cfg: QemuConfig, build: BuildInfo, paths: DiskPaths, provision: Step<BuildState>): Step<QemuState>[] {
   const download = {
     urls: cfg.isoUrls,
     checksum: cfg.isoChecksum,
@@ -22,21 +25,18 @@ export function qemuSteps(cfg: QemuConfig, build: BuildInfo, paths: DiskPaths, p
     what: cfg.diskImage ? 'disk image' : 'ISO',
   };
   return [
-    temporaryKeyStep(cfg, m),
-    downloadStep(download, (d) => (m.image = d.path)),
+    temporaryKeyStep(cfg),
+    downloadStep(download),
     outputDirStep(paths, build, cfg.outputDirectory),
-    createDiskStep(cfg, paths, build, () => m.image ?? ''),
+    createDiskStep(cfg, paths, build),
     resizeDiskStep(cfg, paths, build),
-    httpServerStep({ ...cfg.http, cwd: build.cwd }, (port) => {
-      m.httpPort = port;
-      m.placeholders.HTTPPort = String(port);
-    }),
-    forwardPortsStep(cfg, m),
-    runMachineStep(cfg, paths, build, m),
-    typeBootCommandStep(cfg, m),
-    connectStep(cfg, m),
+    httpServerStep({ ...cfg.http, cwd: build.cwd }),
+    forwardPortsStep(cfg),
+    runMachineStep(cfg, paths, build),
+    typeBootCommandStep(cfg, paths),
+    connectStep(cfg),
     provision,
-    shutdownStep(cfg, m),
+    shutdownStep(cfg),
     convertDiskStep(cfg, paths, build),
   ];
 }

@@ -3,13 +3,13 @@
  * input-send-event here rather than VNC, so held modifiers (`<leftCtrlOn>`) really stay down between keys.
  */
 import type { Outcome } from '../../engine/plugin';
-import type { BuildState } from '../../engine/plugin';
 import { fillPlaceholders } from '../../engine/placeholders';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { parseBootCommand, type KeyAction } from './boot-command';
 import type { QmpClient } from './qmp';
 import type { QemuConfig } from './read-config';
-import type { Machine } from './run-machine';
+import type { DiskPaths } from './disk';
+import { placeholders, type QemuState } from './state';
 
 /** Resolves false when cancelled. */
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -47,27 +47,26 @@ export async function sendAction(qmp: QmpClient, a: KeyAction, holdMs: number, s
   return release.ok ? { ok: true, value: undefined } : release;
 }
 
-export function typeBootCommandStep(cfg: QemuConfig, m: Machine): Step<BuildState> {
+export function typeBootCommandStep(cfg: QemuConfig, paths: DiskPaths): Step<QemuState> {
   return {
     name: 'stepTypeBootCommand',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       const { ui, signal } = ctx;
       if (cfg.bootWaitMs > 0) {
         ui.say(`Waiting ${formatSeconds(cfg.bootWaitMs)} for boot...`);
         if (!(await sleep(cfg.bootWaitMs, signal))) return halt('Build was cancelled.');
       }
       if (cfg.bootCommand.length === 0) return CONTINUE;
-      const qmp = m.qmp;
+      const qmp = state.qmp;
       if (!qmp) return halt('Error typing the boot command: no QMP connection to the machine');
-      m.placeholders.HTTPIP = '10.0.2.2';
-      m.placeholders.HTTPPort = String(m.httpPort);
+      const data = placeholders(state, cfg.vmName, paths.outputDir);
       ui.say('Typing the boot command over QMP...');
       for (const line of cfg.bootCommand) {
-        const parsed = parseBootCommand(fillPlaceholders(line, m.placeholders));
+        const parsed = parseBootCommand(fillPlaceholders(line, data));
         if (!parsed.ok) return halt(parsed.error);
         for (const action of parsed.actions) {
           if (signal.aborted) return halt('Build was cancelled.');
-          if (!m.process?.running) return halt('Error typing the boot command: QEMU exited');
+          if (!state.process?.running) return halt('Error typing the boot command: QEMU exited');
           const r = await sendAction(qmp, action, 10, signal);
           if (!r.ok) return halt(signal.aborted ? 'Build was cancelled.' : `Error typing the boot command: ${r.error}`);
           const pause = action.kind === 'tap' ? cfg.bootKeyIntervalMs : action.kind === 'wait' ? 0 : cfg.bootKeygroupIntervalMs;

@@ -3,13 +3,14 @@
  * boot command, provisions it over SSH, and exports it as OVF or OVA.
  */
 import { ConfigFields } from '../../engine/config-fields';
-import type { BuilderPlugin, BuildInfo } from '../../engine/plugin';
+import type { Builder, BuilderPlugin, BuildInfo } from '../../engine/plugin';
 import { readSshConfig } from '../../communicators/ssh/config';
 import { downloadStep } from '../qemu/download';
 import { httpServerStep } from '../qemu/http-server';
 import type { DiskInterface } from '../virtualbox/commands';
 import { machineSteps, realDeps, verifyStep, virtualBoxArtifact } from '../virtualbox/pipeline';
 import { readGuestAdditions, readVirtualBoxSettings } from '../virtualbox/settings';
+import type { VirtualBoxState } from '../virtualbox/state';
 import * as step from '../virtualbox/steps';
 
 export function makeVirtualboxIsoBuilder(depsFor: (build: BuildInfo) => { deps: step.VirtualBoxDeps; found: boolean } = realDeps): BuilderPlugin {
@@ -44,33 +45,20 @@ export function makeVirtualboxIsoBuilder(depsFor: (build: BuildInfo) => { deps: 
       if (ssh && !ssh.ok) f.errors.push(...ssh.errors);
       if (f.errors.length > 0) return { ok: false, errors: f.errors };
       const { deps, found } = depsFor(build);
-      const machine = step.newMachineState(s.vmName);
-      let isoPath: string | undefined;
-      return {
-        ok: true,
-        value: {
-          steps: (provision) => [
-            verifyStep(found),
-            downloadStep(
-              { urls: isoUrls, checksum: f.string('iso_checksum'), targetPath: f.string('iso_target_path'), targetExtension: f.string('iso_target_extension', 'iso') || 'iso', cwd: build.cwd, env: build.env, what: 'ISO' },
-              (d) => (isoPath = d.path),
-            ),
-            step.outputDirStep(s, build),
-            httpServerStep(
-              { directory: f.string('http_directory'), content: {}, portMin: f.number('http_port_min', 8000), portMax: f.number('http_port_max', 9000), bindAddress: f.string('http_bind_address', '0.0.0.0') || '0.0.0.0', cwd: build.cwd },
-              (port) => {
-                machine.httpPort = port;
-                machine.httpIp = '10.0.2.2';
-              },
-            ),
-            step.suppressMessagesStep(deps),
-            step.createVmStep(deps, s, machine, hw),
-            step.createDiskStep(deps, disk, machine),
-            ...machineSteps({ deps, settings: s, machine, build, ssh: ssh?.ok ? ssh.value : undefined, guestAdditions: ga, provision, bootIso: { path: () => isoPath, isoInterface } }),
-          ],
-          artifact: (state) => (s.skipExport ? undefined : virtualBoxArtifact(s.outputDir, build, state.generated)),
-        },
+      const builder: Builder<VirtualBoxState> = {
+        steps: (provision) => [
+          verifyStep(found),
+          downloadStep({ urls: isoUrls, checksum: f.string('iso_checksum'), targetPath: f.string('iso_target_path'), targetExtension: f.string('iso_target_extension', 'iso') || 'iso', cwd: build.cwd, env: build.env, what: 'ISO' }),
+          step.outputDirStep(s, build),
+          httpServerStep({ directory: f.string('http_directory'), content: {}, portMin: f.number('http_port_min', 8000), portMax: f.number('http_port_max', 9000), bindAddress: f.string('http_bind_address', '0.0.0.0') || '0.0.0.0', cwd: build.cwd }),
+          step.suppressMessagesStep(deps),
+          step.createVmStep(deps, s, hw),
+          step.createDiskStep(deps, s, disk),
+          ...machineSteps({ deps, settings: s, build, ssh: ssh?.ok ? ssh.value : undefined, guestAdditions: ga, provision, bootIso: { isoInterface } }),
+        ],
+        artifact: (state) => (s.skipExport ? undefined : virtualBoxArtifact(s.outputDir, build, state.generated)),
       };
+      return { ok: true, value: builder };
     },
   };
 }

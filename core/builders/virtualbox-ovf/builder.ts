@@ -4,12 +4,13 @@
  */
 import { resolve } from 'node:path';
 import { ConfigFields } from '../../engine/config-fields';
-import type { BuilderPlugin, BuildInfo } from '../../engine/plugin';
+import type { Builder, BuilderPlugin, BuildInfo } from '../../engine/plugin';
 import { readSshConfig } from '../../communicators/ssh/config';
 import { downloadStep } from '../qemu/download';
 import { httpServerStep } from '../qemu/http-server';
 import { machineSteps, realDeps, verifyStep, virtualBoxArtifact } from '../virtualbox/pipeline';
 import { readGuestAdditions, readVirtualBoxSettings } from '../virtualbox/settings';
+import type { VirtualBoxState } from '../virtualbox/state';
 import * as step from '../virtualbox/steps';
 
 export function makeVirtualboxOvfBuilder(depsFor: (build: BuildInfo) => { deps: step.VirtualBoxDeps; found: boolean } = realDeps): BuilderPlugin {
@@ -28,29 +29,19 @@ export function makeVirtualboxOvfBuilder(depsFor: (build: BuildInfo) => { deps: 
       if (ssh && !ssh.ok) f.errors.push(...ssh.errors);
       if (f.errors.length > 0) return { ok: false, errors: f.errors };
       const { deps, found } = depsFor(build);
-      const machine = step.newMachineState(s.vmName);
-      let sourcePath = resolve(build.cwd, source);
-      return {
-        ok: true,
-        value: {
-          steps: (provision) => [
-            verifyStep(found),
-            step.outputDirStep(s, build),
-            step.suppressMessagesStep(deps),
-            httpServerStep(
-              { directory: f.string('http_directory'), content: {}, portMin: f.number('http_port_min', 8000), portMax: f.number('http_port_max', 9000), bindAddress: f.string('http_bind_address', '0.0.0.0') || '0.0.0.0', cwd: build.cwd },
-              (port) => {
-                machine.httpPort = port;
-                machine.httpIp = '10.0.2.2';
-              },
-            ),
-            downloadStep({ urls: [source], checksum, targetPath: f.string('target_path'), targetExtension: 'ovf', cwd: build.cwd, env: build.env, what: 'OVF/OVA' }, (d) => (sourcePath = d.path)),
-            step.importStep(deps, s, machine, () => sourcePath, flags),
-            ...machineSteps({ deps, settings: s, machine, build, ssh: ssh?.ok ? ssh.value : undefined, guestAdditions: ga, provision }),
-          ],
-          artifact: (state) => (s.skipExport ? undefined : virtualBoxArtifact(s.outputDir, build, state.generated)),
-        },
+      const builder: Builder<VirtualBoxState> = {
+        steps: (provision) => [
+          verifyStep(found),
+          step.outputDirStep(s, build),
+          step.suppressMessagesStep(deps),
+          httpServerStep({ directory: f.string('http_directory'), content: {}, portMin: f.number('http_port_min', 8000), portMax: f.number('http_port_max', 9000), bindAddress: f.string('http_bind_address', '0.0.0.0') || '0.0.0.0', cwd: build.cwd }),
+          downloadStep({ urls: [source], checksum, targetPath: f.string('target_path'), targetExtension: 'ovf', cwd: build.cwd, env: build.env, what: 'OVF/OVA' }),
+          step.importStep(deps, s, resolve(build.cwd, source), flags),
+          ...machineSteps({ deps, settings: s, build, ssh: ssh?.ok ? ssh.value : undefined, guestAdditions: ga, provision }),
+        ],
+        artifact: (state) => (s.skipExport ? undefined : virtualBoxArtifact(s.outputDir, build, state.generated)),
       };
+      return { ok: true, value: builder };
     },
   };
 }

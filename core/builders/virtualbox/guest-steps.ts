@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fillPlaceholders } from '../../engine/placeholders';
-import type { BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import type { GuestAdditions } from './settings';
+import type { VirtualBoxState } from './state';
 import type { VirtualBoxDeps } from './steps';
 
 async function version(deps: VirtualBoxDeps, signal: AbortSignal): Promise<string | undefined> {
@@ -13,7 +13,7 @@ async function version(deps: VirtualBoxDeps, signal: AbortSignal): Promise<strin
   return r.ok ? /^([.0-9]+)/.exec(r.value.trim())?.[1] : undefined;
 }
 
-export function uploadVersionStep(deps: VirtualBoxDeps, ga: GuestAdditions): Step<BuildState> {
+export function uploadVersionStep(deps: VirtualBoxDeps, ga: GuestAdditions): Step<VirtualBoxState> {
   return {
     name: 'StepUploadVersion',
     async run(state, ctx) {
@@ -33,7 +33,7 @@ export function uploadVersionStep(deps: VirtualBoxDeps, ga: GuestAdditions): Ste
   };
 }
 
-export function uploadGuestAdditionsStep(deps: VirtualBoxDeps, ga: GuestAdditions): Step<BuildState> {
+export function uploadGuestAdditionsStep(deps: VirtualBoxDeps, ga: GuestAdditions): Step<VirtualBoxState> {
   return {
     name: 'StepUploadGuestAdditions',
     async run(state, ctx) {

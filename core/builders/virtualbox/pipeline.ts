@@ -12,6 +12,7 @@ import type { SshConfig } from '../../communicators/ssh/config';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import { uploadGuestAdditionsStep, uploadVersionStep } from './guest-steps';
 import type { GuestAdditions } from './settings';
+import type { VirtualBoxState } from './state';
 import * as step from './steps';
 import { commandLineVBoxManage, findVBoxManage } from './vboxmanage';
 
@@ -20,48 +21,48 @@ export const VIRTUALBOX_BUILDER_ID = 'mitchellh.virtualbox';
 export interface PipelineOptions {
   deps: step.VirtualBoxDeps;
   settings: step.VirtualBoxSettings;
-  machine: step.MachineState;
   build: BuildInfo;
   ssh?: SshConfig;
   guestAdditions: GuestAdditions;
   provision: Step<BuildState>;
-  bootIso?: { path: () => string | undefined; isoInterface: 'ide' | 'sata' };
+  bootIso?: step.BootIso;
 }
 
-export function machineSteps(o: PipelineOptions): Step<BuildState>[] {
-  const { deps, settings: s, machine: m } = o;
-  const vrdp: { address?: string; port?: number } = {};
-  const steps: Step<BuildState>[] = [
-    step.attachIsoStep(deps, m, o.bootIso ?? { path: () => undefined, isoInterface: 'ide' }),
-    step.vrdpStep(deps, s, m, vrdp),
-    step.portForwardingStep(deps, s, m),
-    step.customCommandsStep(deps, s.vboxmanage, m),
-    step.startVmStep(deps, s, m, vrdp),
-    step.bootCommandStep(deps, s, m, () => ''),
+export function machineSteps(o: PipelineOptions): Step<VirtualBoxState>[] {
+  const { deps, settings: s } = o;
+  const steps: Step<VirtualBoxState>[] = [
+    step.attachIsoStep(deps, s, o.bootIso),
+    step.vrdpStep(deps, s),
+    step.portForwardingStep(deps, s),
+    step.customCommandsStep(deps, s, s.vboxmanage),
+    step.startVmStep(deps, s),
+    step.bootCommandStep(deps, s),
   ];
-  if (o.ssh) steps.push(connectStep(o.ssh, m));
+  if (o.ssh) steps.push(connectStep(o.ssh));
   steps.push(
     uploadVersionStep(deps, o.guestAdditions),
     uploadGuestAdditionsStep(deps, o.guestAdditions),
     o.provision,
-    step.shutdownStep(deps, s, m),
-    step.removeDevicesStep(deps, s, m),
-    step.customCommandsStep(deps, s.vboxmanagePost, m),
-    step.exportStep(deps, s, m),
+    step.shutdownStep(deps, s),
+    step.removeDevicesStep(deps, s),
+    step.customCommandsStep(deps, s, s.vboxmanagePost),
+    step.exportStep(deps, s),
   );
   return steps;
 }
 
 /** SSH through the forwarded port on 127.0.0.1, known only once port forwarding chose it. */
-function connectStep(ssh: SshConfig, m: step.MachineState): Step<BuildState> {
-  const live: SshConfig = { ...ssh };
-  const inner = waitForSshStep(live);
+function connectStep(ssh: SshConfig): Step<VirtualBoxState> {
+  // The SSH communicator's step, made once the port is known; private to this step, which runs and cleans it up.
+  let inner: Step<BuildState> | undefined;
   return {
-    ...inner,
+    name: 'StepConnectSSH',
     run(state, ctx) {
-      live.host = ssh.host || '127.0.0.1';
-      live.port = m.commHostPort;
+      inner = waitForSshStep({ ...ssh, host: ssh.host || '127.0.0.1', port: state.commHostPort ?? 0 });
       return inner.run(state, ctx);
+    },
+    async cleanup(state, ctx) {
+      await inner?.cleanup?.(state, ctx);
     },
   };
 }

@@ -1,15 +1,17 @@
 /**
- * The VirtualBox builders' steps in Packer's order. Each step speaks to VirtualBox only through `VBoxManage`, and
- * registers what it creates (the machine, the output folder) for cleanup before creating it.
+ * The VirtualBox builders' steps in Packer's order. Each step speaks to VirtualBox only through `VBoxManage`, passes data
+ * to later steps only through VirtualBoxState, and registers what it creates (the machine, the output folder) as a tracked
+ * resource before creating it: that resource is its one cleanup path.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fillPlaceholders } from '../../engine/placeholders';
-import type { BuildInfo, BuildState } from '../../engine/plugin';
+import type { BuildInfo } from '../../engine/plugin';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import * as vbox from './commands';
 import { planBootCommand } from './scancodes';
+import { httpIp, type VirtualBoxState } from './state';
 import type { VBoxManage } from './vboxmanage';
 
 export interface VirtualBoxSettings {
@@ -50,19 +52,9 @@ export interface VirtualBoxDeps {
   now(): Date;
 }
 
-/** What the steps learn as they go. */
-export interface MachineState {
-  vmName: string;
-  commHostPort: number;
-  /** Commands that detach the ISOs attached for the build. */
-  detach: string[][];
-  exportPath?: string;
-  httpIp: string;
-  httpPort: number;
-}
-
-export function newMachineState(vmName: string): MachineState {
-  return { vmName, commHostPort: 0, detach: [], httpIp: '', httpPort: 0 };
+/** The downloaded ISO the machine boots from, and the controller it goes on. */
+export interface BootIso {
+  isoInterface: 'ide' | 'sata';
 }
 
 async function run(deps: VirtualBoxDeps, ctx: { signal: AbortSignal }, args: string[]): Promise<string | undefined> {
@@ -78,9 +70,8 @@ async function runAll(deps: VirtualBoxDeps, ctx: StepContext, commands: string[]
   return CONTINUE;
 }
 
-export function outputDirStep(s: VirtualBoxSettings, build: BuildInfo): Step<BuildState> {
+export function outputDirStep(s: VirtualBoxSettings, build: BuildInfo): Step<VirtualBoxState> {
   const dir = resolve(build.cwd, s.outputDir);
-  let created = false;
   return {
     name: 'StepOutputDir',
     async run(_state, ctx) {
@@ -89,19 +80,23 @@ export function outputDirStep(s: VirtualBoxSettings, build: BuildInfo): Step<Bui
         ctx.ui.say('Deleting previous output directory...');
         rmSync(dir, { recursive: true, force: true });
       }
+      ctx.track({
+        description: `output directory ${s.outputDir}`,
+        howToRemove: `rm -rf ${dir}`,
+        // The build's output once it succeeds: removed only when it failed or was cancelled.
+        async remove(c) {
+          if (!c.halted && !c.cancelled) return;
+          c.ui.say('Deleting output directory...');
+          rmSync(dir, { recursive: true, force: true });
+        },
+      });
       mkdirSync(dir, { recursive: true });
-      created = true;
       return CONTINUE;
-    },
-    cleanup(_state, c) {
-      if (!created || (!c.halted && !c.cancelled)) return;
-      c.ui.say('Deleting output directory...');
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export function suppressMessagesStep(deps: VirtualBoxDeps): Step<BuildState> {
+export function suppressMessagesStep(deps: VirtualBoxDeps): Step<VirtualBoxState> {
   return {
     name: 'StepSuppressMessages',
     async run(_state, ctx) {
@@ -114,69 +109,61 @@ export function suppressMessagesStep(deps: VirtualBoxDeps): Step<BuildState> {
   };
 }
 
-/** Registers the machine for removal (`unregistervm --delete`) before the command that creates it runs. */
-function trackMachine(deps: VirtualBoxDeps, m: MachineState, ctx: StepContext) {
-  return ctx.track({
-    description: `VirtualBox machine ${m.vmName}`,
-    howToRemove: `VBoxManage unregistervm ${m.vmName} --delete`,
-    remove: async () => {
-      const err = await run(deps, { signal: new AbortController().signal }, vbox.deleteVm(m.vmName));
+/**
+ * Registers the machine for removal (`unregistervm --delete`) before the command that creates it runs. With
+ * keep_registered a build that succeeded keeps it.
+ */
+function trackMachine(deps: VirtualBoxDeps, s: VirtualBoxSettings, ctx: StepContext, deleting: string): void {
+  ctx.track({
+    description: `VirtualBox machine ${s.vmName}`,
+    howToRemove: `VBoxManage unregistervm ${s.vmName} --delete`,
+    async remove(c) {
+      if (s.keepRegistered && !c.halted && !c.cancelled) {
+        c.ui.say('Keeping virtual machine registered with VirtualBox host (keep_registered = true)');
+        return;
+      }
+      c.ui.say(deleting);
+      const err = await run(deps, { signal: new AbortController().signal }, vbox.deleteVm(s.vmName));
       if (err) throw new Error(`Error deleting VM: ${err}`);
     },
   });
 }
 
-export function createVmStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, hw: Omit<vbox.NewMachine, 'name'>): Step<BuildState> {
-  let keep: { release(): void } | undefined;
+export function createVmStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, hw: Omit<vbox.NewMachine, 'name'>): Step<VirtualBoxState> {
   return {
     name: 'stepCreateVM',
     async run(state, ctx) {
       ctx.ui.say('Creating virtual machine...');
-      keep = trackMachine(deps, m, ctx);
-      const r = await runAll(deps, ctx, vbox.createVm({ name: m.vmName, ...hw }), 'Error creating VM');
-      state.instanceId = m.vmName;
+      trackMachine(deps, s, ctx, 'Deregistering and deleting VM...');
+      const r = await runAll(deps, ctx, vbox.createVm({ name: s.vmName, ...hw }), 'Error creating VM');
+      state.instanceId = s.vmName;
       return r;
-    },
-    cleanup(_state, c) {
-      if (s.keepRegistered && !c.halted && !c.cancelled) {
-        c.ui.say('Keeping virtual machine registered with VirtualBox host (keep_registered = true)');
-        keep?.release();
-        return;
-      }
-      c.ui.say('Deregistering and deleting VM...');
     },
   };
 }
 
-export function importStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, source: () => string, flags: string[]): Step<BuildState> {
-  let keep: { release(): void } | undefined;
+/** Imports the OVF/OVA StepDownload verified (`source` as written, when nothing was downloaded). */
+export function importStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, source: string, flags: string[]): Step<VirtualBoxState> {
   return {
     name: 'StepImport',
     async run(state, ctx) {
-      ctx.ui.say(`Importing VM: ${source()}`);
-      keep = trackMachine(deps, m, ctx);
-      const err = await run(deps, ctx, vbox.importVm(m.vmName, source(), flags));
+      const path = state.downloaded ?? source;
+      ctx.ui.say(`Importing VM: ${path}`);
+      trackMachine(deps, s, ctx, 'Deregistering and deleting imported VM...');
+      const err = await run(deps, ctx, vbox.importVm(s.vmName, path, flags));
       if (err) return halt(`Error importing VM: ${err}`);
-      state.instanceId = m.vmName;
+      state.instanceId = s.vmName;
       return CONTINUE;
-    },
-    cleanup(_state, c) {
-      if (s.keepRegistered && !c.halted && !c.cancelled) {
-        c.ui.say('Keeping virtual machine registered with VirtualBox host (keep_registered = true)');
-        keep?.release();
-        return;
-      }
-      c.ui.say('Deregistering and deleting imported VM...');
     },
   };
 }
 
-export function createDiskStep(deps: VirtualBoxDeps, disk: Omit<vbox.NewDisk, 'vm'>, m: MachineState): Step<BuildState> {
+export function createDiskStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, disk: Omit<vbox.NewDisk, 'vm'>): Step<VirtualBoxState> {
   return {
     name: 'stepCreateDisk',
     async run(_state, ctx) {
       ctx.ui.say('Creating hard drive...');
-      const [create, ...rest] = vbox.createDisk({ vm: m.vmName, ...disk });
+      const [create, ...rest] = vbox.createDisk({ vm: s.vmName, ...disk });
       const err = await run(deps, ctx, create);
       if (err) return halt(`Error creating hard drive: ${err}`);
       const attach = rest.pop()!;
@@ -188,62 +175,63 @@ export function createDiskStep(deps: VirtualBoxDeps, disk: Omit<vbox.NewDisk, 'v
   };
 }
 
-export function attachIsoStep(deps: VirtualBoxDeps, m: MachineState, iso: { path: () => string | undefined; isoInterface: 'ide' | 'sata' }): Step<BuildState> {
+/** Attaches the boot ISO StepDownload verified; virtualbox-ovf boots from its imported disk and has no `bootIso`. */
+export function attachIsoStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, bootIso: BootIso | undefined): Step<VirtualBoxState> {
   return {
     name: 'StepAttachISOs',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       ctx.ui.say('Mounting ISOs...');
-      const path = iso.path();
-      if (!path) {
+      const path = state.downloaded;
+      if (!bootIso || !path) {
         ctx.ui.message('No ISOs to mount; continuing...');
         return CONTINUE;
       }
       ctx.ui.message('Mounting boot ISO...');
-      const { attach, detach } = vbox.attachIso(m.vmName, path, iso.isoInterface);
+      const { attach, detach } = vbox.attachIso(s.vmName, path, bootIso.isoInterface);
       const err = await run(deps, ctx, attach);
       if (err) return halt(`Error attaching ISO: ${err}`);
-      m.detach.push(detach);
+      state.detach = [...(state.detach ?? []), detach];
       return CONTINUE;
     },
-    async cleanup(_state, c) {
-      for (const d of m.detach) await run(deps, c, d);
-      m.detach = [];
+    // A setting of the machine, not a thing of its own: undone here unless StepRemoveDevices already did.
+    async cleanup(state, c) {
+      for (const d of state.detach ?? []) await run(deps, c, d);
+      state.detach = [];
     },
   };
 }
 
-export function vrdpStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, learned: { address?: string; port?: number }): Step<BuildState> {
+export function vrdpStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<VirtualBoxState> {
   return {
     name: 'StepConfigureVRDP',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       const port = await deps.pickPort(s.vrdp.address, s.vrdp.portMin, s.vrdp.portMax);
       if (port === undefined) return halt(`Error finding port: no free port between ${s.vrdp.portMin} and ${s.vrdp.portMax} on ${s.vrdp.address}`);
-      const err = await run(deps, ctx, vbox.configureVrdp(m.vmName, s.vrdp.address, port));
+      const err = await run(deps, ctx, vbox.configureVrdp(s.vmName, s.vrdp.address, port));
       if (err) return halt(`Error enabling VRDP: ${err}`);
-      learned.address = s.vrdp.address;
-      learned.port = port;
+      state.vrdp = { address: s.vrdp.address, port };
       return CONTINUE;
     },
   };
 }
 
-export function portForwardingStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState): Step<BuildState> {
+export function portForwardingStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<VirtualBoxState> {
   return {
     name: 'StepPortForwarding',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       if (s.communicator === 'none') return CONTINUE;
-      m.commHostPort = s.guestPort;
+      state.commHostPort = s.guestPort;
       if (s.skipNatMapping) return CONTINUE;
       const port = await deps.pickPort('127.0.0.1', s.hostPortMin, s.hostPortMax);
       if (port === undefined) return halt(`Error creating port forwarding rule: no free port between ${s.hostPortMin} and ${s.hostPortMax}`);
-      m.commHostPort = port;
-      const [nic, rule] = vbox.natForward(m.vmName, port, s.guestPort);
+      state.commHostPort = port;
+      const [nic, rule] = vbox.natForward(s.vmName, port, s.guestPort);
       const nicErr = await run(deps, ctx, nic);
       if (nicErr) return halt(`Failed to configure NAT interface: ${nicErr}`);
       ctx.ui.say(`Creating forwarded port mapping for communicator (SSH, WinRM, etc) (host port ${port})`);
       let err = await run(deps, ctx, rule);
       if (err?.includes('A NAT rule of this name already exists')) {
-        const del = await run(deps, ctx, vbox.deleteNatForward(m.vmName));
+        const del = await run(deps, ctx, vbox.deleteNatForward(s.vmName));
         if (del) return halt(`Error deleting packer NAT forwarding rule: ${del}`);
         err = await run(deps, ctx, rule);
       }
@@ -252,12 +240,12 @@ export function portForwardingStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, 
   };
 }
 
-export function customCommandsStep(deps: VirtualBoxDeps, commands: string[][], m: MachineState): Step<BuildState> {
+export function customCommandsStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, commands: string[][]): Step<VirtualBoxState> {
   return {
     name: 'StepVBoxManage',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       if (commands.length > 0) ctx.ui.say('Executing custom VBoxManage commands...');
-      const data = { Name: m.vmName, HTTPIP: m.httpIp, HTTPPort: String(m.httpPort) };
+      const data = { Name: s.vmName, HTTPIP: httpIp(state), HTTPPort: String(state.httpPort ?? 0) };
       for (const c of vbox.customCommands(commands, data, fillPlaceholders)) {
         ctx.ui.message(`Executing: ${c.join(' ')}`);
         const err = await run(deps, ctx, c);
@@ -268,44 +256,47 @@ export function customCommandsStep(deps: VirtualBoxDeps, commands: string[][], m
   };
 }
 
-export function startVmStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, vrdp: { address?: string; port?: number }): Step<BuildState> {
+/** Boots the machine; its cleanup powers it off (so its media can be detached and it can be deleted) if it still runs. */
+export function startVmStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<VirtualBoxState> {
+  // Private to this step: whether its cleanup has a machine to power off.
   let started = false;
   return {
     name: 'StepRun',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       ctx.ui.say('Starting the virtual machine...');
       if (s.headless) {
         ctx.ui.message(
-          vrdp.port !== undefined
-            ? `The VM will be run headless, without a GUI. If you want to\nview the screen of the VM, connect via VRDP without a password to\nrdp://${vrdp.address}:${vrdp.port}`
+          state.vrdp
+            ? `The VM will be run headless, without a GUI. If you want to\nview the screen of the VM, connect via VRDP without a password to\nrdp://${state.vrdp.address}:${state.vrdp.port}`
             : "The VM will be run headless, without a GUI, as configured.\nIf the run isn't succeeding as you expect, please enable the GUI\nto inspect the progress of the build.",
         );
       }
       started = true;
-      const err = await run(deps, ctx, vbox.startVm(m.vmName, s.headless));
+      const err = await run(deps, ctx, vbox.startVm(s.vmName, s.headless));
       return err ? halt(`Error starting VM: ${err}`) : CONTINUE;
     },
     async cleanup(_state, c) {
       if (!started) return;
-      const info = await deps.vboxmanage.run(vbox.machineInfo(m.vmName), c.signal);
+      const info = await deps.vboxmanage.run(vbox.machineInfo(s.vmName), c.signal);
       if (info.ok && vbox.isRunning(info.value)) {
-        const err = await run(deps, c, vbox.powerOff(m.vmName));
+        const err = await run(deps, c, vbox.powerOff(s.vmName));
         if (err) c.ui.error(`Error shutting down VM: ${err}`);
       }
     },
   };
 }
 
-export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState, sshPublicKey: () => string): Step<BuildState> {
+export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<VirtualBoxState> {
   return {
     name: 'StepTypeBootCommand',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       if (s.bootWaitMs > 0) {
         ctx.ui.say(`Waiting ${formatMs(s.bootWaitMs)} for boot...`);
         if (!(await deps.sleep(s.bootWaitMs, ctx.signal))) return halt('Build was cancelled.');
       }
       ctx.ui.say('Typing the boot command...');
-      const command = fillPlaceholders(s.bootCommand, { HTTPIP: m.httpIp, HTTPPort: String(m.httpPort), Name: s.vmName, SSHPublicKey: sshPublicKey() });
+      // These builders make no temporary key pair (Packer's StepSSHKeyGen) yet, so `{{ .SSHPublicKey }}` is empty.
+      const command = fillPlaceholders(s.bootCommand, { HTTPIP: httpIp(state), HTTPPort: String(state.httpPort ?? 0), Name: s.vmName, SSHPublicKey: '' });
       const plan = planBootCommand(command);
       if (!plan.ok) return halt(`Error generating boot command: ${plan.error}`);
       for (const a of plan.actions) {
@@ -313,7 +304,7 @@ export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: 
           if (!(await deps.sleep(a.ms, ctx.signal))) return halt('Build was cancelled.');
           continue;
         }
-        const err = await run(deps, ctx, vbox.putScancodes(m.vmName, a.codes));
+        const err = await run(deps, ctx, vbox.putScancodes(s.vmName, a.codes));
         if (err) return halt(`Error running boot command: ${err}`);
         if (!(await deps.sleep(s.keyIntervalMs, ctx.signal))) return halt('Build was cancelled.');
       }
@@ -322,13 +313,13 @@ export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: 
   };
 }
 
-export function shutdownStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState): Step<BuildState> {
+export function shutdownStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<VirtualBoxState> {
   return {
     name: 'StepShutdown',
     async run(state, ctx) {
       if (s.acpiShutdown) {
         ctx.ui.say('Shuting down the virtual machine via ACPI power button...');
-        const err = await run(deps, ctx, vbox.acpiPowerButton(m.vmName));
+        const err = await run(deps, ctx, vbox.acpiPowerButton(s.vmName));
         if (err) return halt(`Error stopping VM: ${err}`);
       } else if (!s.disableShutdown) {
         if (s.shutdownCommand !== '' && state.communicator) {
@@ -337,7 +328,7 @@ export function shutdownStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: Mac
           if (!r.ok) return halt(`Failed to send shutdown command: ${r.error}`);
         } else {
           ctx.ui.say('Halting the virtual machine...');
-          const err = await run(deps, ctx, vbox.powerOff(m.vmName));
+          const err = await run(deps, ctx, vbox.powerOff(s.vmName));
           if (err) return halt(`Error stopping VM: ${err}`);
         }
       } else {
@@ -345,7 +336,7 @@ export function shutdownStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: Mac
       }
       const deadline = Date.now() + s.shutdownTimeoutMs;
       for (;;) {
-        const info = await deps.vboxmanage.run(vbox.machineInfo(m.vmName), ctx.signal);
+        const info = await deps.vboxmanage.run(vbox.machineInfo(s.vmName), ctx.signal);
         if (!info.ok || !vbox.isRunning(info.value)) break;
         if (Date.now() >= deadline) return halt('Timeout while waiting for machine to shutdown.');
         if (!(await deps.sleep(500, ctx.signal))) return halt('Build was cancelled.');
@@ -356,43 +347,43 @@ export function shutdownStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: Mac
   };
 }
 
-export function removeDevicesStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState): Step<BuildState> {
+export function removeDevicesStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<VirtualBoxState> {
   return {
     name: 'StepRemoveDevices',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       // The boot ISO is the first attached; bundle_iso keeps it in the export.
-      const detach = s.bundleIso ? m.detach.slice(1) : m.detach;
+      const attached = state.detach ?? [];
+      const detach = s.bundleIso ? attached.slice(1) : attached;
       for (const d of detach) {
         const err = await run(deps, ctx, d);
         if (err) return halt(`Error detaching ISO: ${err}`);
       }
-      m.detach = [];
+      state.detach = [];
       return CONTINUE;
     },
   };
 }
 
-export function exportStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: MachineState): Step<BuildState> {
+export function exportStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<VirtualBoxState> {
   return {
     name: 'StepExport',
-    async run(_state, ctx) {
+    async run(state, ctx) {
       if (s.skipExport) {
         ctx.ui.say('Skipping export of virtual machine...');
         return CONTINUE;
       }
       ctx.ui.say('Preparing to export machine...');
-      if (!s.skipNatMapping && m.commHostPort !== 0) {
-        ctx.ui.message(`Deleting forwarded port mapping for the communicator (SSH, WinRM, etc) (host port ${m.commHostPort})`);
-        const err = await run(deps, ctx, vbox.deleteNatForward(m.vmName));
+      if (!s.skipNatMapping && state.commHostPort !== undefined && state.commHostPort !== 0) {
+        ctx.ui.message(`Deleting forwarded port mapping for the communicator (SSH, WinRM, etc) (host port ${state.commHostPort})`);
+        const err = await run(deps, ctx, vbox.deleteNatForward(s.vmName));
         if (err) return halt(`Error deleting port forwarding rule: ${err}`);
       }
-      const outputPath = join(s.outputDir, `${s.outputFilename || m.vmName}.${s.format}`);
-      const command = vbox.exportVm(m.vmName, outputPath, s.exportOpts);
+      const outputPath = join(s.outputDir, `${s.outputFilename || s.vmName}.${s.format}`);
+      const command = vbox.exportVm(s.vmName, outputPath, s.exportOpts);
       ctx.ui.say('Exporting virtual machine...');
       ctx.ui.message(`Executing: ${command.join(' ')}`);
       const err = await run(deps, ctx, command);
       if (err) return halt(`Error exporting virtual machine: ${err}`);
-      m.exportPath = outputPath;
       return CONTINUE;
     },
   };

@@ -1,7 +1,7 @@
 /** The docker-import post-processor: turns a tar the docker builder exported into an image (docker import). */
 import { resolve } from 'node:path';
 import { imageArtifact, ARTIFICE_ID, DOCKER_BUILDER_ID, DOCKER_IMPORT_ID } from '../../builders/docker/artifact';
-import { CHANGE_INSTRUCTIONS } from '../../builders/docker/builder';
+import { CHANGE_INSTRUCTIONS } from '../../builders/docker/read-config';
 import { DockerDriver } from '../../builders/docker/driver';
 import { ConfigFields } from '../../engine/config-fields';
 import type { PostProcessorPlugin } from '../../engine/plugin';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { readDockerConfig } from '../../../core/builders/docker/builder';
+import { readDockerConfig } from '../../../core/builders/docker/read-config';
 import type { Plain } from '../../../core/template/values/value';
 import { assertNothingLeft, containersOf, plannedBuild, requireDocker, runBuild, TINY_IMAGE, workDir } from './harness';
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { downloadStep } from '../../../core/builders/qemu/download';
+import { downloadStep, type DownloadState } from '../../../core/builders/qemu/download';
 import type { Ui } from '../../../core/engine/plugin';
 import type { StepContext } from '../../../core/engine/steps';
 import { runBuild, workDir } from './harness';
@@ -58,11 +58,11 @@ function recordingUi(lines: string[]): Ui {
 
 async function download(urls: string[], checksum: string, cache: string): Promise<{ result: string; path?: string; lines: string[] }> {
   const lines: string[] = [];
-  let path: string | undefined;
-  const step = downloadStep({ urls, checksum, targetPath: '', targetExtension: 'iso', cwd: dir, env: { PACKER_CACHE_DIR: cache }, what: 'ISO' }, (d) => (path = d.path));
+  const state: DownloadState = { generated: {} };
+  const step = downloadStep({ urls, checksum, targetPath: '', targetExtension: 'iso', cwd: dir, env: { PACKER_CACHE_DIR: cache }, what: 'ISO' });
   const ctx: StepContext = { signal: new AbortController().signal, ui: recordingUi(lines), track: () => ({ release: () => undefined }) };
-  const r = await step.run({ generated: {} }, ctx);
-  return { result: r.action === 'halt' ? r.error : 'continue', path, lines };
+  const r = await step.run(state, ctx);
+  return { result: r.action === 'halt' ? r.error : 'continue', path: state.downloaded, lines };
 }
 
 test('a disk image over HTTP with a sha256 checksum: downloaded into the cache, verified, reused by the next build', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { qemuArgs } from '../../../core/builders/qemu/command-line';
-import { httpServerStep } from '../../../core/builders/qemu/http-server';
+import { httpServerStep, type HttpServerState } from '../../../core/builders/qemu/http-server';
 import { readQemuConfig } from '../../../core/builders/qemu/read-config';
 import type { BuildInfo, Ui } from '../../../core/engine/plugin';
 import type { StepContext } from '../../../core/engine/steps';
@@ -18,9 +18,10 @@ test('http_directory and http_content are served on 127.0.0.1 within the port ra
   mkdirSync(join(dir, 'www'));
   writeFileSync(join(dir, 'www', 'preseed.cfg'), 'd-i debian-installer/locale string en_US');
   writeFileSync(join(dir, 'secret.txt'), 'no');
-  let port = 0;
-  const step = httpServerStep({ directory: 'www', content: { '/user-data': '#cloud-config' }, portMin: 8100, portMax: 8199, bindAddress: '127.0.0.1', cwd: dir }, (p) => (port = p));
-  assert.deepEqual(await step.run({ generated: {} }, ctx()), { action: 'continue' });
+  const state: HttpServerState = { generated: {} };
+  const step = httpServerStep({ directory: 'www', content: { '/user-data': '#cloud-config' }, portMin: 8100, portMax: 8199, bindAddress: '127.0.0.1', cwd: dir });
+  assert.deepEqual(await step.run(state, ctx()), { action: 'continue' });
+  const port = state.httpPort ?? 0;
   assert.ok(port >= 8100 && port <= 8199);
   const get = async (path: string): Promise<[number, string]> => {
     const r = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -30,7 +31,7 @@ test('http_directory and http_content are served on 127.0.0.1 within the port ra
   assert.deepEqual(await get('/user-data'), [200, '#cloud-config']);
   assert.equal((await get('/../secret.txt'))[0], 404);
   assert.equal((await get('/%2e%2e/secret.txt'))[0], 404);
-  await step.cleanup?.({ generated: {} }, { ui, signal: new AbortController().signal, halted: false, cancelled: false });
+  await step.cleanup?.(state, { ui, signal: new AbortController().signal, halted: false, cancelled: false });
   assert.equal(listeningPorts().has(port), false);
 });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeVirtualboxIsoBuilder } from '../../../core/builders/virtualbox-iso/builder';
 import { makeVirtualboxOvfBuilder } from '../../../core/builders/virtualbox-ovf/builder';
+import type { VirtualBoxState } from '../../../core/builders/virtualbox/state';
 import * as steps from '../../../core/builders/virtualbox/steps';
 import { buildInfo, recorder, runBuilder, type Recorder } from './fake-vboxmanage';
 
@@ -82,12 +83,12 @@ test('virtualbox-iso: the VBoxManage argv sequence from machine creation to an O
 
 test('SSH port forwarding: NAT on nic1, the packercomm rule, replaced when it exists', async () => {
   const rec = recorder({ failWhen: (a) => (a[3]?.startsWith('packercomm') && rec.calls.filter((c) => c[3]?.startsWith('packercomm')).length === 1 ? 'VBoxManage error: A NAT rule of this name already exists' : undefined) });
-  const m = steps.newMachineState('vm');
-  const settings = { communicator: 'ssh', guestPort: 22, hostPortMin: 2222, hostPortMax: 4444, skipNatMapping: false } as Parameters<typeof steps.portForwardingStep>[1];
+  const state: VirtualBoxState = { generated: {} };
+  const settings = { vmName: 'vm', communicator: 'ssh', guestPort: 22, hostPortMin: 2222, hostPortMax: 4444, skipNatMapping: false } as Parameters<typeof steps.portForwardingStep>[1];
   const ctx = { signal: new AbortController().signal, ui: { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, log: () => undefined, ask: async () => 'cleanup' as const }, track: () => ({ release: () => undefined }) };
-  const r = await steps.portForwardingStep(rec.deps, settings, m).run({ generated: {} }, ctx);
+  const r = await steps.portForwardingStep(rec.deps, settings).run(state, ctx);
   assert.deepEqual(r, { action: 'continue' });
-  assert.equal(m.commHostPort, 2222);
+  assert.equal(state.commHostPort, 2222);
   assert.deepEqual(rec.calls, [
     ['modifyvm', 'vm', '--nic1', 'nat'],
     ['modifyvm', 'vm', '--natpf1', 'packercomm,tcp,127.0.0.1,2222,,22'],
