@@ -4,7 +4,8 @@
  */
 import type { BakehouseBridge, MenuCommand } from '../core/contract/bridge';
 import { IPC, methodChannel } from '../core/contract/ipc';
-import { methodNames, type ContractApi, type RunEventBatch } from '../core/contract/methods';
+import { methodNames, type ContractApi } from '../core/contract/methods';
+import type { RunEventBatch } from '../core/contract/events';
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {

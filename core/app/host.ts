@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { contract, methodNames, type ContractHandlers, type MethodSpec, type RunEventBatch, type ServiceName } from '../contract/methods';
+import { contract, methodNames, type ContractHandlers, type MethodSpec, type ServiceName } from '../contract/methods';
+import type { RunEventBatch } from '../contract/events';
 import { failure, type Result } from '../contract/result';
 import type { PluginRegistry } from '../engine/plugin';
 import { BuildService } from './builds';

@@ -3,7 +3,6 @@
  * WebSocket of `bakehouse serve` both carry exactly these methods; inputs are checked against these schemas by the host.
  */
 import { z } from 'zod';
-import type { EngineEvent } from '../engine/events';
 import { METHOD_NAMES, type MethodName } from './method-names';
 import type { CompletionItem, ComponentForm, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis, TemplateDiagnostics } from './types';
 
@@ -81,17 +80,6 @@ export type ContractApi = {
 
 /** The same methods as the host implements them (inputs already checked). */
 export type ContractHandlers = ContractApi;
-
-/**
- * Run events reach the UI in batches (about every 100 ms); `seq` numbers let the UI notice a gap and re-read it from the
- * run log with `builds.readLog`.
- */
-export interface RunEventBatch {
-  runId: string;
-  /** Sequence number of the first event in this batch; events are numbered from 0 per run. */
-  firstSeq: number;
-  events: EngineEvent[];
-}
 
 /** The wire names the schemas above declare: `templates.open` … */
 type DeclaredName = { [S in ServiceName]: `${S}.${keyof Contract[S] & string}` }[ServiceName];

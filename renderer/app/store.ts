@@ -4,11 +4,9 @@
  */
 import { create, type StateCreator } from 'zustand';
 import type { OnErrorPolicy, OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
-import type { RunEventBatch } from '../../core/contract/methods';
+import type { PromptAnswer, PromptReason } from '../../core/contract/events';
 import { followSelection } from './selection';
 
-type PromptEvent = Extract<RunEventBatch['events'][number], { kind: 'prompt' }>;
-type PromptAnswer = PromptEvent['choices'][number];
 
 export interface TemplateSlice {
   template?: OpenedTemplate;
@@ -34,7 +32,7 @@ export interface GraphSlice {
 export interface Prompt {
   runId: string;
   promptId: string;
-  reason: PromptEvent['reason'];
+  reason: PromptReason;
   text: string;
   choices: PromptAnswer[];
 }

@@ -4,7 +4,8 @@
  */
 // Only the names: the schemas (and zod) stay in the host, which checks every input.
 import { METHOD_NAMES } from '../../core/contract/method-names';
-import type { ContractApi, RunEventBatch } from '../../core/contract/methods';
+import type { ContractApi } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 import { failure, type Result } from '../../core/contract/result';
 import { decodeRunEvents, type ClientMessage, type ServerMessage } from '../../core/contract/wire';
 import type { Connection } from './connection';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IPC, methodChannel } from '../../core/contract/ipc';
-import { methodNames, type RunEventBatch } from '../../core/contract/methods';
+import { methodNames } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 import { createBridge, type IpcRendererLike } from '../../preload/bridge';
 
 function fakeIpc() {
