@@ -1,6 +1,6 @@
 // An esbuild plugin that fails a bundle when a package it must not carry is imported, naming the file that imported it.
-// The preload uses it for zod: only the host checks inputs, and the schemas (two thirds of the first browser bundle once)
-// must not ride along into the sandboxed preload. Type-only imports are gone before esbuild resolves, so they pass.
+// The preload and the renderer use it for zod: only the host checks inputs, and the schemas (two thirds of the first
+// browser bundle once) must not ride along into either. Type-only imports are gone before esbuild resolves, so they pass.
 import { relative, sep } from 'node:path';
 
 /** @param {string[]} packages  @param {string} bundle the output, for the message */
