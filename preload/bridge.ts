@@ -4,7 +4,8 @@
  */
 import type { BakehouseBridge, MenuCommand } from '../core/contract/bridge';
 import { IPC, methodChannel } from '../core/contract/ipc';
-import { methodNames, type ContractApi, type RunEventBatch } from '../core/contract/methods';
+import { toService } from '../core/contract/channel';
+import type { RunEventBatch } from '../core/contract/events';
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -15,19 +16,14 @@ export interface IpcRendererLike {
 }
 
 export function createBridge(ipc: IpcRendererLike): BakehouseBridge {
-  const api: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
-  for (const name of methodNames()) {
-    const [service, method] = name.split('.');
-    const channel = methodChannel(name);
-    (api[service] ??= {})[method] = (input: unknown) => ipc.invoke(channel, input);
-  }
+  const api = toService((method, input) => ipc.invoke(methodChannel(method), input));
   const runListeners = new Map<string, Set<(b: RunEventBatch) => void>>();
   ipc.on(IPC.runEvents, (_event, batch) => {
     const b = batch as RunEventBatch;
     for (const l of runListeners.get(b.runId) ?? []) l(b);
   });
   return {
-    ...(api as unknown as ContractApi),
+    ...api,
     onRunEvents(runId, listener) {
       let set = runListeners.get(runId);
       if (!set) {

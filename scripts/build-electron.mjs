@@ -1,6 +1,7 @@
 // Bundles the Electron entries: main (dist/electron/main.js) and the sandboxed preload (dist/electron/preload.js).
 // Electron itself stays external; everything else, core/ included, goes into the bundle so the app needs no TypeScript.
 import { build } from 'esbuild';
+import { refusePackages } from './bundle-guard.mjs';
 
 const common = {
   bundle: true,
@@ -15,5 +16,7 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['main/main.ts'], outfile: 'dist/electron/main.js' });
-// A sandboxed preload may require only 'electron' and a few Node built-ins: it must be one self-contained file.
-await build({ ...common, entryPoints: ['preload/index.ts'], outfile: 'dist/electron/preload.js', external: ['electron'] });
+// A sandboxed preload may require only 'electron' and a few Node built-ins: it must be one self-contained file. It carries
+// the contract's method names and proxy, never its schemas: the host checks inputs, so zod there is a layering mistake.
+const PRELOAD = { ...common, entryPoints: ['preload/index.ts'], outfile: 'dist/electron/preload.js', external: ['electron'] };
+await build({ ...PRELOAD, plugins: [refusePackages(['zod'], PRELOAD.outfile)] });

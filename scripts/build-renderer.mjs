@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
+import { refusePackages } from './bundle-guard.mjs';
 
 const outdir = 'dist/renderer';
 // Files of earlier builds would pile up under their old hashes.
@@ -29,6 +30,8 @@ const [app] = await Promise.all([
     assetNames: '[name]',
     define: { 'process.env.NODE_ENV': '"production"' },
     metafile: true,
+    // The host checks every input; the page needs the contract's names and proxy, not its schemas.
+    plugins: [refusePackages(['zod'], outdir)],
   }),
   build({ ...common, entryPoints: { 'editor.worker': 'monaco-editor/editor/editor.worker' }, outdir, format: 'iife' }),
 ]);

@@ -5,7 +5,7 @@
 import { eventLogLine } from '../contract/log-line';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RunEventBatch } from '../contract/methods';
+import type { RunEventBatch } from '../contract/events';
 import { failure, success, type Result } from '../contract/result';
 import type { LogLine, OnErrorPolicy, RunSummary } from '../contract/types';
 import { builtinPlugins } from '../engine/builtin-plugins';

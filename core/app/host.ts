@@ -1,11 +1,13 @@
 /**
  * The host: the contract's services over the core, behind one door. Every transport (Electron IPC, the WebSocket of
- * `bakehouse serve`, tests) calls these handlers, so inputs are checked here, once, and exceptions become failed results.
+ * `bakehouse serve`, tests) calls them through `fromService` (core/contract/bind.ts), which checks each input once and
+ * turns exceptions into failed results.
  */
 import { join } from 'node:path';
-import type { z } from 'zod';
-import { contract, methodNames, type ContractHandlers, type MethodSpec, type RunEventBatch, type ServiceName } from '../contract/methods';
-import { failure, type Result } from '../contract/result';
+import { fromService } from '../contract/bind';
+import type { RunEventBatch } from '../contract/events';
+import type { ContractApi } from '../contract/methods';
+import type { Result } from '../contract/result';
 import type { PluginRegistry } from '../engine/plugin';
 import { BuildService } from './builds';
 import { AppDataDir } from './data-dir';
@@ -29,7 +31,8 @@ export interface HostOptions {
 }
 
 export interface Host {
-  handlers: ContractHandlers;
+  /** The contract, typed and called in process, through the same checks as every transport. */
+  handlers: ContractApi;
   /** Calls a method by its wire name (`templates.open`) with unchecked input; unknown names fail as results too. */
   call(method: string, input: unknown): Promise<Result<unknown>>;
   subscribeRun(runId: string, listener: (batch: RunEventBatch) => void): () => void;
@@ -39,8 +42,6 @@ export interface Host {
   dispose(): Promise<void>;
 }
 
-type AnyHandler = (input: unknown) => Promise<Result<unknown>>;
-
 export function createHost(opts: HostOptions = {}): Host {
   const env = opts.env ?? process.env;
   const data = opts.dataDir ? new AppDataDir(opts.dataDir) : AppDataDir.fromEnv(env);
@@ -49,7 +50,7 @@ export function createHost(opts: HostOptions = {}): Host {
   const workspace = new WorkspaceService(data);
   const builds = new BuildService({ data, env, registry: opts.registry, defaultOnError: () => data.readSettings().defaultOnError, resolvePath });
 
-  const services: ContractHandlers = {
+  const services: ContractApi = {
     templates: {
       open: async ({ path }) => templates.open(path),
       save: async ({ filename, text }) => templates.save(filename, text),
@@ -77,42 +78,13 @@ export function createHost(opts: HostOptions = {}): Host {
     },
   };
 
-  const table = new Map<string, AnyHandler>();
-  for (const name of methodNames()) {
-    const [service, method] = name.split('.') as [ServiceName, string];
-    const spec = (contract[service] as Record<string, MethodSpec<z.ZodType, unknown>>)[method];
-    const impl = (services[service] as unknown as Record<string, AnyHandler>)[method];
-    table.set(name, checked(name, spec, impl));
-  }
-  const handlers = Object.fromEntries(
-    (Object.keys(contract) as ServiceName[]).map((s) => [s, Object.fromEntries(Object.keys(contract[s]).map((m) => [m, table.get(`${s}.${m}`)]))]),
-  ) as unknown as ContractHandlers;
+  const bound = fromService(services);
 
   return {
-    handlers,
-    call: (method, input) => {
-      const h = table.get(method);
-      return h ? h(input) : Promise.resolve(failure('not-found', `Unknown method "${method}".`));
-    },
+    handlers: bound.api,
+    call: bound.call,
     subscribeRun: (runId, listener) => builds.subscribe(runId, listener),
     whenRunDone: (runId) => builds.whenDone(runId),
     dispose: () => builds.dispose(),
-  };
-}
-
-/** Wraps a service method: the input checked against its schema, any exception turned into an `internal` failure. */
-function checked(name: string, spec: MethodSpec<z.ZodType, unknown>, impl: AnyHandler): AnyHandler {
-  return async (input) => {
-    const parsed = spec.input.safeParse(input ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue.path.map(String).join('.');
-      return failure('invalid-input', `${name}: ${field ? `${field}: ` : ''}${issue.message}`, field || undefined);
-    }
-    try {
-      return await impl(parsed.data);
-    } catch (e) {
-      return failure('internal', `${name} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
   };
 }

@@ -2,7 +2,8 @@
  * What the Electron preload puts on `window.bakehouse`: one function per contract method, run-event and menu
  * subscriptions, and the native file dialogs. The browser build has no bridge and talks over the WebSocket instead.
  */
-import type { ContractApi, RunEventBatch } from './methods';
+import type { ContractApi } from './methods';
+import type { RunEventBatch } from './events';
 
 /** Commands the application menu (and its shortcuts) send to the UI, which runs them as its own actions. */
 export type MenuCommand =

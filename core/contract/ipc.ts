@@ -2,10 +2,12 @@
  * Electron IPC channel names, shared by the main process and the preload. One channel per contract method (never a
  * generic one), so the main process can refuse anything that is not a known method.
  */
+import type { MethodName } from './methods';
+
 export const IPC_PREFIX = 'bakehouse:';
 
 /** The channel of a contract method: `bakehouse:templates.open`. */
-export function methodChannel(method: string): string {
+export function methodChannel(method: MethodName): string {
   return `${IPC_PREFIX}${method}`;
 }
 

@@ -1,8 +1,8 @@
 /** How one engine event reads as a log line: the host (reading the run log) and the renderer (live batches) share it. */
-import type { EngineEvent } from '../engine/events';
+import type { RunEvent } from './events';
 import type { LogLine } from './types';
 
-export function eventLogLine(seq: number, e: EngineEvent): LogLine {
+export function eventLogLine(seq: number, e: RunEvent): LogLine {
   const base = { seq, time: e.time, build: e.build };
   switch (e.kind) {
     case 'output':

@@ -1,7 +1,26 @@
 /** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
-import type { Diagnostic, Pos, Range } from '../template/source';
 
-export type { Diagnostic, Pos, Range };
+/** Where something is in a source file: lines and columns count from 1, bytes from 0 (as `core/template/source.ts`). */
+export interface Pos {
+  line: number;
+  column: number;
+  byte: number;
+}
+
+export interface Range {
+  filename: string;
+  start: Pos;
+  end: Pos;
+}
+
+/** A problem found in a template, as the editor marks it (the template's own diagnostics have this shape). */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  summary: string;
+  detail?: string;
+  /** Absent only for problems that belong to no file (e.g. a missing -var-file). */
+  range?: Range;
+}
 
 export interface TemplateFileText {
   filename: string;

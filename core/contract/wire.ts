@@ -2,8 +2,7 @@
  * The contract on a socket: the messages `bakehouse serve` and the browser client exchange over the loopback WebSocket.
  * Electron IPC carries the same calls on one channel per method instead (see preload/).
  */
-import type { EngineEvent } from '../engine/events';
-import type { RunEventBatch } from './methods';
+import type { RunEvent, RunEventBatch } from './events';
 import type { Result } from './result';
 
 /** Where the WebSocket listens, and the query parameter (and cookie prefix) carrying the session token. */
@@ -29,7 +28,7 @@ export interface WireRunEvents {
   /** The first event's time; each compact event carries the difference from the one before it. */
   time: number;
   builds: string[];
-  events: Array<EngineEvent | CompactOutput>;
+  events: Array<RunEvent | CompactOutput>;
 }
 
 export type CompactOutput = [line: string, stream: 0 | 1, dt: number, build: number];
@@ -39,7 +38,7 @@ export function encodeRunEvents(batch: RunEventBatch): WireRunEvents {
   const buildIndex = new Map<string, number>();
   const time = batch.events[0]?.time ?? 0;
   let prev = time;
-  const events = batch.events.map((e): EngineEvent | CompactOutput => {
+  const events = batch.events.map((e): RunEvent | CompactOutput => {
     const dt = e.time - prev;
     prev = e.time;
     if (e.kind !== 'output' || e.component !== undefined) return e;
@@ -52,7 +51,7 @@ export function encodeRunEvents(batch: RunEventBatch): WireRunEvents {
 
 export function decodeRunEvents(wire: WireRunEvents): RunEventBatch {
   let time = wire.time;
-  const events = wire.events.map((e): EngineEvent => {
+  const events = wire.events.map((e): RunEvent => {
     if (!Array.isArray(e)) {
       time = e.time;
       return e;

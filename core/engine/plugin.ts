@@ -140,7 +140,7 @@ export interface PostProcessorPlugin {
   prepare(config: ComponentConfig, build: BuildInfo): Prepared<PostProcessor>;
 }
 
-/** Plugins by type; the CLI and the app start from `defaultRegistry()` (plugins.ts) and tests add their own. */
+/** Plugins by type; the CLI and the app start from `builtinPlugins()` (builtin-plugins.ts) and tests add their own. */
 export class PluginRegistry {
   private readonly builders = new Map<string, BuilderPlugin>();
   private readonly provisioners = new Map<string, ProvisionerPlugin>();

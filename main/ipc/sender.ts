@@ -2,8 +2,7 @@
  * Which IPC messages the main process answers: only those from the top frame of our own window showing our own page,
  * so an iframe, a navigated page or another window can never reach the host.
  */
-import type { ContractHandlers, ServiceName } from '../../core/contract/methods';
-import { contract } from '../../core/contract/methods';
+import { METHOD_NAMES, type MethodName, type ServiceName } from '../../core/contract/methods';
 import { failure, type Result } from '../../core/contract/result';
 import { methodChannel } from '../../core/contract/ipc';
 import type { Host } from '../../core/app/host';
@@ -34,27 +33,24 @@ export function ourPage(windowIds: () => number[]): SenderCheck {
   };
 }
 
-/** One `ipcMain.handle` per method of a service, each checking its sender and delegating to the host's checked handler. */
-export function handleService<S extends ServiceName>(
+/** One `ipcMain.handle` per method of a service, each checking its sender and calling the host by the method's wire name. */
+export function handleService(
   ipc: IpcMainLike,
   host: Host,
-  service: S,
+  service: ServiceName,
   trusted: SenderCheck,
-  after?: (method: string, result: Result<unknown>) => void,
+  after?: (method: MethodName, result: Result<unknown>) => void,
 ): () => void {
   const channels: string[] = [];
-  const handlers = host.handlers[service] as unknown as Record<string, (input: unknown) => Promise<Result<unknown>>>;
-  for (const method of Object.keys(contract[service])) {
-    const channel = methodChannel(`${service}.${method}`);
+  for (const name of METHOD_NAMES.filter((n) => n.startsWith(`${service}.`))) {
+    const channel = methodChannel(name);
     channels.push(channel);
     ipc.handle(channel, async (event, input) => {
       if (!trusted(event)) return failure('unauthorized', 'This window may not call Bakehouse.');
-      const result = await handlers[method](input);
-      after?.(method, result);
+      const result = await host.call(name, input);
+      after?.(name, result);
       return result;
     });
   }
   return () => channels.forEach((c) => ipc.removeHandler(c));
 }
-
-export type { ContractHandlers };

@@ -2,7 +2,8 @@
  * What the actions reach besides the store: the host's contract, the editor (which owns the text models and their undo
  * stack) and the run logs. Set once at start-up; tests and benchmarks may read them through `window.bakehouseUi`.
  */
-import type { ContractApi, RunEventBatch } from '../../core/contract/methods';
+import type { ContractApi } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 import type { Range, TextEdit } from '../../core/contract/types';
 import type { RunLog } from '../logs/run-log';
 import type { RunState } from '../build/run-state';

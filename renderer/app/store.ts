@@ -1,14 +1,12 @@
 /**
- * The UI's one store, built from small slices (template, graph, runs, settings). High-volume data — log lines — does
- * not live here: see logs/run-log.ts; the runs slice only bumps a counter when a run's lines or node states change.
+ * The UI's one store, built from small slices named for what they hold: the template, the selection, runs, the next
+ * build's options, settings and the status bar. High-volume data — log lines — does not live here: see logs/run-log.ts;
+ * the runs slice only bumps a counter when a run's lines or node states change.
  */
 import { create, type StateCreator } from 'zustand';
 import type { OnErrorPolicy, OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
-import type { RunEventBatch } from '../../core/contract/methods';
+import type { PromptAnswer, PromptReason } from '../../core/contract/events';
 import { followSelection } from './selection';
-
-type PromptEvent = Extract<RunEventBatch['events'][number], { kind: 'prompt' }>;
-type PromptAnswer = PromptEvent['choices'][number];
 
 export interface TemplateSlice {
   template?: OpenedTemplate;
@@ -26,7 +24,8 @@ export interface TemplateSlice {
   markSaved(filename: string, text: string): void;
 }
 
-export interface GraphSlice {
+/** The graph node selected in the graph and the form (the graph itself is the template's analysis). */
+export interface SelectionSlice {
   selectedNodeId?: string;
   selectNode(id: string | undefined): void;
 }
@@ -34,7 +33,7 @@ export interface GraphSlice {
 export interface Prompt {
   runId: string;
   promptId: string;
-  reason: PromptEvent['reason'];
+  reason: PromptReason;
   text: string;
   choices: PromptAnswer[];
 }
@@ -45,13 +44,17 @@ export interface RunsSlice {
   /** Bumped when the current run's events changed node states (not on every log line). */
   runVersion: number;
   prompt?: Prompt;
-  selectedBuilds: string[];
-  variableValues: Record<string, string>;
-  onError: OnErrorPolicy;
   setCurrentRun(runId: string | undefined): void;
   setRuns(runs: RunSummary[]): void;
   bumpRun(): void;
   setPrompt(p: Prompt | undefined): void;
+}
+
+/** What the build panel will start the next build with. */
+export interface BuildOptionsSlice {
+  selectedBuilds: string[];
+  variableValues: Record<string, string>;
+  onError: OnErrorPolicy;
   setSelectedBuilds(b: string[]): void;
   setVariable(name: string, value: string | undefined): void;
   setOnError(p: OnErrorPolicy): void;
@@ -59,15 +62,18 @@ export interface RunsSlice {
 
 export interface SettingsSlice {
   settings: Settings;
-  connection: 'connecting' | 'connected' | 'disconnected' | 'failed';
-  /** One line in the status bar: what just happened or went wrong. */
-  status?: { text: string; kind: 'info' | 'error' };
   setSettings(s: Settings): void;
-  setConnection(c: SettingsSlice['connection']): void;
+}
+
+/** What the status bar shows: the connection to the host and one line on what just happened or went wrong. */
+export interface StatusSlice {
+  connection: 'connecting' | 'connected' | 'disconnected' | 'failed';
+  status?: { text: string; kind: 'info' | 'error' };
+  setConnection(c: StatusSlice['connection']): void;
   setStatus(text: string, kind?: 'info' | 'error'): void;
 }
 
-export type AppState = TemplateSlice & GraphSlice & RunsSlice & SettingsSlice;
+export type AppState = TemplateSlice & SelectionSlice & RunsSlice & BuildOptionsSlice & SettingsSlice & StatusSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 const templateSlice: Slice<TemplateSlice> = (set) => ({
@@ -90,20 +96,23 @@ const templateSlice: Slice<TemplateSlice> = (set) => ({
   markSaved: (filename, text) => set((s) => ({ saved: { ...s.saved, [filename]: text } })),
 });
 
-const graphSlice: Slice<GraphSlice> = (set) => ({
+const selectionSlice: Slice<SelectionSlice> = (set) => ({
   selectNode: (id) => set({ selectedNodeId: id }),
 });
 
 const runsSlice: Slice<RunsSlice> = (set) => ({
   runs: [],
   runVersion: 0,
-  selectedBuilds: [],
-  variableValues: {},
-  onError: 'cleanup',
   setCurrentRun: (runId) => set({ currentRunId: runId }),
   setRuns: (runs) => set({ runs }),
   bumpRun: () => set((s) => ({ runVersion: s.runVersion + 1 })),
   setPrompt: (prompt) => set({ prompt }),
+});
+
+const buildOptionsSlice: Slice<BuildOptionsSlice> = (set) => ({
+  selectedBuilds: [],
+  variableValues: {},
+  onError: 'cleanup',
   setSelectedBuilds: (selectedBuilds) => set({ selectedBuilds }),
   setVariable: (name, value) =>
     set((s) => {
@@ -117,12 +126,23 @@ const runsSlice: Slice<RunsSlice> = (set) => ({
 
 const settingsSlice: Slice<SettingsSlice> = (set) => ({
   settings: { theme: 'dark', defaultOnError: 'cleanup' },
-  connection: 'connecting',
+  // The user's default on-error policy becomes the next build's, until they pick another in the build panel.
   setSettings: (settings) => set({ settings, onError: settings.defaultOnError }),
+});
+
+const statusSlice: Slice<StatusSlice> = (set) => ({
+  connection: 'connecting',
   setConnection: (connection) => set({ connection }),
   setStatus: (text, kind = 'info') => set({ status: { text, kind } }),
 });
 
-export const useApp = create<AppState>()((...a) => ({ ...templateSlice(...a), ...graphSlice(...a), ...runsSlice(...a), ...settingsSlice(...a) }));
+export const useApp = create<AppState>()((...a) => ({
+  ...templateSlice(...a),
+  ...selectionSlice(...a),
+  ...runsSlice(...a),
+  ...buildOptionsSlice(...a),
+  ...settingsSlice(...a),
+  ...statusSlice(...a),
+}));
 
 export const isDirty = (s: AppState, filename: string): boolean => s.texts[filename] !== s.saved[filename];

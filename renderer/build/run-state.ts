@@ -4,7 +4,7 @@
  * the graph lists a build's provisioners and post-processors in the same (written) order.
  */
 import type { GraphNode, PipelineGraph } from '../../core/contract/types';
-import type { EngineEvent } from '../logs/event-line';
+import type { RunEvent } from '../../core/contract/events';
 
 export type NodeState = 'queued' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -31,7 +31,7 @@ export class RunState {
 
   constructor(private readonly graph: PipelineGraph) {}
 
-  apply(e: EngineEvent): void {
+  apply(e: RunEvent): void {
     const t = e.build ? this.track(e.build) : undefined;
     switch (e.kind) {
       case 'build-started':

@@ -1,6 +1,7 @@
 /** What the UI holds once connected to the host: the contract, run events, and (in the desktop app) the window's extras. */
 import type { BakehouseBridge, MenuCommand } from '../../core/contract/bridge';
-import type { ContractApi, RunEventBatch } from '../../core/contract/methods';
+import type { ContractApi } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 
 export interface Connection {
   kind: 'ipc' | 'websocket';

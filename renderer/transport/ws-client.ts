@@ -2,9 +2,9 @@
  * The contract over the loopback WebSocket of `bakehouse serve`: numbered requests, run-event subscriptions that survive a
  * reconnect, and calls that fail as results (never hang) when the connection drops.
  */
-// Only the names: the schemas (and zod) stay in the host, which checks every input.
-import { METHOD_NAMES } from '../../core/contract/method-names';
-import type { ContractApi, RunEventBatch } from '../../core/contract/methods';
+// The channel's proxy loads no zod: the schemas stay in the host, which checks every input.
+import { toService } from '../../core/contract/channel';
+import type { RunEventBatch } from '../../core/contract/events';
 import { failure, type Result } from '../../core/contract/result';
 import { decodeRunEvents, type ClientMessage, type ServerMessage } from '../../core/contract/wire';
 import type { Connection } from './connection';
@@ -136,15 +136,9 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
       };
     };
 
-    const api = {} as Record<string, Record<string, (input: unknown) => Promise<Result<unknown>>>>;
-    for (const name of METHOD_NAMES) {
-      const [service, method] = name.split('.');
-      (api[service] ??= {})[method] = (input: unknown) => call(name, input);
-    }
-
     const connection: Connection = {
       kind: 'websocket',
-      api: api as unknown as ContractApi,
+      api: toService(call),
       onRunEvents(runId, listener) {
         let set = listeners.get(runId);
         if (!set) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunEventBatch } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 import { createHost } from '../../core/app/host';
 import { TEMPLATE, workspace } from './fixtures';
 

@@ -10,9 +10,10 @@ import { createHost } from '../../core/app/host';
 import { startServer, WIRE_SLICE, type RunningServer } from '../../core/app/transport/ws-server';
 import { runServeCommand } from '../../core/cli/commands/serve';
 import type { CliIO } from '../../core/cli/command';
-import { METHOD_NAMES } from '../../core/contract/method-names';
 import { decodeRunEvents, TOKEN_PARAM, WS_PATH } from '../../core/contract/wire';
-import { contract, type RunEventBatch } from '../../core/contract/methods';
+import { inputs } from '../../core/contract/inputs';
+import { METHOD_NAMES } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 import { connectWebSocket, trimSeen, type SocketLike } from '../../renderer/transport/ws-client';
 import { webSocketUrl } from '../../renderer/transport/address';
 import { workspace } from './fixtures';
@@ -111,9 +112,10 @@ test('hashed assets are cached for good and sent gzipped when accepted; the page
   assert.equal(again.body, '');
 });
 
-test('the plain list of method names the renderer uses is the contract the host checks', async () => {
-  const declared = Object.entries(contract).flatMap(([s, methods]) => Object.keys(methods).map((m) => `${s}.${m}`));
-  assert.deepEqual([...METHOD_NAMES].sort(), declared.sort());
+test('the method names the UI calls are exactly the methods whose input the host checks', async () => {
+  const checked = Object.entries(inputs).flatMap(([s, methods]) => Object.keys(methods).map((m) => `${s}.${m}`));
+  assert.deepEqual([...METHOD_NAMES].sort(), checked.sort());
+  assert.equal(METHOD_NAMES.length, 17);
 });
 
 test('a foreign Origin or Host is refused with 403 even with the token', async () => {

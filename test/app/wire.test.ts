@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunEventBatch } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 import { decodeRunEvents, encodeRunEvents } from '../../core/contract/wire';
 
 test('run events cross the WebSocket compactly and arrive as the engine sent them', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IPC, methodChannel } from '../../core/contract/ipc';
-import { methodNames, type RunEventBatch } from '../../core/contract/methods';
+import { METHOD_NAMES } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 import { createBridge, type IpcRendererLike } from '../../preload/bridge';
 
 function fakeIpc() {
@@ -25,13 +26,13 @@ test('the bridge has one function per contract method, each on its own channel, 
   const { ipc, invoked } = fakeIpc();
   const bridge = createBridge(ipc) as unknown as Record<string, unknown>;
   assert.deepEqual(Object.keys(bridge).sort(), ['builds', 'onMenuCommand', 'onRunEvents', 'showOpenDialog', 'showSaveDialog', 'templates', 'workspace']);
-  for (const name of methodNames()) {
+  for (const name of METHOD_NAMES) {
     const [service, method] = name.split('.');
     const fn = (bridge[service] as Record<string, (i: unknown) => Promise<unknown>>)[method];
     assert.equal(typeof fn, 'function', name);
     assert.deepEqual(await fn({ probe: name }), { ok: true, value: methodChannel(name) });
   }
-  assert.equal(invoked.length, methodNames().length);
+  assert.equal(invoked.length, METHOD_NAMES.length);
   assert.ok(!('invoke' in bridge) && !('send' in bridge) && !('ipcRenderer' in bridge));
 });
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createHost } from '../../core/app/host';
 import { IPC, methodChannel } from '../../core/contract/ipc';
-import { methodNames, type RunEventBatch } from '../../core/contract/methods';
+import { METHOD_NAMES } from '../../core/contract/methods';
+import type { RunEventBatch } from '../../core/contract/events';
 import type { Result } from '../../core/contract/result';
 import { registerBuildIpc } from '../../main/ipc/builds';
 import { ourPage, type IpcEventLike, type IpcMainLike } from '../../main/ipc/sender';
@@ -42,7 +43,7 @@ test('every contract method has its own IPC handler; only our top frame on app:/
   registerTemplateIpc(ipc, host, trusted, (p) => opened.push(p));
   registerBuildIpc(ipc, host, trusted);
   registerWorkspaceIpc(ipc, host, trusted, { open: async () => '/picked', save: async () => null });
-  for (const name of methodNames()) assert.ok(handlers.has(methodChannel(name)), name);
+  for (const name of METHOD_NAMES) assert.ok(handlers.has(methodChannel(name)), name);
 
   const open = handlers.get(methodChannel('templates.open'))!;
   const ours = sender(1, 'app://bakehouse/index.html');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { IPC, methodChannel } from '../../core/contract/ipc';
-import { methodNames } from '../../core/contract/methods';
+import { METHOD_NAMES } from '../../core/contract/methods';
 
 type Listener = (...args: unknown[]) => unknown;
 interface FakeWindow {
@@ -112,7 +112,7 @@ test('main opens one sandboxed, isolated window on app://bakehouse/ and answers 
   assert.equal(prefs.webviewTag, false);
   assert.match(String(prefs.preload), /preload\.js$/);
   assert.deepEqual(seen.schemes, [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
-  for (const name of methodNames()) assert.ok(seen.handles.has(methodChannel(name)), name);
+  for (const name of METHOD_NAMES) assert.ok(seen.handles.has(methodChannel(name)), name);
   assert.ok(seen.handles.has(IPC.openDialog) && seen.handles.has(IPC.saveDialog));
   assert.ok(seen.ons.has(IPC.subscribeRun) && seen.ons.has(IPC.unsubscribeRun));
   assert.ok(![...seen.handles.keys(), ...seen.ons.keys()].some((c) => /invoke|generic/.test(c)));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../core/contract/types';
 import { RunState } from '../../renderer/build/run-state';
 import { layoutGraph } from '../../renderer/graph/layout';
-import type { EngineEvent } from '../../renderer/logs/event-line';
+import type { RunEvent } from '../../core/contract/events';
 
 const node = (id: string, kind: GraphNode['kind'], type: string, label = type): GraphNode => ({ id, kind, type, label, appliesTo: kind === 'source' ? undefined : ['example.docker.debian'], diagnostics: [] });
 const graph: PipelineGraph = {
@@ -11,7 +11,7 @@ const graph: PipelineGraph = {
   edges: [],
 };
 const b = 'example.docker.debian';
-const ev = (time: number, e: Record<string, unknown>): EngineEvent => ({ time, build: b, ...e }) as EngineEvent;
+const ev = (time: number, e: Record<string, unknown>): RunEvent => ({ time, build: b, ...e }) as RunEvent;
 
 test('node states follow the engine\'s provisioner and post-processor events, with their durations', () => {
   const s = new RunState(graph);

@@ -13,9 +13,6 @@ import { Peeker } from './peeker';
 import { decodeLiteral, parseTemplateParts, span } from './template';
 import type { Token, TokenType } from './tokens';
 
-// The JSON variant lives in its own module; it is re-exported so callers find both file parsers in one place.
-export { parseHclJson } from './json-syntax';
-
 const OPPOSITE: Partial<Record<TokenType, TokenType>> = {
   OBrace: 'CBrace', OBrack: 'CBrack', OParen: 'CParen', OQuote: 'CQuote', OHeredoc: 'CHeredoc',
   CBrace: 'OBrace', CBrack: 'OBrack', CParen: 'OParen', CQuote: 'OQuote', CHeredoc: 'OHeredoc',

@@ -7,8 +7,8 @@ import { childContext, type EvalContext, type FunctionTable } from '../eval/cont
 import { evaluate } from '../eval/evaluate';
 import { functionTable } from '../eval/functions';
 import type { Block, HclFile } from '../hcl/ast';
-import { parseHclJson } from '../hcl/json-syntax';
-import { parseHcl, parseHclTemplate } from '../hcl/parser';
+import { parseHclFile } from '../hcl/file';
+import { parseHclTemplate } from '../hcl/parser';
 import type { LoadOptions, LoadResult, TemplateModel } from '../model';
 import { error, hasErrors, type Diagnostic } from '../source';
 import { FunctionError } from '../functions/define';
@@ -47,7 +47,7 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   const autoVarFiles: VarFile[] = [];
   for (const f of files) {
     sources[f.filename] = f.text;
-    const parsed = parseFile(f.filename, f.text);
+    const parsed = parseHclFile(f.filename, f.text);
     diags.push(...parsed.diagnostics);
     if (AUTO_VARS.test(f.filename)) autoVarFiles.push({ file: parsed, source: 'auto-file' });
     else templateFiles.push(parsed);
@@ -105,7 +105,7 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   const varFiles = [...autoVarFiles];
   for (const vf of readVarFiles(opts.varFiles ?? [], diags)) {
     sources[vf.filename] = vf.text;
-    const parsed = parseFile(vf.filename, vf.text);
+    const parsed = parseHclFile(vf.filename, vf.text);
     diags.push(...parsed.diagnostics);
     if (!hasErrors(parsed.diagnostics)) varFiles.push({ file: parsed, source: 'var-file' });
   }
@@ -141,10 +141,6 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   if (!reported && hasErrors(diags)) reported = [...diags];
   if (filters) for (const d of buildDecls) model.builds.push(planBuild(d, model.sources, filters, state, diags));
   return result();
-}
-
-function parseFile(filename: string, text: string): HclFile {
-  return filename.endsWith('.json') ? parseHclJson(text, filename) : parseHcl(text, filename);
 }
 
 function buildFilters(opts: LoadOptions, diags: Diagnostic[]): PlanFilters | undefined {

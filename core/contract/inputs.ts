@@ -1,0 +1,65 @@
+/**
+ * The input schema of every contract method. The host checks each call against these, once, for every transport; only
+ * the host loads this file (and zod), never the preload or the renderer. It must name exactly the methods of `methods.ts`.
+ */
+import { z } from 'zod';
+import type { Contract } from './methods';
+
+const fileText = z.object({ filename: z.string().min(1), text: z.string() });
+const templateTexts = z.object({ root: z.string(), files: z.array(fileText).min(1) });
+const position = z.object({ filename: z.string(), line: z.number().int().min(1), column: z.number().int().min(1) });
+const varsInput = z.array(z.tuple([z.string().min(1), z.string()]));
+const onError = z.enum(['cleanup', 'abort', 'ask', 'run-cleanup-provisioner']);
+const none = z.object({}).strict();
+const pos = z.object({ line: z.number().int().min(1), column: z.number().int().min(1), byte: z.number().int().min(0) });
+/** A graph node's range: the block (or JSON object) it was drawn from. */
+const nodeRange = z.object({ filename: z.string().min(1), start: pos, end: pos });
+/** What the user did in the graph or a node's form; the host answers with the one text edit that does it. */
+const graphEdit = z.discriminatedUnion('kind', [
+  /** After the provisioner at `after`, or as the last of the first build when there is none. */
+  z.object({ kind: z.literal('add-provisioner'), type: z.string().min(1), after: nodeRange.optional() }),
+  z.object({ kind: z.literal('remove'), node: nodeRange }),
+  /** Two blocks of one file, `first` written before `second`. */
+  z.object({ kind: z.literal('swap'), first: nodeRange, second: nodeRange }),
+  /** `value` is an HCL expression, or JSON text in a legacy JSON template; absent removes the attribute. */
+  z.object({ kind: z.literal('set-attribute'), node: nodeRange, name: z.string().min(1), value: z.string().optional() }),
+  /** `to` moves into `from`'s chain, right after it. */
+  z.object({ kind: z.literal('chain-post-processor'), from: nodeRange, to: nodeRange }),
+  /** Cuts the chain between `from` and `to`, which follows it. */
+  z.object({ kind: z.literal('split-post-processors'), from: nodeRange, to: nodeRange }),
+]);
+export type GraphEdit = z.infer<typeof graphEdit>;
+
+export const inputs = {
+  templates: {
+    open: z.object({ path: z.string().min(1) }),
+    save: fileText,
+    analyze: templateTexts.extend({ vars: varsInput.optional() }),
+    diagnostics: templateTexts.extend({ vars: varsInput.optional() }),
+    format: fileText,
+    completions: templateTexts.extend({ position }),
+    hover: templateTexts.extend({ position }),
+    definition: templateTexts.extend({ position }),
+    edit: z.object({ files: z.array(fileText).min(1), edit: graphEdit }),
+    attributes: fileText.extend({ range: nodeRange }),
+    schema: z.object({ kind: z.enum(['builder', 'provisioner', 'post-processor']), type: z.string().min(1) }),
+  },
+  builds: {
+    start: z.object({
+      path: z.string().min(1),
+      only: z.array(z.string()).optional(),
+      except: z.array(z.string()).optional(),
+      vars: varsInput.optional(),
+      onError: onError.optional(),
+    }),
+    cancel: z.object({ runId: z.string().min(1) }),
+    answerPrompt: z.object({ runId: z.string().min(1), promptId: z.string().min(1), answer: z.enum(['cleanup', 'abort', 'retry', 'continue']) }),
+    listRuns: none,
+    readLog: z.object({ runId: z.string().min(1), offset: z.number().int().min(0), count: z.number().int().min(1).max(10_000) }),
+  },
+  workspace: {
+    recentFiles: none,
+    getSettings: none,
+    setSettings: z.object({ theme: z.enum(['light', 'dark', 'system']).optional(), defaultOnError: onError.optional() }).strict(),
+  },
+} satisfies { [S in keyof Contract]: { [M in keyof Contract[S]]: z.ZodType } };
