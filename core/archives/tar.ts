@@ -6,7 +6,7 @@
 import { chmodSync, closeSync, createReadStream, createWriteStream, lstatSync, mkdirSync, openSync, readSync, readdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join, posix, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract, pack, type Header, type Pack } from 'tar-stream';
@@ -75,11 +75,20 @@ async function addEntry(tar: Pack, e: PackEntry, style: PackStyle): Promise<void
   if (st.isDirectory()) return entryDone(tar, { ...header, name: `${e.name}/`, type: 'directory' });
   if (st.isSymbolicLink()) return entryDone(tar, { ...header, type: 'symlink', linkname: readlinkSync(e.local) });
   if (!st.isFile()) return;
-  let sink!: ReturnType<Pack['entry']>;
-  const written = new Promise<void>((ok, fail) => {
-    sink = tar.entry({ ...header, type: 'file', size: st.size }, (err) => (err ? fail(new Error(`${e.local} changed size while being archived`)) : ok()));
+  // The header already holds the size: a file that grows or shrinks meanwhile fails the archive with its name.
+  const changed = () => new Error(`${e.local} changed size while being archived`);
+  let seen = 0;
+  const exactly = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > st.size) done(changed());
+      else done(null, chunk);
+    },
+    flush(done) {
+      done(seen === st.size ? null : changed());
+    },
   });
-  await Promise.all([pipeline(createReadStream(e.local), sink), written]);
+  await pipeline(createReadStream(e.local), exactly, tar.entry({ ...header, type: 'file', size: st.size }));
 }
 
 function entryDone(tar: Pack, header: EntryHeader): Promise<void> {

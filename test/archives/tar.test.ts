@@ -95,3 +95,8 @@ test('openTar reads gzip-compressed archives as boxes hold them, and plain ones'
     assert.deepEqual(readFileSync(join(out, 'file.bin')), Buffer.alloc(1025, 7));
   }
 });
+
+test('a file whose size differs from what it said fails the archive with its name', async () => {
+  // /proc files say they are empty and then have content: a file that grew between its stat and its read.
+  await assert.rejects(collect(packFlat(['/proc/self/status'])), /\/proc\/self\/status changed size while being archived/);
+});
