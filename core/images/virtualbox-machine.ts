@@ -6,9 +6,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeToNewFile } from '../files/atomic-write';
-import { tarEntries } from '../post-processors/compress/tar';
+import { packFlat } from '../archives/tar';
 import type { Outcome } from '../engine/plugin';
 import { newUuid, ovfDescriptor, virtualBoxMac } from './ovf';
 import { convertDisk, diskInfo } from './qemu-img';
@@ -70,7 +69,7 @@ export async function writeVirtualBoxMachine(o: VirtualBoxMachineOptions): Promi
     writeFileSync(mfPath, `SHA1(${ovfName})= ${await sha1(ovfPath)}\nSHA1(${diskName})= ${await sha1(diskPath)}\n`);
     const target = join(o.outputDir, `${o.name}.ova`);
     const partial = join(work, `${o.name}.ova`);
-    await pipeToNewFile([Readable.from(tarEntries([ovfPath, mfPath, diskPath]))], partial, o.signal);
+    await pipeToNewFile([packFlat([ovfPath, mfPath, diskPath])], partial, o.signal);
     renameSync(partial, target);
     return { ok: true, value: { files: [target], macAddress } };
   } catch (e) {

@@ -1,6 +1,6 @@
 /** Small disk images for tests, made with qemu-img, and a way to list what a tar archive holds. */
 import { execFileSync } from 'node:child_process';
-import { readTar, type TarEntry } from '../../core/images/tar-reader';
+import { openTar, readTar, type TarEntry } from '../../core/archives/tar';
 
 export function qemuImg(...args: string[]): string {
   return execFileSync('qemu-img', args, { encoding: 'utf8' });
@@ -32,7 +32,7 @@ export interface ListedEntry extends TarEntry {
 /** Every entry of a (possibly gzipped) tar, bodies included: only for the small archives tests make. */
 export async function listTar(path: string): Promise<ListedEntry[]> {
   const out: ListedEntry[] = [];
-  await readTar(path, async (entry, body) => {
+  await readTar(openTar(path), async (entry, body) => {
     const chunks: Buffer[] = [];
     for await (const c of body) chunks.push(c as Buffer);
     out.push({ ...entry, content: Buffer.concat(chunks) });

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeVdi, writeVirtualBoxMachine } from '../../core/images/virtualbox-machine';
-import { extractTar } from '../../core/images/tar-reader';
+import { extractFlat, openTar } from '../../core/archives/tar';
 import { inspectDisk, listTar, makeDisk, qemuImg } from './disks';
 import { parseXml, select } from './xml';
 
@@ -60,7 +60,7 @@ test('an OVA holds the descriptor first, then the manifest and a stream-optimise
 
   const unpacked = join(dir, 'unpacked');
   mkdirSync(unpacked);
-  await extractTar(join(out, 'web.ova'), unpacked);
+  await extractFlat(openTar(join(out, 'web.ova')), unpacked);
   const vmdk = join(unpacked, 'web-disk001.vmdk');
   assert.match(qemuImg('check', vmdk), /No errors were found/);
   assert.deepEqual(inspectDisk(vmdk), { format: 'vmdk', virtualSize: 64 * 1024 * 1024, createType: 'streamOptimized' });

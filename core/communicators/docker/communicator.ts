@@ -4,12 +4,12 @@
  * slash it copies the folder itself; uploads are handed to `exec_user` when fix_upload_owner is on.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import type { CommandResult, Communicator, Outcome } from '../../engine/plugin';
-import { entriesFor, extractTar, packTar, readTar, writeContent } from './tar';
+import { DOCKER_CP, entriesFor, extractTar, packTar, readTar, writeContent } from '../../archives/tar';
 import { sleep } from '../../engine/retry';
 import { LineSplitter } from '../line-splitter';
 import { shellQuote } from '../shell-quote';
@@ -61,7 +61,7 @@ export class DockerCommunicator implements Communicator {
         target = localPath.endsWith('/') ? remotePath : posix.join(remotePath, basename(localPath));
         const made = await this.asRoot(`mkdir -p ${shellQuote(target)}`, signal);
         if (!made.ok) return made;
-        await this.opts.container.putArchive(packTar(entriesFor(localPath, '')), { path: target, abortSignal: signal });
+        await this.opts.container.putArchive(packTar(entriesFor(localPath, ''), DOCKER_CP), { path: target, abortSignal: signal });
       } else {
         const kind = await this.remoteKind(remotePath);
         const into = kind === 'directory' ? remotePath : posix.dirname(remotePath);
@@ -69,7 +69,7 @@ export class DockerCommunicator implements Communicator {
         if (kind !== 'directory' && (await this.remoteKind(into)) !== 'directory') {
           return { ok: false, error: `Upload failed: the folder ${into} does not exist in the container (create it first, or upload to an existing folder)` };
         }
-        await this.opts.container.putArchive(packTar([{ name: posix.basename(target), local: localPath }]), { path: into, abortSignal: signal });
+        await this.opts.container.putArchive(packTar([{ name: posix.basename(target), local: localPath }], DOCKER_CP), { path: into, abortSignal: signal });
       }
       return await this.fixOwner(target, signal);
     } catch (e) {
@@ -100,7 +100,6 @@ export class DockerCommunicator implements Communicator {
           wrote = true;
         });
         if (!wrote) return { ok: false, error: `Download failed: ${remotePath} is not a regular file` };
-        const { renameSync } = await import('node:fs');
         renameSync(partial, localPath);
       } finally {
         rmSync(partial, { force: true });

@@ -1,7 +1,6 @@
 /** compress: packs the artifact's files into one archive (tar, tar.gz, zip) or gzips a single file; the inputs are not kept by default. */
 import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { fileArtifact } from '../../engine/artifact';
 import { pipeToNewFile } from '../../files/atomic-write';
@@ -10,7 +9,7 @@ import { fillPlaceholders } from '../../engine/placeholders';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 import { detectFormat, type CompressionKind } from './formats';
 import { createLz4Encoder } from './lz4';
-import { tarEntries } from './tar';
+import { packFlat } from '../../archives/tar';
 import { zipArchive } from './zip';
 
 export const COMPRESS_BUILDER_ID = 'packer.post-processor.compress';
@@ -47,7 +46,7 @@ export const compressPostProcessor: PostProcessorPlugin = {
             } else if (archive === 'tar') {
               ui.say(compression ? `Tarring ${target} with ${compression} (level ${level})` : `Tarring ${target} with no compression`);
               const stages = compression ? [compressor(compression, level)] : [];
-              await pipeToNewFile([Readable.from(tarEntries(inputs.map((i) => i.path))), ...stages], targetPath, signal);
+              await pipeToNewFile([packFlat(inputs.map((i) => i.path)), ...stages], targetPath, signal);
             } else {
               if (input.files.length !== 1) {
                 return { ok: false, error: `Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]` };

@@ -5,10 +5,10 @@
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { pipeToNewFile } from '../../files/atomic-write';
-import { tarEntries } from '../compress/tar';
+import { packFlat } from '../../archives/tar';
 
 /** Packer's box layout order: the folder's names sorted byte-wise, as Go's filepath.Walk visits them. */
 export function boxFileOrder(dir: string): string[] {
@@ -22,7 +22,7 @@ export async function writeBox(dir: string, target: string, level: number, signa
   const names = boxFileOrder(dir);
   for (const name of names) onFile?.(name);
   const stages: Writable[] = level === 0 ? [] : [createGzip({ level })];
-  await pipeToNewFile([Readable.from(tarEntries(names.map((n) => join(dir, n)))), ...stages], partial, signal);
+  await pipeToNewFile([packFlat(names.map((n) => join(dir, n))), ...stages], partial, signal);
   renameSync(partial, target);
 }
 

@@ -8,7 +8,7 @@ import type { Artifact } from '../../engine/artifact';
 import type { Outcome, Ui } from '../../engine/plugin';
 import { writeVirtualBoxMachine } from '../../images/virtualbox-machine';
 import { diskInfo } from '../../images/qemu-img';
-import { extractTar } from '../../images/tar-reader';
+import { extractFlat, openTar } from '../../archives/tar';
 import { linkOrCopy } from './box';
 import { dockerVagrantfile, libvirtVagrantfile, virtualboxVagrantfile } from './vagrantfile';
 
@@ -95,7 +95,7 @@ async function virtualbox({ ui, artifact, dir, cwd, signal }: ProviderInput): Pr
       const path = resolve(cwd, file);
       if (extname(path) === '.ova') {
         ui.message(`Unpacking OVA: ${file}`);
-        await extractTar(path, dir, signal);
+        await extractFlat(openTar(path, signal), dir);
       } else {
         ui.message(`Copying from artifact: ${file}`);
         linkOrCopy(path, join(dir, basename(path)));

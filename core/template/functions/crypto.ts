@@ -1,13 +1,21 @@
 /** Hash and UUID functions. */
-import { createHash, createPrivateKey, randomUUID, type JsonWebKey } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, randomUUID, type JsonWebKey } from 'node:crypto';
+import { encodeBase64, hashSync } from 'bcryptjs';
 import { T_NUMBER, T_STRING } from '../values/type';
 import { str } from '../values/value';
 import { asInteger, asString } from './access';
-import { bcryptHash } from './bcrypt';
 import { FunctionError, type FunctionDef } from './define';
 import { readFileFor } from './filesystem';
 
 const p = (name: string) => ({ name, type: T_STRING });
+
+/**
+ * bcrypt in the `$2a$` form Go's x/crypto/bcrypt writes (bcryptjs's own salts say `$2b$`); `salt` is the 22 characters
+ * after the cost, random unless given (tests give Packer's to compare hashes).
+ */
+export function bcryptHash(text: string, cost: number, salt = encodeBase64(randomBytes(16), 16)): string {
+  return hashSync(text, `$2a$${String(cost).padStart(2, '0')}$${salt}`);
+}
 
 const hex = (name: string, algo: string, description: string): FunctionDef => ({
   name,

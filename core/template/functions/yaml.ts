@@ -1,7 +1,15 @@
 /**
- * The YAML that yamlencode writes and yamldecode reads: block and flow collections, plain, quoted and block
- * scalars, with YAML 1.1 booleans (`yes`, `on`, `y`) as Packer's YAML library resolves them. No anchors or tags.
+ * yamlencode and yamldecode over the `yaml` library, wrapped where Packer's go-cty-yaml differs (the rows of
+ * test/fixtures/functions/console-1.6.6.json; docs/decisions.md lists them):
+ * - plain scalars resolve to null, bool, number, timestamp text or string as cty's YAML does (YAML 1.1 booleans
+ *   `yes`/`on`/`y`, decimal numbers with `_`, but `0x1F` stays a string, where the library's YAML 1.1 schema reads 31),
+ *   so documents are read with the failsafe schema and resolved here;
+ * - the library lays out the document; strings and keys are double-quoted with go-yaml's escapes, multi-line text is a
+ *   literal block in go-yaml's form, and a bare scalar document ends with `...`;
+ * - errors are worded as go-yaml words them for the cases Packer users meet; others keep the library's own message.
  */
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node, type ScalarTag, type YAMLError } from 'yaml';
+import { stringifyString, stringTag } from 'yaml/util';
 import { numberToString } from '../values/convert';
 import { compareKeys } from '../values/format';
 import { T_DYNAMIC } from '../values/type';
@@ -10,306 +18,153 @@ import { FunctionError } from './define';
 
 // ---- encoding -------------------------------------------------------------------------------------------
 
-function quoteYaml(s: string): string {
+/** go-yaml writes a literal block only for text whose lines survive one: no CR or tab, no space before a line end. */
+function asLiteralBlock(s: string): boolean {
+  return s.includes('\n') && !/[\r\t]/.test(s) && !/ \n|[ ]$/.test(s.replace(/\n+$/, ''));
+}
+
+/**
+ * go-yaml's literal block: indented two spaces even at the top level, and an indentation indicator when the text starts
+ * with a space or a newline (the library indents a top-level block by zero and writes that first newline as spaces).
+ */
+function literalBlock(s: string, indent: string, onChompKeep?: () => void): string {
+  const trailing = /\n*$/.exec(s)?.[0].length ?? 0;
+  // Text of line breaks only keeps them all, as go-yaml does.
+  const keep = trailing > 1 || trailing === s.length;
+  if (keep) onChompKeep?.();
+  const header = (/^[ \n]/.test(s) ? '|2' : '|') + (trailing === 0 ? '-' : keep ? '+' : '');
+  const body = s.replace(/\n$/, '').split('\n');
+  return [header, ...body.map((l) => (l ? indent + l : ''))].join('\n');
+}
+
+/** go-yaml's short escapes; other characters it will not write raw become \\xXX, \\uXXXX or \\UXXXXXXXX. */
+const GO_ESCAPES: Record<number, string> = { 0x00: '0', 0x07: 'a', 0x08: 'b', 0x09: 't', 0x0a: 'n', 0x0b: 'v', 0x0c: 'f', 0x0d: 'r', 0x1b: 'e', 0x22: '"', 0x5c: '\\', 0x85: 'N', 0x2028: 'L', 0x2029: 'P' };
+
+/** go-yaml's printable set: it writes astral characters (emoji) escaped, and line breaks always. */
+function writtenRaw(c: number): boolean {
+  const printable = (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
+  return printable && c !== 0x22 && c !== 0x5c && c !== 0x2028 && c !== 0x2029;
+}
+
+/**
+ * go-yaml's double-quoted scalar. The library's escapes differ: it leaves DEL, C1 controls and U+2028 raw and escapes
+ * a space before a line break.
+ */
+function doubleQuoted(s: string): string {
   let out = '"';
   for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
+    const c = ch.codePointAt(0) ?? 0;
+    if (writtenRaw(c)) out += ch;
+    else {
+      const hex = c.toString(16).toUpperCase();
+      out += '\\' + (GO_ESCAPES[c] ?? (c <= 0xff ? `x${hex.padStart(2, '0')}` : c <= 0xffff ? `u${hex.padStart(4, '0')}` : `U${hex.padStart(8, '0')}`));
+    }
   }
   return out + '"';
 }
 
-type Scalar = { text: string; plain: boolean } | { block: string[]; header: string };
+/** The failsafe schema's string tag, writing quoted strings and literal blocks as go-yaml does. */
+const goYamlString: ScalarTag = {
+  ...stringTag,
+  stringify: (item, ctx, onComment, onChompKeep) => {
+    if (!isScalar(item)) return stringifyString(item, ctx, onComment, onChompKeep);
+    if (item.type === 'BLOCK_LITERAL') return literalBlock(String(item.value), ctx.indent || '  ', onChompKeep);
+    if (item.type === 'QUOTE_DOUBLE') return doubleQuoted(String(item.value));
+    return stringifyString(item, ctx, onComment, onChompKeep);
+  },
+};
 
-function scalar(v: Value): Scalar | undefined {
+function plain(text: string): Scalar {
+  const node = new Scalar(text);
+  node.type = 'PLAIN';
+  return node;
+}
+
+function toNode(v: Value): Node {
   switch (v.kind) {
     case 'null':
-      return { text: 'null', plain: true };
+      return plain('null');
     case 'unknown':
       throw new FunctionError('cannot serialize unknown values');
     case 'bool':
-      return { text: String(v.value), plain: true };
+      return plain(String(v.value));
     case 'number':
-      return { text: numberToString(v.value), plain: true };
+      return plain(numberToString(v.value));
     case 'string': {
-      const s = v.value;
-      if (s.includes('\n') && !/[\r\t]/.test(s) && !/ \n|[ ]$/.test(s.replace(/\n+$/, ''))) {
-        const trailing = /\n*$/.exec(s)?.[0].length ?? 0;
-        // Text starting with a space or newline needs an explicit indentation indicator.
-        const header = (/^[ \n]/.test(s) ? '|2' : '|') + (trailing === 0 ? '-' : trailing === 1 ? '' : '+');
-        const body = s.replace(/\n$/, '').split('\n');
-        return { block: body, header };
-      }
-      return { text: quoteYaml(s), plain: false };
+      const node = new Scalar(v.value);
+      node.type = asLiteralBlock(v.value) ? 'BLOCK_LITERAL' : 'QUOTE_DOUBLE';
+      return node;
     }
     case 'list':
     case 'set':
-    case 'tuple':
-      return v.items.length === 0 ? { text: '[]', plain: false } : undefined;
+    case 'tuple': {
+      const seq = new YAMLSeq<Node>();
+      for (const item of v.items) seq.items.push(toNode(item));
+      if (v.items.length === 0) seq.flow = true;
+      return seq;
+    }
     case 'map':
-    case 'object':
-      return Object.keys(v.kind === 'map' ? v.entries : v.attrs).length === 0 ? { text: '{}', plain: false } : undefined;
-  }
-}
-
-/** Lines of `v` written as a block at `indent` columns. */
-function block(v: Value, indent: number): string[] {
-  const pad = ' '.repeat(indent);
-  const s = scalar(v);
-  if (s) {
-    if ('block' in s) return [pad + s.header, ...s.block.map((l) => (l ? ' '.repeat(indent + 2) + l : ''))];
-    return [pad + s.text];
-  }
-  const lines: string[] = [];
-  if (v.kind === 'map' || v.kind === 'object') {
-    const e = v.kind === 'map' ? v.entries : v.attrs;
-    for (const k of Object.keys(e).sort(compareKeys)) {
-      const child = e[k];
-      const cs = scalar(child);
-      const key = `${pad}${quoteYaml(k)}:`;
-      if (cs && 'block' in cs) lines.push(`${key} ${cs.header}`, ...cs.block.map((l) => (l ? ' '.repeat(indent + 2) + l : '')));
-      else if (cs) lines.push(`${key} ${cs.text}`);
-      else {
-        lines.push(key);
-        const isSeq = child.kind === 'list' || child.kind === 'set' || child.kind === 'tuple';
-        lines.push(...block(child, isSeq ? indent : indent + 2));
+    case 'object': {
+      const entries = v.kind === 'map' ? v.entries : v.attrs;
+      const map = new YAMLMap<Scalar, Node>();
+      const keys = Object.keys(entries).sort(compareKeys);
+      for (const k of keys) {
+        const key = new Scalar(k);
+        key.type = 'QUOTE_DOUBLE';
+        map.items.push(new Pair(key, toNode(entries[k])));
       }
-    }
-    return lines;
-  }
-  const items = v.kind === 'list' || v.kind === 'set' || v.kind === 'tuple' ? v.items : [];
-  for (const item of items) {
-    const cs = scalar(item);
-    if (cs && 'block' in cs) lines.push(`${pad}- ${cs.header}`, ...cs.block.map((l) => (l ? ' '.repeat(indent + 2) + l : '')));
-    else if (cs) lines.push(`${pad}- ${cs.text}`);
-    else {
-      const inner = block(item, indent + 2);
-      lines.push(`${pad}- ${inner[0].slice(indent + 2)}`, ...inner.slice(1));
+      if (keys.length === 0) map.flow = true;
+      return map;
     }
   }
-  return lines;
 }
 
 export function yamlEncode(v: Value): string {
-  const s = scalar(v);
-  const text = block(v, 0).join('\n') + '\n';
-  // A bare plain scalar document is closed with `...`, as the YAML emitter does.
-  return s && !('block' in s) && s.plain ? text + '...\n' : text;
+  // The failsafe schema has no implicit types, so a plain scalar is written exactly as given.
+  const doc = new Document(null, { schema: 'failsafe', version: '1.1', customTags: (tags) => tags.map((tag) => (tag === stringTag ? goYamlString : tag)) });
+  doc.contents = toNode(v);
+  const text = doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: false });
+  // A bare plain scalar document is closed with `...`, as go-yaml's emitter does.
+  return isScalar(doc.contents) && doc.contents.type === 'PLAIN' ? text + '...\n' : text;
 }
 
 // ---- decoding -------------------------------------------------------------------------------------------
-
-interface Line {
-  indent: number;
-  text: string;
-  no: number;
-}
 
 const NULLS = new Set(['~', 'null', 'Null', 'NULL', '']);
 const TRUES = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSES = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 
-function syntaxError(line: number, column: number, what: string): never {
-  throw new FunctionError(`on line ${line}, column ${column}: ${what}`);
-}
+const STR_TAG = 'tag:yaml.org,2002:str';
+/** Explicit tags go-cty-yaml accepts on a scalar: the value is resolved as if it had none. */
+const RESOLVED_TAGS = new Set(['int', 'float', 'bool', 'null'].map((t) => `tag:yaml.org,2002:${t}`));
 
-/** A plain scalar resolved to null, bool, number or string. */
+/** A plain scalar resolved to null, bool, number or string, as go-cty-yaml resolves it. */
 function resolvePlain(s: string): Value {
   if (NULLS.has(s)) return { kind: 'null', type: T_DYNAMIC };
   if (TRUES.has(s)) return { kind: 'bool', value: true };
   if (FALSES.has(s)) return { kind: 'bool', value: false };
   const clean = s.replace(/_/g, '');
-  if (/^[-+]?(0|[1-9]\d*)$/.test(clean)) return { kind: 'number', value: Number(clean) };
   if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(clean)) return { kind: 'number', value: Number(clean) };
   if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return { kind: 'number', value: s.startsWith('-') ? -Infinity : Infinity };
-  return { kind: 'string', value: s };
+  if (/^\.(nan|NaN|NAN)$/.test(s)) return { kind: 'number', value: NaN };
+  const time = timestamp(s);
+  return { kind: 'string', value: time ?? s };
 }
 
-/** Removes a trailing `# comment` that is outside quotes. */
-function stripComment(text: string): string {
-  let quote = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) {
-        if (quote === "'" && text[i + 1] === "'") i++;
-        else quote = '';
-      } else if (c === '\\' && quote === '"') i++;
-    } else if (c === '"' || c === "'") {
-      if (i === 0 || /[\s[{,:-]/.test(text[i - 1])) quote = c;
-    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) return text.slice(0, i).trimEnd();
-  }
-  return text.trimEnd();
-}
-
-function unquoteDouble(s: string, line: number): string {
-  try {
-    return JSON.parse(s.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1').replace(/\\\//g, '/').replace(/\t/g, '\\t'));
-  } catch {
-    return syntaxError(line, 1, 'found unknown escape character while parsing a quoted scalar');
-  }
-}
-
-class YamlReader {
-  private pos = 0;
-  private readonly anchors = new Map<string, Value>();
-  constructor(
-    private readonly raw: string[],
-    private readonly lines: Line[],
-  ) {}
-
-  private peek(): Line | undefined {
-    return this.lines[this.pos];
-  }
-
-  parseDocument(): Value {
-    if (this.lines.length === 0) return { kind: 'null', type: T_DYNAMIC };
-    const v = this.node(-1);
-    const rest = this.peek();
-    if (rest) syntaxError(rest.no, rest.indent + 1, 'did not find expected key');
-    return v;
-  }
-
-  /** The node starting at the current line, which must be indented more than `parent`. */
-  private node(parent: number): Value {
-    const line = this.peek();
-    if (!line || line.indent <= parent) return { kind: 'null', type: T_DYNAMIC };
-    if (line.text === '-' || line.text.startsWith('- ')) return this.sequence(line.indent);
-    if (keyOf(line.text)) return this.mapping(line.indent);
-    this.pos++;
-    return this.inline(line.text, line, parent);
-  }
-
-  private sequence(indent: number): Value {
-    const items: Value[] = [];
-    for (let line = this.peek(); line && line.indent === indent && (line.text === '-' || line.text.startsWith('- ')); line = this.peek()) {
-      const rest = line.text.slice(1).replace(/^ +/, '');
-      if (rest === '') {
-        this.pos++;
-        items.push(this.node(indent));
-      } else {
-        // Re-read the rest of the line as a node indented just past the dash.
-        const offset = line.text.length - rest.length;
-        this.lines[this.pos] = { indent: indent + offset, text: rest, no: line.no };
-        items.push(this.node(indent));
-      }
-    }
-    return { kind: 'tuple', items };
-  }
-
-  private mapping(indent: number): Value {
-    const attrs: Record<string, Value> = {};
-    const start = this.peek() as Line;
-    for (let line = this.peek(); line && line.indent === indent; line = this.peek()) {
-      const k = keyOf(line.text);
-      if (!k) syntaxError(start.no, start.indent + 1, 'did not find expected key');
-      this.pos++;
-      const key = k.quoted ? k.key : keyText(resolvePlain(k.key));
-      let rest = k.rest;
-      const anchor = /^&(\S+)$/.exec(rest);
-      if (anchor) rest = '';
-      let value: Value;
-      if (rest === '') {
-        const next = this.peek();
-        if (next && next.indent === indent && (next.text === '-' || next.text.startsWith('- '))) value = this.sequence(indent);
-        else value = this.node(indent);
-      } else {
-        value = this.inline(rest, line, indent);
-      }
-      if (anchor) this.anchors.set(anchor[1], value);
-      attrs[key] = value;
-    }
-    return { kind: 'object', attrs };
-  }
-
-  /** A scalar or flow collection that starts on `line`; block scalars and flow collections may continue below. */
-  private inline(text: string, line: Line, parent: number): Value {
-    const anchor = /^&(\S+)\s+(.*)$/.exec(text);
-    if (anchor) {
-      const v = this.inline(anchor[2], line, parent);
-      this.anchors.set(anchor[1], v);
-      return v;
-    }
-    const alias = /^\*(\S+)$/.exec(text);
-    if (alias) {
-      const v = this.anchors.get(alias[1]);
-      if (!v) syntaxError(line.no, line.indent + 1, `unknown anchor '${alias[1]}' referenced`);
-      return v;
-    }
-    if (/^[|>]/.test(text)) return this.blockScalar(text, line, parent);
-    if (text.startsWith('[') || text.startsWith('{')) {
-      let src = text;
-      while (!flowClosed(src) && this.peek()) src += ' ' + (this.lines[this.pos++] as Line).text;
-      const flow = new FlowReader(src, line.no);
-      const v = flow.value();
-      flow.end();
-      return v;
-    }
-    if (text.startsWith('"')) {
-      let src = text;
-      while (!/^"(?:[^"\\]|\\.)*"$/.test(src) && this.peek()) src += ' ' + (this.lines[this.pos++] as Line).text;
-      return { kind: 'string', value: unquoteDouble(src, line.no) };
-    }
-    if (text.startsWith("'")) {
-      let src = text;
-      while (!/^'(?:[^']|'')*'$/.test(src) && this.peek()) src += ' ' + (this.lines[this.pos++] as Line).text;
-      return { kind: 'string', value: src.slice(1, -1).replace(/''/g, "'") };
-    }
-    if (text.startsWith('!')) throw new FunctionError(`on line ${line.no}: tags are not supported in Bakehouse yet`);
-    if (/:(\s|$)/.test(text)) throw new FunctionError('mapping values are not allowed in this context');
-    let s = text;
-    for (let next = this.peek(); next && next.indent > parent && !keyOf(next.text); next = this.peek()) {
-      s += ' ' + next.text;
-      this.pos++;
-    }
-    return resolvePlain(s);
-  }
-
-  private blockScalar(header: string, line: Line, parent: number): Value {
-    const folded = header.startsWith('>');
-    const chomp = header.includes('-') ? 'strip' : header.includes('+') ? 'keep' : 'clip';
-    const body: string[] = [];
-    let indent = -1;
-    // Block scalar lines are read raw: blank lines and '#' belong to the text.
-    let r = line.no;
-    while (r < this.raw.length) {
-      const rawLine = this.raw[r];
-      const ind = rawLine.length - rawLine.trimStart().length;
-      if (rawLine.trim() !== '') {
-        if (ind <= parent) break;
-        if (indent < 0) indent = ind;
-        if (ind < indent) break;
-      }
-      body.push(rawLine.trim() === '' ? '' : rawLine.slice(indent));
-      r++;
-    }
-    while (this.pos < this.lines.length && (this.lines[this.pos] as Line).no <= r) this.pos++;
-    let trailing = 0;
-    while (body.length && body[body.length - 1] === '') {
-      body.pop();
-      trailing++;
-    }
-    let text = folded ? body.reduce((acc, l, i) => (i === 0 ? l : acc + (l === '' || body[i - 1] === '' ? '\n' : ' ') + l), '') : body.join('\n');
-    if (body.length) text += chomp === 'strip' ? '' : chomp === 'keep' ? '\n'.repeat(trailing + 1) : '\n';
-    return { kind: 'string', value: text };
-  }
-}
-
-function keyOf(text: string): { key: string; rest: string; quoted: boolean } | undefined {
-  let m = /^"((?:[^"\\]|\\.)*)"\s*:(?:\s+(.*))?$/.exec(text);
-  if (m) return { key: unquoteDouble(`"${m[1]}"`, 0), rest: (m[2] ?? '').trim(), quoted: true };
-  m = /^'((?:[^']|'')*)'\s*:(?:\s+(.*))?$/.exec(text);
-  if (m) return { key: m[1].replace(/''/g, "'"), rest: (m[2] ?? '').trim(), quoted: true };
-  if (/^[[{"'|>&*!%@`]/.test(text)) return undefined;
-  m = /^(.*?)\s*:(?:\s+(.*))?$/.exec(text);
-  if (m && !m[1].includes('#')) return { key: m[1], rest: (m[2] ?? '').trim(), quoted: false };
-  return undefined;
+/**
+ * go-yaml's YAML 1.1 timestamps (`2001-12-14`, `2001-12-14t21:59:43.10-05:00`, `2001-12-14 21:59:43.10`), which
+ * go-cty-yaml turns into RFC 3339 text without fractions; anything else, or an impossible date, stays as written.
+ */
+function timestamp(s: string): string | undefined {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(Z|[-+]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?$/.exec(s);
+  if (!m) return undefined;
+  const [year, month, day] = [m[1], m[2], m[3]].map(Number);
+  const [hour, minute, second] = (m[4] ? [m[4], m[5], m[6]] : [m[8] ?? '0', m[9] ?? '0', m[10] ?? '0']).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const zone = !m[7] || m[7] === 'Z' || /^[-+]00:00$/.test(m[7]) ? 'Z' : m[7];
+  return `${m[1]}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${zone}`;
 }
 
 /** A plain key is resolved like any scalar (`on:` is the key "true"), then written as a string. */
@@ -320,124 +175,114 @@ function keyText(v: Value): string {
   return 'null';
 }
 
-function flowClosed(src: string): boolean {
-  let depth = 0;
-  let quote = '';
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '[' || c === '{') depth++;
-    else if (c === ']' || c === '}') depth--;
-  }
-  return depth <= 0;
+/** A parsed document with what its error messages need. */
+interface Parsed {
+  doc: Document;
+  source: string;
+  lines: LineCounter;
 }
 
-class FlowReader {
-  private i = 0;
-  constructor(
-    private readonly s: string,
-    private readonly line: number,
-  ) {}
+/** Where parse errors are: line and column from one. */
+function parseAt(p: Parsed, offset: number): string {
+  const { line, col } = p.lines.linePos(offset);
+  return `on line ${line}, column ${col}`;
+}
 
-  private ws(): void {
-    while (this.i < this.s.length && /\s/.test(this.s[this.i])) this.i++;
+/** go-cty-yaml's position for errors found while converting: its line counts from zero, and line zero is not named. */
+function convertError(p: Parsed, offset: number, what: string): FunctionError {
+  const { line, col } = p.lines.linePos(offset);
+  return new FunctionError(line > 1 ? `on line ${line - 1}, column ${col}: ${what}` : what);
+}
+
+/** Converts the parsed document; `open` holds the aliased nodes being converted, so an alias to its own ancestor fails. */
+function toValue(p: Parsed, node: unknown, open = new Set<unknown>()): Value {
+  if (isAlias(node)) {
+    const target = node.resolve(p.doc);
+    if (!target) throw new FunctionError(`reference to undefined anchor "${node.source}"`);
+    if (open.has(target)) throw new FunctionError(`cannot refer to anchor "${node.source}" from inside its own definition`);
+    open.add(target);
+    const v = toValue(p, target, open);
+    open.delete(target);
+    return v;
   }
-
-  private fail(): never {
-    return syntaxError(this.line, 1, 'did not find expected node content');
+  if (isScalar(node)) {
+    const text = String(node.value ?? '');
+    if (node.tag === STR_TAG) return { kind: 'string', value: text };
+    if (node.tag && !RESOLVED_TAGS.has(node.tag)) {
+      // The library places a node where its value starts; go-cty-yaml names where its tag starts.
+      const before = p.source.slice(0, node.range?.[0] ?? 0);
+      throw convertError(p, before.length - (/!\S*\s*$/.exec(before)?.[0].length ?? 0), `unsupported tag "${node.tag}"`);
+    }
+    if (node.type !== 'PLAIN' && !node.tag) return { kind: 'string', value: text };
+    const v = resolvePlain(text);
+    // cty has no NaN.
+    if (v.kind === 'number' && Number.isNaN(v.value)) throw convertError(p, node.range?.[0] ?? 0, 'floating point NaN is not supported');
+    return v;
   }
-
-  end(): void {
-    this.ws();
-    if (this.i < this.s.length) this.fail();
+  const inner = (n: unknown) => toValue(p, n, open);
+  if (isSeq(node)) {
+    open.add(node);
+    const items = node.items.map(inner);
+    open.delete(node);
+    return { kind: 'tuple', items };
   }
+  if (isMap(node)) {
+    open.add(node);
+    const attrs: Record<string, Value> = {};
+    for (const pair of node.items) {
+      const key = inner(pair.key);
+      attrs[isScalar(pair.key) && pair.key.type !== 'PLAIN' ? (key.kind === 'string' ? key.value : '') : keyText(key)] = inner(pair.value);
+    }
+    open.delete(node);
+    return { kind: 'object', attrs };
+  }
+  return { kind: 'null', type: T_DYNAMIC };
+}
 
-  value(): Value {
-    this.ws();
-    const c = this.s[this.i];
-    if (c === undefined) this.fail();
-    if (c === '[') {
-      this.i++;
-      const items: Value[] = [];
-      for (;;) {
-        this.ws();
-        if (this.s[this.i] === ']') {
-          this.i++;
-          return { kind: 'tuple', items };
-        }
-        items.push(this.value());
-        this.ws();
-        if (this.s[this.i] === ',') this.i++;
-        else if (this.s[this.i] !== ']') this.fail();
-      }
-    }
-    if (c === '{') {
-      this.i++;
-      const attrs: Record<string, Value> = {};
-      for (;;) {
-        this.ws();
-        if (this.s[this.i] === '}') {
-          this.i++;
-          return { kind: 'object', attrs };
-        }
-        const k = this.value();
-        this.ws();
-        let v: Value = { kind: 'null', type: T_DYNAMIC };
-        if (this.s[this.i] === ':') {
-          this.i++;
-          v = this.value();
-        }
-        attrs[k.kind === 'string' ? k.value : k.kind === 'number' || k.kind === 'bool' ? String(k.value) : 'null'] = v;
-        this.ws();
-        if (this.s[this.i] === ',') this.i++;
-        else if (this.s[this.i] !== '}') this.fail();
-      }
-    }
-    if (c === '"') {
-      const m = /^"(?:[^"\\]|\\.)*"/.exec(this.s.slice(this.i));
-      if (!m) this.fail();
-      this.i += m[0].length;
-      return { kind: 'string', value: unquoteDouble(m[0], this.line) };
-    }
-    if (c === "'") {
-      const m = /^'(?:[^']|'')*'/.exec(this.s.slice(this.i));
-      if (!m) this.fail();
-      this.i += m[0].length;
-      return { kind: 'string', value: m[0].slice(1, -1).replace(/''/g, "'") };
-    }
-    const m = /^(?:[^,[\]{}:]|:(?=\S))+/.exec(this.s.slice(this.i));
-    if (!m) this.fail();
-    this.i += m[0].length;
-    return resolvePlain(m[0].trim());
+/** The collection that was open where `offset` is: go-yaml reports a parse error at the start of that context. */
+function openCollection(node: unknown, offset: number): Node | undefined {
+  if (!(isMap(node) || isSeq(node)) || !node.range || node.range[0] > offset) return undefined;
+  for (const item of node.items) {
+    const child = isMap(node) && 'value' in (item as object) ? (item as { value: unknown }).value : item;
+    const inner = openCollection(child, offset);
+    if (inner) return inner;
+  }
+  return node;
+}
+
+/** go-yaml's wording of an error, where Packer users meet it; undefined keeps the library's own message. */
+function goYamlError(p: Parsed, e: YAMLError): string | undefined {
+  const at = (offset: number) => parseAt(p, offset);
+  const context = openCollection(p.doc.contents, e.pos[0]);
+  switch (e.code) {
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return 'mapping values are not allowed in this context';
+    case 'MULTIPLE_DOCS':
+      return 'unexpected extra content after value';
+    case 'TAB_AS_INDENT':
+      return `${at(e.pos[0])}: found character that cannot start any token`;
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'UNEXPECTED_TOKEN':
+      if (e.pos[0] >= (p.doc.contents?.range?.[1] ?? 0)) return 'did not find expected <document start>';
+      if (isMap(context) && !context.flow) return `${at(context.range?.[0] ?? 0)}: did not find expected key`;
+      return undefined;
+    case 'MISSING_CHAR':
+      // An unclosed quote runs to the end of the text, where go-yaml's scanner stops.
+      if (e.message.startsWith('Missing closing')) return 'found unexpected end of stream';
+      if ((isMap(context) || isSeq(context)) && context.flow && e.pos[0] >= (p.doc.contents?.range?.[1] ?? 0)) return `${at(context.range?.[0] ?? 0)}: did not find expected node content`;
+      return undefined;
+    default:
+      return undefined;
   }
 }
 
 export function yamlDecode(src: string): Value {
   if (src.trim() === '') throw new FunctionError('on line 1, column 1: missing start of document');
-  const raw = src.replace(/\r\n/g, '\n').split('\n');
-  const lines: Line[] = [];
-  let started = false;
-  for (let i = 0; i < raw.length; i++) {
-    const r = raw[i];
-    if (r === '---' || r.startsWith('--- ')) {
-      if (started) throw new FunctionError('unexpected extra content after value');
-      started = true;
-      const rest = stripComment(r.slice(3).trim());
-      if (rest) lines.push({ indent: 4, text: rest, no: i + 1 });
-      continue;
-    }
-    if (r === '...') break;
-    if (/^%/.test(r)) continue;
-    const text = stripComment(r.trim());
-    if (text === '') continue;
-    if (/\t/.test(r.slice(0, r.length - r.trimStart().length))) {
-      syntaxError(i + 1, 1, 'found character that cannot start any token');
-    }
-    lines.push({ indent: r.length - r.trimStart().length, text, no: i + 1 });
-    started = true;
-  }
-  return new YamlReader(raw, lines).parseDocument();
+  const lines = new LineCounter();
+  const doc = parseDocument(src, { schema: 'failsafe', version: '1.1', lineCounter: lines, uniqueKeys: false });
+  const parsed: Parsed = { doc, source: src, lines };
+  const [first] = doc.errors;
+  // The library's message ends with a colon and an excerpt of the source; the first line says what and where.
+  if (first) throw new FunctionError(goYamlError(parsed, first) ?? first.message.split('\n')[0].replace(/:$/, ''));
+  return toValue(parsed, doc.contents);
 }

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, statSync, symlinkSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { entriesFor, extractTar, packTar, readTar } from '../../../core/communicators/docker/tar';
+import { DOCKER_CP, entriesFor, extractFlat, extractTar, openTar, packFlat, packTar, readTar } from '../../core/archives/tar';
 
 function tree(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bakehouse-tar-'));
@@ -25,7 +25,7 @@ async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
 test('packTar writes an archive GNU tar reads: long names, modes, symlinks, root owner', async () => {
   const dir = tree();
   const archive = join(dir, 'a.tar');
-  writeFileSync(archive, await collect(packTar(entriesFor(join(dir, 'src'), 'top'))));
+  writeFileSync(archive, await collect(packTar(entriesFor(join(dir, 'src'), 'top'), DOCKER_CP)));
   const listing = execFileSync('tar', ['-tvf', archive], { encoding: 'utf8' });
   assert.match(listing, /-rw------- root\/root\s+1025 .* top\/deep\/er\/file\.bin/);
   assert.match(listing, new RegExp(`top/${'x'.repeat(150)}`));
@@ -46,7 +46,7 @@ test('extractTar reads what GNU tar writes (including GNU long names) and strips
 
 test('readTar handles chunks split anywhere', async () => {
   const dir = tree();
-  const whole = await collect(packTar(entriesFor(join(dir, 'src'), 'top')));
+  const whole = await collect(packTar(entriesFor(join(dir, 'src'), 'top'), DOCKER_CP));
   const chunks: Buffer[] = [];
   for (let i = 0; i < whole.length; i += 37) chunks.push(whole.subarray(i, i + 37));
   const seen: string[] = [];
@@ -71,4 +71,32 @@ test('extractTar refuses entries that climb out of the destination', async () =>
   const archive = join(dir, 'evil.tar');
   execFileSync('tar', ['-cf', archive, '-C', dir, '--transform', 's,^evil,../evil,', '-P', 'evil']);
   await assert.rejects(extractTar(Readable.from([readFileSync(archive)]), join(dir, 'out')), /outside the destination/);
+});
+
+test('packFlat writes files under their base names with their owner and time zero, as Packer does, long names included', async () => {
+  const dir = tree();
+  const long = join(dir, 'src', 'x'.repeat(150));
+  const archive = join(dir, 'flat.tar');
+  writeFileSync(archive, await collect(packFlat([join(dir, 'src/deep/er/file.bin'), long])));
+  const listing = execFileSync('tar', ['--numeric-owner', '--full-time', '-tvf', archive], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  const { uid, gid } = statSync(long);
+  assert.match(listing, new RegExp(`^-rw------- ${uid}/${gid}\\s+1025 1970-01-01 00:00:00 file\\.bin$`, 'm'));
+  assert.match(listing, new RegExp(` ${'x'.repeat(150)}$`, 'm'));
+});
+
+test('openTar reads gzip-compressed archives as boxes hold them, and plain ones', async () => {
+  const dir = tree();
+  execFileSync('tar', ['-czf', join(dir, 'a.tar.gz'), '-C', join(dir, 'src'), 'deep']);
+  execFileSync('tar', ['-cf', join(dir, 'a.tar'), '-C', join(dir, 'src'), 'deep']);
+  for (const archive of ['a.tar.gz', 'a.tar']) {
+    const out = join(dir, `flat-${archive}`);
+    mkdirSync(out);
+    assert.deepEqual(await extractFlat(openTar(join(dir, archive)), out), [join(out, 'file.bin')]);
+    assert.deepEqual(readFileSync(join(out, 'file.bin')), Buffer.alloc(1025, 7));
+  }
+});
+
+test('a file whose size differs from what it said fails the archive with its name', async () => {
+  // /proc files say they are empty and then have content: a file that grew between its stat and its read.
+  await assert.rejects(collect(packFlat(['/proc/self/status'])), /\/proc\/self\/status changed size while being archived/);
 });
