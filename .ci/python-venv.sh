@@ -9,5 +9,6 @@ recipe=$(sha256sum "$0" | cut -d' ' -f1)
 if [ -x "$venv/bin/salt-call" ] && [ -x "$venv/bin/moto_server" ] && [ "$(cat "$venv/recipe" 2>/dev/null)" = "$recipe" ]; then exit 0; fi
 rm -rf "$venv"
 python3 -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.*' 'salt==3007.*'
+# Salt to the release: 3007.17 is published only as a 17 MB source archive, which pip builds and then backtracks from.
+"$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.*' 'salt==3007.16'
 echo "$recipe" >"$venv/recipe"
