@@ -1,6 +1,7 @@
 // `npm run bench [-- validate|engine|docker|ui-load|ui-logs|ui-typing|all] [options]`: builds the CLI bundle, then runs the chosen benchmarks (default: validate).
 // Options after the name go to the benchmark, e.g. `npm run bench -- validate --runs 3 --packer-cap 60`.
 import { spawnSync } from 'node:child_process';
+import { TSX_LOADER } from './tsx-loader.mjs';
 
 const BENCHES = {
   validate: 'bench/validate.ts',
@@ -27,6 +28,6 @@ const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inher
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 for (const name of chosen) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', BENCHES[name], ...args], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', TSX_LOADER, BENCHES[name], ...args], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { TSX_LOADER } from './tsx-loader.mjs';
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -17,7 +18,7 @@ function find(dir, out = []) {
 const filter = process.argv.slice(2);
 let files = find('test').sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: ['inherit', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', TSX_LOADER, '--test', '--test-concurrency=2', ...files], { stdio: ['inherit', 'pipe', 'inherit'] });
 // The TAP stream passes through untouched, but the failures are repeated just above the final summary: a long run's
 // failing test otherwise sits thousands of lines up, where a CI log's tail does not reach.
 const failures = [];

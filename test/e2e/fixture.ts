@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TSX_LOADER } from '../support/tsx';
 
 export const REPO = resolve(__dirname, '../..');
 export const CHROMIUM = process.env.BAKEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
@@ -33,7 +34,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<Served> {
   const dataDir = join(workDir, 'data');
   if (opts.copyExample !== false) cpSync(join(REPO, 'resources/examples/docker-debian'), join(workDir, 'resources/examples/docker-debian'), { recursive: true });
   const bundled = readFileSync(join(REPO, 'dist/cli.js'), 'utf8').includes('Bakehouse is serving');
-  const args = bundled ? [join(REPO, 'bin/bakehouse.js'), 'serve', '--port', '0'] : ['--import', 'tsx', join(REPO, 'test/e2e/serve-from-source.ts'), '--port', '0'];
+  const args = bundled ? [join(REPO, 'bin/bakehouse.js'), 'serve', '--port', '0'] : ['--import', TSX_LOADER, join(REPO, 'test/e2e/serve-from-source.ts'), '--port', '0'];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: workDir,
     env: { ...process.env, BAKEHOUSE_DATA_DIR: dataDir, BAKEHOUSE_RENDERER_DIR: join(REPO, 'dist/renderer'), NODE_PATH: join(REPO, 'node_modules') },

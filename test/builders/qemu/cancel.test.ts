@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TSX_LOADER } from '../../support/tsx';
 import { guestBuilder, listeningPorts, qemuProcesses, requireGuest, runBuild, workDir } from './harness';
 
 const RUNNER = join(__dirname, '..', '..', 'cli', 'commands', 'build-runner.ts');
@@ -37,7 +38,7 @@ test('SIGINT to a real bakehouse process while it waits for SSH stops QEMU and r
   const dir = workDir();
   const b = guestBuilder({ type: 'qemu', shutdown_command: 'poweroff' });
   writeFileSync(join(dir, 't.json'), JSON.stringify({ builders: [{ ...b, name: 'test' }] }, null, 2));
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, 't.json'], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, RUNNER, 't.json'], {
     cwd: dir,
     env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dir, 'data') },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,7 +83,7 @@ test('SIGINT to a real bakehouse process during provisioning stops the command a
   const b = guestBuilder({ type: 'qemu', shutdown_command: 'poweroff' });
   const provisioners = [{ type: 'shell', inline: ['echo provisioning-started', 'sleep 600'] }];
   writeFileSync(join(dir, 't.json'), JSON.stringify({ builders: [{ ...b, name: 'test' }], provisioners }, null, 2));
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, 't.json'], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, RUNNER, 't.json'], {
     cwd: dir,
     // A TMPDIR of its own, so the check below sees only this run's temporary files (the shell provisioner's script folder).
     env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dir, 'data'), TMPDIR: tmp },

@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import type { CliIO } from '../../../core/cli/command';
 import { buildCommand, runBuildCommand } from '../../../core/cli/commands/build';
 import { parseFlags } from '../../../core/cli/flags';
+import { TSX_LOADER } from '../../support/tsx';
 
 const PACKER = '/usr/bin/packer';
 // In CI a missing reference fails the test instead of skipping it (.ci/run installs Packer).
@@ -169,7 +170,7 @@ test('SIGTERM to a real bakehouse process cancels the build, kills its commands 
     builders: [{ type: 'null', communicator: 'none' }],
     provisioners: [{ type: 'shell-local', inline: ['echo $$ > shell.pid', 'echo started', 'sleep 30'] }],
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'build-runner.ts'), 't.json'], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(__dirname, 'build-runner.ts'), 't.json'], {
     cwd: dir,
     env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dir, 'data') },
     stdio: ['ignore', 'pipe', 'pipe'],

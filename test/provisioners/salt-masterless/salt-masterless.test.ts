@@ -1,22 +1,26 @@
 /**
  * salt-masterless in a real Docker container. Salt is not packaged in Debian 12, so the container gets a STAND-IN
  * `salt-call` (test/fixtures/salt/stand-in-salt-call) that prints its arguments and the trees and files in place; the
- * assertions read those lines. A last test runs the real salt-call where one is installed.
+ * assertions read those lines. A last test runs the real salt-call, from PyPI in the tests' Python environment, on this
+ * host through a local sshd.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { builtinPlugins } from '../../../core/engine/builtin-plugins';
 import { readSaltConfig } from '../../../core/provisioners/salt-masterless/provisioner';
 import type { Plain } from '../../../core/template/values/value';
 import { build, collect, config, provisioner, texts } from '../../engine/helpers';
+import { PYTHON_VENV, venvTool } from '../../support/python-venv';
 import { makeKey, startSshd } from '../../support/sshd';
 import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, runBuild } from '../../builders/docker/harness';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/salt');
+const SALT_CALL = venvTool('salt-call');
+// In CI nothing may be missing: the real-tool test runs (and fails) rather than skips (.ci/python-venv.sh installs Salt).
+const noSalt = SALT_CALL === undefined && !process.env.CI && `salt-call is not installed in ${PYTHON_VENV}: run .ci/python-venv.sh`;
 
 /** A build whose container has the stand-in installed as /usr/local/bin/salt-call before salt-masterless runs. */
 function withStandIn(fields: Record<string, Plain>, opts: { sensitiveStrings?: string[]; commit?: boolean } = {}) {
@@ -100,10 +104,8 @@ test('a secret in salt_call_args is masked in the logged command', async () => {
   assert.ok(!JSON.stringify(r.events).includes(secret));
 });
 
-test('the real salt-call, where it is installed: the highstate runs on this host through a local sshd', async (t) => {
-  if (spawnSync('sh', ['-c', 'command -v salt-call']).status !== 0) {
-    return t.skip('salt-call is not on PATH: Salt is not packaged in Debian 12 (nor in this CI image), so only the stand-in tests above ran');
-  }
+test('the real salt-call: the highstate runs on this host through a local sshd', { skip: noSalt }, async () => {
+  assert.ok(SALT_CALL !== undefined, `salt-call is not installed in ${PYTHON_VENV}: .ci/python-venv.sh installs it`);
   const sshd = await startSshd();
   const dir = mkdtempSync(join(tmpdir(), 'bakehouse-salt-real-'));
   try {
@@ -117,6 +119,8 @@ test('the real salt-call, where it is installed: the highstate runs on this host
             provisioner('salt-masterless', {
               disable_sudo: true,
               skip_bootstrap: true,
+              // The SSH session's PATH does not hold the virtual environment's bin folder.
+              salt_bin_dir: dirname(SALT_CALL),
               local_state_tree: 'states',
               local_pillar_roots: 'pillar',
               // Kept inside the test's folder: this host's /srv is left alone.
