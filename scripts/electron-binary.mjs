@@ -18,6 +18,6 @@ export function electronBinary() {
 
 // One line, printed by `npm install` (scripts/postinstall.mjs) and by `npm start` (scripts/start.mjs).
 export const NO_ELECTRON_BINARY =
-  "Bakehouse: the desktop window needs Electron's binary, which is not installed here; get it with " +
-  '`ELECTRON_MIRROR=<mirror URL> npm install`, or set ELECTRON_SKIP_BINARY_DOWNLOAD=1 to do without it on purpose ' +
-  "(that keeps Electron's types for `npm run typecheck`). `npx bakehouse serve --open` runs the same UI in a browser.";
+  "Bakehouse: the desktop window needs Electron's binary, which could not be downloaded; get it with " +
+  '`ELECTRON_MIRROR=<mirror URL> node node_modules/electron/install.js` (or set ELECTRON_SKIP_BINARY_DOWNLOAD=1 to do without it ' +
+  'on purpose). `npx bakehouse serve --open` runs the same UI in a browser.';
