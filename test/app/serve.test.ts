@@ -248,7 +248,9 @@ test('a flood of output reaches the page in messages of a few thousand events, i
   const count = 2 * WIRE_SLICE + 1234;
   writeFileSync(
     join(dir, 'flood.pkr.hcl'),
-    `source "null" "flood" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.flood"]\n  provisioner "shell-local" {\n    inline = ["seq 1 ${count}"]\n  }\n}\n`,
+    // The flood starts after a pause: this socket subscribes only once `start` answers, and a subscriber that arrives
+    // after more than the host's replay window (5,000 events) has gone by reads the rest from the run log, as the UI does.
+    `source "null" "flood" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.flood"]\n  provisioner "shell-local" {\n    inline = ["sleep 2", "seq 1 ${count}"]\n  }\n}\n`,
   );
   const socket = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}?${TOKEN_PARAM}=${server.token}`, { headers: { Origin: `http://127.0.0.1:${server.port}` } });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
