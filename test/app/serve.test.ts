@@ -249,7 +249,7 @@ test('a flood of output reaches the page in messages of a few thousand events, i
   writeFileSync(
     join(dir, 'flood.pkr.hcl'),
     // The flood starts after a pause: this socket subscribes only once `start` answers, and a subscriber that arrives
-    // after more than the host's replay window (5,000 events) has gone by reads the rest from the run log, as the UI does.
+    // after the host's replay window (5,000 events) has gone by misses the start (the UI reads that back from the run log).
     `source "null" "flood" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.flood"]\n  provisioner "shell-local" {\n    inline = ["sleep 2", "seq 1 ${count}"]\n  }\n}\n`,
   );
   const socket = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}?${TOKEN_PARAM}=${server.token}`, { headers: { Origin: `http://127.0.0.1:${server.port}` } });
