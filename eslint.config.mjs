@@ -23,7 +23,8 @@ export default tseslint.config(
     },
   },
   {
-    // The renderer is browser code: it reaches the engine only through the contract, never Node or the engine itself.
+    // The renderer is browser code: it reaches the engine only through the contract (and the plain-TS definitions in
+    // core/common it shares), never Node or the engine itself.
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
@@ -31,7 +32,7 @@ export default tseslint.config(
         patterns: [
           { group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' },
           { group: ['**/main/**', '**/preload/**'], message: 'The renderer must not import the Electron layers.' },
-          { group: ['**/core/*', '!**/core/contract', '**/core/*/**', '!**/core/contract/**'], message: 'The renderer may import only core/contract.' },
+          { group: ['**/core/*', '!**/core/contract', '!**/core/common', '**/core/*/**', '!**/core/contract/**', '!**/core/common/**'], message: 'The renderer may import only core/contract and core/common.' },
         ],
       }],
     },

@@ -7,10 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunEventBatch } from '../contract/methods';
 import { failure, success, type Result } from '../contract/result';
-import type { LogLine, OnErrorPolicy, RunSummary } from '../contract/types';
+import type { OnErrorPolicy } from '../common/on-error';
+import type { PromptAnswer } from '../common/prompt';
+import { runResultOf, type RunResult } from '../common/run-result';
+import type { LogLine, RunSummary } from '../contract/types';
 import { builtinPlugins } from '../engine/builtin-plugins';
 import { createRun, type BuildRun } from '../engine/engine';
-import type { EngineEvent, PromptAnswer } from '../engine/events';
+import type { EngineEvent } from '../engine/events';
 import { createMasker } from '../engine/mask';
 import { planRun } from '../engine/plan';
 import type { PluginRegistry } from '../engine/plugin';
@@ -100,7 +103,7 @@ export class BuildService {
     this.runs.set(run.runId, live);
     this.writeMeta(summary);
     live.done = run.start().then(
-      (s) => this.finish(live, s.cancelled ? 'cancelled' : s.prepareErrors.length > 0 || s.builds.some((b) => b.result !== 'succeeded') ? 'failed' : 'succeeded'),
+      (outcome) => this.finish(live, outcome.result),
       () => this.finish(live, 'failed'),
     );
     return success({ runId: run.runId });
@@ -192,7 +195,7 @@ export class BuildService {
     }
   }
 
-  private finish(live: LiveRun, result: NonNullable<RunSummary['result']>): void {
+  private finish(live: LiveRun, result: RunResult): void {
     live.summary.finishedAt = Date.now();
     live.summary.result = result;
     this.flush(live);
@@ -228,7 +231,7 @@ export class BuildService {
     const summary: RunSummary = { runId, template: '', startedAt: first?.time ?? modified, builds: first?.kind === 'run-started' ? first.builds : [] };
     if (last?.kind === 'run-finished') {
       summary.finishedAt = last.time;
-      summary.result = last.cancelled ? 'cancelled' : last.failed.length > 0 ? 'failed' : 'succeeded';
+      summary.result = runResultOf(last);
     }
     return summary;
   }

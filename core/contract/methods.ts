@@ -3,6 +3,10 @@
  * WebSocket of `bakehouse serve` both carry exactly these methods; inputs are checked against these schemas by the host.
  */
 import { z } from 'zod';
+import { ON_ERROR_POLICIES } from '../common/on-error';
+import { PROMPT_ANSWERS } from '../common/prompt';
+import { THEMES } from '../common/settings';
+import { FORM_COMPONENT_KINDS } from '../common/template';
 import type { EngineEvent } from '../engine/events';
 import { METHOD_NAMES, type MethodName } from './method-names';
 import type { CompletionItem, ComponentForm, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis, TemplateDiagnostics } from './types';
@@ -22,7 +26,7 @@ const fileText = z.object({ filename: z.string().min(1), text: z.string() });
 const templateTexts = z.object({ root: z.string(), files: z.array(fileText).min(1) });
 const position = z.object({ filename: z.string(), line: z.number().int().min(1), column: z.number().int().min(1) });
 const varsInput = z.array(z.tuple([z.string().min(1), z.string()]));
-const onError = z.enum(['cleanup', 'abort', 'ask', 'run-cleanup-provisioner']);
+const onError = z.enum(ON_ERROR_POLICIES);
 
 export const contract = {
   templates: {
@@ -37,7 +41,7 @@ export const contract = {
     hover: method<Hover | null>()(templateTexts.extend({ position })),
     definition: method<Range | null>()(templateTexts.extend({ position })),
     /** A component type's fields for the node form; null for a type Bakehouse does not know. */
-    schema: method<ComponentForm | null>()(z.object({ kind: z.enum(['builder', 'provisioner', 'post-processor']), type: z.string().min(1) })),
+    schema: method<ComponentForm | null>()(z.object({ kind: z.enum(FORM_COMPONENT_KINDS), type: z.string().min(1) })),
   },
   builds: {
     start: method<{ runId: string }>()(
@@ -51,7 +55,7 @@ export const contract = {
     ),
     cancel: method<{ cancelled: boolean }>()(z.object({ runId: z.string().min(1) })),
     answerPrompt: method<{ answered: boolean }>()(
-      z.object({ runId: z.string().min(1), promptId: z.string().min(1), answer: z.enum(['cleanup', 'abort', 'retry', 'continue']) }),
+      z.object({ runId: z.string().min(1), promptId: z.string().min(1), answer: z.enum(PROMPT_ANSWERS) }),
     ),
     listRuns: method<RunSummary[]>()(z.object({}).strict()),
     /** A window of a run's log lines, read from the run log on disk. */
@@ -62,7 +66,7 @@ export const contract = {
   workspace: {
     recentFiles: method<string[]>()(z.object({}).strict()),
     getSettings: method<Settings>()(z.object({}).strict()),
-    setSettings: method<Settings>()(z.object({ theme: z.enum(['light', 'dark', 'system']).optional(), defaultOnError: onError.optional() }).strict()),
+    setSettings: method<Settings>()(z.object({ theme: z.enum(THEMES).optional(), defaultOnError: onError.optional() }).strict()),
   },
 } as const;
 

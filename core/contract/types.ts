@@ -1,4 +1,8 @@
 /** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
+import type { OnErrorPolicy } from '../common/on-error';
+import type { RunResult } from '../common/run-result';
+import type { Theme } from '../common/settings';
+import type { FormComponentKind, TemplateFormat } from '../common/template';
 import type { Diagnostic, Range } from '../template/source';
 
 export type { Diagnostic, Range };
@@ -13,7 +17,7 @@ export interface OpenedTemplate {
   path: string;
   /** The directory relative paths in the template start from (`path.root`). */
   root: string;
-  format: 'hcl2' | 'json';
+  format: TemplateFormat;
   /** Every file of the template, one editor tab each. */
   files: TemplateFileText[];
 }
@@ -67,15 +71,14 @@ export interface Hover {
   range?: Range;
 }
 
-export type OnErrorPolicy = 'cleanup' | 'abort' | 'ask' | 'run-cleanup-provisioner';
-
+/** One run in the app's history list: what ran and, once it has finished, how it ended. */
 export interface RunSummary {
   runId: string;
   template: string;
   startedAt: number;
   finishedAt?: number;
   builds: string[];
-  result?: 'succeeded' | 'failed' | 'cancelled';
+  result?: RunResult;
 }
 
 /** One line of a run's log, as the log viewer shows it. */
@@ -89,7 +92,7 @@ export interface LogLine {
 }
 
 export interface Settings {
-  theme: 'light' | 'dark' | 'system';
+  theme: Theme;
   defaultOnError: OnErrorPolicy;
 }
 
@@ -119,7 +122,7 @@ export interface FormField {
 
 /** A component type's fields, for the form beside the graph. */
 export interface ComponentForm {
-  kind: 'builder' | 'provisioner' | 'post-processor';
+  kind: FormComponentKind;
   type: string;
   description: string;
   fields: FormField[];

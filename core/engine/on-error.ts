@@ -1,12 +1,9 @@
-/** -on-error: what a failed build does with what it created (Packer's cleanup, abort, ask, run-cleanup-provisioner). */
-
-export type OnErrorPolicy = 'cleanup' | 'abort' | 'ask' | 'run-cleanup-provisioner';
-
-export const ON_ERROR_POLICIES: readonly OnErrorPolicy[] = ['cleanup', 'abort', 'ask', 'run-cleanup-provisioner'];
+/** -on-error: how the CLI reads the policy, and what each policy means for a failed build's cleanups. */
+import { isOnErrorPolicy, ON_ERROR_POLICIES, type OnErrorPolicy } from '../common/on-error';
 
 export function parseOnError(text: string | undefined): { ok: true; policy: OnErrorPolicy } | { ok: false; error: string } {
   if (text === undefined || text === '') return { ok: true, policy: 'cleanup' };
-  if ((ON_ERROR_POLICIES as readonly string[]).includes(text)) return { ok: true, policy: text as OnErrorPolicy };
+  if (isOnErrorPolicy(text)) return { ok: true, policy: text };
   return { ok: false, error: `-on-error has to be one of: ${ON_ERROR_POLICIES.join(', ')}; got "${text}"` };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { ComponentConfig } from '../template/model';
 import type { Artifact } from './artifact';
-import type { PromptAnswer, PromptReason } from './events';
+import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { Step } from './steps';
 
 export type Outcome<T = void> = { ok: true; value: T } | { ok: false; error: string };

@@ -2,7 +2,9 @@
  * Packer's multistep runner: steps run in order until one halts; every step that started has its cleanup run
  * in reverse order afterwards — on success, failure, cancellation or a thrown exception.
  */
-import { ASK_TEXT, skipsCleanup, type OnErrorPolicy } from './on-error';
+import type { OnErrorPolicy } from '../common/on-error';
+import type { RunResult } from '../common/run-result';
+import { ASK_TEXT, skipsCleanup } from './on-error';
 import type { LeftBehind } from './events';
 import type { Ui } from './plugin';
 import { untilAborted } from './retry';
@@ -59,8 +61,8 @@ export interface RunStepsOptions<S extends { error?: string }> {
   ui: Ui;
   /** First cancel: steps stop, cleanup runs. */
   signal: AbortSignal;
-  /** Second cancel: stop waiting for cleanups and report what is left. */
-  force: AbortSignal;
+  /** Second cancel: abandon the cleanups still running and report what is left. */
+  abandon: AbortSignal;
   onError: OnErrorPolicy;
   /** -debug: pause after each step runs and before each cleanup (Packer's DebugRunner). */
   debug?: boolean;
@@ -68,7 +70,7 @@ export interface RunStepsOptions<S extends { error?: string }> {
 }
 
 export interface StepsOutcome {
-  result: 'succeeded' | 'failed' | 'cancelled';
+  result: RunResult;
   error?: string;
   leftBehind: LeftBehind[];
 }
@@ -83,10 +85,10 @@ interface Ran<S> {
   resources: Tracked[];
 }
 
-const FORCED = Symbol('forced');
+const ABANDONED = Symbol('abandoned');
 
 export async function runSteps<S extends { error?: string }>(opts: RunStepsOptions<S>): Promise<StepsOutcome> {
-  const { steps, state, ui, signal, force, events } = opts;
+  const { steps, state, ui, signal, abandon, events } = opts;
   const ran: Ran<S>[] = [];
   let halted = false;
   let askedToAbort = false;
@@ -107,14 +109,14 @@ export async function runSteps<S extends { error?: string }>(opts: RunStepsOptio
     for (;;) {
       events.stepStarted(step.name);
       const started = Date.now();
-      let result: StepResult | typeof FORCED;
+      let result: StepResult | typeof ABANDONED;
       try {
-        result = await untilAborted(step.run(state, ctx), force, FORCED);
+        result = await untilAborted(step.run(state, ctx), abandon, ABANDONED);
       } catch (e) {
         result = halt(errorText(e));
       }
       const elapsed = Date.now() - started;
-      if (result === FORCED || (signal.aborted && result.action === 'halt')) {
+      if (result === ABANDONED || (signal.aborted && result.action === 'halt')) {
         events.stepFinished(step.name, 'cancelled', elapsed);
         break;
       }
@@ -152,7 +154,7 @@ async function cleanUp<S extends { error?: string }>(
   opts: RunStepsOptions<S>,
   how: { halted: boolean; cancelled: boolean; askedToAbort: boolean },
 ): Promise<LeftBehind[]> {
-  const { state, ui, force } = opts;
+  const { state, ui, abandon } = opts;
   const left: LeftBehind[] = [];
   const failedRun = how.halted || how.cancelled;
   let logged = false;
@@ -176,36 +178,36 @@ async function cleanUp<S extends { error?: string }>(
       leave(entry);
       continue;
     }
-    if (force.aborted) {
+    if (abandon.aborted) {
       leave(entry);
       continue;
     }
     if (opts.debug && !opts.signal.aborted) await ui.ask('debug', `Pausing before cleanup of step '${step.name}'. Press enter to continue.`, ['continue']);
-    const cctx: CleanupContext = { ui, signal: force, halted: how.halted, cancelled: how.cancelled };
-    let forced = false;
+    const cctx: CleanupContext = { ui, signal: abandon, halted: how.halted, cancelled: how.cancelled };
+    let abandoned = false;
     if (step.cleanup) {
       try {
-        forced = (await untilAborted(Promise.resolve(step.cleanup(state, cctx)), force, FORCED)) === FORCED;
+        abandoned = (await untilAborted(Promise.resolve(step.cleanup(state, cctx)), abandon, ABANDONED)) === ABANDONED;
       } catch (e) {
         ui.error(`Cleanup of step "${step.name}" failed: ${errorText(e)}`);
       }
     }
     for (const t of [...entry.resources].reverse()) {
       if (t.released) continue;
-      if (forced || force.aborted) {
+      if (abandoned || abandon.aborted) {
         left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
         continue;
       }
       try {
-        forced = (await untilAborted(t.resource.remove(), force, FORCED)) === FORCED;
-        if (forced) left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
+        abandoned = (await untilAborted(t.resource.remove(), abandon, ABANDONED)) === ABANDONED;
+        if (abandoned) left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
         else t.released = true;
       } catch (e) {
         ui.error(`Could not remove ${t.resource.description}: ${errorText(e)}`);
         left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
       }
     }
-    if (forced && entry.resources.length === 0) left.push({ step: step.name, description: `cleanup of step "${step.name}" was still running` });
+    if (abandoned && entry.resources.length === 0) left.push({ step: step.name, description: `cleanup of step "${step.name}" was still running` });
   }
   return left;
 }

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadLegacyTemplateText } from './legacy/load';
+import type { TemplateFormat } from '../common/template';
 import type { LoadOptions, LoadResult } from './model';
 import { loadHclTemplateFiles } from './packer/load';
 import { error } from './source';
@@ -22,7 +23,7 @@ export function isHclTemplatePath(path: string): boolean {
 }
 
 /** Which files make up the template at `path`, or why there are none. */
-export function templateFiles(path: string): { ok: true; files: string[]; root: string; format: 'hcl2' | 'json' } | { ok: false; summary: string; detail: string } {
+export function templateFiles(path: string): { ok: true; files: string[]; root: string; format: TemplateFormat } | { ok: false; summary: string; detail: string } {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();

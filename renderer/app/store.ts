@@ -3,12 +3,11 @@
  * not live here: see logs/run-log.ts; the runs slice only bumps a counter when a run's lines or node states change.
  */
 import { create, type StateCreator } from 'zustand';
-import type { OnErrorPolicy, OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
-import type { RunEventBatch } from '../../core/contract/methods';
+import type { OnErrorPolicy } from '../../core/common/on-error';
+import type { PromptAnswer, PromptReason } from '../../core/common/prompt';
+import type { OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
 import { followSelection } from './selection';
 
-type PromptEvent = Extract<RunEventBatch['events'][number], { kind: 'prompt' }>;
-type PromptAnswer = PromptEvent['choices'][number];
 
 export interface TemplateSlice {
   template?: OpenedTemplate;
@@ -34,7 +33,7 @@ export interface GraphSlice {
 export interface Prompt {
   runId: string;
   promptId: string;
-  reason: PromptEvent['reason'];
+  reason: PromptReason;
   text: string;
   choices: PromptAnswer[];
 }

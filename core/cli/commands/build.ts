@@ -99,10 +99,9 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
   try {
-    const summary = await run.start();
-    if (summary.cancelled) io.stderr('Cleanly cancelled builds after being interrupted.\n');
-    const failed = summary.prepareErrors.length > 0 || summary.builds.some((b) => b.result !== 'succeeded');
-    const code = failed || summary.cancelled ? 1 : 0;
+    const outcome = await run.start();
+    if (outcome.cancelled) io.stderr('Cleanly cancelled builds after being interrupted.\n');
+    const code = outcome.result === 'succeeded' ? 0 : 1;
     // After a second interrupt an abandoned cleanup (a hung daemon call) may still hold the event loop open: the user asked
     // to stop waiting, so leave once the output is written. The timer does not keep an otherwise finished process alive.
     if (interrupts >= 2 && signals === process) setTimeout(() => process.exit(code), 200).unref();

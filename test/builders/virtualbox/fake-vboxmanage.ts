@@ -64,7 +64,7 @@ export async function runBuilder(plugin: BuilderPlugin, fields: Record<string, P
     state,
     ui,
     signal: new AbortController().signal,
-    force: new AbortController().signal,
+    abandon: new AbortController().signal,
     onError: 'cleanup',
     events: { stepStarted: () => undefined, stepFinished: () => undefined },
   });

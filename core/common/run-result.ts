@@ -1,0 +1,8 @@
+/** How a run, a build or one of its components ended. */
+export const RUN_RESULTS = ['succeeded', 'failed', 'cancelled'] as const;
+export type RunResult = (typeof RUN_RESULTS)[number];
+
+/** How a whole run ended, from what its `run-finished` event says: cancelled wins over failed. */
+export function runResultOf(run: { cancelled: boolean; failed: readonly string[] }): RunResult {
+  return run.cancelled ? 'cancelled' : run.failed.length > 0 ? 'failed' : 'succeeded';
+}
