@@ -6,7 +6,8 @@ import { eventLogLine } from '../contract/log-line';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunEventBatch } from '../contract/methods';
-import { failure, success, type Result } from '../contract/result';
+import { ok } from '../common/result';
+import { failure, type Result } from '../contract/result';
 import type { OnErrorPolicy } from '../common/on-error';
 import type { PromptAnswer } from '../common/prompt';
 import { runResultOf, type RunResult } from '../common/run-result';
@@ -106,21 +107,21 @@ export class BuildService {
       (outcome) => this.finish(live, outcome.result),
       () => this.finish(live, 'failed'),
     );
-    return success({ runId: run.runId });
+    return ok({ runId: run.runId });
   }
 
   cancel(runId: string): Result<{ cancelled: boolean }> {
     const live = this.runs.get(runId);
     if (!live) return failure('not-found', `No run ${runId} is known in this session.`);
-    if (live.summary.finishedAt !== undefined) return success({ cancelled: false });
+    if (live.summary.finishedAt !== undefined) return ok({ cancelled: false });
     live.run.cancel();
-    return success({ cancelled: true });
+    return ok({ cancelled: true });
   }
 
   answerPrompt(runId: string, promptId: string, answer: PromptAnswer): Result<{ answered: boolean }> {
     const live = this.runs.get(runId);
     if (!live) return failure('not-found', `No run ${runId} is known in this session.`);
-    return success({ answered: live.run.answerPrompt(promptId, answer) });
+    return ok({ answered: live.run.answerPrompt(promptId, answer) });
   }
 
   /** Runs of this session and those whose logs are in the data folder, newest first. */
@@ -131,7 +132,7 @@ export class BuildService {
       if (out.has(file.runId)) continue;
       out.set(file.runId, this.readMeta(file.runId) ?? this.summaryFromLog(file.runId, file.modified));
     }
-    return success([...out.values()].sort((a, b) => b.startedAt - a.startedAt));
+    return ok([...out.values()].sort((a, b) => b.startedAt - a.startedAt));
   }
 
   readLog(runId: string, offset: number, count: number): Result<{ lines: LogLine[]; total: number }> {
@@ -140,7 +141,7 @@ export class BuildService {
     let reader = this.readers.get(runId);
     if (!reader) this.readers.set(runId, (reader = new RunLogReader(path)));
     const events = reader.read(offset, count);
-    return success({ lines: events.map((e, i) => eventLogLine(offset + i, e)), total: reader.count() });
+    return ok({ lines: events.map((e, i) => eventLogLine(offset + i, e)), total: reader.count() });
   }
 
   /** Receives the run's events in batches; events still in memory are replayed first. */

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { ok } from '../common/result';
 import { contract, methodNames, type ContractHandlers, type MethodSpec, type RunEventBatch, type ServiceName } from '../contract/methods';
 import { failure, type Result } from '../contract/result';
 import type { PluginRegistry } from '../engine/plugin';
@@ -55,10 +56,10 @@ export function createHost(opts: HostOptions = {}): Host {
       analyze: async ({ root, files, vars }) => templates.analyze(root, files, vars),
       diagnostics: async ({ root, files, vars }) => templates.diagnostics(root, files, vars),
       format: async ({ filename, text }) => templates.format(filename, text),
-      completions: async ({ files, position }) => ({ ok: true, value: completions(files, position) }),
-      hover: async ({ files, position }) => ({ ok: true, value: hover(files, position) }),
-      definition: async ({ files, position }) => ({ ok: true, value: definition(files, position) }),
-      schema: async ({ kind, type }) => ({ ok: true, value: componentForm(kind, type) }),
+      completions: async ({ files, position }) => ok(completions(files, position)),
+      hover: async ({ files, position }) => ok(hover(files, position)),
+      definition: async ({ files, position }) => ok(definition(files, position)),
+      schema: async ({ kind, type }) => ok(componentForm(kind, type)),
     },
     builds: {
       start: async (input) => builds.start(input),
