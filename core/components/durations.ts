@@ -1,4 +1,5 @@
 /** Go's time.ParseDuration, so "5m", "1h30m" and "300ms" mean what they mean to Packer. */
+import { err } from '../common/result';
 
 const UNITS: Record<string, number> = {
   ns: 1,
@@ -16,7 +17,7 @@ export type DurationResult = { ok: true; nanoseconds: number } | { ok: false; er
 /** Parses a Go duration string; errors use Go's wording (`time: unknown unit "x" in duration "5x"`). */
 export function parseDuration(text: string): DurationResult {
   const quoted = JSON.stringify(text);
-  const invalid: DurationResult = { ok: false, error: `time: invalid duration ${quoted}` };
+  const invalid: DurationResult = err(`time: invalid duration ${quoted}`);
   let s = text;
   let negative = false;
   if (s.startsWith('-') || s.startsWith('+')) {
@@ -31,9 +32,9 @@ export function parseDuration(text: string): DurationResult {
     if (!num || (num[1] === '' && (num[2] === undefined || num[2] === ''))) return invalid;
     s = s.slice(num[0].length);
     const unit = /^[^\d.]*/.exec(s)?.[0] ?? '';
-    if (unit === '') return { ok: false, error: `time: missing unit in duration ${quoted}` };
+    if (unit === '') return err(`time: missing unit in duration ${quoted}`);
     const scale = UNITS[unit];
-    if (scale === undefined) return { ok: false, error: `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}` };
+    if (scale === undefined) return err(`time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`);
     s = s.slice(unit.length);
     total += Number(`${num[1] || '0'}.${num[2] || '0'}`) * scale;
   }

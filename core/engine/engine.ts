@@ -112,9 +112,9 @@ export class BuildRun {
       for (const plan of this.opts.builds) {
         const info: BuildInfo = { name: plan.sourceName, displayName: plan.name, hcl2: plan.name !== plan.sourceName, builderType: plan.type, runId: this.runId, env, cwd: this.opts.cwd ?? process.cwd(), force: this.opts.force ?? false };
         const r = prepareBuild(plan, info, this.opts.registry);
-        if (r.ok) prepared.push(r.build);
+        if (r.ok) prepared.push(r.value);
         else
-          for (const error of r.errors) {
+          for (const error of r.error) {
             prepareErrors.push({ build: plan.name, error: this.masker.text(error) });
             this.emit(plan.name, { kind: 'error', text: error });
           }

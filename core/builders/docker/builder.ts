@@ -2,6 +2,7 @@
  * The docker builder: starts a container from `image`, lets the provisioners work in it through the docker communicator,
  * then commits it to an image, exports its filesystem to a tar, or discards it.
  */
+import { err, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { BuilderPlugin, BuildInfo } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
@@ -30,9 +31,7 @@ export interface DockerBuilderConfig {
 /** Instructions `docker commit --change` accepts. */
 export const CHANGE_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR'];
 
-export type ReadConfig = { ok: true; value: DockerBuilderConfig } | { ok: false; errors: string[] };
-
-export function readDockerConfig(config: ComponentConfig): ReadConfig {
+export function readDockerConfig(config: ComponentConfig): Result<DockerBuilderConfig, string[]> {
   const f = new ConfigFields(config, 'docker');
   const image = f.string('image');
   if (image === '') f.error('Image must be specified');
@@ -64,7 +63,7 @@ export function readDockerConfig(config: ComponentConfig): ReadConfig {
     f.error('login = true needs login_username and login_password');
   }
   const containerDir = f.string('container_dir', '/packer-files');
-  if (f.errors.length > 0 || !parsed.ok) return { ok: false, errors: f.errors };
+  if (f.errors.length > 0 || !parsed.ok) return err(f.errors);
   const runOptions = parsed.value;
   runOptions.privileged ||= f.bool('privileged');
   runOptions.capAdd.push(...f.stringList('cap_add'));

@@ -3,6 +3,7 @@
  * special keys such as `<enter>`, held modifiers (`<leftCtrlOn>` … `<leftCtrlOff>`) and pauses (`<wait>`, `<wait5>`, `<wait10s>`).
  * Text that only looks like a tag (`<foo>`) is typed as written, as Packer does.
  */
+import { err } from '../../common/result';
 import { parseDuration } from '../../components/durations';
 
 export type KeyAction =
@@ -103,7 +104,7 @@ export function parseBootCommand(text: string): ParsedBootCommand {
   while (i < text.length) {
     const m = text[i] === '<' ? TAG.exec(text.slice(i)) : null;
     const tag = m ? readTag(m[1]) : undefined;
-    if (tag && 'error' in tag) return { ok: false, error: tag.error };
+    if (tag && 'error' in tag) return err(tag.error);
     if (m && tag) {
       actions.push(tag);
       i += m[0].length;
@@ -111,7 +112,7 @@ export function parseBootCommand(text: string): ParsedBootCommand {
     }
     const ch = String.fromCodePoint(text.codePointAt(i) ?? 0);
     const keys = keysForChar(ch);
-    if (!keys) return { ok: false, error: `boot_command: the character ${JSON.stringify(ch)} at position ${i + 1} cannot be typed on a US keyboard` };
+    if (!keys) return err(`boot_command: the character ${JSON.stringify(ch)} at position ${i + 1} cannot be typed on a US keyboard`);
     actions.push({ kind: 'tap', keys });
     i += ch.length;
   }

@@ -2,7 +2,7 @@
  * Packer's stepTypeBootCommand: waits boot_wait, then types boot_command into the machine's keyboard — through QMP's
  * input-send-event here rather than VNC, so held modifiers (`<leftCtrlOn>`) really stay down between keys.
  */
-import type { Outcome } from '../../engine/plugin';
+import { err, ok, type Result } from '../../common/result';
 import type { BuildState } from '../../engine/plugin';
 import { fillPlaceholders } from '../../engine/placeholders';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
@@ -33,18 +33,18 @@ function keyEvent(key: string, down: boolean): Record<string, unknown> {
 }
 
 /** Sends one action; `tap` presses its keys in order and releases them in reverse. */
-export async function sendAction(qmp: QmpClient, a: KeyAction, holdMs: number, signal: AbortSignal): Promise<Outcome> {
-  if (a.kind === 'wait') return (await sleep(a.ms, signal)) ? { ok: true, value: undefined } : { ok: false, error: 'Build was cancelled.' };
+export async function sendAction(qmp: QmpClient, a: KeyAction, holdMs: number, signal: AbortSignal): Promise<Result> {
+  if (a.kind === 'wait') return (await sleep(a.ms, signal)) ? ok(undefined) : err('Build was cancelled.');
   if (a.kind === 'down' || a.kind === 'up') {
     const r = await qmp.execute('input-send-event', { events: [keyEvent(a.key, a.kind === 'down')] });
-    return r.ok ? { ok: true, value: undefined } : r;
+    return r.ok ? ok(undefined) : r;
   }
   const press = await qmp.execute('input-send-event', { events: a.keys.map((k) => keyEvent(k, true)) });
   if (!press.ok) return press;
   // A key released in the same instant is sometimes missed by a guest busy booting.
   await sleep(holdMs, signal);
   const release = await qmp.execute('input-send-event', { events: [...a.keys].reverse().map((k) => keyEvent(k, false)) });
-  return release.ok ? { ok: true, value: undefined } : release;
+  return release.ok ? ok(undefined) : release;
 }
 
 export function typeBootCommandStep(cfg: QemuConfig, m: Machine): Step<BuildState> {

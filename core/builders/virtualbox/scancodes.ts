@@ -3,6 +3,7 @@
  * `keyboardputscancode` speak): a key's make code on press, make code + 0x80 on release, and an 0xE0 prefix for the
  * keys the extended keyboard added. Codes are sent in groups of at most 25, and every `<wait>` sends what is pending first.
  */
+import { err } from '../../common/result';
 import { parseDuration } from '../../components/durations';
 
 /** One `VBoxManage controlvm <vm> keyboardputscancode …` call, or a pause. */
@@ -118,10 +119,10 @@ export function planBootCommand(command: string): BootPlan {
       if (duration !== undefined && /^[0-9]+$/.test(duration)) ms = Number(duration) * 1000;
       else if (duration !== undefined) {
         const d = parseDuration(duration);
-        if (!d.ok) return { ok: false, error: `boot_command: ${d.error}` };
+        if (!d.ok) return err(`boot_command: ${d.error}`);
         ms = d.nanoseconds / 1e6;
       }
-      if (ms <= 0) return { ok: false, error: `boot_command: Expecting a positive wait value. Got ${duration}` };
+      if (ms <= 0) return err(`boot_command: Expecting a positive wait value. Got ${duration}`);
       flush();
       actions.push({ kind: 'wait', ms });
       i += wait[0].length;
@@ -147,7 +148,7 @@ export function planBootCommand(command: string): BootPlan {
     const ch = String.fromCodePoint(command.codePointAt(i)!);
     const codes = characterCodes(ch, true, true);
     // Packer sends code 00 for characters a US keyboard cannot type; say so instead.
-    if (!codes) return { ok: false, error: `boot_command: ${JSON.stringify(ch)} cannot be typed on a US keyboard` };
+    if (!codes) return err(`boot_command: ${JSON.stringify(ch)} cannot be typed on a US keyboard`);
     pending.push(codes);
     i += ch.length;
   }

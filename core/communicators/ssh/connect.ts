@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Client, type ConnectConfig } from 'ssh2';
+import { ok } from '../../common/result';
 import type { SshConfig, SshLogin } from './config';
 
 export type ConnectFailureKind = 'refused' | 'auth' | 'timeout' | 'network' | 'cancelled' | 'config';
@@ -149,7 +150,7 @@ async function login(who: SshLogin, cfg: SshConfig, opts: ConnectOptions, via: S
     opts.signal.addEventListener('abort', onAbort, { once: true });
     if (opts.signal.aborted) return onAbort();
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, answer) => answer(prompts.map(() => who.password ?? '')));
-    client.once('ready', () => finish({ ok: true, value: new SshConnection(client, via) }));
+    client.once('ready', () => finish(ok(new SshConnection(client, via))));
     client.on('error', (e: Error & { level?: string; code?: string }) => finish(describe(e, where, who.username, methods, role)));
     client.once('close', () => finish({ ok: false, kind: 'network', error: `the ${role} ${where} closed the connection during the SSH handshake` }));
     if (via) {

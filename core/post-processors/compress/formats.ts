@@ -1,4 +1,5 @@
 /** Which archive and compression an output name or `format` asks for, read from its dotted extensions as Packer does. */
+import { err } from '../../common/result';
 
 export type ArchiveKind = 'tar' | 'zip';
 export type CompressionKind = 'gzip' | 'lz4';
@@ -20,7 +21,7 @@ export function detectFormat(formatOrName: string): DetectResult {
   const parts = formatOrName.toLowerCase().split('.');
   const last = parts[parts.length - 1];
   const before = parts.length > 1 ? parts[parts.length - 2] : '';
-  if (NOT_YET.includes(last)) return { ok: false, error: `${last} compression is not supported by Bakehouse yet; use tar.gz, tar.lz4, tar, zip, gz or lz4` };
+  if (NOT_YET.includes(last)) return err(`${last} compression is not supported by Bakehouse yet; use tar.gz, tar.lz4, tar, zip, gz or lz4`);
   if (last === 'tgz') return { ok: true, format: { archive: 'tar', compression: 'gzip' }, defaulted: false };
   if (COMPRESSIONS[last]) return { ok: true, format: { archive: ARCHIVES[before], compression: COMPRESSIONS[last] }, defaulted: false };
   if (ARCHIVES[last]) return { ok: true, format: { archive: ARCHIVES[last] }, defaulted: false };

@@ -3,6 +3,7 @@ import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { err, ok } from '../../common/result';
 import { fileArtifact } from '../../engine/artifact';
 import { pipeToNewFile } from '../../files/atomic-write';
 import { ConfigFields } from '../../engine/config-fields';
@@ -30,7 +31,7 @@ export const compressPostProcessor: PostProcessorPlugin = {
     if (level === 0 || level === -1) level = 6;
     if (level > 9) level = 9;
     if (level < -1) f.error(`compression_level must be between -1 and 9; got ${level}`);
-    if (f.errors.length > 0 || !detected.ok) return { ok: false, errors: f.errors };
+    if (f.errors.length > 0 || !detected.ok) return err(f.errors);
     const { archive, compression } = detected.format;
     return {
       ok: true,
@@ -50,18 +51,18 @@ export const compressPostProcessor: PostProcessorPlugin = {
               await pipeToNewFile([Readable.from(tarEntries(inputs.map((i) => i.path))), ...stages], targetPath, signal);
             } else {
               if (input.files.length !== 1) {
-                return { ok: false, error: `Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]` };
+                return err(`Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]`);
               }
               ui.say(`Archiving ${input.files[0]} with ${compression ?? 'gzip'} (level ${level})`);
               await pipeToNewFile([createReadStream(inputs[0].path), compressor(compression ?? 'gzip', level)], targetPath, signal);
             }
           } catch (e) {
             rmSync(targetPath, { force: true });
-            return { ok: false, error: `Failed to compress: ${(e as Error).message}` };
+            return err(`Failed to compress: ${(e as Error).message}`);
           }
           ui.say(`Archive ${target} completed`);
           const artifact = fileArtifact(COMPRESS_BUILDER_ID, [target], `compressed artifacts in: ${target}`, build.cwd);
-          return { ok: true, value: { artifact, keep: false, forceOverride: false } };
+          return ok({ artifact, keep: false, forceOverride: false });
         },
       },
     };

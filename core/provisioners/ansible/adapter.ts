@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, posix } from 'node:path';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
-import type { Communicator, Outcome } from '../../engine/plugin';
+import { err, ok, type Result } from '../../common/result';
+import type { Communicator } from '../../engine/plugin';
 
 export interface AdapterOptions {
   communicator: Communicator;
@@ -29,9 +30,9 @@ export interface Adapter {
   close(): Promise<void>;
 }
 
-export async function startAdapter(opts: AdapterOptions): Promise<Outcome<Adapter>> {
+export async function startAdapter(opts: AdapterOptions): Promise<Result<Adapter>> {
   const parsed = utils.parseKey(opts.authorizedKey);
-  if (parsed instanceof Error) return { ok: false, error: `The authorized key for Ansible cannot be read: ${parsed.message}` };
+  if (parsed instanceof Error) return err(`The authorized key for Ansible cannot be read: ${parsed.message}`);
   const allowed = Array.isArray(parsed) ? parsed[0] : parsed;
   const connections = new Set<Connection>();
   const server = new Server({ hostKeys: [opts.hostKey] }, (client) => {
@@ -66,9 +67,9 @@ export async function startAdapter(opts: AdapterOptions): Promise<Outcome<Adapte
       });
     });
   });
-  const listening = await new Promise<Outcome<number>>((resolve) => {
-    server.once('error', (e: Error) => resolve({ ok: false, error: `The Ansible adapter could not listen on 127.0.0.1:${opts.port}: ${e.message}` }));
-    server.listen(opts.port, '127.0.0.1', () => resolve({ ok: true, value: (server.address() as AddressInfo).port }));
+  const listening = await new Promise<Result<number>>((resolve) => {
+    server.once('error', (e: Error) => resolve(err(`The Ansible adapter could not listen on 127.0.0.1:${opts.port}: ${e.message}`)));
+    server.listen(opts.port, '127.0.0.1', () => resolve(ok((server.address() as AddressInfo).port)));
   });
   if (!listening.ok) return listening;
   return {

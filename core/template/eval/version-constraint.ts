@@ -1,4 +1,5 @@
 /** Checks a version against a constraint string such as `>= 1.5.0, < 2.0` or `~> 1.6`, as hashicorp/go-version does. */
+import { err } from '../../common/result';
 
 export type ConstraintCheck = { ok: true; satisfied: boolean } | { ok: false; error: string };
 
@@ -36,12 +37,12 @@ export function compareVersions(a: Version, b: Version): number {
 /** True if `version` meets every comma-separated part of `constraint`. */
 export function checkVersionConstraint(constraint: string, version: string): ConstraintCheck {
   const v = parseVersion(version);
-  if (!v) return { ok: false, error: `Malformed version: ${version}` };
+  if (!v) return err(`Malformed version: ${version}`);
   let satisfied = true;
   for (const part of constraint.split(',')) {
     const m = CONSTRAINT.exec(part);
     const want = m ? parseVersion(m[2]) : undefined;
-    if (!m || !want) return { ok: false, error: `Malformed constraint: ${part.trim()}` };
+    if (!m || !want) return err(`Malformed constraint: ${part.trim()}`);
     const op = m[1] ?? '=';
     const c = compareVersions(v, want);
     // As go-version does, a pre-release only satisfies constraints that name a pre-release of the same version.

@@ -1,4 +1,5 @@
 /** The function library templates can call, and one checked way to call it. */
+import { ok } from '../../common/result';
 import { convert } from '../values/convert';
 import { T_DYNAMIC } from '../values/type';
 import { isSensitiveDeep, isUnknownDeep, markSensitive, unknownOf, type Value } from '../values/value';
@@ -121,9 +122,9 @@ export function callDefinition(def: FunctionDef, args: readonly Value[], ctx: Fu
     if (!r.ok) return invalid(spec, r.error, i);
     ready.push(r.value);
   }
-  if (unknown) return { ok: true, value: markSensitive(unknownOf(def.returns ?? T_DYNAMIC), sensitive) };
+  if (unknown) return ok(markSensitive(unknownOf(def.returns ?? T_DYNAMIC), sensitive));
   try {
-    return { ok: true, value: markSensitive(def.call(ready, ctx), sensitive) };
+    return ok(markSensitive(def.call(ready, ctx), sensitive));
   } catch (e) {
     if (!(e instanceof FunctionError)) throw e;
     if (e.argIndex !== undefined && e.argIndex < args.length) {

@@ -46,7 +46,7 @@ test('qemuargs replace every default value of the flags they name, and the comma
     },
   });
   const cfg = readQemuConfig(planned.builder, build);
-  assert.ok(cfg.ok, cfg.ok ? '' : cfg.errors.join('\n'));
+  assert.ok(cfg.ok, cfg.ok ? '' : cfg.error.join('\n'));
   const { args, overridden } = qemuArgs(cfg.value, {
     disk: '/out/packer-test',
     additionalDisks: [],
@@ -83,7 +83,7 @@ test('config problems are reported together: bad checksum, use_backing_file with
   });
   const cfg = readQemuConfig(planned.builder, build);
   assert.ok(!cfg.ok);
-  assert.deepEqual(cfg.errors, [
+  assert.deepEqual(cfg.error, [
     'iso_checksum: "abc" is not a sha256 sum (64 hex digits expected)',
     'use_backing_file can only be enabled for QCOW2 images and when disk_image is true',
     'boot_command: <wait0s>: a wait must be positive',

@@ -49,7 +49,7 @@ const provision: Step<BuildState> = { name: 'StepProvision', run: async () => ({
 /** Prepares the builder with `fields` and runs its steps to the end, cleanup included. */
 export async function runBuilder(plugin: BuilderPlugin, fields: Record<string, Plain>, info: BuildInfo, rec: Recorder) {
   const prepared = plugin.prepare(config(fields), info);
-  if (!prepared.ok) throw new Error(prepared.errors.join('\n'));
+  if (!prepared.ok) throw new Error(prepared.error.join('\n'));
   const ui: Ui = {
     say: (t) => rec.lines.push(`==> ${t}`),
     message: (t) => rec.lines.push(`    ${t}`),

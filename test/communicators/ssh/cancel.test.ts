@@ -15,8 +15,9 @@ import { test, after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Result } from '../../../core/common/result';
 import { waitForSshStep } from '../../../core/communicators/ssh/wait';
-import type { Communicator, Outcome } from '../../../core/engine/plugin';
+import type { Communicator } from '../../../core/engine/plugin';
 import { makeKey, startSshd, TEST_USER, type Sshd } from '../../support/sshd';
 import { never, runStep, scratch, sshConfig, type StepRun } from './harness';
 
@@ -31,8 +32,8 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   }
 }
 
-const CANCELLED: Outcome = { ok: false, error: 'Build was cancelled.' };
-const DONE: Outcome = { ok: true, value: undefined };
+const CANCELLED: Result = { ok: false, error: 'Build was cancelled.' };
+const DONE: Result = { ok: true, value: undefined };
 
 /** Cancel points: every millisecond of the start of a copy (opening the file, setting its mode), then later ones. */
 const DELAYS = [...Array.from({ length: 24 }, (_v, i) => i), 30, 45, 60, 80, 100, 130, 160, 200];

@@ -33,5 +33,5 @@ test('start_retry_timeout bounds the wait for a machine that went away, not the 
 test('start_retry_timeout must be a duration', () => {
   const prepared = shellProvisioner.prepare(plannedBuild({ builder: { inline: ['true'], start_retry_timeout: 'soon' } }).builder, info);
   assert.equal(prepared.ok, false);
-  assert.match((prepared as { errors: string[] }).errors.join('\n'), /^start_retry_timeout: /);
+  assert.match((prepared as { error: string[] }).error.join('\n'), /^start_retry_timeout: /);
 });
