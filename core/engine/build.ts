@@ -1,4 +1,5 @@
 /** One build from start to finish: the builder's steps (with provisioning and cleanup), then the post-processor chains. */
+import { CANCELLED } from '../common/result';
 import { summarizeArtifact, type Artifact } from './artifact';
 import type { OnErrorPolicy } from '../common/on-error';
 import type { RunResult } from '../common/run-result';
@@ -105,7 +106,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
         }),
     },
   });
-  if (ctx.signal.aborted) return finish('cancelled', [], 'Build was cancelled.');
+  if (ctx.signal.aborted) return finish('cancelled', [], CANCELLED);
   if (pp.errors.length > 0) {
     const error = `${pp.errors.length} error(s) occurred:\n\n${pp.errors.map((e) => `* ${e}`).join('\n')}`;
     return finish('failed', [], error);

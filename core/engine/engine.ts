@@ -3,6 +3,7 @@
  * ordered events. Every event is masked before anyone sees it — listeners, the run log, the app.
  */
 import { randomUUID } from 'node:crypto';
+import { CANCELLED } from '../common/result';
 import type { PlannedBuild } from '../template/model';
 import { runBuild, type BuildOutcome } from './build';
 import type { OnErrorPolicy } from '../common/on-error';
@@ -159,7 +160,7 @@ export class BuildRun {
   private runOne(build: PreparedBuild): Promise<BuildOutcome> {
     const name = build.info.displayName;
     if (this.cancelled) {
-      const outcome: BuildOutcome = { name, builderType: build.info.builderType, result: 'cancelled', error: 'Build was cancelled.', artifacts: [], durationMs: 0, leftBehind: [] };
+      const outcome: BuildOutcome = { name, builderType: build.info.builderType, result: 'cancelled', error: CANCELLED, artifacts: [], durationMs: 0, leftBehind: [] };
       this.emit(name, { kind: 'build-finished', result: 'cancelled', durationMs: 0, error: outcome.error, artifacts: [] });
       return Promise.resolve(outcome);
     }

@@ -2,7 +2,7 @@
  * The provisioning step a builder places among its steps: runs each provisioner with Packer's pause_before,
  * max_retries and timeout, and — when the build has failed — the error-cleanup-provisioner during cleanup.
  */
-import { err, type Result } from '../common/result';
+import { CANCELLED, err, type Result } from '../common/result';
 import type { BuildInfo, BuildState, Provisioner, ProvisionContext } from './plugin';
 import { backoffDelay, sleep, type Backoff } from './retry';
 import { CONTINUE, errorText, halt, type Step } from './steps';
@@ -45,7 +45,7 @@ export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
         const outcome = await runProvisioner(p, { ui: ctx.ui, signal: ctx.signal, build: opts.build, communicator: state.communicator, generated: state.generated }, opts.backoff);
         opts.lifecycle?.finished(index, p, outcome, performance.now() - started, ctx.signal.aborted);
         if (!outcome.ok) return halt(outcome.error);
-        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        if (ctx.signal.aborted) return halt(CANCELLED);
       }
       return CONTINUE;
     },
@@ -80,7 +80,7 @@ export async function runProvisioner(p: PreparedProvisioner, ctx: ProvisionConte
 async function attempt(p: PreparedProvisioner, ctx: ProvisionContext): Promise<Result> {
   if (p.pauseBeforeMs > 0) {
     ctx.ui.say(`Pausing ${p.pauseBefore ?? `${p.pauseBeforeMs}ms`} before the next provisioner...`);
-    if (!(await sleep(p.pauseBeforeMs, ctx.signal))) return err('Build was cancelled.');
+    if (!(await sleep(p.pauseBeforeMs, ctx.signal))) return err(CANCELLED);
   }
   if (p.timeoutMs <= 0) return guarded(p.provisioner, ctx);
   const timeout = new AbortController();

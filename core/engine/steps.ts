@@ -3,6 +3,7 @@
  * in reverse order afterwards — on success, failure, cancellation or a thrown exception.
  */
 import type { OnErrorPolicy } from '../common/on-error';
+import { CANCELLED } from '../common/result';
 import type { RunResult } from '../common/run-result';
 import { ASK_TEXT, skipsCleanup } from './on-error';
 import type { LeftBehind } from './events';
@@ -146,7 +147,7 @@ export async function runSteps<S extends { error?: string }>(opts: RunStepsOptio
   const cancelled = signal.aborted && !halted;
   const leftBehind = await cleanUp(ran, opts, { halted, cancelled, askedToAbort });
   const result = halted ? 'failed' : cancelled ? 'cancelled' : 'succeeded';
-  return { result, error: halted ? state.error : cancelled ? 'Build was cancelled.' : undefined, leftBehind };
+  return { result, error: halted ? state.error : cancelled ? CANCELLED : undefined, leftBehind };
 }
 
 async function cleanUp<S extends { error?: string }>(

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Docker from 'dockerode';
-import { err, ok, type Result } from '../../common/result';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { pipeToNewFile } from '../../files/atomic-write';
 import type { RegistryAuth } from './auth';
 
@@ -223,11 +223,11 @@ export function partialPath(path: string): string {
 }
 
 export async function writeAtomically(stream: NodeJS.ReadableStream, path: string, signal: AbortSignal, partial = partialPath(path)): Promise<void> {
-  if (signal.aborted) throw new Error('Build was cancelled.');
+  if (signal.aborted) throw new Error(CANCELLED);
   try {
     await pipeToNewFile([stream], partial, signal, 0o644);
   } catch (e) {
-    throw signal.aborted ? new Error('Build was cancelled.') : e;
+    throw signal.aborted ? new Error(CANCELLED) : e;
   }
   renameSync(partial, path);
 }

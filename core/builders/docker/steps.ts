@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
+import { CANCELLED } from '../../common/result';
 import type { BuildInfo, BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type ResourceHandle, type Step } from '../../engine/steps';
 import { DockerCommunicator } from '../../communicators/docker/communicator';
@@ -87,7 +88,7 @@ function pullStep({ cfg, build, driver }: DockerStepsOptions): Step<BuildState> 
       try {
         await driver.pull(cfg.image, registryAuth(cfg.image, cfg.login, build.env), (line) => ctx.ui.message(line), ctx.signal);
       } catch (e) {
-        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        if (ctx.signal.aborted) return halt(CANCELLED);
         return halt(`Error pulling Docker image: ${driver.describe(e)}`);
       }
       return CONTINUE;
@@ -258,7 +259,7 @@ function exportStep({ driver, build }: DockerStepsOptions, shared: Shared, path:
       } catch (e) {
         rmSync(partial, { force: true });
         handle.release();
-        return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error exporting container: ${driver.describe(e)}`);
+        return halt(ctx.signal.aborted ? CANCELLED : `Error exporting container: ${driver.describe(e)}`);
       }
       return CONTINUE;
     },

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } fro
 import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, CANCELLED, err, ok, type Result } from '../../common/result';
 import { pipeToNewFile } from '../../files/atomic-write';
 import { dataDir } from '../../engine/runlog';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
@@ -81,7 +81,7 @@ export function downloadStep(o: DownloadOptions, done: (d: Downloaded) => void):
       ctx.ui.say(`Retrieving ${o.what}`);
       const errors: string[] = [];
       for (const url of o.urls) {
-        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        if (ctx.signal.aborted) return halt(CANCELLED);
         ctx.ui.message(`Trying ${url}`);
         const r = await fetchOne(o, url, checksum.value, ctx);
         if (r.ok) {
@@ -89,7 +89,7 @@ export function downloadStep(o: DownloadOptions, done: (d: Downloaded) => void):
           done({ path: r.value });
           return CONTINUE;
         }
-        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        if (ctx.signal.aborted) return halt(CANCELLED);
         ctx.ui.error(r.error);
         errors.push(r.error);
       }
@@ -133,7 +133,7 @@ async function fetchOne(o: DownloadOptions, url: string, c: Checksum, ctx: StepC
       handle.release();
     }
   } catch (e) {
-    if (ctx.signal.aborted) return err('Build was cancelled.');
+    if (ctx.signal.aborted) return cancelled();
     const cause = (e as { cause?: Error }).cause;
     return err(`${url}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`);
   }

@@ -1,5 +1,5 @@
 /** Runs qemu-img for the disk steps: its output goes to the build log, its last error line into the step's message. */
-import { err, ok, type Result } from '../../common/result';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { runLocalCommand } from '../../engine/local-command';
 import type { Ui } from '../../engine/plugin';
 
@@ -22,7 +22,7 @@ export async function qemuImg(args: string[], ctx: QemuImgContext, quiet = false
     onLine: (stream, line) => (stream === 'stdout' ? out : stderr).push(line),
   });
   if (r.kind === 'failed') return err(`Could not run qemu-img: ${r.error} (is qemu-utils installed?)`);
-  if (r.kind === 'killed') return err(r.cancelled ? 'Build was cancelled.' : `qemu-img was killed by ${r.signal}`);
+  if (r.kind === 'killed') return err(r.cancelled ? CANCELLED : `qemu-img was killed by ${r.signal}`);
   if (r.exitCode !== 0) return err(`qemu-img ${args[0]} exited with status ${r.exitCode}: ${stderr.join('\n').trim()}`);
   return ok(out.join('\n'));
 }

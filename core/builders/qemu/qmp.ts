@@ -3,7 +3,7 @@
  * order, asynchronous events skipped. The builder types boot_command and asks the machine to quit through it.
  */
 import { connect, type Socket } from 'node:net';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, err, ok, type Result } from '../../common/result';
 
 type Reply = { return: unknown } | { error: { class: string; desc: string } };
 
@@ -42,7 +42,7 @@ export class QmpClient {
       if (!caps.ok) return caps;
       return ok(client);
     }
-    if (opts.signal.aborted) return err('Build was cancelled.');
+    if (opts.signal.aborted) return cancelled();
     if (!opts.alive()) return err('QEMU exited before its QMP socket opened');
     return err(`Could not connect to QEMU's QMP socket ${path}: ${last}`);
   }

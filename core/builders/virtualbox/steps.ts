@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { CANCELLED } from '../../common/result';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { BuildInfo, BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
@@ -302,7 +303,7 @@ export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: 
     async run(_state, ctx) {
       if (s.bootWaitMs > 0) {
         ctx.ui.say(`Waiting ${formatMs(s.bootWaitMs)} for boot...`);
-        if (!(await deps.sleep(s.bootWaitMs, ctx.signal))) return halt('Build was cancelled.');
+        if (!(await deps.sleep(s.bootWaitMs, ctx.signal))) return halt(CANCELLED);
       }
       ctx.ui.say('Typing the boot command...');
       const command = fillPlaceholders(s.bootCommand, { HTTPIP: m.httpIp, HTTPPort: String(m.httpPort), Name: s.vmName, SSHPublicKey: sshPublicKey() });
@@ -310,12 +311,12 @@ export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: 
       if (!plan.ok) return halt(`Error generating boot command: ${plan.error}`);
       for (const a of plan.actions) {
         if (a.kind === 'wait') {
-          if (!(await deps.sleep(a.ms, ctx.signal))) return halt('Build was cancelled.');
+          if (!(await deps.sleep(a.ms, ctx.signal))) return halt(CANCELLED);
           continue;
         }
         const err = await run(deps, ctx, vbox.putScancodes(m.vmName, a.codes));
         if (err) return halt(`Error running boot command: ${err}`);
-        if (!(await deps.sleep(s.keyIntervalMs, ctx.signal))) return halt('Build was cancelled.');
+        if (!(await deps.sleep(s.keyIntervalMs, ctx.signal))) return halt(CANCELLED);
       }
       return CONTINUE;
     },
@@ -348,9 +349,9 @@ export function shutdownStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: Mac
         const info = await deps.vboxmanage.run(vbox.machineInfo(m.vmName), ctx.signal);
         if (!info.ok || !vbox.isRunning(info.value)) break;
         if (Date.now() >= deadline) return halt('Timeout while waiting for machine to shutdown.');
-        if (!(await deps.sleep(500, ctx.signal))) return halt('Build was cancelled.');
+        if (!(await deps.sleep(500, ctx.signal))) return halt(CANCELLED);
       }
-      if (s.postShutdownDelayMs > 0 && !(await deps.sleep(s.postShutdownDelayMs, ctx.signal))) return halt('Build was cancelled.');
+      if (s.postShutdownDelayMs > 0 && !(await deps.sleep(s.postShutdownDelayMs, ctx.signal))) return halt(CANCELLED);
       return CONTINUE;
     },
   };

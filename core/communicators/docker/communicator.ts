@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, CANCELLED, err, ok, type Result } from '../../common/result';
 import type { CommandResult, Communicator } from '../../engine/plugin';
 import { entriesFor, extractTar, packTar, readTar, writeContent } from './tar';
 import { sleep } from '../../engine/retry';
@@ -74,7 +74,7 @@ export class DockerCommunicator implements Communicator {
       }
       return await this.fixOwner(target, signal);
     } catch (e) {
-      return err(signal.aborted ? 'Build was cancelled.' : `Upload failed: ${this.opts.describe(e)}`);
+      return err(signal.aborted ? CANCELLED : `Upload failed: ${this.opts.describe(e)}`);
     }
   }
 
@@ -108,7 +108,7 @@ export class DockerCommunicator implements Communicator {
       }
       return ok(undefined);
     } catch (e) {
-      return err(signal.aborted ? 'Build was cancelled.' : `Download failed: ${this.opts.describe(e)}`);
+      return err(signal.aborted ? CANCELLED : `Download failed: ${this.opts.describe(e)}`);
     }
   }
 
@@ -163,7 +163,7 @@ export class DockerCommunicator implements Communicator {
   }
 
   private async exec(cmd: string[], user: string, signal: AbortSignal, onLine: Line, input?: Uint8Array): Promise<Result<CommandResult>> {
-    if (signal.aborted) return err('Build was cancelled.');
+    if (signal.aborted) return cancelled();
     const tty = this.opts.tty;
     const marker = randomBytes(8).toString('hex');
     let stream: NodeJS.ReadWriteStream;
@@ -213,7 +213,7 @@ export class DockerCommunicator implements Communicator {
     try {
       if ((await finished) === 'cancelled') {
         await this.killMarked(marker);
-        return err('Build was cancelled.');
+        return cancelled();
       }
     } catch (e) {
       return err(`Lost the connection to the container: ${this.opts.describe(e)}`);
@@ -228,7 +228,7 @@ export class DockerCommunicator implements Communicator {
         if (!info.Running) return ok({ exitCode: info.ExitCode ?? 0 });
         if (!(await sleep(wait, signal))) {
           await this.killMarked(marker);
-          return err('Build was cancelled.');
+          return cancelled();
         }
       }
     } catch (e) {

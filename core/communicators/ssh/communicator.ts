@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename, posix } from 'node:path';
-import { err, ok, type Result } from '../../common/result';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import type { CommandResult, Communicator } from '../../engine/plugin';
 import type { ConnectResult, SshConnection } from './connect';
 import { execCommand, execQuiet, type OnLine } from './exec';
@@ -134,17 +134,17 @@ export class SshCommunicator implements Communicator {
     const work = (async (): Promise<Result> => {
       try {
         const t = await this.transferMethod(c.value, signal);
-        if (signal.aborted) return err('Build was cancelled.');
+        if (signal.aborted) return err(CANCELLED);
         await copy(c.value, t);
         return ok(undefined);
       } catch (e) {
-        if (signal.aborted) return err('Build was cancelled.');
+        if (signal.aborted) return err(CANCELLED);
         return err(`${what}: ${(e as Error).message}`);
       }
     })();
     try {
       const r = await Promise.race([work, cancelled]);
-      return r === 'cancelled' ? err('Build was cancelled.') : r;
+      return r === 'cancelled' ? err(CANCELLED) : r;
     } finally {
       clearTimeout(giveUp);
       signal.removeEventListener('abort', stop);
@@ -168,7 +168,7 @@ export class SshCommunicator implements Communicator {
     if (!(sftp instanceof Error)) {
       if (signal.aborted || conn !== this.conn) {
         sftp.end();
-        throw new Error('Build was cancelled.');
+        throw new Error(CANCELLED);
       }
       conn.onClose(() => sftp.end());
       return (this.transfer = { kind: 'sftp', sftp });

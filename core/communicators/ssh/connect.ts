@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Client, type ConnectConfig } from 'ssh2';
-import { ok } from '../../common/result';
+import { CANCELLED, ok } from '../../common/result';
 import type { SshConfig, SshLogin } from './config';
 
 export type ConnectFailureKind = 'refused' | 'auth' | 'timeout' | 'network' | 'cancelled' | 'config';
@@ -173,7 +173,7 @@ async function login(who: SshLogin, cfg: SshConfig, opts: ConnectOptions, via: S
 }
 
 function cancelled(): ConnectFailure {
-  return { ok: false, kind: 'cancelled', error: 'Build was cancelled.' };
+  return { ok: false, kind: 'cancelled', error: CANCELLED };
 }
 
 /** Turns ssh2 and socket errors into what the user can act on. */

@@ -1,6 +1,6 @@
 /** Runs one command over an SSH connection, streaming stdout and stderr line by line and returning the exit code. */
 import type { ClientChannel } from 'ssh2';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, err, ok, type Result } from '../../common/result';
 import type { CommandResult } from '../../engine/plugin';
 import type { SshConnection } from './connect';
 import { openChannel } from './open-channel';
@@ -22,7 +22,7 @@ export const EXIT_STATUS_MISSING = 2300218;
 export type ExecResult = Result<CommandResult> | { ok: false; error: string; notStarted: true };
 
 export async function execCommand(conn: SshConnection, command: string, opts: ExecOptions): Promise<ExecResult> {
-  if (opts.signal.aborted) return err('Build was cancelled.');
+  if (opts.signal.aborted) return cancelled();
   let code: number | undefined;
   let signalName: string | undefined;
   const out = new LineSplitter((l) => opts.onLine('stdout', l));
@@ -50,7 +50,7 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
       }),
     (late) => late.close(),
   );
-  if (channel === 'cancelled') return err('Build was cancelled.');
+  if (channel === 'cancelled') return cancelled();
   if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}`, notStarted: true };
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
     const onAbort = () => {
@@ -77,7 +77,7 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
   });
   out.end();
   stderr.end();
-  if (ended === 'cancelled') return err('Build was cancelled.');
+  if (ended === 'cancelled') return cancelled();
   if (code !== undefined) return ok({ exitCode: code });
   if (signalName) return ok({ exitCode: 128 + signalNumber(signalName) });
   return err(`Lost the SSH connection while the command was running (exit status ${EXIT_STATUS_MISSING}: no exit status was received)`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { imageArtifact, ARTIFICE_ID, DOCKER_BUILDER_ID, DOCKER_IMPORT_ID } from '../../builders/docker/artifact';
 import { CHANGE_INSTRUCTIONS } from '../../builders/docker/builder';
 import { DockerDriver } from '../../builders/docker/driver';
-import { err, ok } from '../../common/result';
+import { CANCELLED, err, ok } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 
@@ -40,7 +40,7 @@ export const dockerImportPostProcessor: PostProcessorPlugin = {
           try {
             id = await driver.importTar(resolve(build.cwd, input.files[0]), importRepo, changes, ctx.signal);
           } catch (e) {
-            return err(ctx.signal.aborted ? 'Build was cancelled.' : `Error importing image: ${driver.describe(e)}`);
+            return err(ctx.signal.aborted ? CANCELLED : `Error importing image: ${driver.describe(e)}`);
           }
           ctx.ui.message(`Imported ID: ${id}`);
           const artifact = imageArtifact(driver, importRepo === '' ? id : importRepo, DOCKER_IMPORT_ID);

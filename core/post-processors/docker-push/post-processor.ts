@@ -2,7 +2,7 @@
 import { imageArtifact, DOCKER_IMPORT_ID, DOCKER_TAG_ID } from '../../builders/docker/artifact';
 import { registryAuth } from '../../builders/docker/auth';
 import { DockerDriver } from '../../builders/docker/driver';
-import { err, ok } from '../../common/result';
+import { CANCELLED, err, ok } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 
@@ -37,7 +37,7 @@ export const dockerPushPostProcessor: PostProcessorPlugin = {
             try {
               await driver.push(name, registryAuth(name, login, build.env), (line) => ctx.ui.message(line), ctx.signal);
             } catch (e) {
-              return err(ctx.signal.aborted ? 'Build was cancelled.' : `Error pushing ${name}: ${driver.describe(e)}`);
+              return err(ctx.signal.aborted ? CANCELLED : `Error pushing ${name}: ${driver.describe(e)}`);
             }
           }
           const artifact = imageArtifact(driver, names[0], DOCKER_IMPORT_ID, { docker_tags: tags });

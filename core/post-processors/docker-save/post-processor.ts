@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DOCKER_IMPORT_ID, DOCKER_TAG_ID } from '../../builders/docker/artifact';
 import { DockerDriver } from '../../builders/docker/driver';
-import { err, ok } from '../../common/result';
+import { CANCELLED, err, ok } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 
@@ -28,7 +28,7 @@ export const dockerSavePostProcessor: PostProcessorPlugin = {
           try {
             await driver.save(input.id, target, ctx.signal);
           } catch (e) {
-            return err(ctx.signal.aborted ? 'Build was cancelled.' : `Error saving image: ${driver.describe(e)}`);
+            return err(ctx.signal.aborted ? CANCELLED : `Error saving image: ${driver.describe(e)}`);
           }
           ctx.ui.message(`Saved to: ${path}`);
           return ok({ artifact: input, keep: true, forceOverride: false });

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, err, ok, type Result } from '../../common/result';
 import { shellQuote } from '../../communicators/shell-quote';
 import { ConfigFields } from '../../engine/config-fields';
 import type { ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
@@ -128,7 +128,7 @@ export async function runAnsibleLocal(cfg: AnsibleLocalConfig, ctx: ProvisionCon
       const command = `cd ${shellQuote(staging)} && ${cfg.command} ${shellQuote(playbook)} --extra-vars ${shellQuote(vars)} ${cfg.extraArguments.join(' ')} -c local -i ${shellQuote(inventory)}`;
       ui.message(`Executing Ansible: ${command}`);
       const r = await sh(command);
-      if (!r.ok) return signal.aborted ? err('Build was cancelled.') : r;
+      if (!r.ok) return signal.aborted ? cancelled() : r;
       if (r.value !== 0) return err(`Non-zero exit status: ${r.value}`);
     }
     return ok(undefined);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { utils } from 'ssh2';
-import { err, ok, type Result } from '../../common/result';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { checkedKeyPair } from '../../communicators/ssh/keypair';
 import { ConfigFields } from '../../engine/config-fields';
 import { runLocalCommand } from '../../engine/local-command';
@@ -252,7 +252,7 @@ async function galaxyInstall(cfg: AnsibleConfig, ctx: ProvisionContext, env: Rec
 async function runTool(argv: string[], env: Record<string, string | undefined>, ctx: ProvisionContext, what: string): Promise<Result> {
   const r = await runLocalCommand({ argv, env, cwd: ctx.build.cwd, signal: ctx.signal, onLine: (s, l) => ctx.ui.output(s, l) });
   if (r.kind === 'failed') return err(`${what}: ${r.error}`);
-  if (r.kind === 'killed') return err(r.cancelled ? 'Build was cancelled.' : `${what}: terminated by signal ${r.signal}`);
+  if (r.kind === 'killed') return err(r.cancelled ? CANCELLED : `${what}: terminated by signal ${r.signal}`);
   if (r.exitCode !== 0) return err(`${what}: Non-zero exit status: exit status ${r.exitCode}`);
   return ok(undefined);
 }

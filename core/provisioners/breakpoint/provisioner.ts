@@ -1,5 +1,5 @@
 /** The breakpoint provisioner: pauses the build with its note until the user says continue (Enter in the CLI, a button in the app). */
-import { err, ok } from '../../common/result';
+import { cancelled, err, ok } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { ProvisionerPlugin } from '../../engine/plugin';
 
@@ -20,7 +20,7 @@ export const breakpointProvisioner: ProvisionerPlugin = {
           }
           ui.say(note ? `Pausing at breakpoint provisioner with note ${JSON.stringify(note)}.` : 'Pausing at breakpoint provisioner.');
           await ui.ask('breakpoint', 'Press enter to continue.', ['continue']);
-          if (signal.aborted) return err('Build was cancelled.');
+          if (signal.aborted) return cancelled();
           return ok(undefined);
         },
       },

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
@@ -72,7 +72,7 @@ async function upload(cfg: FileConfig, ctx: ProvisionContext): Promise<Result> {
     }
   }
   for (const src of cfg.sources) {
-    if (ctx.signal.aborted) return err('Build was cancelled.');
+    if (ctx.signal.aborted) return cancelled();
     ctx.ui.say(`Uploading ${src} => ${cfg.destination}`);
     // Keep the trailing slash: it decides whether a folder or its contents are copied.
     const local = resolve(ctx.build.cwd, src) + (src.endsWith('/') && src.length > 1 ? '/' : '');
@@ -96,7 +96,7 @@ async function download(cfg: FileConfig, ctx: ProvisionContext): Promise<Result>
   const comm = ctx.communicator;
   if (!comm) return err('The file provisioner needs a communicator to reach the machine; this build has none.');
   for (const src of cfg.sources) {
-    if (ctx.signal.aborted) return err('Build was cancelled.');
+    if (ctx.signal.aborted) return cancelled();
     ctx.ui.say(`Downloading ${src} => ${cfg.destination}`);
     if (/[*?[]/.test(src)) return err(`Download failed: wildcards in source (${src}) are not supported by the docker communicator yet`);
     let dst = resolve(ctx.build.cwd, cfg.destination);

@@ -4,7 +4,7 @@
  * contents into a staging folder there.
  */
 import { randomBytes } from 'node:crypto';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, err, ok, type Result } from '../../common/result';
 import type { Communicator, ProvisionContext } from '../../engine/plugin';
 import { shellQuote } from '../../communicators/shell-quote';
 
@@ -19,7 +19,7 @@ export async function runShown(ctx: ProvisionContext, comm: Communicator, comman
   const r = await comm.run(wrapped, { signal: ctx.signal, onLine: (stream, line) => ctx.ui.output(stream, line) });
   if (ctx.signal.aborted) {
     await killGroup(comm, pidFile, sudo);
-    return err('Build was cancelled.');
+    return cancelled();
   }
   if (!r.ok) return r;
   return ok(r.value.exitCode);
@@ -35,7 +35,7 @@ async function killGroup(comm: Communicator, pidFile: string, sudo: boolean): Pr
 export async function runQuiet(ctx: ProvisionContext, comm: Communicator, command: string): Promise<Result> {
   const lines: string[] = [];
   const r = await comm.run(command, { signal: ctx.signal, onLine: (_s, l) => lines.push(l) });
-  if (!r.ok) return ctx.signal.aborted ? err('Build was cancelled.') : r;
+  if (!r.ok) return ctx.signal.aborted ? cancelled() : r;
   if (r.value.exitCode !== 0) return err(`"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}`);
   return ok(undefined);
 }
@@ -54,7 +54,7 @@ export async function uploadDirContents(ctx: ProvisionContext, comm: Communicato
   const made = await createStagingDir(ctx, comm, remote, sudo);
   if (!made.ok) return made;
   const up = await comm.upload(local.endsWith('/') ? local : `${local}/`, remote, ctx.signal);
-  if (!up.ok && ctx.signal.aborted) return err('Build was cancelled.');
+  if (!up.ok && ctx.signal.aborted) return cancelled();
   return up;
 }
 
@@ -62,6 +62,6 @@ export async function uploadDirContents(ctx: ProvisionContext, comm: Communicato
 export async function uploadFile(ctx: ProvisionContext, comm: Communicator, local: string, remote: string, what: string): Promise<Result> {
   const up = await comm.upload(local, remote, ctx.signal);
   if (up.ok) return up;
-  if (ctx.signal.aborted) return err('Build was cancelled.');
+  if (ctx.signal.aborted) return cancelled();
   return err(`Error uploading ${what}: ${up.error}`);
 }

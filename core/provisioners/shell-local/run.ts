@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, CANCELLED, err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import { runLocalCommand } from '../../engine/local-command';
 import { fillPlaceholders } from '../../engine/placeholders';
@@ -81,13 +81,13 @@ export async function runShellLocal(cfg: ShellLocalConfig, run: ShellLocalRun): 
     }
     const vars = flattenedVars(cfg, run.build);
     for (const script of scripts) {
-      if (run.signal.aborted) return err('Build was cancelled.');
+      if (run.signal.aborted) return cancelled();
       run.ui.say(`Running local shell script: ${script}`);
       const argv = cfg.executeCommand.map((a) => fillPlaceholders(a, { Vars: vars, Script: script, Command: script }));
       const result = await runLocalCommand({ argv, env: run.build.env, cwd: run.build.cwd, signal: run.signal, onLine: (s, l) => run.ui.output(s, l) });
       if (result.kind === 'failed') return err(`Error executing script: ${script}\n\n${result.error}`);
       if (result.kind === 'killed') {
-        return err(result.cancelled ? 'Build was cancelled.' : `Script was terminated by signal ${result.signal}: ${script}`);
+        return err(result.cancelled ? CANCELLED : `Script was terminated by signal ${result.signal}: ${script}`);
       }
       if (!cfg.validExitCodes.includes(result.exitCode)) {
         return err(`Script exited with non-zero exit status: ${result.exitCode}.Allowed exit codes are: [${cfg.validExitCodes.join(' ')}]`);

@@ -6,7 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { err, ok, type Result } from '../../common/result';
+import { cancelled, err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import { durationMs } from '../../engine/durations';
 import { fillPlaceholders } from '../../engine/placeholders';
@@ -121,7 +121,7 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
       if (!up.ok) return err(`Error uploading envVarFile: ${up.error}`);
     }
     for (const script of scripts) {
-      if (ctx.signal.aborted) return err('Build was cancelled.');
+      if (ctx.signal.aborted) return cancelled();
       ctx.ui.say(`Provisioning with shell script: ${script}`);
       const path = resolve(ctx.build.cwd, script);
       const local = cfg.binary ? path : unixLineEndings(path, scratch);
@@ -148,7 +148,7 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
     }
     if (cfg.pauseAfterMs > 0) {
       ctx.ui.say(`Pausing ${cfg.pauseAfter} after this provisioner...`);
-      if (!(await sleep(cfg.pauseAfterMs, ctx.signal))) return err('Build was cancelled.');
+      if (!(await sleep(cfg.pauseAfterMs, ctx.signal))) return cancelled();
     }
     return ok(undefined);
   } finally {
@@ -193,7 +193,7 @@ async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, c
   const startTimeout = AbortSignal.timeout(cfg.startRetryTimeoutMs);
   const up = await comm.upload(local, cfg.remotePath, AbortSignal.any([ctx.signal, startTimeout]));
   if (!up.ok) {
-    if (ctx.signal.aborted) return err('Build was cancelled.');
+    if (ctx.signal.aborted) return cancelled();
     if (startTimeout.aborted) return err(`Error uploading script: the machine did not answer within start_retry_timeout (${cfg.startRetryTimeout})`);
     return err(`Error uploading script: ${up.error}`);
   }
