@@ -5,6 +5,9 @@
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { RunResult } from '../common/run-result';
 
+/** How one step of a builder ended: Packer's continue or halt, or cancelled. */
+export type StepEnd = 'continue' | 'halt' | 'cancelled';
+
 /** What an artifact looks like outside the engine (the live object may also know how to destroy itself). */
 export interface ArtifactSummary {
   id: string;
@@ -35,7 +38,7 @@ export type EngineEvent =
   | (EventBase & { kind: 'build-started'; builderType: string })
   | (EventBase & { kind: 'build-finished'; result: RunResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
   | (EventBase & { kind: 'step-started'; step: string })
-  | (EventBase & { kind: 'step-finished'; step: string; result: 'continue' | 'halt' | 'cancelled'; durationMs: number; error?: string })
+  | (EventBase & { kind: 'step-finished'; step: string; result: StepEnd; durationMs: number; error?: string })
   /**
    * One provisioner of the build began or ended (retries and pause_before included). `index` is its place among the
    * build's provisioners, in the order they run; the error-cleanup-provisioner is not one of them and reports none.

@@ -4,16 +4,18 @@
  */
 import type { OnErrorPolicy } from '../common/on-error';
 import { CANCELLED } from '../common/result';
+import { err, ok, type Result } from '../common/result';
 import type { RunResult } from '../common/run-result';
 import { ASK_TEXT, skipsCleanup } from './on-error';
-import type { LeftBehind } from './events';
+import type { LeftBehind, StepEnd } from './events';
 import type { Ui } from './plugin';
 import { untilAborted } from './retry';
 
-export type StepResult = { action: 'continue' } | { action: 'halt'; error: string };
+/** Packer's multistep actions over the one result type: continue, or halt with why. */
+export type StepResult = Result;
 
-export const CONTINUE: StepResult = { action: 'continue' };
-export const halt = (error: string): StepResult => ({ action: 'halt', error });
+export const CONTINUE: StepResult = ok();
+export const halt = (error: string): StepResult => err(error);
 
 /** Something a step is about to create, registered first so cleanup (or the abort report) knows about it even if creation half-fails. */
 export interface Resource {
@@ -53,7 +55,7 @@ export interface Step<S> {
 
 export interface StepEvents {
   stepStarted(step: string): void;
-  stepFinished(step: string, result: 'continue' | 'halt' | 'cancelled', durationMs: number, error?: string): void;
+  stepFinished(step: string, result: StepEnd, durationMs: number, error?: string): void;
 }
 
 export interface RunStepsOptions<S extends { error?: string }> {
@@ -117,11 +119,11 @@ export async function runSteps<S extends { error?: string }>(opts: RunStepsOptio
         result = halt(errorText(e));
       }
       const elapsed = Date.now() - started;
-      if (result === ABANDONED || (signal.aborted && result.action === 'halt')) {
+      if (result === ABANDONED || (signal.aborted && !result.ok)) {
         events.stepFinished(step.name, 'cancelled', elapsed);
         break;
       }
-      if (result.action === 'continue') {
+      if (result.ok) {
         events.stepFinished(step.name, 'continue', elapsed);
         if (opts.debug && !signal.aborted) await ui.ask('debug', `Pausing after run of step '${step.name}'. Press enter to continue.`, ['continue']);
         break;

@@ -182,7 +182,7 @@ export function createDiskStep(deps: VirtualBoxDeps, disk: Omit<vbox.NewDisk, 'v
       if (err) return halt(`Error creating hard drive: ${err}`);
       const attach = rest.pop()!;
       const made = await runAll(deps, ctx, rest, 'Error creating disk controller');
-      if (made.action === 'halt') return made;
+      if (!made.ok) return made;
       const attached = await run(deps, ctx, attach);
       return attached ? halt(`Error attaching hard drive: ${attached}`) : CONTINUE;
     },

@@ -20,7 +20,7 @@ test('http_directory and http_content are served on 127.0.0.1 within the port ra
   writeFileSync(join(dir, 'secret.txt'), 'no');
   let port = 0;
   const step = httpServerStep({ directory: 'www', content: { '/user-data': '#cloud-config' }, portMin: 8100, portMax: 8199, bindAddress: '127.0.0.1', cwd: dir }, (p) => (port = p));
-  assert.deepEqual(await step.run({ generated: {} }, ctx()), { action: 'continue' });
+  assert.deepEqual(await step.run({ generated: {} }, ctx()), { ok: true, value: undefined });
   assert.ok(port >= 8100 && port <= 8199);
   const get = async (path: string): Promise<[number, string]> => {
     const r = await fetch(`http://127.0.0.1:${port}${path}`);

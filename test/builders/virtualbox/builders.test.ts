@@ -86,7 +86,7 @@ test('SSH port forwarding: NAT on nic1, the packercomm rule, replaced when it ex
   const settings = { communicator: 'ssh', guestPort: 22, hostPortMin: 2222, hostPortMax: 4444, skipNatMapping: false } as Parameters<typeof steps.portForwardingStep>[1];
   const ctx = { signal: new AbortController().signal, ui: { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, log: () => undefined, ask: async () => 'cleanup' as const }, track: () => ({ release: () => undefined }) };
   const r = await steps.portForwardingStep(rec.deps, settings, m).run({ generated: {} }, ctx);
-  assert.deepEqual(r, { action: 'continue' });
+  assert.deepEqual(r, { ok: true, value: undefined });
   assert.equal(m.commHostPort, 2222);
   assert.deepEqual(rec.calls, [
     ['modifyvm', 'vm', '--nic1', 'nat'],
