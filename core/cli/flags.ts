@@ -3,7 +3,7 @@
  * As in Go's flag package, a boolean flag takes its value only after `=`; other flags take `=value` or the next word.
  * Unlike Go, flags may also follow the positional arguments, so both `validate -var x=1 t.json` and `validate t.json -var x=1` work.
  */
-import { err } from '../common/result';
+import { err, ok, type Result } from '../common/result';
 export type FlagKind = 'bool' | 'string' | 'list' | 'int';
 
 export interface FlagSpec {
@@ -19,11 +19,9 @@ export interface ParsedArgs {
   positional: string[];
 }
 
-export type ParseResult = { ok: true; args: ParsedArgs } | { ok: false; error: string };
-
 const BOOL_WORDS = new Set(['1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False']);
 
-export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]): ParseResult {
+export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]): Result<ParsedArgs> {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const flags = new Map<string, string[]>();
   const positional: string[] = [];
@@ -57,7 +55,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
     list.push(value);
     flags.set(name, list);
   }
-  return { ok: true, args: { flags, positional } };
+  return ok({ flags, positional });
 }
 
 /** The last value given for a flag (Go's flag package: last wins). */

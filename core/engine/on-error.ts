@@ -1,10 +1,10 @@
 /** -on-error: how the CLI reads the policy, and what each policy means for a failed build's cleanups. */
 import { isOnErrorPolicy, ON_ERROR_POLICIES, type OnErrorPolicy } from '../common/on-error';
-import { err } from '../common/result';
+import { err, ok, type Result } from '../common/result';
 
-export function parseOnError(text: string | undefined): { ok: true; policy: OnErrorPolicy } | { ok: false; error: string } {
-  if (text === undefined || text === '') return { ok: true, policy: 'cleanup' };
-  if (isOnErrorPolicy(text)) return { ok: true, policy: text };
+export function parseOnError(text: string | undefined): Result<OnErrorPolicy> {
+  if (text === undefined || text === '') return ok('cleanup');
+  if (isOnErrorPolicy(text)) return ok(text);
   return err(`-on-error has to be one of: ${ON_ERROR_POLICIES.join(', ')}; got "${text}"`);
 }
 

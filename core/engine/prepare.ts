@@ -73,9 +73,9 @@ function prepareProvisioner(p: ProvisionerModel, info: BuildInfo, registry: Plug
     name: p.name,
     provisioner: made.value,
     pauseBefore: p.pauseBefore,
-    pauseBeforeMs: pause.ok ? pause.ms : 0,
+    pauseBeforeMs: pause.ok ? pause.value : 0,
     maxRetries: p.maxRetries,
     timeout: p.timeout,
-    timeoutMs: timeout.ok ? timeout.ms : 0,
+    timeoutMs: timeout.ok ? timeout.value : 0,
   };
 }

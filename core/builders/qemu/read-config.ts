@@ -62,7 +62,7 @@ export function readQemuConfig(config: ComponentConfig, build: BuildInfo): Resul
   const f = new ConfigFields(config, 'qemu');
   const duration = (name: string, fallback: string): number => {
     const d = durationMs(f.string(name, fallback));
-    if (d.ok) return d.ms;
+    if (d.ok) return d.value;
     f.error(`qemu: ${name}: ${d.error}`);
     return 0;
   };

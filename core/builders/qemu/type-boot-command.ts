@@ -65,7 +65,7 @@ export function typeBootCommandStep(cfg: QemuConfig, m: Machine): Step<BuildStat
       for (const line of cfg.bootCommand) {
         const parsed = parseBootCommand(fillPlaceholders(line, m.placeholders));
         if (!parsed.ok) return halt(parsed.error);
-        for (const action of parsed.actions) {
+        for (const action of parsed.value) {
           if (signal.aborted) return halt(CANCELLED);
           if (!m.process?.running) return halt('Error typing the boot command: QEMU exited');
           const r = await sendAction(qmp, action, 10, signal);

@@ -309,7 +309,7 @@ export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, m: 
       const command = fillPlaceholders(s.bootCommand, { HTTPIP: m.httpIp, HTTPPort: String(m.httpPort), Name: s.vmName, SSHPublicKey: sshPublicKey() });
       const plan = planBootCommand(command);
       if (!plan.ok) return halt(`Error generating boot command: ${plan.error}`);
-      for (const a of plan.actions) {
+      for (const a of plan.value) {
         if (a.kind === 'wait') {
           if (!(await deps.sleep(a.ms, ctx.signal))) return halt(CANCELLED);
           continue;

@@ -71,7 +71,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     registry: hooks.registry ?? (await pluginsFor(builds)),
     sensitiveStrings: model.sensitiveStrings,
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
-    onError: onError.policy,
+    onError: onError.value,
     force: flagBool(args, 'force'),
     debug: flagBool(args, 'debug'),
     env: io.env,

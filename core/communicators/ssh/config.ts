@@ -51,7 +51,7 @@ export function readSshConfig(config: ComponentConfig, where: string): Result<Ss
       f.error(`${where}: ${name}: ${d.error}`);
       return 0;
     }
-    return d.ms;
+    return d.value;
   };
   const timeoutField = f.has('ssh_timeout') || !f.has('ssh_wait_timeout') ? 'ssh_timeout' : 'ssh_wait_timeout';
   const method = f.string('ssh_file_transfer_method', '');

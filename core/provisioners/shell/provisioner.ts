@@ -81,9 +81,9 @@ export function readShellConfig(config: ComponentConfig, cwd: string): Result<Sh
       expectDisconnect: f.bool('expect_disconnect'),
       binary: f.bool('binary'),
       pauseAfter,
-      pauseAfterMs: pause.ok ? pause.ms : 0,
+      pauseAfterMs: pause.ok ? pause.value : 0,
       startRetryTimeout,
-      startRetryTimeoutMs: startRetry.ok ? startRetry.ms : 5 * 60_000,
+      startRetryTimeoutMs: startRetry.ok ? startRetry.value : 5 * 60_000,
     },
   };
 }

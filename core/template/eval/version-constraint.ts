@@ -1,7 +1,5 @@
 /** Checks a version against a constraint string such as `>= 1.5.0, < 2.0` or `~> 1.6`, as hashicorp/go-version does. */
-import { err } from '../../common/result';
-
-export type ConstraintCheck = { ok: true; satisfied: boolean } | { ok: false; error: string };
+import { err, ok, type Result } from '../../common/result';
 
 interface Version {
   segments: number[];
@@ -35,7 +33,7 @@ export function compareVersions(a: Version, b: Version): number {
 }
 
 /** True if `version` meets every comma-separated part of `constraint`. */
-export function checkVersionConstraint(constraint: string, version: string): ConstraintCheck {
+export function checkVersionConstraint(constraint: string, version: string): Result<boolean> {
   const v = parseVersion(version);
   if (!v) return err(`Malformed version: ${version}`);
   let satisfied = true;
@@ -75,5 +73,5 @@ export function checkVersionConstraint(constraint: string, version: string): Con
       }
     }
   }
-  return { ok: true, satisfied };
+  return ok(satisfied);
 }

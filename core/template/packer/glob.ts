@@ -1,9 +1,10 @@
 /** -only/-except patterns, matched as gobwas/glob does without separators: `*` spans any text (dots included). */
-import { err } from '../../common/result';
+import { err, ok, type Result } from '../../common/result';
 
-export type GlobResult = { ok: true; test: (s: string) => boolean } | { ok: false; error: string };
+/** Whether a build or post-processor name matches a pattern. */
+export type GlobMatch = (name: string) => boolean;
 
-export function compileGlob(pattern: string): GlobResult {
+export function compileGlob(pattern: string): Result<GlobMatch> {
   let re = '';
   let i = 0;
   let braces = 0;
@@ -42,7 +43,7 @@ export function compileGlob(pattern: string): GlobResult {
   }
   if (braces > 0) return err('unexpected end of input');
   const rx = new RegExp(`^${re}$`, 's');
-  return { ok: true, test: (s) => rx.test(s) };
+  return ok((name: string) => rx.test(name));
 }
 
 function escape(c: string): string {
