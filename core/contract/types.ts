@@ -1,5 +1,6 @@
 /** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
 import type { OnErrorPolicy } from '../common/on-error';
+import type { OutputStream } from '../common/output';
 import type { RunResult } from '../common/run-result';
 import type { Theme } from '../common/settings';
 import type { FormComponentKind, TemplateFormat } from '../common/template';
@@ -86,7 +87,7 @@ export interface LogLine {
   seq: number;
   time: number;
   build: string;
-  stream: 'stdout' | 'stderr' | 'say' | 'message' | 'error';
+  stream: OutputStream | 'say' | 'message' | 'error';
   text: string;
   step?: string;
 }

@@ -3,6 +3,7 @@
  * ordered events. Every event is masked before anyone sees it — listeners, the run log, the app.
  */
 import { randomUUID } from 'node:crypto';
+import type { OutputStream } from '../common/output';
 import { CANCELLED } from '../common/result';
 import type { PlannedBuild } from '../template/model';
 import { runBuild, type BuildOutcome } from './build';
@@ -211,7 +212,7 @@ export class BuildRun {
   }
 
   /** The hot path (a build may print millions of lines): a fixed-shape object, only the line masked. */
-  private emitOutput(build: string, stream: 'stdout' | 'stderr', line: string, component: string | undefined): void {
+  private emitOutput(build: string, stream: OutputStream, line: string, component: string | undefined): void {
     const text = this.masker.empty ? line : this.masker.text(line);
     const event: EngineEvent =
       component === undefined

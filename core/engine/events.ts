@@ -2,6 +2,7 @@
  * The one event stream a run produces. The CLI renders it, the run log stores it and the desktop app receives it over IPC,
  * so every event is plain serialisable data: no functions, no class instances.
  */
+import type { OutputStream } from '../common/output';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { RunResult } from '../common/run-result';
 
@@ -62,7 +63,7 @@ export type EngineEvent =
       error?: string;
     })
   /** A line a command printed; `component` names the post-processor when one is running, as Packer's "name (type)" target. */
-  | (EventBase & { kind: 'output'; stream: 'stdout' | 'stderr'; line: string; component?: string })
+  | (EventBase & { kind: 'output'; stream: OutputStream; line: string; component?: string })
   /** `say` is Packer's `==>` line, `message` its indented detail line. */
   | (EventBase & { kind: 'message'; level: 'say' | 'message' | 'log'; text: string; component?: string })
   | (EventBase & { kind: 'error'; text: string; component?: string })

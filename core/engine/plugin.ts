@@ -2,6 +2,7 @@
  * What a builder, provisioner, post-processor and communicator look like to the engine, and the registry that finds them by type.
  * Each plugin has Packer's three faces: a config schema (in its config.ts), `prepare` (validation, no side effects) and a run phase.
  */
+import type { OutputStream } from '../common/output';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { Result } from '../common/result';
 import type { ComponentConfig } from '../template/model';
@@ -35,7 +36,7 @@ export interface Ui {
   message(text: string): void;
   error(text: string): void;
   /** One line a command printed. */
-  output(stream: 'stdout' | 'stderr', line: string): void;
+  output(stream: OutputStream, line: string): void;
   /**
    * Detail kept for the run log (a machine's serial console, say): Packer writes such lines only to its debug log, so the
    * CLI shows them only with PACKER_LOG set, while the run log and the app always have them.
@@ -52,7 +53,7 @@ export interface CommandResult {
 /** Runs commands on the machine being built; the null builder has none (`communicator = "none"`). */
 export interface Communicator {
   type: string;
-  run(command: string, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Result<CommandResult>>;
+  run(command: string, opts: { signal: AbortSignal; onLine(stream: OutputStream, line: string): void }): Promise<Result<CommandResult>>;
   upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Result>;
   download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Result>;
   /**
@@ -60,7 +61,7 @@ export interface Communicator {
    * half-closed connection may lose the output): the command reads exactly input's length (`head -c N`). Lets a script be
    * sent and run in one round trip.
    */
-  runWithInput?(command: string, input: Uint8Array, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Result<CommandResult>>;
+  runWithInput?(command: string, input: Uint8Array, opts: { signal: AbortSignal; onLine(stream: OutputStream, line: string): void }): Promise<Result<CommandResult>>;
 }
 
 /** What the builder's steps share: the engine reads `error` and `communicator`, builders keep their own data in closures. */

@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
+import type { OutputStream } from '../../common/output';
 import { cancelled, CANCELLED, err, ok, type Result } from '../../common/result';
 import type { CommandResult, Communicator } from '../../engine/plugin';
 import { entriesFor, extractTar, packTar, readTar, writeContent } from './tar';
@@ -27,7 +28,7 @@ export interface DockerCommunicatorOptions {
   describe(e: unknown): string;
 }
 
-type Line = (stream: 'stdout' | 'stderr', line: string) => void;
+type Line = (stream: OutputStream, line: string) => void;
 
 export class DockerCommunicator implements Communicator {
   readonly type = 'docker';

@@ -1,12 +1,13 @@
 /** Runs one command over an SSH connection, streaming stdout and stderr line by line and returning the exit code. */
 import type { ClientChannel } from 'ssh2';
+import type { OutputStream } from '../../common/output';
 import { cancelled, err, ok, type Result } from '../../common/result';
 import type { CommandResult } from '../../engine/plugin';
 import type { SshConnection } from './connect';
 import { openChannel } from './open-channel';
 import { LineSplitter } from '../line-splitter';
 
-export type OnLine = (stream: 'stdout' | 'stderr', line: string) => void;
+export type OnLine = (stream: OutputStream, line: string) => void;
 
 export interface ExecOptions {
   signal: AbortSignal;

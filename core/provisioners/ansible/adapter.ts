@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, posix } from 'node:path';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
+import type { OutputStream } from '../../common/output';
 import { err, ok, type Result } from '../../common/result';
 import type { Communicator } from '../../engine/plugin';
 
@@ -96,7 +97,7 @@ async function handleExec(command: string, channel: ServerChannel, pty: boolean,
   const scp = parseScp(command);
   if (scp?.mode === 'to') return scpSink(scp.path, channel, opts);
   if (scp?.mode === 'from') return scpSource(scp.path, channel, opts);
-  const onLine = (stream: 'stdout' | 'stderr', line: string): void => void (stream === 'stdout' ? channel.write(`${line}\n`) : channel.stderr.write(`${line}\n`));
+  const onLine = (stream: OutputStream, line: string): void => void (stream === 'stdout' ? channel.write(`${line}\n`) : channel.stderr.write(`${line}\n`));
   // Ansible asks for a terminal (-tt) when it sends no input and never closes it; otherwise it sends its input (the
   // interpreter discovery script, pipelined modules) and closes it, and the command gets all of it.
   const input = pty ? Buffer.alloc(0) : await readAll(channel);

@@ -6,6 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { OutputStream } from '../../common/output';
 import { cancelled, err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import { durationMs } from '../../engine/durations';
@@ -172,7 +173,7 @@ async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, c
   const removeAfter = cfg.skipClean ? '' : ` rm -f ${path};`;
   // No input for the script itself, as when it runs without the script on stdin.
   const runIt = `(\n${command}\n) </dev/null; __bakehouse_status=$?;${removeAfter} exit $__bakehouse_status`;
-  const onLine = (stream: 'stdout' | 'stderr', line: string) => ctx.ui.output(stream, line);
+  const onLine = (stream: OutputStream, line: string) => ctx.ui.output(stream, line);
   const size = statSync(local).size;
   if (comm.runWithInput && size <= MAX_SCRIPT_ON_STDIN) {
     const cannotWrite = `bakehouse-cannot-write-${randomBytes(8).toString('hex')}`;

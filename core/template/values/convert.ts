@@ -8,8 +8,6 @@ import { typeString, type Type } from './type';
 import { unifyTypes } from './unify';
 import { markSensitive, nullOf, typeOf, unknownOf, type Value } from './value';
 
-const fail = (error: string): Result<Value> => err(error);
-
 /** The type as cty names it in messages: "list of string", "map of number", "object". */
 export function friendlyTypeName(t: Type): string {
   switch (t.kind) {
@@ -62,25 +60,25 @@ function convertInner(v: Value, want: Type): Result<Value> {
       if (v.kind === 'string') return ok(v);
       if (v.kind === 'number') return ok({ kind: 'string', value: numberToString(v.value) });
       if (v.kind === 'bool') return ok({ kind: 'string', value: v.value ? 'true' : 'false' });
-      return fail('string required');
+      return err('string required');
     case 'number':
       if (v.kind === 'number') return ok(v);
       if (v.kind === 'string') {
         const n = parseNumber(v.value);
-        return n === undefined ? fail('a number is required') : ok({ kind: 'number', value: n });
+        return n === undefined ? err('a number is required') : ok({ kind: 'number', value: n });
       }
-      return fail('number required');
+      return err('number required');
     case 'bool':
       if (v.kind === 'bool') return ok(v);
       if (v.kind === 'string') {
         if (v.value === 'true') return ok({ kind: 'bool', value: true });
         if (v.value === 'false') return ok({ kind: 'bool', value: false });
-        return fail('a bool is required');
+        return err('a bool is required');
       }
-      return fail('bool required');
+      return err('bool required');
     case 'list':
     case 'set': {
-      if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return fail(`${friendlyTypeName(want)} required`);
+      if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return err(`${friendlyTypeName(want)} required`);
       const items = convertAll(v.items, want.element, want.kind);
       if (!items.ok) return items;
       return {
@@ -92,7 +90,7 @@ function convertInner(v: Value, want: Type): Result<Value> {
       };
     }
     case 'map': {
-      if (v.kind !== 'map' && v.kind !== 'object') return fail(`${friendlyTypeName(want)} required`);
+      if (v.kind !== 'map' && v.kind !== 'object') return err(`${friendlyTypeName(want)} required`);
       const src = v.kind === 'map' ? v.entries : v.attrs;
       const keys = Object.keys(src);
       const items = convertAll(
@@ -107,18 +105,18 @@ function convertInner(v: Value, want: Type): Result<Value> {
       return ok({ kind: 'map', elementType: items.element, entries });
     }
     case 'tuple': {
-      if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return fail('tuple required');
-      if (v.items.length !== want.elements.length) return fail(`tuple required`);
+      if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return err('tuple required');
+      if (v.items.length !== want.elements.length) return err(`tuple required`);
       const out: Value[] = [];
       for (let i = 0; i < v.items.length; i++) {
         const r = convert(v.items[i], want.elements[i]);
-        if (!r.ok) return fail('tuple required');
+        if (!r.ok) return err('tuple required');
         out.push(r.value);
       }
       return ok({ kind: 'tuple', items: out });
     }
     case 'object': {
-      if (v.kind !== 'map' && v.kind !== 'object') return fail('object required');
+      if (v.kind !== 'map' && v.kind !== 'object') return err('object required');
       const src = v.kind === 'map' ? v.entries : v.attrs;
       const attrs: Record<string, Value> = {};
       for (const [name, t] of Object.entries(want.attributes)) {
@@ -127,10 +125,10 @@ function convertInner(v: Value, want: Type): Result<Value> {
             attrs[name] = nullOf(t);
             continue;
           }
-          return fail(`attribute ${JSON.stringify(name)} is required`);
+          return err(`attribute ${JSON.stringify(name)} is required`);
         }
         const r = convert(src[name], t);
-        if (!r.ok) return fail(`attribute ${JSON.stringify(name)}: ${r.error}`);
+        if (!r.ok) return err(`attribute ${JSON.stringify(name)}: ${r.error}`);
         attrs[name] = r.value;
       }
       return ok({ kind: 'object', attrs });
