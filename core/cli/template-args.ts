@@ -1,13 +1,16 @@
 /** Turns the template flags every command shares (-var, -var-file, -only, -except) into load options. */
 import { existsSync } from 'node:fs';
-import { err } from '../common/result';
+import { err, ok, type Result } from '../common/result';
 import type { LoadOptions } from '../template/model';
 import type { CliIO } from './command';
 import { flagCommaList, flagList, type ParsedArgs } from './flags';
 
-export type TemplateArgs = { ok: true; path: string; options: LoadOptions } | { ok: false; error: string };
+export interface TemplateArgs {
+  path: string;
+  options: LoadOptions;
+}
 
-export function templateArgs(command: string, args: ParsedArgs, io: CliIO, pathOptional = false): TemplateArgs {
+export function templateArgs(command: string, args: ParsedArgs, io: CliIO, pathOptional = false): Result<TemplateArgs> {
   if (args.positional.length > 1) {
     return err(`bakehouse ${command}: expected one template, got ${args.positional.length}: ${args.positional.join(' ')}`);
   }
@@ -24,8 +27,7 @@ export function templateArgs(command: string, args: ParsedArgs, io: CliIO, pathO
   for (const f of varFiles) {
     if (!existsSync(f)) return err(`bakehouse ${command}: -var-file ${f}: no such file or directory`);
   }
-  return {
-    ok: true,
+  return ok({
     path,
     options: {
       vars,
@@ -35,5 +37,5 @@ export function templateArgs(command: string, args: ParsedArgs, io: CliIO, pathO
       only: flagCommaList(args, 'only'),
       except: flagCommaList(args, 'except'),
     },
-  };
+  });
 }

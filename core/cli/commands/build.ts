@@ -50,7 +50,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${onError.error}\n`);
     return 1;
   }
-  const loaded = loadTemplate(t.path, t.options);
+  const loaded = loadTemplate(t.value.path, t.value.options);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (loaded.diagnostics.length > 0) {
     const text = renderDiagnostics(loaded.diagnostics, { sources: loaded.sources, color: io.color });
@@ -61,7 +61,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const model = loaded.model;
   const builds = planRun(
     model.builds.flatMap((b) => b.builds),
-    { only: t.options.only ?? [], except: t.options.except ?? [] },
+    { only: t.value.options.only ?? [], except: t.value.options.except ?? [] },
   );
 
   const machineReadable = flagBool(args, 'machine-readable');

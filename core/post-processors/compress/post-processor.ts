@@ -25,14 +25,14 @@ export const compressPostProcessor: PostProcessorPlugin = {
     const detected = detectFormat(f.string('format') || output || 'tar.gz');
     if (!detected.ok) f.error(detected.error);
     if (!output) output = `${DEFAULT_OUTPUT}.tar.gz`;
-    else if (detected.ok && detected.defaulted && !f.has('format')) output = `${output}.tar.gz`;
+    else if (detected.ok && detected.value.defaulted && !f.has('format')) output = `${output}.tar.gz`;
     let level = f.number('compression_level', 6);
     // Packer cannot tell 0 from unset, so 0 (like -1) means the default level.
     if (level === 0 || level === -1) level = 6;
     if (level > 9) level = 9;
     if (level < -1) f.error(`compression_level must be between -1 and 9; got ${level}`);
     if (f.errors.length > 0 || !detected.ok) return err(f.errors);
-    const { archive, compression } = detected.format;
+    const { archive, compression } = detected.value.format;
     return {
       ok: true,
       value: {

@@ -85,8 +85,8 @@ function convertInner(v: Value, want: Type): Result<Value> {
         ok: true,
         value:
           want.kind === 'list'
-            ? { kind: 'list', elementType: items.element, items: items.values }
-            : makeSet(items.element, items.values),
+            ? { kind: 'list', elementType: items.value.element, items: items.value.values }
+            : makeSet(items.value.element, items.value.values),
       };
     }
     case 'map': {
@@ -101,8 +101,8 @@ function convertInner(v: Value, want: Type): Result<Value> {
       );
       if (!items.ok) return items;
       const entries: Record<string, Value> = {};
-      keys.forEach((k, i) => (entries[k] = items.values[i]));
-      return ok({ kind: 'map', elementType: items.element, entries });
+      keys.forEach((k, i) => (entries[k] = items.value.values[i]));
+      return ok({ kind: 'map', elementType: items.value.element, entries });
     }
     case 'tuple': {
       if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return err('tuple required');
@@ -136,11 +136,14 @@ function convertInner(v: Value, want: Type): Result<Value> {
   }
 }
 
-type ConvertAll = { ok: true; element: Type; values: Value[] } | { ok: false; error: string };
+interface Converted {
+  element: Type;
+  values: Value[];
+}
 
 /** Converts collection items to one element type; a `dynamic` element type is first narrowed by unification. */
 /** `names` label items in messages (`element "a": …`); list items are labelled by index. */
-function convertAll(items: readonly Value[], element: Type, kind: 'list' | 'set' | 'map', names?: string[]): ConvertAll {
+function convertAll(items: readonly Value[], element: Type, kind: 'list' | 'set' | 'map', names?: string[]): Result<Converted> {
   let target = element;
   if (element.kind === 'dynamic') {
     const known = items.filter((i) => !(i.kind === 'null' && i.type.kind === 'dynamic'));
@@ -154,5 +157,5 @@ function convertAll(items: readonly Value[], element: Type, kind: 'list' | 'set'
     if (!r.ok) return err(`element ${names ? names[i] : i}: ${r.error}`);
     values.push(r.value);
   }
-  return { ok: true, element: target, values };
+  return ok({ element: target, values });
 }
