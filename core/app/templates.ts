@@ -37,9 +37,9 @@ export class TemplateService {
     if (!copy.ok) return copy;
     const full = copy.value;
     const found = templateFiles(full);
-    if (!found.ok) return failure('not-found', `${found.summary}: ${found.detail}`);
+    if (!found.ok) return failure('not-found', `${found.error.summary}: ${found.error.detail}`);
     const files: TemplateFileText[] = [];
-    for (const filename of found.files) {
+    for (const filename of found.value.files) {
       try {
         files.push({ filename, text: readFileSync(filename, 'utf8') });
       } catch (e) {
@@ -47,7 +47,7 @@ export class TemplateService {
       }
     }
     this.opts.data.addRecentFile(full);
-    return ok({ path: full, root: found.root, format: found.format, files });
+    return ok({ path: full, root: found.value.root, format: found.value.format, files });
   }
 
   /**
