@@ -77,5 +77,5 @@ export async function convertDisk(o: ConvertOptions): Promise<Result> {
     rmSync(partial, { force: true });
     return err(`Could not move the converted disk to ${o.target}: ${(e as Error).message}`);
   }
-  return ok(undefined);
+  return ok();
 }

@@ -61,9 +61,9 @@ async function expectedSum(c: Checksum, url: string, cwd: string, signal: AbortS
 }
 
 async function verify(path: string, want: { type: ChecksumType; value: string } | undefined, url: string, signal: AbortSignal): Promise<Result> {
-  if (!want) return ok(undefined);
+  if (!want) return ok();
   const got = await hashFile(path, want.type, signal);
-  if (got === want.value) return ok(undefined);
+  if (got === want.value) return ok();
   return err(`Checksum did not match for ${url}: expected ${want.type}:${want.value}, got ${want.type}:${got}`);
 }
 

@@ -34,17 +34,17 @@ function keyEvent(key: string, down: boolean): Record<string, unknown> {
 
 /** Sends one action; `tap` presses its keys in order and releases them in reverse. */
 export async function sendAction(qmp: QmpClient, a: KeyAction, holdMs: number, signal: AbortSignal): Promise<Result> {
-  if (a.kind === 'wait') return (await sleep(a.ms, signal)) ? ok(undefined) : cancelled();
+  if (a.kind === 'wait') return (await sleep(a.ms, signal)) ? ok() : cancelled();
   if (a.kind === 'down' || a.kind === 'up') {
     const r = await qmp.execute('input-send-event', { events: [keyEvent(a.key, a.kind === 'down')] });
-    return r.ok ? ok(undefined) : r;
+    return r.ok ? ok() : r;
   }
   const press = await qmp.execute('input-send-event', { events: a.keys.map((k) => keyEvent(k, true)) });
   if (!press.ok) return press;
   // A key released in the same instant is sometimes missed by a guest busy booting.
   await sleep(holdMs, signal);
   const release = await qmp.execute('input-send-event', { events: [...a.keys].reverse().map((k) => keyEvent(k, false)) });
-  return release.ok ? ok(undefined) : release;
+  return release.ok ? ok() : release;
 }
 
 export function typeBootCommandStep(cfg: QemuConfig, m: Machine): Step<BuildState> {

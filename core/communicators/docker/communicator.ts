@@ -90,7 +90,7 @@ export class DockerCommunicator implements Communicator {
       if (kind === 'directory') {
         mkdirSync(localPath, { recursive: true });
         await extractTar(stream as AsyncIterable<unknown>, localPath, 1);
-        return ok(undefined);
+        return ok();
       }
       mkdirSync(dirname(localPath), { recursive: true });
       const partial = join(dirname(localPath), `.${basename(localPath)}.partial`);
@@ -107,7 +107,7 @@ export class DockerCommunicator implements Communicator {
       } finally {
         rmSync(partial, { force: true });
       }
-      return ok(undefined);
+      return ok();
     } catch (e) {
       return err(signal.aborted ? CANCELLED : `Download failed: ${this.opts.describe(e)}`);
     }
@@ -141,7 +141,7 @@ export class DockerCommunicator implements Communicator {
   }
 
   private async fixOwner(target: string, signal: AbortSignal): Promise<Result> {
-    if (!this.opts.fixUploadOwner || this.opts.execUser === '' || this.opts.execUser === 'root') return ok(undefined);
+    if (!this.opts.fixUploadOwner || this.opts.execUser === '' || this.opts.execUser === 'root') return ok();
     return this.asRoot(`chown -R ${shellQuote(this.opts.execUser)} ${shellQuote(target)}`, signal);
   }
 
@@ -150,7 +150,7 @@ export class DockerCommunicator implements Communicator {
     const r = await this.exec(['/bin/sh', '-c', command], 'root', signal, (_s, l) => output.push(l));
     if (!r.ok) return r;
     if (r.value.exitCode !== 0) return err(`Upload failed: "${command}" exited with status ${r.value.exitCode}: ${output.join('\n')}`);
-    return ok(undefined);
+    return ok();
   }
 
   private async killMarked(marker: string): Promise<void> {

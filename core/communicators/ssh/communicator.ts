@@ -136,7 +136,7 @@ export class SshCommunicator implements Communicator {
         const t = await this.transferMethod(c.value, signal);
         if (signal.aborted) return err(CANCELLED);
         await copy(c.value, t);
-        return ok(undefined);
+        return ok();
       } catch (e) {
         if (signal.aborted) return err(CANCELLED);
         return err(`${what}: ${(e as Error).message}`);

@@ -70,7 +70,7 @@ export async function runAnsibleLocal(cfg: AnsibleLocalConfig, ctx: ProvisionCon
   const must = async (command: string, what: string): Promise<Result> => {
     const r = await sh(command, true);
     if (!r.ok) return err(`${what}: ${r.error}`);
-    return r.value === 0 ? ok(undefined) : err(`${what}: "${command}" exited with status ${r.value}`);
+    return r.value === 0 ? ok() : err(`${what}: "${command}" exited with status ${r.value}`);
   };
   const upload = async (local: string, remote: string, what: string): Promise<Result> => {
     ui.message(`Uploading ${what}: ${local}`);
@@ -131,7 +131,7 @@ export async function runAnsibleLocal(cfg: AnsibleLocalConfig, ctx: ProvisionCon
       if (!r.ok) return signal.aborted ? cancelled() : r;
       if (r.value !== 0) return err(`Non-zero exit status: ${r.value}`);
     }
-    return ok(undefined);
+    return ok();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     if (cfg.cleanStagingDir) {

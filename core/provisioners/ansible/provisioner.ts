@@ -254,5 +254,5 @@ async function runTool(argv: string[], env: Record<string, string | undefined>, 
   if (r.kind === 'failed') return err(`${what}: ${r.error}`);
   if (r.kind === 'killed') return err(r.cancelled ? CANCELLED : `${what}: terminated by signal ${r.signal}`);
   if (r.exitCode !== 0) return err(`${what}: Non-zero exit status: exit status ${r.exitCode}`);
-  return ok(undefined);
+  return ok();
 }

@@ -16,12 +16,12 @@ export const breakpointProvisioner: ProvisionerPlugin = {
         async provision({ ui, signal }) {
           if (disable) {
             ui.say('Breakpoint provisioner disabled. Continuing...');
-            return ok(undefined);
+            return ok();
           }
           ui.say(note ? `Pausing at breakpoint provisioner with note ${JSON.stringify(note)}.` : 'Pausing at breakpoint provisioner.');
           await ui.ask('breakpoint', 'Press enter to continue.', ['continue']);
           if (signal.aborted) return cancelled();
-          return ok(undefined);
+          return ok();
         },
       },
     };

@@ -207,7 +207,7 @@ async function runChef(cfg: ChefConfig, ctx: ProvisionContext): Promise<Result> 
     const ran = await runShown(ctx, comm, command, sudo);
     if (!ran.ok) return ran;
     if (ran.value !== 0) return err(`Non-zero exit status: ${ran.value}`);
-    return ok(undefined);
+    return ok();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

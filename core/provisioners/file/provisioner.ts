@@ -89,7 +89,7 @@ async function upload(cfg: FileConfig, ctx: ProvisionContext): Promise<Result> {
       return r;
     }
   }
-  return ok(undefined);
+  return ok();
 }
 
 async function download(cfg: FileConfig, ctx: ProvisionContext): Promise<Result> {
@@ -114,5 +114,5 @@ async function download(cfg: FileConfig, ctx: ProvisionContext): Promise<Result>
       return r;
     }
   }
-  return ok(undefined);
+  return ok();
 }

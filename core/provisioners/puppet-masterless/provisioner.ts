@@ -164,5 +164,5 @@ async function runPuppet(cfg: PuppetConfig, ctx: ProvisionContext): Promise<Resu
     const rm = await runQuiet(ctx, comm, `${sudoPrefix(sudo)}rm -fr ${shellQuote(cfg.stagingDir)}`);
     if (!rm.ok) return err(`Error removing staging directory: ${rm.error}`);
   }
-  return ok(undefined);
+  return ok();
 }

@@ -165,5 +165,5 @@ async function runSalt(cfg: SaltConfig, ctx: ProvisionContext): Promise<Result> 
   ctx.ui.message(`Removing ${temp}`);
   const rm = await runQuiet(ctx, comm, sudo(`rm -rf ${shellQuote(temp)}`));
   if (!rm.ok) return err(`Unable to remove temporary directory ${temp}: ${rm.error}`);
-  return ok(undefined);
+  return ok();
 }

@@ -37,7 +37,7 @@ export async function runQuiet(ctx: ProvisionContext, comm: Communicator, comman
   const r = await comm.run(command, { signal: ctx.signal, onLine: (_s, l) => lines.push(l) });
   if (!r.ok) return ctx.signal.aborted ? cancelled() : r;
   if (r.value.exitCode !== 0) return err(`"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}`);
-  return ok(undefined);
+  return ok();
 }
 
 /** `sudo ` when the provisioner runs its commands with sudo. */

@@ -93,7 +93,7 @@ export async function runShellLocal(cfg: ShellLocalConfig, run: ShellLocalRun): 
         return err(`Script exited with non-zero exit status: ${result.exitCode}.Allowed exit codes are: [${cfg.validExitCodes.join(' ')}]`);
       }
     }
-    return ok(undefined);
+    return ok();
   } finally {
     if (tempScript) rmSync(tempScript, { force: true });
   }

@@ -151,7 +151,7 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
       ctx.ui.say(`Pausing ${cfg.pauseAfter} after this provisioner...`);
       if (!(await sleep(cfg.pauseAfterMs, ctx.signal))) return cancelled();
     }
-    return ok(undefined);
+    return ok();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -207,7 +207,7 @@ async function quiet(comm: Communicator, command: string, signal: AbortSignal): 
   const r = await comm.run(command, { signal, onLine: (_s, l) => lines.push(l) });
   if (!r.ok) return r;
   if (r.value.exitCode !== 0) return err(`"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}`);
-  return ok(undefined);
+  return ok();
 }
 
 /** Packer converts CRLF to LF unless `binary` is set, so Windows-edited scripts run. */
