@@ -1,7 +1,7 @@
 /** Runs one command over an SSH connection, streaming stdout and stderr line by line and returning the exit code. */
 import type { ClientChannel } from 'ssh2';
 import type { OutputStream } from '../../common/output';
-import { cancelled, err, ok, type Result } from '../../common/result';
+import { cancelled, err, ok, type Err, type Result } from '../../common/result';
 import type { CommandResult } from '../../engine/plugin';
 import type { SshConnection } from './connect';
 import { openChannel } from './open-channel';
@@ -20,7 +20,7 @@ export interface ExecOptions {
 export const EXIT_STATUS_MISSING = 2300218;
 
 /** A failure before the server accepted the command: safe to retry on a new connection. */
-export type ExecResult = Result<CommandResult> | { ok: false; error: string; notStarted: true };
+export type ExecResult = Result<CommandResult> | (Err<string> & { notStarted: true });
 
 export async function execCommand(conn: SshConnection, command: string, opts: ExecOptions): Promise<ExecResult> {
   if (opts.signal.aborted) return cancelled();
@@ -52,7 +52,7 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
     (late) => late.close(),
   );
   if (channel === 'cancelled') return cancelled();
-  if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}`, notStarted: true };
+  if (channel instanceof Error) return { ...err(`Could not start the command over SSH: ${channel.message}`), notStarted: true };
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
     const onAbort = () => {
       // Ask sshd to pass SIGTERM to the command first: closing the channel alone leaves a command without a terminal running.
