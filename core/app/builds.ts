@@ -6,11 +6,15 @@ import { eventLogLine } from '../contract/log-line';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunEventBatch } from '../contract/events';
-import { failure, success, type Result } from '../contract/result';
-import type { LogLine, OnErrorPolicy, RunSummary } from '../contract/types';
+import { ok } from '../common/result';
+import { failure, type Result } from '../contract/result';
+import type { OnErrorPolicy } from '../common/on-error';
+import type { PromptAnswer } from '../common/prompt';
+import { runResultOf, type RunResult } from '../common/run-result';
+import type { LogLine, RunSummary } from '../contract/types';
 import { builtinPlugins } from '../engine/builtin-plugins';
 import { createRun, type BuildRun } from '../engine/engine';
-import type { EngineEvent, PromptAnswer } from '../engine/events';
+import type { EngineEvent } from '../engine/events';
 import { createMasker } from '../engine/mask';
 import { planRun } from '../engine/plan';
 import type { PluginRegistry } from '../engine/plugin';
@@ -100,24 +104,24 @@ export class BuildService {
     this.runs.set(run.runId, live);
     this.writeMeta(summary);
     live.done = run.start().then(
-      (s) => this.finish(live, s.cancelled ? 'cancelled' : s.prepareErrors.length > 0 || s.builds.some((b) => b.result !== 'succeeded') ? 'failed' : 'succeeded'),
+      (outcome) => this.finish(live, outcome.result),
       () => this.finish(live, 'failed'),
     );
-    return success({ runId: run.runId });
+    return ok({ runId: run.runId });
   }
 
   cancel(runId: string): Result<{ cancelled: boolean }> {
     const live = this.runs.get(runId);
     if (!live) return failure('not-found', `No run ${runId} is known in this session.`);
-    if (live.summary.finishedAt !== undefined) return success({ cancelled: false });
+    if (live.summary.finishedAt !== undefined) return ok({ cancelled: false });
     live.run.cancel();
-    return success({ cancelled: true });
+    return ok({ cancelled: true });
   }
 
   answerPrompt(runId: string, promptId: string, answer: PromptAnswer): Result<{ answered: boolean }> {
     const live = this.runs.get(runId);
     if (!live) return failure('not-found', `No run ${runId} is known in this session.`);
-    return success({ answered: live.run.answerPrompt(promptId, answer) });
+    return ok({ answered: live.run.answerPrompt(promptId, answer) });
   }
 
   /** Runs of this session and those whose logs are in the data folder, newest first. */
@@ -128,7 +132,7 @@ export class BuildService {
       if (out.has(file.runId)) continue;
       out.set(file.runId, this.readMeta(file.runId) ?? this.summaryFromLog(file.runId, file.modified));
     }
-    return success([...out.values()].sort((a, b) => b.startedAt - a.startedAt));
+    return ok([...out.values()].sort((a, b) => b.startedAt - a.startedAt));
   }
 
   readLog(runId: string, offset: number, count: number): Result<{ lines: LogLine[]; total: number }> {
@@ -137,7 +141,7 @@ export class BuildService {
     let reader = this.readers.get(runId);
     if (!reader) this.readers.set(runId, (reader = new RunLogReader(path)));
     const events = reader.read(offset, count);
-    return success({ lines: events.map((e, i) => eventLogLine(offset + i, e)), total: reader.count() });
+    return ok({ lines: events.map((e, i) => eventLogLine(offset + i, e)), total: reader.count() });
   }
 
   /** Receives the run's events in batches; events still in memory are replayed first. */
@@ -192,7 +196,7 @@ export class BuildService {
     }
   }
 
-  private finish(live: LiveRun, result: NonNullable<RunSummary['result']>): void {
+  private finish(live: LiveRun, result: RunResult): void {
     live.summary.finishedAt = Date.now();
     live.summary.result = result;
     this.flush(live);
@@ -228,7 +232,7 @@ export class BuildService {
     const summary: RunSummary = { runId, template: '', startedAt: first?.time ?? modified, builds: first?.kind === 'run-started' ? first.builds : [] };
     if (last?.kind === 'run-finished') {
       summary.finishedAt = last.time;
-      summary.result = last.cancelled ? 'cancelled' : last.failed.length > 0 ? 'failed' : 'succeeded';
+      summary.result = runResultOf(last);
     }
     return summary;
   }

@@ -4,6 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isOnErrorPolicy } from '../common/on-error';
+import { isTheme } from '../common/settings';
 import type { Settings } from '../contract/types';
 import { dataDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
@@ -23,10 +25,9 @@ export class AppDataDir {
   readSettings(): Settings {
     const stored = this.readJson<Partial<Settings>>('settings.json');
     const out: Settings = { ...DEFAULT_SETTINGS };
-    if (stored && ['light', 'dark', 'system'].includes(stored.theme as string)) out.theme = stored.theme as Settings['theme'];
-    if (stored && ['cleanup', 'abort', 'ask', 'run-cleanup-provisioner'].includes(stored.defaultOnError as string)) {
-      out.defaultOnError = stored.defaultOnError as Settings['defaultOnError'];
-    }
+    // The file may be hand-edited or from another version: keep only values this version knows.
+    if (isTheme(stored?.theme)) out.theme = stored.theme;
+    if (isOnErrorPolicy(stored?.defaultOnError)) out.defaultOnError = stored.defaultOnError;
     return out;
   }
 

@@ -4,6 +4,7 @@
  * turns exceptions into failed results.
  */
 import { join } from 'node:path';
+import { ok } from '../common/result';
 import { fromService } from '../contract/bind';
 import type { RunEventBatch } from '../contract/events';
 import type { ContractApi } from '../contract/methods';
@@ -57,12 +58,12 @@ export function createHost(opts: HostOptions = {}): Host {
       analyze: async ({ root, files, vars }) => templates.analyze(root, files, vars),
       diagnostics: async ({ root, files, vars }) => templates.diagnostics(root, files, vars),
       format: async ({ filename, text }) => templates.format(filename, text),
-      completions: async ({ files, position }) => ({ ok: true, value: completions(files, position) }),
-      hover: async ({ files, position }) => ({ ok: true, value: hover(files, position) }),
-      definition: async ({ files, position }) => ({ ok: true, value: definition(files, position) }),
+      completions: async ({ files, position }) => ok(completions(files, position)),
+      hover: async ({ files, position }) => ok(hover(files, position)),
+      definition: async ({ files, position }) => ok(definition(files, position)),
       edit: async ({ files, edit }) => editTemplate(files, edit),
-      attributes: async ({ filename, text, range }) => ({ ok: true, value: writtenAttributes(filename, text, range) }),
-      schema: async ({ kind, type }) => ({ ok: true, value: componentForm(kind, type) }),
+      attributes: async ({ filename, text, range }) => ok(writtenAttributes(filename, text, range)),
+      schema: async ({ kind, type }) => ok(componentForm(kind, type)),
     },
     builds: {
       start: async (input) => builds.start(input),

@@ -1,7 +1,8 @@
 /** The templates service: open, save, analyze and format the text the editor holds. */
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { failure, success, type Result } from '../contract/result';
+import { ok } from '../common/result';
+import { failure, type Result } from '../contract/result';
 import type { OpenedTemplate, TemplateAnalysis, TemplateDiagnostics, TemplateFileText } from '../contract/types';
 import { createMasker, SENSITIVE } from '../engine/mask';
 import { writeFileAtomic } from '../files/atomic-write';
@@ -36,9 +37,9 @@ export class TemplateService {
     if (!copy.ok) return copy;
     const full = copy.value;
     const found = templateFiles(full);
-    if (!found.ok) return failure('not-found', `${found.summary}: ${found.detail}`);
+    if (!found.ok) return failure('not-found', `${found.error.summary}: ${found.error.detail}`);
     const files: TemplateFileText[] = [];
-    for (const filename of found.files) {
+    for (const filename of found.value.files) {
       try {
         files.push({ filename, text: readFileSync(filename, 'utf8') });
       } catch (e) {
@@ -46,7 +47,7 @@ export class TemplateService {
       }
     }
     this.opts.data.addRecentFile(full);
-    return success({ path: full, root: found.root, format: found.format, files });
+    return ok({ path: full, root: found.value.root, format: found.value.format, files });
   }
 
   /**
@@ -55,7 +56,7 @@ export class TemplateService {
    */
   private ownCopy(full: string): Result<string> {
     const examples = this.opts.appExamples;
-    if (!examples || !full.startsWith(examples + sep)) return success(full);
+    if (!examples || !full.startsWith(examples + sep)) return ok(full);
     const [name, ...rest] = relative(examples, full).split(sep);
     const dest = join(this.opts.data.path, 'examples', name);
     if (!existsSync(dest)) {
@@ -70,7 +71,7 @@ export class TemplateService {
         return failure('io', `Could not copy the example ${name} to ${dest}: ${(e as Error).message}`);
       }
     }
-    return success(join(dest, ...rest));
+    return ok(join(dest, ...rest));
   }
 
   save(filename: string, text: string): Result<{ filename: string }> {
@@ -80,7 +81,7 @@ export class TemplateService {
     } catch (e) {
       return failure('io', `Could not save ${full}: ${(e as Error).message}`);
     }
-    return success({ filename: full });
+    return ok({ filename: full });
   }
 
   analyze(root: string, files: TemplateFileText[], vars: Array<[string, string]> = []): Result<TemplateAnalysis> {
@@ -90,13 +91,13 @@ export class TemplateService {
       graph: pipelineGraph(loaded.model, loaded.diagnostics, blockRangesOf(files)),
     };
     // A message may quote a secret's value (a failed check of a password's length): the renderer never sees it.
-    return success(createMasker(loaded.model?.sensitiveStrings ?? []).deep(analysis));
+    return ok(createMasker(loaded.model?.sensitiveStrings ?? []).deep(analysis));
   }
 
   /** The analysis without the graph: no block ranges, no graph nodes, a small answer. */
   diagnostics(root: string, files: TemplateFileText[], vars: Array<[string, string]> = []): Result<TemplateDiagnostics> {
     const loaded = this.loadCached(root, files, vars);
-    return success(createMasker(loaded.model?.sensitiveStrings ?? []).deep(this.summary(loaded)));
+    return ok(createMasker(loaded.model?.sensitiveStrings ?? []).deep(this.summary(loaded)));
   }
 
   private summary(loaded: LoadResult): TemplateDiagnostics {
@@ -137,7 +138,7 @@ export class TemplateService {
 
   format(filename: string, text: string): Result<{ text: string; changed: boolean }> {
     // `packer fmt` formats HCL native syntax only; JSON files are the user's own layout.
-    if (!filename.endsWith('.hcl')) return success({ text, changed: false });
+    if (!filename.endsWith('.hcl')) return ok({ text, changed: false });
     const r = formatHcl(text, filename);
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
@@ -145,7 +146,7 @@ export class TemplateService {
       const where = first.range ? `${first.range.filename}:${first.range.start.line},${first.range.start.column}: ` : '';
       return failure('template', `Cannot format a file with syntax errors. ${where}${first.summary}${first.detail ? `; ${first.detail}` : ''}`);
     }
-    return success({ text: r.text, changed: r.changed });
+    return ok({ text: r.text, changed: r.changed });
   }
 
   /** Loads editor buffers as the CLI would load the files, relative paths starting from the template's folder. */

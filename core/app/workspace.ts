@@ -1,5 +1,6 @@
 /** The workspace service: what the app remembers between sessions (recent files, settings). */
-import { success, type Result } from '../contract/result';
+import { ok } from '../common/result';
+import type { Result } from '../contract/result';
 import type { Settings } from '../contract/types';
 import type { AppDataDir } from './data-dir';
 
@@ -7,14 +8,14 @@ export class WorkspaceService {
   constructor(private readonly data: AppDataDir) {}
 
   recentFiles(): Result<string[]> {
-    return success(this.data.recentFiles());
+    return ok(this.data.recentFiles());
   }
 
   getSettings(): Result<Settings> {
-    return success(this.data.readSettings());
+    return ok(this.data.readSettings());
   }
 
   setSettings(change: Partial<Settings>): Result<Settings> {
-    return success(this.data.writeSettings(change));
+    return ok(this.data.writeSettings(change));
   }
 }

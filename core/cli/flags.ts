@@ -3,6 +3,7 @@
  * As in Go's flag package, a boolean flag takes its value only after `=`; other flags take `=value` or the next word.
  * Unlike Go, flags may also follow the positional arguments, so both `validate -var x=1 t.json` and `validate t.json -var x=1` work.
  */
+import { err, ok, type Result } from '../common/result';
 export type FlagKind = 'bool' | 'string' | 'list' | 'int';
 
 export interface FlagSpec {
@@ -18,11 +19,9 @@ export interface ParsedArgs {
   positional: string[];
 }
 
-export type ParseResult = { ok: true; args: ParsedArgs } | { ok: false; error: string };
-
 const BOOL_WORDS = new Set(['1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False']);
 
-export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]): ParseResult {
+export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]): Result<ParsedArgs> {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const flags = new Map<string, string[]>();
   const positional: string[] = [];
@@ -40,23 +39,23 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
     const eq = body.indexOf('=');
     const name = eq >= 0 ? body.slice(0, eq) : body;
     const spec = byName.get(name);
-    if (!spec) return { ok: false, error: `flag provided but not defined: -${name}` };
+    if (!spec) return err(`flag provided but not defined: -${name}`);
     let value: string;
     if (eq >= 0) value = body.slice(eq + 1);
     else if (spec.kind === 'bool') value = 'true';
     else if (i + 1 < argv.length) value = argv[++i];
-    else return { ok: false, error: `flag needs an argument: -${name}` };
+    else return err(`flag needs an argument: -${name}`);
     if (spec.kind === 'bool' && !BOOL_WORDS.has(value)) {
-      return { ok: false, error: `invalid boolean value "${value}" for -${name}` };
+      return err(`invalid boolean value "${value}" for -${name}`);
     }
     if (spec.kind === 'int' && !/^-?\d+$/.test(value)) {
-      return { ok: false, error: `invalid value "${value}" for flag -${name}: a whole number is required` };
+      return err(`invalid value "${value}" for flag -${name}: a whole number is required`);
     }
     const list = flags.get(name) ?? [];
     list.push(value);
     flags.set(name, list);
   }
-  return { ok: true, args: { flags, positional } };
+  return ok({ flags, positional });
 }
 
 /** The last value given for a flag (Go's flag package: last wins). */

@@ -53,9 +53,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stderr(`bakehouse ${name}: ${parsed.error}. Run "bakehouse ${name} --help" for its options.\n`);
     return 1;
   }
-  const colorFlag = parsed.args.flags.get('color');
+  const colorFlag = parsed.value.flags.get('color');
   const color = colorFlag ? !['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(colorFlag[colorFlag.length - 1]) && Boolean(process.stdout.isTTY) : io.color;
-  return command.run(parsed.args, { ...io, color });
+  return command.run(parsed.value, { ...io, color });
 }
 
 function processIO(): CliIO {

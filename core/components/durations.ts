@@ -1,4 +1,5 @@
 /** Go's time.ParseDuration, so "5m", "1h30m" and "300ms" mean what they mean to Packer. */
+import { err, ok, type Result } from '../common/result';
 
 const UNITS: Record<string, number> = {
   ns: 1,
@@ -11,19 +12,17 @@ const UNITS: Record<string, number> = {
   h: 3600e9,
 };
 
-export type DurationResult = { ok: true; nanoseconds: number } | { ok: false; error: string };
-
-/** Parses a Go duration string; errors use Go's wording (`time: unknown unit "x" in duration "5x"`). */
-export function parseDuration(text: string): DurationResult {
+/** Parses a Go duration string into nanoseconds; errors use Go's wording (`time: unknown unit "x" in duration "5x"`). */
+export function parseDuration(text: string): Result<number> {
   const quoted = JSON.stringify(text);
-  const invalid: DurationResult = { ok: false, error: `time: invalid duration ${quoted}` };
+  const invalid: Result<number> = err(`time: invalid duration ${quoted}`);
   let s = text;
   let negative = false;
   if (s.startsWith('-') || s.startsWith('+')) {
     negative = s[0] === '-';
     s = s.slice(1);
   }
-  if (s === '0') return { ok: true, nanoseconds: 0 };
+  if (s === '0') return ok(0);
   if (s === '') return invalid;
   let total = 0;
   while (s !== '') {
@@ -31,12 +30,12 @@ export function parseDuration(text: string): DurationResult {
     if (!num || (num[1] === '' && (num[2] === undefined || num[2] === ''))) return invalid;
     s = s.slice(num[0].length);
     const unit = /^[^\d.]*/.exec(s)?.[0] ?? '';
-    if (unit === '') return { ok: false, error: `time: missing unit in duration ${quoted}` };
+    if (unit === '') return err(`time: missing unit in duration ${quoted}`);
     const scale = UNITS[unit];
-    if (scale === undefined) return { ok: false, error: `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}` };
+    if (scale === undefined) return err(`time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`);
     s = s.slice(unit.length);
     total += Number(`${num[1] || '0'}.${num[2] || '0'}`) * scale;
   }
   if (total > 9223372036854775807) return invalid;
-  return { ok: true, nanoseconds: negative ? -total : total };
+  return ok(negative ? -total : total);
 }

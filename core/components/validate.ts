@@ -3,7 +3,8 @@
  * decoding (unknown names, wrong types, bad durations) and, only when decoding succeeded, Prepare's rules
  * (required fields, one-of groups, enums, the component's own checks) — Packer never runs Prepare on a config it could not decode.
  */
-import type { ComponentConfig, TemplateFormat } from '../template/model';
+import type { TemplateFormat } from '../common/template';
+import type { ComponentConfig } from '../template/model';
 import { error, warning, type Diagnostic, type Range } from '../template/source';
 import { didYouMean } from '../template/suggest';
 import type { Value } from '../template/values/value';

@@ -3,6 +3,9 @@
  * here so the contract, and the renderer behind it, need nothing from the engine. The host (`core/app/builds.ts`) hands the
  * engine's events on as these, unchanged, and the compiler checks there that every engine event is one of them.
  */
+import type { OutputStream } from '../common/output';
+import type { PromptAnswer, PromptReason } from '../common/prompt';
+import type { RunResult, StepEnd } from '../common/run-result';
 
 /** What an artifact looks like outside the engine. */
 export interface ArtifactSummary {
@@ -21,11 +24,9 @@ export interface LeftBehind {
   howToRemove?: string;
 }
 
-type BuildResult = 'succeeded' | 'failed' | 'cancelled';
-type ComponentResult = 'succeeded' | 'failed' | 'cancelled';
-export type PromptReason = 'on-error' | 'breakpoint' | 'debug';
-/** Answers a prompt may take; `breakpoint` and `debug` prompts only ever take `continue`. */
-export type PromptAnswer = 'cleanup' | 'abort' | 'retry' | 'continue';
+type BuildResult = RunResult;
+type ComponentResult = RunResult;
+export type { PromptAnswer, PromptReason };
 
 interface EventBase {
   /** Milliseconds since the Unix epoch. */
@@ -41,7 +42,7 @@ export type RunEvent =
   | (EventBase & { kind: 'build-started'; builderType: string })
   | (EventBase & { kind: 'build-finished'; result: BuildResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
   | (EventBase & { kind: 'step-started'; step: string })
-  | (EventBase & { kind: 'step-finished'; step: string; result: 'continue' | 'halt' | 'cancelled'; durationMs: number; error?: string })
+  | (EventBase & { kind: 'step-finished'; step: string; result: StepEnd; durationMs: number; error?: string })
   | (EventBase & { kind: 'provisioner-started'; index: number; type: string; name?: string })
   | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: ComponentResult; durationMs: number; error?: string })
   | (EventBase & { kind: 'post-processor-started'; index: number; chain: number; position: number; type: string; name?: string })
@@ -56,7 +57,7 @@ export type RunEvent =
       durationMs: number;
       error?: string;
     })
-  | (EventBase & { kind: 'output'; stream: 'stdout' | 'stderr'; line: string; component?: string })
+  | (EventBase & { kind: 'output'; stream: OutputStream; line: string; component?: string })
   | (EventBase & { kind: 'message'; level: 'say' | 'message' | 'log'; text: string; component?: string })
   | (EventBase & { kind: 'error'; text: string; component?: string })
   | (EventBase & { kind: 'prompt'; promptId: string; reason: PromptReason; text: string; choices: PromptAnswer[] })

@@ -3,13 +3,17 @@
  * the host loads this file (and zod), never the preload or the renderer. It must name exactly the methods of `methods.ts`.
  */
 import { z } from 'zod';
+import { ON_ERROR_POLICIES } from '../common/on-error';
+import { PROMPT_ANSWERS } from '../common/prompt';
+import { THEMES } from '../common/settings';
+import { FORM_COMPONENT_KINDS } from '../common/template';
 import type { Contract } from './methods';
 
 const fileText = z.object({ filename: z.string().min(1), text: z.string() });
 const templateTexts = z.object({ root: z.string(), files: z.array(fileText).min(1) });
 const position = z.object({ filename: z.string(), line: z.number().int().min(1), column: z.number().int().min(1) });
 const varsInput = z.array(z.tuple([z.string().min(1), z.string()]));
-const onError = z.enum(['cleanup', 'abort', 'ask', 'run-cleanup-provisioner']);
+const onError = z.enum(ON_ERROR_POLICIES);
 const none = z.object({}).strict();
 const pos = z.object({ line: z.number().int().min(1), column: z.number().int().min(1), byte: z.number().int().min(0) });
 /** A graph node's range: the block (or JSON object) it was drawn from. */
@@ -42,7 +46,7 @@ export const inputs = {
     definition: templateTexts.extend({ position }),
     edit: z.object({ files: z.array(fileText).min(1), edit: graphEdit }),
     attributes: fileText.extend({ range: nodeRange }),
-    schema: z.object({ kind: z.enum(['builder', 'provisioner', 'post-processor']), type: z.string().min(1) }),
+    schema: z.object({ kind: z.enum(FORM_COMPONENT_KINDS), type: z.string().min(1) }),
   },
   builds: {
     start: z.object({
@@ -53,13 +57,13 @@ export const inputs = {
       onError: onError.optional(),
     }),
     cancel: z.object({ runId: z.string().min(1) }),
-    answerPrompt: z.object({ runId: z.string().min(1), promptId: z.string().min(1), answer: z.enum(['cleanup', 'abort', 'retry', 'continue']) }),
+    answerPrompt: z.object({ runId: z.string().min(1), promptId: z.string().min(1), answer: z.enum(PROMPT_ANSWERS) }),
     listRuns: none,
     readLog: z.object({ runId: z.string().min(1), offset: z.number().int().min(0), count: z.number().int().min(1).max(10_000) }),
   },
   workspace: {
     recentFiles: none,
     getSettings: none,
-    setSettings: z.object({ theme: z.enum(['light', 'dark', 'system']).optional(), defaultOnError: onError.optional() }).strict(),
+    setSettings: z.object({ theme: z.enum(THEMES).optional(), defaultOnError: onError.optional() }).strict(),
   },
 } satisfies { [S in keyof Contract]: { [M in keyof Contract[S]]: z.ZodType } };

@@ -1,4 +1,6 @@
-/** What every contract method returns: exceptions do not survive IPC, so failures are values. */
+/** What every contract method returns: exceptions do not survive IPC, so failures are values (core/common/result.ts). */
+import { err, type Err, type Result as CommonResult } from '../common/result';
+
 export type ErrorCode = 'invalid-input' | 'not-found' | 'io' | 'template' | 'engine' | 'unauthorized' | 'internal';
 
 export interface ContractError {
@@ -8,7 +10,6 @@ export interface ContractError {
   field?: string;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+export type Result<T> = CommonResult<T, ContractError>;
 
-export const success = <T>(value: T): Result<T> => ({ ok: true, value });
-export const failure = (code: ErrorCode, message: string, field?: string): Result<never> => ({ ok: false, error: { code, message, field } });
+export const failure = (code: ErrorCode, message: string, field?: string): Err<ContractError> => err({ code, message, field });

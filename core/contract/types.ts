@@ -1,4 +1,9 @@
 /** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
+import type { OnErrorPolicy } from '../common/on-error';
+import type { OutputStream } from '../common/output';
+import type { RunResult } from '../common/run-result';
+import type { Theme } from '../common/settings';
+import type { FormComponentKind, TemplateFormat } from '../common/template';
 
 /** Where something is in a source file: lines and columns count from 1, bytes from 0 (as `core/template/source.ts`). */
 export interface Pos {
@@ -32,7 +37,7 @@ export interface OpenedTemplate {
   path: string;
   /** The directory relative paths in the template start from (`path.root`). */
   root: string;
-  format: 'hcl2' | 'json';
+  format: TemplateFormat;
   /** Every file of the template, one editor tab each. */
   files: TemplateFileText[];
 }
@@ -120,15 +125,14 @@ export interface Hover {
   range?: Range;
 }
 
-export type OnErrorPolicy = 'cleanup' | 'abort' | 'ask' | 'run-cleanup-provisioner';
-
+/** One run in the app's history list: what ran and, once it has finished, how it ended. */
 export interface RunSummary {
   runId: string;
   template: string;
   startedAt: number;
   finishedAt?: number;
   builds: string[];
-  result?: 'succeeded' | 'failed' | 'cancelled';
+  result?: RunResult;
 }
 
 /** One line of a run's log, as the log viewer shows it. */
@@ -136,13 +140,13 @@ export interface LogLine {
   seq: number;
   time: number;
   build: string;
-  stream: 'stdout' | 'stderr' | 'say' | 'message' | 'error';
+  stream: OutputStream | 'say' | 'message' | 'error';
   text: string;
   step?: string;
 }
 
 export interface Settings {
-  theme: 'light' | 'dark' | 'system';
+  theme: Theme;
   defaultOnError: OnErrorPolicy;
 }
 
@@ -172,7 +176,7 @@ export interface FormField {
 
 /** A component type's fields, for the form beside the graph. */
 export interface ComponentForm {
-  kind: 'builder' | 'provisioner' | 'post-processor';
+  kind: FormComponentKind;
   type: string;
   description: string;
   fields: FormField[];

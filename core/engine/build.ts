@@ -1,7 +1,9 @@
 /** One build from start to finish: the builder's steps (with provisioning and cleanup), then the post-processor chains. */
+import { CANCELLED } from '../common/result';
 import { summarizeArtifact, type Artifact } from './artifact';
-import type { ArtifactSummary, BuildResult, EventBody, LeftBehind } from './events';
-import type { OnErrorPolicy } from './on-error';
+import type { OnErrorPolicy } from '../common/on-error';
+import type { RunResult } from '../common/run-result';
+import type { ArtifactSummary, EventBody, LeftBehind } from './events';
 import type { BuildState, Ui } from './plugin';
 import { runPostProcessors } from './post-processing';
 import type { PreparedBuild } from './prepare';
@@ -12,7 +14,7 @@ import { runSteps } from './steps';
 export interface BuildOutcome {
   name: string;
   builderType: string;
-  result: BuildResult;
+  result: RunResult;
   error?: string;
   artifacts: ArtifactSummary[];
   durationMs: number;
@@ -25,7 +27,8 @@ export interface BuildRunContext {
   uiFor(component?: string): Ui;
   mask(text: string): string;
   signal: AbortSignal;
-  force: AbortSignal;
+  /** The second cancel: stop waiting for cleanups. */
+  abandon: AbortSignal;
   onError: OnErrorPolicy;
   debug: boolean;
   backoff: Backoff;
@@ -63,7 +66,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     state,
     ui,
     signal: ctx.signal,
-    force: ctx.force,
+    abandon: ctx.abandon,
     onError: ctx.onError,
     debug: ctx.debug,
     events: {
@@ -72,7 +75,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     },
   });
   if (outcome.leftBehind.length > 0) ctx.emit({ kind: 'left-behind', resources: outcome.leftBehind });
-  const finish = (result: BuildResult, artifacts: Artifact[], error?: string): BuildOutcome => {
+  const finish = (result: RunResult, artifacts: Artifact[], error?: string): BuildOutcome => {
     const summaries = artifacts.map(summarizeArtifact);
     const durationMs = performance.now() - started;
     ctx.emit({ kind: 'build-finished', result, durationMs, error, artifacts: summaries });
@@ -103,7 +106,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
         }),
     },
   });
-  if (ctx.signal.aborted) return finish('cancelled', [], 'Build was cancelled.');
+  if (ctx.signal.aborted) return finish('cancelled', [], CANCELLED);
   if (pp.errors.length > 0) {
     const error = `${pp.errors.length} error(s) occurred:\n\n${pp.errors.map((e) => `* ${e}`).join('\n')}`;
     return finish('failed', [], error);

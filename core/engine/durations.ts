@@ -1,13 +1,12 @@
 /** Durations as Packer reads them (Go's "1m30s") and prints them ("1 second 36 milliseconds"). */
+import { ok, type Result } from '../common/result';
 import { parseDuration } from '../components/durations';
 
-export type MillisResult = { ok: true; ms: number } | { ok: false; error: string };
-
 /** A Go duration string in milliseconds; an empty or missing value is zero. */
-export function durationMs(text: string | undefined): MillisResult {
-  if (text === undefined || text === '') return { ok: true, ms: 0 };
+export function durationMs(text: string | undefined): Result<number> {
+  if (text === undefined || text === '') return ok(0);
   const parsed = parseDuration(text);
-  return parsed.ok ? { ok: true, ms: parsed.nanoseconds / 1e6 } : parsed;
+  return parsed.ok ? ok(parsed.value / 1e6) : parsed;
 }
 
 const UNITS: Array<[string, number]> = [

@@ -3,11 +3,15 @@
  * ordered events. Every event is masked before anyone sees it — listeners, the run log, the app.
  */
 import { randomUUID } from 'node:crypto';
+import type { OutputStream } from '../common/output';
+import { CANCELLED } from '../common/result';
 import type { PlannedBuild } from '../template/model';
 import { runBuild, type BuildOutcome } from './build';
-import type { EngineEvent, EventBody, EventListener, PromptAnswer, PromptReason } from './events';
+import type { OnErrorPolicy } from '../common/on-error';
+import type { PromptAnswer, PromptReason } from '../common/prompt';
+import { runResultOf, type RunResult } from '../common/run-result';
+import type { EngineEvent, EventBody, EventListener } from './events';
 import { createMasker, type Masker } from './mask';
-import type { OnErrorPolicy } from './on-error';
 import type { BuildInfo, PluginRegistry, Ui } from './plugin';
 import { prepareBuild, type PreparedBuild } from './prepare';
 import { DEFAULT_BACKOFF, type Backoff } from './retry';
@@ -22,6 +26,7 @@ export interface RunOptions {
   /** At most this many builds at once; 0 means all at once. */
   parallelBuilds?: number;
   onError?: OnErrorPolicy;
+  /** -force: overwrite existing outputs (`BuildInfo.force`). */
   force?: boolean;
   env?: Record<string, string | undefined>;
   cwd?: string;
@@ -34,8 +39,10 @@ export interface RunOptions {
   backoff?: Backoff;
 }
 
-export interface RunSummary {
+/** What `start()` resolves with: every build's outcome. (The app's run history lists runs as the contract's `RunSummary`.) */
+export interface RunOutcome {
   runId: string;
+  result: RunResult;
   builds: BuildOutcome[];
   /** Problems found before any build started; when present no build ran. */
   prepareErrors: Array<{ build: string; error: string }>;
@@ -55,7 +62,7 @@ export class BuildRun {
   private readonly listeners = new Set<EventListener>();
   private readonly masker: Masker;
   private readonly cancelCtl = new AbortController();
-  private readonly forceCtl = new AbortController();
+  private readonly abandonCtl = new AbortController();
   private readonly prompts = new Map<string, PendingPrompt>();
   private log?: RunLogWriter;
   private promptSeq = 0;
@@ -78,7 +85,7 @@ export class BuildRun {
   /** First call: builds stop and clean up. Second call: stop waiting for cleanups and report what is left. */
   cancel(): void {
     if (!this.cancelCtl.signal.aborted) this.cancelCtl.abort();
-    else this.forceCtl.abort();
+    else this.abandonCtl.abort();
     for (const [id, p] of this.prompts) this.settlePrompt(id, p, 'cleanup');
   }
 
@@ -94,7 +101,7 @@ export class BuildRun {
     return true;
   }
 
-  async start(): Promise<RunSummary> {
+  async start(): Promise<RunOutcome> {
     if (this.started) throw new Error(`run ${this.runId} was already started`);
     this.started = true;
     const started = performance.now();
@@ -103,34 +110,30 @@ export class BuildRun {
     try {
       this.emit('', { kind: 'run-started', runId: this.runId, builds: this.opts.builds.map((b) => b.name) });
       const prepared: PreparedBuild[] = [];
-      const prepareErrors: RunSummary['prepareErrors'] = [];
+      const prepareErrors: RunOutcome['prepareErrors'] = [];
       for (const plan of this.opts.builds) {
         const info: BuildInfo = { name: plan.sourceName, displayName: plan.name, hcl2: plan.name !== plan.sourceName, builderType: plan.type, runId: this.runId, env, cwd: this.opts.cwd ?? process.cwd(), force: this.opts.force ?? false };
         const r = prepareBuild(plan, info, this.opts.registry);
-        if (r.ok) prepared.push(r.build);
+        if (r.ok) prepared.push(r.value);
         else
-          for (const error of r.errors) {
+          for (const error of r.error) {
             prepareErrors.push({ build: plan.name, error: this.masker.text(error) });
             this.emit(plan.name, { kind: 'error', text: error });
           }
       }
       const builds = prepareErrors.length > 0 ? [] : await this.runAll(prepared);
-      const summary: RunSummary = {
+      const failed = [...prepareErrors.map((e) => e.build), ...builds.filter((b) => b.result !== 'succeeded').map((b) => b.name)];
+      const outcome: RunOutcome = {
         runId: this.runId,
+        result: runResultOf({ cancelled: this.cancelled, failed }),
         builds,
         prepareErrors,
         cancelled: this.cancelled,
         durationMs: performance.now() - started,
         runLogPath: this.runLogPath,
       };
-      this.emit('', {
-        kind: 'run-finished',
-        runId: this.runId,
-        durationMs: summary.durationMs,
-        failed: [...prepareErrors.map((e) => e.build), ...builds.filter((b) => b.result !== 'succeeded').map((b) => b.name)],
-        cancelled: summary.cancelled,
-      });
-      return summary;
+      this.emit('', { kind: 'run-finished', runId: this.runId, durationMs: outcome.durationMs, failed, cancelled: outcome.cancelled });
+      return outcome;
     } finally {
       try {
         this.log?.close();
@@ -158,7 +161,7 @@ export class BuildRun {
   private runOne(build: PreparedBuild): Promise<BuildOutcome> {
     const name = build.info.displayName;
     if (this.cancelled) {
-      const outcome: BuildOutcome = { name, builderType: build.info.builderType, result: 'cancelled', error: 'Build was cancelled.', artifacts: [], durationMs: 0, leftBehind: [] };
+      const outcome: BuildOutcome = { name, builderType: build.info.builderType, result: 'cancelled', error: CANCELLED, artifacts: [], durationMs: 0, leftBehind: [] };
       this.emit(name, { kind: 'build-finished', result: 'cancelled', durationMs: 0, error: outcome.error, artifacts: [] });
       return Promise.resolve(outcome);
     }
@@ -167,7 +170,7 @@ export class BuildRun {
       uiFor: (component) => this.ui(name, component),
       mask: (t) => this.masker.text(t),
       signal: this.cancelCtl.signal,
-      force: this.forceCtl.signal,
+      abandon: this.abandonCtl.signal,
       onError: this.opts.onError ?? 'cleanup',
       debug: this.opts.debug ?? false,
       backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
@@ -209,7 +212,7 @@ export class BuildRun {
   }
 
   /** The hot path (a build may print millions of lines): a fixed-shape object, only the line masked. */
-  private emitOutput(build: string, stream: 'stdout' | 'stderr', line: string, component: string | undefined): void {
+  private emitOutput(build: string, stream: OutputStream, line: string, component: string | undefined): void {
     const text = this.masker.empty ? line : this.masker.text(line);
     const event: EngineEvent =
       component === undefined

@@ -2,9 +2,11 @@
  * The one event stream a run produces. The CLI renders it, the run log stores it and the desktop app receives it over IPC,
  * so every event is plain serialisable data: no functions, no class instances.
  */
+import type { OutputStream } from '../common/output';
+import type { PromptAnswer, PromptReason } from '../common/prompt';
+import type { RunResult, StepEnd } from '../common/run-result';
 
-/** How a build ended. */
-export type BuildResult = 'succeeded' | 'failed' | 'cancelled';
+export type { StepEnd };
 
 /** What an artifact looks like outside the engine (the live object may also know how to destroy itself). */
 export interface ArtifactSummary {
@@ -23,15 +25,6 @@ export interface LeftBehind {
   howToRemove?: string;
 }
 
-/** How one provisioner or post-processor ended. */
-export type ComponentResult = 'succeeded' | 'failed' | 'cancelled';
-
-/** Why the engine is waiting: a failed step (-on-error=ask), a breakpoint provisioner, or -debug between steps. */
-export type PromptReason = 'on-error' | 'breakpoint' | 'debug';
-
-/** Answers a prompt may take; `breakpoint` and `debug` prompts only ever take `continue`. */
-export type PromptAnswer = 'cleanup' | 'abort' | 'retry' | 'continue';
-
 interface EventBase {
   /** Milliseconds since the Unix epoch. */
   time: number;
@@ -43,15 +36,15 @@ export type EngineEvent =
   | (EventBase & { kind: 'run-started'; runId: string; builds: string[] })
   | (EventBase & { kind: 'run-finished'; runId: string; durationMs: number; failed: string[]; cancelled: boolean })
   | (EventBase & { kind: 'build-started'; builderType: string })
-  | (EventBase & { kind: 'build-finished'; result: BuildResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
+  | (EventBase & { kind: 'build-finished'; result: RunResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
   | (EventBase & { kind: 'step-started'; step: string })
-  | (EventBase & { kind: 'step-finished'; step: string; result: 'continue' | 'halt' | 'cancelled'; durationMs: number; error?: string })
+  | (EventBase & { kind: 'step-finished'; step: string; result: StepEnd; durationMs: number; error?: string })
   /**
    * One provisioner of the build began or ended (retries and pause_before included). `index` is its place among the
    * build's provisioners, in the order they run; the error-cleanup-provisioner is not one of them and reports none.
    */
   | (EventBase & { kind: 'provisioner-started'; index: number; type: string; name?: string })
-  | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: ComponentResult; durationMs: number; error?: string })
+  | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: RunResult; durationMs: number; error?: string })
   /**
    * One post-processor began or ended. `chain` and `position` place it in its chain; `index` counts every post-processor
    * of the build in written order (chains one after another), as the graph lists them.
@@ -64,12 +57,12 @@ export type EngineEvent =
       position: number;
       type: string;
       name?: string;
-      result: ComponentResult;
+      result: RunResult;
       durationMs: number;
       error?: string;
     })
   /** A line a command printed; `component` names the post-processor when one is running, as Packer's "name (type)" target. */
-  | (EventBase & { kind: 'output'; stream: 'stdout' | 'stderr'; line: string; component?: string })
+  | (EventBase & { kind: 'output'; stream: OutputStream; line: string; component?: string })
   /** `say` is Packer's `==>` line, `message` its indented detail line. */
   | (EventBase & { kind: 'message'; level: 'say' | 'message' | 'log'; text: string; component?: string })
   | (EventBase & { kind: 'error'; text: string; component?: string })

@@ -1,9 +1,9 @@
 /** The engine's public face for the CLI and the desktop app's main process: start a run, watch its events, answer, cancel. */
-export { createRun, BuildRun, type RunOptions, type RunSummary } from './engine';
+export { createRun, BuildRun, type RunOptions, type RunOutcome } from './engine';
 export type { BuildOutcome } from './build';
-export type { EngineEvent, EngineEventKind, ArtifactSummary, BuildResult, LeftBehind, PromptAnswer, PromptReason } from './events';
+export type { EngineEvent, EngineEventKind, ArtifactSummary, LeftBehind } from './events';
 export { planRun, selectBuilds, selectPostProcessors, type Selection } from './plan';
-export { parseOnError, ON_ERROR_POLICIES, type OnErrorPolicy } from './on-error';
+export { parseOnError } from './on-error';
 export { dataDir, runsDir, runLogPath, listRuns, RunLogReader, type RunLogFile } from './runlog';
 export { builtinPlugins } from './builtin-plugins';
 export { PluginRegistry } from './plugin';

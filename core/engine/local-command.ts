@@ -3,13 +3,14 @@
  * (a shell's children included) and leaves nothing running.
  */
 import { spawn } from 'node:child_process';
+import type { OutputStream } from '../common/output';
 
 export interface LocalCommandOptions {
   argv: string[];
   env: Record<string, string | undefined>;
   cwd: string;
   signal: AbortSignal;
-  onLine(stream: 'stdout' | 'stderr', line: string): void;
+  onLine(stream: OutputStream, line: string): void;
   /** How long to wait after SIGTERM before SIGKILL. */
   killGraceMs?: number;
 }

@@ -1,13 +1,11 @@
-/** -on-error: what a failed build does with what it created (Packer's cleanup, abort, ask, run-cleanup-provisioner). */
+/** -on-error: how the CLI reads the policy, and what each policy means for a failed build's cleanups. */
+import { isOnErrorPolicy, ON_ERROR_POLICIES, type OnErrorPolicy } from '../common/on-error';
+import { err, ok, type Result } from '../common/result';
 
-export type OnErrorPolicy = 'cleanup' | 'abort' | 'ask' | 'run-cleanup-provisioner';
-
-export const ON_ERROR_POLICIES: readonly OnErrorPolicy[] = ['cleanup', 'abort', 'ask', 'run-cleanup-provisioner'];
-
-export function parseOnError(text: string | undefined): { ok: true; policy: OnErrorPolicy } | { ok: false; error: string } {
-  if (text === undefined || text === '') return { ok: true, policy: 'cleanup' };
-  if ((ON_ERROR_POLICIES as readonly string[]).includes(text)) return { ok: true, policy: text as OnErrorPolicy };
-  return { ok: false, error: `-on-error has to be one of: ${ON_ERROR_POLICIES.join(', ')}; got "${text}"` };
+export function parseOnError(text: string | undefined): Result<OnErrorPolicy> {
+  if (text === undefined || text === '') return ok('cleanup');
+  if (isOnErrorPolicy(text)) return ok(text);
+  return err(`-on-error has to be one of: ${ON_ERROR_POLICIES.join(', ')}; got "${text}"`);
 }
 
 /** Packer's question when a step fails under -on-error=ask. */

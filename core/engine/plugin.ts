@@ -2,16 +2,12 @@
  * What a builder, provisioner, post-processor and communicator look like to the engine, and the registry that finds them by type.
  * Each plugin has Packer's three faces: a config schema (in its config.ts), `prepare` (validation, no side effects) and a run phase.
  */
+import type { OutputStream } from '../common/output';
+import type { PromptAnswer, PromptReason } from '../common/prompt';
+import type { Result } from '../common/result';
 import type { ComponentConfig } from '../template/model';
 import type { Artifact } from './artifact';
-import type { PromptAnswer, PromptReason } from './events';
 import type { Step } from './steps';
-
-export type Outcome<T = void> = { ok: true; value: T } | { ok: false; error: string };
-export type Prepared<T> = { ok: true; value: T } | { ok: false; errors: string[] };
-
-export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
-export const failed = (error: string): { ok: false; error: string } => ({ ok: false, error });
 
 /** Facts about the build a plugin works for. */
 export interface BuildInfo {
@@ -40,7 +36,7 @@ export interface Ui {
   message(text: string): void;
   error(text: string): void;
   /** One line a command printed. */
-  output(stream: 'stdout' | 'stderr', line: string): void;
+  output(stream: OutputStream, line: string): void;
   /**
    * Detail kept for the run log (a machine's serial console, say): Packer writes such lines only to its debug log, so the
    * CLI shows them only with PACKER_LOG set, while the run log and the app always have them.
@@ -57,15 +53,15 @@ export interface CommandResult {
 /** Runs commands on the machine being built; the null builder has none (`communicator = "none"`). */
 export interface Communicator {
   type: string;
-  run(command: string, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Outcome<CommandResult>>;
-  upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Outcome>;
-  download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Outcome>;
+  run(command: string, opts: { signal: AbortSignal; onLine(stream: OutputStream, line: string): void }): Promise<Result<CommandResult>>;
+  upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Result>;
+  download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Result>;
   /**
    * Optional: `run` with `input` written to the command's standard input, which is not closed after it (through a proxy a
    * half-closed connection may lose the output): the command reads exactly input's length (`head -c N`). Lets a script be
    * sent and run in one round trip.
    */
-  runWithInput?(command: string, input: Uint8Array, opts: { signal: AbortSignal; onLine(stream: 'stdout' | 'stderr', line: string): void }): Promise<Outcome<CommandResult>>;
+  runWithInput?(command: string, input: Uint8Array, opts: { signal: AbortSignal; onLine(stream: OutputStream, line: string): void }): Promise<Result<CommandResult>>;
 }
 
 /**
@@ -102,7 +98,7 @@ export interface ProvisionContext {
 }
 
 export interface Provisioner {
-  provision(ctx: ProvisionContext): Promise<Outcome>;
+  provision(ctx: ProvisionContext): Promise<Result>;
 }
 
 export interface PostProcessContext {
@@ -122,22 +118,22 @@ export interface PostProcessResult {
 }
 
 export interface PostProcessor {
-  postProcess(ctx: PostProcessContext, input: Artifact): Promise<Outcome<PostProcessResult>>;
+  postProcess(ctx: PostProcessContext, input: Artifact): Promise<Result<PostProcessResult>>;
 }
 
 export interface BuilderPlugin {
   type: string;
-  prepare(config: ComponentConfig, build: BuildInfo): Prepared<Builder>;
+  prepare(config: ComponentConfig, build: BuildInfo): Result<Builder, string[]>;
 }
 
 export interface ProvisionerPlugin {
   type: string;
-  prepare(config: ComponentConfig, build: BuildInfo): Prepared<Provisioner>;
+  prepare(config: ComponentConfig, build: BuildInfo): Result<Provisioner, string[]>;
 }
 
 export interface PostProcessorPlugin {
   type: string;
-  prepare(config: ComponentConfig, build: BuildInfo): Prepared<PostProcessor>;
+  prepare(config: ComponentConfig, build: BuildInfo): Result<PostProcessor, string[]>;
 }
 
 /** Plugins by type; the CLI and the app start from `builtinPlugins()` (builtin-plugins.ts) and tests add their own. */

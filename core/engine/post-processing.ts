@@ -3,6 +3,7 @@
  * result to the next; keep_input_artifact (or the post-processor's default) decides which intermediate artifacts
  * survive and which are destroyed.
  */
+import { err } from '../common/result';
 import type { Artifact } from './artifact';
 import type { PostProcessContext, PostProcessor } from './plugin';
 import { errorText } from './steps';
@@ -71,7 +72,7 @@ export async function runPostProcessors(opts: PostProcessingOptions): Promise<Po
       try {
         outcome = await pp.postProcessor.postProcess(opts.contextFor(pp), prior!);
       } catch (e) {
-        outcome = { ok: false as const, error: errorText(e) };
+        outcome = err(errorText(e));
       }
       opts.lifecycle?.finished(place, pp, outcome.ok ? undefined : outcome.error, performance.now() - started, opts.signal.aborted);
       if (!outcome.ok) {

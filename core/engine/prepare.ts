@@ -2,6 +2,7 @@
  * Packer's prepare phase: every builder, provisioner and post-processor of a build validates its config before any
  * build starts, so a typo fails the run at once rather than after an hour of building.
  */
+import { err, ok, type Result } from '../common/result';
 import type { PlannedBuild, ProvisionerModel } from '../template/model';
 import { durationMs } from './durations';
 import type { BuildInfo, Builder, PluginRegistry } from './plugin';
@@ -17,9 +18,7 @@ export interface PreparedBuild {
   postProcessors: PreparedPostProcessor[][];
 }
 
-export type PrepareResult = { ok: true; build: PreparedBuild } | { ok: false; errors: string[] };
-
-export function prepareBuild(plan: PlannedBuild, info: BuildInfo, registry: PluginRegistry): PrepareResult {
+export function prepareBuild(plan: PlannedBuild, info: BuildInfo, registry: PluginRegistry): Result<PreparedBuild, string[]> {
   const errors: string[] = [];
   const builderPlugin = registry.builder(plan.type);
   let builder: Builder | undefined;
@@ -27,7 +26,7 @@ export function prepareBuild(plan: PlannedBuild, info: BuildInfo, registry: Plug
   else {
     const prepared = builderPlugin.prepare(plan.builder, info);
     if (prepared.ok) builder = prepared.value;
-    else errors.push(...prepared.errors.map((e) => `builder ${plan.type}: ${e}`));
+    else errors.push(...prepared.error.map((e) => `builder ${plan.type}: ${e}`));
   }
   const provisioners: PreparedProvisioner[] = [];
   for (const p of plan.provisioners) {
@@ -45,13 +44,13 @@ export function prepareBuild(plan: PlannedBuild, info: BuildInfo, registry: Plug
         continue;
       }
       const made = plugin.prepare(pp.config, info);
-      if (!made.ok) errors.push(...made.errors.map((e) => `post-processor ${pp.type}: ${e}`));
+      if (!made.ok) errors.push(...made.error.map((e) => `post-processor ${pp.type}: ${e}`));
       else prepared.push({ type: pp.type, name: pp.name, postProcessor: made.value, keepInputArtifact: pp.keepInputArtifact });
     }
     postProcessors.push(prepared);
   }
-  if (errors.length > 0 || !builder) return { ok: false, errors };
-  return { ok: true, build: { plan, info, builder, provisioners, cleanupProvisioner, postProcessors } };
+  if (errors.length > 0 || !builder) return err(errors);
+  return ok({ plan, info, builder, provisioners, cleanupProvisioner, postProcessors });
 }
 
 function prepareProvisioner(p: ProvisionerModel, info: BuildInfo, registry: PluginRegistry, errors: string[]): PreparedProvisioner | undefined {
@@ -66,7 +65,7 @@ function prepareProvisioner(p: ProvisionerModel, info: BuildInfo, registry: Plug
   if (!timeout.ok) errors.push(`provisioner ${p.type}: timeout: ${timeout.error}`);
   const made = plugin.prepare(p.config, info);
   if (!made.ok) {
-    errors.push(...made.errors.map((e) => `provisioner ${p.type}: ${e}`));
+    errors.push(...made.error.map((e) => `provisioner ${p.type}: ${e}`));
     return undefined;
   }
   return {
@@ -74,9 +73,9 @@ function prepareProvisioner(p: ProvisionerModel, info: BuildInfo, registry: Plug
     name: p.name,
     provisioner: made.value,
     pauseBefore: p.pauseBefore,
-    pauseBeforeMs: pause.ok ? pause.ms : 0,
+    pauseBeforeMs: pause.ok ? pause.value : 0,
     maxRetries: p.maxRetries,
     timeout: p.timeout,
-    timeoutMs: timeout.ok ? timeout.ms : 0,
+    timeoutMs: timeout.ok ? timeout.value : 0,
   };
 }

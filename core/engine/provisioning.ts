@@ -2,7 +2,8 @@
  * The provisioning step a builder places among its steps: runs each provisioner with Packer's pause_before,
  * max_retries and timeout, and — when the build has failed — the error-cleanup-provisioner during cleanup.
  */
-import type { BuildInfo, BuildState, Outcome, Provisioner, ProvisionContext } from './plugin';
+import { CANCELLED, err, type Result } from '../common/result';
+import type { BuildInfo, BuildState, Provisioner, ProvisionContext } from './plugin';
 import { backoffDelay, sleep, type Backoff } from './retry';
 import { CONTINUE, errorText, halt, type Step } from './steps';
 
@@ -30,7 +31,7 @@ export interface ProvisioningOptions {
 
 export interface ProvisionerLifecycle {
   started(index: number, p: PreparedProvisioner): void;
-  finished(index: number, p: PreparedProvisioner, outcome: Outcome, durationMs: number, cancelled: boolean): void;
+  finished(index: number, p: PreparedProvisioner, outcome: Result, durationMs: number, cancelled: boolean): void;
 }
 
 export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
@@ -44,7 +45,7 @@ export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
         const outcome = await runProvisioner(p, { ui: ctx.ui, signal: ctx.signal, build: opts.build, communicator: state.communicator, generated: state.generated }, opts.backoff);
         opts.lifecycle?.finished(index, p, outcome, performance.now() - started, ctx.signal.aborted);
         if (!outcome.ok) return halt(outcome.error);
-        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        if (ctx.signal.aborted) return halt(CANCELLED);
       }
       return CONTINUE;
     },
@@ -64,7 +65,7 @@ export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
 }
 
 /** One provisioner with its retries; each attempt pauses first (pause_before) and is cut off after `timeout`. */
-export async function runProvisioner(p: PreparedProvisioner, ctx: ProvisionContext, backoff: Backoff): Promise<Outcome> {
+export async function runProvisioner(p: PreparedProvisioner, ctx: ProvisionContext, backoff: Backoff): Promise<Result> {
   let last = await attempt(p, ctx);
   for (let left = p.maxRetries; !last.ok && left > 0; left--) {
     if (ctx.signal.aborted) return last;
@@ -76,10 +77,10 @@ export async function runProvisioner(p: PreparedProvisioner, ctx: ProvisionConte
   return last;
 }
 
-async function attempt(p: PreparedProvisioner, ctx: ProvisionContext): Promise<Outcome> {
+async function attempt(p: PreparedProvisioner, ctx: ProvisionContext): Promise<Result> {
   if (p.pauseBeforeMs > 0) {
     ctx.ui.say(`Pausing ${p.pauseBefore ?? `${p.pauseBeforeMs}ms`} before the next provisioner...`);
-    if (!(await sleep(p.pauseBeforeMs, ctx.signal))) return { ok: false, error: 'Build was cancelled.' };
+    if (!(await sleep(p.pauseBeforeMs, ctx.signal))) return err(CANCELLED);
   }
   if (p.timeoutMs <= 0) return guarded(p.provisioner, ctx);
   const timeout = new AbortController();
@@ -90,7 +91,7 @@ async function attempt(p: PreparedProvisioner, ctx: ProvisionContext): Promise<O
   try {
     const outcome = await guarded(p.provisioner, { ...ctx, signal: AbortSignal.any([ctx.signal, timeout.signal]) });
     if (!outcome.ok && timeout.signal.aborted && !ctx.signal.aborted) {
-      return { ok: false, error: `The ${p.type} provisioner timed out after ${p.timeout ?? `${p.timeoutMs}ms`}` };
+      return err(`The ${p.type} provisioner timed out after ${p.timeout ?? `${p.timeoutMs}ms`}`);
     }
     return outcome;
   } finally {
@@ -98,11 +99,11 @@ async function attempt(p: PreparedProvisioner, ctx: ProvisionContext): Promise<O
   }
 }
 
-async function guarded(p: Provisioner, ctx: ProvisionContext): Promise<Outcome> {
+async function guarded(p: Provisioner, ctx: ProvisionContext): Promise<Result> {
   try {
     return await p.provision(ctx);
   } catch (e) {
-    return { ok: false, error: errorText(e) };
+    return err(errorText(e));
   }
 }
 

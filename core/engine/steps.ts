@@ -14,15 +14,20 @@
  *   A step's own `cleanup` is for work that leaves nothing outside this process: the error-cleanup-provisioner, closing a
  *   connection or server, powering off a machine whose removal is itself a tracked resource.
  */
-import { ASK_TEXT, skipsCleanup, type OnErrorPolicy } from './on-error';
-import type { LeftBehind } from './events';
+import type { OnErrorPolicy } from '../common/on-error';
+import { CANCELLED } from '../common/result';
+import { err, ok, type Result } from '../common/result';
+import type { RunResult } from '../common/run-result';
+import { ASK_TEXT, skipsCleanup } from './on-error';
+import type { LeftBehind, StepEnd } from './events';
 import type { Ui } from './plugin';
 import { untilAborted } from './retry';
 
-export type StepResult = { action: 'continue' } | { action: 'halt'; error: string };
+/** Packer's multistep actions over the one result type: continue, or halt with why. */
+export type StepResult = Result;
 
-export const CONTINUE: StepResult = { action: 'continue' };
-export const halt = (error: string): StepResult => ({ action: 'halt', error });
+export const CONTINUE: StepResult = ok();
+export const halt = (error: string): StepResult => err(error);
 
 /** Something a step is about to create, registered first so cleanup (or the abort report) knows about it even if creation half-fails. */
 export interface Resource {
@@ -63,7 +68,7 @@ export interface Step<S> {
 
 export interface StepEvents {
   stepStarted(step: string): void;
-  stepFinished(step: string, result: 'continue' | 'halt' | 'cancelled', durationMs: number, error?: string): void;
+  stepFinished(step: string, result: StepEnd, durationMs: number, error?: string): void;
 }
 
 export interface RunStepsOptions<S extends { error?: string }> {
@@ -72,8 +77,8 @@ export interface RunStepsOptions<S extends { error?: string }> {
   ui: Ui;
   /** First cancel: steps stop, cleanup runs. */
   signal: AbortSignal;
-  /** Second cancel: stop waiting for cleanups and report what is left. */
-  force: AbortSignal;
+  /** Second cancel: abandon the cleanups still running and report what is left. */
+  abandon: AbortSignal;
   onError: OnErrorPolicy;
   /** -debug: pause after each step runs and before each cleanup (Packer's DebugRunner). */
   debug?: boolean;
@@ -81,7 +86,7 @@ export interface RunStepsOptions<S extends { error?: string }> {
 }
 
 export interface StepsOutcome {
-  result: 'succeeded' | 'failed' | 'cancelled';
+  result: RunResult;
   error?: string;
   leftBehind: LeftBehind[];
 }
@@ -96,10 +101,10 @@ interface Ran<S> {
   resources: Tracked[];
 }
 
-const FORCED = Symbol('forced');
+const ABANDONED = Symbol('abandoned');
 
 export async function runSteps<S extends { error?: string }>(opts: RunStepsOptions<S>): Promise<StepsOutcome> {
-  const { steps, state, ui, signal, force, events } = opts;
+  const { steps, state, ui, signal, abandon, events } = opts;
   const ran: Ran<S>[] = [];
   let halted = false;
   let askedToAbort = false;
@@ -120,18 +125,18 @@ export async function runSteps<S extends { error?: string }>(opts: RunStepsOptio
     for (;;) {
       events.stepStarted(step.name);
       const started = Date.now();
-      let result: StepResult | typeof FORCED;
+      let result: StepResult | typeof ABANDONED;
       try {
-        result = await untilAborted(step.run(state, ctx), force, FORCED);
+        result = await untilAborted(step.run(state, ctx), abandon, ABANDONED);
       } catch (e) {
         result = halt(errorText(e));
       }
       const elapsed = Date.now() - started;
-      if (result === FORCED || (signal.aborted && result.action === 'halt')) {
+      if (result === ABANDONED || (signal.aborted && !result.ok)) {
         events.stepFinished(step.name, 'cancelled', elapsed);
         break;
       }
-      if (result.action === 'continue') {
+      if (result.ok) {
         events.stepFinished(step.name, 'continue', elapsed);
         if (opts.debug && !signal.aborted) await ui.ask('debug', `Pausing after run of step '${step.name}'. Press enter to continue.`, ['continue']);
         break;
@@ -157,7 +162,7 @@ export async function runSteps<S extends { error?: string }>(opts: RunStepsOptio
   const cancelled = signal.aborted && !halted;
   const leftBehind = await cleanUp(ran, opts, { halted, cancelled, askedToAbort });
   const result = halted ? 'failed' : cancelled ? 'cancelled' : 'succeeded';
-  return { result, error: halted ? state.error : cancelled ? 'Build was cancelled.' : undefined, leftBehind };
+  return { result, error: halted ? state.error : cancelled ? CANCELLED : undefined, leftBehind };
 }
 
 async function cleanUp<S extends { error?: string }>(
@@ -165,7 +170,7 @@ async function cleanUp<S extends { error?: string }>(
   opts: RunStepsOptions<S>,
   how: { halted: boolean; cancelled: boolean; askedToAbort: boolean },
 ): Promise<LeftBehind[]> {
-  const { state, ui, force } = opts;
+  const { state, ui, abandon } = opts;
   const left: LeftBehind[] = [];
   const failedRun = how.halted || how.cancelled;
   let logged = false;
@@ -189,36 +194,36 @@ async function cleanUp<S extends { error?: string }>(
       leave(entry);
       continue;
     }
-    if (force.aborted) {
+    if (abandon.aborted) {
       leave(entry);
       continue;
     }
     if (opts.debug && !opts.signal.aborted) await ui.ask('debug', `Pausing before cleanup of step '${step.name}'. Press enter to continue.`, ['continue']);
-    const cctx: CleanupContext = { ui, signal: force, halted: how.halted, cancelled: how.cancelled };
-    let forced = false;
+    const cctx: CleanupContext = { ui, signal: abandon, halted: how.halted, cancelled: how.cancelled };
+    let abandoned = false;
     if (step.cleanup) {
       try {
-        forced = (await untilAborted(Promise.resolve(step.cleanup(state, cctx)), force, FORCED)) === FORCED;
+        abandoned = (await untilAborted(Promise.resolve(step.cleanup(state, cctx)), abandon, ABANDONED)) === ABANDONED;
       } catch (e) {
         ui.error(`Cleanup of step "${step.name}" failed: ${errorText(e)}`);
       }
     }
     for (const t of [...entry.resources].reverse()) {
       if (t.released) continue;
-      if (forced || force.aborted) {
+      if (abandoned || abandon.aborted) {
         left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
         continue;
       }
       try {
-        forced = (await untilAborted(t.resource.remove(cctx), force, FORCED)) === FORCED;
-        if (forced) left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
+        abandoned = (await untilAborted(t.resource.remove(cctx), abandon, ABANDONED)) === ABANDONED;
+        if (abandoned) left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
         else t.released = true;
       } catch (e) {
         ui.error(`Could not remove ${t.resource.description}: ${errorText(e)}`);
         left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
       }
     }
-    if (forced && entry.resources.length === 0) left.push({ step: step.name, description: `cleanup of step "${step.name}" was still running` });
+    if (abandoned && entry.resources.length === 0) left.push({ step: step.name, description: `cleanup of step "${step.name}" was still running` });
   }
   return left;
 }

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Outcome } from '../engine/plugin';
+import { err, ok, type Result } from '../common/result';
 
 export interface DiskInfo {
   /** qemu-img's format name: raw, qcow2, vmdk, vdi… */
@@ -25,27 +25,27 @@ export interface QemuImgResult {
   stderr: string;
 }
 
-export function runQemuImg(args: string[], signal: AbortSignal): Promise<Outcome<QemuImgResult>> {
+export function runQemuImg(args: string[], signal: AbortSignal): Promise<Result<QemuImgResult>> {
   return new Promise((resolve) => {
-    execFile('qemu-img', args, { signal, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return resolve({ ok: true, value: { stdout, stderr } });
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT') return resolve({ ok: false, error: 'qemu-img is not installed: install qemu-utils (apt-get install qemu-utils)' });
-      if (e.name === 'AbortError') return resolve({ ok: false, error: 'qemu-img was cancelled' });
-      resolve({ ok: false, error: `qemu-img ${args[0]} failed: ${stderr.trim() || e.message}` });
+    execFile('qemu-img', args, { signal, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) return resolve(ok({ stdout, stderr }));
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT') return resolve(err('qemu-img is not installed: install qemu-utils (apt-get install qemu-utils)'));
+      if (e.name === 'AbortError') return resolve(err('qemu-img was cancelled'));
+      resolve(err(`qemu-img ${args[0]} failed: ${stderr.trim() || e.message}`));
     });
   });
 }
 
-export async function diskInfo(path: string, signal: AbortSignal): Promise<Outcome<DiskInfo>> {
+export async function diskInfo(path: string, signal: AbortSignal): Promise<Result<DiskInfo>> {
   const r = await runQemuImg(['info', '--output=json', path], signal);
   if (!r.ok) return r;
   try {
     const info = JSON.parse(r.value.stdout) as { format?: unknown; 'virtual-size'?: unknown; 'actual-size'?: unknown };
-    if (typeof info.format !== 'string' || typeof info['virtual-size'] !== 'number') return { ok: false, error: `qemu-img info gave no format or size for ${path}` };
-    return { ok: true, value: { format: info.format, virtualSize: info['virtual-size'], actualSize: Number(info['actual-size'] ?? 0) } };
+    if (typeof info.format !== 'string' || typeof info['virtual-size'] !== 'number') return err(`qemu-img info gave no format or size for ${path}`);
+    return ok({ format: info.format, virtualSize: info['virtual-size'], actualSize: Number(info['actual-size'] ?? 0) });
   } catch (e) {
-    return { ok: false, error: `qemu-img info printed something that is not JSON for ${path}: ${(e as Error).message}` };
+    return err(`qemu-img info printed something that is not JSON for ${path}: ${(e as Error).message}`);
   }
 }
 
@@ -59,7 +59,7 @@ export interface ConvertOptions {
 }
 
 /** `qemu-img convert` into a VirtualBox format; the target appears only once complete. */
-export async function convertDisk(o: ConvertOptions): Promise<Outcome> {
+export async function convertDisk(o: ConvertOptions): Promise<Result> {
   const partial = join(dirname(o.target), `.${basename(o.target)}.${randomBytes(4).toString('hex')}.partial`);
   const args = ['convert'];
   if (o.sourceFormat) args.push('-f', o.sourceFormat);
@@ -75,7 +75,7 @@ export async function convertDisk(o: ConvertOptions): Promise<Outcome> {
     renameSync(partial, o.target);
   } catch (e) {
     rmSync(partial, { force: true });
-    return { ok: false, error: `Could not move the converted disk to ${o.target}: ${(e as Error).message}` };
+    return err(`Could not move the converted disk to ${o.target}: ${(e as Error).message}`);
   }
-  return { ok: true, value: undefined };
+  return ok();
 }

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { err, ok, type Result } from '../common/result';
 import { pipeToNewFile } from '../files/atomic-write';
 import { packFlat } from '../archives/tar';
-import type { Outcome } from '../engine/plugin';
 import { newUuid, ovfDescriptor, virtualBoxMac } from './ovf';
 import { convertDisk, diskInfo } from './qemu-img';
 
@@ -34,7 +34,7 @@ export interface VirtualBoxMachine {
   macAddress: string;
 }
 
-export async function writeVirtualBoxMachine(o: VirtualBoxMachineOptions): Promise<Outcome<VirtualBoxMachine>> {
+export async function writeVirtualBoxMachine(o: VirtualBoxMachineOptions): Promise<Result<VirtualBoxMachine>> {
   mkdirSync(o.outputDir, { recursive: true });
   const info = await diskInfo(o.source, o.signal);
   if (!info.ok) return info;
@@ -63,7 +63,7 @@ export async function writeVirtualBoxMachine(o: VirtualBoxMachineOptions): Promi
       // The disk goes first: a descriptor that exists always names a disk that exists.
       renameSync(diskPath, targets[1]);
       renameSync(ovfPath, targets[0]);
-      return { ok: true, value: { files: targets, macAddress } };
+      return ok({ files: targets, macAddress });
     }
     const mfPath = join(work, `${o.name}.mf`);
     writeFileSync(mfPath, `SHA1(${ovfName})= ${await sha1(ovfPath)}\nSHA1(${diskName})= ${await sha1(diskPath)}\n`);
@@ -71,16 +71,16 @@ export async function writeVirtualBoxMachine(o: VirtualBoxMachineOptions): Promi
     const partial = join(work, `${o.name}.ova`);
     await pipeToNewFile([packFlat([ovfPath, mfPath, diskPath])], partial, o.signal);
     renameSync(partial, target);
-    return { ok: true, value: { files: [target], macAddress } };
+    return ok({ files: [target], macAddress });
   } catch (e) {
-    return { ok: false, error: `Could not write the VirtualBox machine ${o.name}: ${(e as Error).message}` };
+    return err(`Could not write the VirtualBox machine ${o.name}: ${(e as Error).message}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 /** A VDI copy of the disk, for attaching to a VirtualBox machine directly. */
-export async function writeVdi(source: string, target: string, signal: AbortSignal, sourceFormat?: string): Promise<Outcome> {
+export async function writeVdi(source: string, target: string, signal: AbortSignal, sourceFormat?: string): Promise<Result> {
   mkdirSync(dirname(target), { recursive: true });
   if (!sourceFormat) {
     const info = await diskInfo(source, signal);

@@ -4,7 +4,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { err, ok, type Result } from '../common/result';
 import { loadLegacyTemplateText } from './legacy/load';
+import type { TemplateFormat } from '../common/template';
 import type { LoadOptions, LoadResult } from './model';
 import { loadHclTemplateFiles } from './packer/load';
 import { error } from './source';
@@ -21,42 +23,47 @@ export function isHclTemplatePath(path: string): boolean {
   return HCL_TEMPLATE.test(path) || AUTO_VARS.test(path);
 }
 
-/** Which files make up the template at `path`, or why there are none. */
-export function templateFiles(path: string): { ok: true; files: string[]; root: string; format: 'hcl2' | 'json' } | { ok: false; summary: string; detail: string } {
+export interface TemplateFileSet {
+  files: string[];
+  root: string;
+  format: TemplateFormat;
+}
+
+/** Which files make up the template at `path`, or why there are none (a diagnostic's summary and detail). */
+export function templateFiles(path: string): Result<TemplateFileSet, { summary: string; detail: string }> {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch (e) {
-    return { ok: false, summary: `Template not found: ${path}`, detail: (e as Error).message };
+    return err({ summary: `Template not found: ${path}`, detail: (e as Error).message });
   }
   if (isDir) {
     const names = readdirSync(path)
       .filter((n) => (HCL_TEMPLATE.test(n) && !AUTO_VARS.test(n)) || AUTO_VARS.test(n))
       .sort();
     if (!names.some((n) => HCL_TEMPLATE.test(n) && !AUTO_VARS.test(n))) {
-      return {
-        ok: false,
+      return err({
         summary: `Could not find any config file in ${path}`,
         detail: 'A config file must be suffixed with `.pkr.hcl` or `.pkr.json`. A folder can be referenced.',
-      };
+      });
     }
-    return { ok: true, files: names.map((n) => join(path, n)), root: path, format: 'hcl2' };
+    return ok({ files: names.map((n) => join(path, n)), root: path, format: 'hcl2' });
   }
-  return { ok: true, files: [path], root: dirname(path), format: HCL_TEMPLATE.test(path) ? 'hcl2' : 'json' };
+  return ok({ files: [path], root: dirname(path), format: HCL_TEMPLATE.test(path) ? 'hcl2' : 'json' });
 }
 
 export function loadTemplate(path: string, opts: LoadOptions = {}): LoadResult {
   const found = templateFiles(path);
-  if (!found.ok) return { diagnostics: [error(found.summary, found.detail)], sources: {} };
+  if (!found.ok) return { diagnostics: [error(found.error.summary, found.error.detail)], sources: {} };
   const files: TemplateFile[] = [];
-  for (const filename of found.files) {
+  for (const filename of found.value.files) {
     try {
       files.push({ filename, text: readFileSync(filename, 'utf8') });
     } catch (e) {
       return { diagnostics: [error(`Failed to read ${filename}`, (e as Error).message)], sources: {} };
     }
   }
-  return loadTemplateFiles(files, found.root, opts);
+  return loadTemplateFiles(files, found.value.root, opts);
 }
 
 /** Loads a template from texts already in memory (the editor's open buffers, tests). */

@@ -2,12 +2,11 @@
  * The evaluated template: what both HCL2 and legacy JSON templates load into.
  * Views (inspect, the editor, the graph) and the engine read this; every piece keeps its source range.
  */
+import type { TemplateFormat } from '../common/template';
 import type { Body } from './hcl/ast';
 import type { Diagnostic, Range } from './source';
 import type { Type } from './values/type';
 import type { Value } from './values/value';
-
-export type TemplateFormat = 'hcl2' | 'json';
 
 /** Where a variable's value came from, lowest precedence first. */
 export type VariableValueSource = 'default' | 'env' | 'auto-file' | 'var-file' | 'cli';

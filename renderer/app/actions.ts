@@ -2,6 +2,7 @@
  * The user's commands, registered once (as in Excalidraw): menus, shortcuts and buttons all call `runAction(id)`.
  * Each action reads the store and the services; none keeps state of its own.
  */
+import type { PromptAnswer } from '../../core/common/prompt';
 import type { GraphEdit } from '../../core/contract/methods';
 import type { GraphNode } from '../../core/contract/types';
 import { RunState } from '../build/run-state';
@@ -199,7 +200,7 @@ function selectNode(nodeId: string | undefined): void {
   if (node?.range) getServices().editor?.reveal(node.range);
 }
 
-async function answerPrompt(answer: 'cleanup' | 'abort' | 'retry' | 'continue'): Promise<void> {
+async function answerPrompt(answer: PromptAnswer): Promise<void> {
   const p = useApp.getState().prompt;
   if (!p) return;
   const r = await getServices().api.builds.answerPrompt({ runId: p.runId, promptId: p.promptId, answer });
@@ -221,7 +222,7 @@ export const actions = {
   setAttribute: { id: 'setAttribute', label: 'Set attribute', run: setAttribute } as Action<{ nodeId: string; name: string; value: string | undefined }>,
   chainPostProcessor: { id: 'chainPostProcessor', label: 'Chain post-processor', run: chainPostProcessorAction } as Action<{ from: string; to: string; split?: boolean }>,
   selectNode: { id: 'selectNode', label: 'Select', run: selectNode } as Action<string | undefined>,
-  answerPrompt: { id: 'answerPrompt', label: 'Answer', run: answerPrompt } as Action<'cleanup' | 'abort' | 'retry' | 'continue'>,
+  answerPrompt: { id: 'answerPrompt', label: 'Answer', run: answerPrompt } as Action<PromptAnswer>,
   undo: { id: 'undo', label: 'Undo', shortcut: 'Ctrl+Z', run: () => getServices().editor?.undo() } as Action,
   redo: { id: 'redo', label: 'Redo', shortcut: 'Ctrl+Shift+Z', run: () => getServices().editor?.redo() } as Action,
   refreshRuns: { id: 'refreshRuns', label: 'Refresh runs', run: refreshRuns } as Action,

@@ -4,9 +4,11 @@
  * the runs slice only bumps a counter when a run's lines or node states change.
  */
 import { create, type StateCreator } from 'zustand';
-import type { OnErrorPolicy, OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
-import type { PromptAnswer, PromptReason } from '../../core/contract/events';
+import type { OnErrorPolicy } from '../../core/common/on-error';
+import type { PromptAnswer, PromptReason } from '../../core/common/prompt';
+import type { OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
 import { followSelection } from './selection';
+
 
 export interface TemplateSlice {
   template?: OpenedTemplate;

@@ -1,17 +1,18 @@
 /** Choosing what to build and with which variables, starting and cancelling, and the run's progress and artifacts. */
 import { useEffect } from 'react';
-import type { OnErrorPolicy } from '../../core/contract/types';
+import { ON_ERROR_POLICIES, type OnErrorPolicy } from '../../core/common/on-error';
 import { actions, runAction } from '../app/actions';
 import { getServices } from '../app/services';
 import { useApp } from '../app/store';
 import { LogViewer } from '../logs/LogViewer';
 
-const POLICIES: Array<{ value: OnErrorPolicy; label: string }> = [
-  { value: 'cleanup', label: 'Clean up' },
-  { value: 'abort', label: 'Abort (leave resources)' },
-  { value: 'ask', label: 'Ask me' },
-  { value: 'run-cleanup-provisioner', label: 'Run cleanup provisioner' },
-];
+// A Record, so a policy added to ON_ERROR_POLICIES fails to compile here until it has a label.
+const POLICY_LABELS: Record<OnErrorPolicy, string> = {
+  cleanup: 'Clean up',
+  abort: 'Abort (leave resources)',
+  ask: 'Ask me',
+  'run-cleanup-provisioner': 'Run cleanup provisioner',
+};
 
 export function BuildPanel() {
   const analysis = useApp((s) => s.analysis);
@@ -71,8 +72,8 @@ export function BuildPanel() {
         <label className="policy">
           On error{' '}
           <select aria-label="On error" value={onError} onChange={(e) => useApp.getState().setOnError(e.target.value as OnErrorPolicy)}>
-            {POLICIES.map((p) => (
-              <option key={p.value} value={p.value}>{p.label}</option>
+            {ON_ERROR_POLICIES.map((p) => (
+              <option key={p} value={p}>{POLICY_LABELS[p]}</option>
             ))}
           </select>
         </label>

@@ -3,6 +3,7 @@
  * durations. The engine says when each provisioner and post-processor starts and ends, by its place in the build's list;
  * the graph lists a build's provisioners and post-processors in the same (written) order.
  */
+import { runResultOf, type RunResult } from '../../core/common/run-result';
 import type { GraphNode, PipelineGraph } from '../../core/contract/types';
 import type { RunEvent } from '../../core/contract/events';
 
@@ -26,7 +27,7 @@ export class RunState {
   private runs = new Map<string, NodeRun>(); // key: `${build}\u0000${nodeId}`
   private tracks = new Map<string, BuildTrack>();
   finished = false;
-  result?: 'succeeded' | 'failed' | 'cancelled';
+  result?: RunResult;
   artifacts: Array<{ build: string; id: string; text: string }> = [];
 
   constructor(private readonly graph: PipelineGraph) {}
@@ -75,7 +76,7 @@ export class RunState {
         return;
       case 'run-finished':
         this.finished = true;
-        this.result = e.cancelled ? 'cancelled' : e.failed.length > 0 ? 'failed' : 'succeeded';
+        this.result = runResultOf(e);
         return;
     }
   }

@@ -6,7 +6,7 @@ test('Go duration strings parse to nanoseconds', () => {
   const ok = (s: string): number => {
     const r = parseDuration(s);
     assert.ok(r.ok, s);
-    return r.nanoseconds;
+    return r.value;
   };
   assert.equal(ok('5m'), 300e9);
   assert.equal(ok('1h30m'), 5400e9);

@@ -4,7 +4,8 @@
  * from the real parsers (core/template/hcl for HCL, jsonc-parser for legacy JSON). The renderer never reads the syntax.
  */
 import type { GraphEdit } from '../../contract/methods';
-import { failure, success, type Result } from '../../contract/result';
+import { ok } from '../../common/result';
+import { failure, type Result } from '../../contract/result';
 import type { FileEdit, Range, TemplateFileText, TextEdit, WrittenAttribute, WrittenAttributes } from '../../contract/types';
 import * as hcl from './hcl';
 import * as json from './json';
@@ -30,7 +31,7 @@ const hclEditor: SyntaxEditor = {
   insertFirstProvisioner: (text, filename, type) => hcl.insertBlockInBuild(text, filename, hcl.provisionerBlock(type)),
   remove: hcl.deleteBlock,
   swap: hcl.swapBlocks,
-  setAttribute: (text, node, name, value) => success(value === undefined ? hcl.removeAttribute(text, node, name) : hcl.replaceAttributeValue(text, node, name, value)),
+  setAttribute: (text, node, name, value) => ok(value === undefined ? hcl.removeAttribute(text, node, name) : hcl.replaceAttributeValue(text, node, name, value)),
   chain: hcl.chainPostProcessor,
   split: hcl.splitPostProcessorChain,
   attributes: hcl.blockAttributes,
@@ -43,9 +44,9 @@ const jsonEditor: SyntaxEditor = {
   remove: json.deleteJsonObject,
   swap: json.swapJsonObjects,
   setAttribute: (text, node, name, value) => {
-    if (value === undefined) return success(json.setJsonAttribute(text, node, name, undefined));
+    if (value === undefined) return ok(json.setJsonAttribute(text, node, name, undefined));
     try {
-      return success(json.setJsonAttribute(text, node, name, JSON.parse(value) as unknown));
+      return ok(json.setJsonAttribute(text, node, name, JSON.parse(value) as unknown));
     } catch {
       return failure('invalid-input', `The value for ${name} is not JSON: ${value}`, 'edit.value');
     }
@@ -58,8 +59,8 @@ const jsonEditor: SyntaxEditor = {
 /** The editor for a file, or why there is none: HCL's JSON syntax (`*.pkr.json`) is edited in the text. */
 function editorFor(filename: string): Result<SyntaxEditor> {
   if (filename.endsWith('.pkr.json')) return failure('template', "Templates in HCL's JSON syntax (.pkr.json) are edited in the text.");
-  if (filename.endsWith('.json')) return success(jsonEditor);
-  if (filename.endsWith('.hcl')) return success(hclEditor);
+  if (filename.endsWith('.json')) return ok(jsonEditor);
+  if (filename.endsWith('.hcl')) return ok(hclEditor);
   return failure('template', `${filename} is edited in the text: the graph edits HCL and legacy JSON templates.`);
 }
 
@@ -75,25 +76,25 @@ export function editTemplate(files: readonly TemplateFileText[], edit: GraphEdit
     if (!editor.ok) return editor;
     const made = make(editor.value, text);
     if (!made.ok) return made;
-    return made.value ? success({ filename: range.filename, edit: made.value }) : otherwise();
+    return made.value ? ok({ filename: range.filename, edit: made.value }) : otherwise();
   };
-  const sameFile = (a: Range, b: Range, why: string): Result<void> => (a.filename === b.filename ? success(undefined) : failure('template', why));
+  const sameFile = (a: Range, b: Range, why: string): Result<void> => (a.filename === b.filename ? ok() : failure('template', why));
 
   switch (edit.kind) {
     case 'add-provisioner': {
-      if (edit.after) return inFile(edit.after, 'provisioner', (e, text) => success(e.insertProvisionerAfter(text, edit.after!, edit.type)));
+      if (edit.after) return inFile(edit.after, 'provisioner', (e, text) => ok(e.insertProvisionerAfter(text, edit.after!, edit.type)));
       for (const f of files) {
         const editor = editorFor(f.filename);
         const made = editor.ok ? editor.value.insertFirstProvisioner(f.text, f.filename, edit.type) : undefined;
-        if (made) return success({ filename: f.filename, edit: made });
+        if (made) return ok({ filename: f.filename, edit: made });
       }
       return failure('template', 'Add a build block first: provisioners live inside one.');
     }
     case 'remove':
-      return inFile(edit.node, 'block', (e, text) => success(e.remove(text, edit.node)));
+      return inFile(edit.node, 'block', (e, text) => ok(e.remove(text, edit.node)));
     case 'swap': {
       const same = sameFile(edit.first, edit.second, 'Only blocks written in the same file can swap places.');
-      return same.ok ? inFile(edit.second, 'block', (e, text) => success(e.swap(text, edit.first, edit.second))) : same;
+      return same.ok ? inFile(edit.second, 'block', (e, text) => ok(e.swap(text, edit.first, edit.second))) : same;
     }
     case 'set-attribute':
       return inFile(edit.node, 'block', (e, text) => e.setAttribute(text, edit.node, edit.name, edit.value), () =>
@@ -102,14 +103,14 @@ export function editTemplate(files: readonly TemplateFileText[], edit: GraphEdit
     case 'chain-post-processor': {
       const same = sameFile(edit.from, edit.to, 'Only post-processors written in the same file can be chained.');
       if (!same.ok) return same;
-      return inFile(edit.from, 'post-processor', (e, text) => success(e.chain(text, edit.from, edit.to)), () =>
+      return inFile(edit.from, 'post-processor', (e, text) => ok(e.chain(text, edit.from, edit.to)), () =>
         failure('template', 'That post-processor cannot be chained after this one (another build, or already there).'),
       );
     }
     case 'split-post-processors': {
       const same = sameFile(edit.from, edit.to, 'Only post-processors written in the same file can be chained.');
       if (!same.ok) return same;
-      return inFile(edit.from, 'post-processor', (e, text) => success(e.split(text, edit.from, edit.to)), () =>
+      return inFile(edit.from, 'post-processor', (e, text) => ok(e.split(text, edit.from, edit.to)), () =>
         failure('template', 'These post-processors are not next to each other in one chain.'),
       );
     }

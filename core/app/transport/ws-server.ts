@@ -52,7 +52,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const verdict = checkRequest(req, port, token);
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (!verdict.ok || path !== WS_PATH) {
-      const status = verdict.ok ? 404 : verdict.status;
+      const status = verdict.ok ? 404 : verdict.error.status;
       const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
@@ -83,7 +83,7 @@ function handleHttp(req: IncomingMessage, res: ServerResponse, staticDir: string
   const headers = securityHeaders(port);
   const verdict = checkRequest(req, port, token);
   if (!verdict.ok) {
-    send(res, verdict.status, 'text/plain; charset=utf-8', `${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}: ${verdict.reason}\n`, headers);
+    send(res, verdict.error.status, 'text/plain; charset=utf-8', `${verdict.error.status === 401 ? 'Unauthorized' : 'Forbidden'}: ${verdict.error.reason}\n`, headers);
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -91,7 +91,7 @@ function handleHttp(req: IncomingMessage, res: ServerResponse, staticDir: string
     return;
   }
   // The page's scripts, styles and workers are fetched without the token in their address: the cookie carries it.
-  if (verdict.viaQuery) headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  if (verdict.value.viaQuery) headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
   serveStatic(staticDir, new URL(req.url ?? '/', 'http://127.0.0.1').pathname, res, headers, req.method === 'HEAD', req.headers);
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Docker from 'dockerode';
-import type { Outcome } from '../../engine/plugin';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { pipeToNewFile } from '../../files/atomic-write';
 import type { RegistryAuth } from './auth';
 
@@ -77,23 +77,23 @@ export class DockerDriver {
   }
 
   /** Packer's driver.Verify: the daemon answers, within a few seconds. */
-  async verify(signal: AbortSignal): Promise<Outcome<string>> {
+  async verify(signal: AbortSignal): Promise<Result<string>> {
     const timeout = AbortSignal.timeout(PING_TIMEOUT_MS);
     try {
       // dockerode accepts abortSignal here though its typings do not say so.
       const withSignal = { abortSignal: AbortSignal.any([signal, timeout]) };
       await (this.docker.ping as (o: object) => Promise<unknown>).call(this.docker, withSignal);
       const v = await (this.docker.version as (o: object) => Promise<Docker.DockerVersion>).call(this.docker, withSignal);
-      return { ok: true, value: v.Version };
+      return ok(v.Version);
     } catch (e) {
       if (timeout.aborted && !signal.aborted) {
-        return { ok: false, error: `Cannot connect to the Docker daemon at ${this.where}: no answer within ${PING_TIMEOUT_MS / 1000}s. Is the Docker daemon running? Check DOCKER_HOST.` };
+        return err(`Cannot connect to the Docker daemon at ${this.where}: no answer within ${PING_TIMEOUT_MS / 1000}s. Is the Docker daemon running? Check DOCKER_HOST.`);
       }
       const status = statusOf(e);
       if (status !== undefined) {
-        return { ok: false, error: `Cannot connect to the Docker daemon at ${this.where}: it answered HTTP ${status}, which is not the Docker Engine API. Check DOCKER_HOST.` };
+        return err(`Cannot connect to the Docker daemon at ${this.where}: it answered HTTP ${status}, which is not the Docker Engine API. Check DOCKER_HOST.`);
       }
-      return { ok: false, error: this.describe(e) };
+      return err(this.describe(e));
     }
   }
 
@@ -223,11 +223,11 @@ export function partialPath(path: string): string {
 }
 
 export async function writeAtomically(stream: NodeJS.ReadableStream, path: string, signal: AbortSignal, partial = partialPath(path)): Promise<void> {
-  if (signal.aborted) throw new Error('Build was cancelled.');
+  if (signal.aborted) throw new Error(CANCELLED);
   try {
     await pipeToNewFile([stream], partial, signal, 0o644);
   } catch (e) {
-    throw signal.aborted ? new Error('Build was cancelled.') : e;
+    throw signal.aborted ? new Error(CANCELLED) : e;
   }
   renameSync(partial, path);
 }

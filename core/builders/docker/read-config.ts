@@ -2,6 +2,7 @@
  * Reads the docker builder's config into the shape its steps use, with Packer's messages for what is wrong (Packer's
  * Prepare: no side effects). The schema the editor and forms use is in config.ts.
  */
+import { err, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { ComponentConfig } from '../../template/model';
 import { DEFAULT_RUN_COMMAND, parseRunCommand, type RunOptions } from './run-command';
@@ -26,9 +27,8 @@ export interface DockerBuilderConfig {
 /** Instructions `docker commit --change` accepts. */
 export const CHANGE_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR'];
 
-export type ReadConfig = { ok: true; value: DockerBuilderConfig } | { ok: false; errors: string[] };
 
-export function readDockerConfig(config: ComponentConfig): ReadConfig {
+export function readDockerConfig(config: ComponentConfig): Result<DockerBuilderConfig, string[]> {
   const f = new ConfigFields(config, 'docker');
   const image = f.string('image');
   if (image === '') f.error('Image must be specified');
@@ -60,7 +60,7 @@ export function readDockerConfig(config: ComponentConfig): ReadConfig {
     f.error('login = true needs login_username and login_password');
   }
   const containerDir = f.string('container_dir', '/packer-files');
-  if (f.errors.length > 0 || !parsed.ok) return { ok: false, errors: f.errors };
+  if (f.errors.length > 0 || !parsed.ok) return err(f.errors);
   const runOptions = parsed.value;
   runOptions.privileged ||= f.bool('privileged');
   runOptions.capAdd.push(...f.stringList('cap_add'));

@@ -2,6 +2,7 @@
  * Packer's `run_command` is a `docker run` argument list; Bakehouse talks to the Engine API, so the flags are read
  * into container-create options. Flags that have no meaning for a build container are refused with a clear message.
  */
+import { err, ok, type Result } from '../../common/result';
 
 export const DEFAULT_RUN_COMMAND = ['-d', '-i', '-t', '--entrypoint=/bin/sh', '--', '{{.Image}}'];
 
@@ -68,9 +69,7 @@ const BOOL_FLAGS: Record<string, string> = {
   '--init': 'init',
 };
 
-export type ParsedRunCommand = { ok: true; value: RunOptions } | { ok: false; error: string };
-
-export function parseRunCommand(args: readonly string[], image: string): ParsedRunCommand {
+export function parseRunCommand(args: readonly string[], image: string): Result<RunOptions> {
   const o: RunOptions = { words: [], image: '', cmd: [], tty: false, openStdin: false, env: [], labels: {}, binds: [], privileged: false, capAdd: [], capDrop: [], devices: [], tmpfs: [] };
   const words = args.map((a) => a.replace(/\{\{\s*\.Image\s*\}\}/g, image));
   o.words = words;
@@ -139,22 +138,22 @@ export function parseRunCommand(args: readonly string[], image: string): ParsedR
       let value: string;
       if (w.startsWith('--') && eq > 0) value = w.slice(eq + 1);
       else if (i + 1 < words.length) value = words[++i];
-      else return { ok: false, error: `run_command: flag ${flag} needs a value` };
+      else return err(`run_command: flag ${flag} needs a value`);
       const problem = apply(flag, value);
-      if (problem) return { ok: false, error: problem };
+      if (problem) return err(problem);
     } else if (flag in BOOL_FLAGS) {
       setBool(o, BOOL_FLAGS[flag]);
     } else if (/^-[a-zA-Z]{2,}$/.test(w) && [...w.slice(1)].every((c) => `-${c}` in BOOL_FLAGS)) {
       for (const c of w.slice(1)) setBool(o, BOOL_FLAGS[`-${c}`]);
     } else {
-      return { ok: false, error: `run_command: the docker run flag ${flag} is not supported by Bakehouse's docker builder` };
+      return err(`run_command: the docker run flag ${flag} is not supported by Bakehouse's docker builder`);
     }
     i++;
   }
-  if (i >= words.length) return { ok: false, error: 'run_command: no image given; end it with "{{.Image}}"' };
+  if (i >= words.length) return err('run_command: no image given; end it with "{{.Image}}"');
   o.image = words[i];
   o.cmd = words.slice(i + 1);
-  return { ok: true, value: o };
+  return ok(o);
 }
 
 function setBool(o: RunOptions, what: string): void {

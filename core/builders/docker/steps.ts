@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
+import { CANCELLED } from '../../common/result';
 import type { BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { DockerCommunicator } from '../../communicators/docker/communicator';
@@ -69,7 +70,7 @@ function pullStep({ cfg, build, driver }: DockerStepDeps): Step<DockerState> {
       try {
         await driver.pull(cfg.image, registryAuth(cfg.image, cfg.login, build.env), (line) => ctx.ui.message(line), ctx.signal);
       } catch (e) {
-        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        if (ctx.signal.aborted) return halt(CANCELLED);
         return halt(`Error pulling Docker image: ${driver.describe(e)}`);
       }
       return CONTINUE;
@@ -148,7 +149,7 @@ function exportStep({ driver, build }: DockerStepDeps, path: string): Step<Docke
         const stream = (await driver.docker.getContainer(state.containerId).export()) as NodeJS.ReadableStream;
         await writeAtomically(stream, target, ctx.signal, partial);
       } catch (e) {
-        return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error exporting container: ${driver.describe(e)}`);
+        return halt(ctx.signal.aborted ? CANCELLED : `Error exporting container: ${driver.describe(e)}`);
       }
       // Renamed into export_path: it is the artifact now, not something to clean up.
       handle.release();

@@ -2,6 +2,7 @@
  * The null builder: no machine, just a communicator to run provisioners against. With `communicator = "none"` only
  * local provisioners (shell-local, breakpoint) have something to do; with "ssh" it connects to an existing host.
  */
+import { err, ok } from '../../common/result';
 import { readSshConfig } from '../../communicators/ssh/config';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import { viewOf } from '../../components/checks';
@@ -19,16 +20,16 @@ export const nullBuilder: BuilderPlugin = {
     if (communicator === 'ssh') {
       // Packer's null builder checks host, user and credentials in Prepare, so a bad config never starts waiting.
       const problems = nullBuilderChecks.flatMap((check) => check(viewOf(config))).filter((p) => p.severity !== 'warning');
-      if (problems.length > 0) return { ok: false, errors: problems.map((p) => p.message) };
+      if (problems.length > 0) return err(problems.map((p) => p.message));
       const ssh = readSshConfig(config, 'null');
       if (!ssh.ok) return ssh;
       const connect = waitForSshStep(ssh.value, { agentSocket: build.env.SSH_AUTH_SOCK });
-      return { ok: true, value: { steps: (provision) => [connect, provision], artifact: () => nullArtifact() } };
+      return ok({ steps: (provision) => [connect, provision], artifact: () => nullArtifact() });
     }
     if (communicator !== 'none') {
       f.error(`communicator "${communicator}" is not supported yet: set communicator = "none" (SSH and WinRM come later)`);
     }
-    if (f.errors.length > 0) return { ok: false, errors: f.errors };
+    if (f.errors.length > 0) return err(f.errors);
     return {
       ok: true,
       value: {

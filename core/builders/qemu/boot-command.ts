@@ -3,6 +3,7 @@
  * special keys such as `<enter>`, held modifiers (`<leftCtrlOn>` … `<leftCtrlOff>`) and pauses (`<wait>`, `<wait5>`, `<wait10s>`).
  * Text that only looks like a tag (`<foo>`) is typed as written, as Packer does.
  */
+import { err, ok, type Result } from '../../common/result';
 import { parseDuration } from '../../components/durations';
 
 export type KeyAction =
@@ -11,8 +12,6 @@ export type KeyAction =
   | { kind: 'down'; key: string }
   | { kind: 'up'; key: string }
   | { kind: 'wait'; ms: number };
-
-export type ParsedBootCommand = { ok: true; actions: KeyAction[] } | { ok: false; error: string };
 
 /** Special keys by their lower-cased name in the boot command. */
 const SPECIAL: Record<string, string> = {
@@ -97,13 +96,13 @@ export function keysForChar(ch: string): string[] | undefined {
 const TAG = /^<([A-Za-z0-9.\-µ]+)>/;
 
 /** Reads one boot_command string (the list's entries are typed one after another). */
-export function parseBootCommand(text: string): ParsedBootCommand {
+export function parseBootCommand(text: string): Result<KeyAction[]> {
   const actions: KeyAction[] = [];
   let i = 0;
   while (i < text.length) {
     const m = text[i] === '<' ? TAG.exec(text.slice(i)) : null;
     const tag = m ? readTag(m[1]) : undefined;
-    if (tag && 'error' in tag) return { ok: false, error: tag.error };
+    if (tag && 'error' in tag) return err(tag.error);
     if (m && tag) {
       actions.push(tag);
       i += m[0].length;
@@ -111,11 +110,11 @@ export function parseBootCommand(text: string): ParsedBootCommand {
     }
     const ch = String.fromCodePoint(text.codePointAt(i) ?? 0);
     const keys = keysForChar(ch);
-    if (!keys) return { ok: false, error: `boot_command: the character ${JSON.stringify(ch)} at position ${i + 1} cannot be typed on a US keyboard` };
+    if (!keys) return err(`boot_command: the character ${JSON.stringify(ch)} at position ${i + 1} cannot be typed on a US keyboard`);
     actions.push({ kind: 'tap', keys });
     i += ch.length;
   }
-  return { ok: true, actions };
+  return ok(actions);
 }
 
 /** A tag's action, an error for a wait that is not positive, or undefined when the text is not a tag and is typed literally. */
@@ -128,8 +127,8 @@ function readTag(name: string): KeyAction | { error: string } | undefined {
     if (/^\d+$/.test(arg)) return { kind: 'wait', ms: Number(arg) * 1000 };
     const d = parseDuration(arg);
     if (!d.ok) return undefined;
-    if (d.nanoseconds <= 0) return { error: `boot_command: <${name}>: a wait must be positive` };
-    return { kind: 'wait', ms: d.nanoseconds / 1e6 };
+    if (d.value <= 0) return { error: `boot_command: <${name}>: a wait must be positive` };
+    return { kind: 'wait', ms: d.value / 1e6 };
   }
   const held = /^(.+?)(on|off)$/.exec(lower);
   if (held && SPECIAL[held[1]]) return { kind: held[2] === 'on' ? 'down' : 'up', key: SPECIAL[held[1]] };

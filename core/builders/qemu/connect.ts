@@ -3,7 +3,7 @@
  * words) when the machine dies meanwhile instead of waiting out ssh_timeout.
  */
 import type { BuildState } from '../../engine/plugin';
-import { halt, type Step } from '../../engine/steps';
+import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { temporaryKeyPair } from '../../communicators/ssh/keypair';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import type { SshConfig } from '../../communicators/ssh/config';
@@ -16,12 +16,12 @@ export function temporaryKeyStep(cfg: QemuConfig): Step<QemuState> {
     name: 'StepSSHKeyGen',
     async run(state, ctx) {
       const ssh = cfg.ssh;
-      if (!ssh || ssh.password || ssh.privateKeyFile || ssh.agentAuth) return { action: 'continue' };
+      if (!ssh || ssh.password || ssh.privateKeyFile || ssh.agentAuth) return CONTINUE;
       ctx.ui.say('Creating temporary RSA SSH key for instance...');
       const pair = temporaryKeyPair(ssh.keyPairType, ssh.keyPairBits);
       if (!pair.ok) return halt(pair.error);
       state.temporaryKey = pair.value;
-      return { action: 'continue' };
+      return CONTINUE;
     },
   };
 }
@@ -33,7 +33,7 @@ export function connectStep(cfg: QemuConfig): Step<QemuState> {
     name: 'StepConnect',
     async run(state, ctx) {
       const ssh = cfg.ssh;
-      if (cfg.communicator === 'none' || !ssh) return { action: 'continue' };
+      if (cfg.communicator === 'none' || !ssh) return CONTINUE;
       const target: SshConfig = {
         ...ssh,
         host: ssh.host || '127.0.0.1',
@@ -51,7 +51,7 @@ export function connectStep(cfg: QemuConfig): Step<QemuState> {
       });
       try {
         const r = await inner.run(state, { ...ctx, signal: stop.signal });
-        if (ctx.signal.aborted || r.action !== 'halt') return r;
+        if (ctx.signal.aborted || r.ok) return r;
         const serial = state.process?.serialTail() ?? [];
         const tail = serial.length > 0 ? `\nThe machine's serial console ended with:\n${serial.map((l) => `  ${l}`).join('\n')}` : '';
         if (died) {

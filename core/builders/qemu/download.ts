@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } fro
 import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Outcome } from '../../engine/plugin';
+import { cancelled, CANCELLED, err, ok, type Result } from '../../common/result';
 import { pipeToNewFile } from '../../files/atomic-write';
 import { dataDir } from '../../engine/runlog';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
@@ -40,31 +40,31 @@ function sourceOf(url: string, cwd: string): Source {
 }
 
 /** The expected sum for `url`, fetching a checksum list when iso_checksum points at one. */
-async function expectedSum(c: Checksum, url: string, cwd: string, signal: AbortSignal): Promise<Outcome<{ type: ChecksumType; value: string } | undefined>> {
-  if (c.kind === 'none') return { ok: true, value: undefined };
-  if (c.kind === 'sum') return { ok: true, value: { type: c.type, value: c.value } };
+async function expectedSum(c: Checksum, url: string, cwd: string, signal: AbortSignal): Promise<Result<{ type: ChecksumType; value: string } | undefined>> {
+  if (c.kind === 'none') return ok(undefined);
+  if (c.kind === 'sum') return ok({ type: c.type, value: c.value });
   let list: string;
   const src = sourceOf(c.url, cwd);
   try {
     if (src.kind === 'http') {
       const res = await fetch(src.url, { signal });
-      if (!res.ok) return { ok: false, error: `Error fetching the checksum file ${c.url}: HTTP ${res.status} ${res.statusText}` };
+      if (!res.ok) return err(`Error fetching the checksum file ${c.url}: HTTP ${res.status} ${res.statusText}`);
       list = await res.text();
     } else {
       list = readFileSync(src.path, 'utf8');
     }
   } catch (e) {
-    return { ok: false, error: `Error fetching the checksum file ${c.url}: ${(e as Error).message}` };
+    return err(`Error fetching the checksum file ${c.url}: ${(e as Error).message}`);
   }
   const found = sumFromList(list, new URL(url, 'file:///').pathname, c.type);
-  return found.ok ? found : { ok: false, error: `${found.error} ${c.url}` };
+  return found.ok ? found : err(`${found.error} ${c.url}`);
 }
 
-async function verify(path: string, want: { type: ChecksumType; value: string } | undefined, url: string, signal: AbortSignal): Promise<Outcome> {
-  if (!want) return { ok: true, value: undefined };
+async function verify(path: string, want: { type: ChecksumType; value: string } | undefined, url: string, signal: AbortSignal): Promise<Result> {
+  if (!want) return ok();
   const got = await hashFile(path, want.type, signal);
-  if (got === want.value) return { ok: true, value: undefined };
-  return { ok: false, error: `Checksum did not match for ${url}: expected ${want.type}:${want.value}, got ${want.type}:${got}` };
+  if (got === want.value) return ok();
+  return err(`Checksum did not match for ${url}: expected ${want.type}:${want.value}, got ${want.type}:${got}`);
 }
 
 /** What StepDownload leaves for later steps; a builder that downloads extends its state with it. */
@@ -83,7 +83,7 @@ export function downloadStep(o: DownloadOptions): Step<DownloadState> {
       ctx.ui.say(`Retrieving ${o.what}`);
       const errors: string[] = [];
       for (const url of o.urls) {
-        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        if (ctx.signal.aborted) return halt(CANCELLED);
         ctx.ui.message(`Trying ${url}`);
         const r = await fetchOne(o, url, checksum.value, ctx);
         if (r.ok) {
@@ -91,7 +91,7 @@ export function downloadStep(o: DownloadOptions): Step<DownloadState> {
           state.downloaded = r.value;
           return CONTINUE;
         }
-        if (ctx.signal.aborted) return halt('Build was cancelled.');
+        if (ctx.signal.aborted) return halt(CANCELLED);
         ctx.ui.error(r.error);
         errors.push(r.error);
       }
@@ -100,15 +100,15 @@ export function downloadStep(o: DownloadOptions): Step<DownloadState> {
   };
 }
 
-async function fetchOne(o: DownloadOptions, url: string, c: Checksum, ctx: StepContext): Promise<Outcome<string>> {
+async function fetchOne(o: DownloadOptions, url: string, c: Checksum, ctx: StepContext): Promise<Result<string>> {
   const src = sourceOf(url, o.cwd);
   const want = await expectedSum(c, url, o.cwd, ctx.signal);
   if (!want.ok) return want;
   try {
     if (src.kind === 'local') {
-      if (!existsSync(src.path) || !statSync(src.path).isFile()) return { ok: false, error: `${url}: no such file (${src.path})` };
+      if (!existsSync(src.path) || !statSync(src.path).isFile()) return err(`${url}: no such file (${src.path})`);
       const v = await verify(src.path, want.value, url, ctx.signal);
-      return v.ok ? { ok: true, value: src.path } : v;
+      return v.ok ? ok(src.path) : v;
     }
     const key = createHash('sha1').update(want.value ? want.value.value : url).digest('hex');
     const target = o.targetPath ? resolve(o.cwd, o.targetPath) : join(cacheDir(o.env), `${key}.${o.targetExtension || 'iso'}`);
@@ -116,7 +116,7 @@ async function fetchOne(o: DownloadOptions, url: string, c: Checksum, ctx: StepC
       const cached = await verify(target, want.value, url, ctx.signal);
       if (cached.ok) {
         ctx.ui.message(`Using the cached copy ${target}`);
-        return { ok: true, value: target };
+        return ok(target);
       }
     }
     mkdirSync(resolve(target, '..'), { recursive: true });
@@ -124,16 +124,16 @@ async function fetchOne(o: DownloadOptions, url: string, c: Checksum, ctx: StepC
     // The partial's one cleanup path: whatever goes wrong below, the runner removes it (or reports it).
     const handle = ctx.track({ description: `partial download ${partial}`, howToRemove: `rm -f ${partial}`, remove: async () => rmSync(partial, { force: true }) });
     const res = await fetch(src.url, { signal: ctx.signal });
-    if (!res.ok || !res.body) return { ok: false, error: `${url}: HTTP ${res.status} ${res.statusText}` };
+    if (!res.ok || !res.body) return err(`${url}: HTTP ${res.status} ${res.statusText}`);
     await pipeToNewFile([Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)], partial, ctx.signal);
     const v = await verify(partial, want.value, url, ctx.signal);
     if (!v.ok) return v;
     renameSync(partial, target);
     handle.release();
-    return { ok: true, value: target };
+    return ok(target);
   } catch (e) {
-    if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    if (ctx.signal.aborted) return cancelled();
     const cause = (e as { cause?: Error }).cause;
-    return { ok: false, error: `${url}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}` };
+    return err(`${url}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`);
   }
 }

@@ -5,6 +5,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, normalize, resolve, sep } from 'node:path';
+import { CANCELLED } from '../../common/result';
 import type { BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { listenInRange } from './ports';
@@ -75,7 +76,7 @@ export function httpServerStep(o: HttpServerOptions): Step<HttpServerState> {
       server = s;
       const port = await listenInRange(s, o.bindAddress, o.portMin, o.portMax, ctx.signal);
       if (port === undefined) {
-        return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error starting the HTTP server: no free port between ${o.portMin} and ${o.portMax} on ${o.bindAddress}`);
+        return halt(ctx.signal.aborted ? CANCELLED : `Error starting the HTTP server: no free port between ${o.portMin} and ${o.portMax} on ${o.bindAddress}`);
       }
       ctx.ui.say(`Starting HTTP server on port ${port}`);
       state.httpPort = port;

@@ -1,6 +1,7 @@
 /** Runs qemu-img for the disk steps: its output goes to the build log, its last error line into the step's message. */
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { runLocalCommand } from '../../engine/local-command';
-import type { Outcome, Ui } from '../../engine/plugin';
+import type { Ui } from '../../engine/plugin';
 
 export interface QemuImgContext {
   ui: Ui;
@@ -9,21 +10,21 @@ export interface QemuImgContext {
   cwd: string;
 }
 
-export async function qemuImg(args: string[], ctx: QemuImgContext, quiet = false): Promise<Outcome<string>> {
+export async function qemuImg(args: string[], ctx: QemuImgContext, quiet = false): Promise<Result<string>> {
   if (!quiet) ctx.ui.message(`Executing qemu-img ${args.join(' ')}`);
   const out: string[] = [];
-  const err: string[] = [];
+  const stderr: string[] = [];
   const r = await runLocalCommand({
     argv: ['qemu-img', ...args],
     env: ctx.env,
     cwd: ctx.cwd,
     signal: ctx.signal,
-    onLine: (stream, line) => (stream === 'stdout' ? out : err).push(line),
+    onLine: (stream, line) => (stream === 'stdout' ? out : stderr).push(line),
   });
-  if (r.kind === 'failed') return { ok: false, error: `Could not run qemu-img: ${r.error} (is qemu-utils installed?)` };
-  if (r.kind === 'killed') return { ok: false, error: r.cancelled ? 'Build was cancelled.' : `qemu-img was killed by ${r.signal}` };
-  if (r.exitCode !== 0) return { ok: false, error: `qemu-img ${args[0]} exited with status ${r.exitCode}: ${err.join('\n').trim()}` };
-  return { ok: true, value: out.join('\n') };
+  if (r.kind === 'failed') return err(`Could not run qemu-img: ${r.error} (is qemu-utils installed?)`);
+  if (r.kind === 'killed') return err(r.cancelled ? CANCELLED : `qemu-img was killed by ${r.signal}`);
+  if (r.exitCode !== 0) return err(`qemu-img ${args[0]} exited with status ${r.exitCode}: ${stderr.join('\n').trim()}`);
+  return ok(out.join('\n'));
 }
 
 export interface ImageInfo {
@@ -31,14 +32,14 @@ export interface ImageInfo {
   virtualSize: number;
 }
 
-export async function imageInfo(path: string, ctx: QemuImgContext): Promise<Outcome<ImageInfo>> {
+export async function imageInfo(path: string, ctx: QemuImgContext): Promise<Result<ImageInfo>> {
   const r = await qemuImg(['info', '--output=json', path], ctx, true);
   if (!r.ok) return r;
   try {
     const info = JSON.parse(r.value) as { format?: string; 'virtual-size'?: number };
-    return { ok: true, value: { format: info.format ?? 'raw', virtualSize: info['virtual-size'] ?? 0 } };
+    return ok({ format: info.format ?? 'raw', virtualSize: info['virtual-size'] ?? 0 });
   } catch (e) {
-    return { ok: false, error: `qemu-img info printed something unexpected for ${path}: ${(e as Error).message}` };
+    return err(`qemu-img info printed something unexpected for ${path}: ${(e as Error).message}`);
   }
 }
 

@@ -3,7 +3,7 @@
  * order, asynchronous events skipped. The builder types boot_command and asks the machine to quit through it.
  */
 import { connect, type Socket } from 'node:net';
-import type { Outcome } from '../../engine/plugin';
+import { cancelled, err, ok, type Result } from '../../common/result';
 
 type Reply = { return: unknown } | { error: { class: string; desc: string } };
 
@@ -20,7 +20,7 @@ export class QmpClient {
   }
 
   /** Connects (retrying while QEMU creates the socket) and leaves capabilities negotiation done. */
-  static async open(path: string, opts: { signal: AbortSignal; timeoutMs: number; alive: () => boolean }): Promise<Outcome<QmpClient>> {
+  static async open(path: string, opts: { signal: AbortSignal; timeoutMs: number; alive: () => boolean }): Promise<Result<QmpClient>> {
     const deadline = Date.now() + opts.timeoutMs;
     let last = '';
     while (Date.now() < deadline && !opts.signal.aborted && opts.alive()) {
@@ -37,24 +37,24 @@ export class QmpClient {
       const client = new QmpClient(socket);
       // The greeting arrives first and is answered like a command.
       const greeting = await client.next();
-      if (greeting instanceof Error) return { ok: false, error: `QMP: ${greeting.message}` };
+      if (greeting instanceof Error) return err(`QMP: ${greeting.message}`);
       const caps = await client.execute('qmp_capabilities');
       if (!caps.ok) return caps;
-      return { ok: true, value: client };
+      return ok(client);
     }
-    if (opts.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
-    if (!opts.alive()) return { ok: false, error: 'QEMU exited before its QMP socket opened' };
-    return { ok: false, error: `Could not connect to QEMU's QMP socket ${path}: ${last}` };
+    if (opts.signal.aborted) return cancelled();
+    if (!opts.alive()) return err('QEMU exited before its QMP socket opened');
+    return err(`Could not connect to QEMU's QMP socket ${path}: ${last}`);
   }
 
-  async execute(command: string, args?: Record<string, unknown>): Promise<Outcome<unknown>> {
-    if (this.closed) return { ok: false, error: 'QMP: the connection is closed' };
+  async execute(command: string, args?: Record<string, unknown>): Promise<Result<unknown>> {
+    if (this.closed) return err('QMP: the connection is closed');
     const reply = this.next();
     this.socket.write(`${JSON.stringify(args ? { execute: command, arguments: args } : { execute: command })}\n`);
     const r = await reply;
-    if (r instanceof Error) return { ok: false, error: `QMP ${command}: ${r.message}` };
-    if ('error' in r) return { ok: false, error: `QMP ${command}: ${r.error.desc}` };
-    return { ok: true, value: r.return };
+    if (r instanceof Error) return err(`QMP ${command}: ${r.message}`);
+    if ('error' in r) return err(`QMP ${command}: ${r.error.desc}`);
+    return ok(r.return);
   }
 
   close(): void {

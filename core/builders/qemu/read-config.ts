@@ -1,7 +1,8 @@
 /** The qemu builder's evaluated config read into typed settings with Packer's defaults (the schema is in config.ts). */
+import { err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import { durationMs } from '../../engine/durations';
-import type { BuildInfo, Prepared } from '../../engine/plugin';
+import type { BuildInfo } from '../../engine/plugin';
 import { readSshConfig, type SshConfig } from '../../communicators/ssh/config';
 import type { ComponentConfig } from '../../template/model';
 import { parseBootCommand } from './boot-command';
@@ -57,11 +58,11 @@ export interface QemuConfig {
   ssh?: SshConfig;
 }
 
-export function readQemuConfig(config: ComponentConfig, build: BuildInfo): Prepared<QemuConfig> {
+export function readQemuConfig(config: ComponentConfig, build: BuildInfo): Result<QemuConfig, string[]> {
   const f = new ConfigFields(config, 'qemu');
   const duration = (name: string, fallback: string): number => {
     const d = durationMs(f.string(name, fallback));
-    if (d.ok) return d.ms;
+    if (d.ok) return d.value;
     f.error(`qemu: ${name}: ${d.error}`);
     return 0;
   };
@@ -107,7 +108,7 @@ export function readQemuConfig(config: ComponentConfig, build: BuildInfo): Prepa
   let ssh: SshConfig | undefined;
   if (communicator === 'ssh') {
     const r = readSshConfig(config, 'qemu');
-    if (!r.ok) f.errors.push(...r.errors);
+    if (!r.ok) f.errors.push(...r.error);
     else ssh = r.value;
     if (ssh && ssh.username === '') f.error('An ssh_username must be specified');
   }
@@ -171,6 +172,6 @@ export function readQemuConfig(config: ComponentConfig, build: BuildInfo): Prepa
     communicator: communicator === 'none' ? 'none' : 'ssh',
     ssh,
   };
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
-  return { ok: true, value: cfg };
+  if (f.errors.length > 0) return err(f.errors);
+  return ok(cfg);
 }

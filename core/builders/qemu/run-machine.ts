@@ -3,6 +3,7 @@
  * with a QMP socket in a private temp folder (Packer's stepRun). QEMU and the folder are tracked resources: the runner
  * stops and removes them on every path, or reports them.
  */
+import { CANCELLED } from '../../common/result';
 import { packerLogEnabled } from '../../engine/packer-log';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,14 +36,14 @@ export function forwardPortsStep(cfg: QemuConfig): Step<QemuState> {
       if (cfg.communicator !== 'none' && !cfg.skipNatMapping) {
         ctx.ui.say(`Looking for available communicator (SSH, WinRM, etc) port between ${cfg.hostPortMin} and ${cfg.hostPortMax}`);
         const port = await freePortInRange('127.0.0.1', cfg.hostPortMin, cfg.hostPortMax, ctx.signal);
-        if (port === undefined) return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error finding port: no free port between ${cfg.hostPortMin} and ${cfg.hostPortMax} on 127.0.0.1`);
+        if (port === undefined) return halt(ctx.signal.aborted ? CANCELLED : `Error finding port: no free port between ${cfg.hostPortMin} and ${cfg.hostPortMax} on 127.0.0.1`);
         ctx.ui.say(`Found port for communicator (SSH, WinRM, etc): ${port}.`);
         state.sshHostPort = port;
       }
       if (!cfg.vnc.disabled) {
         ctx.ui.say('Looking for available port between 5900 and 6000 on 127.0.0.1');
         const port = await freePortInRange(cfg.vnc.bindAddress, Math.max(cfg.vnc.portMin, 5900), cfg.vnc.portMax, ctx.signal);
-        if (port === undefined) return halt(ctx.signal.aborted ? 'Build was cancelled.' : `Error finding VNC port between ${cfg.vnc.portMin} and ${cfg.vnc.portMax}`);
+        if (port === undefined) return halt(ctx.signal.aborted ? CANCELLED : `Error finding VNC port between ${cfg.vnc.portMin} and ${cfg.vnc.portMax}`);
         state.vncPort = port;
       }
       return CONTINUE;
@@ -106,7 +107,7 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
       state.process = p;
       const qmp = await QmpClient.open(qmpSocket, { signal, timeoutMs: 60_000, alive: () => p.running });
       if (!qmp.ok) {
-        if (signal.aborted) return halt('Build was cancelled.');
+        if (signal.aborted) return halt(CANCELLED);
         await p.waitForExit(1000);
         const why = p.spawnError ? `${p.spawnError} (is qemu-system-x86 installed?)` : [qmp.error, ...p.lastErrors].join('\n');
         return halt(`Error launching VM: Qemu failed to start: ${why}`);

@@ -2,6 +2,7 @@
  * Packer's stepShutdown: runs shutdown_command over the communicator and waits up to shutdown_timeout for QEMU to exit;
  * without a command the machine is asked to quit at once (Packer stops the process the same way).
  */
+import { CANCELLED } from '../../common/result';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import type { QemuConfig } from './read-config';
 import type { QemuState } from './state';
@@ -25,7 +26,7 @@ export function shutdownStep(cfg: QemuConfig): Step<QemuState> {
           ui.say('VM shut down.');
           return CONTINUE;
         }
-        if (signal.aborted) return halt('Build was cancelled.');
+        if (signal.aborted) return halt(CANCELLED);
         await p.kill();
         return halt('Failed to shutdown');
       }

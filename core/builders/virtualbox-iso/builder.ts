@@ -2,6 +2,7 @@
  * The virtualbox-iso builder: creates a VirtualBox machine with a new disk, boots it from the install ISO, types the
  * boot command, provisions it over SSH, and exports it as OVF or OVA.
  */
+import { err } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { Builder, BuilderPlugin, BuildInfo } from '../../engine/plugin';
 import { readSshConfig } from '../../communicators/ssh/config';
@@ -42,8 +43,8 @@ export function makeVirtualboxIsoBuilder(depsFor: (build: BuildInfo) => { deps: 
         discard: f.bool('hard_drive_discard'),
       } as const;
       const ssh = s.communicator === 'ssh' ? readSshConfig(config, 'virtualbox-iso') : undefined;
-      if (ssh && !ssh.ok) f.errors.push(...ssh.errors);
-      if (f.errors.length > 0) return { ok: false, errors: f.errors };
+      if (ssh && !ssh.ok) f.errors.push(...ssh.error);
+      if (f.errors.length > 0) return err(f.errors);
       const { deps, found } = depsFor(build);
       const builder: Builder<VirtualBoxState> = {
         steps: (provision) => [

@@ -3,6 +3,7 @@
  * it again as OVF or OVA.
  */
 import { resolve } from 'node:path';
+import { err } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { Builder, BuilderPlugin, BuildInfo } from '../../engine/plugin';
 import { readSshConfig } from '../../communicators/ssh/config';
@@ -26,8 +27,8 @@ export function makeVirtualboxOvfBuilder(depsFor: (build: BuildInfo) => { deps: 
       if (f.string('import_opts') !== '') flags.push('--options', f.string('import_opts'));
       const checksum = f.string('checksum', 'none') || 'none';
       const ssh = s.communicator === 'ssh' ? readSshConfig(config, 'virtualbox-ovf') : undefined;
-      if (ssh && !ssh.ok) f.errors.push(...ssh.errors);
-      if (f.errors.length > 0) return { ok: false, errors: f.errors };
+      if (ssh && !ssh.ok) f.errors.push(...ssh.error);
+      if (f.errors.length > 0) return err(f.errors);
       const { deps, found } = depsFor(build);
       const builder: Builder<VirtualBoxState> = {
         steps: (provision) => [

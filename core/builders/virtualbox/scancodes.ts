@@ -3,12 +3,11 @@
  * `keyboardputscancode` speak): a key's make code on press, make code + 0x80 on release, and an 0xE0 prefix for the
  * keys the extended keyboard added. Codes are sent in groups of at most 25, and every `<wait>` sends what is pending first.
  */
+import { err, ok, type Result } from '../../common/result';
 import { parseDuration } from '../../components/durations';
 
 /** One `VBoxManage controlvm <vm> keyboardputscancode …` call, or a pause. */
 export type BootAction = { kind: 'keys'; codes: string[] } | { kind: 'wait'; ms: number };
-
-export type BootPlan = { ok: true; actions: BootAction[] } | { ok: false; error: string };
 
 /** Packer sends at most this many scancodes per VBoxManage call. */
 export const SCANCODE_GROUP = 25;
@@ -93,7 +92,7 @@ const CHAR_TOGGLE = /^<(.)(on|off)>/i;
 const SPECIAL_TAG = /^<([a-z0-9]+?)(on|off)?>/i;
 
 /** Reads a boot command (its `{{ }}` placeholders already filled) into the VBoxManage calls and pauses Packer makes. */
-export function planBootCommand(command: string): BootPlan {
+export function planBootCommand(command: string): Result<BootAction[]> {
   const actions: BootAction[] = [];
   let pending: string[][] = [];
   const flush = () => {
@@ -118,10 +117,10 @@ export function planBootCommand(command: string): BootPlan {
       if (duration !== undefined && /^[0-9]+$/.test(duration)) ms = Number(duration) * 1000;
       else if (duration !== undefined) {
         const d = parseDuration(duration);
-        if (!d.ok) return { ok: false, error: `boot_command: ${d.error}` };
-        ms = d.nanoseconds / 1e6;
+        if (!d.ok) return err(`boot_command: ${d.error}`);
+        ms = d.value / 1e6;
       }
-      if (ms <= 0) return { ok: false, error: `boot_command: Expecting a positive wait value. Got ${duration}` };
+      if (ms <= 0) return err(`boot_command: Expecting a positive wait value. Got ${duration}`);
       flush();
       actions.push({ kind: 'wait', ms });
       i += wait[0].length;
@@ -147,10 +146,10 @@ export function planBootCommand(command: string): BootPlan {
     const ch = String.fromCodePoint(command.codePointAt(i)!);
     const codes = characterCodes(ch, true, true);
     // Packer sends code 00 for characters a US keyboard cannot type; say so instead.
-    if (!codes) return { ok: false, error: `boot_command: ${JSON.stringify(ch)} cannot be typed on a US keyboard` };
+    if (!codes) return err(`boot_command: ${JSON.stringify(ch)} cannot be typed on a US keyboard`);
     pending.push(codes);
     i += ch.length;
   }
   flush();
-  return { ok: true, actions };
+  return ok(actions);
 }

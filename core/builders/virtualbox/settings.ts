@@ -11,7 +11,7 @@ export function readVirtualBoxSettings(f: ConfigFields, build: BuildInfo, now: D
       f.error(`${name}: ${d.error}`);
       return 0;
     }
-    return d.ms;
+    return d.value;
   };
   const format = f.string('format', 'ovf') || 'ovf';
   if (format !== 'ovf' && format !== 'ova') f.error("invalid format, only 'ovf' or 'ova' are allowed");

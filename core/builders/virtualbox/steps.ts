@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { CANCELLED } from '../../common/result';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { BuildInfo } from '../../engine/plugin';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
@@ -168,7 +169,7 @@ export function createDiskStep(deps: VirtualBoxDeps, s: VirtualBoxSettings, disk
       if (err) return halt(`Error creating hard drive: ${err}`);
       const attach = rest.pop()!;
       const made = await runAll(deps, ctx, rest, 'Error creating disk controller');
-      if (made.action === 'halt') return made;
+      if (!made.ok) return made;
       const attached = await run(deps, ctx, attach);
       return attached ? halt(`Error attaching hard drive: ${attached}`) : CONTINUE;
     },
@@ -292,21 +293,21 @@ export function bootCommandStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): St
     async run(state, ctx) {
       if (s.bootWaitMs > 0) {
         ctx.ui.say(`Waiting ${formatMs(s.bootWaitMs)} for boot...`);
-        if (!(await deps.sleep(s.bootWaitMs, ctx.signal))) return halt('Build was cancelled.');
+        if (!(await deps.sleep(s.bootWaitMs, ctx.signal))) return halt(CANCELLED);
       }
       ctx.ui.say('Typing the boot command...');
       // These builders make no temporary key pair (Packer's StepSSHKeyGen) yet, so `{{ .SSHPublicKey }}` is empty.
       const command = fillPlaceholders(s.bootCommand, { HTTPIP: httpIp(state), HTTPPort: String(state.httpPort ?? 0), Name: s.vmName, SSHPublicKey: '' });
       const plan = planBootCommand(command);
       if (!plan.ok) return halt(`Error generating boot command: ${plan.error}`);
-      for (const a of plan.actions) {
+      for (const a of plan.value) {
         if (a.kind === 'wait') {
-          if (!(await deps.sleep(a.ms, ctx.signal))) return halt('Build was cancelled.');
+          if (!(await deps.sleep(a.ms, ctx.signal))) return halt(CANCELLED);
           continue;
         }
         const err = await run(deps, ctx, vbox.putScancodes(s.vmName, a.codes));
         if (err) return halt(`Error running boot command: ${err}`);
-        if (!(await deps.sleep(s.keyIntervalMs, ctx.signal))) return halt('Build was cancelled.');
+        if (!(await deps.sleep(s.keyIntervalMs, ctx.signal))) return halt(CANCELLED);
       }
       return CONTINUE;
     },
@@ -339,9 +340,9 @@ export function shutdownStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<
         const info = await deps.vboxmanage.run(vbox.machineInfo(s.vmName), ctx.signal);
         if (!info.ok || !vbox.isRunning(info.value)) break;
         if (Date.now() >= deadline) return halt('Timeout while waiting for machine to shutdown.');
-        if (!(await deps.sleep(500, ctx.signal))) return halt('Build was cancelled.');
+        if (!(await deps.sleep(500, ctx.signal))) return halt(CANCELLED);
       }
-      if (s.postShutdownDelayMs > 0 && !(await deps.sleep(s.postShutdownDelayMs, ctx.signal))) return halt('Build was cancelled.');
+      if (s.postShutdownDelayMs > 0 && !(await deps.sleep(s.postShutdownDelayMs, ctx.signal))) return halt(CANCELLED);
       return CONTINUE;
     },
   };

@@ -5,11 +5,11 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { Outcome } from '../../engine/plugin';
+import { err, ok, type Result } from '../../common/result';
 
 export interface VBoxManage {
   /** Runs `VBoxManage <args…>`; the result is its standard output. */
-  run(args: string[], signal: AbortSignal): Promise<Outcome<string>>;
+  run(args: string[], signal: AbortSignal): Promise<Result<string>>;
 }
 
 /** VBoxManage on this machine: VBOX_INSTALL_PATH / VBOX_MSI_INSTALL_PATH first (as Packer), then PATH. */
@@ -41,16 +41,16 @@ export interface CommandLineOptions {
 
 export function commandLineVBoxManage(o: CommandLineOptions): VBoxManage {
   const once = (args: string[], signal: AbortSignal) =>
-    new Promise<Outcome<string>>((resolve) => {
+    new Promise<Result<string>>((resolve) => {
       o.onCommand?.(args);
-      execFile(o.path, args, { env: o.env as NodeJS.ProcessEnv, cwd: o.cwd, signal, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      execFile(o.path, args, { env: o.env as NodeJS.ProcessEnv, cwd: o.cwd, signal, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
         const errText = stderr.trim();
         // VBoxManage sometimes exits 0 yet prints an error; Packer treats that as failure too.
-        if (err || /VBoxManage([.a-z]+?): error:/.test(errText)) {
-          if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') return resolve({ ok: false, error: `VBoxManage not found at ${o.path}` });
-          return resolve({ ok: false, error: `VBoxManage error: ${errText || (err as Error).message}` });
+        if (error || /VBoxManage([.a-z]+?): error:/.test(errText)) {
+          if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return resolve(err(`VBoxManage not found at ${o.path}`));
+          return resolve(err(`VBoxManage error: ${errText || (error as Error).message}`));
         }
-        resolve({ ok: true, value: stdout });
+        resolve(ok(stdout));
       });
     });
   return {

@@ -50,7 +50,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${onError.error}\n`);
     return 1;
   }
-  const loaded = loadTemplate(t.path, t.options);
+  const loaded = loadTemplate(t.value.path, t.value.options);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (loaded.diagnostics.length > 0) {
     const text = renderDiagnostics(loaded.diagnostics, { sources: loaded.sources, color: io.color });
@@ -61,7 +61,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const model = loaded.model;
   const builds = planRun(
     model.builds.flatMap((b) => b.builds),
-    { only: t.options.only ?? [], except: t.options.except ?? [] },
+    { only: t.value.options.only ?? [], except: t.value.options.except ?? [] },
   );
 
   const machineReadable = flagBool(args, 'machine-readable');
@@ -71,7 +71,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     registry: hooks.registry ?? (await pluginsFor(builds)),
     sensitiveStrings: model.sensitiveStrings,
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
-    onError: onError.policy,
+    onError: onError.value,
     force: flagBool(args, 'force'),
     debug: flagBool(args, 'debug'),
     env: io.env,
@@ -99,10 +99,9 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
   try {
-    const summary = await run.start();
-    if (summary.cancelled) io.stderr('Cleanly cancelled builds after being interrupted.\n');
-    const failed = summary.prepareErrors.length > 0 || summary.builds.some((b) => b.result !== 'succeeded');
-    const code = failed || summary.cancelled ? 1 : 0;
+    const outcome = await run.start();
+    if (outcome.cancelled) io.stderr('Cleanly cancelled builds after being interrupted.\n');
+    const code = outcome.result === 'succeeded' ? 0 : 1;
     // After a second interrupt an abandoned cleanup (a hung daemon call) may still hold the event loop open: the user asked
     // to stop waiting, so leave once the output is written. The timer does not keep an otherwise finished process alive.
     if (interrupts >= 2 && signals === process) setTimeout(() => process.exit(code), 200).unref();

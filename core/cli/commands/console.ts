@@ -29,8 +29,8 @@ export const consoleCommand: Command = {
       return 1;
     }
     let model = emptyModel(io.cwd);
-    if (t.path) {
-      const loaded = loadTemplate(t.path, t.options);
+    if (t.value.path) {
+      const loaded = loadTemplate(t.value.path, t.value.options);
       if (hasErrors(loaded.diagnostics) || !loaded.model) {
         io.stderr(renderDiagnostics(loaded.diagnostics, { sources: loaded.sources, color: io.color }));
         return 1;

@@ -16,7 +16,7 @@ export const inspectCommand: Command = {
       io.stderr(`${t.error}\n`);
       return 1;
     }
-    const result = loadTemplate(t.path, t.options);
+    const result = loadTemplate(t.value.path, t.value.options);
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length || !result.model) {
       io.stderr(renderDiagnostics(errors, { sources: result.sources, color: io.color }));

@@ -22,7 +22,7 @@ export const validateCommand: Command = {
       return 1;
     }
     const syntaxOnly = flagBool(args, 'syntax-only');
-    const result = loadTemplate(t.path, { ...t.options, syntaxOnly });
+    const result = loadTemplate(t.value.path, { ...t.value.options, syntaxOnly });
     const hasErrors = result.diagnostics.some((d) => d.severity === 'error');
     if (flagBool(args, 'json')) {
       io.stdout(`${JSON.stringify(jsonReport(result.diagnostics), null, 2)}\n`);

@@ -1,6 +1,7 @@
 /** Answers the engine's prompts from standard input: Packer's [c]/[a]/[r] question under -on-error=ask, Enter at a breakpoint. */
 import { createInterface, type Interface } from 'node:readline';
-import type { EngineEvent, PromptAnswer } from '../../engine/events';
+import type { PromptAnswer } from '../../common/prompt';
+import type { EngineEvent } from '../../engine/events';
 
 export class StdinPrompts {
   private rl?: Interface;

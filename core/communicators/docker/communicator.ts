@@ -8,7 +8,9 @@ import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
-import type { CommandResult, Communicator, Outcome } from '../../engine/plugin';
+import type { OutputStream } from '../../common/output';
+import { cancelled, CANCELLED, err, ok, type Result } from '../../common/result';
+import type { CommandResult, Communicator } from '../../engine/plugin';
 import { DOCKER_CP, entriesFor, extractTar, packTar, readTar, writeContent } from '../../archives/tar';
 import { sleep } from '../../engine/retry';
 import { LineSplitter } from '../line-splitter';
@@ -26,7 +28,7 @@ export interface DockerCommunicatorOptions {
   describe(e: unknown): string;
 }
 
-type Line = (stream: 'stdout' | 'stderr', line: string) => void;
+type Line = (stream: OutputStream, line: string) => void;
 
 export class DockerCommunicator implements Communicator {
   readonly type = 'docker';
@@ -43,17 +45,17 @@ export class DockerCommunicator implements Communicator {
     }
   }
 
-  async run(command: string, opts: { signal: AbortSignal; onLine: Line }): Promise<Outcome<CommandResult>> {
+  async run(command: string, opts: { signal: AbortSignal; onLine: Line }): Promise<Result<CommandResult>> {
     return this.exec(['/bin/sh', '-c', `(${command})`], this.opts.execUser, opts.signal, opts.onLine);
   }
 
   /** Packer's Upload/UploadDir: a file goes to `remotePath` (into it when it is a folder); a folder follows the slash rule. */
-  async upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Outcome> {
+  async upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Result> {
     let isDir: boolean;
     try {
       isDir = statSync(localPath).isDirectory();
     } catch (e) {
-      return { ok: false, error: `Upload failed: ${(e as Error).message}` };
+      return err(`Upload failed: ${(e as Error).message}`);
     }
     try {
       let target: string;
@@ -67,28 +69,28 @@ export class DockerCommunicator implements Communicator {
         const into = kind === 'directory' ? remotePath : posix.dirname(remotePath);
         target = kind === 'directory' ? posix.join(remotePath, basename(localPath)) : remotePath;
         if (kind !== 'directory' && (await this.remoteKind(into)) !== 'directory') {
-          return { ok: false, error: `Upload failed: the folder ${into} does not exist in the container (create it first, or upload to an existing folder)` };
+          return err(`Upload failed: the folder ${into} does not exist in the container (create it first, or upload to an existing folder)`);
         }
         await this.opts.container.putArchive(packTar([{ name: posix.basename(target), local: localPath }], DOCKER_CP), { path: into, abortSignal: signal });
       }
       return await this.fixOwner(target, signal);
     } catch (e) {
-      return { ok: false, error: signal.aborted ? 'Build was cancelled.' : `Upload failed: ${this.opts.describe(e)}` };
+      return err(signal.aborted ? CANCELLED : `Upload failed: ${this.opts.describe(e)}`);
     }
   }
 
   /** A remote file lands at `localPath`; a remote folder's contents land in the folder `localPath`. */
-  async download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Outcome> {
+  async download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Result> {
     const remote = remotePath.length > 1 ? remotePath.replace(/\/+$/, '') : remotePath;
     const { kind, path: real } = await this.remoteStat(remote).catch(() => ({ kind: 'missing' as const, path: remote }));
-    if (kind === 'missing') return { ok: false, error: `Download failed: ${remotePath} does not exist in the container` };
+    if (kind === 'missing') return err(`Download failed: ${remotePath} does not exist in the container`);
     try {
       // The resolved path: asked for a symlink, the archive API would send the link itself.
       const stream = (await this.opts.container.getArchive({ path: real, abortSignal: signal })) as NodeJS.ReadableStream;
       if (kind === 'directory') {
         mkdirSync(localPath, { recursive: true });
         await extractTar(stream as AsyncIterable<unknown>, localPath, 1);
-        return { ok: true, value: undefined };
+        return ok();
       }
       mkdirSync(dirname(localPath), { recursive: true });
       const partial = join(dirname(localPath), `.${basename(localPath)}.partial`);
@@ -99,14 +101,14 @@ export class DockerCommunicator implements Communicator {
           await writeContent(content, partial, 0o644);
           wrote = true;
         });
-        if (!wrote) return { ok: false, error: `Download failed: ${remotePath} is not a regular file` };
+        if (!wrote) return err(`Download failed: ${remotePath} is not a regular file`);
         renameSync(partial, localPath);
       } finally {
         rmSync(partial, { force: true });
       }
-      return { ok: true, value: undefined };
+      return ok();
     } catch (e) {
-      return { ok: false, error: signal.aborted ? 'Build was cancelled.' : `Download failed: ${this.opts.describe(e)}` };
+      return err(signal.aborted ? CANCELLED : `Download failed: ${this.opts.describe(e)}`);
     }
   }
 
@@ -137,17 +139,17 @@ export class DockerCommunicator implements Communicator {
     return { kind: 'file', path };
   }
 
-  private async fixOwner(target: string, signal: AbortSignal): Promise<Outcome> {
-    if (!this.opts.fixUploadOwner || this.opts.execUser === '' || this.opts.execUser === 'root') return { ok: true, value: undefined };
+  private async fixOwner(target: string, signal: AbortSignal): Promise<Result> {
+    if (!this.opts.fixUploadOwner || this.opts.execUser === '' || this.opts.execUser === 'root') return ok();
     return this.asRoot(`chown -R ${shellQuote(this.opts.execUser)} ${shellQuote(target)}`, signal);
   }
 
-  private async asRoot(command: string, signal: AbortSignal): Promise<Outcome> {
+  private async asRoot(command: string, signal: AbortSignal): Promise<Result> {
     const output: string[] = [];
     const r = await this.exec(['/bin/sh', '-c', command], 'root', signal, (_s, l) => output.push(l));
     if (!r.ok) return r;
-    if (r.value.exitCode !== 0) return { ok: false, error: `Upload failed: "${command}" exited with status ${r.value.exitCode}: ${output.join('\n')}` };
-    return { ok: true, value: undefined };
+    if (r.value.exitCode !== 0) return err(`Upload failed: "${command}" exited with status ${r.value.exitCode}: ${output.join('\n')}`);
+    return ok();
   }
 
   private async killMarked(marker: string): Promise<void> {
@@ -160,8 +162,8 @@ export class DockerCommunicator implements Communicator {
     }
   }
 
-  private async exec(cmd: string[], user: string, signal: AbortSignal, onLine: Line, input?: Uint8Array): Promise<Outcome<CommandResult>> {
-    if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+  private async exec(cmd: string[], user: string, signal: AbortSignal, onLine: Line, input?: Uint8Array): Promise<Result<CommandResult>> {
+    if (signal.aborted) return cancelled();
     const tty = this.opts.tty;
     const marker = randomBytes(8).toString('hex');
     let stream: NodeJS.ReadWriteStream;
@@ -181,10 +183,10 @@ export class DockerCommunicator implements Communicator {
       // connections would then cut the output short. The command reads just the bytes it was told to expect.
       if (input !== undefined) stream.write(input);
     } catch (e) {
-      return { ok: false, error: `Error running command in the container: ${this.opts.describe(e)}` };
+      return err(`Error running command in the container: ${this.opts.describe(e)}`);
     }
     const out = new LineSplitter((l) => onLine('stdout', l));
-    const err = new LineSplitter((l) => onLine('stderr', l));
+    const stderr = new LineSplitter((l) => onLine('stderr', l));
     const finished = new Promise<'ended' | 'cancelled'>((resolve, reject) => {
       const onAbort = () => {
         (stream as unknown as { destroy(): void }).destroy();
@@ -205,32 +207,32 @@ export class DockerCommunicator implements Communicator {
     });
     if (tty) stream.on('data', (chunk: Buffer) => out.push(chunk));
     else {
-      const demux = new Demuxer((which, payload) => (which === 2 ? err : out).push(payload));
+      const demux = new Demuxer((which, payload) => (which === 2 ? stderr : out).push(payload));
       stream.on('data', (chunk: Buffer) => demux.push(chunk));
     }
     try {
       if ((await finished) === 'cancelled') {
         await this.killMarked(marker);
-        return { ok: false, error: 'Build was cancelled.' };
+        return cancelled();
       }
     } catch (e) {
-      return { ok: false, error: `Lost the connection to the container: ${this.opts.describe(e)}` };
+      return err(`Lost the connection to the container: ${this.opts.describe(e)}`);
     }
     out.end();
-    err.end();
+    stderr.end();
     try {
       // The output can end before the command does (the daemon records the exit a moment later; a script that closed
       // its stdout and stderr goes on): wait for the exit status rather than read "still running" as success.
       for (let wait = 10; ; wait = Math.min(wait * 2, 500)) {
         const info = await exec.inspect();
-        if (!info.Running) return { ok: true, value: { exitCode: info.ExitCode ?? 0 } };
+        if (!info.Running) return ok({ exitCode: info.ExitCode ?? 0 });
         if (!(await sleep(wait, signal))) {
           await this.killMarked(marker);
-          return { ok: false, error: 'Build was cancelled.' };
+          return cancelled();
         }
       }
     } catch (e) {
-      return { ok: false, error: `Could not read the command's exit status: ${this.opts.describe(e)}` };
+      return err(`Could not read the command's exit status: ${this.opts.describe(e)}`);
     }
   }
 }

@@ -5,7 +5,8 @@
  */
 import { statSync } from 'node:fs';
 import { basename, posix } from 'node:path';
-import type { CommandResult, Communicator, Outcome } from '../../engine/plugin';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
+import type { CommandResult, Communicator } from '../../engine/plugin';
 import type { ConnectResult, SshConnection } from './connect';
 import { execCommand, execQuiet, type OnLine } from './exec';
 import { shellQuote } from '../shell-quote';
@@ -48,35 +49,35 @@ export class SshCommunicator implements Communicator {
   }
 
   /** The live connection, reconnecting first if the machine dropped the last one. */
-  async connection(signal: AbortSignal): Promise<Outcome<SshConnection>> {
-    if (this.closedByUs) return { ok: false, error: 'The SSH connection was already closed at the end of the build.' };
-    if (!this.conn.closed) return { ok: true, value: this.conn };
+  async connection(signal: AbortSignal): Promise<Result<SshConnection>> {
+    if (this.closedByUs) return err('The SSH connection was already closed at the end of the build.');
+    if (!this.conn.closed) return ok(this.conn);
     const r = await reconnect(this.opts.connect, { signal, timeoutMs: this.opts.reconnectTimeoutMs, intervalMs: this.opts.reconnectIntervalMs ?? 2000 });
     if (!r.ok) return r;
     this.conn = r.value;
     this.transfer = undefined;
     this.noSftp = false;
-    return { ok: true, value: this.conn };
+    return ok(this.conn);
   }
 
-  async run(command: string, opts: { signal: AbortSignal; onLine: OnLine }): Promise<Outcome<CommandResult>> {
+  async run(command: string, opts: { signal: AbortSignal; onLine: OnLine }): Promise<Result<CommandResult>> {
     for (;;) {
       const c = await this.connection(opts.signal);
       if (!c.ok) return c;
       const r = await execCommand(c.value, command, { ...opts, pty: this.opts.pty });
       // The connection died before the command began (a reboot we had not noticed yet): start it again once reconnected.
       if (!r.ok && 'notStarted' in r && c.value.closed) continue;
-      if (!r.ok) return { ok: false, error: r.error };
+      if (!r.ok) return err(r.error);
       return r;
     }
   }
 
-  async upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Outcome> {
+  async upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Result> {
     let isDir: boolean;
     try {
       isDir = statSync(localPath).isDirectory();
     } catch (e) {
-      return { ok: false, error: `Upload failed: ${(e as Error).message}` };
+      return err(`Upload failed: ${(e as Error).message}`);
     }
     return this.guard('Upload failed', signal, async (conn, t) => {
       if (isDir) {
@@ -97,7 +98,7 @@ export class SshCommunicator implements Communicator {
     });
   }
 
-  async download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Outcome> {
+  async download(remotePath: string, localPath: string, signal: AbortSignal): Promise<Result> {
     const remote = remotePath.length > 1 ? remotePath.replace(/\/+$/, '') : remotePath;
     return this.guard('Download failed', signal, async (conn, t) => {
       const kind = await this.kind(conn, t, remote, signal);
@@ -116,7 +117,7 @@ export class SshCommunicator implements Communicator {
    * the SFTP session (the next copy opens a new one) or the scp channel, and this settles within CANCEL_GRACE_MS of it
    * whatever the server does.
    */
-  private async guard(what: string, signal: AbortSignal, copy: (conn: SshConnection, t: Transfer) => Promise<void>): Promise<Outcome> {
+  private async guard(what: string, signal: AbortSignal, copy: (conn: SshConnection, t: Transfer) => Promise<void>): Promise<Result> {
     const c = await this.connection(signal);
     if (!c.ok) return c;
     const stop = () => this.dropSftp();
@@ -130,20 +131,20 @@ export class SshCommunicator implements Communicator {
     });
     if (signal.aborted) startGrace();
     else signal.addEventListener('abort', startGrace, { once: true });
-    const work = (async (): Promise<Outcome> => {
+    const work = (async (): Promise<Result> => {
       try {
         const t = await this.transferMethod(c.value, signal);
-        if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+        if (signal.aborted) return err(CANCELLED);
         await copy(c.value, t);
-        return { ok: true, value: undefined };
+        return ok();
       } catch (e) {
-        if (signal.aborted) return { ok: false, error: 'Build was cancelled.' };
-        return { ok: false, error: `${what}: ${(e as Error).message}` };
+        if (signal.aborted) return err(CANCELLED);
+        return err(`${what}: ${(e as Error).message}`);
       }
     })();
     try {
       const r = await Promise.race([work, cancelled]);
-      return r === 'cancelled' ? { ok: false, error: 'Build was cancelled.' } : r;
+      return r === 'cancelled' ? err(CANCELLED) : r;
     } finally {
       clearTimeout(giveUp);
       signal.removeEventListener('abort', stop);
@@ -167,7 +168,7 @@ export class SshCommunicator implements Communicator {
     if (!(sftp instanceof Error)) {
       if (signal.aborted || conn !== this.conn) {
         sftp.end();
-        throw new Error('Build was cancelled.');
+        throw new Error(CANCELLED);
       }
       conn.onClose(() => sftp.end());
       return (this.transfer = { kind: 'sftp', sftp });

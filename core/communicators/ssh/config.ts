@@ -1,7 +1,7 @@
 /** The ssh_* settings a builder hands to the SSH communicator, read from its evaluated config with Packer's defaults. */
+import { err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import { durationMs } from '../../engine/durations';
-import type { Prepared } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
 
 export interface SshLogin {
@@ -40,7 +40,7 @@ export interface SshConfig extends SshLogin {
 }
 
 /** Reads the ssh_* fields of `config`; `where` names the component in messages ("null", "amazon-ebs"). */
-export function readSshConfig(config: ComponentConfig, where: string): Prepared<SshConfig> {
+export function readSshConfig(config: ComponentConfig, where: string): Result<SshConfig, string[]> {
   const f = new ConfigFields(config, where);
   const duration = (name: string, fallback: string): number => {
     const text = f.string(name, fallback);
@@ -51,7 +51,7 @@ export function readSshConfig(config: ComponentConfig, where: string): Prepared<
       f.error(`${where}: ${name}: ${d.error}`);
       return 0;
     }
-    return d.ms;
+    return d.value;
   };
   const timeoutField = f.has('ssh_timeout') || !f.has('ssh_wait_timeout') ? 'ssh_timeout' : 'ssh_wait_timeout';
   const method = f.string('ssh_file_transfer_method', '');
@@ -101,6 +101,6 @@ export function readSshConfig(config: ComponentConfig, where: string): Prepared<
       f.error(`${where}: ${name} is not supported by Bakehouse's SSH communicator yet`);
     }
   }
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
-  return { ok: true, value: cfg };
+  if (f.errors.length > 0) return err(f.errors);
+  return ok(cfg);
 }

@@ -5,15 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Client, type ConnectConfig } from 'ssh2';
+import { CANCELLED, err, ok, type Err, type Ok } from '../../common/result';
 import type { SshConfig, SshLogin } from './config';
 
 export type ConnectFailureKind = 'refused' | 'auth' | 'timeout' | 'network' | 'cancelled' | 'config';
 
-export interface ConnectFailure {
-  ok: false;
+/** A failed connection says what kind of failure it was: the wait step retries some kinds and gives up on others. */
+export interface ConnectFailure extends Err<string> {
   kind: ConnectFailureKind;
-  error: string;
 }
+
+const failure = (kind: ConnectFailureKind, error: string): ConnectFailure => ({ ...err(error), kind });
 
 export interface ConnectOptions {
   signal: AbortSignal;
@@ -82,11 +84,11 @@ export class SshConnection {
   }
 }
 
-export type ConnectResult = { ok: true; value: SshConnection } | ConnectFailure;
+export type ConnectResult = Ok<SshConnection> | ConnectFailure;
 
 /** Connects to `cfg.host` (through `cfg.bastion` when set) and logs in. */
 export async function connectSsh(cfg: SshConfig, opts: ConnectOptions): Promise<ConnectResult> {
-  if (opts.signal.aborted) return cancelled();
+  if (opts.signal.aborted) return failure('cancelled', CANCELLED);
   let bastion: SshConnection | undefined;
   if (cfg.bastion) {
     const b = await login(cfg.bastion, cfg, opts, undefined, 'bastion host');
@@ -125,13 +127,13 @@ async function login(who: SshLogin, cfg: SshConfig, opts: ConnectOptions, via: S
       try {
         settings.privateKey = readFileSync(file);
       } catch (e) {
-        return { ok: false, kind: 'config', error: `could not read the private key file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
+        return failure('config', `could not read the private key file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
       }
     }
     methods.push('public key');
   }
   if (who.agentAuth) {
-    if (!opts.agentSocket) return { ok: false, kind: 'config', error: 'ssh_agent_auth is set but no SSH agent is running (SSH_AUTH_SOCK is empty)' };
+    if (!opts.agentSocket) return failure('config', 'ssh_agent_auth is set but no SSH agent is running (SSH_AUTH_SOCK is empty)');
     settings.agent = opts.agentSocket;
     methods.push('agent');
   }
@@ -145,17 +147,17 @@ async function login(who: SshLogin, cfg: SshConfig, opts: ConnectOptions, via: S
       if (!r.ok) client.destroy();
       resolve(r);
     };
-    const onAbort = () => finish(cancelled());
+    const onAbort = () => finish(failure('cancelled', CANCELLED));
     opts.signal.addEventListener('abort', onAbort, { once: true });
     if (opts.signal.aborted) return onAbort();
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, answer) => answer(prompts.map(() => who.password ?? '')));
-    client.once('ready', () => finish({ ok: true, value: new SshConnection(client, via) }));
+    client.once('ready', () => finish(ok(new SshConnection(client, via))));
     client.on('error', (e: Error & { level?: string; code?: string }) => finish(describe(e, where, who.username, methods, role)));
-    client.once('close', () => finish({ ok: false, kind: 'network', error: `the ${role} ${where} closed the connection during the SSH handshake` }));
+    client.once('close', () => finish(failure('network', `the ${role} ${where} closed the connection during the SSH handshake`)));
     if (via) {
-      via.client.forwardOut('127.0.0.1', 0, who.host, who.port, (err, stream) => {
-        if (err) {
-          finish({ ok: false, kind: 'network', error: `the bastion host could not reach ${where}: ${err.message}` });
+      via.client.forwardOut('127.0.0.1', 0, who.host, who.port, (error, stream) => {
+        if (error) {
+          finish(failure('network', `the bastion host could not reach ${where}: ${error.message}`));
           return;
         }
         client.connect({ ...settings, sock: stream });
@@ -165,27 +167,23 @@ async function login(who: SshLogin, cfg: SshConfig, opts: ConnectOptions, via: S
         client.connect(settings);
       } catch (e) {
         // ssh2 throws synchronously for a key it cannot parse; its message never holds the key itself.
-        finish({ ok: false, kind: 'config', error: `invalid SSH settings: ${(e as Error).message}` });
+        finish(failure('config', `invalid SSH settings: ${(e as Error).message}`));
       }
     }
   });
-}
-
-function cancelled(): ConnectFailure {
-  return { ok: false, kind: 'cancelled', error: 'Build was cancelled.' };
 }
 
 /** Turns ssh2 and socket errors into what the user can act on. */
 function describe(e: Error & { level?: string; code?: string }, where: string, user: string, methods: string[], role: string): ConnectFailure {
   if (e.level === 'client-authentication') {
     const tried = methods.length > 0 ? methods.join(', ') : 'no method';
-    return { ok: false, kind: 'auth', error: `authentication failed: the ${role} ${where} did not accept user "${user}" with ${tried}` };
+    return failure('auth', `authentication failed: the ${role} ${where} did not accept user "${user}" with ${tried}`);
   }
-  if (e.level === 'client-timeout') return { ok: false, kind: 'timeout', error: `timed out waiting for the SSH handshake with ${where}` };
-  if (e.code === 'ECONNREFUSED') return { ok: false, kind: 'refused', error: `connection refused by ${where} (is the SSH server running on that port?)` };
-  if (e.code === 'ETIMEDOUT') return { ok: false, kind: 'timeout', error: `timed out connecting to ${where}` };
-  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return { ok: false, kind: 'network', error: `cannot resolve the ${role} name in ${where}` };
-  if (e.code) return { ok: false, kind: 'network', error: `cannot connect to ${where}: ${e.code}` };
-  if (/private key|parse|passphrase|unsupported key/i.test(e.message)) return { ok: false, kind: 'config', error: `the private key could not be used: ${e.message}` };
-  return { ok: false, kind: 'network', error: `SSH connection to ${where} failed: ${e.message}` };
+  if (e.level === 'client-timeout') return failure('timeout', `timed out waiting for the SSH handshake with ${where}`);
+  if (e.code === 'ECONNREFUSED') return failure('refused', `connection refused by ${where} (is the SSH server running on that port?)`);
+  if (e.code === 'ETIMEDOUT') return failure('timeout', `timed out connecting to ${where}`);
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return failure('network', `cannot resolve the ${role} name in ${where}`);
+  if (e.code) return failure('network', `cannot connect to ${where}: ${e.code}`);
+  if (/private key|parse|passphrase|unsupported key/i.test(e.message)) return failure('config', `the private key could not be used: ${e.message}`);
+  return failure('network', `SSH connection to ${where} failed: ${e.message}`);
 }

@@ -1,11 +1,13 @@
 /** Runs one command over an SSH connection, streaming stdout and stderr line by line and returning the exit code. */
 import type { ClientChannel } from 'ssh2';
-import type { CommandResult, Outcome } from '../../engine/plugin';
+import type { OutputStream } from '../../common/output';
+import { cancelled, err, ok, type Err, type Result } from '../../common/result';
+import type { CommandResult } from '../../engine/plugin';
 import type { SshConnection } from './connect';
 import { openChannel } from './open-channel';
 import { LineSplitter } from '../line-splitter';
 
-export type OnLine = (stream: 'stdout' | 'stderr', line: string) => void;
+export type OnLine = (stream: OutputStream, line: string) => void;
 
 export interface ExecOptions {
   signal: AbortSignal;
@@ -18,20 +20,20 @@ export interface ExecOptions {
 export const EXIT_STATUS_MISSING = 2300218;
 
 /** A failure before the server accepted the command: safe to retry on a new connection. */
-export type ExecResult = Outcome<CommandResult> | { ok: false; error: string; notStarted: true };
+export type ExecResult = Result<CommandResult> | (Err<string> & { notStarted: true });
 
 export async function execCommand(conn: SshConnection, command: string, opts: ExecOptions): Promise<ExecResult> {
-  if (opts.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+  if (opts.signal.aborted) return cancelled();
   let code: number | undefined;
   let signalName: string | undefined;
   const out = new LineSplitter((l) => opts.onLine('stdout', l));
-  const err = new LineSplitter((l) => opts.onLine('stderr', l));
+  const stderr = new LineSplitter((l) => opts.onLine('stderr', l));
   // Listeners go on inside exec's callback: a quick command's exit status can arrive in the same read as the reply.
   let channelClosed: Promise<void> = Promise.resolve();
   const listen = (ch: ClientChannel) => {
     channelClosed = new Promise((resolve) => ch.once('close', () => resolve()));
     ch.on('data', (b: Buffer) => out.push(b));
-    ch.stderr.on('data', (b: Buffer) => err.push(b));
+    ch.stderr.on('data', (b: Buffer) => stderr.push(b));
     ch.on('exit', (c: number | null, sig?: string) => {
       if (typeof c === 'number') code = c;
       else signalName = sig;
@@ -49,8 +51,8 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
       }),
     (late) => late.close(),
   );
-  if (channel === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
-  if (channel instanceof Error) return { ok: false, error: `Could not start the command over SSH: ${channel.message}`, notStarted: true };
+  if (channel === 'cancelled') return cancelled();
+  if (channel instanceof Error) return { ...err(`Could not start the command over SSH: ${channel.message}`), notStarted: true };
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
     const onAbort = () => {
       // Ask sshd to pass SIGTERM to the command first: closing the channel alone leaves a command without a terminal running.
@@ -75,11 +77,11 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
     });
   });
   out.end();
-  err.end();
-  if (ended === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
-  if (code !== undefined) return { ok: true, value: { exitCode: code } };
-  if (signalName) return { ok: true, value: { exitCode: 128 + signalNumber(signalName) } };
-  return { ok: false, error: `Lost the SSH connection while the command was running (exit status ${EXIT_STATUS_MISSING}: no exit status was received)` };
+  stderr.end();
+  if (ended === 'cancelled') return cancelled();
+  if (code !== undefined) return ok({ exitCode: code });
+  if (signalName) return ok({ exitCode: 128 + signalNumber(signalName) });
+  return err(`Lost the SSH connection while the command was running (exit status ${EXIT_STATUS_MISSING}: no exit status was received)`);
 }
 
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, SEGV: 11, PIPE: 13, ALRM: 14, TERM: 15 };
@@ -90,10 +92,10 @@ function signalNumber(name: string): number {
 
 
 /** Runs a housekeeping command and collects its output; fails unless it exits 0. */
-export async function execQuiet(conn: SshConnection, command: string, signal: AbortSignal): Promise<Outcome<string>> {
+export async function execQuiet(conn: SshConnection, command: string, signal: AbortSignal): Promise<Result<string>> {
   const lines: string[] = [];
   const r = await execCommand(conn, command, { signal, onLine: (_s, l) => lines.push(l) });
   if (!r.ok) return r;
-  if (r.value.exitCode !== 0) return { ok: false, error: `"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}` };
-  return { ok: true, value: lines.join('\n') };
+  if (r.value.exitCode !== 0) return err(`"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}`);
+  return ok(lines.join('\n'));
 }

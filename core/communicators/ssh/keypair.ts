@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { utils } from 'ssh2';
-import type { Outcome } from '../../engine/plugin';
+import { err, ok, type Result } from '../../common/result';
 import { shellQuote } from '../shell-quote';
 
 export interface TemporaryKeyPair {
@@ -17,11 +17,11 @@ export interface TemporaryKeyPair {
 }
 
 /** A new key pair of `type` (rsa, ecdsa or ed25519; `bits` 0 means the type's default). */
-export function temporaryKeyPair(type = 'rsa', bits = 0, name = ''): Outcome<TemporaryKeyPair> {
+export function temporaryKeyPair(type = 'rsa', bits = 0, name = ''): Result<TemporaryKeyPair> {
   const comment = name || `bakehouse_${randomBytes(8).toString('hex')}`;
   try {
     if (type !== 'ed25519' && type !== 'rsa' && type !== 'ecdsa') {
-      return { ok: false, error: `temporary_key_pair_type "${type}" is not supported: use rsa, ecdsa or ed25519` };
+      return err(`temporary_key_pair_type "${type}" is not supported: use rsa, ecdsa or ed25519`);
     }
     const pair = checkedKeyPair(() =>
       type === 'ed25519'
@@ -30,9 +30,9 @@ export function temporaryKeyPair(type = 'rsa', bits = 0, name = ''): Outcome<Tem
           ? utils.generateKeyPairSync('rsa', { bits: bits || 2048, comment })
           : utils.generateKeyPairSync('ecdsa', { bits: (bits || 256) as 256 | 384 | 521, comment }),
     );
-    return { ok: true, value: { privateKey: pair.private, publicKey: pair.public.trim(), comment } };
+    return ok({ privateKey: pair.private, publicKey: pair.public.trim(), comment });
   } catch (e) {
-    return { ok: false, error: `Could not create the temporary SSH key pair: ${(e as Error).message}` };
+    return err(`Could not create the temporary SSH key pair: ${(e as Error).message}`);
   }
 }
 

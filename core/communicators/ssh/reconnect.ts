@@ -2,6 +2,7 @@
  * Getting a connection back after an expected disconnect (a reboot, a restarted sshd): keep trying until the machine
  * answers again or start_retry_timeout runs out.
  */
+import { cancelled, err, type Result } from '../../common/result';
 import type { ConnectResult, SshConnection } from './connect';
 
 export interface ReconnectOptions {
@@ -12,23 +13,21 @@ export interface ReconnectOptions {
   intervalMs: number;
 }
 
-export type ReconnectResult = { ok: true; value: SshConnection } | { ok: false; error: string };
-
-export async function reconnect(connect: (signal: AbortSignal) => Promise<ConnectResult>, opts: ReconnectOptions): Promise<ReconnectResult> {
+export async function reconnect(connect: (signal: AbortSignal) => Promise<ConnectResult>, opts: ReconnectOptions): Promise<Result<SshConnection>> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = 'no try was made';
   for (;;) {
-    if (opts.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    if (opts.signal.aborted) return cancelled();
     const r = await connect(opts.signal);
     if (r.ok) return r;
-    if (r.kind === 'cancelled') return { ok: false, error: 'Build was cancelled.' };
+    if (r.kind === 'cancelled') return cancelled();
     last = r.error;
     // A wrong key or a bad file will not fix itself by waiting.
-    if (r.kind === 'config') return { ok: false, error: `Could not reconnect over SSH: ${last}` };
+    if (r.kind === 'config') return err(`Could not reconnect over SSH: ${last}`);
     if (Date.now() + opts.intervalMs > deadline) {
-      return { ok: false, error: `Could not reconnect over SSH within the start retry timeout: ${last}` };
+      return err(`Could not reconnect over SSH within the start retry timeout: ${last}`);
     }
-    if (!(await pause(opts.intervalMs, opts.signal))) return { ok: false, error: 'Build was cancelled.' };
+    if (!(await pause(opts.intervalMs, opts.signal))) return cancelled();
   }
 }
 

@@ -6,6 +6,7 @@ import { createReadStream, lstatSync, mkdirSync, readdirSync, renameSync, rmSync
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ClientChannel } from 'ssh2';
+import { CANCELLED } from '../../common/result';
 import type { SshConnection } from './connect';
 import { openChannel } from './open-channel';
 import { shellQuote } from '../shell-quote';
@@ -120,13 +121,13 @@ class ScpSession {
     const { channel } = this;
     const gone = () => this.cancelled || channel.destroyed || !channel.writable;
     return new Promise((resolve, reject) => {
-      if (gone()) return reject(new Error(this.cancelled ? 'Build was cancelled.' : 'the scp channel closed'));
+      if (gone()) return reject(new Error(this.cancelled ? CANCELLED : 'the scp channel closed'));
       if (channel.write(data)) return resolve();
       const done = () => {
         channel.off('drain', done);
         channel.off('close', done);
         this.wakeWriters.delete(done);
-        if (gone()) reject(new Error(this.cancelled ? 'Build was cancelled.' : 'the scp channel closed'));
+        if (gone()) reject(new Error(this.cancelled ? CANCELLED : 'the scp channel closed'));
         else resolve();
       };
       channel.on('drain', done);
@@ -138,7 +139,7 @@ class ScpSession {
   /** Reads scp's one-byte answer: 0 is fine, 1 and 2 carry a message. */
   async ack(): Promise<void> {
     const b = await this.incoming.read(1);
-    if (this.cancelled) throw new Error('Build was cancelled.');
+    if (this.cancelled) throw new Error(CANCELLED);
     if (b.length === 0) throw new Error(`scp on the remote side stopped${this.stderr() ? `: ${this.stderr()}` : ' (is scp installed there?)'}`);
     if (b[0] === 0) return;
     const message = (await this.incoming.line()) ?? '';
@@ -149,7 +150,7 @@ class ScpSession {
   async finish(): Promise<void> {
     this.channel.end();
     const code = await Promise.race([this.exit, new Promise<'cancelled'>((r) => this.wakeWriters.add(() => r('cancelled')))]);
-    if (code === 'cancelled' || this.cancelled) throw new Error('Build was cancelled.');
+    if (code === 'cancelled' || this.cancelled) throw new Error(CANCELLED);
     if (code !== undefined && code !== 0) throw new Error(`scp on the remote side exited with status ${code}${this.stderr() ? `: ${this.stderr()}` : ''}`);
   }
 
@@ -163,7 +164,7 @@ class ScpSession {
 
 async function openScp(conn: SshConnection, command: string, signal: AbortSignal): Promise<ScpSession> {
   const ch = await openChannel<ClientChannel>(conn, signal, (done) => conn.client.exec(command, done), (late) => late.close());
-  if (ch === 'cancelled') throw new Error('Build was cancelled.');
+  if (ch === 'cancelled') throw new Error(CANCELLED);
   if (ch instanceof Error) throw ch;
   return new ScpSession(ch, signal);
 }
@@ -179,7 +180,7 @@ async function sendFile(scp: ScpSession, local: string, name: string): Promise<v
 
 async function sendDir(scp: ScpSession, local: string, signal: AbortSignal): Promise<void> {
   for (const name of readdirSync(local).sort()) {
-    if (signal.aborted) throw new Error('Build was cancelled.');
+    if (signal.aborted) throw new Error(CANCELLED);
     const path = join(local, name);
     const st = lstatSync(path);
     if (st.isDirectory()) {
@@ -226,7 +227,7 @@ export async function scpGet(conn: SshConnection, remote: string, local: string,
   try {
     await scp.write(Buffer.from([0]));
     for (;;) {
-      if (signal.aborted) throw new Error('Build was cancelled.');
+      if (signal.aborted) throw new Error(CANCELLED);
       const first = await incoming.read(1);
       if (first.length === 0) break;
       const kind = String.fromCharCode(first[0]);
@@ -255,7 +256,7 @@ export async function scpGet(conn: SshConnection, remote: string, local: string,
         throw new Error(`scp sent something unexpected: ${JSON.stringify(kind + rest)}`);
       }
     }
-    if (signal.aborted) throw new Error('Build was cancelled.');
+    if (signal.aborted) throw new Error(CANCELLED);
     await scp.finish();
   } finally {
     scp.close();

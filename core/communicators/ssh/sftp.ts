@@ -12,6 +12,7 @@ import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync } f
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import type { Client, FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
+import { CANCELLED } from '../../common/result';
 import type { SshConnection } from './connect';
 import { openChannel } from './open-channel';
 
@@ -61,7 +62,7 @@ export class SftpSession {
    */
   call<T>(signal: AbortSignal, fn: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (signal.aborted) return reject(new Error('Build was cancelled.'));
+      if (signal.aborted) return reject(new Error(CANCELLED));
       if (this.gone) return reject(new Error('the SFTP session closed'));
       this.watch(signal);
       let settled = false;
@@ -71,7 +72,7 @@ export class SftpSession {
         this.waiters.delete(onGone);
         act();
       };
-      const onGone = () => settle(() => reject(new Error(signal.aborted ? 'Build was cancelled.' : 'the SFTP session closed')));
+      const onGone = () => settle(() => reject(new Error(signal.aborted ? CANCELLED : 'the SFTP session closed')));
       this.waiters.add(onGone);
       try {
         fn((err, value) => settle(() => (err ? reject(err) : resolve(value))));
@@ -95,7 +96,7 @@ export class SftpSession {
 export async function openSftp(conn: SshConnection, signal: AbortSignal): Promise<SftpSession | Error> {
   const before = channelIds(conn.client);
   const opened = await openChannel<SFTPWrapper>(conn, signal, (done) => conn.client.sftp(done), (late) => late.end());
-  const r = opened === 'cancelled' ? new Error('Build was cancelled.') : opened;
+  const r = opened === 'cancelled' ? new Error(CANCELLED) : opened;
   if (r instanceof Error) {
     closeRefusedSubsystem(conn.client, before);
     return r;
@@ -207,7 +208,7 @@ async function closeRemote(s: SftpSession, handle: Buffer): Promise<void> {
 export async function sftpPutDir(s: SftpSession, local: string, remote: string, signal: AbortSignal): Promise<void> {
   await sftpMkdirs(s, remote, signal);
   for (const name of readdirSync(local).sort()) {
-    if (signal.aborted) throw new Error('Build was cancelled.');
+    if (signal.aborted) throw new Error(CANCELLED);
     const from = join(local, name);
     const to = posix.join(remote, name);
     const st = lstatSync(from);
@@ -258,7 +259,7 @@ export async function sftpGetDir(s: SftpSession, remote: string, local: string, 
   mkdirSync(local, { recursive: true });
   const entries = await s.call<FileEntryWithStats[]>(signal, (cb) => s.sftp.readdir(remote, cb));
   for (const e of entries.sort((a, b) => a.filename.localeCompare(b.filename))) {
-    if (signal.aborted) throw new Error('Build was cancelled.');
+    if (signal.aborted) throw new Error(CANCELLED);
     const from = posix.join(remote, e.filename);
     const to = join(local, e.filename);
     if (e.attrs.isDirectory()) await sftpGetDir(s, from, to, signal);

@@ -3,6 +3,7 @@
  * ssh_handshake_attempts times, or the build is cancelled — saying what it waits for and why the last try failed.
  * Its cleanup clears the temporary key (ssh_clear_authorized_keys) and closes the connection.
  */
+import { CANCELLED } from '../../common/result';
 import type { BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { SshCommunicator } from './communicator';
@@ -34,7 +35,7 @@ export function waitForSshStep(cfg: SshConfig, opts: WaitForSshOptions = {}): St
       ui.say(`Using ssh communicator to connect: ${cfg.host}`);
       if (cfg.pauseMs > 0) {
         ui.say(`Pausing ${Math.round(cfg.pauseMs / 1000)}s before connecting...`);
-        if (!(await pause(cfg.pauseMs, signal))) return halt('Build was cancelled.');
+        if (!(await pause(cfg.pauseMs, signal))) return halt(CANCELLED);
       }
       ui.say('Waiting for SSH to become available...');
       const connect = (s: AbortSignal, attemptTimeoutMs = 20_000): Promise<ConnectResult> =>
@@ -59,7 +60,7 @@ export function waitForSshStep(cfg: SshConfig, opts: WaitForSshOptions = {}): St
           ui.say('Connected to SSH!');
           return CONTINUE;
         }
-        if (r.kind === 'cancelled' || signal.aborted) return halt('Build was cancelled.');
+        if (r.kind === 'cancelled' || signal.aborted) return halt(CANCELLED);
         if (r.kind === 'config') return halt(`Error waiting for SSH: ${r.error}`);
         if (r.error !== last) ui.message(`Waiting for SSH on ${cfg.username}@${cfg.host}:${cfg.port}${via} (try ${attempt}): ${r.error}`);
         last = r.error;
@@ -70,7 +71,7 @@ export function waitForSshStep(cfg: SshConfig, opts: WaitForSshOptions = {}): St
         }
         const wait = Math.min(opts.intervalMs ?? 5000, deadline - Date.now());
         if (wait <= 0) return halt(`Timeout waiting for SSH. The last try failed: ${last}`);
-        if (!(await pause(wait, signal))) return halt('Build was cancelled.');
+        if (!(await pause(wait, signal))) return halt(CANCELLED);
         if (Date.now() >= deadline) return halt(`Timeout waiting for SSH. The last try failed: ${last}`);
       }
     },

@@ -27,7 +27,7 @@ export const bootCommandCheck: Check = (c) => {
       // A bare number of seconds is never refused (Packer 1.6.6 accepts even <wait0>).
       if (arg === undefined || /^\d+$/.test(arg)) continue;
       const d = parseDuration(arg);
-      if (d.ok && d.nanoseconds <= 0) out.push(problem(`Expecting a positive wait value. Got ${goDurationString(d.nanoseconds)}`, 'boot_command'));
+      if (d.ok && d.value <= 0) out.push(problem(`Expecting a positive wait value. Got ${goDurationString(d.value)}`, 'boot_command'));
     }
   }
   return out;

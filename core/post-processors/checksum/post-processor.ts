@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, appendFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { err, ok } from '../../common/result';
 import { fileArtifact } from '../../engine/artifact';
 import { ConfigFields } from '../../engine/config-fields';
 import { fillPlaceholders } from '../../engine/placeholders';
@@ -22,7 +23,7 @@ export const checksumPostProcessor: PostProcessorPlugin = {
     if (types.length === 0) types = ['md5'];
     for (const t of types) if (!CHECKSUM_TYPES.includes(t)) f.error(`Unrecognized checksum type: ${t}`);
     const output = f.string('output', DEFAULT_OUTPUT) || DEFAULT_OUTPUT;
-    if (f.errors.length > 0) return { ok: false, errors: f.errors };
+    if (f.errors.length > 0) return err(f.errors);
     return {
       ok: true,
       value: {
@@ -40,7 +41,7 @@ export const checksumPostProcessor: PostProcessorPlugin = {
             }
           }
           const artifact = fileArtifact(CHECKSUM_BUILDER_ID, files, `Created artifact from files: ${files.join(', ')}`, build.cwd);
-          return { ok: true, value: { artifact, keep: true, forceOverride: false } };
+          return ok({ artifact, keep: true, forceOverride: false });
         },
       },
     };

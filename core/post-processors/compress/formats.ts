@@ -1,4 +1,5 @@
 /** Which archive and compression an output name or `format` asks for, read from its dotted extensions as Packer does. */
+import { err, ok, type Result } from '../../common/result';
 
 export type ArchiveKind = 'tar' | 'zip';
 export type CompressionKind = 'gzip' | 'lz4';
@@ -13,16 +14,20 @@ const COMPRESSIONS: Record<string, CompressionKind> = { gz: 'gzip', tgz: 'gzip',
 /** Formats Packer knows that Bakehouse cannot write yet (no maintained pure-JS codec is installed). */
 const NOT_YET = ['xz', 'bgzf'];
 
-export type DetectResult = { ok: true; format: CompressFormat; defaulted: boolean } | { ok: false; error: string };
+export interface DetectedFormat {
+  format: CompressFormat;
+  /** Neither the format nor the output's extension said: tar.gz, as Packer does. */
+  defaulted: boolean;
+}
 
 /** `x.tar.gz` → tar + gzip; `x.zip` → zip; `x.gz` / `x.lz4` → one compressed file; nothing recognised → tar.gz. */
-export function detectFormat(formatOrName: string): DetectResult {
+export function detectFormat(formatOrName: string): Result<DetectedFormat> {
   const parts = formatOrName.toLowerCase().split('.');
   const last = parts[parts.length - 1];
   const before = parts.length > 1 ? parts[parts.length - 2] : '';
-  if (NOT_YET.includes(last)) return { ok: false, error: `${last} compression is not supported by Bakehouse yet; use tar.gz, tar.lz4, tar, zip, gz or lz4` };
-  if (last === 'tgz') return { ok: true, format: { archive: 'tar', compression: 'gzip' }, defaulted: false };
-  if (COMPRESSIONS[last]) return { ok: true, format: { archive: ARCHIVES[before], compression: COMPRESSIONS[last] }, defaulted: false };
-  if (ARCHIVES[last]) return { ok: true, format: { archive: ARCHIVES[last] }, defaulted: false };
-  return { ok: true, format: { archive: 'tar', compression: 'gzip' }, defaulted: true };
+  if (NOT_YET.includes(last)) return err(`${last} compression is not supported by Bakehouse yet; use tar.gz, tar.lz4, tar, zip, gz or lz4`);
+  if (last === 'tgz') return ok({ format: { archive: 'tar', compression: 'gzip' }, defaulted: false });
+  if (COMPRESSIONS[last]) return ok({ format: { archive: ARCHIVES[before], compression: COMPRESSIONS[last] }, defaulted: false });
+  if (ARCHIVES[last]) return ok({ format: { archive: ARCHIVES[last] }, defaulted: false });
+  return ok({ format: { archive: 'tar', compression: 'gzip' }, defaulted: true });
 }

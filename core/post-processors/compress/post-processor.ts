@@ -2,6 +2,7 @@
 import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
+import { err, ok } from '../../common/result';
 import { fileArtifact } from '../../engine/artifact';
 import { pipeToNewFile } from '../../files/atomic-write';
 import { ConfigFields } from '../../engine/config-fields';
@@ -23,14 +24,14 @@ export const compressPostProcessor: PostProcessorPlugin = {
     const detected = detectFormat(f.string('format') || output || 'tar.gz');
     if (!detected.ok) f.error(detected.error);
     if (!output) output = `${DEFAULT_OUTPUT}.tar.gz`;
-    else if (detected.ok && detected.defaulted && !f.has('format')) output = `${output}.tar.gz`;
+    else if (detected.ok && detected.value.defaulted && !f.has('format')) output = `${output}.tar.gz`;
     let level = f.number('compression_level', 6);
     // Packer cannot tell 0 from unset, so 0 (like -1) means the default level.
     if (level === 0 || level === -1) level = 6;
     if (level > 9) level = 9;
     if (level < -1) f.error(`compression_level must be between -1 and 9; got ${level}`);
-    if (f.errors.length > 0 || !detected.ok) return { ok: false, errors: f.errors };
-    const { archive, compression } = detected.format;
+    if (f.errors.length > 0 || !detected.ok) return err(f.errors);
+    const { archive, compression } = detected.value.format;
     return {
       ok: true,
       value: {
@@ -49,18 +50,18 @@ export const compressPostProcessor: PostProcessorPlugin = {
               await pipeToNewFile([packFlat(inputs.map((i) => i.path)), ...stages], targetPath, signal);
             } else {
               if (input.files.length !== 1) {
-                return { ok: false, error: `Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]` };
+                return err(`Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]`);
               }
               ui.say(`Archiving ${input.files[0]} with ${compression ?? 'gzip'} (level ${level})`);
               await pipeToNewFile([createReadStream(inputs[0].path), compressor(compression ?? 'gzip', level)], targetPath, signal);
             }
           } catch (e) {
             rmSync(targetPath, { force: true });
-            return { ok: false, error: `Failed to compress: ${(e as Error).message}` };
+            return err(`Failed to compress: ${(e as Error).message}`);
           }
           ui.say(`Archive ${target} completed`);
           const artifact = fileArtifact(COMPRESS_BUILDER_ID, [target], `compressed artifacts in: ${target}`, build.cwd);
-          return { ok: true, value: { artifact, keep: false, forceOverride: false } };
+          return ok({ artifact, keep: false, forceOverride: false });
         },
       },
     };

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DOCKER_IMPORT_ID, DOCKER_TAG_ID } from '../../builders/docker/artifact';
 import { DockerDriver } from '../../builders/docker/driver';
+import { CANCELLED, err, ok } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 
@@ -12,25 +13,25 @@ export const dockerSavePostProcessor: PostProcessorPlugin = {
     const f = new ConfigFields(config, 'docker-save');
     const path = f.string('path');
     if (path === '') f.error('path must be specified');
-    if (f.errors.length > 0) return { ok: false, errors: f.errors };
+    if (f.errors.length > 0) return err(f.errors);
     const driver = DockerDriver.fromEnv(build.env);
     return {
       ok: true,
       value: {
         async postProcess(ctx, input) {
           if (input.builderId !== DOCKER_IMPORT_ID && input.builderId !== DOCKER_TAG_ID) {
-            return { ok: false, error: `Unknown artifact type: ${input.builderId}\nCan only save Docker builder artifacts.` };
+            return err(`Unknown artifact type: ${input.builderId}\nCan only save Docker builder artifacts.`);
           }
           const target = resolve(build.cwd, path);
-          if (!isFolder(dirname(target))) return { ok: false, error: `Error creating output file: the folder ${dirname(path)} does not exist` };
+          if (!isFolder(dirname(target))) return err(`Error creating output file: the folder ${dirname(path)} does not exist`);
           ctx.ui.message(`Saving image: ${input.id}`);
           try {
             await driver.save(input.id, target, ctx.signal);
           } catch (e) {
-            return { ok: false, error: ctx.signal.aborted ? 'Build was cancelled.' : `Error saving image: ${driver.describe(e)}` };
+            return err(ctx.signal.aborted ? CANCELLED : `Error saving image: ${driver.describe(e)}`);
           }
           ctx.ui.message(`Saved to: ${path}`);
-          return { ok: true, value: { artifact: input, keep: true, forceOverride: false } };
+          return ok({ artifact: input, keep: true, forceOverride: false });
         },
       },
     };

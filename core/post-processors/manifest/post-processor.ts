@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { err, ok } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 import type { Plain } from '../../template/values/value';
@@ -33,7 +34,7 @@ export const manifestPostProcessor: PostProcessorPlugin = {
     const custom = f.object('custom_data');
     // custom_data is a Go map: encoding/json writes its keys sorted.
     const customData = custom ? Object.fromEntries(Object.entries(custom).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : null;
-    if (f.errors.length > 0) return { ok: false, errors: f.errors };
+    if (f.errors.length > 0) return err(f.errors);
     // Packer removes an old manifest under -force when it configures the post-processor, before any build runs.
     const outputPath = resolve(build.cwd, output);
     if (build.force) rmSync(outputPath, { force: true });
@@ -68,8 +69,8 @@ export const manifestPostProcessor: PostProcessorPlugin = {
             writeFileSync(outputPath, mask(goJson(manifest)), { mode: 0o664 });
             return undefined;
           });
-          if (failure) return { ok: false, error: failure };
-          return { ok: true, value: { artifact: input, keep: true, forceOverride: true } };
+          if (failure) return err(failure);
+          return ok({ artifact: input, keep: true, forceOverride: true });
         },
       },
     };

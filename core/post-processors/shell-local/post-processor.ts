@@ -1,4 +1,5 @@
 /** The shell-local post-processor: runs local commands after the build, passing the artifact along unchanged. */
+import { ok } from '../../common/result';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 import { prepareShellLocal, runShellLocal } from '../../provisioners/shell-local/run';
 
@@ -13,7 +14,7 @@ export const shellLocalPostProcessor: PostProcessorPlugin = {
       value: {
         async postProcess(ctx, input) {
           const r = await runShellLocal(cfg, ctx);
-          return r.ok ? { ok: true, value: { artifact: input, keep: true, forceOverride: false } } : r;
+          return r.ok ? ok({ artifact: input, keep: true, forceOverride: false }) : r;
         },
       },
     };

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { err, ok, type Result } from '../../common/result';
 import type { Artifact } from '../../engine/artifact';
 import { ConfigFields } from '../../engine/config-fields';
 import { fillPlaceholders } from '../../engine/placeholders';
@@ -48,31 +49,31 @@ export const vagrantPostProcessor: PostProcessorPlugin = {
     if (providerOverride !== '' && !VAGRANT_PROVIDERS.includes(providerOverride)) {
       f.error(`The given provider_override ${providerOverride} is not valid. Please choose from one of ${VAGRANT_PROVIDERS.join(', ')}`);
     }
-    if (f.errors.length > 0) return { ok: false, errors: f.errors };
+    if (f.errors.length > 0) return err(f.errors);
     return {
       ok: true,
       value: {
         async postProcess({ ui, build: info, signal, generated }, input) {
           const name = providerOverride || PROVIDER_BY_BUILDER[input.builderId];
-          if (!name) return { ok: false, error: `Unknown artifact type, can't build box: ${input.builderId}` };
+          if (!name) return err(`Unknown artifact type, can't build box: ${input.builderId}`);
           const provider = PROVIDERS[name];
           if (!provider) {
             if (input.builderId === ARTIFICE_ID && !providerOverride) {
-              return { ok: false, error: 'Unknown provider type: When using an artifact created by the artifice post-processor, you need to set the provider_override option.' };
+              return err('Unknown provider type: When using an artifact created by the artifice post-processor, you need to set the provider_override option.');
             }
-            return { ok: false, error: `The ${name} provider is not supported by Bakehouse's vagrant post-processor yet; it can make libvirt, virtualbox and docker boxes` };
+            return err(`The ${name} provider is not supported by Bakehouse's vagrant post-processor yet; it can make libvirt, virtualbox and docker boxes`);
           }
           const settings = withOverride(base, overrides[name]);
           if (!settings.ok) return settings;
           const s = settings.value;
           if (!Number.isInteger(s.compressionLevel) || s.compressionLevel < -1 || s.compressionLevel > 9) {
-            return { ok: false, error: 'Invalid compression level. Expected an integer from -1 to 9.' };
+            return err('Invalid compression level. Expected an integer from -1 to 9.');
           }
           ui.say('Creating a dummy Vagrant box to ensure the host system can create one correctly');
           try {
             await writeDummyBox(s.compressionLevel, signal);
           } catch (e) {
-            return { ok: false, error: (e as Error).message };
+            return err((e as Error).message);
           }
           ui.say(`Creating Vagrant box for '${name}' provider`);
           const data: Record<string, string> = { ...generated, ...generatedData(input), ArtifactId: input.id, BuildName: info.name, Provider: name };
@@ -84,7 +85,7 @@ export const vagrantPostProcessor: PostProcessorPlugin = {
               try {
                 linkOrCopy(resolve(info.cwd, src), join(dir, basename(src)));
               } catch (e) {
-                return { ok: false, error: `Error copying include file: ${src}\n\n${(e as Error).message}` };
+                return err(`Error copying include file: ${src}\n\n${(e as Error).message}`);
               }
             }
             const made = await provider({ ui, artifact: input, dir, cwd: info.cwd, signal });
@@ -100,11 +101,11 @@ export const vagrantPostProcessor: PostProcessorPlugin = {
             writeFileSync(join(dir, 'Vagrantfile'), boxVagrantfile(made.value.vagrantfile, custom));
             await writeBox(dir, resolve(info.cwd, output), s.compressionLevel, signal, (n) => ui.message(`Compressing: ${n}`));
           } catch (e) {
-            return { ok: false, error: (e as Error).message };
+            return err((e as Error).message);
           } finally {
             rmSync(dir, { recursive: true, force: true });
           }
-          return { ok: true, value: { artifact: boxArtifact(name, output, info.cwd), keep: false, forceOverride: true } };
+          return ok({ artifact: boxArtifact(name, output, info.cwd), keep: false, forceOverride: true });
         },
       },
     };
@@ -123,9 +124,9 @@ export function boxArtifact(provider: string, path: string, cwd: string): Artifa
 }
 
 /** Applies `override.<provider>`: the same settings, written for that provider only. */
-function withOverride(base: BoxSettings, raw: Plain | undefined): { ok: true; value: BoxSettings } | { ok: false; error: string } {
-  if (raw === undefined || raw === null) return { ok: true, value: base };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, error: 'Error overriding config: an override must be a map of settings' };
+function withOverride(base: BoxSettings, raw: Plain | undefined): Result<BoxSettings> {
+  if (raw === undefined || raw === null) return ok(base);
+  if (typeof raw !== 'object' || Array.isArray(raw)) return err('Error overriding config: an override must be a map of settings');
   const s = { ...base };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'compression_level' && (typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value)))) s.compressionLevel = Number(value);
@@ -133,9 +134,9 @@ function withOverride(base: BoxSettings, raw: Plain | undefined): { ok: true; va
     else if (key === 'vagrantfile_template' && typeof value === 'string') s.vagrantfileTemplate = value;
     else if (key === 'include' && Array.isArray(value) && value.every((v) => typeof v === 'string')) s.include = value as string[];
     else if (!['compression_level', 'output', 'vagrantfile_template', 'include'].includes(key)) continue;
-    else return { ok: false, error: `Error overriding config: ${key} has the wrong type` };
+    else return err(`Error overriding config: ${key} has the wrong type`);
   }
-  return { ok: true, value: s };
+  return ok(s);
 }
 
 /** The builder's generated data the artifact carries (`generated_data`), as template data. */

@@ -4,8 +4,9 @@
  */
 import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
+import { err, ok, type Result } from '../../common/result';
 import type { Artifact } from '../../engine/artifact';
-import type { Outcome, Ui } from '../../engine/plugin';
+import type { Ui } from '../../engine/plugin';
 import { writeVirtualBoxMachine } from '../../images/virtualbox-machine';
 import { diskInfo } from '../../images/qemu-img';
 import { extractFlat, openTar } from '../../archives/tar';
@@ -48,11 +49,11 @@ export interface ProviderOutput {
   metadata: Record<string, unknown>;
 }
 
-export type Provider = (input: ProviderInput) => Promise<Outcome<ProviderOutput>>;
+export type Provider = (input: ProviderInput) => Promise<Result<ProviderOutput>>;
 
 export const PROVIDERS: Record<string, Provider> = { libvirt, virtualbox, docker };
 
-async function libvirt({ ui, artifact, dir, cwd, signal }: ProviderInput): Promise<Outcome<ProviderOutput>> {
+async function libvirt({ ui, artifact, dir, cwd, signal }: ProviderInput): Promise<Result<ProviderOutput>> {
   const disk = qemuDisk(artifact, cwd);
   if (!disk.ok) return disk;
   ui.message(`Copying from artifact: ${disk.value}`);
@@ -65,16 +66,16 @@ async function libvirt({ ui, artifact, dir, cwd, signal }: ProviderInput): Promi
     format ??= info.value.format;
     sizeMb ??= Math.ceil(info.value.virtualSize / 1024 / 1024);
   }
-  if (Number.isNaN(sizeMb)) return { ok: false, error: `Unknown size unit in disk_size ${stateString(artifact, 'diskSize')}` };
+  if (Number.isNaN(sizeMb)) return err(`Unknown size unit in disk_size ${stateString(artifact, 'diskSize')}`);
   const domainType = stateString(artifact, 'domainType') ?? 'kvm';
   const driver = ['none', 'tcg', 'hvf'].includes(domainType) ? 'qemu' : domainType === 'kvm' ? 'kvm' : undefined;
-  if (!driver) return { ok: false, error: `Unknown libvirt domain type: ${domainType}` };
+  if (!driver) return err(`Unknown libvirt domain type: ${domainType}`);
   // Vagrant-libvirt wants whole gigabytes: a partial one counts as one more.
   const sizeGb = Math.ceil(sizeMb / 1024);
-  return { ok: true, value: { vagrantfile: libvirtVagrantfile(driver), metadata: { provider: 'libvirt', format, virtual_size: sizeGb } } };
+  return ok({ vagrantfile: libvirtVagrantfile(driver), metadata: { provider: 'libvirt', format, virtual_size: sizeGb } });
 }
 
-async function virtualbox({ ui, artifact, dir, cwd, signal }: ProviderInput): Promise<Outcome<ProviderOutput>> {
+async function virtualbox({ ui, artifact, dir, cwd, signal }: ProviderInput): Promise<Result<ProviderOutput>> {
   if (artifact.builderId === QEMU_BUILDER_ID) {
     const disk = qemuDisk(artifact, cwd);
     if (!disk.ok) return disk;
@@ -103,27 +104,27 @@ async function virtualbox({ ui, artifact, dir, cwd, signal }: ProviderInput): Pr
     }
   }
   const ovfs = readdirSync(dir).filter((n) => n.endsWith('.ovf'));
-  if (ovfs.length > 1) return { ok: false, error: 'More than one OVF file in VirtualBox artifact.' };
-  if (ovfs.length < 1) return { ok: false, error: "ovf file couldn't be found" };
+  if (ovfs.length > 1) return err('More than one OVF file in VirtualBox artifact.');
+  if (ovfs.length < 1) return err("ovf file couldn't be found");
   ui.message('Renaming the OVF to box.ovf...');
   if (ovfs[0] !== 'box.ovf') renameSync(join(dir, ovfs[0]), join(dir, 'box.ovf'));
   // Packer's pattern: the first network card's attributes on one line.
   const mac = /<Adapter slot="0"[^\n]+?MACAddress="([^\n]+?)"/.exec(readFileSync(join(dir, 'box.ovf'), 'utf8'));
-  if (!mac) return { ok: false, error: "can't find base mac address in OVF" };
-  return { ok: true, value: { vagrantfile: virtualboxVagrantfile(mac[1]), metadata: { provider: 'virtualbox' } } };
+  if (!mac) return err("can't find base mac address in OVF");
+  return ok({ vagrantfile: virtualboxVagrantfile(mac[1]), metadata: { provider: 'virtualbox' } });
 }
 
-async function docker({ artifact }: ProviderInput): Promise<Outcome<ProviderOutput>> {
-  return { ok: true, value: { vagrantfile: dockerVagrantfile(artifact.id), metadata: { provider: 'docker' } } };
+async function docker({ artifact }: ProviderInput): Promise<Result<ProviderOutput>> {
+  return ok({ vagrantfile: dockerVagrantfile(artifact.id), metadata: { provider: 'docker' } });
 }
 
 /** The QEMU artifact's disk: the file named by its `diskName` state, or its only file. */
-function qemuDisk(artifact: Artifact, cwd: string): Outcome<string> {
+function qemuDisk(artifact: Artifact, cwd: string): Result<string> {
   const name = stateString(artifact, 'diskName');
   const files = artifact.files.map((f) => resolve(cwd, f));
   const found = name !== undefined ? files.find((f) => basename(f) === name) : files.length === 1 ? files[0] : undefined;
-  if (!found) return { ok: false, error: `The artifact has no disk image${name ? ` named ${name}` : ''} among its files: [${artifact.files.join(' ')}]` };
-  return { ok: true, value: found };
+  if (!found) return err(`The artifact has no disk image${name ? ` named ${name}` : ''} among its files: [${artifact.files.join(' ')}]`);
+  return ok(found);
 }
 
 function stateString(artifact: Artifact, key: string): string | undefined {

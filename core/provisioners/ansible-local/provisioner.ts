@@ -6,9 +6,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { cancelled, err, ok, type Result } from '../../common/result';
 import { shellQuote } from '../../communicators/shell-quote';
 import { ConfigFields } from '../../engine/config-fields';
-import type { Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 
 export interface AnsibleLocalConfig {
   command: string;
@@ -36,7 +37,7 @@ export const ansibleLocalProvisioner: ProvisionerPlugin = {
     const many = f.stringList('playbook_files');
     if (one === '' && many.length === 0) f.error('Either playbook_file or playbook_files must be specified');
     if (one !== '' && many.length > 0) f.error('Either playbook_file or playbook_files can be specified, not both');
-    if (f.errors.length > 0) return { ok: false, errors: f.errors };
+    if (f.errors.length > 0) return err(f.errors);
     const cfg: AnsibleLocalConfig = {
       command: f.string('command', 'ANSIBLE_FORCE_COLOR=1 PYTHONUNBUFFERED=1 ansible-playbook'),
       extraArguments: f.stringList('extra_arguments'),
@@ -53,28 +54,28 @@ export const ansibleLocalProvisioner: ProvisionerPlugin = {
       stagingDir: f.string('staging_directory', `/tmp/packer-provisioner-ansible-local/${randomUUID()}`),
       cleanStagingDir: f.bool('clean_staging_directory'),
     };
-    return { ok: true, value: { provision: (ctx) => runAnsibleLocal(cfg, ctx) } };
+    return ok({ provision: (ctx) => runAnsibleLocal(cfg, ctx) });
   },
 };
 
-export async function runAnsibleLocal(cfg: AnsibleLocalConfig, ctx: ProvisionContext): Promise<Outcome> {
+export async function runAnsibleLocal(cfg: AnsibleLocalConfig, ctx: ProvisionContext): Promise<Result> {
   const comm = ctx.communicator;
-  if (!comm) return { ok: false, error: 'The ansible-local provisioner needs a communicator to reach the machine; this build has none.' };
+  if (!comm) return err('The ansible-local provisioner needs a communicator to reach the machine; this build has none.');
   const { ui, signal } = ctx;
   const staging = cfg.stagingDir;
-  const sh = async (command: string, quietly = false): Promise<Outcome<number>> => {
+  const sh = async (command: string, quietly = false): Promise<Result<number>> => {
     const r = await comm.run(command, { signal, onLine: (s, l) => (quietly ? undefined : ui.output(s, l)) });
-    return r.ok ? { ok: true, value: r.value.exitCode } : r;
+    return r.ok ? ok(r.value.exitCode) : r;
   };
-  const must = async (command: string, what: string): Promise<Outcome> => {
+  const must = async (command: string, what: string): Promise<Result> => {
     const r = await sh(command, true);
-    if (!r.ok) return { ok: false, error: `${what}: ${r.error}` };
-    return r.value === 0 ? { ok: true, value: undefined } : { ok: false, error: `${what}: "${command}" exited with status ${r.value}` };
+    if (!r.ok) return err(`${what}: ${r.error}`);
+    return r.value === 0 ? ok() : err(`${what}: "${command}" exited with status ${r.value}`);
   };
-  const upload = async (local: string, remote: string, what: string): Promise<Outcome> => {
+  const upload = async (local: string, remote: string, what: string): Promise<Result> => {
     ui.message(`Uploading ${what}: ${local}`);
     const up = await comm.upload(local, remote, signal);
-    return up.ok ? up : { ok: false, error: `Error uploading ${what} ${local}: ${up.error}` };
+    return up.ok ? up : err(`Error uploading ${what} ${local}: ${up.error}`);
   };
   const scratch = mkdtempSync(join(tmpdir(), 'bakehouse-ansible-local-'));
   try {
@@ -120,17 +121,17 @@ export async function runAnsibleLocal(cfg: AnsibleLocalConfig, ctx: ProvisionCon
       ui.message('Executing Ansible Galaxy');
       const g = await sh(`cd ${shellQuote(staging)} && ${cfg.galaxyCommand} install -r ${shellQuote(remote)} -p ${shellQuote(`${staging}/roles`)}`);
       if (!g.ok) return g;
-      if (g.value !== 0) return { ok: false, error: `Non-zero exit status: ${g.value}` };
+      if (g.value !== 0) return err(`Non-zero exit status: ${g.value}`);
     }
     const vars = `packer_build_name=${ctx.build.name} packer_builder_type=${ctx.build.builderType}${ctx.generated.PackerHTTPAddr ? ` packer_http_addr=${ctx.generated.PackerHTTPAddr}` : ''}`;
     for (const playbook of playbooks) {
       const command = `cd ${shellQuote(staging)} && ${cfg.command} ${shellQuote(playbook)} --extra-vars ${shellQuote(vars)} ${cfg.extraArguments.join(' ')} -c local -i ${shellQuote(inventory)}`;
       ui.message(`Executing Ansible: ${command}`);
       const r = await sh(command);
-      if (!r.ok) return signal.aborted ? { ok: false, error: 'Build was cancelled.' } : r;
-      if (r.value !== 0) return { ok: false, error: `Non-zero exit status: ${r.value}` };
+      if (!r.ok) return signal.aborted ? cancelled() : r;
+      if (r.value !== 0) return err(`Non-zero exit status: ${r.value}`);
     }
-    return { ok: true, value: undefined };
+    return ok();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     if (cfg.cleanStagingDir) {

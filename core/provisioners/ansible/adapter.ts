@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, posix } from 'node:path';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
-import type { Communicator, Outcome } from '../../engine/plugin';
+import type { OutputStream } from '../../common/output';
+import { err, ok, type Result } from '../../common/result';
+import type { Communicator } from '../../engine/plugin';
 
 export interface AdapterOptions {
   communicator: Communicator;
@@ -29,9 +31,9 @@ export interface Adapter {
   close(): Promise<void>;
 }
 
-export async function startAdapter(opts: AdapterOptions): Promise<Outcome<Adapter>> {
+export async function startAdapter(opts: AdapterOptions): Promise<Result<Adapter>> {
   const parsed = utils.parseKey(opts.authorizedKey);
-  if (parsed instanceof Error) return { ok: false, error: `The authorized key for Ansible cannot be read: ${parsed.message}` };
+  if (parsed instanceof Error) return err(`The authorized key for Ansible cannot be read: ${parsed.message}`);
   const allowed = Array.isArray(parsed) ? parsed[0] : parsed;
   const connections = new Set<Connection>();
   const server = new Server({ hostKeys: [opts.hostKey] }, (client) => {
@@ -66,9 +68,9 @@ export async function startAdapter(opts: AdapterOptions): Promise<Outcome<Adapte
       });
     });
   });
-  const listening = await new Promise<Outcome<number>>((resolve) => {
-    server.once('error', (e: Error) => resolve({ ok: false, error: `The Ansible adapter could not listen on 127.0.0.1:${opts.port}: ${e.message}` }));
-    server.listen(opts.port, '127.0.0.1', () => resolve({ ok: true, value: (server.address() as AddressInfo).port }));
+  const listening = await new Promise<Result<number>>((resolve) => {
+    server.once('error', (e: Error) => resolve(err(`The Ansible adapter could not listen on 127.0.0.1:${opts.port}: ${e.message}`)));
+    server.listen(opts.port, '127.0.0.1', () => resolve(ok((server.address() as AddressInfo).port)));
   });
   if (!listening.ok) return listening;
   return {
@@ -95,7 +97,7 @@ async function handleExec(command: string, channel: ServerChannel, pty: boolean,
   const scp = parseScp(command);
   if (scp?.mode === 'to') return scpSink(scp.path, channel, opts);
   if (scp?.mode === 'from') return scpSource(scp.path, channel, opts);
-  const onLine = (stream: 'stdout' | 'stderr', line: string): void => void (stream === 'stdout' ? channel.write(`${line}\n`) : channel.stderr.write(`${line}\n`));
+  const onLine = (stream: OutputStream, line: string): void => void (stream === 'stdout' ? channel.write(`${line}\n`) : channel.stderr.write(`${line}\n`));
   // Ansible asks for a terminal (-tt) when it sends no input and never closes it; otherwise it sends its input (the
   // interpreter discovery script, pipelined modules) and closes it, and the command gets all of it.
   const input = pty ? Buffer.alloc(0) : await readAll(channel);

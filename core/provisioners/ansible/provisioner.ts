@@ -7,10 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { utils } from 'ssh2';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { checkedKeyPair } from '../../communicators/ssh/keypair';
 import { ConfigFields } from '../../engine/config-fields';
 import { runLocalCommand } from '../../engine/local-command';
-import type { BuildInfo, Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { BuildInfo, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
 import { startAdapter, type Adapter } from './adapter';
 
@@ -40,7 +41,7 @@ export interface AnsibleConfig {
   useSftp: boolean;
 }
 
-export function readAnsibleConfig(config: ComponentConfig, cwd: string): { ok: true; value: AnsibleConfig } | { ok: false; errors: string[] } {
+export function readAnsibleConfig(config: ComponentConfig, cwd: string): Result<AnsibleConfig, string[]> {
   const f = new ConfigFields(config, 'ansible');
   const playbookFile = f.string('playbook_file');
   if (playbookFile === '') f.error('playbook_file must be specified.');
@@ -50,7 +51,7 @@ export function readAnsibleConfig(config: ComponentConfig, cwd: string): { ok: t
   if (useSftp) f.error('use_sftp: the adapter relays file copies with scp only; leave use_sftp unset');
   const localPort = f.has('local_port') ? f.number('local_port') : 0;
   if (localPort < 0 || localPort > 65535) f.error(`local_port: ${localPort} must be a valid port`);
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
+  if (f.errors.length > 0) return err(f.errors);
   const abs = (p: string): string => (p === '' ? '' : resolve(cwd, p));
   return {
     ok: true,
@@ -87,7 +88,7 @@ export const ansibleProvisioner: ProvisionerPlugin = {
     const read = readAnsibleConfig(config, build.cwd);
     if (!read.ok) return read;
     const cfg = read.value;
-    return { ok: true, value: { provision: (ctx) => runAnsible(cfg, ctx) } };
+    return ok({ provision: (ctx) => runAnsible(cfg, ctx) });
   },
 };
 
@@ -99,7 +100,7 @@ interface Target {
   keyFile: string;
 }
 
-export async function runAnsible(cfg: AnsibleConfig, ctx: ProvisionContext): Promise<Outcome> {
+export async function runAnsible(cfg: AnsibleConfig, ctx: ProvisionContext): Promise<Result> {
   const { ui, generated } = ctx;
   ui.say('Provisioning with Ansible...');
   let useProxy = cfg.useProxy !== false;
@@ -107,7 +108,7 @@ export async function runAnsible(cfg: AnsibleConfig, ctx: ProvisionContext): Pro
     ui.error('Warning: use_proxy is false, but the build has no SSH host to give to Ansible. Falling back to the local adapter.');
     useProxy = true;
   }
-  if (useProxy && !ctx.communicator) return { ok: false, error: 'The ansible provisioner needs a communicator to relay through; this build has none.' };
+  if (useProxy && !ctx.communicator) return err('The ansible provisioner needs a communicator to relay through; this build has none.');
   // Everything temporary (keys, inventory unless inventory_directory is set) lives here and goes at the end, whatever happens.
   const scratch = mkdtempSync(join(tmpdir(), 'bakehouse-ansible-'));
   let adapter: Adapter | undefined;
@@ -163,19 +164,19 @@ export async function runAnsible(cfg: AnsibleConfig, ctx: ProvisionContext): Pro
   }
 }
 
-function adapterKeys(cfg: AnsibleConfig, scratch: string): Outcome<{ hostKey: string; authorizedKey: string; clientKeyFile: string }> {
+function adapterKeys(cfg: AnsibleConfig, scratch: string): Result<{ hostKey: string; authorizedKey: string; clientKeyFile: string }> {
   try {
     const hostKey = cfg.hostKeyFile ? readFileSync(cfg.hostKeyFile, 'utf8') : checkedKeyPair(() => utils.generateKeyPairSync('ed25519')).private;
     if (cfg.authorizedKeyFile) {
       // The user brings the key Ansible authenticates with; Ansible finds its private half itself (agent or extra arguments).
-      return { ok: true, value: { hostKey, authorizedKey: readFileSync(cfg.authorizedKeyFile, 'utf8').trim(), clientKeyFile: '' } };
+      return ok({ hostKey, authorizedKey: readFileSync(cfg.authorizedKeyFile, 'utf8').trim(), clientKeyFile: '' });
     }
     const client = checkedKeyPair(() => utils.generateKeyPairSync('ed25519'));
     const clientKeyFile = join(scratch, 'ansible-key');
     writeFileSync(clientKeyFile, client.private, { mode: 0o600 });
-    return { ok: true, value: { hostKey, authorizedKey: client.public, clientKeyFile } };
+    return ok({ hostKey, authorizedKey: client.public, clientKeyFile });
   } catch (e) {
-    return { ok: false, error: `Could not prepare the Ansible adapter's keys: ${(e as Error).message}` };
+    return err(`Could not prepare the Ansible adapter's keys: ${(e as Error).message}`);
   }
 }
 
@@ -241,17 +242,17 @@ export function maskArgs(argv: string[]): string[] {
   });
 }
 
-async function galaxyInstall(cfg: AnsibleConfig, ctx: ProvisionContext, env: Record<string, string | undefined>): Promise<Outcome> {
+async function galaxyInstall(cfg: AnsibleConfig, ctx: ProvisionContext, env: Record<string, string | undefined>): Promise<Result> {
   const force = cfg.galaxyForce ? ['--force'] : [];
   const roles = ['install', '-r', cfg.galaxyFile, ...force, ...(cfg.rolesPath ? ['-p', cfg.rolesPath] : [])];
   ctx.ui.message(`Executing Ansible Galaxy: ${cfg.galaxyCommand} ${roles.join(' ')}`);
   return runTool([cfg.galaxyCommand, ...roles], env, ctx, 'Error executing Ansible Galaxy');
 }
 
-async function runTool(argv: string[], env: Record<string, string | undefined>, ctx: ProvisionContext, what: string): Promise<Outcome> {
+async function runTool(argv: string[], env: Record<string, string | undefined>, ctx: ProvisionContext, what: string): Promise<Result> {
   const r = await runLocalCommand({ argv, env, cwd: ctx.build.cwd, signal: ctx.signal, onLine: (s, l) => ctx.ui.output(s, l) });
-  if (r.kind === 'failed') return { ok: false, error: `${what}: ${r.error}` };
-  if (r.kind === 'killed') return { ok: false, error: r.cancelled ? 'Build was cancelled.' : `${what}: terminated by signal ${r.signal}` };
-  if (r.exitCode !== 0) return { ok: false, error: `${what}: Non-zero exit status: exit status ${r.exitCode}` };
-  return { ok: true, value: undefined };
+  if (r.kind === 'failed') return err(`${what}: ${r.error}`);
+  if (r.kind === 'killed') return err(r.cancelled ? CANCELLED : `${what}: terminated by signal ${r.signal}`);
+  if (r.exitCode !== 0) return err(`${what}: Non-zero exit status: exit status ${r.exitCode}`);
+  return ok();
 }

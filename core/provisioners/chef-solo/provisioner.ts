@@ -6,8 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
-import type { Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
 import type { Plain } from '../../template/values/value';
 import { renderGoTemplate } from '../shared/go-template';
@@ -53,9 +54,7 @@ export interface ChefConfig {
   version: string;
 }
 
-export type ReadChefConfig = { ok: true; value: ChefConfig } | { ok: false; errors: string[] };
-
-export function readChefConfig(config: ComponentConfig, cwd: string): ReadChefConfig {
+export function readChefConfig(config: ComponentConfig, cwd: string): Result<ChefConfig, string[]> {
   const f = new ConfigFields(config, 'chef-solo');
   const kindOf = (p: string): 'file' | 'dir' | string => {
     try {
@@ -90,7 +89,7 @@ export function readChefConfig(config: ComponentConfig, cwd: string): ReadChefCo
     if (k === 'dir') f.error(`Bad encrypted data bag secret '${secret}': is a directory`);
     else if (k !== 'file') f.error(`Bad encrypted data bag secret '${secret}': ${k}`);
   }
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
+  if (f.errors.length > 0) return err(f.errors);
   return {
     ok: true,
     value: {
@@ -121,13 +120,13 @@ export const chefSoloProvisioner: ProvisionerPlugin = {
     const read = readChefConfig(config, build.cwd);
     if (!read.ok) return read;
     const cfg = read.value;
-    return { ok: true, value: { provision: (ctx) => runChef(cfg, ctx) } };
+    return ok({ provision: (ctx) => runChef(cfg, ctx) });
   },
 };
 
-async function runChef(cfg: ChefConfig, ctx: ProvisionContext): Promise<Outcome> {
+async function runChef(cfg: ChefConfig, ctx: ProvisionContext): Promise<Result> {
   const comm = ctx.communicator;
-  if (!comm) return { ok: false, error: 'The chef-solo provisioner needs a communicator to reach the machine; this build has none.' };
+  if (!comm) return err('The chef-solo provisioner needs a communicator to reach the machine; this build has none.');
   const sudo = !cfg.preventSudo;
   const local = (p: string) => resolve(ctx.build.cwd, p);
   const staging = cfg.stagingDir;
@@ -136,27 +135,27 @@ async function runChef(cfg: ChefConfig, ctx: ProvisionContext): Promise<Outcome>
     ctx.ui.message('Installing Chef...');
     const command = renderGoTemplate(cfg.installCommand, { Sudo: sudo, Version: cfg.version });
     const ran = await runShown(ctx, comm, command, sudo);
-    if (!ran.ok) return { ok: false, error: `Error installing Chef: ${ran.error}` };
-    if (ran.value !== 0) return { ok: false, error: `Error installing Chef: install script exited with non-zero exit status ${ran.value}` };
+    if (!ran.ok) return err(`Error installing Chef: ${ran.error}`);
+    if (ran.value !== 0) return err(`Error installing Chef: install script exited with non-zero exit status ${ran.value}`);
   }
   ctx.ui.message('Creating directory: ' + staging);
   const made = await createStagingDir(ctx, comm, staging, sudo);
-  if (!made.ok) return { ok: false, error: `Error creating staging directory: ${made.error}` };
+  if (!made.ok) return err(`Error creating staging directory: ${made.error}`);
 
   const cookbooks: string[] = [];
   for (const [i, path] of cfg.cookbookPaths.entries()) {
     const target = `${staging}/cookbooks-${i}`;
     ctx.ui.message(`Uploading ${path} => ${target}`);
     const up = await uploadDirContents(ctx, comm, local(path), target, sudo);
-    if (!up.ok) return { ok: false, error: `Error uploading cookbooks: ${up.error}` };
+    if (!up.ok) return err(`Error uploading cookbooks: ${up.error}`);
     cookbooks.push(target);
   }
-  const folder = async (path: string, name: string, what: string): Promise<Outcome<string>> => {
-    if (path === '') return { ok: true, value: '' };
+  const folder = async (path: string, name: string, what: string): Promise<Result<string>> => {
+    if (path === '') return ok('');
     const target = `${staging}/${name}`;
     ctx.ui.message(`Uploading ${path} => ${target}`);
     const up = await uploadDirContents(ctx, comm, local(path), target, sudo);
-    return up.ok ? { ok: true, value: target } : { ok: false, error: `Error uploading ${what}: ${up.error}` };
+    return up.ok ? ok(target) : err(`Error uploading ${what}: ${up.error}`);
   };
   const roles = await folder(cfg.rolesPath, 'roles', 'roles');
   if (!roles.ok) return roles;
@@ -207,8 +206,8 @@ async function runChef(cfg: ChefConfig, ctx: ProvisionContext): Promise<Outcome>
     ctx.ui.message(`Executing Chef: ${command}`);
     const ran = await runShown(ctx, comm, command, sudo);
     if (!ran.ok) return ran;
-    if (ran.value !== 0) return { ok: false, error: `Non-zero exit status: ${ran.value}` };
-    return { ok: true, value: undefined };
+    if (ran.value !== 0) return err(`Non-zero exit status: ${ran.value}`);
+    return ok();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

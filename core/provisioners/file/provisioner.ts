@@ -5,8 +5,9 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { cancelled, err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
-import type { Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
 
 export interface FileConfig {
@@ -16,9 +17,7 @@ export interface FileConfig {
   direction: 'upload' | 'download';
 }
 
-export type ReadFileConfig = { ok: true; value: FileConfig } | { ok: false; errors: string[] };
-
-export function readFileConfig(config: ComponentConfig, cwd: string): ReadFileConfig {
+export function readFileConfig(config: ComponentConfig, cwd: string): Result<FileConfig, string[]> {
   const f = new ConfigFields(config, 'file');
   const direction = f.string('direction', 'upload');
   if (direction !== 'upload' && direction !== 'download') f.error('Direction must be one of: download, upload.');
@@ -41,8 +40,8 @@ export function readFileConfig(config: ComponentConfig, cwd: string): ReadFileCo
   }
   const destination = f.string('destination');
   if (destination === '') f.error('Destination must be specified.');
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
-  return { ok: true, value: { sources, content, destination, direction: direction as 'upload' | 'download' } };
+  if (f.errors.length > 0) return err(f.errors);
+  return ok({ sources, content, destination, direction: direction as 'upload' | 'download' });
 }
 
 export const fileProvisioner: ProvisionerPlugin = {
@@ -51,13 +50,13 @@ export const fileProvisioner: ProvisionerPlugin = {
     const read = readFileConfig(config, build.cwd);
     if (!read.ok) return read;
     const cfg = read.value;
-    return { ok: true, value: { provision: (ctx) => (cfg.direction === 'download' ? download(cfg, ctx) : upload(cfg, ctx)) } };
+    return ok({ provision: (ctx) => (cfg.direction === 'download' ? download(cfg, ctx) : upload(cfg, ctx)) });
   },
 };
 
-async function upload(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome> {
+async function upload(cfg: FileConfig, ctx: ProvisionContext): Promise<Result> {
   const comm = ctx.communicator;
-  if (!comm) return { ok: false, error: 'The file provisioner needs a communicator to reach the machine; this build has none.' };
+  if (!comm) return err('The file provisioner needs a communicator to reach the machine; this build has none.');
   if (cfg.content !== undefined) {
     const scratch = mkdtempSync(join(tmpdir(), 'bakehouse-file-'));
     try {
@@ -73,7 +72,7 @@ async function upload(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome> 
     }
   }
   for (const src of cfg.sources) {
-    if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    if (ctx.signal.aborted) return cancelled();
     ctx.ui.say(`Uploading ${src} => ${cfg.destination}`);
     // Keep the trailing slash: it decides whether a folder or its contents are copied.
     const local = resolve(ctx.build.cwd, src) + (src.endsWith('/') && src.length > 1 ? '/' : '');
@@ -81,7 +80,7 @@ async function upload(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome> 
     try {
       isDir = statSync(local).isDirectory();
     } catch (e) {
-      return { ok: false, error: `Bad source '${src}': ${(e as Error).message}` };
+      return err(`Bad source '${src}': ${(e as Error).message}`);
     }
     const dst = !isDir && cfg.destination.endsWith('/') ? `${cfg.destination}${basename(local)}` : cfg.destination;
     const r = await comm.upload(local, dst, ctx.signal);
@@ -90,16 +89,16 @@ async function upload(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome> 
       return r;
     }
   }
-  return { ok: true, value: undefined };
+  return ok();
 }
 
-async function download(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome> {
+async function download(cfg: FileConfig, ctx: ProvisionContext): Promise<Result> {
   const comm = ctx.communicator;
-  if (!comm) return { ok: false, error: 'The file provisioner needs a communicator to reach the machine; this build has none.' };
+  if (!comm) return err('The file provisioner needs a communicator to reach the machine; this build has none.');
   for (const src of cfg.sources) {
-    if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+    if (ctx.signal.aborted) return cancelled();
     ctx.ui.say(`Downloading ${src} => ${cfg.destination}`);
-    if (/[*?[]/.test(src)) return { ok: false, error: `Download failed: wildcards in source (${src}) are not supported by the docker communicator yet` };
+    if (/[*?[]/.test(src)) return err(`Download failed: wildcards in source (${src}) are not supported by the docker communicator yet`);
     let dst = resolve(ctx.build.cwd, cfg.destination);
     // A destination ending in `/` is a folder: the source keeps its name inside it, unless the source's contents are wanted (`src/`).
     const dir = cfg.destination.endsWith('/') ? dst : dirname(dst);
@@ -107,7 +106,7 @@ async function download(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
-      return { ok: false, error: `Download failed: ${(e as Error).message}` };
+      return err(`Download failed: ${(e as Error).message}`);
     }
     const r = await comm.download(src, dst, ctx.signal);
     if (!r.ok) {
@@ -115,5 +114,5 @@ async function download(cfg: FileConfig, ctx: ProvisionContext): Promise<Outcome
       return r;
     }
   }
-  return { ok: true, value: undefined };
+  return ok();
 }

@@ -4,8 +4,9 @@
  */
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
-import type { Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
 import { renderGoTemplate } from '../shared/go-template';
 import { createStagingDir, runQuiet, runShown, sudoPrefix, uploadDirContents, uploadFile } from '../shared/remote';
@@ -34,9 +35,7 @@ export interface PuppetConfig {
   cleanStagingDir: boolean;
 }
 
-export type ReadPuppetConfig = { ok: true; value: PuppetConfig } | { ok: false; errors: string[] };
-
-export function readPuppetConfig(config: ComponentConfig, cwd: string): ReadPuppetConfig {
+export function readPuppetConfig(config: ComponentConfig, cwd: string): Result<PuppetConfig, string[]> {
   const f = new ConfigFields(config, 'puppet-masterless');
   const facter: Record<string, string> = {};
   for (const [k, v] of Object.entries(f.object('facter') ?? {})) facter[k] = typeof v === 'string' ? v : JSON.stringify(v);
@@ -60,7 +59,7 @@ export function readPuppetConfig(config: ComponentConfig, cwd: string): ReadPupp
   const modulePaths = f.stringList('module_paths');
   modulePaths.forEach((p, i) => exists(p, 'dir', `module_path[${i}]`));
   const stagingDir = f.string('staging_directory', '/tmp/packer-puppet-masterless');
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
+  if (f.errors.length > 0) return err(f.errors);
   return {
     ok: true,
     value: {
@@ -87,19 +86,19 @@ export const puppetMasterlessProvisioner: ProvisionerPlugin = {
     const read = readPuppetConfig(config, build.cwd);
     if (!read.ok) return read;
     const cfg = read.value;
-    return { ok: true, value: { provision: (ctx) => runPuppet(cfg, ctx) } };
+    return ok({ provision: (ctx) => runPuppet(cfg, ctx) });
   },
 };
 
-async function runPuppet(cfg: PuppetConfig, ctx: ProvisionContext): Promise<Outcome> {
+async function runPuppet(cfg: PuppetConfig, ctx: ProvisionContext): Promise<Result> {
   const comm = ctx.communicator;
-  if (!comm) return { ok: false, error: 'The puppet-masterless provisioner needs a communicator to reach the machine; this build has none.' };
+  if (!comm) return err('The puppet-masterless provisioner needs a communicator to reach the machine; this build has none.');
   const sudo = !cfg.preventSudo;
   const local = (p: string) => resolve(ctx.build.cwd, p);
   ctx.ui.say('Provisioning with Puppet...');
   ctx.ui.message('Creating Puppet staging directory...');
   const made = await createStagingDir(ctx, comm, cfg.stagingDir, sudo);
-  if (!made.ok) return { ok: false, error: `Error creating staging directory: ${made.error}` };
+  if (!made.ok) return err(`Error creating staging directory: ${made.error}`);
 
   let remoteHiera = '';
   if (cfg.hieraConfigPath !== '') {
@@ -113,14 +112,14 @@ async function runPuppet(cfg: PuppetConfig, ctx: ProvisionContext): Promise<Outc
     ctx.ui.message(`Uploading manifest directory from: ${cfg.manifestDir}`);
     remoteManifestDir = `${cfg.stagingDir}/manifests`;
     const up = await uploadDirContents(ctx, comm, local(cfg.manifestDir), remoteManifestDir, sudo);
-    if (!up.ok) return { ok: false, error: `Error uploading manifest dir: ${up.error}` };
+    if (!up.ok) return err(`Error uploading manifest dir: ${up.error}`);
   }
   const remoteModules: string[] = [];
   for (const [i, path] of cfg.modulePaths.entries()) {
     ctx.ui.message(`Uploading local modules from: ${path}`);
     const target = `${cfg.stagingDir}/module-${i}`;
     const up = await uploadDirContents(ctx, comm, local(path), target, sudo);
-    if (!up.ok) return { ok: false, error: `Error uploading modules: ${up.error}` };
+    if (!up.ok) return err(`Error uploading modules: ${up.error}`);
     remoteModules.push(target);
   }
   ctx.ui.message('Uploading manifests...');
@@ -129,11 +128,11 @@ async function runPuppet(cfg: PuppetConfig, ctx: ProvisionContext): Promise<Outc
   if (statSync(local(cfg.manifestFile)).isDirectory()) {
     // A folder of manifests: puppet apply takes the folder itself.
     const up = await uploadDirContents(ctx, comm, local(cfg.manifestFile), manifests, sudo);
-    if (!up.ok) return { ok: false, error: `Error uploading manifests: ${up.error}` };
+    if (!up.ok) return err(`Error uploading manifests: ${up.error}`);
     remoteManifest = manifests;
   } else {
     const made2 = await createStagingDir(ctx, comm, manifests, sudo);
-    if (!made2.ok) return { ok: false, error: `Error creating manifests directory: ${made2.error}` };
+    if (!made2.ok) return err(`Error creating manifests directory: ${made2.error}`);
     remoteManifest = `${manifests}/${basename(cfg.manifestFile)}`;
     const up = await uploadFile(ctx, comm, local(cfg.manifestFile), remoteManifest, 'manifest');
     if (!up.ok) return up;
@@ -160,10 +159,10 @@ async function runPuppet(cfg: PuppetConfig, ctx: ProvisionContext): Promise<Outc
   const ran = await runShown(ctx, comm, command, sudo);
   if (!ran.ok) return ran;
   // --detailed-exitcodes: 0 is "nothing changed", 2 "changes applied"; 4 and 6 mean failures.
-  if (!cfg.ignoreExitCodes && ran.value !== 0 && ran.value !== 2) return { ok: false, error: `Puppet exited with a non-zero exit status: ${ran.value}` };
+  if (!cfg.ignoreExitCodes && ran.value !== 0 && ran.value !== 2) return err(`Puppet exited with a non-zero exit status: ${ran.value}`);
   if (cfg.cleanStagingDir) {
     const rm = await runQuiet(ctx, comm, `${sudoPrefix(sudo)}rm -fr ${shellQuote(cfg.stagingDir)}`);
-    if (!rm.ok) return { ok: false, error: `Error removing staging directory: ${rm.error}` };
+    if (!rm.ok) return err(`Error removing staging directory: ${rm.error}`);
   }
-  return { ok: true, value: undefined };
+  return ok();
 }

@@ -5,8 +5,9 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
-import type { Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
 import { shellQuote } from '../../communicators/shell-quote';
 import { createStagingDir, runQuiet, runShown, sudoPrefix, uploadDirContents, uploadFile } from '../shared/remote';
@@ -31,9 +32,7 @@ export interface SaltConfig {
   cmdArgs: string;
 }
 
-export type ReadSaltConfig = { ok: true; value: SaltConfig } | { ok: false; errors: string[] };
-
-export function readSaltConfig(config: ComponentConfig, cwd: string): ReadSaltConfig {
+export function readSaltConfig(config: ComponentConfig, cwd: string): Result<SaltConfig, string[]> {
   const f = new ConfigFields(config, 'salt-masterless');
   const check = (field: string, p: string, want: 'file' | 'dir'): void => {
     if (p === '') return;
@@ -68,7 +67,7 @@ export function readSaltConfig(config: ComponentConfig, cwd: string): ReadSaltCo
   if (!f.bool('no_exit_on_failure')) cmdArgs += ' --retcode-passthrough';
   cmdArgs += ` -l ${logLevel}`;
   if (saltCallArgs !== '') cmdArgs += ` ${saltCallArgs}`;
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
+  if (f.errors.length > 0) return err(f.errors);
   return {
     ok: true,
     value: {
@@ -94,13 +93,13 @@ export const saltMasterlessProvisioner: ProvisionerPlugin = {
     const read = readSaltConfig(config, build.cwd);
     if (!read.ok) return read;
     const cfg = read.value;
-    return { ok: true, value: { provision: (ctx) => runSalt(cfg, ctx) } };
+    return ok({ provision: (ctx) => runSalt(cfg, ctx) });
   },
 };
 
-async function runSalt(cfg: SaltConfig, ctx: ProvisionContext): Promise<Outcome> {
+async function runSalt(cfg: SaltConfig, ctx: ProvisionContext): Promise<Result> {
   const comm = ctx.communicator;
-  if (!comm) return { ok: false, error: 'The salt-masterless provisioner needs a communicator to reach the machine; this build has none.' };
+  if (!comm) return err('The salt-masterless provisioner needs a communicator to reach the machine; this build has none.');
   const sudoOn = !cfg.disableSudo;
   const sudo = (cmd: string) => `${sudoPrefix(sudoOn)}${cmd}`;
   const local = (p: string) => resolve(ctx.build.cwd, p);
@@ -109,27 +108,27 @@ async function runSalt(cfg: SaltConfig, ctx: ProvisionContext): Promise<Outcome>
   if (!cfg.skipBootstrap) {
     ctx.ui.message(`Downloading saltstack bootstrap to ${BOOTSTRAP_SCRIPT}`);
     const fetched = await runShown(ctx, comm, `curl -L ${BOOTSTRAP_URL} -o ${BOOTSTRAP_SCRIPT} || wget -O ${BOOTSTRAP_SCRIPT} ${BOOTSTRAP_URL}`);
-    if (!fetched.ok) return { ok: false, error: `Unable to download Salt: ${fetched.error}` };
-    if (fetched.value !== 0) return { ok: false, error: `Unable to download Salt: exit status ${fetched.value}` };
+    if (!fetched.ok) return err(`Unable to download Salt: ${fetched.error}`);
+    if (fetched.value !== 0) return err(`Unable to download Salt: exit status ${fetched.value}`);
     const install = sudo(`sh ${BOOTSTRAP_SCRIPT} ${cfg.bootstrapArgs}`.trimEnd());
     ctx.ui.message(`Installing Salt with command ${install}`);
     const ran = await runShown(ctx, comm, install, sudoOn);
-    if (!ran.ok) return { ok: false, error: `Unable to install Salt: ${ran.error}` };
-    if (ran.value !== 0) return { ok: false, error: `Unable to install Salt: exit status ${ran.value}` };
+    if (!ran.ok) return err(`Unable to install Salt: ${ran.error}`);
+    if (ran.value !== 0) return err(`Unable to install Salt: exit status ${ran.value}`);
   }
   ctx.ui.message(`Creating remote temporary directory: ${temp}`);
   const made = await createStagingDir(ctx, comm, temp, sudoOn);
-  if (!made.ok) return { ok: false, error: `Error creating remote temporary directory: ${made.error}` };
+  if (!made.ok) return err(`Error creating remote temporary directory: ${made.error}`);
 
   // Uploads land in temp_config_dir (writable by the connecting user), then sudo moves them where Salt looks.
-  const moveInto = async (src: string, dst: string, replaceDir: boolean): Promise<Outcome> => {
+  const moveInto = async (src: string, dst: string, replaceDir: boolean): Promise<Result> => {
     if (replaceDir) {
       const rm = await runQuiet(ctx, comm, sudo(`rm -rf ${shellQuote(dst)}`));
-      if (!rm.ok) return { ok: false, error: `Unable to clear ${dst}: ${rm.error}` };
+      if (!rm.ok) return err(`Unable to clear ${dst}: ${rm.error}`);
     }
     ctx.ui.message(`Moving ${src} to ${dst}`);
     const mv = await runQuiet(ctx, comm, sudo(`mv ${shellQuote(src)} ${shellQuote(dst)}`));
-    return mv.ok ? mv : { ok: false, error: `Unable to move ${src} to ${dst}: ${mv.error}` };
+    return mv.ok ? mv : err(`Unable to move ${src} to ${dst}: ${mv.error}`);
   };
   for (const [file, name] of [
     [cfg.minionConfig, 'minion'],
@@ -140,19 +139,19 @@ async function runSalt(cfg: SaltConfig, ctx: ProvisionContext): Promise<Outcome>
     const up = await uploadFile(ctx, comm, local(file), `${temp}/${name}`, `${name} file`);
     if (!up.ok) return up;
     const dir = await runQuiet(ctx, comm, sudo(`mkdir -p ${CONFIG_DIR}`));
-    if (!dir.ok) return { ok: false, error: `Error creating ${CONFIG_DIR}: ${dir.error}` };
+    if (!dir.ok) return err(`Error creating ${CONFIG_DIR}: ${dir.error}`);
     const mv = await moveInto(`${temp}/${name}`, `${CONFIG_DIR}/${name}`, false);
     if (!mv.ok) return mv;
   }
   ctx.ui.message(`Uploading local state tree: ${cfg.localStateTree}`);
   const states = await uploadDirContents(ctx, comm, local(cfg.localStateTree), `${temp}/states`, sudoOn);
-  if (!states.ok) return { ok: false, error: `Error uploading local state tree to remote: ${states.error}` };
+  if (!states.ok) return err(`Error uploading local state tree to remote: ${states.error}`);
   const mvStates = await moveInto(`${temp}/states`, cfg.remoteStateTree, true);
   if (!mvStates.ok) return mvStates;
   if (cfg.localPillarRoots !== '') {
     ctx.ui.message(`Uploading local pillar roots: ${cfg.localPillarRoots}`);
     const pillar = await uploadDirContents(ctx, comm, local(cfg.localPillarRoots), `${temp}/pillar`, sudoOn);
-    if (!pillar.ok) return { ok: false, error: `Error uploading local pillar roots to remote: ${pillar.error}` };
+    if (!pillar.ok) return err(`Error uploading local pillar roots to remote: ${pillar.error}`);
     const mvPillar = await moveInto(`${temp}/pillar`, cfg.remotePillarRoots, true);
     if (!mvPillar.ok) return mvPillar;
   }
@@ -162,9 +161,9 @@ async function runSalt(cfg: SaltConfig, ctx: ProvisionContext): Promise<Outcome>
   ctx.ui.message(`Running: ${command}`);
   const ran = await runShown(ctx, comm, command, sudoOn);
   if (!ran.ok) return ran;
-  if (ran.value !== 0) return { ok: false, error: `Error executing salt-call: exit status ${ran.value}` };
+  if (ran.value !== 0) return err(`Error executing salt-call: exit status ${ran.value}`);
   ctx.ui.message(`Removing ${temp}`);
   const rm = await runQuiet(ctx, comm, sudo(`rm -rf ${shellQuote(temp)}`));
-  if (!rm.ok) return { ok: false, error: `Unable to remove temporary directory ${temp}: ${rm.error}` };
-  return { ok: true, value: undefined };
+  if (!rm.ok) return err(`Unable to remove temporary directory ${temp}: ${rm.error}`);
+  return ok();
 }

@@ -1,4 +1,5 @@
 /** The shell-local provisioner: runs commands on the machine running the build, not the one being built. */
+import { ok } from '../../common/result';
 import type { ProvisionerPlugin } from '../../engine/plugin';
 import { prepareShellLocal, runShellLocal } from './run';
 
@@ -8,6 +9,6 @@ export const shellLocalProvisioner: ProvisionerPlugin = {
     const prepared = prepareShellLocal(config, 'shell-local', false);
     if (!prepared.ok) return prepared;
     const cfg = prepared.value;
-    return { ok: true, value: { provision: (ctx) => runShellLocal(cfg, ctx) } };
+    return ok({ provision: (ctx) => runShellLocal(cfg, ctx) });
   },
 };

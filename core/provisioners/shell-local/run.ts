@@ -6,10 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cancelled, CANCELLED, err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import { runLocalCommand } from '../../engine/local-command';
 import { fillPlaceholders } from '../../engine/placeholders';
-import type { BuildInfo, Outcome, Ui } from '../../engine/plugin';
+import type { BuildInfo, Ui } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
 
 export interface ShellLocalConfig {
@@ -23,10 +24,8 @@ export interface ShellLocalConfig {
   tempfileExtension: string;
 }
 
-export type ShellLocalPrepared = { ok: true; value: ShellLocalConfig } | { ok: false; errors: string[] };
-
 /** Validates the config as Packer does; `command` is the post-processor's older spelling of a one-line inline. */
-export function prepareShellLocal(config: ComponentConfig, where: string, acceptsCommand: boolean): ShellLocalPrepared {
+export function prepareShellLocal(config: ComponentConfig, where: string, acceptsCommand: boolean): Result<ShellLocalConfig, string[]> {
   const f = new ConfigFields(config, where);
   const command = acceptsCommand ? f.string('command') : '';
   let inline = f.stringList('inline');
@@ -47,7 +46,7 @@ export function prepareShellLocal(config: ComponentConfig, where: string, accept
     else environmentVars.push(`${kv.slice(0, eq)}=${kv.slice(eq + 1).replace(/'/g, `'"'"'`)}`);
   }
   const codes = f.numberList('valid_exit_codes');
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
+  if (f.errors.length > 0) return err(f.errors);
   return {
     ok: true,
     value: {
@@ -69,7 +68,7 @@ export interface ShellLocalRun {
   build: BuildInfo;
 }
 
-export async function runShellLocal(cfg: ShellLocalConfig, run: ShellLocalRun): Promise<Outcome> {
+export async function runShellLocal(cfg: ShellLocalConfig, run: ShellLocalRun): Promise<Result> {
   let tempScript: string | undefined;
   try {
     let scripts = cfg.scripts;
@@ -82,19 +81,19 @@ export async function runShellLocal(cfg: ShellLocalConfig, run: ShellLocalRun): 
     }
     const vars = flattenedVars(cfg, run.build);
     for (const script of scripts) {
-      if (run.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+      if (run.signal.aborted) return cancelled();
       run.ui.say(`Running local shell script: ${script}`);
       const argv = cfg.executeCommand.map((a) => fillPlaceholders(a, { Vars: vars, Script: script, Command: script }));
       const result = await runLocalCommand({ argv, env: run.build.env, cwd: run.build.cwd, signal: run.signal, onLine: (s, l) => run.ui.output(s, l) });
-      if (result.kind === 'failed') return { ok: false, error: `Error executing script: ${script}\n\n${result.error}` };
+      if (result.kind === 'failed') return err(`Error executing script: ${script}\n\n${result.error}`);
       if (result.kind === 'killed') {
-        return { ok: false, error: result.cancelled ? 'Build was cancelled.' : `Script was terminated by signal ${result.signal}: ${script}` };
+        return err(result.cancelled ? CANCELLED : `Script was terminated by signal ${result.signal}: ${script}`);
       }
       if (!cfg.validExitCodes.includes(result.exitCode)) {
-        return { ok: false, error: `Script exited with non-zero exit status: ${result.exitCode}.Allowed exit codes are: [${cfg.validExitCodes.join(' ')}]` };
+        return err(`Script exited with non-zero exit status: ${result.exitCode}.Allowed exit codes are: [${cfg.validExitCodes.join(' ')}]`);
       }
     }
-    return { ok: true, value: undefined };
+    return ok();
   } finally {
     if (tempScript) rmSync(tempScript, { force: true });
   }

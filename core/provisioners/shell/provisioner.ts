@@ -6,10 +6,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { OutputStream } from '../../common/output';
+import { cancelled, err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import { durationMs } from '../../engine/durations';
 import { fillPlaceholders } from '../../engine/placeholders';
-import type { BuildInfo, CommandResult, Communicator, Outcome, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
+import type { BuildInfo, CommandResult, Communicator, ProvisionContext, ProvisionerPlugin } from '../../engine/plugin';
 import { sleep } from '../../engine/retry';
 import type { ComponentConfig } from '../../template/model';
 import { shellQuote } from '../../communicators/shell-quote';
@@ -36,9 +38,7 @@ export interface ShellConfig {
   startRetryTimeoutMs: number;
 }
 
-export type ReadShellConfig = { ok: true; value: ShellConfig } | { ok: false; errors: string[] };
-
-export function readShellConfig(config: ComponentConfig, cwd: string): ReadShellConfig {
+export function readShellConfig(config: ComponentConfig, cwd: string): Result<ShellConfig, string[]> {
   const f = new ConfigFields(config, 'shell');
   const inline = f.stringList('inline');
   const script = f.string('script');
@@ -64,7 +64,7 @@ export function readShellConfig(config: ComponentConfig, cwd: string): ReadShell
   const startRetry = durationMs(startRetryTimeout);
   if (!startRetry.ok) f.error(`start_retry_timeout: ${startRetry.error}`);
   const codes = f.numberList('valid_exit_codes');
-  if (f.errors.length > 0) return { ok: false, errors: f.errors };
+  if (f.errors.length > 0) return err(f.errors);
   return {
     ok: true,
     value: {
@@ -82,9 +82,9 @@ export function readShellConfig(config: ComponentConfig, cwd: string): ReadShell
       expectDisconnect: f.bool('expect_disconnect'),
       binary: f.bool('binary'),
       pauseAfter,
-      pauseAfterMs: pause.ok ? pause.ms : 0,
+      pauseAfterMs: pause.ok ? pause.value : 0,
       startRetryTimeout,
-      startRetryTimeoutMs: startRetry.ok ? startRetry.ms : 5 * 60_000,
+      startRetryTimeoutMs: startRetry.ok ? startRetry.value : 5 * 60_000,
     },
   };
 }
@@ -95,13 +95,13 @@ export const shellProvisioner: ProvisionerPlugin = {
     const read = readShellConfig(config, build.cwd);
     if (!read.ok) return read;
     const cfg = read.value;
-    return { ok: true, value: { provision: (ctx) => runShell(cfg, ctx) } };
+    return ok({ provision: (ctx) => runShell(cfg, ctx) });
   },
 };
 
-export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise<Outcome> {
+export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise<Result> {
   const comm = ctx.communicator;
-  if (!comm) return { ok: false, error: 'The shell provisioner needs a communicator to reach the machine; this build has none.' };
+  if (!comm) return err('The shell provisioner needs a communicator to reach the machine; this build has none.');
   // Local copies (the inline script, line-ending fixes, the env var file) live here and go when we are done.
   const scratch = mkdtempSync(join(tmpdir(), 'bakehouse-shell-'));
   try {
@@ -119,10 +119,10 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
       const local = join(scratch, 'varfile.sh');
       writeFileSync(local, vars);
       const up = await comm.upload(local, envVarFile, ctx.signal);
-      if (!up.ok) return { ok: false, error: `Error uploading envVarFile: ${up.error}` };
+      if (!up.ok) return err(`Error uploading envVarFile: ${up.error}`);
     }
     for (const script of scripts) {
-      if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
+      if (ctx.signal.aborted) return cancelled();
       ctx.ui.say(`Provisioning with shell script: ${script}`);
       const path = resolve(ctx.build.cwd, script);
       const local = cfg.binary ? path : unixLineEndings(path, scratch);
@@ -135,23 +135,23 @@ export async function runShell(cfg: ShellConfig, ctx: ProvisionContext): Promise
         if (!cfg.expectDisconnect) return ran;
         ctx.ui.message(`Lost the connection while running the script, as expect_disconnect allows: ${ran.error}`);
       } else if (!cfg.validExitCodes.includes(ran.value.exitCode)) {
-        return { ok: false, error: `Script exited with non-zero exit status: ${ran.value.exitCode}.Allowed exit codes are: [${cfg.validExitCodes.join(' ')}]` };
+        return err(`Script exited with non-zero exit status: ${ran.value.exitCode}.Allowed exit codes are: [${cfg.validExitCodes.join(' ')}]`);
       }
       // After a lost connection the removal in the same command may not have run.
       if (!cfg.skipClean && !ran.ok) {
         const rm = await quiet(comm, `rm -f ${cfg.remotePath}`, ctx.signal);
-        if (!rm.ok) return { ok: false, error: `Error removing temporary script at ${cfg.remotePath}: ${rm.error}` };
+        if (!rm.ok) return err(`Error removing temporary script at ${cfg.remotePath}: ${rm.error}`);
       }
     }
     if (envVarFile !== '' && !cfg.skipClean) {
       const rm = await quiet(comm, `rm -f ${envVarFile}`, ctx.signal);
-      if (!rm.ok) return { ok: false, error: `Error removing temporary script at ${envVarFile}: ${rm.error}` };
+      if (!rm.ok) return err(`Error removing temporary script at ${envVarFile}: ${rm.error}`);
     }
     if (cfg.pauseAfterMs > 0) {
       ctx.ui.say(`Pausing ${cfg.pauseAfter} after this provisioner...`);
-      if (!(await sleep(cfg.pauseAfterMs, ctx.signal))) return { ok: false, error: 'Build was cancelled.' };
+      if (!(await sleep(cfg.pauseAfterMs, ctx.signal))) return cancelled();
     }
-    return { ok: true, value: undefined };
+    return ok();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -166,14 +166,14 @@ const MAX_SCRIPT_ON_STDIN = 8 * 1024 * 1024;
  * communicator takes standard input (docker, without pty) the script travels on it, so one round trip does everything.
  * If the command's user cannot write remote_path (exec_user without rights on remote_folder) the script is uploaded
  * instead, as root, as Packer's upload does.
- * The outer Outcome fails only when the script could not be sent; the inner one is the command's, as `run` returns it.
+ * The outer Result fails only when the script could not be sent; the inner one is the command's, as `run` returns it.
  */
-async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, command: string, ctx: ProvisionContext): Promise<Outcome<Outcome<CommandResult>>> {
+async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, command: string, ctx: ProvisionContext): Promise<Result<Result<CommandResult>>> {
   const path = shellQuote(cfg.remotePath);
   const removeAfter = cfg.skipClean ? '' : ` rm -f ${path};`;
   // No input for the script itself, as when it runs without the script on stdin.
   const runIt = `(\n${command}\n) </dev/null; __bakehouse_status=$?;${removeAfter} exit $__bakehouse_status`;
-  const onLine = (stream: 'stdout' | 'stderr', line: string) => ctx.ui.output(stream, line);
+  const onLine = (stream: OutputStream, line: string) => ctx.ui.output(stream, line);
   const size = statSync(local).size;
   if (comm.runWithInput && size <= MAX_SCRIPT_ON_STDIN) {
     const cannotWrite = `bakehouse-cannot-write-${randomBytes(8).toString('hex')}`;
@@ -187,27 +187,27 @@ async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, c
         else onLine(stream, line);
       },
     });
-    if (!refused) return { ok: true, value: ran };
+    if (!refused) return ok(ran);
   }
   // Sending the script is the start Packer retries for start_retry_timeout: a communicator waiting for the machine to
   // come back (SSH reconnecting after a reboot) gives up when it runs out, not after its own default.
   const startTimeout = AbortSignal.timeout(cfg.startRetryTimeoutMs);
   const up = await comm.upload(local, cfg.remotePath, AbortSignal.any([ctx.signal, startTimeout]));
   if (!up.ok) {
-    if (ctx.signal.aborted) return { ok: false, error: 'Build was cancelled.' };
-    if (startTimeout.aborted) return { ok: false, error: `Error uploading script: the machine did not answer within start_retry_timeout (${cfg.startRetryTimeout})` };
-    return { ok: false, error: `Error uploading script: ${up.error}` };
+    if (ctx.signal.aborted) return cancelled();
+    if (startTimeout.aborted) return err(`Error uploading script: the machine did not answer within start_retry_timeout (${cfg.startRetryTimeout})`);
+    return err(`Error uploading script: ${up.error}`);
   }
-  return { ok: true, value: await comm.run(`chmod 0755 ${path} && ${runIt}`, { signal: ctx.signal, onLine }) };
+  return ok(await comm.run(`chmod 0755 ${path} && ${runIt}`, { signal: ctx.signal, onLine }));
 }
 
 /** Runs a housekeeping command; its output only matters when it fails. */
-async function quiet(comm: Communicator, command: string, signal: AbortSignal): Promise<Outcome> {
+async function quiet(comm: Communicator, command: string, signal: AbortSignal): Promise<Result> {
   const lines: string[] = [];
   const r = await comm.run(command, { signal, onLine: (_s, l) => lines.push(l) });
   if (!r.ok) return r;
-  if (r.value.exitCode !== 0) return { ok: false, error: `"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}` };
-  return { ok: true, value: undefined };
+  if (r.value.exitCode !== 0) return err(`"${command}" exited with status ${r.value.exitCode}${lines.length ? `: ${lines.join('\n')}` : ''}`);
+  return ok();
 }
 
 /** Packer converts CRLF to LF unless `binary` is set, so Windows-edited scripts run. */

@@ -61,15 +61,15 @@ export function evaluateCall(expr: FunctionCallExpr, ctx: EvalContext, diags: Di
   if (hasErrors(diags.slice(before))) return unknownOf(T_DYNAMIC);
   const r = table.call(expr.name, args, ctx, expr.range);
   if (r.ok) return r.value;
-  if (r.summary === 'Not enough function arguments') {
+  if (r.error.summary === 'Not enough function arguments') {
     // HCL points at the closing parenthesis, where the missing argument belongs.
     const end = expr.range.end;
     const paren: Range = { filename: expr.range.filename, start: { line: end.line, column: end.column - 1, byte: end.byte - 1 }, end };
-    diags.push(error(r.summary, r.detail, paren));
-  } else if (r.argIndex !== undefined && argRanges[r.argIndex]) {
-    diags.push(error(r.summary ?? 'Invalid function argument', r.detail, argRanges[r.argIndex]));
+    diags.push(error(r.error.summary, r.error.detail, paren));
+  } else if (r.error.argIndex !== undefined && argRanges[r.error.argIndex]) {
+    diags.push(error(r.error.summary, r.error.detail, argRanges[r.error.argIndex]));
   } else {
-    diags.push(error(r.summary ?? 'Error in function call', r.detail, expr.range));
+    diags.push(error(r.error.summary, r.error.detail, expr.range));
   }
   return unknownOf(T_DYNAMIC);
 }

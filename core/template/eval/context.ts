@@ -2,19 +2,17 @@
  * What an expression can see while it is evaluated: named values by root name, the functions it may call, and
  * where relative file paths start. Packer narrows this per place (variable defaults may call only env()).
  */
+import type { Result } from '../../common/result';
+import type { CallFailure } from '../functions';
 import type { Range } from '../source';
 import type { Value } from '../values/value';
-
-/** The outcome of calling one function; `argIndex` says which argument was wrong so the error can point at it. */
-export type FunctionCallResult =
-  | { ok: true; value: Value }
-  | { ok: false; summary?: string; detail: string; argIndex?: number };
 
 /** The functions an expression may call. `try` and `can` are evaluated by the evaluator itself when listed here. */
 export interface FunctionTable {
   has(name: string): boolean;
   names(): string[];
-  call(name: string, args: Value[], ctx: EvalContext, callRange: Range): FunctionCallResult;
+  /** `argIndex` of a failure says which argument was wrong, so the error can point at it. */
+  call(name: string, args: Value[], ctx: EvalContext, callRange: Range): Result<Value, CallFailure>;
   /** True when the argument is a type expression (`convert(x, list(string))`), passed as its type's text. */
   typeExpressionArg?(name: string, index: number): boolean;
 }

@@ -2,11 +2,12 @@
  * Turns function definitions into the table the evaluator calls. cty's calling rules (arity, argument conversion,
  * unknown arguments giving unknown results, sensitive marks) live in functions/index.ts's callDefinition.
  */
+import { err, type Result } from '../../common/result';
 import type { FunctionContext, FunctionDef, ParamSpec } from '../functions/define';
-import { callDefinition as callDefinitionWithRules } from '../functions/index';
+import { callDefinition as callDefinitionWithRules, type CallFailure } from '../functions/index';
 import type { Range } from '../source';
 import type { Value } from '../values/value';
-import type { EvalContext, FunctionCallResult, FunctionTable } from './context';
+import type { EvalContext, FunctionTable } from './context';
 
 export interface FunctionTableOptions {
   /** Renders `templatefile()` templates; the loader passes one bound to the evaluator. */
@@ -26,7 +27,7 @@ export function functionTable(defs: Iterable<FunctionDef>, opts: FunctionTableOp
     typeExpressionArg: (name, index) => paramAt(byName.get(name), index)?.isTypeExpression === true,
     call: (name, args, ctx, range) => {
       const def = byName.get(name);
-      if (!def) return { ok: false, summary: 'Call to unknown function', detail: `There is no function named "${name}".` };
+      if (!def) return err({ summary: 'Call to unknown function', detail: `There is no function named "${name}".` });
       return callDefinition(def, args, ctx, range, opts);
     },
   };
@@ -37,8 +38,6 @@ function paramAt(def: FunctionDef | undefined, i: number): ParamSpec | undefined
   return i < def.params.length ? def.params[i] : def.variadic;
 }
 
-function callDefinition(def: FunctionDef, args: Value[], ctx: EvalContext, _range: Range, opts: FunctionTableOptions): FunctionCallResult {
-  const r = callDefinitionWithRules(def, args, { baseDir: ctx.baseDir, now: opts.now, renderTemplate: opts.renderTemplate });
-  if (r.ok) return r;
-  return { ok: false, summary: r.summary, detail: r.error, ...(r.argIndex !== undefined ? { argIndex: r.argIndex } : {}) };
+function callDefinition(def: FunctionDef, args: Value[], ctx: EvalContext, _range: Range, opts: FunctionTableOptions): Result<Value, CallFailure> {
+  return callDefinitionWithRules(def, args, { baseDir: ctx.baseDir, now: opts.now, renderTemplate: opts.renderTemplate });
 }

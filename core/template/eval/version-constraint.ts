@@ -1,6 +1,5 @@
 /** Checks a version against a constraint string such as `>= 1.5.0, < 2.0` or `~> 1.6`, as hashicorp/go-version does. */
-
-export type ConstraintCheck = { ok: true; satisfied: boolean } | { ok: false; error: string };
+import { err, ok, type Result } from '../../common/result';
 
 interface Version {
   segments: number[];
@@ -34,14 +33,14 @@ export function compareVersions(a: Version, b: Version): number {
 }
 
 /** True if `version` meets every comma-separated part of `constraint`. */
-export function checkVersionConstraint(constraint: string, version: string): ConstraintCheck {
+export function checkVersionConstraint(constraint: string, version: string): Result<boolean> {
   const v = parseVersion(version);
-  if (!v) return { ok: false, error: `Malformed version: ${version}` };
+  if (!v) return err(`Malformed version: ${version}`);
   let satisfied = true;
   for (const part of constraint.split(',')) {
     const m = CONSTRAINT.exec(part);
     const want = m ? parseVersion(m[2]) : undefined;
-    if (!m || !want) return { ok: false, error: `Malformed constraint: ${part.trim()}` };
+    if (!m || !want) return err(`Malformed constraint: ${part.trim()}`);
     const op = m[1] ?? '=';
     const c = compareVersions(v, want);
     // As go-version does, a pre-release only satisfies constraints that name a pre-release of the same version.
@@ -74,5 +73,5 @@ export function checkVersionConstraint(constraint: string, version: string): Con
       }
     }
   }
-  return { ok: true, satisfied };
+  return ok(satisfied);
 }

@@ -1,4 +1,5 @@
 /** The function library templates can call, and one checked way to call it. */
+import { err, ok, type Result } from '../../common/result';
 import { convert } from '../values/convert';
 import { T_DYNAMIC } from '../values/type';
 import { isSensitiveDeep, isUnknownDeep, markSensitive, unknownOf, type Value } from '../values/value';
@@ -64,47 +65,40 @@ export function packer166FunctionNames(): string[] {
   return [...FUNCTIONS.values()].filter((f) => !f.since).map((f) => f.name);
 }
 
-export type CallResult =
-  | { ok: true; value: Value }
-  | {
-      ok: false;
-      /** HCL's diagnostic summary: "Invalid function argument", "Error in function call", … */
-      summary: string;
-      /** The detail as Packer prints it, e.g. `Invalid value for "str" parameter: argument must not be null.` */
-      error: string;
-      /** The argument to underline, when one is to blame. */
-      argIndex?: number;
-    };
+/** Why a call failed, as HCL reports it. */
+export interface CallFailure {
+  /** HCL's diagnostic summary: "Invalid function argument", "Error in function call", … */
+  summary: string;
+  /** The detail as Packer prints it, e.g. `Invalid value for "str" parameter: argument must not be null.` */
+  detail: string;
+  /** The argument to underline, when one is to blame. */
+  argIndex?: number;
+}
 
 /** Checks the arguments against the function's parameters (count, nulls, types), then calls it. */
-export function callFunction(name: string, args: readonly Value[], ctx: FunctionContext): CallResult {
+export function callFunction(name: string, args: readonly Value[], ctx: FunctionContext): Result<Value, CallFailure> {
   const def = FUNCTIONS.get(name);
-  if (!def) return { ok: false, summary: 'Call to unknown function', error: `There is no function named "${name}".` };
+  if (!def) return err({ summary: 'Call to unknown function', detail: `There is no function named "${name}".` });
   return callDefinition(def, args, ctx);
 }
 
 /** cty's calling rules for one definition; the evaluator's function table uses it too, so both call alike. */
-export function callDefinition(def: FunctionDef, args: readonly Value[], ctx: FunctionContext): CallResult {
+export function callDefinition(def: FunctionDef, args: readonly Value[], ctx: FunctionContext): Result<Value, CallFailure> {
   const name = def.name;
   const n = def.params.length;
   if (args.length < n) {
     const atLeast = def.variadic ? 'at least ' : '';
-    return {
-      ok: false,
+    return err({
       summary: 'Not enough function arguments',
-      error: `Function "${name}" expects ${atLeast}${n} argument(s). Missing value for "${def.params[args.length].name}".`,
-    };
+      detail: `Function "${name}" expects ${atLeast}${n} argument(s). Missing value for "${def.params[args.length].name}".`,
+    });
   }
   if (args.length > n && !def.variadic) {
-    return { ok: false, summary: 'Too many function arguments', error: `Function "${name}" expects only ${n} argument(s).`, argIndex: n };
+    return err({ summary: 'Too many function arguments', detail: `Function "${name}" expects only ${n} argument(s).`, argIndex: n });
   }
   const sensitive = args.some(isSensitiveDeep);
-  const invalid = (spec: ParamSpec, message: string, argIndex: number): CallResult => ({
-    ok: false,
-    summary: 'Invalid function argument',
-    error: `Invalid value for "${spec.name}" parameter: ${message}.`,
-    argIndex,
-  });
+  const invalid = (spec: ParamSpec, message: string, argIndex: number) =>
+    err({ summary: 'Invalid function argument', detail: `Invalid value for "${spec.name}" parameter: ${message}.`, argIndex });
   const ready: Value[] = [];
   let unknown = false;
   for (let i = 0; i < args.length; i++) {
@@ -121,15 +115,15 @@ export function callDefinition(def: FunctionDef, args: readonly Value[], ctx: Fu
     if (!r.ok) return invalid(spec, r.error, i);
     ready.push(r.value);
   }
-  if (unknown) return { ok: true, value: markSensitive(unknownOf(def.returns ?? T_DYNAMIC), sensitive) };
+  if (unknown) return ok(markSensitive(unknownOf(def.returns ?? T_DYNAMIC), sensitive));
   try {
-    return { ok: true, value: markSensitive(def.call(ready, ctx), sensitive) };
+    return ok(markSensitive(def.call(ready, ctx), sensitive));
   } catch (e) {
     if (!(e instanceof FunctionError)) throw e;
     if (e.argIndex !== undefined && e.argIndex < args.length) {
       const spec = (e.argIndex < n ? def.params[e.argIndex] : def.variadic) as ParamSpec;
       return invalid(spec, e.message, e.argIndex);
     }
-    return { ok: false, summary: 'Error in function call', error: `Call to function "${name}" failed: ${e.message}.` };
+    return err({ summary: 'Error in function call', detail: `Call to function "${name}" failed: ${e.message}.` });
   }
 }

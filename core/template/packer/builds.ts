@@ -14,7 +14,7 @@ import { listOf, T_STRING } from '../values/type';
 import { readBody, readBodyPartially } from './body-read';
 import { decodeComponentBodies } from './component';
 import { buildContext, constantContext, type LoadState } from './context';
-import type { GlobResult } from './glob';
+import type { GlobMatch } from './glob';
 import { decodePostProcessor, planPostProcessor, type PostProcessorDecl } from './post-processors';
 import { decodeProvisioner, planProvisioner, skipFor, type ProvisionerDecl } from './provisioners';
 import { metaString } from './provisioners';
@@ -160,8 +160,8 @@ function invalidReference(range: Range): Diagnostic {
 }
 
 export interface PlanFilters {
-  only: Array<Extract<GlobResult, { ok: true }>>;
-  except: Array<Extract<GlobResult, { ok: true }>>;
+  only: GlobMatch[];
+  except: GlobMatch[];
 }
 
 /** One PlannedBuild per source of the build that survives -only/-except, with its provisioners and post-processors. */
@@ -185,8 +185,8 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     const sourceName = use.localName || src.name;
     const ref = `${src.type}.${sourceName}`;
     const name = decl.name ? `${decl.name}.${ref}` : ref;
-    if (filters.only.length && !filters.only.some((g) => g.test(name))) continue;
-    if (filters.except.some((g) => g.test(name))) continue;
+    if (filters.only.length && !filters.only.some((matches) => matches(name))) continue;
+    if (filters.except.some((matches) => matches(name))) continue;
 
     const ctx = buildContext(state, { type: src.type, name: sourceName }, decl.name);
     const schema = getSchema('builder', src.type);
@@ -218,7 +218,7 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
       for (const pp of chain) {
         if (skipFor(pp.only, pp.except, ref)) continue;
         // As Packer 1.6.6 does, a post-processor excluded by -except ends its chain there.
-        if (filters.except.some((g) => g.test(pp.name || pp.type))) break;
+        if (filters.except.some((matches) => matches(pp.name || pp.type))) break;
         out.push(planPostProcessor(pp, ctx, diags));
       }
       if (out.length) planned.postProcessors.push(out);

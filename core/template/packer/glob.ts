@@ -1,15 +1,17 @@
 /** -only/-except patterns, matched as gobwas/glob does without separators: `*` spans any text (dots included). */
+import { err, ok, type Result } from '../../common/result';
 
-export type GlobResult = { ok: true; test: (s: string) => boolean } | { ok: false; error: string };
+/** Whether a build or post-processor name matches a pattern. */
+export type GlobMatch = (name: string) => boolean;
 
-export function compileGlob(pattern: string): GlobResult {
+export function compileGlob(pattern: string): Result<GlobMatch> {
   let re = '';
   let i = 0;
   let braces = 0;
   while (i < pattern.length) {
     const c = pattern[i];
     if (c === '\\') {
-      if (i + 1 >= pattern.length) return { ok: false, error: 'unexpected end of input' };
+      if (i + 1 >= pattern.length) return err('unexpected end of input');
       re += escape(pattern[i + 1]);
       i += 2;
       continue;
@@ -22,7 +24,7 @@ export function compileGlob(pattern: string): GlobResult {
     if (c === '?') re += '.';
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 1);
-      if (end < 0) return { ok: false, error: 'unexpected end of input' };
+      if (end < 0) return err('unexpected end of input');
       let body = pattern.slice(i + 1, end);
       const negate = body.startsWith('!');
       if (negate) body = body.slice(1);
@@ -39,9 +41,9 @@ export function compileGlob(pattern: string): GlobResult {
     else re += escape(c);
     i++;
   }
-  if (braces > 0) return { ok: false, error: 'unexpected end of input' };
+  if (braces > 0) return err('unexpected end of input');
   const rx = new RegExp(`^${re}$`, 's');
-  return { ok: true, test: (s) => rx.test(s) };
+  return ok((name: string) => rx.test(name));
 }
 
 function escape(c: string): string {

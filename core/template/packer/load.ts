@@ -152,7 +152,7 @@ function buildFilters(opts: LoadOptions, diags: Diagnostic[]): PlanFilters | und
   ] as const) {
     for (const p of patterns) {
       const g = compileGlob(p);
-      if (g.ok) filters[option].push(g);
+      if (g.ok) filters[option].push(g.value);
       else {
         diags.push(error(`Invalid -${option} pattern ${p}: ${g.error}`));
         ok = false;

@@ -34,7 +34,7 @@ export function decodePackerBlock(block: Block, packer: TemplateModel['packer'],
               rv.expr.range,
             ),
           );
-        } else if (!check.satisfied) {
+        } else if (!check.value) {
           diags.push(
             error(
               'Unsupported Packer Core version',

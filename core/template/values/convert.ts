@@ -2,14 +2,11 @@
  * Converts a value to a wanted type with HCL's (cty's) rules: primitives convert through strings,
  * sequences become lists or sets, objects become maps, and errors read as cty writes them.
  */
+import { err, ok, type Result } from '../../common/result';
 import { makeSet } from './set';
 import { typeString, type Type } from './type';
 import { unifyTypes } from './unify';
 import { markSensitive, nullOf, typeOf, unknownOf, type Value } from './value';
-
-export type ConvertResult = { ok: true; value: Value } | { ok: false; error: string };
-
-const fail = (error: string): ConvertResult => ({ ok: false, error });
 
 /** The type as cty names it in messages: "list of string", "map of number", "object". */
 export function friendlyTypeName(t: Type): string {
@@ -49,51 +46,51 @@ export function parseNumber(s: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-export function convert(v: Value, want: Type): ConvertResult {
+export function convert(v: Value, want: Type): Result<Value> {
   const r = convertInner(v, want);
-  return r.ok && v.sensitive ? { ok: true, value: markSensitive(r.value) } : r;
+  return r.ok && v.sensitive ? ok(markSensitive(r.value)) : r;
 }
 
-function convertInner(v: Value, want: Type): ConvertResult {
-  if (want.kind === 'dynamic') return { ok: true, value: v };
-  if (v.kind === 'null') return { ok: true, value: nullOf(want) };
-  if (v.kind === 'unknown') return { ok: true, value: unknownOf(want) };
+function convertInner(v: Value, want: Type): Result<Value> {
+  if (want.kind === 'dynamic') return ok(v);
+  if (v.kind === 'null') return ok(nullOf(want));
+  if (v.kind === 'unknown') return ok(unknownOf(want));
   switch (want.kind) {
     case 'string':
-      if (v.kind === 'string') return { ok: true, value: v };
-      if (v.kind === 'number') return { ok: true, value: { kind: 'string', value: numberToString(v.value) } };
-      if (v.kind === 'bool') return { ok: true, value: { kind: 'string', value: v.value ? 'true' : 'false' } };
-      return fail('string required');
+      if (v.kind === 'string') return ok(v);
+      if (v.kind === 'number') return ok({ kind: 'string', value: numberToString(v.value) });
+      if (v.kind === 'bool') return ok({ kind: 'string', value: v.value ? 'true' : 'false' });
+      return err('string required');
     case 'number':
-      if (v.kind === 'number') return { ok: true, value: v };
+      if (v.kind === 'number') return ok(v);
       if (v.kind === 'string') {
         const n = parseNumber(v.value);
-        return n === undefined ? fail('a number is required') : { ok: true, value: { kind: 'number', value: n } };
+        return n === undefined ? err('a number is required') : ok({ kind: 'number', value: n });
       }
-      return fail('number required');
+      return err('number required');
     case 'bool':
-      if (v.kind === 'bool') return { ok: true, value: v };
+      if (v.kind === 'bool') return ok(v);
       if (v.kind === 'string') {
-        if (v.value === 'true') return { ok: true, value: { kind: 'bool', value: true } };
-        if (v.value === 'false') return { ok: true, value: { kind: 'bool', value: false } };
-        return fail('a bool is required');
+        if (v.value === 'true') return ok({ kind: 'bool', value: true });
+        if (v.value === 'false') return ok({ kind: 'bool', value: false });
+        return err('a bool is required');
       }
-      return fail('bool required');
+      return err('bool required');
     case 'list':
     case 'set': {
-      if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return fail(`${friendlyTypeName(want)} required`);
+      if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return err(`${friendlyTypeName(want)} required`);
       const items = convertAll(v.items, want.element, want.kind);
       if (!items.ok) return items;
       return {
         ok: true,
         value:
           want.kind === 'list'
-            ? { kind: 'list', elementType: items.element, items: items.values }
-            : makeSet(items.element, items.values),
+            ? { kind: 'list', elementType: items.value.element, items: items.value.values }
+            : makeSet(items.value.element, items.value.values),
       };
     }
     case 'map': {
-      if (v.kind !== 'map' && v.kind !== 'object') return fail(`${friendlyTypeName(want)} required`);
+      if (v.kind !== 'map' && v.kind !== 'object') return err(`${friendlyTypeName(want)} required`);
       const src = v.kind === 'map' ? v.entries : v.attrs;
       const keys = Object.keys(src);
       const items = convertAll(
@@ -104,22 +101,22 @@ function convertInner(v: Value, want: Type): ConvertResult {
       );
       if (!items.ok) return items;
       const entries: Record<string, Value> = {};
-      keys.forEach((k, i) => (entries[k] = items.values[i]));
-      return { ok: true, value: { kind: 'map', elementType: items.element, entries } };
+      keys.forEach((k, i) => (entries[k] = items.value.values[i]));
+      return ok({ kind: 'map', elementType: items.value.element, entries });
     }
     case 'tuple': {
-      if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return fail('tuple required');
-      if (v.items.length !== want.elements.length) return fail(`tuple required`);
+      if (v.kind !== 'list' && v.kind !== 'set' && v.kind !== 'tuple') return err('tuple required');
+      if (v.items.length !== want.elements.length) return err(`tuple required`);
       const out: Value[] = [];
       for (let i = 0; i < v.items.length; i++) {
         const r = convert(v.items[i], want.elements[i]);
-        if (!r.ok) return fail('tuple required');
+        if (!r.ok) return err('tuple required');
         out.push(r.value);
       }
-      return { ok: true, value: { kind: 'tuple', items: out } };
+      return ok({ kind: 'tuple', items: out });
     }
     case 'object': {
-      if (v.kind !== 'map' && v.kind !== 'object') return fail('object required');
+      if (v.kind !== 'map' && v.kind !== 'object') return err('object required');
       const src = v.kind === 'map' ? v.entries : v.attrs;
       const attrs: Record<string, Value> = {};
       for (const [name, t] of Object.entries(want.attributes)) {
@@ -128,34 +125,37 @@ function convertInner(v: Value, want: Type): ConvertResult {
             attrs[name] = nullOf(t);
             continue;
           }
-          return fail(`attribute ${JSON.stringify(name)} is required`);
+          return err(`attribute ${JSON.stringify(name)} is required`);
         }
         const r = convert(src[name], t);
-        if (!r.ok) return fail(`attribute ${JSON.stringify(name)}: ${r.error}`);
+        if (!r.ok) return err(`attribute ${JSON.stringify(name)}: ${r.error}`);
         attrs[name] = r.value;
       }
-      return { ok: true, value: { kind: 'object', attrs } };
+      return ok({ kind: 'object', attrs });
     }
   }
 }
 
-type ConvertAll = { ok: true; element: Type; values: Value[] } | { ok: false; error: string };
+interface Converted {
+  element: Type;
+  values: Value[];
+}
 
 /** Converts collection items to one element type; a `dynamic` element type is first narrowed by unification. */
 /** `names` label items in messages (`element "a": …`); list items are labelled by index. */
-function convertAll(items: readonly Value[], element: Type, kind: 'list' | 'set' | 'map', names?: string[]): ConvertAll {
+function convertAll(items: readonly Value[], element: Type, kind: 'list' | 'set' | 'map', names?: string[]): Result<Converted> {
   let target = element;
   if (element.kind === 'dynamic') {
     const known = items.filter((i) => !(i.kind === 'null' && i.type.kind === 'dynamic'));
     const u = unifyTypes(known.map(typeOf));
-    if (!u) return { ok: false, error: `all ${kind} elements must have the same type` };
+    if (!u) return err(`all ${kind} elements must have the same type`);
     target = u;
   }
   const values: Value[] = [];
   for (let i = 0; i < items.length; i++) {
     const r = convert(items[i], target);
-    if (!r.ok) return { ok: false, error: `element ${names ? names[i] : i}: ${r.error}` };
+    if (!r.ok) return err(`element ${names ? names[i] : i}: ${r.error}`);
     values.push(r.value);
   }
-  return { ok: true, element: target, values };
+  return ok({ element: target, values });
 }

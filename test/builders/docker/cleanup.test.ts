@@ -16,7 +16,7 @@ async function cleanup(argv: string[], env: Record<string, string | undefined> =
   assert.ok(parsed.ok);
   let out = '';
   let err = '';
-  const code = await cleanupCommand.run(parsed.args, {
+  const code = await cleanupCommand.run(parsed.value, {
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     stdin: Readable.from([]),

@@ -104,7 +104,7 @@ test('a daemon that accepts the connection but never answers fails within 5 s', 
 test('prepare rejects bad configs with Packer\'s messages', async () => {
   const errors = (fields: Record<string, Plain>) => {
     const r = readDockerConfig(plannedBuild({ builder: fields }).builder);
-    return r.ok ? [] : r.errors;
+    return r.ok ? [] : r.error;
   };
   assert.deepEqual(errors({ image: 'x' }), ['No instructions given for handling the artifact; expected commit, discard, or export_path']);
   assert.deepEqual(errors({ image: 'x', commit: true, discard: true }), ['Cannot specify more than one of commit, discard, and export_path']);

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinPlugins } from '../../../core/engine/builtin-plugins';
-import { createRun, type BuildRun, type RunOptions, type RunSummary } from '../../../core/engine/engine';
+import { createRun, type BuildRun, type RunOptions, type RunOutcome } from '../../../core/engine/engine';
 import type { EngineEvent } from '../../../core/engine/events';
 import type { PluginRegistry } from '../../../core/engine/plugin';
 import type { ComponentConfig, PlannedBuild } from '../../../core/template/model';
@@ -61,7 +61,7 @@ after(() => removeImages(...committed));
 
 export interface Ran {
   runId: string;
-  summary: RunSummary;
+  summary: RunOutcome;
   events: EngineEvent[];
   /** say/message/error/output text, in order. */
   log: string[];

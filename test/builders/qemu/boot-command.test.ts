@@ -5,7 +5,7 @@ import { keysForChar, parseBootCommand, type KeyAction } from '../../../core/bui
 function actions(text: string): KeyAction[] {
   const r = parseBootCommand(text);
   assert.ok(r.ok, r.ok ? '' : r.error);
-  return r.actions;
+  return r.value;
 }
 
 const tap = (...keys: string[]): KeyAction => ({ kind: 'tap', keys });

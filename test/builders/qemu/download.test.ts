@@ -62,7 +62,7 @@ async function download(urls: string[], checksum: string, cache: string): Promis
   const step = downloadStep({ urls, checksum, targetPath: '', targetExtension: 'iso', cwd: dir, env: { PACKER_CACHE_DIR: cache }, what: 'ISO' });
   const ctx: StepContext = { signal: new AbortController().signal, ui: recordingUi(lines), track: () => ({ release: () => undefined }) };
   const r = await step.run(state, ctx);
-  return { result: r.action === 'halt' ? r.error : 'continue', path: state.downloaded, lines };
+  return { result: r.ok ? 'continue' : r.error, path: state.downloaded, lines };
 }
 
 test('a disk image over HTTP with a sha256 checksum: downloaded into the cache, verified, reused by the next build', async () => {

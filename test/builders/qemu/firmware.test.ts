@@ -11,7 +11,7 @@ const build: BuildInfo = { name: 'test', displayName: 'qemu.test', hcl2: true, b
 
 function argsFor(fields: Record<string, string | boolean | string[][]>): string[] {
   const cfg = readQemuConfig(plannedBuild({ builder: { iso_url: 'disk.qcow2', iso_checksum: 'none', disk_image: true, headless: true, ssh_username: 'root', ...fields } }).builder, build);
-  assert.ok(cfg.ok, cfg.ok ? '' : cfg.errors.join('\n'));
+  assert.ok(cfg.ok, cfg.ok ? '' : cfg.error.join('\n'));
   return qemuArgs(cfg.value, { disk: '/out/d', additionalDisks: [], accelerator: 'tcg', communicatorPort: 22, qmpSocket: '/tmp/q.sock', hasDisplay: false, placeholders: {} }).args;
 }
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinPlugins } from '../../../core/engine/builtin-plugins';
-import { createRun, type BuildRun, type RunOptions, type RunSummary } from '../../../core/engine/engine';
+import { createRun, type BuildRun, type RunOptions, type RunOutcome } from '../../../core/engine/engine';
 import type { EngineEvent } from '../../../core/engine/events';
 import type { ComponentConfig, PlannedBuild } from '../../../core/template/model';
 import type { Range } from '../../../core/template/source';
@@ -56,7 +56,7 @@ export function workDir(): string {
 }
 
 export interface Ran {
-  summary: RunSummary;
+  summary: RunOutcome;
   events: EngineEvent[];
   /** say/message/error/output text, in order: what the CLI shows without PACKER_LOG. */
   log: string[];

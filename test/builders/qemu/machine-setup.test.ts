@@ -20,7 +20,7 @@ test('http_directory and http_content are served on 127.0.0.1 within the port ra
   writeFileSync(join(dir, 'secret.txt'), 'no');
   const state: HttpServerState = { generated: {} };
   const step = httpServerStep({ directory: 'www', content: { '/user-data': '#cloud-config' }, portMin: 8100, portMax: 8199, bindAddress: '127.0.0.1', cwd: dir });
-  assert.deepEqual(await step.run(state, ctx()), { action: 'continue' });
+  assert.deepEqual(await step.run(state, ctx()), { ok: true, value: undefined });
   const port = state.httpPort ?? 0;
   assert.ok(port >= 8100 && port <= 8199);
   const get = async (path: string): Promise<[number, string]> => {
@@ -47,7 +47,7 @@ test('qemuargs replace every default value of the flags they name, and the comma
     },
   });
   const cfg = readQemuConfig(planned.builder, build);
-  assert.ok(cfg.ok, cfg.ok ? '' : cfg.errors.join('\n'));
+  assert.ok(cfg.ok, cfg.ok ? '' : cfg.error.join('\n'));
   const { args, overridden } = qemuArgs(cfg.value, {
     disk: '/out/packer-test',
     additionalDisks: [],
@@ -84,7 +84,7 @@ test('config problems are reported together: bad checksum, use_backing_file with
   });
   const cfg = readQemuConfig(planned.builder, build);
   assert.ok(!cfg.ok);
-  assert.deepEqual(cfg.errors, [
+  assert.deepEqual(cfg.error, [
     'iso_checksum: "abc" is not a sha256 sum (64 hex digits expected)',
     'use_backing_file can only be enabled for QCOW2 images and when disk_image is true',
     'boot_command: <wait0s>: a wait must be positive',

@@ -87,7 +87,7 @@ test('SSH port forwarding: NAT on nic1, the packercomm rule, replaced when it ex
   const settings = { vmName: 'vm', communicator: 'ssh', guestPort: 22, hostPortMin: 2222, hostPortMax: 4444, skipNatMapping: false } as Parameters<typeof steps.portForwardingStep>[1];
   const ctx = { signal: new AbortController().signal, ui: { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, log: () => undefined, ask: async () => 'cleanup' as const }, track: () => ({ release: () => undefined }) };
   const r = await steps.portForwardingStep(rec.deps, settings).run(state, ctx);
-  assert.deepEqual(r, { action: 'continue' });
+  assert.deepEqual(r, { ok: true, value: undefined });
   assert.equal(state.commHostPort, 2222);
   assert.deepEqual(rec.calls, [
     ['modifyvm', 'vm', '--nic1', 'nat'],

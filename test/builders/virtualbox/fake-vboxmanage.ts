@@ -1,5 +1,5 @@
 /** A VBoxManage stand-in for tests: records every argv, answers like VirtualBox, and fails the commands a test names. */
-import { runSteps, type Step } from '../../../core/engine/steps';
+import { CONTINUE, runSteps, type Step } from '../../../core/engine/steps';
 import type { BuildInfo, BuildState, BuilderPlugin, Ui } from '../../../core/engine/plugin';
 import type { VirtualBoxDeps } from '../../../core/builders/virtualbox/steps';
 import { config } from '../../engine/helpers';
@@ -44,12 +44,12 @@ export function buildInfo(cwd: string, name = 'ubuntu'): BuildInfo {
   return { name, displayName: `virtualbox.${name}`, hcl2: true, builderType: 'virtualbox-iso', runId: 'run-1', env: { PATH: process.env.PATH }, cwd, force: false };
 }
 
-const provision: Step<BuildState> = { name: 'StepProvision', run: async () => ({ action: 'continue' }) };
+const provision: Step<BuildState> = { name: 'StepProvision', run: async () => CONTINUE };
 
 /** Prepares the builder with `fields` and runs its steps to the end, cleanup included. */
 export async function runBuilder(plugin: BuilderPlugin, fields: Record<string, Plain>, info: BuildInfo, rec: Recorder) {
   const prepared = plugin.prepare(config(fields), info);
-  if (!prepared.ok) throw new Error(prepared.errors.join('\n'));
+  if (!prepared.ok) throw new Error(prepared.error.join('\n'));
   const ui: Ui = {
     say: (t) => rec.lines.push(`==> ${t}`),
     message: (t) => rec.lines.push(`    ${t}`),
@@ -64,7 +64,7 @@ export async function runBuilder(plugin: BuilderPlugin, fields: Record<string, P
     state,
     ui,
     signal: new AbortController().signal,
-    force: new AbortController().signal,
+    abandon: new AbortController().signal,
     onError: 'cleanup',
     events: { stepStarted: () => undefined, stepFinished: () => undefined },
   });

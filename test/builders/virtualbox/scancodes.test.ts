@@ -5,7 +5,7 @@ import { planBootCommand, type BootAction } from '../../../core/builders/virtual
 function plan(command: string): BootAction[] {
   const p = planBootCommand(command);
   assert.ok(p.ok, p.ok ? '' : p.error);
-  return p.actions;
+  return p.value;
 }
 
 const keys = (...codes: string[]): BootAction => ({ kind: 'keys', codes });

@@ -4,7 +4,7 @@ import { parseFlags } from '../../../core/cli/flags';
 
 const parsed = parseFlags(process.argv.slice(2), buildCommand.flags);
 if (!parsed.ok) throw new Error(parsed.error);
-void runBuildCommand(parsed.args, {
+void runBuildCommand(parsed.value, {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   stdin: process.stdin,

@@ -44,7 +44,7 @@ async function bakehouse(dir: string, argv: string[], extra: { stdin?: PassThrou
     cwd: dir,
     color: false,
   };
-  const code = await runBuildCommand(parsed.args, io, { signals: extra.signals ?? new EventEmitter() });
+  const code = await runBuildCommand(parsed.value, io, { signals: extra.signals ?? new EventEmitter() });
   return { code, stdout, stderr };
 }
 
@@ -243,7 +243,7 @@ build {
   assert.ok(parsed.ok);
   let stdout = '';
   const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stdout += t), stdin: new PassThrough(), stdinIsTTY: false, env: { ...process.env, BAKEHOUSE_DATA_DIR: join(dirs[0], 'data') }, cwd: dirs[0], color: false };
-  assert.equal(await runBuildCommand(parsed.args, io, { signals: new EventEmitter() }), 0, stdout);
+  assert.equal(await runBuildCommand(parsed.value, io, { signals: new EventEmitter() }), 0, stdout);
   const theirs = spawnSync(PACKER, ['build', '-color=false', 't.pkr.hcl'], { cwd: dirs[1], encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
   assert.equal(normalise(stdout), normalise(theirs.stdout));
   const names = dirs.map((d) => JSON.parse(readFileSync(join(d, 'm.json'), 'utf8')).builds[0].name);

@@ -4,8 +4,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerDriver } from '../../../core/builders/docker/driver';
+import type { Result } from '../../../core/common/result';
 import { DockerCommunicator } from '../../../core/communicators/docker/communicator';
-import type { CommandResult, Outcome } from '../../../core/engine/plugin';
+import type { CommandResult } from '../../../core/engine/plugin';
 import { BASE_IMAGE, docker, requireDocker, workDir } from '../../builders/docker/harness';
 
 const runId = randomUUID();
@@ -29,7 +30,7 @@ function communicator(o: { execUser: string; fixUploadOwner: boolean; tty?: bool
   return new DockerCommunicator({ container: driver.docker.getContainer(containerId), tty: false, describe: (e) => driver.describe(e), ...o });
 }
 
-async function run(command: string, c = comm): Promise<{ result: Outcome<CommandResult>; lines: Array<[string, string]> }> {
+async function run(command: string, c = comm): Promise<{ result: Result<CommandResult>; lines: Array<[string, string]> }> {
   const lines: Array<[string, string]> = [];
   const result = await c.run(command, { signal: never, onLine: (s, l) => lines.push([s, l]) });
   return { result, lines };
@@ -39,7 +40,7 @@ function inContainer(script: string): string {
   return docker('exec', containerId, '/bin/sh', '-c', script);
 }
 
-function ok<T>(o: Outcome<T>): T {
+function ok<T>(o: Result<T>): T {
   assert.ok(o.ok, o.ok ? '' : o.error);
   return o.value;
 }

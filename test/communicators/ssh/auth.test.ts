@@ -24,7 +24,7 @@ after(async () => {
 test('password authentication logs in as the user', async () => {
   const run = await runStep(waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: TEST_USER, ssh_password: TEST_PASSWORD })));
   try {
-    assert.deepEqual(run.result, { action: 'continue' });
+    assert.deepEqual(run.result, { ok: true, value: undefined });
     assert.deepEqual(run.ui.lines, ['say: Using ssh communicator to connect: 127.0.0.1', 'say: Waiting for SSH to become available...', 'say: Connected to SSH!']);
     assert.deepEqual((await sh(run.communicator!, 'id -un')).out, [TEST_USER]);
   } finally {
@@ -35,7 +35,7 @@ test('password authentication logs in as the user', async () => {
 test('a private key file logs in', async () => {
   const run = await runStep(waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: 'root', ssh_private_key_file: key.file })));
   try {
-    assert.deepEqual(run.result, { action: 'continue' });
+    assert.deepEqual(run.result, { ok: true, value: undefined });
     assert.deepEqual((await sh(run.communicator!, 'id -un')).out, ['root']);
   } finally {
     await run.cleanup();
@@ -47,7 +47,7 @@ test('ssh_agent_auth logs in with a key held by the local agent', async () => {
   try {
     const run = await runStep(waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: 'root', ssh_agent_auth: true }), { agentSocket: agent.socket }));
     try {
-      assert.deepEqual(run.result, { action: 'continue' });
+      assert.deepEqual(run.result, { ok: true, value: undefined });
       assert.deepEqual((await sh(run.communicator!, 'echo via-agent')).out, ['via-agent']);
     } finally {
       await run.cleanup();
@@ -59,7 +59,7 @@ test('ssh_agent_auth logs in with a key held by the local agent', async () => {
 
 test('ssh_agent_auth without an agent says so instead of waiting', async () => {
   const run = await runStep(waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: 'root', ssh_agent_auth: true })));
-  assert.equal(run.result.action, 'halt');
+  assert.equal(run.result.ok, false);
   assert.match((run.result as { error: string }).error, /no SSH agent is running \(SSH_AUTH_SOCK is empty\)/);
 });
 
@@ -68,7 +68,7 @@ test('keyboard-interactive prompts are answered with ssh_password', async () => 
   try {
     const run = await runStep(waitForSshStep(sshConfig({ ssh_port: kbd.port, ssh_username: TEST_USER, ssh_password: TEST_PASSWORD })));
     try {
-      assert.deepEqual(run.result, { action: 'continue' });
+      assert.deepEqual(run.result, { ok: true, value: undefined });
       assert.deepEqual((await sh(run.communicator!, 'id -un')).out, [TEST_USER]);
     } finally {
       await run.cleanup();
@@ -95,7 +95,7 @@ test('a bastion host carries the connection to a machine it can reach', async ()
       ),
     );
     try {
-      assert.deepEqual(run.result, { action: 'continue' });
+      assert.deepEqual(run.result, { ok: true, value: undefined });
       // The target sees the connection come from the bastion's forwarded channel, not from us.
       assert.deepEqual((await sh(run.communicator!, 'echo "$SSH_CONNECTION" | cut -d" " -f1')).out, ['127.0.0.1']);
       assert.deepEqual((await sh(run.communicator!, 'id -un')).out, ['root']);
@@ -126,7 +126,7 @@ test('a bastion host with its own key file (ssh_bastion_private_key_file) carrie
       ),
     );
     try {
-      assert.deepEqual(run.result, { action: 'continue' });
+      assert.deepEqual(run.result, { ok: true, value: undefined });
       assert.deepEqual((await sh(run.communicator!, 'id -un')).out, ['root']);
     } finally {
       await run.cleanup();
@@ -141,7 +141,7 @@ test('a wrong password fails with "authentication failed" after ssh_handshake_at
   const run = await runStep(
     waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: TEST_USER, ssh_password: secret, ssh_handshake_attempts: 2 }), { intervalMs: 50 }),
   );
-  assert.equal(run.result.action, 'halt');
+  assert.equal(run.result.ok, false);
   const error = (run.result as { error: string }).error;
   assert.match(error, /^Error waiting for SSH: authentication failed: the host 127\.0\.0\.1:\d+ did not accept user "bakehouse-test" with password \(2 handshake attempts;/);
   const everything = [error, ...run.ui.lines].join('\n');
@@ -154,7 +154,7 @@ test('a private key never appears in messages, even when the server refuses it',
   const run = await runStep(
     waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: 'root', ssh_private_key_file: other.file, ssh_handshake_attempts: 1 }), { intervalMs: 50 }),
   );
-  assert.equal(run.result.action, 'halt');
+  assert.equal(run.result.ok, false);
   const everything = [(run.result as { error: string }).error, ...run.ui.lines].join('\n');
   assert.match(everything, /did not accept user "root" with public key/);
   const body = readFileSync(other.file, 'utf8').split('\n')[1];
@@ -163,5 +163,5 @@ test('a private key never appears in messages, even when the server refuses it',
 
 test('an unreadable key file stops at once and names the file', async () => {
   const run = await runStep(waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: 'root', ssh_private_key_file: `${dir}/missing` })));
-  assert.deepEqual(run.result, { action: 'halt', error: `Error waiting for SSH: could not read the private key file ${dir}/missing: ENOENT` });
+  assert.deepEqual(run.result, { ok: false, error: `Error waiting for SSH: could not read the private key file ${dir}/missing: ENOENT` });
 });

@@ -10,7 +10,7 @@ import { config } from '../../engine/helpers';
 
 export function sshConfig(fields: Record<string, Plain>): SshConfig {
   const r = readSshConfig(config({ ssh_host: '127.0.0.1', ssh_timeout: '10s', ...fields }), 'test');
-  if (!r.ok) throw new Error(r.errors.join('\n'));
+  if (!r.ok) throw new Error(r.error.join('\n'));
   return r.value;
 }
 

@@ -23,7 +23,7 @@ for (const type of ['ed25519', 'rsa', 'ecdsa']) {
       sshd.authorize(publicKey);
       const cfg = { ...sshConfig({ ssh_port: sshd.port, ssh_username: 'root', ssh_clear_authorized_keys: true }), privateKey };
       const run = await runStep(waitForSshStep(cfg, { temporaryKeyComment: comment, authorizedKeysFiles: [join(sshd.dir, 'authorized_keys')] }));
-      assert.deepEqual(run.result, { action: 'continue' });
+      assert.deepEqual(run.result, { ok: true, value: undefined });
       assert.deepEqual((await sh(run.communicator!, 'echo in')).out, ['in']);
       await run.cleanup();
       assert.ok(run.ui.lines.includes('say: Trying to remove ephemeral keys from authorized_keys files'));
@@ -45,7 +45,7 @@ test('without ssh_clear_authorized_keys the temporary key stays', async () => {
     sshd.authorize(pair.value.publicKey);
     const cfg = { ...sshConfig({ ssh_port: sshd.port, ssh_username: 'root' }), privateKey: pair.value.privateKey };
     const run = await runStep(waitForSshStep(cfg, { temporaryKeyComment: pair.value.comment, authorizedKeysFiles: [join(sshd.dir, 'authorized_keys')] }));
-    assert.deepEqual(run.result, { action: 'continue' });
+    assert.deepEqual(run.result, { ok: true, value: undefined });
     await run.cleanup();
     assert.equal(sshd.authorizedKeys(), `${pair.value.publicKey}\n`);
   } finally {
@@ -82,14 +82,14 @@ test('config: SSH features not built yet are refused by name instead of ignored'
   const r = readSshConfig(config({ ssh_host: 'h', ssh_username: 'u', ssh_proxy_host: 'proxy', ssh_local_tunnels: ['8080:localhost:80'], ssh_remote_tunnels: [] }), 'null');
   assert.deepEqual(r, {
     ok: false,
-    errors: ["null: ssh_proxy_host is not supported by Bakehouse's SSH communicator yet", "null: ssh_local_tunnels is not supported by Bakehouse's SSH communicator yet"],
+    error: ["null: ssh_proxy_host is not supported by Bakehouse's SSH communicator yet", "null: ssh_local_tunnels is not supported by Bakehouse's SSH communicator yet"],
   });
 });
 
 test('config: ssh_keypair_name needs ssh_private_key_file or ssh_agent_auth, and then names the key pair', () => {
   assert.deepEqual(readSshConfig(config({ ssh_host: 'h', ssh_username: 'u', ssh_keypair_name: 'build-key' }), 'null'), {
     ok: false,
-    errors: ['null: ssh_private_key_file must be provided or ssh_agent_auth enabled when ssh_keypair_name is specified'],
+    error: ['null: ssh_private_key_file must be provided or ssh_agent_auth enabled when ssh_keypair_name is specified'],
   });
   const r = readSshConfig(config({ ssh_host: 'h', ssh_username: 'u', ssh_keypair_name: 'build-key', ssh_agent_auth: true }), 'null');
   assert.ok(r.ok);

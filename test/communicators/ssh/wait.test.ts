@@ -14,7 +14,7 @@ test('a closed port: says "connection refused" while waiting and gives up at ssh
   const run = await runStep(waitForSshStep(sshConfig({ ssh_port: port, ssh_username: 'root', ssh_password: 'x', ssh_timeout: '1s' }), { intervalMs: 100 }));
   const took = Date.now() - started;
   assert.deepEqual(run.result, {
-    action: 'halt',
+    ok: false,
     error: `Timeout waiting for SSH. The last try failed: connection refused by 127.0.0.1:${port} (is the SSH server running on that port?)`,
   });
   assert.ok(took >= 900 && took < 3000, `gave up after ${took} ms`);
@@ -30,7 +30,7 @@ test('the older ssh_wait_timeout is honoured when ssh_timeout is not set', async
   const started = Date.now();
   const cfg = sshConfig({ ssh_port: port, ssh_username: 'root', ssh_password: 'x', ssh_timeout: null, ssh_wait_timeout: '500ms' });
   const run = await runStep(waitForSshStep(cfg, { intervalMs: 100 }));
-  assert.equal(run.result.action, 'halt');
+  assert.equal(run.result.ok, false);
   assert.ok(Date.now() - started < 2000);
 });
 
@@ -52,7 +52,7 @@ test('SSH that comes up later is waited for', async () => {
   await new Promise<void>((r) => relay.listen(port, '127.0.0.1', () => r()));
   const run = await pending;
   try {
-    assert.deepEqual(run.result, { action: 'continue' });
+    assert.deepEqual(run.result, { ok: true, value: undefined });
     assert.ok(run.ui.lines.some((l) => /\(try 1\): connection refused/.test(l)));
     assert.equal(run.ui.lines.at(-1), 'say: Connected to SSH!');
   } finally {
@@ -81,7 +81,7 @@ test('cancelling during the handshake returns at once and leaves no socket open'
   const t = Date.now();
   ac.abort();
   const run = await pending;
-  assert.deepEqual(run.result, { action: 'halt', error: 'Build was cancelled.' });
+  assert.deepEqual(run.result, { ok: false, error: 'Build was cancelled.' });
   assert.ok(Date.now() - t < 1000);
   await closed;
   for (let i = 0; i < 50 && tcpSockets() > before - 1; i++) await new Promise((r) => setTimeout(r, 20));
@@ -102,7 +102,7 @@ test('cancelling between tries stops waiting and leaves no sshd session behind',
     const t = Date.now();
     ac.abort();
     const run = await pending;
-    assert.deepEqual(run.result, { action: 'halt', error: 'Build was cancelled.' });
+    assert.deepEqual(run.result, { ok: false, error: 'Build was cancelled.' });
     assert.ok(Date.now() - t < 500);
     assert.match(run.ui.lines.join('\n'), /authentication failed/);
     const pid = Number(readFileSync(`${sshd.dir}/sshd.pid`, 'utf8'));
@@ -119,7 +119,7 @@ test('after the server drops the connection, the next command reconnects within 
     waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: TEST_USER, ssh_password: TEST_PASSWORD }), { intervalMs: 100, reconnectTimeoutMs: 10_000 }),
   );
   try {
-    assert.deepEqual(run.result, { action: 'continue' });
+    assert.deepEqual(run.result, { ok: true, value: undefined });
     const first = (await sh(run.communicator!, 'echo $PPID')).out[0];
     sshd.dropConnections();
     await new Promise((r) => setTimeout(r, 200));

@@ -49,7 +49,7 @@ function recordingUi(): Heard {
 
 function prepare(cwd: string, fields: Record<string, Plain>): PostProcessor {
   const p = vagrantPostProcessor.prepare(config(fields), buildInfo(cwd));
-  assert.ok(p.ok, p.ok ? '' : p.errors.join('\n'));
+  assert.ok(p.ok, p.ok ? '' : p.error.join('\n'));
   return p.value;
 }
 
@@ -231,7 +231,7 @@ test('errors as Packer words them, and nothing left behind when a box fails', as
 test('prepare reports a vagrantfile_template that does not exist, unless it is generated during the build', (t) => {
   const dir = scratch(t);
   const missing = vagrantPostProcessor.prepare(config({ vagrantfile_template: 'nope.tpl' }), buildInfo(dir));
-  assert.deepEqual(missing.ok ? [] : missing.errors, ["vagrantfile_template 'nope.tpl' does not exist"]);
+  assert.deepEqual(missing.ok ? [] : missing.error, ["vagrantfile_template 'nope.tpl' does not exist"]);
   const generated = vagrantPostProcessor.prepare(config({ vagrantfile_template: 'nope.tpl', vagrantfile_template_generated: true }), buildInfo(dir));
   assert.equal(generated.ok, true);
 });

@@ -34,7 +34,7 @@ async function withSshd(fn: (run: Awaited<ReturnType<typeof runStep>>, dir: stri
   sshd.authorize(key.publicKey);
   const run = await runStep(waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: TEST_USER, ssh_private_key_file: key.file })));
   try {
-    assert.deepEqual(run.result, { action: 'continue' });
+    assert.deepEqual(run.result, { ok: true, value: undefined });
     await fn(run, dir);
   } finally {
     await run.cleanup();

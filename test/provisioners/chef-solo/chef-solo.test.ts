@@ -37,7 +37,7 @@ function withStandIn(fields: Record<string, Plain>, opts: { sensitiveStrings?: s
 test('prepare: Packer\'s messages for bad paths', () => {
   const errors = (fields: Record<string, Plain>) => {
     const r = readChefConfig(plannedBuild({ builder: fields }).builder, FIXTURES);
-    return r.ok ? [] : r.errors;
+    return r.ok ? [] : r.error;
   };
   assert.deepEqual(errors({ cookbook_paths: ['nope'] }), ["Bad cookbook path 'nope': stat nope: no such file or directory"]);
   assert.deepEqual(errors({ roles_path: 'secret' }), ["Bad roles path 'secret': not a directory"]);

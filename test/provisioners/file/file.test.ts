@@ -8,7 +8,7 @@ import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, 
 
 function prepareErrors(fields: Record<string, Plain>, cwd = '/'): string[] {
   const r = readFileConfig(plannedBuild({ builder: fields }).builder, cwd);
-  return r.ok ? [] : r.errors;
+  return r.ok ? [] : r.error;
 }
 
 test('prepare: Packer\'s messages', () => {

@@ -41,7 +41,7 @@ function withStandIn(fields: Record<string, Plain>, opts: { sensitiveStrings?: s
 test('prepare: Packer\'s messages', () => {
   const errors = (fields: Record<string, Plain>) => {
     const r = readSaltConfig(plannedBuild({ builder: fields }).builder, FIXTURES);
-    return r.ok ? [] : r.errors;
+    return r.ok ? [] : r.error;
   };
   assert.deepEqual(errors({}), ['local_state_tree cannot be empty']);
   assert.deepEqual(errors({ local_state_tree: 'minion' }), ["local_state_tree: path 'minion' must point to a directory"]);

@@ -9,7 +9,7 @@ import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, 
 
 function prepareErrors(fields: Record<string, Plain>, cwd = '/'): string[] {
   const r = readShellConfig(plannedBuild({ builder: fields }).builder, cwd);
-  return r.ok ? [] : r.errors;
+  return r.ok ? [] : r.error;
 }
 
 test('prepare: Packer\'s messages for missing, conflicting and bad settings', () => {

@@ -14,7 +14,7 @@ test('start_retry_timeout bounds the wait for a machine that went away, not the 
   // The communicator's own reconnect default (5 minutes) is left as it is: the provisioner's setting must win.
   const run = await runStep(waitForSshStep(sshConfig({ ssh_port: sshd.port, ssh_username: TEST_USER, ssh_password: TEST_PASSWORD }), { intervalMs: 100 }));
   try {
-    assert.deepEqual(run.result, { action: 'continue' });
+    assert.deepEqual(run.result, { ok: true, value: undefined });
     const prepared = shellProvisioner.prepare(plannedBuild({ builder: { inline: ['echo never'], start_retry_timeout: '1s' } }).builder, info);
     assert.ok(prepared.ok);
     await sshd.stop();
@@ -33,5 +33,5 @@ test('start_retry_timeout bounds the wait for a machine that went away, not the 
 test('start_retry_timeout must be a duration', () => {
   const prepared = shellProvisioner.prepare(plannedBuild({ builder: { inline: ['true'], start_retry_timeout: 'soon' } }).builder, info);
   assert.equal(prepared.ok, false);
-  assert.match((prepared as { errors: string[] }).errors.join('\n'), /^start_retry_timeout: /);
+  assert.match((prepared as { error: string[] }).error.join('\n'), /^start_retry_timeout: /);
 });

@@ -5,7 +5,7 @@ import { checkVersionConstraint } from '../../../core/template/eval/version-cons
 const ok = (c: string, v = '1.6.6'): boolean => {
   const r = checkVersionConstraint(c, v);
   if (!r.ok) throw new Error(r.error);
-  return r.satisfied;
+  return r.value;
 };
 
 test('comparison operators', () => {

@@ -31,12 +31,12 @@ for (const row of table.rows) {
   test(row.expr, { skip: row.skip }, () => {
     const r = callFunction(fn, args.map(literal), ctx);
     if (row.output !== undefined) {
-      assert.ok(r.ok, r.ok ? '' : `expected ${JSON.stringify(row.output)}, got error ${r.error}`);
+      assert.ok(r.ok, r.ok ? '' : `expected ${JSON.stringify(row.output)}, got error ${r.error.detail}`);
       assert.equal(formatValue(r.value), row.output);
     } else if (row.error) {
       assert.ok(!r.ok, r.ok ? `expected error ${row.error.detail}, got ${JSON.stringify(formatValue(r.value))}` : '');
-      assert.equal(r.error, row.error.detail);
-      assert.equal(r.summary, row.error.summary);
+      assert.equal(r.error.detail, row.error.detail);
+      assert.equal(r.error.summary, row.error.summary);
     }
   });
 }

@@ -12,7 +12,7 @@ const ctx = { baseDir: fixtures, now: new Date('2020-01-02T03:04:05.678Z') };
 
 function value(name: string, args: Value[], c: Parameters<typeof callFunction>[2] = ctx): Value {
   const r = callFunction(name, args, c);
-  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.ok(r.ok, r.ok ? '' : r.error.detail);
   return r.value;
 }
 
@@ -46,7 +46,7 @@ test('try and can are listed but left to the evaluator', () => {
   for (const name of ['try', 'can']) {
     const r = callFunction(name, [str('x')], ctx);
     assert.ok(!r.ok);
-    assert.match(r.error, /evaluator/);
+    assert.match(r.error.detail, /evaluator/);
   }
 });
 
@@ -69,12 +69,11 @@ test('an unknown argument gives an unknown result of the known return type', () 
 test('unknown functions and arity are reported in HCL words', () => {
   assert.deepEqual(callFunction('nosuch', [], ctx), {
     ok: false,
-    summary: 'Call to unknown function',
-    error: 'There is no function named "nosuch".',
+    error: { summary: 'Call to unknown function', detail: 'There is no function named "nosuch".' },
   });
   const r = callFunction('upper', [str('a'), str('b')], ctx);
   assert.ok(!r.ok);
-  assert.equal(r.argIndex, 1);
+  assert.equal(r.error.argIndex, 1);
 });
 
 test('timestamp() uses the evaluation time, in whole seconds', () => {
@@ -93,7 +92,7 @@ test('bcrypt() hashes in the $2a$ format, with cost 10 by default', () => {
   assert.match(formatValue(value('bcrypt', [str('hello'), num(3)])), /^\$2a\$10\$/);
   const r = callFunction('bcrypt', [str('a'), num(32)], ctx);
   assert.ok(!r.ok);
-  assert.match(r.error, /cost 32 is outside allowed range \(4,31\)/);
+  assert.match(r.error.detail, /cost 32 is outside allowed range \(4,31\)/);
 });
 
 test('bcrypt() hashes match Packer 1.6.6 given the same salt', () => {
@@ -129,9 +128,9 @@ test('templatefile() renders through the evaluator it is given', () => {
 test('remote secret functions say what they would need', () => {
   const r = callFunction('vault', [str('secret/x'), str('k')], ctx);
   assert.ok(!r.ok);
-  assert.equal(r.error, 'Call to function "vault" failed: vault is not available in Bakehouse yet: it needs a HashiCorp Vault server.');
+  assert.equal(r.error.detail, 'Call to function "vault" failed: vault is not available in Bakehouse yet: it needs a HashiCorp Vault server.');
   const a = callFunction('aws_secretsmanager', [str('n'), str('k')], ctx);
-  assert.ok(!a.ok && a.error.includes('AWS Secrets Manager'));
+  assert.ok(!a.ok && a.error.detail.includes('AWS Secrets Manager'));
 });
 
 test('convert() reads the type expression the evaluator passes as text', () => {

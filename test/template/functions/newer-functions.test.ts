@@ -24,11 +24,11 @@ for (const row of table.rows) {
     assert.ok(FUNCTIONS.get(row.fn)?.since, `${row.fn} should be marked as newer than 1.6.6`);
     const r = callFunction(row.fn, row.args.map(literal), ctx);
     if (row.output !== undefined) {
-      assert.ok(r.ok, r.ok ? '' : r.error);
+      assert.ok(r.ok, r.ok ? '' : r.error.detail);
       assert.equal(formatValue(r.value), row.output, row.doc);
     } else {
       assert.ok(!r.ok, 'expected an error');
-      assert.equal(r.error, row.error, row.doc);
+      assert.equal(r.error.detail, row.error, row.doc);
     }
   });
 }
