@@ -15,6 +15,8 @@ interface Row {
   output?: string;
   error?: { summary: string; detail: string };
   skip?: string;
+  /** The same verdict as Packer (an error, its summary, the function named) in other words: why, in a sentence. */
+  wordingDiffers?: string;
 }
 
 /** Rows where Bakehouse knowingly differs outside the function library. */
@@ -39,7 +41,8 @@ for (const row of table.rows) {
       assert.equal(formatValue(result.value), row.output);
     } else if (row.error) {
       assert.ok(err, 'expected an error');
-      assert.equal(err.detail, row.error.detail);
+      if (row.wordingDiffers) assert.ok(err.detail?.startsWith(row.error.detail.slice(0, row.error.detail.indexOf(' failed: ') + 9)), err.detail);
+      else assert.equal(err.detail, row.error.detail);
       assert.equal(err.summary, row.error.summary);
     }
   });

@@ -16,6 +16,8 @@ interface Row {
   error?: { summary: string; detail: string };
   /** Why Bakehouse deliberately differs from Packer 1.6.6 on this row. */
   skip?: string;
+  /** The same verdict as Packer (an error, its summary, the function named) in other words: why, in a sentence. */
+  wordingDiffers?: string;
 }
 
 const fixtures = join(__dirname, '../../fixtures/functions');
@@ -35,7 +37,8 @@ for (const row of table.rows) {
       assert.equal(formatValue(r.value), row.output);
     } else if (row.error) {
       assert.ok(!r.ok, r.ok ? `expected error ${row.error.detail}, got ${JSON.stringify(formatValue(r.value))}` : '');
-      assert.equal(r.error.detail, row.error.detail);
+      if (row.wordingDiffers) assert.ok(r.error.detail.startsWith(`Call to function "${fn}" failed: `), r.error.detail);
+      else assert.equal(r.error.detail, row.error.detail);
       assert.equal(r.error.summary, row.error.summary);
     }
   });
