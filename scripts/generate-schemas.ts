@@ -6,6 +6,8 @@
  *   node --import tsx scripts/generate-schemas.ts docker qemu  only these plugins
  *   node --import tsx scripts/generate-schemas.ts --modcache DIR   read sources from DIR/<module>@<version> (a Go module
  *                                                               cache layout) instead of `go env GOMODCACHE`
+ *   node --import tsx scripts/generate-schemas.ts --report     only rewrite docs/schema-differences.md
+ *   --versions FILE, --out DIR                                 other pins and output folder (the generator's own test)
  *
  * A module missing from the cache is fetched with `go mod download -json <module>@<version>`.
  * The Go source is read as text, not compiled: `packer-sdc` writes these files in one fixed form, and anything outside
@@ -20,6 +22,7 @@ import type { GeneratedComponent, GeneratedField, GeneratedPlugin } from '../cor
 const ROOT = resolve(__dirname, '..');
 const OUT_DIR = join(ROOT, 'core/components/generated');
 const VERSIONS_FILE = join(ROOT, 'scripts/plugin-versions.json');
+const REPORT_FILE = join(ROOT, 'docs/schema-differences.md');
 const REGENERATE = 'node --import tsx scripts/generate-schemas.ts';
 
 interface PluginPin {
@@ -57,8 +60,8 @@ function fail(where: string, why: string): never {
   throw new GenerateError(`${where}: ${why}`);
 }
 
-function readVersions(): Versions {
-  return JSON.parse(readFileSync(VERSIONS_FILE, 'utf8')) as Versions;
+function readVersions(file: string): Versions {
+  return JSON.parse(readFileSync(file, 'utf8')) as Versions;
 }
 
 /** The module cache spells upper-case letters as `!` + lower-case. */
@@ -349,26 +352,38 @@ function renderIndex(names: string[]): string {
 
 async function main(argv: string[]): Promise<void> {
   let modcache = '';
+  let versionsFile = VERSIONS_FILE;
+  let outDir = OUT_DIR;
+  let reportOnly = false;
   const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--modcache') modcache = argv[++i] ?? fail('--modcache', 'needs a directory');
+    if (arg === '--report') reportOnly = true;
+    else if (arg === '--modcache') modcache = argv[++i] ?? fail(arg, 'needs a directory');
+    else if (arg === '--versions') versionsFile = resolve(argv[++i] ?? fail(arg, 'needs a file'));
+    else if (arg === '--out') outDir = resolve(argv[++i] ?? fail(arg, 'needs a directory'));
     else if (arg.startsWith('-')) fail(arg, 'unknown option');
     else only.push(arg);
   }
-  {
-    const versions = readVersions();
+  if (!reportOnly) {
+    const versions = readVersions(versionsFile);
     const unknown = only.filter((n) => !versions.plugins.some((p) => p.name === n));
-    if (unknown.length) fail(unknown.join(', '), 'not in scripts/plugin-versions.json');
+    if (unknown.length) fail(unknown.join(', '), `not in ${relative(ROOT, versionsFile)}`);
     if (!modcache) modcache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
     for (const pin of versions.plugins) {
       if (only.length && !only.includes(pin.name)) continue;
       const { sdkVersion, ...plugin } = generatePlugin(pin, versions.sdk.module, modcache);
-      writeFileSync(join(OUT_DIR, `${pin.name}.ts`), renderPlugin(plugin, `${versions.sdk.module} ${sdkVersion}`));
+      writeFileSync(join(outDir, `${pin.name}.ts`), renderPlugin(plugin, `${versions.sdk.module} ${sdkVersion}`));
       const count = plugin.components.map((c) => `${c.type} (${c.fields.length})`).join(', ');
       console.log(`${pin.name} ${pin.version}: ${count}`);
     }
-    writeFileSync(join(OUT_DIR, 'index.ts'), renderIndex(versions.plugins.map((p) => p.name)));
+    writeFileSync(join(outDir, 'index.ts'), renderIndex(versions.plugins.map((p) => p.name)));
+  }
+  // Loaded only here: it reads the generated files, which must exist (and be the new ones) before it is imported.
+  if (reportOnly) {
+    const { renderDifferencesReport } = await import('./schema-differences');
+    writeFileSync(REPORT_FILE, renderDifferencesReport());
+    console.log(`wrote ${relative(ROOT, REPORT_FILE)}`);
   }
 }
 
