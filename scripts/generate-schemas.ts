@@ -44,9 +44,16 @@ interface Versions {
 }
 
 /** One parsed `HCL2Spec()` entry, before nested types are resolved. */
-type RawSpec =
+type RawSpec = (
   | { kind: 'attr'; name: string; type: FieldType; required: boolean }
-  | { kind: 'block'; name: string; repeated: boolean; nested: string };
+  | { kind: 'block'; name: string; repeated: boolean; nested: string }
+) & FieldTags;
+
+/** What the `Flat*` struct's tags add to a field: packer-sdc writes the docs' markers there, not into the spec. */
+interface FieldTags {
+  requiredInDocs?: boolean;
+  undocumented?: boolean;
+}
 
 interface FlatType {
   /** `<import path>.<FlatName>` */
@@ -136,15 +143,31 @@ function parseCtyType(text: string, where: string): FieldType {
 const ATTR = /^"([^"]+)":\s*&hcldec\.AttrSpec\{Name:\s*"([^"]+)",\s*Type:\s*(.+),\s*Required:\s*(true|false)\},(?:\s*\/\*.*\*\/)?$/;
 const BLOCK = /^"([^"]+)":\s*&hcldec\.(BlockSpec|BlockListSpec)\{TypeName:\s*"([^"]+)",\s*Nested:\s*hcldec\.ObjectSpec\(\(\*(?:(\w+)\.)?(\w+)\)\(nil\)\.HCL2Spec\(\)\)\},$/;
 
+/** Tags of each `type FlatX struct`'s fields, by struct name and then by HCL name. */
+function parseFlatStructs(source: string): Map<string, Map<string, FieldTags>> {
+  const structs = new Map<string, Map<string, FieldTags>>();
+  for (const m of source.matchAll(/^type (Flat\w+) struct \{\n([\s\S]*?)^\}/gm)) {
+    const fields = new Map<string, FieldTags>();
+    for (const tag of m[2]!.matchAll(/`([^`]*)`/g)) {
+      const hcl = /\bhcl:"([^"]+)"/.exec(tag[1]!)?.[1];
+      if (hcl) fields.set(hcl, { requiredInDocs: /\brequired:"true"/.test(tag[1]!), undocumented: /\bundocumented:"true"/.test(tag[1]!) });
+    }
+    structs.set(m[1]!, fields);
+  }
+  return structs;
+}
+
 /** Every `func (*FlatX) HCL2Spec()` of one file, keyed by `<import path>.<FlatX>`. */
 function parseSpecFile(file: string, importPath: string, types: Map<string, FlatType>): void {
   const source = readFileSync(file, 'utf8');
   const imports = parseImports(source);
+  const structs = parseFlatStructs(source);
   const lines = source.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const head = /^func \(\*(\w+)\) HCL2Spec\(\) map\[string\]hcldec\.Spec \{$/.exec(lines[i]!);
     if (!head) continue;
     const specs: RawSpec[] = [];
+    const tags = structs.get(head[1]!) ?? new Map<string, FieldTags>();
     for (i++; i < lines.length && lines[i] !== '}'; i++) {
       const line = lines[i]!.trim();
       const where = `${file}:${i + 1}`;
@@ -152,14 +175,14 @@ function parseSpecFile(file: string, importPath: string, types: Map<string, Flat
       const attr = ATTR.exec(line);
       if (attr) {
         if (attr[1] !== attr[2]) fail(where, `key ${attr[1]} differs from Name ${attr[2]}`);
-        specs.push({ kind: 'attr', name: attr[1]!, type: parseCtyType(attr[3]!, where), required: attr[4] === 'true' });
+        specs.push({ kind: 'attr', name: attr[1]!, type: parseCtyType(attr[3]!, where), required: attr[4] === 'true', ...tags.get(attr[1]!) });
         continue;
       }
       const block = BLOCK.exec(line);
       if (block) {
         const pkg = block[4] ? imports.get(block[4]) : importPath;
         if (!pkg) fail(where, `no import for package ${block[4]}`);
-        specs.push({ kind: 'block', name: block[1]!, repeated: block[2] === 'BlockListSpec', nested: `${pkg}.${block[5]}` });
+        specs.push({ kind: 'block', name: block[1]!, repeated: block[2] === 'BlockListSpec', nested: `${pkg}.${block[5]}`, ...tags.get(block[1]!) });
         continue;
       }
       fail(where, `a spec entry in a form the generator does not know: ${line}`);
@@ -226,9 +249,15 @@ function typeName(prefix: string, name: string | null): string {
 function resolveFields(type: FlatType, types: Map<string, FlatType>, seen: readonly string[] = []): GeneratedField[] {
   if (seen.includes(type.key)) fail(type.key, `nests itself (${[...seen, type.key].join(' → ')})`);
   return type.specs.map((spec): GeneratedField => {
-    if (spec.kind === 'attr') return spec.required ? { name: spec.name, type: spec.type, required: true } : { name: spec.name, type: spec.type };
-    const nested = types.get(spec.nested) ?? fail(type.key, `block ${spec.name}: no HCL2Spec for ${spec.nested}`);
-    return { name: spec.name, type: 'any', block: { repeated: spec.repeated, fields: resolveFields(nested, types, [...seen, type.key]) } };
+    const field: GeneratedField = { name: spec.name, type: spec.kind === 'attr' ? spec.type : 'any' };
+    if (spec.kind === 'attr' && spec.required) field.required = true;
+    if (spec.requiredInDocs) field.requiredInDocs = true;
+    if (spec.undocumented) field.undocumented = true;
+    if (spec.kind === 'block') {
+      const nested = types.get(spec.nested) ?? fail(type.key, `block ${spec.name}: no HCL2Spec for ${spec.nested}`);
+      field.block = { repeated: spec.repeated, fields: resolveFields(nested, types, [...seen, type.key]) };
+    }
+    return field;
   });
 }
 
@@ -304,6 +333,8 @@ function renderFields(fields: readonly GeneratedField[], indent: string): string
   const lines = fields.map((f) => {
     const parts = [`name: ${quote(f.name)}`, `type: ${literal(f.type)}`];
     if (f.required) parts.push('required: true');
+    if (f.requiredInDocs) parts.push('requiredInDocs: true');
+    if (f.undocumented) parts.push('undocumented: true');
     if (f.block) parts.push(`block: { repeated: ${f.block.repeated}, fields: ${renderFields(f.block.fields, `${indent}  `)} }`);
     return `${indent}  { ${parts.join(', ')} },`;
   });

@@ -15,6 +15,8 @@ export interface ComponentDifference {
   /** Dotted paths (`launch_block_device_mappings.throughput`) inside blocks both declare. */
   onlyOurs: string[];
   onlyPlugin: string[];
+  /** The part of `onlyPlugin` the plugin's docs leave out (internal or deprecated, but accepted). */
+  undocumented: string[];
   /** Fields both declare with a different type or form: `ssh_port: ours string, plugin number`. */
   otherType: string[];
 }
@@ -61,7 +63,9 @@ function compare(ours: readonly FieldSpec[], theirs: readonly GeneratedField[], 
     }
   }
   for (const f of theirs) {
-    if (!oursByName.has(f.name) && !isEngineSetField(f.name)) out.onlyPlugin.push(prefix + f.name);
+    if (oursByName.has(f.name) || isEngineSetField(f.name)) continue;
+    out.onlyPlugin.push(prefix + f.name);
+    if (f.undocumented) out.undocumented.push(prefix + f.name);
   }
 }
 
@@ -69,7 +73,7 @@ function compare(ours: readonly FieldSpec[], theirs: readonly GeneratedField[], 
 export function schemaDifferences(): ComponentDifference[] {
   return allSchemas().map((schema) => {
     const generated = findGenerated(schema.kind, schema.type);
-    const diff: ComponentDifference = { kind: schema.kind, type: schema.type, from: generated?.from, onlyOurs: [], onlyPlugin: [], otherType: [] };
+    const diff: ComponentDifference = { kind: schema.kind, type: schema.type, from: generated?.from, onlyOurs: [], onlyPlugin: [], undocumented: [], otherType: [] };
     if (generated) compare(schema.fields, generated.component.fields, '', diff);
     return diff;
   });
@@ -103,7 +107,8 @@ export function renderDifferencesReport(): string {
     }
     lines.push(`From ${d.from}.`, '');
     lines.push(`- Only in Bakehouse (${d.onlyOurs.length}): ${d.onlyOurs.length ? code(d.onlyOurs) : 'none'}`);
-    lines.push(`- Only in the plugin (${d.onlyPlugin.length}): ${d.onlyPlugin.length ? code(d.onlyPlugin) : 'none'}`);
+    const marked = d.onlyPlugin.map((p) => (d.undocumented.includes(p) ? `\`${p}\` (undocumented)` : `\`${p}\``)).join(', ');
+    lines.push(`- Only in the plugin (${d.onlyPlugin.length}): ${d.onlyPlugin.length ? marked : 'none'}`);
     lines.push(`- Other type (${d.otherType.length}): ${d.otherType.length ? code(d.otherType) : 'none'}`, '');
   }
   lines.push('## Components the plugins declare that Bakehouse does not implement', '');

@@ -17,7 +17,7 @@ function generate(out: string, plugin: string): { status: number | null; stdout:
   return spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
 }
 
-test('a plugin module becomes one data file: registered names, cty types, nested and shared blocks, config from the SDK', async (t) => {
+test('a plugin module becomes one data file: registered names, cty types, docs tags, nested and shared blocks, config from the SDK', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'schemagen-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const run = generate(out, 'demo');
@@ -36,12 +36,12 @@ test('a plugin module becomes one data file: registered names, cty types, nested
     ],
   );
   assert.deepEqual(demoPlugin.components[0]!.fields, [
-    { name: 'image', type: 'string', required: true },
+    { name: 'image', type: 'string', required: true, requiredInDocs: true },
     { name: 'cpus', type: 'number' },
-    { name: 'headless', type: 'bool' },
+    { name: 'headless', type: 'bool', undocumented: true },
     { name: 'labels', type: { map: 'string' } },
     { name: 'args', type: { list: { list: 'string' } } },
-    { name: 'disk', type: 'any', block: { repeated: true, fields: [{ name: 'size', type: 'number' }] } },
+    { name: 'disk', type: 'any', requiredInDocs: true, block: { repeated: true, fields: [{ name: 'size', type: 'number' }] } },
     { name: 'network', type: 'any', block: { repeated: false, fields: [{ name: 'ports', type: { list: 'number' } }] } },
     { name: 'tag', type: 'any', block: { repeated: true, fields: [{ name: 'key', type: 'string' }, { name: 'value', type: 'string' }] } },
   ]);

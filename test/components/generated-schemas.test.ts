@@ -101,6 +101,7 @@ test('the differences name real fields: only-in-plugin ones are in the spec and 
     const theirs = new Set(pathsOf(findGenerated(d.kind, d.type)!.component.fields));
     for (const p of d.onlyPlugin) assert.ok(theirs.has(p) && !ours.has(p), `${d.type}: ${p}`);
     for (const p of d.onlyOurs) assert.ok(ours.has(p) && !theirs.has(p), `${d.type}: ${p}`);
+    for (const p of d.undocumented) assert.ok(d.onlyPlugin.includes(p), `${d.type}: ${p}`);
     for (const entry of d.otherType) {
       const p = entry.slice(0, entry.indexOf(':'));
       assert.ok(ours.has(p) && theirs.has(p), `${d.type}: ${entry}`);

@@ -23,7 +23,7 @@ export const ansiblePlugin: GeneratedPlugin = {
         { name: 'command', type: 'string' },
         { name: 'extra_arguments', type: { list: 'string' } },
         { name: 'ansible_env_vars', type: { list: 'string' } },
-        { name: 'playbook_file', type: 'string' },
+        { name: 'playbook_file', type: 'string', requiredInDocs: true },
         { name: 'ansible_ssh_extra_args', type: { list: 'string' } },
         { name: 'groups', type: { list: 'string' } },
         { name: 'empty_groups', type: { list: 'string' } },

@@ -11,6 +11,10 @@ export interface GeneratedField {
   type: FieldType;
   /** Only when the spec says so: Packer's generated specs mark almost nothing required (Prepare checks it). */
   required?: true;
+  /** The plugin's docs call it required (its `required:"true"` tag). Prepare decides: amazon's `access_key` is marked, yet credentials may come from the environment. */
+  requiredInDocs?: true;
+  /** Left out of the plugin's docs (`undocumented:"true"`): accepted, but internal or deprecated. */
+  undocumented?: true;
   /** A nested block (`name { … }`), repeated for `hcldec.BlockListSpec`. */
   block?: { repeated: boolean; fields: readonly GeneratedField[] };
 }
