@@ -83,8 +83,8 @@ function moduleDir(module: string, version: string, modcache: string): string {
   try {
     out = execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
-    const stdout = (err as { stdout?: string }).stdout ?? '';
-    out = stdout;
+    // A refused module makes go exit non-zero but still print its JSON, whose Error says why.
+    out = (err as { stdout?: string }).stdout ?? '';
     if (!out) fail(`${module}@${version}`, `go mod download failed (${(err as Error).message}); put the source at ${cached} or pass --modcache DIR`);
   }
   const info = JSON.parse(out) as { Dir?: string; Error?: string };
