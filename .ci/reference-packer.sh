@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds today's Packer (1.14) and the plugins light enough to compile on two cores, from the Go module proxy, as the
+# reference Bakehouse is compared with (issue 10). Packer's go.mod has a replace line, so `go install pkg@version` refuses
+# it; the wrapper modules under scripts/reference-packer/ repeat that line and build each program as a `tool`.
+# Plugins are built as their releases are (version without "-dev") and registered with `packer plugins install --path`.
+# The cache is keyed on this script and the wrapper modules, so a change rebuilds once and later runs take no time.
+# Result: $cache/packer, plugins under $cache/plugins (PACKER_PLUGIN_PATH), compile times in $cache/build-times.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+wrappers=$repo/scripts/reference-packer
+cache=/var/cache/bakehouse/packer-1.14
+recipe=$(cat "$0" $(find "$wrappers" -type f -name 'go.*' | sort) | sha256sum | cut -d' ' -f1)
+if [ -x "$cache/packer" ] && [ "$(cat "$cache/recipe" 2>/dev/null)" = "$recipe" ]; then exit 0; fi
+
+rm -rf "$cache"
+mkdir -p "$cache/plugins"
+work=$(mktemp -d /tmp/bakehouse-reference-packer.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export CHECKPOINT_DISABLE=1 PACKER_PLUGIN_PATH=$cache/plugins
+
+# build <wrapper dir> <package> <output> [ldflags]: a niced build (other work shares the machine), timed into build-times.
+build() {
+  local start=$SECONDS
+  (cd "$wrappers/$1" && nice -n 19 go build -trimpath -ldflags "-s -w ${4:-}" -o "$3" "$2")
+  echo "$1 $((SECONDS - start))s" | tee -a "$work/build-times"
+}
+
+build packer github.com/hashicorp/packer "$work/packer"
+for plugin in docker qemu; do
+  module=github.com/hashicorp/packer-plugin-$plugin
+  build "plugin-$plugin" "$module" "$work/packer-plugin-$plugin" "-X $module/version.VersionPrerelease="
+  "$work/packer" plugins install --path "$work/packer-plugin-$plugin" "github.com/hashicorp/$plugin"
+done
+
+mv "$work/build-times" "$cache/build-times"
+mv "$work/packer" "$cache/packer"
+echo "$recipe" >"$cache/recipe"
+echo "built $("$cache/packer" version | head -1) with $(ls "$cache/plugins/github.com/hashicorp" | tr '\n' ' ')in $cache"
