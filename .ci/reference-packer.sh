@@ -12,27 +12,28 @@ cache=/var/cache/bakehouse/packer-1.14
 recipe=$(cat "$0" $(find "$wrappers" -type f -name 'go.*' | sort) | sha256sum | cut -d' ' -f1)
 if [ -x "$cache/packer" ] && [ "$(cat "$cache/recipe" 2>/dev/null)" = "$recipe" ]; then exit 0; fi
 
-rm -rf "$cache"
-mkdir -p "$cache/plugins"
+# Everything is built in a scratch folder and moved into place at the end, so a failed build leaves the old cache whole.
 work=$(mktemp -d /tmp/bakehouse-reference-packer.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-export CHECKPOINT_DISABLE=1 PACKER_PLUGIN_PATH=$cache/plugins
+mkdir -p "$work/cache/plugins"
+export CHECKPOINT_DISABLE=1 PACKER_PLUGIN_PATH=$work/cache/plugins
 
 # build <wrapper dir> <package> <output> [ldflags]: a niced build (other work shares the machine), timed into build-times.
 build() {
   local start=$SECONDS
   (cd "$wrappers/$1" && nice -n 19 go build -trimpath -ldflags "-s -w ${4:-}" -o "$3" "$2")
-  echo "$1 $((SECONDS - start))s" | tee -a "$work/build-times"
+  echo "$1 $((SECONDS - start))s" | tee -a "$work/cache/build-times"
 }
 
-build packer github.com/hashicorp/packer "$work/packer"
-for plugin in docker qemu; do
+build packer github.com/hashicorp/packer "$work/cache/packer"
+for plugin in docker qemu amazon; do
   module=github.com/hashicorp/packer-plugin-$plugin
   build "plugin-$plugin" "$module" "$work/packer-plugin-$plugin" "-X $module/version.VersionPrerelease="
-  "$work/packer" plugins install --path "$work/packer-plugin-$plugin" "github.com/hashicorp/$plugin"
+  "$work/cache/packer" plugins install --path "$work/packer-plugin-$plugin" "github.com/hashicorp/$plugin"
 done
 
-mv "$work/build-times" "$cache/build-times"
-mv "$work/packer" "$cache/packer"
-echo "$recipe" >"$cache/recipe"
+echo "$recipe" >"$work/cache/recipe"
+mkdir -p "$(dirname "$cache")"
+rm -rf "$cache"
+mv "$work/cache" "$cache"
 echo "built $("$cache/packer" version | head -1) with $(ls "$cache/plugins/github.com/hashicorp" | tr '\n' ' ')in $cache"
