@@ -26,7 +26,7 @@ build() {
 }
 
 build packer github.com/hashicorp/packer "$work/cache/packer"
-for plugin in docker qemu amazon; do
+for plugin in docker qemu amazon virtualbox; do
   module=github.com/hashicorp/packer-plugin-$plugin
   build "plugin-$plugin" "$module" "$work/packer-plugin-$plugin" "-X $module/version.VersionPrerelease="
   "$work/cache/packer" plugins install --path "$work/packer-plugin-$plugin" "github.com/hashicorp/$plugin"
