@@ -5,6 +5,8 @@
 # Plugins are built as their releases are (version without "-dev") and registered with `packer plugins install --path`.
 # The cache is keyed on this script and the wrapper modules, so a change rebuilds once and later runs take no time.
 # Result: $cache/packer, plugins under $cache/plugins (PACKER_PLUGIN_PATH), compile times in $cache/build-times.
+# Cold (empty Go build cache, modules downloaded) on two shared cores, December 2026: 6–12 min (packer 200–290 s,
+# amazon 90–250 s, docker, qemu and virtualbox under 90 s each); the cache holds 165 MB, Go's build cache 1.2 GB more.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 wrappers=$repo/scripts/reference-packer
