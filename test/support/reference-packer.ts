@@ -27,7 +27,8 @@ export function findReferencePacker(env: NodeJS.ProcessEnv = process.env): Refer
     const from = env.BAKEHOUSE_PACKER_1_14 ? 'BAKEHOUSE_PACKER_1_14' : 'the cache';
     return { packer: undefined, skip: `Packer 1.14 is not at ${bin} (${from}): build it with \`bash .ci/reference-packer.sh\`` };
   }
-  return { packer: { bin, pluginPath: env.PACKER_PLUGIN_PATH ?? join(dirname(bin), 'plugins') }, skip: false };
+  // Plugins sit beside the binary, never at a PACKER_PLUGIN_PATH of this machine, whose plugins would change the verdicts.
+  return { packer: { bin, pluginPath: join(dirname(bin), 'plugins') }, skip: false };
 }
 
 export const PACKER_1_14 = findReferencePacker();
