@@ -1,8 +1,8 @@
 /**
  * Today's Packer (1.14), the reference issue 10 moves Bakehouse to; Debian's 1.6.6 at /usr/bin/packer stays the reference
  * of the older tests. .ci/reference-packer.sh builds 1.14 and its plugins from the Go module proxy into PACKER_1_14_CACHE;
- * BAKEHOUSE_PACKER_1_14 points at another build. Where neither is there (CI until .ci/run builds it), tests that need the
- * binary skip with the reason, and tests that only need its verdicts read test/fixtures/packer-1.14/ instead.
+ * BAKEHOUSE_PACKER_1_14 points at another build. Where neither is there, tests that need the binary skip with the reason
+ * (in CI, which builds it, they fail instead), and tests that only need its verdicts read test/fixtures/packer-1.14/.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';

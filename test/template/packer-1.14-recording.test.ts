@@ -36,9 +36,10 @@ test('Packer 1.14 is recorded for every case of the template corpus, and for not
   for (const kind of ['valid', 'invalid'] as const) assert.match(recording(kind).packer, /^Packer v1\.14\.\d+$/);
 });
 
-test('the recorded validate verdicts are what Packer 1.14 says today', { skip: PACKER_1_14.skip }, () => {
+// In CI nothing may be missing: .ci/run builds Packer 1.14, so there the test runs (and fails) rather than skips.
+test('the recorded validate verdicts are what Packer 1.14 says today', { skip: !process.env.CI && PACKER_1_14.skip }, () => {
   const packer = PACKER_1_14.packer;
-  assert.ok(packer);
+  assert.ok(packer, PACKER_1_14.skip || '');
   const repo = join(__dirname, '..', '..');
   const version = runReferencePacker(packer, ['version'], { cwd: corpus }).stdout.split('\n')[0];
   const stale: string[] = [];
