@@ -5,27 +5,9 @@ import type { RunResult } from '../common/run-result';
 import type { Theme } from '../common/settings';
 import type { FormComponentKind, TemplateFormat } from '../common/template';
 
-/** Where something is in a source file: lines and columns count from 1, bytes from 0 (as `core/template/source.ts`). */
-export interface Pos {
-  line: number;
-  column: number;
-  byte: number;
-}
+import type { Diagnostic, Pos, Range } from '../common/diagnostic';
 
-export interface Range {
-  filename: string;
-  start: Pos;
-  end: Pos;
-}
-
-/** A problem found in a template, as the editor marks it (the template's own diagnostics have this shape). */
-export interface Diagnostic {
-  severity: 'error' | 'warning';
-  summary: string;
-  detail?: string;
-  /** Absent only for problems that belong to no file (e.g. a missing -var-file). */
-  range?: Range;
-}
+export type { Diagnostic, Pos, Range };
 
 export interface TemplateFileText {
   filename: string;

@@ -1,26 +1,6 @@
-/** Where something is in a source file. Lines and columns count from 1, bytes from 0 (as HCL does). */
-export interface Pos {
-  line: number;
-  column: number;
-  byte: number;
-}
+import type { Diagnostic, Pos, Range, Severity } from '../common/diagnostic';
 
-export interface Range {
-  filename: string;
-  start: Pos;
-  end: Pos;
-}
-
-export type Severity = 'error' | 'warning';
-
-/** A problem found in a template, in the shape of HCL's diagnostics. */
-export interface Diagnostic {
-  severity: Severity;
-  summary: string;
-  detail?: string;
-  /** The place the problem is; absent only for problems that belong to no file (e.g. a missing -var-file). */
-  range?: Range;
-}
+export type { Diagnostic, Pos, Range, Severity };
 
 export function error(summary: string, detail?: string, range?: Range): Diagnostic {
   return { severity: 'error', summary, detail, range };
