@@ -1,13 +1,15 @@
 /**
- * Run events as they cross the contract: the UI's view of the engine's event stream (`core/engine/events.ts`). Declared
- * here so the contract, and the renderer behind it, need nothing from the engine. The host (`core/app/builds.ts`) hands the
- * engine's events on as these, unchanged, and the compiler checks there that every engine event is one of them.
+ * The one event stream a run produces, declared here because it crosses the contract: the CLI renders it, the run log
+ * stores it and the desktop app receives it over IPC, so every event is plain serialisable data (no functions, no class
+ * instances). The engine emits exactly these (`core/engine/events.ts` names them for its own use).
  */
 import type { OutputStream } from '../common/output';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { RunResult, StepEnd } from '../common/run-result';
 
-/** What an artifact looks like outside the engine. */
+export type { PromptAnswer, PromptReason };
+
+/** What an artifact looks like outside the engine (the live object may also know how to destroy itself). */
 export interface ArtifactSummary {
   id: string;
   builderId: string;
@@ -24,27 +26,31 @@ export interface LeftBehind {
   howToRemove?: string;
 }
 
-type BuildResult = RunResult;
-type ComponentResult = RunResult;
-export type { PromptAnswer, PromptReason };
-
 interface EventBase {
   /** Milliseconds since the Unix epoch. */
   time: number;
-  /** The build's name (`null`, `docker.ubuntu`); empty for run-wide events. */
+  /** The build's name (`null`, `docker.ubuntu`, `mybuild.docker.ubuntu`); empty for run-wide events. */
   build: string;
 }
 
-/** One event of a run; `core/engine/events.ts` says what each one means. */
+/** One event of a run, as the engine emits it, the run log stores it and the UI receives it. */
 export type RunEvent =
   | (EventBase & { kind: 'run-started'; runId: string; builds: string[] })
   | (EventBase & { kind: 'run-finished'; runId: string; durationMs: number; failed: string[]; cancelled: boolean })
   | (EventBase & { kind: 'build-started'; builderType: string })
-  | (EventBase & { kind: 'build-finished'; result: BuildResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
+  | (EventBase & { kind: 'build-finished'; result: RunResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
   | (EventBase & { kind: 'step-started'; step: string })
   | (EventBase & { kind: 'step-finished'; step: string; result: StepEnd; durationMs: number; error?: string })
+  /**
+   * One provisioner of the build began or ended (retries and pause_before included). `index` is its place among the
+   * build's provisioners, in the order they run; the error-cleanup-provisioner is not one of them and reports none.
+   */
   | (EventBase & { kind: 'provisioner-started'; index: number; type: string; name?: string })
-  | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: ComponentResult; durationMs: number; error?: string })
+  | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: RunResult; durationMs: number; error?: string })
+  /**
+   * One post-processor began or ended. `chain` and `position` place it in its chain; `index` counts every post-processor
+   * of the build in written order (chains one after another), as the graph lists them.
+   */
   | (EventBase & { kind: 'post-processor-started'; index: number; chain: number; position: number; type: string; name?: string })
   | (EventBase & {
       kind: 'post-processor-finished';
@@ -53,13 +59,16 @@ export type RunEvent =
       position: number;
       type: string;
       name?: string;
-      result: ComponentResult;
+      result: RunResult;
       durationMs: number;
       error?: string;
     })
+  /** A line a command printed; `component` names the post-processor when one is running, as Packer's "name (type)" target. */
   | (EventBase & { kind: 'output'; stream: OutputStream; line: string; component?: string })
+  /** `say` is Packer's `==>` line, `message` its indented detail line. */
   | (EventBase & { kind: 'message'; level: 'say' | 'message' | 'log'; text: string; component?: string })
   | (EventBase & { kind: 'error'; text: string; component?: string })
+  /** The engine waits for `answerPrompt(promptId, answer)`. */
   | (EventBase & { kind: 'prompt'; promptId: string; reason: PromptReason; text: string; choices: PromptAnswer[] })
   | (EventBase & { kind: 'prompt-answered'; promptId: string; answer: PromptAnswer })
   | (EventBase & { kind: 'artifact'; artifact: ArtifactSummary })

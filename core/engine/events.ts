@@ -1,76 +1,13 @@
 /**
- * The one event stream a run produces. The CLI renders it, the run log stores it and the desktop app receives it over IPC,
- * so every event is plain serialisable data: no functions, no class instances.
+ * The engine's names for the run's event stream, which is declared once in `core/contract/events.ts` because it crosses
+ * the contract unchanged.
  */
-import type { OutputStream } from '../common/output';
-import type { PromptAnswer, PromptReason } from '../common/prompt';
-import type { RunResult, StepEnd } from '../common/run-result';
+import type { RunEvent } from '../contract/events';
 
-export type { StepEnd };
+export type { ArtifactSummary, LeftBehind } from '../contract/events';
+export type { StepEnd } from '../common/run-result';
 
-/** What an artifact looks like outside the engine (the live object may also know how to destroy itself). */
-export interface ArtifactSummary {
-  id: string;
-  builderId: string;
-  files: string[];
-  /** Packer's one-line description, shown after "Builds finished". */
-  text: string;
-  state: Record<string, unknown>;
-}
-
-/** Something a halted build left behind (with -on-error=abort) and how to remove it by hand. */
-export interface LeftBehind {
-  step: string;
-  description: string;
-  howToRemove?: string;
-}
-
-interface EventBase {
-  /** Milliseconds since the Unix epoch. */
-  time: number;
-  /** The build's name (`null`, `docker.ubuntu`, `mybuild.docker.ubuntu`); empty for run-wide events. */
-  build: string;
-}
-
-export type EngineEvent =
-  | (EventBase & { kind: 'run-started'; runId: string; builds: string[] })
-  | (EventBase & { kind: 'run-finished'; runId: string; durationMs: number; failed: string[]; cancelled: boolean })
-  | (EventBase & { kind: 'build-started'; builderType: string })
-  | (EventBase & { kind: 'build-finished'; result: RunResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
-  | (EventBase & { kind: 'step-started'; step: string })
-  | (EventBase & { kind: 'step-finished'; step: string; result: StepEnd; durationMs: number; error?: string })
-  /**
-   * One provisioner of the build began or ended (retries and pause_before included). `index` is its place among the
-   * build's provisioners, in the order they run; the error-cleanup-provisioner is not one of them and reports none.
-   */
-  | (EventBase & { kind: 'provisioner-started'; index: number; type: string; name?: string })
-  | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: RunResult; durationMs: number; error?: string })
-  /**
-   * One post-processor began or ended. `chain` and `position` place it in its chain; `index` counts every post-processor
-   * of the build in written order (chains one after another), as the graph lists them.
-   */
-  | (EventBase & { kind: 'post-processor-started'; index: number; chain: number; position: number; type: string; name?: string })
-  | (EventBase & {
-      kind: 'post-processor-finished';
-      index: number;
-      chain: number;
-      position: number;
-      type: string;
-      name?: string;
-      result: RunResult;
-      durationMs: number;
-      error?: string;
-    })
-  /** A line a command printed; `component` names the post-processor when one is running, as Packer's "name (type)" target. */
-  | (EventBase & { kind: 'output'; stream: OutputStream; line: string; component?: string })
-  /** `say` is Packer's `==>` line, `message` its indented detail line. */
-  | (EventBase & { kind: 'message'; level: 'say' | 'message' | 'log'; text: string; component?: string })
-  | (EventBase & { kind: 'error'; text: string; component?: string })
-  /** The engine waits for `answerPrompt(promptId, answer)`. */
-  | (EventBase & { kind: 'prompt'; promptId: string; reason: PromptReason; text: string; choices: PromptAnswer[] })
-  | (EventBase & { kind: 'prompt-answered'; promptId: string; answer: PromptAnswer })
-  | (EventBase & { kind: 'artifact'; artifact: ArtifactSummary })
-  | (EventBase & { kind: 'left-behind'; resources: LeftBehind[] });
+export type EngineEvent = RunEvent;
 
 export type EngineEventKind = EngineEvent['kind'];
 
