@@ -19,6 +19,9 @@ export interface ExecOptions {
 /** Packer's exit status for a command whose session ended without one (the connection dropped). */
 export const EXIT_STATUS_MISSING = 2300218;
 
+/** How long a cancelled command may take to end after SIGTERM before its channel is closed on it. */
+const CANCEL_GRACE_MS = 5000;
+
 /** A failure before the server accepted the command: safe to retry on a new connection. */
 export type ExecResult = Result<CommandResult> | (Err<string> & { notStarted: true });
 
@@ -53,19 +56,24 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
   );
   if (channel === 'cancelled') return cancelled();
   if (channel instanceof Error) return { ...err(`Could not start the command over SSH: ${channel.message}`), notStarted: true };
+  let aborting = false;
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
     const onAbort = () => {
+      aborting = true;
       // Ask sshd to pass SIGTERM to the command first: closing the channel alone leaves a command without a terminal running.
       try {
         channel.signal('TERM');
       } catch {
         // The channel is already going away.
       }
-      channel.close();
-      forget();
-      resolve('cancelled');
+      // Give the command a moment to end (sshd then closes the channel), so a cancelled run returns after it, not before.
+      const grace = setTimeout(() => {
+        channel.close();
+        resolve('cancelled');
+      }, CANCEL_GRACE_MS);
+      void channelClosed.then(() => clearTimeout(grace));
     };
-    const onDrop = () => resolve('dropped');
+    const onDrop = () => resolve(aborting ? 'cancelled' : 'dropped');
     opts.signal.addEventListener('abort', onAbort, { once: true });
     const forget = conn.onClose(onDrop);
     // A cancel that came while the channel was opening has no event left to fire.
@@ -73,7 +81,7 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
     void channelClosed.then(() => {
       opts.signal.removeEventListener('abort', onAbort);
       forget();
-      resolve('closed');
+      resolve(aborting ? 'cancelled' : 'closed');
     });
   });
   out.end();

@@ -46,6 +46,16 @@ function mkdirData(): void {
   writeFileSync(join(dir, 'hiera.yaml'), `version: 5\ndefaults:\n  datadir: ${join(dir, 'hieradata')}\n  data_hash: yaml_data\nhierarchy:\n  - name: common\n    path: common.yaml\n`);
 }
 
+/** Waits for processes matching `pattern` to end; returns the last pgrep (status 1: none left). */
+async function goneWithin(pattern: string, ms: number) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const r = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' });
+    if (r.status !== 0 || Date.now() > until) return r;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
 function run(fields: Record<string, Plain>, opts: { sensitiveStrings?: string[]; cancelOn?: RegExp; timeout?: string } = {}) {
   return collect(
     {
@@ -151,8 +161,7 @@ test('cancelling the build stops puppet apply on the machine', async (t) => {
   assert.ok(sawRunning, 'the sleep started on the machine before the cancel');
   assert.equal(r.summary.cancelled, true);
   assert.ok(Date.now() - started < 60_000, 'the run ended long before the sleep would have');
-  await new Promise((res) => setTimeout(res, 1000));
-  const left = spawnSync('pgrep', ['-f', 'staging-cancel/manifests/sleeping.pp'], { encoding: 'utf8' });
+  const left = await goneWithin('staging-cancel/manifests/sleeping.pp', 10_000);
   // Puppet starts each exec in a session of its own (setsid), so the sleep outlives Puppet as it would under Packer: end it here.
   const sleeper = spawnSync('pgrep', ['-f', 'sleep 97.31'], { encoding: 'utf8' }).stdout.trim();
   for (const pid of sleeper.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
@@ -164,8 +173,7 @@ test('the provisioner timeout ends puppet apply on the machine and fails the bui
   const r = await run({ manifest_file: 'sleeping.pp', staging_directory: join(dir, 'staging-timeout') }, { timeout: '8s' });
   assert.deepEqual(r.summary.builds.map((b) => b.result), ['failed'], texts(r.events).join('\n'));
   assert.match(r.summary.builds[0].error ?? '', /timeout|timed out/i);
-  await new Promise((res) => setTimeout(res, 1000));
-  const left = spawnSync('pgrep', ['-f', 'staging-timeout/manifests/sleeping.pp'], { encoding: 'utf8' });
+  const left = await goneWithin('staging-timeout/manifests/sleeping.pp', 10_000);
   // Puppet's exec runs in its own session (see the cancel test): end our sleep by its pid.
   const sleeper = spawnSync('pgrep', ['-f', 'sleep 97.31'], { encoding: 'utf8' }).stdout.trim();
   for (const pid of sleeper.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
