@@ -13,6 +13,7 @@ import type { PromptAnswer } from '../common/prompt';
 import { runResultOf, type RunResult } from '../common/run-result';
 import type { LogLine, RunSummary } from '../contract/types';
 import { builtinPlugins } from '../engine/builtin-plugins';
+import { bridgeFor } from '../packer-bridge/install';
 import { createRun, type BuildRun } from '../engine/engine';
 import type { EngineEvent } from '../engine/events';
 import { createMasker } from '../engine/mask';
@@ -88,9 +89,11 @@ export class BuildService {
       { only: req.only ?? [], except: req.except ?? [] },
     );
     if (builds.length === 0) return failure('template', 'No build matched the selection: nothing to do.');
+    const registry = this.opts.registry ?? builtinPlugins();
     const run = createRun({
       builds,
-      registry: this.opts.registry ?? builtinPlugins(),
+      registry,
+      bridge: bridgeFor(builds, registry, { path, format: loaded.model.format, vars: req.vars }, this.opts.env),
       sensitiveStrings: loaded.model.sensitiveStrings,
       onError: req.onError ?? this.opts.defaultOnError(),
       env: this.opts.env,

@@ -3,6 +3,8 @@
  * `bakehouse serve`, tests) calls them through `fromService` (core/contract/bind.ts), which checks each input once and
  * turns exceptions into failed results.
  */
+import { useExternalComponents } from '../components/external';
+import { externalLookup } from '../packer-bridge/install';
 import { join } from 'node:path';
 import { ok } from '../common/result';
 import { fromService } from '../contract/bind';
@@ -45,6 +47,8 @@ export interface Host {
 
 export function createHost(opts: HostOptions = {}): Host {
   const env = opts.env ?? process.env;
+  // The editor's diagnostics know the types the user's Packer adds, as `bakehouse validate` does.
+  useExternalComponents(externalLookup(env));
   const data = opts.dataDir ? new AppDataDir(opts.dataDir) : AppDataDir.fromEnv(env);
   const resolvePath = pathResolver(opts.cwd ?? process.cwd(), opts.appRoot);
   const templates = new TemplateService({ data, env, resolvePath, appExamples: opts.appRoot ? join(opts.appRoot, 'resources', 'examples') : undefined });

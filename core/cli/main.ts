@@ -1,4 +1,6 @@
 /** The `bakehouse` command: Packer's command names and flags over the shared core. */
+import { useExternalComponents } from '../components/external';
+import { externalLookup } from '../packer-bridge/install';
 import { BAKEHOUSE_VERSION } from '../version';
 import type { CliIO, Command } from './command';
 import { COMMAND_LOADERS, loadAllCommands } from './commands/index';
@@ -48,6 +50,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stdout(commandHelp(command));
     return 0;
   }
+  // Types Bakehouse does not build are looked up in the user's Packer, which then runs those builds.
+  useExternalComponents(externalLookup(io.env));
   const parsed = parseFlags(rest, command.flags);
   if (!parsed.ok) {
     io.stderr(`bakehouse ${name}: ${parsed.error}. Run "bakehouse ${name} --help" for its options.\n`);

@@ -13,6 +13,7 @@ import { asString, conversionProblem } from './conversion';
 import { parseDuration } from './durations';
 import { localFiles, type LocalFiles } from './files';
 import { weakConversionProblem } from './weak-conversion';
+import { externalComponent } from './external';
 import { componentTypes, getChecks } from './registry';
 import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
 
@@ -104,13 +105,28 @@ const PLURAL: Record<ComponentKind, string> = {
  * the closest type and lists the known ones as Packer does (`known builders: [amazon-ebs azure-arm …]`).
  */
 export function unknownComponentType(kind: ComponentKind, type: string, range: Range): Diagnostic {
+  // A data source is evaluated while the template loads, so Packer cannot stand in for one.
+  const external = kind === 'data' ? undefined : externalComponent(kind, type);
+  if (external?.ok) {
+    const { runner, plugin } = external.value;
+    return warning(
+      `${capitalize(kind)} type ${JSON.stringify(type)} runs through Packer`,
+      `Bakehouse does not build this type itself: builds that use it run through ${runner}${plugin ? ` with the plugin ${plugin}` : ''}, and their progress and output show here as any build's.`,
+      range,
+    );
+  }
   const known = componentTypes(kind);
   const suggestion = didYouMean(type, known).trim();
+  const viaPacker = external ? ` Bakehouse runs other types through Packer when Packer has them: ${external.error}.` : '';
   return error(
     `Unknown ${kind} type ${JSON.stringify(type)}`,
-    `${suggestion ? `${suggestion} ` : ''}known ${PLURAL[kind]}: [${known.join(' ')}]`,
+    `${suggestion ? `${suggestion} ` : ''}known ${PLURAL[kind]}: [${known.join(' ')}]${viaPacker}`,
     range,
   );
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange: Range, format: TemplateFormat): Diagnostic[] {

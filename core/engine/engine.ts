@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { OutputStream } from '../common/output';
 import { CANCELLED } from '../common/result';
 import type { PlannedBuild } from '../template/model';
-import { runBuild, type BuildOutcome } from './build';
+import { runBuild, type BuildOutcome, type BuildRunContext } from './build';
 import type { OnErrorPolicy } from '../common/on-error';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import { runResultOf, type RunResult } from '../common/run-result';
@@ -17,6 +17,7 @@ import { prepareBuild, type PreparedBuild } from './prepare';
 import { DEFAULT_BACKOFF, type Backoff } from './retry';
 import { dataDir as defaultDataDir, runLogPath, RunLogWriter } from './runlog';
 import { sensitiveStringsOf } from './secrets';
+import { runBridgedBuild, type BridgeOptions } from '../packer-bridge/run';
 
 export interface RunOptions {
   builds: PlannedBuild[];
@@ -37,7 +38,12 @@ export interface RunOptions {
   debug?: boolean;
   /** Waits between provisioner retries. */
   backoff?: Backoff;
+  /** Builds using a type no registered plugin builds run through the user's Packer (core/packer-bridge); without this they fail to prepare. */
+  bridge?: Omit<BridgeOptions, 'env' | 'cwd'>;
 }
+
+/** A build ready to start: prepared for Bakehouse's own plugins, or handed whole to Packer. */
+type StartableBuild = { native: PreparedBuild } | { bridged: PlannedBuild; info: BuildInfo; bridge: Omit<BridgeOptions, 'env' | 'cwd'> };
 
 /** What `start()` resolves with: every build's outcome. (The app's run history lists runs as the contract's `RunSummary`.) */
 export interface RunOutcome {
@@ -109,12 +115,16 @@ export class BuildRun {
     if (this.runLogPath) this.log = new RunLogWriter(this.runLogPath);
     try {
       this.emit('', { kind: 'run-started', runId: this.runId, builds: this.opts.builds.map((b) => b.name) });
-      const prepared: PreparedBuild[] = [];
+      const prepared: StartableBuild[] = [];
       const prepareErrors: RunOutcome['prepareErrors'] = [];
       for (const plan of this.opts.builds) {
         const info: BuildInfo = { name: plan.sourceName, displayName: plan.name, hcl2: plan.name !== plan.sourceName, builderType: plan.type, runId: this.runId, env, cwd: this.opts.cwd ?? process.cwd(), force: this.opts.force ?? false };
+        if (this.opts.bridge && !this.opts.registry.buildsAll(plan)) {
+          prepared.push({ bridged: plan, info, bridge: this.opts.bridge });
+          continue;
+        }
         const r = prepareBuild(plan, info, this.opts.registry);
-        if (r.ok) prepared.push(r.value);
+        if (r.ok) prepared.push({ native: r.value });
         else
           for (const error of r.error) {
             prepareErrors.push({ build: plan.name, error: this.masker.text(error) });
@@ -144,7 +154,7 @@ export class BuildRun {
     }
   }
 
-  private async runAll(builds: PreparedBuild[]): Promise<BuildOutcome[]> {
+  private async runAll(builds: StartableBuild[]): Promise<BuildOutcome[]> {
     const limit = this.opts.debug ? 1 : this.opts.parallelBuilds && this.opts.parallelBuilds > 0 ? this.opts.parallelBuilds : builds.length;
     const results: BuildOutcome[] = new Array(builds.length);
     let next = 0;
@@ -158,14 +168,15 @@ export class BuildRun {
     return results;
   }
 
-  private runOne(build: PreparedBuild): Promise<BuildOutcome> {
-    const name = build.info.displayName;
+  private runOne(build: StartableBuild): Promise<BuildOutcome> {
+    const info = 'native' in build ? build.native.info : build.info;
+    const name = info.displayName;
     if (this.cancelled) {
-      const outcome: BuildOutcome = { name, builderType: build.info.builderType, result: 'cancelled', error: CANCELLED, artifacts: [], durationMs: 0, leftBehind: [] };
+      const outcome: BuildOutcome = { name, builderType: info.builderType, result: 'cancelled', error: CANCELLED, artifacts: [], durationMs: 0, leftBehind: [] };
       this.emit(name, { kind: 'build-finished', result: 'cancelled', durationMs: 0, error: outcome.error, artifacts: [] });
       return Promise.resolve(outcome);
     }
-    return runBuild(build, {
+    const ctx: BuildRunContext = {
       emit: (body) => this.emit(name, body),
       uiFor: (component) => this.ui(name, component),
       mask: (t) => this.masker.text(t),
@@ -174,7 +185,9 @@ export class BuildRun {
       onError: this.opts.onError ?? 'cleanup',
       debug: this.opts.debug ?? false,
       backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
-    });
+    };
+    if ('native' in build) return runBuild(build.native, ctx);
+    return runBridgedBuild(build.bridged, { ...build.bridge, env: info.env, cwd: info.cwd }, { ...ctx, force: info.force });
   }
 
   private ui(build: string, component?: string): Ui {

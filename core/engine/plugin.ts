@@ -5,7 +5,7 @@
 import type { OutputStream } from '../common/output';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { Result } from '../common/result';
-import type { ComponentConfig } from '../template/model';
+import type { ComponentConfig, PlannedBuild } from '../template/model';
 import type { Artifact } from './artifact';
 import type { Step } from './steps';
 
@@ -155,6 +155,12 @@ export class PluginRegistry {
   addPostProcessor(p: PostProcessorPlugin): this {
     this.postProcessors.set(p.type, p);
     return this;
+  }
+
+  /** Whether every builder, provisioner and post-processor the build uses is registered here. */
+  buildsAll(plan: PlannedBuild): boolean {
+    const provisioners = [...plan.provisioners, ...(plan.errorCleanupProvisioner ? [plan.errorCleanupProvisioner] : [])];
+    return !!this.builder(plan.type) && provisioners.every((p) => !!this.provisioner(p.type)) && plan.postProcessors.flat().every((p) => !!this.postProcessor(p.type));
   }
 
   builder(type: string): BuilderPlugin | undefined {

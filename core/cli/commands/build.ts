@@ -1,5 +1,6 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
 import { packerLogEnabled } from '../../engine/packer-log';
+import { bridgeFor } from '../../packer-bridge/install';
 import { createRun } from '../../engine/engine';
 import type { EngineEvent } from '../../engine/events';
 import { parseOnError } from '../../engine/on-error';
@@ -66,9 +67,11 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
 
   const machineReadable = flagBool(args, 'machine-readable');
   const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui'), verbose: packerLogEnabled(io.env) });
+  const registry = hooks.registry ?? (await pluginsFor(builds));
   const run = createRun({
     builds,
-    registry: hooks.registry ?? (await pluginsFor(builds)),
+    registry,
+    bridge: bridgeFor(builds, registry, { path: t.value.path, format: model.format, vars: t.value.options.vars, varFiles: t.value.options.varFiles }, io.env),
     sensitiveStrings: model.sensitiveStrings,
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
     onError: onError.value,
