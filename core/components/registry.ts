@@ -26,6 +26,9 @@ import { puppetMasterlessProvisionerChecks, puppetMasterlessProvisionerSchema } 
 import { saltMasterlessProvisionerChecks, saltMasterlessProvisionerSchema } from '../provisioners/salt-masterless/config';
 import { shellLocalProvisionerChecks, shellLocalProvisionerSchema } from '../provisioners/shell-local/config';
 import { shellProvisionerChecks, shellProvisionerSchema } from '../provisioners/shell/config';
+import { powershellProvisionerChecks, powershellProvisionerSchema } from '../provisioners/powershell/config';
+import { windowsRestartProvisionerSchema } from '../provisioners/windows-restart/config';
+import { windowsShellProvisionerChecks, windowsShellProvisionerSchema } from '../provisioners/windows-shell/config';
 import type { Check } from './checks';
 import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
 
@@ -49,6 +52,9 @@ const REGISTERED: Registered[] = [
   { schema: fileProvisionerSchema, checks: fileProvisionerChecks },
   { schema: shellLocalProvisionerSchema, checks: shellLocalProvisionerChecks },
   { schema: breakpointProvisionerSchema, checks: [] },
+  { schema: windowsShellProvisionerSchema, checks: windowsShellProvisionerChecks },
+  { schema: powershellProvisionerSchema, checks: powershellProvisionerChecks },
+  { schema: windowsRestartProvisionerSchema, checks: [] },
   { schema: ansibleProvisionerSchema, checks: ansibleProvisionerChecks },
   { schema: ansibleLocalProvisionerSchema, checks: ansibleLocalProvisionerChecks },
   { schema: puppetMasterlessProvisionerSchema, checks: puppetMasterlessProvisionerChecks },

@@ -13,7 +13,7 @@ import { asString, conversionProblem } from './conversion';
 import { parseDuration } from './durations';
 import { localFiles, type LocalFiles } from './files';
 import { weakConversionProblem } from './weak-conversion';
-import { externalComponent } from './external';
+import { externalComponent, type ExternalComponentInfo } from './external';
 import { componentTypes, getChecks } from './registry';
 import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
 
@@ -37,7 +37,25 @@ export function validateComponent(
   options: ValidateOptions = {},
 ): Diagnostic[] {
   const files = options.cwd === undefined ? undefined : localFiles(options.cwd);
-  return redactSecrets(checkConfig(schema, config, blockRange, options.format ?? formatOf(blockRange), files), config);
+  const diags = checkConfig(schema, config, blockRange, options.format ?? formatOf(blockRange), files);
+  if (schema.runsThroughPacker) diags.push(...throughPacker(schema.kind, schema.type, blockRange));
+  return redactSecrets(diags, config);
+}
+
+/** A type Bakehouse validates but does not run yet: say which Packer will run it, or that one is needed. */
+function throughPacker(kind: ComponentKind, type: string, range: Range): Diagnostic[] {
+  const external = externalComponent(kind, type);
+  if (!external) return [];
+  if (external.ok) return [runsThroughPacker(kind, type, external.value, range)];
+  return [warning(`${capitalize(kind)} type ${JSON.stringify(type)} needs Packer to run`, `Bakehouse checks this type's settings but does not run it yet; builds that use it run through Packer: ${external.error}.`, range)];
+}
+
+function runsThroughPacker(kind: ComponentKind, type: string, { runner, plugin }: ExternalComponentInfo, range: Range): Diagnostic {
+  return warning(
+    `${capitalize(kind)} type ${JSON.stringify(type)} runs through Packer`,
+    `Bakehouse does not build this type itself: builds that use it run through ${runner}${plugin ? ` with the plugin ${plugin}` : ''}, and their progress and output show here as any build's.`,
+    range,
+  );
 }
 
 function checkConfig(
@@ -107,14 +125,7 @@ const PLURAL: Record<ComponentKind, string> = {
 export function unknownComponentType(kind: ComponentKind, type: string, range: Range): Diagnostic {
   // A data source is evaluated while the template loads, so Packer cannot stand in for one.
   const external = kind === 'data' ? undefined : externalComponent(kind, type);
-  if (external?.ok) {
-    const { runner, plugin } = external.value;
-    return warning(
-      `${capitalize(kind)} type ${JSON.stringify(type)} runs through Packer`,
-      `Bakehouse does not build this type itself: builds that use it run through ${runner}${plugin ? ` with the plugin ${plugin}` : ''}, and their progress and output show here as any build's.`,
-      range,
-    );
-  }
+  if (external?.ok) return runsThroughPacker(kind, type, external.value, range);
   const known = componentTypes(kind);
   const suggestion = didYouMean(type, known).trim();
   const viaPacker = external ? ` Bakehouse runs other types through Packer when Packer has them: ${external.error}.` : '';

@@ -37,7 +37,7 @@ const OLDEST = [1, 7, 0];
 /** The components built into Packer 1.7 and later (github.com/hashicorp/packer command/execute.go). */
 const PACKER_OWN: Record<ComponentKind, string[]> = {
   builder: ['file', 'null'],
-  provisioner: ['breakpoint', 'file', 'hcp-sbom', 'powershell', 'shell', 'shell-local', 'windows-restart', 'windows-shell'],
+  provisioner: ['breakpoint', 'file', 'hcp-sbom', 'powershell', 'shell', 'shell-local', 'sleep', 'windows-restart', 'windows-shell'],
   'post-processor': ['artifice', 'checksum', 'compress', 'manifest', 'shell-local'],
   data: ['hcp-packer-artifact', 'hcp-packer-image', 'hcp-packer-iteration', 'hcp-packer-version', 'http', 'null'],
 };

@@ -44,6 +44,9 @@ const MINIMAL: Record<string, ComponentConfig> = {
   'provisioner puppet-masterless': config({ manifest_file: 'site.pp' }),
   'provisioner chef-solo': config({ cookbook_paths: ['cookbooks'] }),
   'provisioner salt-masterless': config({ local_state_tree: 'salt' }),
+  'provisioner windows-shell': config({ inline: ['echo hi'] }),
+  'provisioner powershell': config({ inline: ['Write-Host hi'] }),
+  'provisioner windows-restart': config({}),
   'post-processor manifest': config({}),
   'post-processor checksum': config({}),
   'post-processor compress': config({}),
@@ -78,10 +81,13 @@ test('the brief\'s component types are all registered', () => {
     'breakpoint',
     'chef-solo',
     'file',
+    'powershell',
     'puppet-masterless',
     'salt-masterless',
     'shell',
     'shell-local',
+    'windows-restart',
+    'windows-shell',
   ]);
   assert.deepEqual(componentTypes('post-processor'), [
     'artifice',

@@ -133,8 +133,10 @@ test('without a Packer that has the type: one error naming the type and how to g
 test('a Packer older than 1.7 is named as too old to run plugins', { skip: !process.env.CI && spawnSync('packer', ['version']).status !== 0 && 'Debian packer is not installed' }, async () => {
   const dir = template(`${SOURCE}\nbuild {\n  sources = ["source.docker.deb"]\n${windowsShell(['echo hi'])}\n}\n`);
   const r = await cli(['validate', dir], dir, { PATH: process.env.PATH ?? '', BAKEHOUSE_PACKER: '/usr/bin/packer', BAKEHOUSE_DATA_DIR: join(work, 'data') });
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /Packer 1\.6\.6 at \/usr\/bin\/packer is too old to run plugins for Bakehouse: Packer 1\.7 or newer is needed/);
+  // Bakehouse checks windows-shell itself, so the template is valid; running it needs a newer Packer, which the warning says.
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Provisioner type "windows-shell" needs Packer to run/);
+  assert.match(r.stdout, /Packer 1\.6\.6 at \/usr\/bin\/packer is too old to run plugins for Bakehouse: Packer 1\.7 or newer is needed/);
 });
 
 /** Runs `bakehouse build -machine-readable` in-process and returns its machine-readable events by type. */

@@ -1,5 +1,6 @@
 /** The shell provisioner's configuration: uploads scripts (or inline commands) to the machine and runs them. */
-import { pathProblems, type Check } from '../../components/checks';
+import type { Check } from '../../components/checks';
+import { scriptFilesCheck } from '../../components/common/script-fields';
 import { environmentVarsCheck } from '../../components/common/environment-vars';
 import { boolField, durationField, field, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
@@ -40,13 +41,6 @@ export const shellProvisionerSchema: ComponentSchema = {
     ],
     conflicts: ['Only one of script or scripts can be specified.'],
   },
-};
-
-/** Packer runs `script` alone when it is set, otherwise `scripts`; each must exist on this machine. */
-const scriptFilesCheck: Check = (c) => {
-  const script = c.string('script');
-  const field = script ? 'script' : 'scripts';
-  return pathProblems(c, field, script ? [script] : c.strings('scripts'), 'any', { missing: (p, err) => `Bad script '${p}': ${err}` });
 };
 
 export const shellProvisionerChecks: Check[] = [environmentVarsCheck, scriptFilesCheck];
