@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FIXERS } from '../../template/fix/fixers';
 import { fixTemplateText } from '../../template/fix/fix';
 import { checkFixedTemplate } from '../../template/fix/validate';
@@ -30,13 +31,14 @@ export const fixCommand: Command = {
       return 1;
     }
     const input = args.positional[0];
+    const path = resolve(io.cwd, input);
     let text: string;
     try {
-      if (statSync(input).isDirectory() || isHclTemplatePath(input)) {
+      if (statSync(path).isDirectory() || isHclTemplatePath(input)) {
         io.stderr(`bakehouse fix: ${input} is an HCL2 template; fix only rewrites legacy JSON templates.\n`);
         return 1;
       }
-      text = readFileSync(input, 'utf8');
+      text = readFileSync(path, 'utf8');
     } catch {
       io.stderr(`bakehouse fix: ${input}: no such file or directory\n`);
       return 1;
