@@ -89,18 +89,21 @@ export function decodeWeakList(template: FixObject, name: 'Builders' | 'Provisio
 }
 
 /**
- * One item decoded into `map[string]interface{}`: a copy of an object; null for null; undefined when it is not an
- * object (the fixers skip those). `weak` also merges a list of objects into one, as mapstructure's weak decode does.
+ * One item decoded into `map[string]interface{}`: a copy of an object, or null for null; otherwise mapstructure's
+ * error (the fixers skip such items). `weak` also merges a list of objects into one, as mapstructure's weak decode does,
+ * stopping at the first item that is not an object.
  */
-export function decodeMap(raw: FixValue, weak = false): FixObject | null | undefined {
-  if (raw === null) return null;
-  if (isObject(raw)) return new Map(raw);
-  if (weak && Array.isArray(raw) && raw.every(isObject)) {
-    const merged: FixObject = new Map();
-    for (const m of raw) for (const [k, v] of m) merged.set(k, v);
-    return merged;
+export function decodeMap(raw: FixValue, weak = false, name = ''): Result<FixObject | null, string> {
+  if (raw === null) return ok(null);
+  if (isObject(raw)) return ok(new Map(raw));
+  if (!weak || !Array.isArray(raw)) return err(`'${name}' expected a map, got '${goKind(raw)}'`);
+  const merged: FixObject = new Map();
+  for (const [i, item] of raw.entries()) {
+    const m = decodeMap(item, true, `${name}[${i}]`);
+    if (!m.ok) return m;
+    for (const [k, v] of m.value ?? []) merged.set(k, v);
   }
-  return undefined;
+  return ok(merged);
 }
 
 /** The builder's type when it is a string. */

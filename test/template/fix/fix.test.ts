@@ -35,6 +35,7 @@ async function bakehouse(args: string[], cwd: string): Promise<CliRun> {
 /** Where Packer 1.14.3 crashes (exit 2) on a template, Bakehouse reports the problem as a fixing error. */
 const PACKER_CRASHES: Record<string, RegExp> = {
   'null-builder.json': /^Error fixing: builder 1 has no "type"/,
+  'null-template.json': /A legacy template is a JSON object, not null\./,
 };
 
 /**

@@ -15,23 +15,24 @@ export const commConfig: Fixer = {
   fix(template) {
     const builders = decodeWeakList(template, 'Builders');
     for (const [i, raw] of builders.entries()) {
-      const b = decodeMap(raw);
-      if (b === undefined) continue;
+      const decoded = decodeMap(raw);
+      if (!decoded.ok) continue;
+      const b = decoded.value;
       const type = b?.get('type');
       // Packer 1.14 crashes on a builder without a type string; say so instead.
-      if (typeof type !== 'string') return err(`builder ${i + 1} has no "type": every builder needs one, such as "virtualbox-iso"`);
+      if (!b || typeof type !== 'string') return err(`builder ${i + 1} has no "type": every builder needs one, such as "virtualbox-iso"`);
       if (!type.startsWith('virtualbox')) continue;
       for (const [from, to] of RENAMES) {
-        if (b!.has(to)) b!.delete(from);
-        else if (b!.has(from)) {
-          const v = b!.get(from)!;
+        if (b.has(to)) b.delete(from);
+        else if (b.has(from)) {
+          const v = b.get(from)!;
           // skip_nat_mapping moves only when it is a boolean.
           if (to === 'skip_nat_mapping' && typeof v !== 'boolean') continue;
-          b!.delete(from);
-          b!.set(to, v);
+          b.delete(from);
+          b.set(to, v);
         }
       }
-      builders[i] = b!;
+      builders[i] = b;
     }
     if (builders.length > 0) template.set('builders', builders);
     return ok();

@@ -8,7 +8,8 @@ export const galaxyCommand: Fixer = {
   fix(template) {
     const provisioners = decodeWeakList(template, 'Provisioners');
     for (const [i, raw] of provisioners.entries()) {
-      const p = decodeMap(raw);
+      const decoded = decodeMap(raw);
+      const p = decoded.ok ? decoded.value : null;
       if (!p || p.get('type') !== 'ansible-local') continue;
       if (p.has('galaxy_command')) p.delete('galaxycommand');
       else {

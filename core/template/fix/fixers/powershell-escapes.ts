@@ -12,7 +12,8 @@ export const powerShellEscapes: Fixer = {
   fix(template) {
     const provisioners = decodeWeakList(template, 'Provisioners');
     for (const [i, raw] of provisioners.entries()) {
-      const p = decodeMap(raw);
+      const decoded = decodeMap(raw);
+      const p = decoded.ok ? decoded.value : null;
       if (!p || p.get('type') !== 'powershell') continue;
       for (const key of ['elevated_user', 'elevated_password']) {
         if (!p.has(key)) continue;

@@ -8,7 +8,8 @@ export const sshWaitTimeout: Fixer = {
   fix(template) {
     const builders = decodeWeakList(template, 'Builders');
     for (const [i, raw] of builders.entries()) {
-      const b = decodeMap(raw);
+      const decoded = decodeMap(raw);
+      const b = decoded.ok ? decoded.value : null;
       if (!b) continue;
       if (b.has('ssh_timeout')) b.delete('ssh_wait_timeout');
       else {

@@ -1,7 +1,6 @@
-import { err, ok } from '../../../common/result';
+import { ok } from '../../../common/result';
 import { decodeBuilders, decodeMap, decodeWeakList } from '../decode';
 import type { Fixer } from '../fixer';
-import { goKind } from '../value';
 
 /** Renames the "virtualbox" builder type, and the provisioners' overrides that name it. */
 export const virtualBoxRename: Fixer = {
@@ -13,11 +12,12 @@ export const virtualBoxRename: Fixer = {
     const provisioners = decodeWeakList(template, 'Provisioners');
     for (const b of builders ?? []) if (b?.get('type') === 'virtualbox') b.set('type', 'virtualbox-iso');
     for (const [i, raw] of provisioners.entries()) {
-      const p = decodeMap(raw, true);
+      const decoded = decodeMap(raw, true);
+      const p = decoded.ok ? decoded.value : null;
       if (!p?.has('override')) continue;
-      const rawOverride = p.get('override')!;
-      const override = decodeMap(rawOverride, true);
-      if (override === undefined) return err(`'' expected a map, got '${goKind(rawOverride)}'`);
+      const decodedOverride = decodeMap(p.get('override')!, true);
+      if (!decodedOverride.ok) return decodedOverride;
+      const override = decodedOverride.value;
       if (!override?.has('virtualbox')) continue;
       override.set('virtualbox-iso', override.get('virtualbox')!);
       override.delete('virtualbox');
