@@ -19,6 +19,8 @@ export interface Command {
   synopsis: string;
   /** The argument form, e.g. `[options] TEMPLATE`. */
   usage: string;
+  /** More help, printed after the synopsis (e.g. what `fix` changes). */
+  details?: string;
   flags: FlagSpec[];
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }

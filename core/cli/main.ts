@@ -19,6 +19,7 @@ function usage(commands: Command[]): string {
 
 function commandHelp(c: Command): string {
   const lines = [`Usage: bakehouse ${c.name} ${c.usage}`.trimEnd(), '', `  ${c.synopsis}.`, ''];
+  if (c.details) lines.push(...c.details.split('\n').map((l) => (l ? `  ${l}` : '')), '');
   if (c.flags.length) {
     lines.push('Options:', '');
     for (const f of c.flags) {

@@ -3,6 +3,7 @@
  * variable blocks, a `timestamp` local, one source per builder and one build block — then formatted canonically.
  */
 import { lexHcl } from '../hcl/lexer';
+import { fixersThatChange } from '../fix/changes';
 import { formatTokens } from '../hcl/fmt';
 import { loadLegacyTemplateText } from '../legacy/load';
 import { isPackerBuiltIn } from '../legacy/packer-types';
@@ -65,6 +66,17 @@ export function hcl2Upgrade(jsonText: string, filename: string): UpgradeResult {
   const checked = loadLegacyTemplateText(jsonText, filename, { syntaxOnly: true, env: {} });
   const parseErrors = checked.diagnostics.filter((d) => d.severity === 'error');
   if (parseErrors.length > 0) return { text: '', diagnostics: parseErrors };
+  // Packer 1.14's hcl2_upgrade does not run its fixers either: the HCL keeps the old options, so say which would change.
+  const fixers = fixersThatChange(jsonText, filename);
+  if (fixers.length > 0) {
+    diagnostics.push(
+      warning(
+        'Options from an older Packer',
+        `Packer's fixers would rewrite this template (${fixers.join(', ')}), and the HCL2 written here keeps those options as they are. Run \`bakehouse fix ${filename}\`, save its output and upgrade that instead.`,
+        root.range,
+      ),
+    );
+  }
   const warn = (range: Range) => (message: string) => diagnostics.push(warning('Not converted automatically', message, range));
   const transposed = (block: string, range: Range): string => {
     // hclwrite hands Packer each block already aligned, and Go's error columns count in that text.

@@ -92,3 +92,20 @@ test('hcl2_upgrade stops at what Packer\'s template parser rejects', () => {
   assert.equal(r.diagnostics[0].summary, 'Unknown root level key in template: "provisoners"');
   assert.deepEqual([r.diagnostics[0].range?.start.line, r.diagnostics[0].range?.start.column], [3, 3]);
 });
+
+test('hcl2_upgrade keeps options from an older Packer as Packer 1.14 does, and warns with the fixers that would rewrite them', () => {
+  const r = hcl2Upgrade(
+    JSON.stringify({ builders: [{ type: 'qemu', iso_url: 'http://x/a.iso', iso_checksum: 'abc', iso_checksum_type: 'sha256', ssh_username: 'u', ssh_wait_timeout: '5m' }] }),
+    't.json',
+  );
+  assert.match(r.text, /iso_checksum_type = "sha256"/);
+  const warnings = r.diagnostics.filter((d) => d.severity === 'warning' && d.summary === 'Options from an older Packer');
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0].detail ?? '', /\(ssh-wait-timeout, iso-checksum-type-and-url\)/);
+  assert.match(warnings[0].detail ?? '', /bakehouse fix t\.json/);
+});
+
+test('hcl2_upgrade does not warn about a template the fixers leave alone', () => {
+  const r = hcl2Upgrade(JSON.stringify({ builders: [{ type: 'docker', image: 'x', commit: true }] }), 't.json');
+  assert.deepEqual(r.diagnostics.filter((d) => d.summary === 'Options from an older Packer'), []);
+});

@@ -1,0 +1,30 @@
+import { err, ok } from '../../../common/result';
+import { decodeError, decodePostProcessors, postProcessorObjects } from '../decode';
+import type { Fixer } from '../fixer';
+import type { FixObject } from '../value';
+
+const PROVIDERS = ['aws', 'digitalocean', 'virtualbox', 'vmware'];
+
+export const vagrantOverride: Fixer = {
+  name: 'pp-vagrant-override',
+  description: 'Moves the provider sections of a "vagrant" post-processor into its "override"',
+  fix(template) {
+    if ((template.get('post-processors') ?? null) === null) return ok();
+    const problems: string[] = [];
+    const list = decodePostProcessors(template, problems);
+    if (problems.length > 0) return err(decodeError(problems));
+    for (const pp of postProcessorObjects(list)) {
+      if (pp.get('type') !== 'vagrant') continue;
+      const override: FixObject = new Map();
+      for (const name of PROVIDERS) {
+        if (!pp.has(name)) continue;
+        override.set(name, pp.get(name)!);
+        pp.delete(name);
+      }
+      // As Packer does, the moved sections replace any "override" already there.
+      if (override.size > 0) pp.set('override', override);
+    }
+    template.set('post-processors', list);
+    return ok();
+  },
+};
