@@ -21,7 +21,7 @@ import { planRun } from '../engine/plan';
 import type { PluginRegistry } from '../engine/plugin';
 import { listRuns, RunLogReader, runLogPath, runsDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
-import { loadTemplate } from '../template/load';
+import { loadTemplateRunningDataSources } from '../template/load';
 import type { AppDataDir } from './data-dir';
 import type { PathResolver } from './paths';
 
@@ -76,9 +76,9 @@ export class BuildService {
 
   constructor(private readonly opts: BuildServiceOptions) {}
 
-  start(req: StartRequest): Result<{ runId: string }> {
+  async start(req: StartRequest): Promise<Result<{ runId: string }>> {
     const path = this.opts.resolvePath(req.path);
-    const loaded = loadTemplate(path, { vars: req.vars, env: this.opts.env, only: req.only, except: req.except });
+    const loaded = await loadTemplateRunningDataSources(path, { vars: req.vars, env: this.opts.env, only: req.only, except: req.except });
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !loaded.model) {
       const lines = errors.slice(0, 5).map((d) => `${d.range ? `${d.range.filename}:${d.range.start.line},${d.range.start.column}: ` : ''}${d.summary}${d.detail ? `: ${d.detail}` : ''}`);

@@ -1,5 +1,6 @@
 /**
- * The pipeline graph the editor draws beside the text: sources → provisioners in order → post-processor chains.
+ * The pipeline graph the editor draws beside the text: data sources, then sources → provisioners in order →
+ * post-processor chains.
  * It is a view of the evaluated model; every node keeps its block's range so a click lands in the text.
  */
 import type { GraphEdge, GraphNode, PipelineGraph } from '../contract/types';
@@ -45,8 +46,13 @@ export function pipelineGraph(model: TemplateModel | undefined, diagnostics: rea
     const id = `source:${s.type}.${s.name}`;
     if (!nodes.has(id)) addNode(nodes, { id, kind: 'source', type: s.type, label: `${s.type}.${s.name}`, range: blockRange(s.range), diagnostics: inside(s.range, diagnostics) });
   }
-  // Sources, then provisioners, then post-processors, each in the order they are written: the order the graph lays out.
-  const rank = { source: 0, provisioner: 1, 'post-processor': 2 } as const;
+  // Data sources run before anything else, as Packer evaluates them when it loads the template.
+  for (const d of model.dataSources) {
+    const id = `data:${d.type}.${d.name}`;
+    if (!nodes.has(id)) addNode(nodes, { id, kind: 'data', type: d.type, label: `${d.type}.${d.name}`, range: blockRange(d.range), diagnostics: inside(d.range, diagnostics) });
+  }
+  // Data sources, sources, provisioners, then post-processors, each in the order they are written: the order the graph lays out.
+  const rank = { data: 0, source: 1, provisioner: 2, 'post-processor': 3 } as const;
   const ordered = [...nodes.values()].sort((a, b) => rank[a.kind] - rank[b.kind] || compareRanges(a.range, b.range));
   return { nodes: ordered, edges: [...edges.values()] };
 }

@@ -149,8 +149,9 @@ export class TemplateService {
     return ok({ text: r.text, changed: r.changed });
   }
 
-  /** Loads editor buffers as the CLI would load the files, relative paths starting from the template's folder. */
+  /** Loads editor buffers as `validate` would load the files, relative paths starting from the template's folder. */
   load(root: string, files: TemplateFileText[], vars: Array<[string, string]> = []): LoadResult {
-    return loadTemplateFiles(files, root, { vars, env: this.opts.env, cwd: root });
+    // As `packer validate` does: data sources are checked, not run, so typing never sends a request.
+    return loadTemplateFiles(files, root, { vars, env: this.opts.env, cwd: root, dataSources: 'skip' });
   }
 }

@@ -27,8 +27,9 @@ export interface OpenedTemplate {
 /** A node of the pipeline graph, derived from the model; `range` points back at the block in the text. */
 export interface GraphNode {
   id: string;
-  kind: 'source' | 'provisioner' | 'post-processor';
-  /** Component type, e.g. `docker`, `shell`. */
+  /** `data`: a data source, evaluated before any source (its output is `data.TYPE.NAME`). */
+  kind: 'data' | 'source' | 'provisioner' | 'post-processor';
+  /** Component type, e.g. `docker`, `shell`, `http`. */
   type: string;
   label: string;
   range?: Range;

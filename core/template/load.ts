@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { err, ok, type Result } from '../common/result';
+import { dataSourceType } from '../datasources/registry';
 import { loadLegacyTemplateText } from './legacy/load';
 import type { TemplateFormat } from '../common/template';
 import type { LoadOptions, LoadResult } from './model';
@@ -53,17 +54,23 @@ export function templateFiles(path: string): Result<TemplateFileSet, { summary: 
 }
 
 export function loadTemplate(path: string, opts: LoadOptions = {}): LoadResult {
+  const read = readTemplate(path);
+  return read.ok ? loadTemplateFiles(read.value.files, read.value.root, opts) : read.error;
+}
+
+/** The template's files and root, or the result that says why they could not be read. */
+function readTemplate(path: string): Result<{ files: TemplateFile[]; root: string }, LoadResult> {
   const found = templateFiles(path);
-  if (!found.ok) return { diagnostics: [error(found.error.summary, found.error.detail)], sources: {} };
+  if (!found.ok) return err({ diagnostics: [error(found.error.summary, found.error.detail)], sources: {} });
   const files: TemplateFile[] = [];
   for (const filename of found.value.files) {
     try {
       files.push({ filename, text: readFileSync(filename, 'utf8') });
     } catch (e) {
-      return { diagnostics: [error(`Failed to read ${filename}`, (e as Error).message)], sources: {} };
+      return err({ diagnostics: [error(`Failed to read ${filename}`, (e as Error).message)], sources: {} });
     }
   }
-  return loadTemplateFiles(files, found.value.root, opts);
+  return ok({ files, root: found.value.root });
 }
 
 /** Loads a template from texts already in memory (the editor's open buffers, tests). */
@@ -74,4 +81,31 @@ export function loadTemplateFiles(files: TemplateFile[], root: string, opts: Loa
     return { diagnostics: [error('A legacy JSON template is a single file', `Got ${files.map((f) => basename(f.filename)).join(', ')}.`)], sources: {} };
   }
   return loadLegacyTemplateText(files[0].text, files[0].filename, opts);
+}
+
+/**
+ * Loads a template and runs the data sources that reach outside (http), as `packer build`, `inspect` and `console` do:
+ * the loader evaluates what it can and names the data sources it needs run; they run (side by side, as their
+ * dependencies allow), and the template loads again with their outputs, until none is left. Each run is one load deeper
+ * in the graph, so a chain of n http data sources loads n + 1 times; every load is in memory and takes milliseconds.
+ */
+export async function loadTemplateRunningDataSources(path: string, opts: LoadOptions = {}, signal?: AbortSignal): Promise<LoadResult> {
+  const read = readTemplate(path);
+  return read.ok ? loadTemplateFilesRunningDataSources(read.value.files, read.value.root, opts, signal) : read.error;
+}
+
+/** loadTemplateFiles, running the data sources that reach outside: see loadTemplateRunningDataSources. */
+export async function loadTemplateFilesRunningDataSources(files: TemplateFile[], root: string, opts: LoadOptions = {}, signal?: AbortSignal): Promise<LoadResult> {
+  const results = new Map(opts.dataResults ?? []);
+  for (;;) {
+    const loaded = loadTemplateFiles(files, root, { ...opts, dataResults: results });
+    const pending = (loaded.pendingDataSources ?? []).filter((p) => !results.has(p.key));
+    if (pending.length === 0 || signal?.aborted) return loaded;
+    await Promise.all(
+      pending.map(async (p) => {
+        const run = dataSourceType(p.type)?.run;
+        results.set(p.key, run?.kind === 'io' ? await run.run(p.config, signal) : err(`data source type ${p.type} does not run outside the loader`));
+      }),
+    );
+  }
 }

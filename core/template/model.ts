@@ -2,6 +2,7 @@
  * The evaluated template: what both HCL2 and legacy JSON templates load into.
  * Views (inspect, the editor, the graph) and the engine read this; every piece keeps its source range.
  */
+import type { Result } from '../common/result';
 import type { TemplateFormat } from '../common/template';
 import type { Body } from './hcl/ast';
 import type { Diagnostic, Range } from './source';
@@ -57,7 +58,23 @@ export interface DataSourceModel {
   name: string;
   range: Range;
   config: ComponentConfig;
+  /** What `data.TYPE.NAME` evaluates to: its output once run, an unknown of its output's type until then. */
+  value: Value;
 }
+
+/**
+ * A data source that reaches outside (http), evaluated as far as the loader could: the caller runs it and loads again
+ * with the answer in `LoadOptions.dataResults` under `key` (core/template/load.ts does both).
+ */
+export interface PendingDataSource {
+  key: string;
+  type: string;
+  name: string;
+  config: ComponentConfig;
+}
+
+/** What running a data source gave, by `PendingDataSource.key`: its output, or why it failed in Packer's words. */
+export type DataSourceResults = ReadonlyMap<string, Result<{ value: Value; warnings: string[] }, string>>;
 
 /** Settings every provisioner and post-processor block may carry, handled by the engine rather than the component. */
 export interface ProvisionerModel {
@@ -141,6 +158,13 @@ export interface LoadOptions {
   except?: string[];
   /** `path.cwd`; defaults to process.cwd(). */
   cwd?: string;
+  /**
+   * `run` (the default): data sources run as they do for Packer's build, inspect and console; `skip`: they are checked
+   * and their values left unknown, as `packer validate` does without -evaluate-datasources.
+   */
+  dataSources?: 'run' | 'skip';
+  /** Outputs of data sources already run by the caller (see PendingDataSource). */
+  dataResults?: DataSourceResults;
 }
 
 export interface LoadResult {
@@ -149,4 +173,6 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** The text of every file read, by filename, for showing source lines in diagnostics. */
   sources: Record<string, string>;
+  /** Data sources that must run outside the loader before their values are known (none when every one has run). */
+  pendingDataSources?: PendingDataSource[];
 }

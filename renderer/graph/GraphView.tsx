@@ -201,7 +201,7 @@ function NodeDetails() {
             <button onClick={() => runAction('moveDown', node.id)} aria-label={`Move ${node.label} down`}>↓</button>
           </span>
         ) : null}
-        {node.kind !== 'source' ? (
+        {node.kind !== 'source' && node.kind !== 'data' ? (
           <button className="danger" onClick={() => runAction('removeNode', node.id)} aria-label={`Remove ${node.label}`}>
             Remove
           </button>
@@ -222,7 +222,7 @@ function NodeDetails() {
           {run.error ? `: ${run.error}` : ''}
         </div>
       ) : null}
-      <NodeForm node={node} text={text} />
+      {node.kind === 'data' ? <div className="muted">Data source: templates read its output as data.{node.label}.</div> : <NodeForm node={node} text={text} />}
     </div>
   );
 }

@@ -28,12 +28,14 @@ function loadForm(kind: ComponentForm['kind'], type: string): Promise<ComponentF
 }
 
 function useComponentForm(node: GraphNode): ComponentForm | null | undefined {
-  const kind = node.kind === 'source' ? 'builder' : node.kind;
+  // Data sources have no form yet: their blocks are edited in the text.
+  const kind = node.kind === 'source' ? 'builder' : node.kind === 'data' ? undefined : node.kind;
   const [form, setForm] = useState<{ key: string; form: ComponentForm | null }>();
   const key = `${kind}:${node.type}`;
   useEffect(() => {
     let live = true;
-    void loadForm(kind, node.type).then((f) => live && setForm({ key, form: f }));
+    if (!kind) setForm({ key, form: null });
+    else void loadForm(kind, node.type).then((f) => live && setForm({ key, form: f }));
     return () => {
       live = false;
     };

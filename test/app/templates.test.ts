@@ -73,6 +73,19 @@ test('analyze returns problems with their place, the planned builds and the pipe
   assert.ok(a.graph.edges.some((e) => e.from === first.id && e.to === post.id), 'null.other skips the second provisioner');
 });
 
+test('a data source is a node of the graph, laid out first, with the problems inside its block', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: {} });
+  const text = `data "http" "version" {\n  url = "http://127.0.0.1:9/never-requested"\n  method = "FETCH"\n}\n${TEMPLATE}`;
+  const r = await host.handlers.templates.analyze({ root: dirname(ws.templatePath), files: [{ filename: ws.templatePath, text }] });
+  assert.ok(r.ok);
+  const [data, ...rest] = r.value.graph.nodes;
+  assert.deepEqual([data.id, data.kind, data.type, data.label], ['data:http.version', 'data', 'http', 'http.version']);
+  assert.deepEqual(rest.map((n) => n.kind), ['source', 'source', 'provisioner', 'provisioner', 'post-processor']);
+  assert.deepEqual([data.range?.start.line, data.range?.end.line], [1, 4]);
+  assert.deepEqual(data.diagnostics.map((d) => d.summary), ['the `method` must be one of [HEAD GET POST PUT DELETE OPTIONS PATCH]']);
+});
+
 test('analyze lists builds and variables, and never hands out a sensitive value', async () => {
   const ws = workspace();
   const host = createHost({ dataDir: ws.dataDir, env: {} });

@@ -6,7 +6,7 @@ import type { EngineEvent } from '../../engine/events';
 import { parseOnError } from '../../engine/on-error';
 import { planRun } from '../../engine/plan';
 import { PluginRegistry, type BuilderPlugin, type PostProcessorPlugin, type ProvisionerPlugin } from '../../engine/plugin';
-import { loadTemplate } from '../../template/load';
+import { loadTemplateRunningDataSources } from '../../template/load';
 import type { PlannedBuild } from '../../template/model';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type CliIO, type Command } from '../command';
 import { renderDiagnostics } from '../diagnostics';
@@ -51,7 +51,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${onError.error}\n`);
     return 1;
   }
-  const loaded = loadTemplate(t.value.path, t.value.options);
+  const loaded = await loadTemplateRunningDataSources(t.value.path, t.value.options);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (loaded.diagnostics.length > 0) {
     const text = renderDiagnostics(loaded.diagnostics, { sources: loaded.sources, color: io.color });

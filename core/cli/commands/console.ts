@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { evaluate } from '../../template/eval/evaluate';
 import { parseHclExpression } from '../../template/hcl/parser';
-import { loadTemplate } from '../../template/load';
+import { loadTemplateRunningDataSources } from '../../template/load';
 import type { TemplateModel } from '../../template/model';
 import { consoleContext } from '../../template/packer/load';
 import { hasErrors } from '../../template/source';
@@ -30,7 +30,7 @@ export const consoleCommand: Command = {
     }
     let model = emptyModel(io.cwd);
     if (t.value.path) {
-      const loaded = loadTemplate(t.value.path, t.value.options);
+      const loaded = await loadTemplateRunningDataSources(t.value.path, t.value.options);
       if (hasErrors(loaded.diagnostics) || !loaded.model) {
         io.stderr(renderDiagnostics(loaded.diagnostics, { sources: loaded.sources, color: io.color }));
         return 1;

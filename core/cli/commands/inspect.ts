@@ -1,4 +1,4 @@
-import { loadTemplate } from '../../template/load';
+import { loadTemplateRunningDataSources } from '../../template/load';
 import type { BuildModel, PostProcessorModel, ProvisionerModel, TemplateModel } from '../../template/model';
 import { formatValueHcl } from '../../template/values/format';
 import { VAR_FLAGS, type Command } from '../command';
@@ -16,7 +16,7 @@ export const inspectCommand: Command = {
       io.stderr(`${t.error}\n`);
       return 1;
     }
-    const result = loadTemplate(t.value.path, t.value.options);
+    const result = await loadTemplateRunningDataSources(t.value.path, t.value.options);
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length || !result.model) {
       io.stderr(renderDiagnostics(errors, { sources: result.sources, color: io.color }));

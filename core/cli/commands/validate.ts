@@ -1,4 +1,4 @@
-import { loadTemplate } from '../../template/load';
+import { loadTemplate, loadTemplateRunningDataSources } from '../../template/load';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type Command } from '../command';
 import { jsonReport, renderDiagnostics } from '../diagnostics';
 import { flagBool } from '../flags';
@@ -10,6 +10,7 @@ export const validateCommand: Command = {
   usage: '[options] TEMPLATE|DIR',
   flags: [
     { name: 'syntax-only', kind: 'bool', description: 'Only check syntax. Do not verify config of the template.' },
+    { name: 'evaluate-datasources', kind: 'bool', description: 'Run data sources while validating (HCL2 only; they may reach the network). Default false.' },
     ...ONLY_EXCEPT_FLAGS,
     ...VAR_FLAGS,
     { name: 'json', kind: 'bool', description: 'Print the result as JSON, in the shape of `terraform validate -json`.' },
@@ -22,7 +23,10 @@ export const validateCommand: Command = {
       return 1;
     }
     const syntaxOnly = flagBool(args, 'syntax-only');
-    const result = loadTemplate(t.value.path, { ...t.value.options, syntaxOnly });
+    // As Packer 1.14, validate checks data sources but runs them only when asked: they may reach the network or cost money.
+    const result = flagBool(args, 'evaluate-datasources')
+      ? await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, syntaxOnly })
+      : loadTemplate(t.value.path, { ...t.value.options, syntaxOnly, dataSources: 'skip' });
     const hasErrors = result.diagnostics.some((d) => d.severity === 'error');
     if (flagBool(args, 'json')) {
       io.stdout(`${JSON.stringify(jsonReport(result.diagnostics), null, 2)}\n`);

@@ -7,6 +7,8 @@ export interface Reference {
   root: string;
   /** The first attribute after the root, if written as `.name` or `["name"]`. */
   name?: string;
+  /** Every attribute written statically after the root (`data.null.x.output` → null, x, output). */
+  path?: string[];
   range: Range;
 }
 
@@ -22,20 +24,16 @@ function walk(e: Expr, bound: ReadonlySet<string>, out: Reference[]): void {
       if (!bound.has(e.name)) out.push({ root: e.name, range: e.range });
       return;
     case 'getattr':
-      if (e.object.kind === 'variable') {
-        if (!bound.has(e.object.name)) out.push({ root: e.object.name, name: e.name, range: { ...e.range, start: e.object.range.start, end: e.nameRange.end } });
+    case 'index': {
+      const t = traversal(e);
+      if (t) {
+        if (!bound.has(t.root)) out.push(t);
         return;
       }
       walk(e.object, bound, out);
+      if (e.kind === 'index') walk(e.key, bound, out);
       return;
-    case 'index':
-      if (e.object.kind === 'variable' && e.key.kind === 'template' && e.key.parts.length === 1 && e.key.parts[0].kind === 'literal') {
-        if (!bound.has(e.object.name)) out.push({ root: e.object.name, name: e.key.parts[0].value, range: e.range });
-        return;
-      }
-      walk(e.object, bound, out);
-      walk(e.key, bound, out);
-      return;
+    }
     case 'splat':
       walk(e.source, bound, out);
       walk(e.each, bound, out);
@@ -100,4 +98,25 @@ function walkParts(parts: readonly TemplatePart[], bound: ReadonlySet<string>, o
       walkParts(p.body, inner, out);
     }
   }
+}
+
+/** A chain of `.name` and `["name"]` steps on a variable, with the range of its root and first step. */
+function traversal(e: Expr & { kind: 'getattr' | 'index' }): Reference | undefined {
+  const path: string[] = [];
+  let first: Expr & { kind: 'getattr' | 'index' } = e;
+  let cur: Expr = e;
+  while (cur.kind === 'getattr' || cur.kind === 'index') {
+    const name = cur.kind === 'getattr' ? cur.name : literalKey(cur.key);
+    if (name === undefined) return undefined;
+    path.unshift(name);
+    first = cur;
+    cur = cur.object;
+  }
+  if (cur.kind !== 'variable') return undefined;
+  const range = first.kind === 'getattr' ? { ...first.range, start: cur.range.start, end: first.nameRange.end } : first.range;
+  return { root: cur.name, name: path[0], path, range };
+}
+
+function literalKey(key: Expr): string | undefined {
+  return key.kind === 'template' && key.parts.length === 1 && key.parts[0].kind === 'literal' ? key.parts[0].value : undefined;
 }

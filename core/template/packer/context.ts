@@ -5,8 +5,8 @@
 import type { EvalContext, FunctionTable } from '../eval/context';
 import type { Diagnostic } from '../source';
 import { T_DYNAMIC, T_STRING } from '../values/type';
-import { object, str, unknownOf, type Value } from '../values/value';
-import type { VariableModel, LocalModel } from '../model';
+import { map, object, str, typeOf, unknownOf, type Value } from '../values/value';
+import type { DataSourceModel, VariableModel, LocalModel } from '../model';
 import { PACKER_COMPAT_VERSION } from '../../version';
 
 /** What the loader knows so far, shared by every decoding step. */
@@ -20,8 +20,8 @@ export interface LoadState {
   variables: VariableModel[];
   locals: LocalModel[];
   diagnostics: Diagnostic[];
-  /** `data "type" "name"` blocks: their values are unknown since data sources do not run yet. */
-  dataRefs?: Array<{ type: string; name: string }>;
+  /** `data "type" "name"` blocks, whose values grow as they are evaluated (see data.ts). */
+  dataSources?: readonly DataSourceModel[];
 }
 
 /** The keys Packer's builders always provide to provisioners (packer/provisioner.go BuilderDataCommonKeys). */
@@ -85,12 +85,13 @@ export function buildContext(state: LoadState, source: { type: string; name: str
   return templateContext(state, { source: object({ type: str(source.type), name: str(source.name) }), build: object(build) });
 }
 
+/** `data.TYPE.NAME`: a map of names per type, as Packer builds it (so every data source of a type has one output type). */
 function dataRoot(state: LoadState): Record<string, Value> {
-  if (!state.dataRefs?.length) return {};
+  if (!state.dataSources?.length) return {};
   const byType: Record<string, Record<string, Value>> = {};
-  for (const d of state.dataRefs) (byType[d.type] ??= {})[d.name] = unknownOf(T_DYNAMIC);
+  for (const d of state.dataSources) (byType[d.type] ??= {})[d.name] = d.value;
   const types: Record<string, Value> = {};
-  for (const [t, names] of Object.entries(byType)) types[t] = object(names);
+  for (const [t, names] of Object.entries(byType)) types[t] = map(typeOf(Object.values(names)[0]), names);
   return { data: object(types) };
 }
 

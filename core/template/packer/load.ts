@@ -1,6 +1,7 @@
 /**
  * Loads an HCL2 template (its *.pkr.hcl, *.pkr.json and *.auto.pkrvars.* files, already read) into the TemplateModel,
- * in Packer 1.6.6's order: required_version, variables, locals, values from env/var files/-var, then sources and builds.
+ * in Packer's order: required_version, variables and their values from env/var files/-var, then locals and data sources
+ * together in dependency order (Packer 1.14), then sources and builds.
  * A model is returned even when there are errors, so the editor always has something to show.
  */
 import { childContext, type EvalContext, type FunctionTable } from '../eval/context';
@@ -9,18 +10,19 @@ import { functionTable } from '../eval/functions';
 import type { Block, HclFile } from '../hcl/ast';
 import { parseHclFile } from '../hcl/file';
 import { parseHclTemplate } from '../hcl/parser';
-import type { LoadOptions, LoadResult, TemplateModel } from '../model';
+import type { LoadOptions, LoadResult, PendingDataSource, TemplateModel } from '../model';
 import { error, hasErrors, type Diagnostic } from '../source';
 import { FunctionError } from '../functions/define';
 import { isSensitiveDeep, type Value } from '../values/value';
 import { readBody } from './body-read';
 import { decodeBuild, planBuild, type BuildDecl, type PlanFilters } from './builds';
 import { modelEvalContext, type LoadState } from './context';
-import { decodeDataBlock } from './data';
+import { decodeDataBlock, type DataDecl } from './data';
 import { defaultValueFunctions, templateFunctions } from './function-set';
 import { compileGlob } from './glob';
-import { decodeLocalBlock, decodeLocalsBlock, evaluateLocals, type LocalDecl } from './locals';
+import { decodeLocalBlock, decodeLocalsBlock, type LocalDecl } from './locals';
 import { decodePackerBlock } from './packer-block';
+import { evaluatePrereqs } from './prereqs';
 import { decodeSource } from './sources';
 import { collectCliValues, collectEnvValues, collectFileValues, readVarFiles, type VarFile } from './varfiles';
 import { decodeVariableBlock, decodeVariablesBlock, resolveVariable, type VariableDecl } from './variables';
@@ -66,7 +68,8 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   };
   // After syntax errors Packer stops; we still decode what was readable so the editor has a model, but report only the syntax errors.
   let reported = hasErrors(diags) ? [...diags] : undefined;
-  const result = (): LoadResult => ({ model, diagnostics: dedupe(reported ?? diags), sources });
+  const pendingDataSources: PendingDataSource[] = [];
+  const result = (): LoadResult => ({ model, diagnostics: dedupe(reported ?? diags), sources, ...(pendingDataSources.length ? { pendingDataSources } : {}) });
   if (opts.syntaxOnly) return result();
 
   const state: LoadState = {
@@ -113,7 +116,10 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   const ordered = [...varFiles.filter((v) => !v.file.filename.endsWith('.json')), ...varFiles.filter((v) => v.file.filename.endsWith('.json'))];
   collectFileValues(varDecls, ordered, false, diags, state);
   collectCliValues(varDecls, opts.vars ?? [], state, diags);
-  state.dataRefs = ofType('data').map((b) => ({ type: b.labels[0] ?? '', name: b.labels[1] ?? '' }));
+  // Packer 1.14 declares data sources before locals, and evaluates both together once the variables are known.
+  const dataDecls = new Map<string, DataDecl>();
+  for (const b of ofType('data')) decodeDataBlock(b, dataDecls, model.dataSources, diags);
+  state.dataSources = model.dataSources;
   const localDecls = new Map<string, LocalDecl>();
   for (const b of blocks) {
     if (b.type === 'locals') decodeLocalsBlock(b, localDecls, diags);
@@ -123,10 +129,11 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   if (!reported && hasErrors(diags)) reported = [...diags];
 
   for (const decl of varDecls.values()) model.variables.push(resolveVariable(decl, state, diags));
-  evaluateLocals(localDecls, state, diags);
+  const pending: PendingDataSource[] = [];
+  evaluatePrereqs(localDecls, dataDecls, state, diags, { mode: opts.dataSources ?? 'run', results: opts.dataResults, pending });
+  if (pending.length) pendingDataSources.push(...pending);
   model.sensitiveStrings = sensitiveStrings(model);
 
-  for (const b of ofType('data')) decodeDataBlock(b, model.dataSources, state, diags);
   // Sources and builds are decoded in file order, as Packer reports their problems.
   const buildDecls: BuildDecl[] = [];
   for (const b of blocks) {
