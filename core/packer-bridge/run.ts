@@ -35,53 +35,60 @@ export async function runBridgedBuild(plan: PlannedBuild, bridge: BridgeOptions,
   const ui = ctx.uiFor();
   ui.say(`Running through Packer (${bridge.packer}): Bakehouse does not build every type this build uses`);
   const privateDir = mkdtempSync(join(tmpdir(), 'bakehouse-bridge-'));
-  const env: NodeJS.ProcessEnv = { ...bridge.env, PACKER_CHECKPOINT_DISABLE: '1' };
-  const args = ['build', '-machine-readable', `-only=${plan.name}`, `-on-error=${ctx.onError === 'ask' ? 'cleanup' : ctx.onError}`];
-  if (ctx.force) args.push('-force');
-  for (const f of bridge.varFiles) args.push(`-var-file=${f}`);
-  if (bridge.vars.length > 0) {
-    if (bridge.format === 'hcl2') for (const [k, v] of bridge.vars) env[`PKR_VAR_${k}`] = v;
-    else {
-      // Legacy JSON reads no PKR_VAR_*: the values go in a var file only this user can read, removed afterwards.
-      const file = join(privateDir, 'vars.json');
-      writeFileSync(file, JSON.stringify(Object.fromEntries(bridge.vars)), { mode: 0o600 });
-      args.push(`-var-file=${file}`);
-    }
-  }
-  args.push(bridge.template);
-
-  const child = spawn(bridge.packer, args, { cwd: bridge.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const interrupt = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  const onCancel = () => interrupt('SIGINT');
-  const onAbandon = () => interrupt('SIGKILL');
-  ctx.signal.addEventListener('abort', onCancel, { once: true });
-  ctx.abandon.addEventListener('abort', onAbandon, { once: true });
-
-  const follow = new PackerFollower(plan, ctx);
+  let exit: number | null;
+  let follow: PackerFollower;
   const stderr: string[] = [];
-  createInterface({ input: child.stderr }).on('line', (l) => stderr.push(l));
-  const lines = createInterface({ input: child.stdout });
-  lines.on('line', (l) => {
-    const m = parseMachineLine(l);
-    if (m) follow.line(m);
-    else if (l.trim()) ui.log(l);
-  });
-  const exit = await new Promise<number | null>((resolve) => {
-    child.on('error', (e) => {
-      stderr.push(e.message);
-      resolve(null);
+  try {
+    const env: NodeJS.ProcessEnv = { ...bridge.env, PACKER_CHECKPOINT_DISABLE: '1' };
+    const args = ['build', '-machine-readable', `-only=${plan.name}`, `-on-error=${ctx.onError === 'ask' ? 'cleanup' : ctx.onError}`];
+    if (ctx.force) args.push('-force');
+    for (const f of bridge.varFiles) args.push(`-var-file=${f}`);
+    if (bridge.vars.length > 0) {
+      if (bridge.format === 'hcl2') for (const [k, v] of bridge.vars) env[`PKR_VAR_${k}`] = v;
+      else {
+        // Legacy JSON reads no PKR_VAR_*: the values go in a var file only this user can read, removed afterwards.
+        const file = join(privateDir, 'vars.json');
+        writeFileSync(file, JSON.stringify(Object.fromEntries(bridge.vars)), { mode: 0o600 });
+        args.push(`-var-file=${file}`);
+      }
+    }
+    args.push(bridge.template);
+
+    // Its own process group, so a cancel reaches Packer and its plugins as Ctrl-C in a terminal would.
+    const child = spawn(bridge.packer, args, { cwd: bridge.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const interrupt = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    const onCancel = () => interrupt('SIGINT');
+    const onAbandon = () => interrupt('SIGKILL');
+    ctx.signal.addEventListener('abort', onCancel, { once: true });
+    ctx.abandon.addEventListener('abort', onAbandon, { once: true });
+    if (ctx.signal.aborted) onCancel();
+
+    const following = new PackerFollower(plan, ctx);
+    follow = following;
+    createInterface({ input: child.stderr }).on('line', (l) => stderr.push(l));
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      const m = parseMachineLine(l);
+      if (m) following.line(m);
+      else if (l.trim()) ui.log(l);
     });
-    child.on('close', (code) => resolve(code));
-  });
-  ctx.signal.removeEventListener('abort', onCancel);
-  ctx.abandon.removeEventListener('abort', onAbandon);
-  rmSync(privateDir, { recursive: true, force: true });
+    exit = await new Promise<number | null>((resolve) => {
+      child.on('error', (e) => {
+        stderr.push(e.message);
+        resolve(null);
+      });
+      child.on('close', (code) => resolve(code));
+    });
+    ctx.signal.removeEventListener('abort', onCancel);
+    ctx.abandon.removeEventListener('abort', onAbandon);
+  } finally {
+    rmSync(privateDir, { recursive: true, force: true });
+  }
 
   const result: RunResult = ctx.signal.aborted ? 'cancelled' : exit === 0 ? 'succeeded' : 'failed';
   follow.end(result);
