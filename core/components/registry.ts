@@ -1,4 +1,7 @@
-/** Every component type Bakehouse knows, by kind and Packer type name, with its schema and its extra Prepare checks. */
+/**
+ * Every component type Bakehouse knows, by kind and Packer type name, with its schema and its extra Prepare checks. The
+ * schema served is the plugin's generated field list enriched by the hand-written one (merged-schema.ts), built on first use.
+ */
 import { amazonEbsBuilderChecks, amazonEbsBuilderSchema } from '../builders/amazon-ebs/config';
 import { azureArmBuilderChecks, azureArmBuilderSchema } from '../builders/azure-arm/config';
 import { dockerBuilderChecks, dockerBuilderSchema } from '../builders/docker/config';
@@ -30,60 +33,100 @@ import { powershellProvisionerChecks, powershellProvisionerSchema } from '../pro
 import { windowsRestartProvisionerSchema } from '../provisioners/windows-restart/config';
 import { windowsShellProvisionerChecks, windowsShellProvisionerSchema } from '../provisioners/windows-shell/config';
 import type { Check } from './checks';
+import { amazonPlugin } from './generated/amazon';
+import { ansiblePlugin } from './generated/ansible';
+import { azurePlugin } from './generated/azure';
+import { chefPlugin } from './generated/chef';
+import { dockerPlugin } from './generated/docker';
+import { packerPlugin } from './generated/packer';
+import { puppetPlugin } from './generated/puppet';
+import { qemuPlugin } from './generated/qemu';
+import { saltPlugin } from './generated/salt';
+import type { GeneratedPlugin } from './generated/types';
+import { vagrantPlugin } from './generated/vagrant';
+import { virtualboxPlugin } from './generated/virtualbox';
+import { mergeSchema } from './merged-schema';
 import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
 
 export { COMMON_POST_PROCESSOR_FIELDS, COMMON_PROVISIONER_FIELDS } from './engine-fields';
 
 interface Registered {
+  /** The hand-written schema (the plugin folder's config.ts). */
   schema: ComponentSchema;
   checks: Check[];
+  /** The generated plugin that declares the component's fields (scripts/plugin-versions.json pins its version). */
+  plugin: GeneratedPlugin;
+  /** False where Bakehouse does not act on the fields itself: a builder it validates but cannot run yet, or a type the user's Packer runs. */
+  runs?: false;
 }
 
 const REGISTERED: Registered[] = [
-  { schema: dockerBuilderSchema, checks: dockerBuilderChecks },
-  { schema: qemuBuilderSchema, checks: qemuBuilderChecks },
-  { schema: virtualboxIsoBuilderSchema, checks: virtualboxIsoBuilderChecks },
-  { schema: virtualboxOvfBuilderSchema, checks: virtualboxOvfBuilderChecks },
-  { schema: amazonEbsBuilderSchema, checks: amazonEbsBuilderChecks },
-  { schema: azureArmBuilderSchema, checks: azureArmBuilderChecks },
-  { schema: nullBuilderSchema, checks: nullBuilderChecks },
-  { schema: fileBuilderSchema, checks: fileBuilderChecks },
-  { schema: shellProvisionerSchema, checks: shellProvisionerChecks },
-  { schema: fileProvisionerSchema, checks: fileProvisionerChecks },
-  { schema: shellLocalProvisionerSchema, checks: shellLocalProvisionerChecks },
-  { schema: breakpointProvisionerSchema, checks: [] },
-  { schema: windowsShellProvisionerSchema, checks: windowsShellProvisionerChecks },
-  { schema: powershellProvisionerSchema, checks: powershellProvisionerChecks },
-  { schema: windowsRestartProvisionerSchema, checks: [] },
-  { schema: ansibleProvisionerSchema, checks: ansibleProvisionerChecks },
-  { schema: ansibleLocalProvisionerSchema, checks: ansibleLocalProvisionerChecks },
-  { schema: puppetMasterlessProvisionerSchema, checks: puppetMasterlessProvisionerChecks },
-  { schema: chefSoloProvisionerSchema, checks: chefSoloProvisionerChecks },
-  { schema: saltMasterlessProvisionerSchema, checks: saltMasterlessProvisionerChecks },
-  { schema: manifestPostProcessorSchema, checks: [] },
-  { schema: checksumPostProcessorSchema, checks: checksumPostProcessorChecks },
-  { schema: compressPostProcessorSchema, checks: compressPostProcessorChecks },
-  { schema: artificePostProcessorSchema, checks: [] },
-  { schema: shellLocalPostProcessorSchema, checks: shellLocalPostProcessorChecks },
-  { schema: dockerImportPostProcessorSchema, checks: [] },
-  { schema: dockerTagPostProcessorSchema, checks: [] },
-  { schema: dockerPushPostProcessorSchema, checks: dockerPushPostProcessorChecks },
-  { schema: dockerSavePostProcessorSchema, checks: [] },
-  { schema: vagrantPostProcessorSchema, checks: [] },
+  { schema: dockerBuilderSchema, checks: dockerBuilderChecks, plugin: dockerPlugin },
+  { schema: qemuBuilderSchema, checks: qemuBuilderChecks, plugin: qemuPlugin },
+  { schema: virtualboxIsoBuilderSchema, checks: virtualboxIsoBuilderChecks, plugin: virtualboxPlugin },
+  { schema: virtualboxOvfBuilderSchema, checks: virtualboxOvfBuilderChecks, plugin: virtualboxPlugin },
+  { schema: amazonEbsBuilderSchema, checks: amazonEbsBuilderChecks, plugin: amazonPlugin, runs: false },
+  { schema: azureArmBuilderSchema, checks: azureArmBuilderChecks, plugin: azurePlugin, runs: false },
+  { schema: nullBuilderSchema, checks: nullBuilderChecks, plugin: packerPlugin },
+  { schema: fileBuilderSchema, checks: fileBuilderChecks, plugin: packerPlugin },
+  { schema: shellProvisionerSchema, checks: shellProvisionerChecks, plugin: packerPlugin },
+  { schema: fileProvisionerSchema, checks: fileProvisionerChecks, plugin: packerPlugin },
+  { schema: shellLocalProvisionerSchema, checks: shellLocalProvisionerChecks, plugin: packerPlugin },
+  { schema: breakpointProvisionerSchema, checks: [], plugin: packerPlugin },
+  // These run through the user's Packer (core/packer-bridge), which acts on every field: none is "not used".
+  { schema: windowsShellProvisionerSchema, checks: windowsShellProvisionerChecks, plugin: packerPlugin, runs: false },
+  { schema: powershellProvisionerSchema, checks: powershellProvisionerChecks, plugin: packerPlugin, runs: false },
+  { schema: windowsRestartProvisionerSchema, checks: [], plugin: packerPlugin, runs: false },
+  { schema: ansibleProvisionerSchema, checks: ansibleProvisionerChecks, plugin: ansiblePlugin },
+  { schema: ansibleLocalProvisionerSchema, checks: ansibleLocalProvisionerChecks, plugin: ansiblePlugin },
+  { schema: puppetMasterlessProvisionerSchema, checks: puppetMasterlessProvisionerChecks, plugin: puppetPlugin },
+  { schema: chefSoloProvisionerSchema, checks: chefSoloProvisionerChecks, plugin: chefPlugin },
+  { schema: saltMasterlessProvisionerSchema, checks: saltMasterlessProvisionerChecks, plugin: saltPlugin },
+  { schema: manifestPostProcessorSchema, checks: [], plugin: packerPlugin },
+  { schema: checksumPostProcessorSchema, checks: checksumPostProcessorChecks, plugin: packerPlugin },
+  { schema: compressPostProcessorSchema, checks: compressPostProcessorChecks, plugin: packerPlugin },
+  { schema: artificePostProcessorSchema, checks: [], plugin: packerPlugin },
+  { schema: shellLocalPostProcessorSchema, checks: shellLocalPostProcessorChecks, plugin: packerPlugin },
+  { schema: dockerImportPostProcessorSchema, checks: [], plugin: dockerPlugin },
+  { schema: dockerTagPostProcessorSchema, checks: [], plugin: dockerPlugin },
+  { schema: dockerPushPostProcessorSchema, checks: dockerPushPostProcessorChecks, plugin: dockerPlugin },
+  { schema: dockerSavePostProcessorSchema, checks: [], plugin: dockerPlugin },
+  { schema: vagrantPostProcessorSchema, checks: [], plugin: vagrantPlugin },
 ];
 
 const BY_KEY = new Map(REGISTERED.map((r) => [key(r.schema.kind, r.schema.type), r]));
+const MERGED = new Map<string, ComponentSchema>();
 
 function key(kind: ComponentKind, type: string): string {
   return `${kind}:${type}`;
 }
 
 export function getSchema(kind: ComponentKind, type: string): ComponentSchema | undefined {
-  return BY_KEY.get(key(kind, type))?.schema;
+  const k = key(kind, type);
+  const r = BY_KEY.get(k);
+  return r && served(r);
 }
 
 export function allSchemas(): ComponentSchema[] {
+  return REGISTERED.map(served);
+}
+
+/** The hand-written schemas as declared, for the report on what the generated specs changed (docs/schema-differences.md). */
+export function handWrittenSchemas(): ComponentSchema[] {
   return REGISTERED.map((r) => r.schema);
+}
+
+/** Merged once per component, on first use, so a CLI command that never validates pays nothing for it. */
+function served(r: Registered): ComponentSchema {
+  const k = key(r.schema.kind, r.schema.type);
+  let schema = MERGED.get(k);
+  if (!schema) {
+    const generated = r.plugin.components.find((c) => c.kind === r.schema.kind && c.type === r.schema.type);
+    // Each registered component has its spec (test/components/generated-schemas.test.ts holds to it).
+    schema = generated ? mergeSchema(r.schema, generated, { plugin: r.plugin.name, version: r.plugin.version, runs: r.runs ?? true }) : r.schema;
+    MERGED.set(k, schema);
+  }
+  return schema;
 }
 
 /** Known type names of one kind, sorted. */

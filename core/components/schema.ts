@@ -31,6 +31,14 @@ export interface FieldSpec {
   block?: { fields: FieldSpec[]; repeated: boolean };
   /** Why the field is deprecated and what to use instead. */
   deprecated?: string;
+  /** The plugin accepts the field but Bakehouse does not act on it yet: validation warns when it is set. */
+  notImplemented?: true;
+  /** Accepted, but left out of the plugin's docs (internal or deprecated): never offered by completion or the form. */
+  undocumented?: true;
+  /** Only a legacy JSON template may set it (the plugin's HCL2 spec skips it, e.g. chef-solo's `json` map). */
+  legacyJsonOnly?: true;
+  /** What a legacy JSON template may give when it is wider than `type` (the plugin's Go field is an interface{}). */
+  legacyJsonType?: FieldType;
 }
 
 export type ComponentKind = 'builder' | 'provisioner' | 'post-processor' | 'data';

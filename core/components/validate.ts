@@ -67,7 +67,11 @@ function checkConfig(
 ): Diagnostic[] {
   const decoding = decodeProblems(schema.fields, config, blockRange, format);
   if (decoding.length > 0) return decoding;
-  const diags = [...requiredProblems(schema, schema.fields, config, blockRange), ...groupProblems(schema, config, blockRange)];
+  const diags = [
+    ...requiredProblems(schema, schema.fields, config, blockRange),
+    ...groupProblems(schema, config, blockRange),
+    ...notImplementedWarnings(schema, schema.fields, config),
+  ];
   for (const check of getChecks(schema.kind, schema.type)) {
     for (const p of check(viewOf(config, undefined, files))) {
       const range = problemRange(config, p, blockRange);
@@ -140,7 +144,9 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange: Range, format: TemplateFormat): Diagnostic[] {
+function decodeProblems(allFields: FieldSpec[], config: ComponentConfig, blockRange: Range, format: TemplateFormat): Diagnostic[] {
+  // An HCL2 template goes through the plugin's HCL2 spec, which skips the fields only mapstructure decodes.
+  const fields = format === 'json' ? allFields : allFields.filter((f) => !f.legacyJsonOnly);
   const byName = new Map(fields.map((f) => [f.name, f]));
   const diags: Diagnostic[] = [];
   for (const [name, value] of Object.entries(config.values)) {
@@ -196,7 +202,7 @@ function decodeProblems(fields: FieldSpec[], config: ComponentConfig, blockRange
 
 function valueProblems(spec: FieldSpec, value: Value, range: Range, format: TemplateFormat): Diagnostic[] {
   if (format === 'json') {
-    const reason = weakConversionProblem(value, spec.type, spec.name);
+    const reason = weakConversionProblem(value, spec.legacyJsonType ?? spec.type, spec.name);
     if (reason) return [error('Incorrect attribute value type', reason, range)];
   } else {
     const reason = conversionProblem(value, spec.type);
@@ -221,6 +227,32 @@ function valueProblems(spec: FieldSpec, value: Value, range: Range, format: Temp
     }
   }
   return [];
+}
+
+/**
+ * A field the plugin accepts but Bakehouse does not act on yet is not silently ignored: the template validates, with a
+ * warning at the field saying so (a nested block's fields are reported under the block's path).
+ */
+function notImplementedWarnings(schema: ComponentSchema, fields: FieldSpec[], config: ComponentConfig, prefix = ''): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  for (const f of fields) {
+    const blocks = config.blocks[f.name] ?? [];
+    const given = blocks.length > 0 || isFieldSet(config.values[f.name], f.type);
+    if (f.notImplemented && given) {
+      const range = headerRange(blocks[0], f.name) ?? config.nameRanges?.[f.name] ?? config.ranges[f.name] ?? config.range;
+      diags.push(
+        warning(
+          `${JSON.stringify(prefix + f.name)} is accepted but not used by Bakehouse yet`,
+          `The ${schema.type} ${schema.kind} of today's Packer plugin has this setting; Bakehouse validates it but builds as if it were not set.`,
+          range,
+        ),
+      );
+    }
+    if (f.block && !f.notImplemented) {
+      for (const b of blocks) diags.push(...notImplementedWarnings(schema, f.block.fields, b, `${prefix}${f.name}.`));
+    }
+  }
+  return diags;
 }
 
 function requiredProblems(schema: ComponentSchema, fields: FieldSpec[], config: ComponentConfig, blockRange: Range): Diagnostic[] {

@@ -140,8 +140,8 @@ const RUN_FIELDS: FieldSpec[] = [
     'source_ami_filter',
     'Find the AMI to start from by filters instead of by ID.',
     [
+      // No `filter { key value }` blocks: amazon v1.8.2's AmiFilterOptions (common/ami_filter.go) has only the filters map.
       stringMapField('filters', 'Filters the AMI must match, e.g. name = "ubuntu/images/*".'),
-      keyValueBlock('filter', 'One filter, as a key and a value.'),
       stringListField('owners', 'Accounts (or aliases such as "amazon") the AMI must belong to.'),
       boolField('most_recent', 'Use the newest AMI when several match.', { default: false }),
     ],
@@ -287,7 +287,7 @@ const sourceAmiChecks = (c: ConfigView): ReturnType<Check> => {
   if (c.isSet('source_ami')) return [];
   const filter = c.blocks('source_ami_filter')[0];
   const owners = filter?.strings('owners') ?? [];
-  const filterEmpty = !filter || (owners.length === 0 && !filter.isSet('filters') && filter.blocks('filter').length === 0);
+  const filterEmpty = !filter || (owners.length === 0 && !filter.isSet('filters'));
   const out = [];
   if (filterEmpty) out.push(problem('A source_ami or source_ami_filter must be specified'));
   if (owners.length === 0 && !filter?.isUnknown('owners')) {

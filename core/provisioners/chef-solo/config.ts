@@ -2,7 +2,7 @@
 import { guestOsTypeCheck, GUEST_OS_TYPE_FIELD } from '../../components/common/guest-os';
 import { boolField, field, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
-import { pathProblems, type Check } from '../../components/checks';
+import { pathProblems, problem, type Check } from '../../components/checks';
 
 export const chefSoloProvisionerSchema: ComponentSchema = {
   kind: 'provisioner',
@@ -20,8 +20,10 @@ export const chefSoloProvisionerSchema: ComponentSchema = {
     stringField('execute_command', 'Template of the command that runs chef-solo.'),
     stringField('install_command', 'Template of the command that installs Chef.'),
     stringListField('remote_cookbook_paths', 'Cookbook folders already on the machine.'),
-    // Packer decodes JSON templates' nested objects here too, so values are not limited to strings.
-    field('json', { map: 'any' }, 'Node attributes passed to chef-solo as JSON.'),
+    // The plugin's HCL2 spec skips `json` (HCL cannot decode into an interface{}), so HCL2 templates give json_string;
+    // legacy JSON templates may still give the map (packer-plugin-chef v1.0.2 provisioner/chef-solo/provisioner.go).
+    field('json', { map: 'any' }, 'Node attributes passed to chef-solo as JSON (legacy JSON templates only).', { legacyJsonOnly: true }),
+    stringField('json_string', 'Node attributes as a JSON string, e.g. jsonencode({ … }); merged into json.'),
     boolField('prevent_sudo', 'Run Chef without sudo.', { default: false }),
     stringListField('run_list', 'Recipes and roles to run.'),
     boolField('skip_install', 'Assume Chef is already installed.', { default: false }),
@@ -54,4 +56,17 @@ const filesCheck: Check = (c) => {
   ];
 };
 
-export const chefSoloProvisionerChecks: Check[] = [guestOsTypeCheck, filesCheck];
+/** Prepare unmarshals json_string first and stops there when it is not a JSON object (packer-plugin-chef v1.0.2 provisioner.go). */
+const jsonStringCheck: Check = (c) => {
+  const text = c.string('json_string');
+  if (text === '') return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return [];
+    return [problem("Failed to unmarshal 'json_string': not a JSON object", 'json_string')];
+  } catch (e) {
+    return [problem(`Failed to unmarshal 'json_string': ${(e as Error).message}`, 'json_string')];
+  }
+};
+
+export const chefSoloProvisionerChecks: Check[] = [jsonStringCheck, guestOsTypeCheck, filesCheck];

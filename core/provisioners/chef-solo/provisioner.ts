@@ -89,6 +89,7 @@ export function readChefConfig(config: ComponentConfig, cwd: string): Result<Che
     if (k === 'dir') f.error(`Bad encrypted data bag secret '${secret}': is a directory`);
     else if (k !== 'file') f.error(`Bad encrypted data bag secret '${secret}': ${k}`);
   }
+  const json = { ...(f.object('json') ?? {}), ...jsonStringAttributes(f) };
   if (f.errors.length > 0) return err(f.errors);
   return {
     ok: true,
@@ -104,7 +105,7 @@ export function readChefConfig(config: ComponentConfig, cwd: string): Result<Che
       executeCommand: f.string('execute_command', CHEF_EXECUTE_COMMAND),
       installCommand: f.string('install_command', CHEF_INSTALL_COMMAND),
       remoteCookbookPaths: f.stringList('remote_cookbook_paths'),
-      json: f.object('json') ?? {},
+      json,
       preventSudo: f.bool('prevent_sudo'),
       runList: f.stringList('run_list'),
       skipInstall: f.bool('skip_install'),
@@ -211,4 +212,18 @@ async function runChef(cfg: ChefConfig, ctx: ProvisionContext): Promise<Result> 
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** `json_string` (how an HCL2 template gives node attributes) decoded over `json`, as the plugin unmarshals it into the same map. */
+function jsonStringAttributes(f: ConfigFields): Record<string, Plain> {
+  const text = f.string('json_string');
+  if (text === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, Plain>;
+    f.error(`Failed to unmarshal 'json_string': json: cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type map[string]interface {}`);
+  } catch (e) {
+    f.error(`Failed to unmarshal 'json_string': ${(e as Error).message}`);
+  }
+  return {};
 }
