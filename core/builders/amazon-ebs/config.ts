@@ -347,12 +347,20 @@ const runChecks: Check = (c) => {
 
 const IOPS_RATIOS: Record<string, number> = { io1: 50, io2: 500 };
 
-/** Each block device mapping's own rules; the first broken mapping is reported, as Packer stops at it. */
+/**
+ * Each block device mapping's own rules, as amazon v1.8.2's BlockDevice.Prepare (common/block_device.go) has them; the
+ * first broken mapping is reported, as Packer stops at it. `iops` and `throughput` are pointers there, so a rule on them
+ * applies only when the template gives them: a gp3 volume without `throughput` takes AWS's default (1.6.6 refused it).
+ */
 const blockDeviceChecks: Check = (c) => {
   for (const list of ['ami_block_device_mappings', 'launch_block_device_mappings']) {
     for (const b of c.blocks(list)) {
       const name = b.string('device_name');
       const at = (message: string): CheckProblem[] => [{ message, field: list, ...(b.range ? { range: b.range } : {}) }];
+      const given = (field: string): boolean => {
+        const v = b.config.values[field];
+        return v !== undefined && v.kind !== 'null' && v.kind !== 'unknown';
+      };
       if (b.isSet('kms_key_id') && b.config.values.encrypted?.kind === 'bool' && !b.bool('encrypted')) {
         return at(`The device ${name}, must also have \`encrypted: true\` when setting a kms_key_id.`);
       }
@@ -360,18 +368,18 @@ const blockDeviceChecks: Check = (c) => {
       const iops = b.number('iops') ?? 0;
       const size = b.number('volume_size') ?? 0;
       const ratio = IOPS_RATIOS[type];
-      if (ratio !== undefined && size !== 0) {
-        if (Math.floor(iops / size) > ratio) {
+      if (ratio !== undefined && size !== 0 && given('iops')) {
+        if (Math.trunc(iops / size) > ratio) {
           return at(`${name}: the maximum ratio of provisioned IOPS to requested volume size (in GiB) is ${ratio}:1 for ${type} volumes`);
         }
         if (iops < 100 || iops > 64000) return at(`IOPS must be between 100 and 64000 for device ${name}`);
       }
       const throughput = b.number('throughput') ?? 0;
       if (type === 'gp3') {
-        if (throughput < 125 || throughput > 1000) return at(`Throughput must be between 125 and 1000 for device ${name}`);
-        if (iops < 3000 || iops > 16000) return at(`IOPS must be between 3000 and 16000 for device ${name}`);
-      } else if (throughput > 0) {
-        return at(`Throughput is not available for device ${name}`);
+        if (given('throughput') && (throughput < 125 || throughput > 1000)) return at(`Throughput must be between 125 and 1000 for device ${name}`);
+        if (given('iops') && (iops < 3000 || iops > 16000)) return at(`IOPS must be between 3000 and 16000 for device ${name}`);
+      } else if (given('throughput')) {
+        return at(`Throughput is only valid for gp3 volumes, ${JSON.stringify(name)} is of type ${type}`);
       }
     }
   }

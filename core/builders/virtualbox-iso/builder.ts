@@ -8,7 +8,7 @@ import type { Builder, BuilderPlugin, BuildInfo } from '../../engine/plugin';
 import { readSshConfig } from '../../communicators/ssh/config';
 import { downloadStep } from '../qemu/download';
 import { httpServerStep } from '../qemu/http-server';
-import type { DiskInterface } from '../virtualbox/commands';
+import { DISK_INTERFACES, ISO_INTERFACES } from '../../components/common/virtualbox';
 import { machineSteps, realDeps, verifyStep, virtualBoxArtifact } from '../virtualbox/pipeline';
 import { readGuestAdditions, readVirtualBoxSettings } from '../virtualbox/settings';
 import type { VirtualBoxState } from '../virtualbox/state';
@@ -23,8 +23,9 @@ export function makeVirtualboxIsoBuilder(depsFor: (build: BuildInfo) => { deps: 
       const ga = readGuestAdditions(f);
       const isoUrls = f.has('iso_urls') ? f.stringList('iso_urls') : [f.string('iso_url')].filter((u) => u !== '');
       if (isoUrls.length === 0) f.error('One of iso_url or iso_urls must be specified');
-      const hardDriveInterface = (f.string('hard_drive_interface', 'ide') || 'ide') as DiskInterface;
-      const isoInterface = f.string('iso_interface', 'ide') === 'sata' ? 'sata' : 'ide';
+      // Validation has held both to their lists (virtualbox-iso/config.ts), so anything else here is the default.
+      const hardDriveInterface = oneOf(DISK_INTERFACES, f.string('hard_drive_interface'), 'ide');
+      const isoInterface = oneOf(ISO_INTERFACES, f.string('iso_interface'), 'ide');
       const hw = {
         guestOsType: f.string('guest_os_type', 'Other') || 'Other',
         cpus: f.number('cpus', 1) || 1,
@@ -65,3 +66,7 @@ export function makeVirtualboxIsoBuilder(depsFor: (build: BuildInfo) => { deps: 
 }
 
 export const virtualboxIsoBuilder = makeVirtualboxIsoBuilder();
+
+function oneOf<T extends string>(values: readonly T[], text: string, fallback: T): T {
+  return (values as readonly string[]).includes(text) ? (text as T) : fallback;
+}

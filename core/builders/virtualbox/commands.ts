@@ -1,4 +1,7 @@
-/** The VBoxManage command lines of a VirtualBox build, exactly as Packer 1.6.6 issues them. */
+/** The VBoxManage command lines of a VirtualBox build, exactly as Packer 1.6.6 issues them (plus 1.14's VirtIO controller). */
+import type { DiskInterface, IsoInterface } from '../../components/common/virtualbox';
+
+export type { DiskInterface, IsoInterface };
 
 export interface NewMachine {
   name: string;
@@ -21,14 +24,12 @@ export function createVm(m: NewMachine): string[][] {
   ];
 }
 
-export type DiskInterface = 'ide' | 'sata' | 'scsi' | 'pcie';
-
 export interface NewDisk {
   vm: string;
   path: string;
   sizeMb: number;
   hardDriveInterface: DiskInterface;
-  isoInterface: 'ide' | 'sata';
+  isoInterface: IsoInterface;
   sataPortCount: number;
   nvmePortCount: number;
   nonrotational: boolean;
@@ -40,6 +41,7 @@ export const CONTROLLER: Record<DiskInterface, string> = {
   sata: 'SATA Controller',
   scsi: 'SCSI Controller',
   pcie: 'NVMe Controller',
+  virtio: 'VirtIO Controller',
 };
 
 /** The disk, its controllers (IDE always, for the ISO), and the disk attached on port 0. */
@@ -50,6 +52,10 @@ export function createDisk(d: NewDisk): string[][] {
   ];
   if (d.hardDriveInterface === 'sata' || d.isoInterface === 'sata') {
     out.push(['storagectl', d.vm, '--name', 'SATA Controller', '--add', 'sata', '--portcount', String(d.sataPortCount)]);
+  }
+  // As packer-plugin-virtualbox v1.1.5 does (iso/step_create_disk.go): one VirtIO SCSI controller for the disk, the ISO or both.
+  if (d.hardDriveInterface === 'virtio' || d.isoInterface === 'virtio') {
+    out.push(['storagectl', d.vm, '--name', CONTROLLER.virtio, '--add', 'VirtIO', '--controller', 'VirtIO']);
   }
   if (d.hardDriveInterface === 'scsi') out.push(['storagectl', d.vm, '--name', 'SCSI Controller', '--add', 'scsi', '--controller', 'LSILogic']);
   else if (d.hardDriveInterface === 'pcie') {
@@ -62,9 +68,9 @@ export function createDisk(d: NewDisk): string[][] {
   return out;
 }
 
-/** Where the boot ISO goes: IDE primary slave, or SATA port 1. */
-export function attachIso(vm: string, isoPath: string, isoInterface: 'ide' | 'sata'): { attach: string[]; detach: string[] } {
-  const [controller, port, device] = isoInterface === 'sata' ? ['SATA Controller', '1', '0'] : ['IDE Controller', '0', '1'];
+/** Where the boot ISO goes: IDE primary slave, or port 1 of the SATA or VirtIO controller (port 0 is the disk's). */
+export function attachIso(vm: string, isoPath: string, isoInterface: IsoInterface): { attach: string[]; detach: string[] } {
+  const [controller, port, device] = isoInterface === 'ide' ? ['IDE Controller', '0', '1'] : [CONTROLLER[isoInterface], '1', '0'];
   const base = ['storageattach', vm, '--storagectl', controller, '--port', port, '--device', device, '--type', 'dvddrive', '--medium'];
   return { attach: [...base, isoPath], detach: [...base, 'none'] };
 }

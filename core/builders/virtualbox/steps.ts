@@ -55,7 +55,7 @@ export interface VirtualBoxDeps {
 
 /** The downloaded ISO the machine boots from, and the controller it goes on. */
 export interface BootIso {
-  isoInterface: 'ide' | 'sata';
+  isoInterface: vbox.IsoInterface;
 }
 
 async function run(deps: VirtualBoxDeps, ctx: { signal: AbortSignal }, args: string[]): Promise<string | undefined> {

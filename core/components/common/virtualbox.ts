@@ -3,6 +3,14 @@ import { problem, type Check } from '../checks';
 import { boolField, durationField, field, numberField, stringField, stringListField } from '../fields';
 import type { FieldSpec } from '../schema';
 
+/** Controllers the hard disk may hang on (packer-plugin-virtualbox v1.1.5 builder/virtualbox/iso/builder.go Prepare). */
+export const DISK_INTERFACES = ['ide', 'sata', 'scsi', 'pcie', 'virtio'] as const;
+export type DiskInterface = (typeof DISK_INTERFACES)[number];
+
+/** Controllers the install ISO may hang on (the same Prepare). */
+export const ISO_INTERFACES = ['ide', 'sata', 'virtio'] as const;
+export type IsoInterface = (typeof ISO_INTERFACES)[number];
+
 export const VIRTUALBOX_FIELDS: FieldSpec[] = [
   stringField('format', 'Export format of the result.', { default: 'ovf', enum: ['ovf', 'ova'] }),
   stringListField('export_opts', 'Extra arguments for VBoxManage export, e.g. product and vendor metadata.'),

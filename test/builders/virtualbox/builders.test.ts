@@ -81,6 +81,23 @@ test('virtualbox-iso: the VBoxManage argv sequence from machine creation to an O
   assert.equal(artifact?.text, 'VM files in directory: output-ubuntu');
 });
 
+test('virtualbox-iso: hard_drive_interface and iso_interface "virtio" put the disk and the ISO on one VirtIO SCSI controller (plugin v1.1.5)', async (t) => {
+  const dir = scratch(t);
+  writeFileSync(join(dir, 'install.iso'), 'iso');
+  const rec = recorder();
+  const fields = { ...noCommunicator, iso_url: 'install.iso', iso_checksum: 'none', vm_name: 'vm', disk_size: 2048, hard_drive_interface: 'virtio', iso_interface: 'virtio', boot_wait: '0s' };
+  const { outcome } = await runBuilder(iso(rec), fields, buildInfo(dir), rec);
+  assert.equal(outcome.result, 'succeeded', outcome.error);
+  const storage = rec.calls.filter((c) => c[0] === 'storagectl' || c[0] === 'storageattach');
+  const isoPath = rec.calls.find((c) => c.includes('dvddrive'))?.at(-1) ?? '';
+  assert.deepEqual(storage.slice(0, 4), [
+    ['storagectl', 'vm', '--name', 'IDE Controller', '--add', 'ide'],
+    ['storagectl', 'vm', '--name', 'VirtIO Controller', '--add', 'VirtIO', '--controller', 'VirtIO'],
+    ['storageattach', 'vm', '--storagectl', 'VirtIO Controller', '--port', '0', '--device', '0', '--type', 'hdd', '--medium', 'output-ubuntu/vm.vdi', '--nonrotational', 'off', '--discard', 'off'],
+    ['storageattach', 'vm', '--storagectl', 'VirtIO Controller', '--port', '1', '--device', '0', '--type', 'dvddrive', '--medium', isoPath],
+  ]);
+});
+
 test('SSH port forwarding: NAT on nic1, the packercomm rule, replaced when it exists', async () => {
   const rec = recorder({ failWhen: (a) => (a[3]?.startsWith('packercomm') && rec.calls.filter((c) => c[3]?.startsWith('packercomm')).length === 1 ? 'VBoxManage error: A NAT rule of this name already exists' : undefined) });
   const state: VirtualBoxState = { generated: {} };
