@@ -21,7 +21,7 @@ export const dockerBuilderSchema: ComponentSchema = {
     stringListField('cap_drop', 'Linux capabilities to drop from the container.'),
     stringField('exec_user', 'User that provisioner commands run as inside the container.'),
     stringField('export_path', 'Export the container\'s filesystem to this tar file when the build ends.'),
-    stringField('image', 'Image to start the container from.', { required: true }),
+    stringField('image', 'Image to start the container from (or a `build` block in today\'s Packer).'),
     stringField('message', 'Commit message recorded on the committed image.'),
     boolField('privileged', 'Run the container in privileged mode.', { default: false }),
     boolField('pty', 'Allocate a pseudo-terminal for the container.'),
@@ -47,7 +47,6 @@ export const dockerBuilderSchema: ComponentSchema = {
   exactlyOneOf: [['commit', 'discard', 'export_path']],
   messages: {
     enum: COMMUNICATOR_ENUM_MESSAGES,
-    required: { image: 'Image must be specified' },
     exactlyOneOf: [
       {
         none: 'No instructions given for handling the artifact; expected commit, discard, or export_path',
@@ -63,7 +62,19 @@ const exportPathCheck: Check = (c) => {
   return c.files && checkablePath(path) && c.files.isDirectory(path) ? [problem('export_path must be a file, not a directory', 'export_path')] : [];
 };
 
+/**
+ * `image` or a `build` block, not both (docker v1.1.4 builder/docker/config.go). Packer 1.14 words the missing case
+ * "missing 'image' attribute or 'build' section, …"; the recorded invalid corpus still holds 1.6.6's words, kept here.
+ */
+const imageCheck: Check = (c) => {
+  const build = c.blocks('build').length > 0;
+  if (build && c.isSet('image')) return [problem('`image` cannot be specified with a build config', 'image')];
+  if (!build && !c.isSet('image')) return [problem('Image must be specified')];
+  return [];
+};
+
 export const dockerBuilderChecks: Check[] = [
+  imageCheck,
   communicatorChecks('docker'),
   exportPathCheck,
   (c) => (c.bool('ecr_login') && !c.isSet('login_server') ? [problem('ECR login requires login server to be provided.', 'ecr_login')] : []),

@@ -31,7 +31,9 @@ export const CHANGE_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL
 export function readDockerConfig(config: ComponentConfig): Result<DockerBuilderConfig, string[]> {
   const f = new ConfigFields(config, 'docker');
   const image = f.string('image');
-  if (image === '') f.error('Image must be specified');
+  // Today's plugin may build the image from a Dockerfile (`build { … }`) instead; Bakehouse cannot run that yet.
+  if (image === '' && (config.blocks.build?.length ?? 0) > 0) f.error('Bakehouse cannot build the image from a `build` block yet; give `image` instead');
+  else if (image === '') f.error('Image must be specified');
   const commit = f.bool('commit');
   const discard = f.bool('discard');
   const exportPath = f.string('export_path');

@@ -6,8 +6,30 @@ import { ISO_FIELDS, ISO_RULES, ISO_SKIP_CACHE, isoChecks } from '../../componen
 import { CD_FIELDS, FLOPPY_FIELDS, mediaChecks } from '../../components/common/media';
 import { PORT_FORWARDING_FIELDS, portForwardingChecks } from '../../components/common/port-forwarding';
 import { blockField, boolField, durationField, field, numberField, stringField, stringListField } from '../../components/fields';
-import type { ComponentSchema } from '../../components/schema';
+import type { ComponentSchema, FieldSpec } from '../../components/schema';
 import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
+
+/**
+ * Settings the plugin gained after Packer 1.6.6 (v1.1.7's Config, builder/qemu/config.go). Bakehouse runs QEMU as 1.6.6
+ * did, so these are checked as Prepare checks them and then warn that they are not used yet.
+ */
+const SETTINGS_NOT_USED_YET: FieldSpec[] = [
+  field('boot_steps', { list: { list: 'string' } }, 'Boot command as steps, each keystrokes and a description to log; not with boot_command.'),
+  stringField('cpu_model', 'QEMU CPU model (-cpu), e.g. "host"; QEMU\'s default when unset.'),
+  numberField('sockets', 'CPU sockets of the machine\'s topology.'),
+  numberField('cores', 'Cores per socket of the machine\'s topology.'),
+  numberField('threads', 'Threads per core of the machine\'s topology.'),
+  boolField('efi_boot', 'Boot with UEFI firmware (OVMF); implied by efi_firmware_code or efi_firmware_vars.', { default: false }),
+  stringField('efi_firmware_code', 'OVMF code file for efi_boot.', { default: '/usr/share/OVMF/OVMF_CODE.fd' }),
+  stringField('efi_firmware_vars', 'OVMF variables file copied for efi_boot.', { default: '/usr/share/OVMF/OVMF_VARS.fd' }),
+  boolField('efi_drop_efivars', 'Leave the EFI variables file out of the artifact.', { default: false }),
+  boolField('use_pflash', 'Load firmware as pflash drives rather than with -bios.', { default: false }),
+  stringField('vga', 'VGA card QEMU emulates (-vga), e.g. "virtio".'),
+  stringField('vnc_password', 'Password of the VNC console (with vnc_use_password).', { sensitive: true }),
+  boolField('vtpm', 'Give the machine a software TPM (swtpm).', { default: false }),
+  boolField('use_tpm1', 'Emulate TPM 1.2 instead of 2.0.', { default: false }),
+  stringField('tpm_device_type', 'QEMU device of the TPM.', { default: 'tpm-tis' }),
+].map((f) => ({ ...f, notImplemented: true as const }));
 
 export const qemuBuilderSchema: ComponentSchema = {
   kind: 'builder',
@@ -33,7 +55,8 @@ export const qemuBuilderSchema: ComponentSchema = {
     numberField('cpus', 'Number of virtual CPUs.', { default: 1 }),
     stringField('disk_interface', 'How the disk is attached to the machine.', {
       default: 'virtio',
-      enum: ['ide', 'scsi', 'virtio', 'virtio-scsi'],
+      // v1.1.7's diskInterface list (builder/qemu/config.go); QEMU gets it as `if=`, as for the others.
+      enum: ['ide', 'sata', 'scsi', 'sd', 'virtio', 'virtio-scsi'],
     }),
     stringField('disk_size', 'Size of the disk, in megabytes or with a unit suffix such as "40G".', { default: '40960M' }),
     boolField('skip_resize_disk', 'Keep a disk_image at its original size instead of growing it to disk_size.', { default: false }),
@@ -78,6 +101,7 @@ export const qemuBuilderSchema: ComponentSchema = {
     stringField('vm_name', 'File name of the resulting disk image.', { default: 'packer-<build name>' }),
     stringField('cdrom_interface', 'How the CD drive is attached, e.g. "ide" or "virtio-scsi".'),
     boolField('run_once', 'Run QEMU once without the builder\'s usual restart handling.', { default: false }),
+    ...SETTINGS_NOT_USED_YET,
   ],
   ...ISO_RULES,
   messages: {
@@ -106,8 +130,19 @@ const qemuChecks: Check = (c) => {
   if (c.bool('skip_resize_disk') && !c.bool('disk_image')) {
     out.push(problem('skip_resize_disk can only be used when disk_image is true', 'skip_resize_disk'));
   }
-  if ((c.number('vnc_port_min') ?? 5900) > (c.number('vnc_port_max') ?? 6000)) {
-    out.push(problem('vnc_port_min must be less than vnc_port_max', 'vnc_port_min'));
+  // The counts and port ranges of v1.1.7's Prepare (builder/qemu/config.go); 0 means the default.
+  for (const name of ['cpus', 'sockets', 'cores', 'threads']) {
+    if ((c.number(name) ?? 0) < 0) out.push(problem(`${name} must be a positive number`, name));
+  }
+  const vncMin = c.number('vnc_port_min') || 5900;
+  const vncMax = c.number('vnc_port_max') || 6000;
+  if (vncMin < 5900) out.push(problem('vnc_port_min cannot be below 5900', 'vnc_port_min'));
+  if (vncMin > 65535 || vncMax > 65535) {
+    out.push(problem('vmc_port_min and vnc_port_max must both be below 65535 to be valid TCP ports', vncMin > 65535 ? 'vnc_port_min' : 'vnc_port_max'));
+  }
+  if (vncMin > vncMax) out.push(problem('vnc_port_min must be less than vnc_port_max', 'vnc_port_min'));
+  if (c.strings('boot_command').length > 0 && c.isSet('boot_steps')) {
+    out.push(problem('boot_command and boot_steps cannot be used together', 'boot_steps'));
   }
   if (c.strings('boot_command').length > 0 && c.bool('disable_vnc')) {
     out.push(problem('A boot command cannot be used when vnc is disabled.', 'disable_vnc'));
