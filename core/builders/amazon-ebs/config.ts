@@ -162,7 +162,7 @@ const RUN_FIELDS: FieldSpec[] = [
     false,
   ),
   stringField('subnet_id', 'Subnet to launch the instance in.'),
-  stringField('tenancy', 'Placement tenancy of the instance.', { enum: ['default', 'dedicated', 'host'] }),
+  stringField('tenancy', 'Placement tenancy of the instance.', { enum: ['default', 'dedicated', 'host'], deprecated: 'Use placement { tenancy = … }.' }),
   stringListField('temporary_security_group_source_cidrs', 'CIDR blocks allowed to reach the temporary security group.', {
     default: ['0.0.0.0/0'],
   }),
@@ -296,6 +296,69 @@ const sourceAmiChecks = (c: ConfigView): ReturnType<Check> => {
   return out;
 };
 
+/**
+ * RunConfig.Prepare's rules that changed or arrived after Packer 1.6.6 (amazon v1.8.2 common/run_config.go): unlimited
+ * credits (enable_t2_unlimited is now its older name), metadata_options, capacity reservations, placement and Nitro Enclaves.
+ */
+function runChecksSince166(c: ConfigView): CheckProblem[] {
+  const out: CheckProblem[] = [];
+  const type = c.string('instance_type');
+  const pairType = c.string('temporary_key_pair_type');
+  if (pairType !== '' && pairType !== 'rsa' && pairType !== 'ed25519') {
+    out.push(problem('temporary_key_pair_type requires either rsa or ed25519 as its value', 'temporary_key_pair_type'));
+  }
+  const metadata = c.blocks('metadata_options')[0];
+  if (metadata) {
+    const at = (message: string): CheckProblem => ({ message, field: 'metadata_options', ...(metadata.range ? { range: metadata.range } : {}) });
+    const either = (field: string, a: string, b: string): void => {
+      const v = metadata.string(field);
+      if (v !== '' && v !== a && v !== b) out.push(at(`${field} requires either ${a} or ${b} as its value`));
+    };
+    either('http_endpoint', 'disabled', 'enabled');
+    either('http_tokens', 'optional', 'required');
+    const hops = metadata.number('http_put_response_hop_limit') ?? 0;
+    if (hops !== 0 && (hops < 1 || hops > 64)) out.push(at('http_put_response_hop_limit requires a number between 1 and 64'));
+    either('instance_metadata_tags', 'disabled', 'enabled');
+  }
+  if (c.bool('enable_unlimited_credits') || c.bool('enable_t2_unlimited')) {
+    if (!c.isUnknown('instance_type') && !/^t(:?2|3a?|4g)\./.test(type)) {
+      out.push(problem(`Error: Instance Type: ${type} is not within the supported types for Unlimited credits. Supported instance types are T2, T3, and T4g`, 'instance_type'));
+    }
+    if (c.isSet('spot_price') && /^t2\./.test(type)) out.push(problem('Error: Unlimited credits cannot be used in conjunction with Spot Instances', 'spot_price'));
+  }
+  const reservation = c.isSet('capacity_reservation_id') || c.isSet('capacity_reservation_group_arn');
+  if (c.isSet('capacity_reservation_id') && c.isSet('capacity_reservation_group_arn')) {
+    out.push(problem('capacity_reservation_id and capacity_reservation_group_arn are mutually exclusive, only one should be used', 'capacity_reservation_group_arn'));
+  }
+  if (reservation && c.isSet('capacity_reservation_preference')) {
+    out.push(problem('capacity_reservation_id, capacity_reservation_group_arn and capacity_reservation_preference are mutually exclusive, only one should be set', 'capacity_reservation_preference'));
+  }
+  const preference = c.string('capacity_reservation_preference');
+  if (preference !== '' && preference !== 'none' && preference !== 'open') {
+    out.push(problem("capacity_reservation_preference only accepts 'none' or 'open' values", 'capacity_reservation_preference'));
+  }
+  const placement = c.blocks('placement')[0];
+  const placementTenancy = placement?.string('tenancy') ?? '';
+  if (placementTenancy !== '' && c.string('tenancy') !== '') out.push(problem('Error: Please set only one of placement.tenancy and tenancy (deprecated)', 'tenancy'));
+  if (placementTenancy !== '' && !['default', 'dedicated', 'host'].includes(placementTenancy)) {
+    out.push(problem(`Error: Unknown tenancy type ${placementTenancy}`, 'placement'));
+  }
+  if (placement) {
+    const host = placement.isSet('host_id') || placement.isSet('host_resource_group_arn');
+    if (placement.isSet('host_id') && placement.isSet('host_resource_group_arn')) {
+      out.push(problem('The `host_id` and `host_resource_group_arn` settings cannot be specified at the same time.', 'placement'));
+    }
+    if (host && placementTenancy !== '' && placementTenancy !== 'host') {
+      out.push(problem('The tenancy should be `host` if either the `host_id` or `host_resource_group_arn` attributes are specified.', 'placement'));
+    }
+  }
+  if (c.bool('enable_nitro_enclave')) {
+    if (c.isSet('spot_price')) out.push(problem('Error: Nitro Enclave cannot be used in conjunction with Spot Instances', 'enable_nitro_enclave'));
+    if (type.startsWith('t')) out.push(problem(`Error: Nitro Enclaves cannot be used in conjunction with burstable instance types: ${type}`, 'enable_nitro_enclave'));
+  }
+  return out;
+}
+
 const runChecks: Check = (c) => {
   const out = [...sourceAmiChecks(c)];
   const spotTypes = c.isSet('spot_instance_types');
@@ -313,13 +376,7 @@ const runChecks: Check = (c) => {
   if (c.isSet('spot_tags') && (spotPrice === '' || spotPrice === '0') && !c.isUnknown('spot_price')) {
     out.push(problem('spot_tags should not be set when not requesting a spot instance', 'spot_tags'));
   }
-  if (c.bool('enable_t2_unlimited')) {
-    if (c.isSet('spot_price')) out.push(problem('Error: T2 Unlimited cannot be used in conjunction with Spot Instances', 'enable_t2_unlimited'));
-    const type = c.string('instance_type');
-    if (type !== '' && type.split('.')[0] !== 't2') {
-      out.push(problem(`Error: T2 Unlimited enabled with a non-T2 Instance Type: ${type}`, 'enable_t2_unlimited'));
-    }
-  }
+  out.push(...runChecksSince166(c));
   if (c.string('ssh_interface') === 'session_manager') {
     if (c.string('communicator') === 'winrm') {
       out.push(problem('session_manager connectivity is not supported with the "winrm" communicator; please use "ssh"', 'ssh_interface'));
