@@ -213,4 +213,59 @@ const azureChecks: Check = (c) => {
 };
 
 // Azure fills in ssh_username ("packer") itself, so the shared communicator checks do not apply.
-export const azureArmBuilderChecks: Check[] = [azureChecks];
+/**
+ * Rules on settings the azure plugin gained after Packer 1.6.6, in v2.6.3's words (builder/azure/arm/config.go,
+ * assertRequiredParametersSet). The plugin's other new rules (gallery sources, confidential VMs, tags) are not ported yet.
+ */
+const azureChecksSince166: Check = (c) => {
+  const out = [];
+  const sku = c.string('public_ip_sku');
+  if (sku !== '') {
+    if (c.isSet('virtual_network_name')) {
+      out.push(problem('If virtual_network_name is specified, public_ip_sku cannot be specified, since a new network will not be created', 'public_ip_sku'));
+    }
+    if (!['basic', 'standard'].includes(sku.toLowerCase())) {
+      out.push(problem(`The provided value of ${JSON.stringify(sku)} for public_ip_sku does not match the allowed values of "Basic" or "Standard"`, 'public_ip_sku'));
+    }
+  }
+  if (c.isSet('user_data') && c.isSet('user_data_file')) out.push(problem('Only one of user_data or user_data_file can be specified.', 'user_data_file'));
+  if (c.isSet('custom_data') && c.isSet('custom_data_file')) out.push(problem('Only one of custom_data or custom_data_file can be specified.', 'custom_data_file'));
+  const luns = c.strings('disk_additional_luns').map(Number);
+  if (luns.length > 0) {
+    const sizes = c.strings('disk_additional_size');
+    if (sizes.length === 0) out.push(problem('disk_additional_luns requires disk_additional_size to be specified', 'disk_additional_luns'));
+    else if (luns.length !== sizes.length) {
+      out.push(problem(`disk_additional_luns must have the same number of entries as disk_additional_size (disk_additional_luns = ${luns.length}, disk_additional_size = ${sizes.length})`, 'disk_additional_luns'));
+    }
+    const seen = new Set<number>();
+    for (const lun of luns) {
+      if (lun < 0) out.push(problem(`disk_additional_luns values must be non-negative, got ${lun}`, 'disk_additional_luns'));
+      if (seen.has(lun)) out.push(problem(`disk_additional_luns contains duplicate LUN ${lun}`, 'disk_additional_luns'));
+      seen.add(lun);
+    }
+  }
+  const spot = c.blocks('spot')[0];
+  if (spot) {
+    const policy = spot.string('eviction_policy');
+    if (policy !== '' && policy !== 'Delete' && policy !== 'Deallocate') {
+      out.push({ ...problem(`The spot.eviction_policy ${JSON.stringify(policy)} is invalid, eviction_policy must be "Delete", "Deallocate", or unset`, 'spot'), ...(spot.range ? { range: spot.range } : {}) });
+    } else if (policy === '' && (spot.number('max_price') ?? 0) !== 0) {
+      out.push({ ...problem('Setting a spot.max_price without an spot.eviction_policy is invalid, eviction_policy must be "Delete" or "Deallocate" if max_price is set', 'spot'), ...(spot.range ? { range: spot.range } : {}) });
+    }
+  }
+  const controller = c.string('disk_controller_type');
+  if (controller !== '' && !['scsi', 'nvme'].includes(controller.toLowerCase())) {
+    out.push(problem(`The disk_controller_type ${JSON.stringify(controller)} is invalid, the valid values are SCSI and NVMe`, 'disk_controller_type'));
+  }
+  const license = c.string('license_type');
+  const os = c.string('os_type').toLowerCase();
+  if (license !== '' && os === 'linux' && !['rhel_byos', 'sles_byos'].includes(license.toLowerCase())) {
+    out.push(problem(`The license_type ${JSON.stringify(license)} is invalid for Linux, only RHEL_BYOS or SLES_BYOS are supported`, 'license_type'));
+  }
+  if (license !== '' && os === 'windows' && !['windows_client', 'windows_server'].includes(license.toLowerCase())) {
+    out.push(problem(`The license_type ${JSON.stringify(license)} is invalid for Windows, use Windows_Client or Windows_Server`, 'license_type'));
+  }
+  return out;
+};
+
+export const azureArmBuilderChecks: Check[] = [azureChecks, azureChecksSince166];
