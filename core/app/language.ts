@@ -185,7 +185,12 @@ function nameCompletions(ctx: CursorContext): CompletionItem[] {
   if (headers.length === 1 && outer[0] === 'variable') {
     return VARIABLE_FIELDS.map(([label, documentation, block]) => ({ label, kind: block ? 'block' : 'field', documentation, insertText: block ? undefined : `${label} = ` }));
   }
-  return fieldsFor(headers).map((f) => ({ label: f.name, kind: 'field', detail: fieldTypeText(f.type) + (f.required ? ' (required)' : ''), documentation: f.description + (f.deprecated ? `\n\nDeprecated: ${f.deprecated}` : ''), insertText: f.block ? `${f.name} {` : `${f.name} = ` }));
+  return fieldsFor(headers).filter(offered).map((f) => ({ label: f.name, kind: 'field', detail: fieldTypeText(f.type) + (f.required ? ' (required)' : ''), documentation: f.description + (f.deprecated ? `\n\nDeprecated: ${f.deprecated}` : ''), insertText: f.block ? `${f.name} {` : `${f.name} = ` }));
+}
+
+/** Undocumented fields are accepted (the plugin does) but never suggested; `json`-only fields are still offered in JSON. */
+function offered(f: FieldSpec): boolean {
+  return !f.undocumented;
 }
 
 /** The fields allowed where the enclosing blocks are, e.g. inside `build { provisioner "shell" { … } }`. */
@@ -354,7 +359,7 @@ function legacyFields(c: JsonCursor): FieldSpec[] {
 function legacyJsonCompletions(c: JsonCursor): CompletionItem[] {
   if (c.place === 'key') {
     if (c.path.length === 0) return LEGACY_TOP_LEVEL.map(([label, documentation]) => ({ label, kind: 'block', documentation }));
-    return legacyFields(c).map((f) => ({ label: f.name, kind: 'field', detail: fieldTypeText(f.type) + (f.required ? ' (required)' : ''), documentation: f.description }));
+    return legacyFields(c).filter(offered).map((f) => ({ label: f.name, kind: 'field', detail: fieldTypeText(f.type) + (f.required ? ' (required)' : ''), documentation: f.description }));
   }
   if (c.place === 'value' && c.key === 'type') {
     const kind = legacyComponent(c)?.kind;

@@ -15,7 +15,8 @@ export function componentForm(kind: ComponentForm['kind'], type: string): Compon
     kind,
     type,
     description: schema.description,
-    fields: [...schema.fields.map((f) => formField(f, schema, false)), ...common.filter((f) => !own.has(f.name)).map((f) => formField(f, schema, true))],
+    // Undocumented fields (accepted, internal) stay out of the form as they stay out of the plugin's docs.
+    fields: [...schema.fields.filter((f) => !f.undocumented).map((f) => formField(f, schema, false)), ...common.filter((f) => !own.has(f.name)).map((f) => formField(f, schema, true))],
   };
 }
 
