@@ -242,3 +242,22 @@ test('templates.schema lists the new fields for the node form, with enums and no
   assert.match(ebs.get('imds_support')?.description ?? '', /amazon plugin v1\.8\.2/);
   await host.dispose();
 });
+
+test('chef-solo: `json` is for legacy JSON templates only (the plugin\'s HCL2 spec skips it); HCL2 gives json_string', (t) => {
+  const hcl = (provisioner: string): string[] => {
+    const dir = mkdtempSync(join(tmpdir(), 'bakehouse-plugin-fields-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'template.pkr.hcl'), `source "null" "x" {\n  communicator = "none"\n}\n\nbuild {\n  sources = ["source.null.x"]\n  provisioner "chef-solo" {\n${provisioner}\n  }\n}\n`);
+    return errorsOf(dir).map((d) => `${d.summary} @${d.range?.start.line}:${d.range?.start.column}`);
+  };
+  assert.deepEqual(hcl('    json = { role = "web" }'), ['Unsupported argument @8:5']);
+  assert.deepEqual(hcl('    json_string = jsonencode({ role = "web" })'), []);
+  assert.deepEqual(hcl('    json_string = "{not json"').map((e) => e.replace(/:.*@/, ' @')), ["Failed to unmarshal 'json_string' @8:19"]);
+
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-plugin-fields-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const legacy = { builders: [{ type: 'null', communicator: 'none' }], provisioners: [{ type: 'chef-solo', json: { role: 'web', nested: { n: 1 } } }] };
+  writeFileSync(join(dir, 'template.json'), JSON.stringify(legacy, null, 2));
+  const errors = loadTemplate(join(dir, 'template.json'), { cwd: dir, env: {} }).diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors, [], describe(errors));
+});

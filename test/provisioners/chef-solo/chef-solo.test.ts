@@ -45,6 +45,15 @@ test('prepare: Packer\'s messages for bad paths', () => {
   assert.deepEqual(errors({ encrypted_data_bag_secret_path: 'roles' }), ["Bad encrypted data bag secret 'roles': is a directory"]);
 });
 
+test('prepare: json_string (how HCL2 templates give node attributes) is decoded over json, as the plugin unmarshals it', () => {
+  const read = (fields: Record<string, Plain>) => readChefConfig(plannedBuild({ builder: fields }).builder, FIXTURES);
+  const r = read({ json: { a: 1, b: 'old' }, json_string: '{"b": "new", "c": {"d": true}}' });
+  assert.ok(r.ok, r.ok ? '' : r.error.join('\n'));
+  assert.deepEqual(r.value.json, { a: 1, b: 'new', c: { d: true } });
+  const bad = read({ json_string: '{not json' });
+  assert.ok(!bad.ok && bad.error.length === 1 && bad.error[0].startsWith("Failed to unmarshal 'json_string': "), JSON.stringify(bad));
+});
+
 test('uploads cookbooks, roles, data bags, environments and the secret, writes solo.rb and node.json, runs chef-solo as Packer does', async () => {
   requireDocker();
   const r = await withStandIn({
