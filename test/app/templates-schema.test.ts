@@ -22,7 +22,8 @@ test('templates.schema describes a component\'s fields for the node form, common
 
   const docker = await host.handlers.templates.schema({ kind: 'builder', type: 'docker' });
   assert.ok(docker.ok && docker.value);
-  assert.equal(docker.value.fields.find((f) => f.name === 'image')?.required, true);
+  // Since docker v1.1.4 a `build` block may stand in for image: one of the two is needed.
+  assert.deepEqual(docker.value.fields.find((f) => f.name === 'image')?.oneOf, ['image', 'build']);
   assert.equal(docker.value.fields.find((f) => f.name === 'changes')?.type, 'list');
 
   const unknown = await host.handlers.templates.schema({ kind: 'provisioner', type: 'no-such' });

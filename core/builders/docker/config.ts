@@ -45,7 +45,13 @@ export const dockerBuilderSchema: ComponentSchema = {
     stringField('aws_profile', 'AWS shared-credentials profile for the ECR login.'),
   ],
   exactlyOneOf: [['commit', 'discard', 'export_path']],
+  // `image` or a `build` block, not both (docker v1.1.4 builder/docker/config.go). Packer 1.14 words the missing case
+  // "missing 'image' attribute or 'build' section, …"; the recorded invalid corpus still holds 1.6.6's words, kept here.
+  atLeastOneOf: [['image', 'build']],
+  conflicts: [['image', 'build']],
   messages: {
+    atLeastOneOf: ['Image must be specified'],
+    conflicts: ['`image` cannot be specified with a build config'],
     enum: COMMUNICATOR_ENUM_MESSAGES,
     exactlyOneOf: [
       {
@@ -62,19 +68,7 @@ const exportPathCheck: Check = (c) => {
   return c.files && checkablePath(path) && c.files.isDirectory(path) ? [problem('export_path must be a file, not a directory', 'export_path')] : [];
 };
 
-/**
- * `image` or a `build` block, not both (docker v1.1.4 builder/docker/config.go). Packer 1.14 words the missing case
- * "missing 'image' attribute or 'build' section, …"; the recorded invalid corpus still holds 1.6.6's words, kept here.
- */
-const imageCheck: Check = (c) => {
-  const build = c.blocks('build').length > 0;
-  if (build && c.isSet('image')) return [problem('`image` cannot be specified with a build config', 'image')];
-  if (!build && !c.isSet('image')) return [problem('Image must be specified')];
-  return [];
-};
-
 export const dockerBuilderChecks: Check[] = [
-  imageCheck,
   communicatorChecks('docker'),
   exportPathCheck,
   (c) => (c.bool('ecr_login') && !c.isSet('login_server') ? [problem('ECR login requires login server to be provided.', 'ecr_login')] : []),
