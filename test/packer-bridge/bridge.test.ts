@@ -77,11 +77,15 @@ function template(body: string): string {
   return dir;
 }
 
+/** Every container of these tests carries this label, so other tests' containers of the same image do not count. */
+const LABEL = `bakehouse.bridge-test=${process.pid}`;
+
 const SOURCE = `
 source "docker" "deb" {
-  image   = "${IMAGE}"
-  discard = true
-  pull    = false
+  image       = "${IMAGE}"
+  discard     = true
+  pull        = false
+  run_command = ["-d", "-i", "-t", "--label", "${LABEL}", "--entrypoint=/bin/sh", "--", "{{.Image}}"]
 }
 `;
 
@@ -93,7 +97,7 @@ const windowsShell = (lines: string[]) => `
   }`;
 
 function containersFrom(image: string): string[] {
-  const r = spawnSync('docker', ['ps', '-aq', '--filter', `ancestor=${image}`], { encoding: 'utf8' });
+  const r = spawnSync('docker', ['ps', '-aq', '--filter', `ancestor=${image}`, '--filter', `label=${LABEL}`], { encoding: 'utf8' });
   return r.stdout.split('\n').filter(Boolean);
 }
 
@@ -208,9 +212,13 @@ test('a failing bridged build fails with Packer\'s error; a cancelled one is can
   const slow = template(`${SOURCE}\nbuild {\n  name = "slow"\n  sources = ["source.docker.deb"]\n${windowsShell(['echo sleeping now', 'sleep 120'])}\n}\n`);
   const signals = new EventEmitter();
   const started = Date.now();
+  let during: string[] = [];
   const c = await build(slow, [], env(), signals, (t) => {
-    if (t.includes('sleeping now')) signals.emit('SIGINT');
+    if (!t.includes('sleeping now')) return;
+    during = containersFrom(IMAGE);
+    signals.emit('SIGINT');
   });
+  assert.equal(during.length, before.length + 1, "Packer's container ran, with the test's label");
   assert.equal(c.code, 1);
   assert.match(c.stderr, /Cleanly cancelled builds after being interrupted/);
   assert.ok(Date.now() - started < 90_000, 'the cancel ended the build long before the sleep would have');
