@@ -59,6 +59,8 @@ test('the node form comes from the schema: typed fields, help text, required mar
     // A bool is a choice; choosing the default again removes the line.
     await app.graph.setField('shell', 'expect_disconnect', 'true');
     await app.editor.waitForText(/expect_disconnect = true/);
+    // The form shows the new text's value before the user can choose the default again (choosing what it shows changes nothing).
+    assert.equal(await app.graph.fieldValue('shell', 'expect_disconnect', 'true'), 'true');
     await app.graph.setField('shell', 'expect_disconnect', '');
     await page.waitForFunction(() => {
       const s = (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi.store.getState();
