@@ -53,7 +53,7 @@ export async function askChangedFields(
 async function chooseWay(kind: CredentialKind, ask: AskTerminal, say: (text: string) => void): Promise<Result<CredentialWay, string>> {
   const ways = CREDENTIAL_KIND_SPECS[kind].ways;
   if (ways.length === 1) return ok(ways[0]);
-  say(`A ${kind} credential is one of:\n${ways.map((w, i) => `  ${i + 1}) ${w.label}\n`).join('')}`);
+  say(`A credential of kind ${kind} is one of:\n${ways.map((w, i) => `  ${i + 1}) ${w.label}\n`).join('')}`);
   for (;;) {
     const answer = await ask({ prompt: `Which (1-${ways.length}) [1]: `, secret: false });
     if (answer === TERMINAL_INTERRUPTED) return err(INTERRUPTED);

@@ -20,10 +20,11 @@ export function terminalAsker(stdin: NodeJS.ReadableStream, write: (text: string
   const tty = stdin as ReadStream;
   return (q) =>
     new Promise((resolve) => {
-      write(q.prompt);
       let answer = '';
       const wasRaw = tty.isRaw;
+      // Echo goes off before the question shows, so an answer typed as soon as it appears is not echoed by the terminal.
       tty.setRawMode?.(true);
+      write(q.prompt);
       const finish = (result: string): void => {
         tty.off('data', onData);
         tty.setRawMode?.(wasRaw);
