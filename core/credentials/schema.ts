@@ -66,7 +66,9 @@ function wayProblems(kind: CredentialKind, spec: CredentialKindSpec, given: stri
   const candidates = ways.filter((w) => own.every((f) => fieldsOf(w).includes(f)));
   if (candidates.length === 0) {
     // Two ways mixed: name a field that the way most of the given fields follow does not take.
-    const best = [...ways].sort((a, b) => own.filter((f) => fieldsOf(b).includes(f)).length - own.filter((f) => fieldsOf(a).includes(f)).length)[0];
+    // A way's required fields count double: {profile, token} is a profile with a stray token, not keys missing two.
+    const score = (w: (typeof ways)[number]): number => own.filter((f) => w.required.includes(f)).length * 2 + own.filter((f) => w.optional.includes(f)).length;
+    const best = [...ways].sort((a, b) => score(b) - score(a))[0];
     const stray = own.find((f) => !fieldsOf(best).includes(f)) ?? own[0];
     const partner = own.find((f) => fieldsOf(best).includes(f));
     return [{ path: [stray], message: `cannot be set together with ${partner ?? 'the other fields'}: ${kind} takes ${all}` }];
@@ -80,7 +82,7 @@ const SCHEMAS = Object.fromEntries(CREDENTIAL_KINDS.map((k) => [k, kindSchema(k)
 
 /** The fields, checked; or every problem as `field: message`. */
 export function checkCredentialFields(kind: CredentialKind, value: unknown): Result<CredentialFields, string[]> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return err([`the fields of a ${kind} credential must be one JSON object`]);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return err([`the fields of a credential of kind ${kind} must be one JSON object`]);
   const parsed = SCHEMAS[kind].safeParse(value);
   if (parsed.success) return ok(parsed.data);
   const problems: string[] = [];
