@@ -10,7 +10,8 @@ const common = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  // @napi-rs/keyring loads its per-platform .node binary by package name at run time: it stays a node_modules package.
+  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring'],
   // As for the CLI: prefer ES module builds, since UMD builds load their parts with dynamic require().
   mainFields: ['module', 'main'],
 };

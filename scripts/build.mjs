@@ -43,7 +43,8 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  // @napi-rs/keyring loads its per-platform .node binary by package name at run time: it stays a node_modules package.
+  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring'],
   // Prefer ES module builds: jsonc-parser's UMD build loads its parts with dynamic require(), which a bundle cannot follow.
   mainFields: ['module', 'main'],
   plugins: [lazyRequires],

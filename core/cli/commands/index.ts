@@ -8,6 +8,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> =
   build: async () => (await import('./build')).buildCommand,
   cleanup: async () => (await import('./cleanup')).cleanupCommand,
   console: async () => (await import('./console')).consoleCommand,
+  credentials: async () => (await import('./credentials')).credentialsCommand,
   fix: async () => (await import('./fix')).fixCommand,
   fmt: async () => (await import('./fmt')).fmtCommand,
   hcl2_upgrade: async () => (await import('./hcl2-upgrade')).hcl2UpgradeCommand,
