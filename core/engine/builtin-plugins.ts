@@ -1,4 +1,5 @@
 /** The plugins Bakehouse ships with; the CLI and the app start from this registry. */
+import { amazonEbsBuilder } from '../builders/amazon-ebs/builder';
 import { dockerBuilder } from '../builders/docker/builder';
 import { nullBuilder } from '../builders/null/builder';
 import { qemuBuilder } from '../builders/qemu/builder';
@@ -37,6 +38,7 @@ export function builtinPlugins(): PluginRegistry {
     .addPostProcessor(manifestPostProcessor)
     .addBuilder(dockerBuilder)
     .addBuilder(qemuBuilder)
+    .addBuilder(amazonEbsBuilder)
     .addProvisioner(shellProvisioner)
     .addProvisioner(fileProvisioner)
     .addPostProcessor(dockerTagPostProcessor)

@@ -126,6 +126,7 @@ type Loaders<P> = Readonly<Record<string, () => Promise<P>>>;
 const LAZY_PLUGINS: { builders: Loaders<BuilderPlugin>; provisioners: Loaders<ProvisionerPlugin>; postProcessors: Loaders<PostProcessorPlugin> } = {
   builders: {
     docker: async () => (await import('../../builders/docker/builder')).dockerBuilder,
+    'amazon-ebs': async () => (await import('../../builders/amazon-ebs/builder')).amazonEbsBuilder,
   },
   provisioners: {
     shell: async () => (await import('../../provisioners/shell/provisioner')).shellProvisioner,

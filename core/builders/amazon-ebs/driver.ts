@@ -1,0 +1,119 @@
+/**
+ * The EC2 client the amazon-ebs steps share: made once per build with the template's endpoint, region and credentials
+ * (credentials.ts), and loaded lazily so a build without amazon-ebs never loads the AWS SDK. `describe` turns an SDK
+ * error into one line that names the credentials' source when AWS refused them; `poll` is Packer's waiter with aws_polling.
+ */
+import type { EC2Client, EC2ClientConfig, Filter, Tag } from '@aws-sdk/client-ec2';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
+import { credentialSource, type BoundAwsCredential } from './credentials';
+import type { AccessSettings } from './read-config';
+
+export type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
+
+/** The tag every resource a build creates carries, so a sweep can find what a killed run left. */
+export const RUN_ID_TAG = 'bakehouse:run-id';
+
+/** The template's tags and the run's own, as EC2 takes them. */
+export function tagList(tags: Record<string, string>, runId: string): Tag[] {
+  return [...Object.entries(tags).map(([Key, Value]) => ({ Key, Value })), { Key: RUN_ID_TAG, Value: runId }];
+}
+
+/** Everything one run made, by its tag. */
+export const runFilter = (runId: string): Filter => ({ Name: `tag:${RUN_ID_TAG}`, Values: [runId] });
+
+/** Error codes that mean AWS did not accept the credentials. */
+const AUTH_CODES = new Set([
+  'AuthFailure',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'InvalidAccessKeyId',
+  'CredentialsProviderError',
+  'UnauthorizedOperation',
+]);
+
+export class Ec2Driver {
+  private constructor(
+    readonly sdk: Ec2Sdk,
+    readonly client: EC2Client,
+    readonly region: string,
+    /** Where the credentials came from, in the user's words. */
+    readonly credentialsFrom: string,
+    private readonly access: AccessSettings,
+    private readonly options: EC2ClientConfig,
+  ) {}
+
+  /** The same credentials and endpoint in another region (ami_regions copies). */
+  async forRegion(region: string): Promise<Ec2Driver> {
+    if (region === this.region) return this;
+    const client = new this.sdk.EC2Client({ ...this.options, region } as EC2ClientConfig);
+    return new Ec2Driver(this.sdk, client, region, this.credentialsFrom, this.access, this.options);
+  }
+
+  static async create(access: AccessSettings, env: Record<string, string | undefined>, bound?: BoundAwsCredential): Promise<Result<Ec2Driver>> {
+    const region = access.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    if (region === '') return err('region: no AWS region given; set region in the template (or AWS_REGION)');
+    const sdk = await import('@aws-sdk/client-ec2');
+    const creds = await credentialSource(access, env, bound);
+    const endpoint = access.endpoint || env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL || '';
+    // Packer's max_retries counts retries; the SDK counts attempts.
+    const options = { credentials: creds.provider, maxAttempts: Math.max(1, access.maxRetries + 1), ...(endpoint ? { endpoint } : {}) };
+    const client = new sdk.EC2Client({ ...options, region });
+    return ok(new Ec2Driver(sdk, client, region, creds.source, access, options));
+  }
+
+  /** One line for the user; a refused credential names where it came from. */
+  describe(e: unknown): string {
+    const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+    const message = e instanceof Error ? e.message : String(e);
+    if (AUTH_CODES.has(name) || /credential/i.test(name)) {
+      return `${name}: ${message} (AWS refused the credentials from ${this.credentialsFrom})`;
+    }
+    return name && !message.startsWith(name) ? `${name}: ${message}` : message;
+  }
+
+  /** The error's AWS code, e.g. `InvalidAMIID.NotFound`. */
+  static code(e: unknown): string {
+    return typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+  }
+
+  /**
+   * Packer's waiters: check at once, then every delay_seconds up to max_attempts (the SDK waiter's defaults, 15 s and 40,
+   * unless aws_polling or AWS_POLL_DELAY_SECONDS/AWS_MAX_ATTEMPTS say otherwise). `check` answers done, not yet, or an error.
+   */
+  async poll(what: string, check: () => Promise<Result<boolean>>, signal: AbortSignal, env: Record<string, string | undefined>): Promise<Result> {
+    const delay = (this.access.polling.delaySeconds ?? numberFrom(env.AWS_POLL_DELAY_SECONDS) ?? 15) * 1000;
+    const attempts = this.access.polling.maxAttempts ?? numberFrom(env.AWS_MAX_ATTEMPTS) ?? 40;
+    for (let i = 1; ; i++) {
+      if (signal.aborted) return err(CANCELLED);
+      const r = await check();
+      if (!r.ok) return r;
+      if (r.value) return ok();
+      if (i >= attempts) return err(`exceeded ${attempts} wait attempts for ${what}`);
+      const slept = await sleep(delay, signal);
+      if (!slept) return err(CANCELLED);
+    }
+  }
+}
+
+function numberFrom(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
