@@ -30,7 +30,7 @@ export function decodePackerBlock(block: Block, packer: TemplateModel['packer'],
           diags.push(
             error(
               'Invalid version constraint',
-              'This string does not use correct version constraint syntax. Check out the docs: https://packer.io/docs/from-1.5/blocks/packer#version-constraints',
+              'This string does not use correct version constraint syntax. Check out the docs: https://packer.io/docs/templates/hcl_templates/blocks/packer#version-constraints',
               rv.expr.range,
             ),
           );

@@ -134,9 +134,9 @@ test('a post-processor without a type', () => {
 });
 
 test('min_packer_version above the Packer version Bakehouse follows', () => {
-  const d = errorFor(`{\n  "min_packer_version": "1.7.0",\n  ${B}\n}`, 'Packer version too old for this template');
+  const d = errorFor(`{\n  "min_packer_version": "1.15.0",\n  ${B}\n}`, 'Packer version too old for this template');
   at(d, 2, 25);
-  assert.match(d.detail ?? '', /requires Packer version 1\.7\.0 or higher; Bakehouse follows Packer 1\.6\.6/);
+  assert.match(d.detail ?? '', /requires Packer version 1\.15\.0 or higher; Bakehouse follows Packer 1\.14\.3/);
 });
 
 test('an invalid pause_before duration', () => {

@@ -33,7 +33,7 @@ test('contextual values: path, packer.version', () => {
   const m = noErrors(load({ 'a.pkr.hcl': 'locals {\n  r = path.root\n  c = path.cwd\n  v = packer.version\n}\n' }));
   const get = (n: string): unknown => toPlain(m.locals.find((l) => l.name === n)!.value);
   assert.equal(get('r'), '/tmp/bakehouse-test');
-  assert.equal(get('v'), '1.6.6');
+  assert.equal(get('v'), '1.14.3');
 });
 
 test('env() is only for variable defaults, as in Packer 1.6.6', () => {
