@@ -118,6 +118,21 @@ export interface PlannedBuild {
   errorCleanupProvisioner?: ProvisionerModel;
   /** Post-processor chains that apply to this build; each inner list is one chain. */
   postProcessors: PostProcessorModel[][];
+  /** The build block's `hcp_packer_registry`, kept so the manifest can record it (nothing is published). */
+  hcpPackerRegistry?: HcpPackerRegistryModel;
+  range: Range;
+}
+
+/**
+ * An `hcp_packer_registry` block (Packer 1.14): the HCP Packer bucket a build's artifacts would be published to. Bakehouse
+ * keeps its metadata in the model and publishes nothing.
+ */
+export interface HcpPackerRegistryModel {
+  /** `bucket_name`; Packer also takes it from HCP_PACKER_BUCKET_NAME when unset. */
+  bucketName?: string;
+  description?: string;
+  bucketLabels: Record<string, string>;
+  buildLabels: Record<string, string>;
   range: Range;
 }
 
@@ -128,6 +143,7 @@ export interface BuildModel {
   builds: PlannedBuild[];
   /** HCL2: the sources the build block starts, as `type.name` of the source blocks (before renames and -only/-except), as `packer inspect` lists them. */
   sources?: string[];
+  hcpPackerRegistry?: HcpPackerRegistryModel;
 }
 
 export interface TemplateModel {
@@ -141,6 +157,8 @@ export interface TemplateModel {
   dataSources: DataSourceModel[];
   builds: BuildModel[];
   packer: { requiredVersion?: string; requiredPlugins: Record<string, Value> };
+  /** A top-level `hcp_packer_registry` block (Packer 1.12.1+); it wins over build-level ones. */
+  hcpPackerRegistry?: HcpPackerRegistryModel;
   /** Plain strings that must be masked wherever they appear (values of sensitive variables and locals). */
   sensitiveStrings: string[];
 }
