@@ -98,7 +98,7 @@ build {
       ['shell', 'run-1', ['sh b.sh ubuntu']],
     ],
   );
-  assert.deepEqual(toPlain(b.errorCleanupProvisioner?.config.values.inline), ['echo z']);
+  assert.deepEqual(toPlain(b.errorCleanupProvisioner!.config.values.inline), ['echo z']);
   assert.deepEqual(
     b.postProcessors.map((chain) => chain.map((p) => `${p.type}:${String(toPlain(p.config.values.output))}`)),
     [['manifest:m1-first.json', 'manifest:m2-second.json'], ['checksum:x.sum']],
