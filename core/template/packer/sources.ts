@@ -24,7 +24,11 @@ export function decodeSource(block: Block, sources: SourceModel[], state: LoadSt
     return;
   }
   const schema = getSchema('builder', type);
-  if (!schema) diags.push(unknownComponentType('builder', type, block.labelRanges[0] ?? def));
+  if (!schema) {
+    // Packer 1.14 words it for HCL2 sources as "Unknown source type dockr" (legacy JSON says "builder").
+    const unknown = unknownComponentType('builder', type, block.labelRanges[0] ?? def);
+    diags.push({ ...unknown, summary: `Unknown source type ${type}` });
+  }
   // Packer evaluates a source only when a build starts it (with `source.name` known), so problems are reported there.
   const config = decodeComponentBodies([block.body], schema?.fields, templateContext(state), [], [], block.range);
   sources.push({ type, name, range: def, body: block.body, config });

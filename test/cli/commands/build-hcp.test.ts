@@ -54,7 +54,8 @@ test('with HCP credentials set, build warns that publishing to HCP Packer is not
 });
 
 test('without HCP credentials (or with HCP_PACKER_REGISTRY=off) the registry block builds silently', async () => {
-  for (const env of [{}, { HCP_CLIENT_ID: 'id', HCP_PACKER_REGISTRY: 'off' }]) {
+  const envs: Array<Record<string, string>> = [{}, { HCP_CLIENT_ID: 'id', HCP_PACKER_REGISTRY: 'off' }];
+  for (const env of envs) {
     const r = await build(env);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!r.stdout.includes('HCP Packer'), r.stdout);

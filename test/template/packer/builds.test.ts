@@ -74,7 +74,8 @@ test('duplicate and unknown sources', () => {
   const unknown = errors(load({ 'a.pkr.hcl': `${DOCKER}\nbuild {\n  sources = ["docker.ubunt"]\n}\n` }));
   assert.equal(unknown[0].summary, 'Unknown source docker.ubunt');
   const badType = errors(load({ 'a.pkr.hcl': 'source "dokcer" "x" {\n}\n' }));
-  assert.match(badType[0].summary, /Unknown builder type "dokcer"/);
+  assert.equal(badType[0].summary, 'Unknown source type dokcer');
+  assert.match(badType[0].detail ?? '', /Did you mean "docker"\?/);
 });
 
 test('builder config is validated with the component schema', () => {
@@ -296,5 +297,5 @@ build {
   );
   const m = modelOf(load({ 'a.pkr.hcl': tpl }));
   assert.equal(m.builds[0].builds[0].name, 'docker.x');
-  assert.ok(errors(load({ 'a.pkr.hcl': tpl }, { vars: [['v', 'x']] })).some((d) => d.summary === 'Image must be specified'));
+  assert.ok(errors(load({ 'a.pkr.hcl': tpl }, { vars: [['v', 'x']] })).some((d) => d.summary === "missing 'image' attribute or 'build' section, either needs to be specified for a build to run."));
 });
