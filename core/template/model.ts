@@ -141,7 +141,7 @@ export interface BuildModel {
   description?: string;
   range: Range;
   builds: PlannedBuild[];
-  /** HCL2: the sources the build block starts, as `type.name` of the source blocks (before renames and -only/-except), as `packer inspect` lists them. */
+  /** HCL2: the sources the build block starts, as `type.name` (a nested source's own name when it renames its copy; before -only/-except), as `packer inspect` 1.14 lists them. */
   sources?: string[];
   hcpPackerRegistry?: HcpPackerRegistryModel;
 }

@@ -195,7 +195,7 @@ export interface PlanFilters {
 
 /** One PlannedBuild per source of the build that survives -only/-except, with its provisioners and post-processors. */
 export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filters: PlanFilters, state: LoadState, diags: Diagnostic[]): BuildModel {
-  const model: BuildModel = { range: decl.range, builds: [], sources: decl.sources.map((s) => `${s.type}.${s.name}`) };
+  const model: BuildModel = { range: decl.range, builds: [], sources: decl.sources.map((s) => `${s.type}.${s.localName || s.name}`) };
   if (decl.name !== undefined) model.name = decl.name;
   if (decl.description !== undefined) model.description = decl.description;
   if (decl.hcpPackerRegistry) model.hcpPackerRegistry = decl.hcpPackerRegistry;
