@@ -64,7 +64,12 @@ export function decodeBuild(block: Block, state: LoadState, diags: Diagnostic[])
   const ctx = templateContext(state);
   const c = readBody(block.body, {
     attributes: ['name', 'description', 'sources'],
-    blocks: [...Object.entries(BUILD_BLOCKS).map(([type, n]) => ({ type, labels: n ? ['type'] : [] })), { type: 'dynamic', labels: ['type'] }],
+    // `from "x" { … }` is in Packer 1.14's build schema but never read: accepted and ignored, as there.
+    blocks: [
+      ...Object.entries(BUILD_BLOCKS).map(([type, n]) => ({ type, labels: n ? ['type'] : [] })),
+      { type: 'dynamic', labels: ['type'] },
+      { type: 'from', labels: ['type'] },
+    ],
   });
   const own: Diagnostic[] = [...c.diagnostics];
   const build: BuildDecl = { range, sources: [], provisioners: [], postProcessors: [] };

@@ -1,4 +1,4 @@
-// What Packer 1.14 accepts in a `build` block that 1.6.6 refused, each probed with the live 1.14 binary:
+// What Packer 1.14 accepts in a `build` block that 1.6.6 refused (and what it now checks), each probed with the live 1.14 binary:
 // names from expressions, `dynamic` blocks generating sources, provisioners and post-processors, hcp_packer_registry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -176,4 +176,23 @@ test('hcp_packer_registry is checked as Packer 1.14 checks it', () => {
   assert.match(old.diagnostics[0].summary, /labels has been deprecated/);
   assert.deepEqual(modelOf(old).builds[0].hcpPackerRegistry?.bucketLabels, { a: 'b' });
   assert.equal(errors(registry('    bukket_name = "x"'))[0].summary, 'Unsupported argument');
+});
+
+test('a `from` block in a build is accepted and ignored, as Packer 1.14 ignores it', () => {
+  const m = noErrors(load({ 'a.pkr.hcl': `${DOCKER}\nbuild {\n  sources = ["source.docker.ubuntu"]\n  from "x" {\n    anything = 1\n  }\n}\n` }));
+  assert.deepEqual(planned(m).map((b) => b.name), ['docker.ubuntu']);
+});
+
+test('required_plugins entries are checked as Packer 1.14 checks them', () => {
+  const entry = (body: string) => errors(load({ 'a.pkr.hcl': `packer {\n  required_plugins {\n    ${body}\n  }\n}\n` })).map((d) => d.summary);
+  assert.deepEqual(entry('docker = { version = ">= 1.1.0", source = "github.com/hashicorp/docker" }'), []);
+  assert.deepEqual(entry('docker = ">= 1.0"'), ['Invalid plugin requirement']);
+  assert.deepEqual(entry('docker = { source = "github.com/hashicorp/docker" }'), ['No version constraint was set']);
+  assert.deepEqual(entry('docker = { version = "nope!", source = "github.com/hashicorp/docker" }'), ['Invalid version constraint']);
+  assert.deepEqual(entry('docker = { version = ">= 1.0" }'), ['No source was set']);
+  assert.deepEqual(entry('docker = { version = ">= 1.0", source = 3 }'), ['Invalid source']);
+  assert.deepEqual(entry('docker = { version = ">= 1.0", source = "github.com/hashicorp/docker", x = 1 }'), ['Invalid required_plugins object']);
+  assert.deepEqual(entry('docker = ["x"]'), ['Invalid required_plugins syntax']);
+  const detail = errors(load({ 'a.pkr.hcl': 'packer {\n  required_plugins {\n    docker = ">= 1.0"\n  }\n}\n' }))[0].detail;
+  assert.equal(detail, `'docker = ">= 1.0"' plugin requirement calls are not possible. You must define a whole block. For example:\ndocker = {\n  source  = "github.com/hashicorp/docker"\n  version = ">= 1.0"\n}`);
 });
