@@ -221,7 +221,7 @@ export function resolveVariable(decl: VariableDecl, state: LoadState, diags: Dia
     diags.push(
       error(
         `Unset variable "${decl.name}"`,
-        'A used variable must be set or have a default value; see https://packer.io/docs/configuration/from-1.5/syntax for details.',
+        'A used variable must be set or have a default value; see https://packer.io/docs/templates/hcl_templates/syntax for details.',
         decl.range,
       ),
     );
