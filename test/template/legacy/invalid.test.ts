@@ -209,3 +209,8 @@ test('a misspelt function next to build-time data is still reported', () => {
   at(d, 3, 34);
   assert.match(d.detail ?? '', /Did you mean "lower"\?/);
 });
+
+test('a JSON parse error carries Packer 1.14\'s hint about HCL2 file extensions', () => {
+  const d = errorFor('source "docker" "x" {\n  image = "debian"\n}\n', 'Invalid symbol');
+  assert.match(d.detail ?? '', /if you are using an HCL template, check your file extensions; they should be either \*\.pkr\.hcl or \*\.pkr\.json\.$/);
+});
