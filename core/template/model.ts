@@ -172,6 +172,11 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Stop after parsing (`validate -syntax-only`). */
   syntaxOnly?: boolean;
+  /**
+   * The template is to be built or validated (Packer's GetBuilds), so an HCL2 template without a build block is an error;
+   * inspect and console read templates without one.
+   */
+  requireBuild?: boolean;
   only?: string[];
   except?: string[];
   /** `path.cwd`; defaults to process.cwd(). */

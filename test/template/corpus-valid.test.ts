@@ -192,6 +192,7 @@ for (const name of cases) {
       only: inputs.only,
       except: inputs.except,
       cwd: dir,
+      requireBuild: true,
     });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     assert.equal(errors.length, 0, `unexpected errors:\n${describeDiagnostics(errors)}`);

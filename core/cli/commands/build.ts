@@ -52,7 +52,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${onError.error}\n`);
     return 1;
   }
-  const loaded = await loadTemplateRunningDataSources(t.value.path, t.value.options);
+  const loaded = await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, requireBuild: true });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const hcp = loaded.model && hcpPublishingWarning(loaded.model, io.env);
   const diagnostics = hcp ? [...loaded.diagnostics, hcp] : loaded.diagnostics;

@@ -3,7 +3,7 @@
  * provisioners and post-processor chains; then one PlannedBuild per (build × source), named and filtered as Packer does.
  */
 import { getSchema } from '../../components/registry';
-import { validateComponent } from '../../components/validate';
+import { unknownComponentType, validateComponent } from '../../components/validate';
 import { evaluate } from '../eval/evaluate';
 import type { Block, Body } from '../hcl/ast';
 import { childContext } from '../eval/context';
@@ -226,6 +226,11 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     const ctx = buildContext(state, { type: src.type, name: sourceName }, decl.name);
     const useCtx = childContext(ctx, use.scope);
     const schema = getSchema('builder', src.type);
+    if (!schema) {
+      // Packer 1.14 reports an unknown builder type when a build starts the source, as "Unknown source type dockr".
+      const unknown = unknownComponentType('builder', src.type, use.range);
+      diags.push({ ...unknown, summary: `Unknown source type ${src.type}` });
+    }
     const bodies = src.body ? [src.body] : [];
     if (use.addition) bodies.push(use.addition);
     const builder = decodeComponentBodies(bodies, schema?.fields, useCtx, use.addition ? ['name'] : [], diags, src.config.range);

@@ -156,6 +156,9 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   // Packer 1.6.6 prepares builds (and so checks component configs) only when everything before went well.
   if (!reported && hasErrors(diags)) reported = [...diags];
   if (filters) for (const d of buildDecls) model.builds.push(planBuild(d, model.sources, filters, state, diags));
+  if (opts.requireBuild && buildDecls.length === 0 && !hasErrors(diags)) {
+    diags.push(error('Missing build block', 'A build block with one or more sources is required for executing a build.'));
+  }
   // Packer 1.14 publishes with the top-level registry block when there is one (build-level ones are its older form).
   const topRegistry = model.hcpPackerRegistry;
   if (topRegistry) for (const b of model.builds) for (const planned of b.builds) planned.hcpPackerRegistry = topRegistry;

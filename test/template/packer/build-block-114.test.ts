@@ -196,3 +196,17 @@ test('required_plugins entries are checked as Packer 1.14 checks them', () => {
   const detail = errors(load({ 'a.pkr.hcl': 'packer {\n  required_plugins {\n    docker = ">= 1.0"\n  }\n}\n' }))[0].detail;
   assert.equal(detail, `'docker = ">= 1.0"' plugin requirement calls are not possible. You must define a whole block. For example:\ndocker = {\n  source  = "github.com/hashicorp/docker"\n  version = ">= 1.0"\n}`);
 });
+
+test('an unknown source type is an error where a build starts the source; an unused one is none, as in Packer 1.14', () => {
+  const unused = load({ 'a.pkr.hcl': `source "vmware-iso" "x" {\n}\n${DOCKER}\nbuild {\n  sources = ["source.docker.ubuntu"]\n}\n` });
+  assert.deepEqual(errors(unused), []);
+  const used = errors(load({ 'a.pkr.hcl': 'source "dockr" "x" {\n}\nbuild {\n  sources = ["source.dockr.x"]\n}\n' }));
+  assert.deepEqual(used.map(where), ['Unknown source type dockr @ a.pkr.hcl:4:14']);
+});
+
+test('validate and build need a build block; inspect and console read a template without one', () => {
+  const files = { 'a.pkr.hcl': `variable "x" {\n  default = "y"\n}\n${DOCKER}` };
+  assert.deepEqual(errors(load(files)), []);
+  const e = errors(load(files, { requireBuild: true }));
+  assert.deepEqual(e.map((d) => [d.summary, d.detail, d.range]), [['Missing build block', 'A build block with one or more sources is required for executing a build.', undefined]]);
+});

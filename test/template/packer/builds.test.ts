@@ -73,7 +73,7 @@ test('duplicate and unknown sources', () => {
   assert.match(dup[0].detail ?? '', /previous block declared at \/tmp\/bakehouse-test\/a\.pkr\.hcl:2,1-25/);
   const unknown = errors(load({ 'a.pkr.hcl': `${DOCKER}\nbuild {\n  sources = ["docker.ubunt"]\n}\n` }));
   assert.equal(unknown[0].summary, 'Unknown source docker.ubunt');
-  const badType = errors(load({ 'a.pkr.hcl': 'source "dokcer" "x" {\n}\n' }));
+  const badType = errors(load({ 'a.pkr.hcl': 'source "dokcer" "x" {\n}\nbuild {\n  sources = ["source.dokcer.x"]\n}\n' }));
   assert.equal(badType[0].summary, 'Unknown source type dokcer');
   assert.match(badType[0].detail ?? '', /Did you mean "docker"\?/);
 });
