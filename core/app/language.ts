@@ -6,7 +6,7 @@ import type { CompletionItem, Hover, Range, TemplateFileText } from '../contract
 import { SENSITIVE } from '../engine/mask';
 import { COMMON_POST_PROCESSOR_FIELDS, COMMON_PROVISIONER_FIELDS, componentTypes, findField, getSchema } from '../components/registry';
 import type { ComponentKind, FieldSpec, FieldType } from '../components/schema';
-import { FUNCTIONS } from '../template/functions';
+import { FUNCTIONS, inPacker } from '../template/functions';
 import type { Block } from '../template/hcl/ast';
 import { parseHcl } from '../template/hcl/parser';
 import { cursorContext, offsetAt, type CursorContext } from './cursor';
@@ -168,7 +168,7 @@ function valueCompletions(files: TemplateFileText[], ctx: CursorContext): Comple
   if (ctx.prefix.startsWith('local.')) return decls.filter((d) => d.kind === 'local').map((d) => ({ label: d.name, kind: 'local' }));
   if (ctx.prefix.includes('.')) return [];
   const items: CompletionItem[] = NAMESPACES.map(([label, documentation]) => ({ label, kind: 'keyword', documentation }));
-  for (const fn of FUNCTIONS.values()) items.push({ label: fn.name, kind: 'function', detail: fn.signature, documentation: fn.description, insertText: `${fn.name}(` });
+  for (const fn of FUNCTIONS.values()) if (inPacker(fn.name)) items.push({ label: fn.name, kind: 'function', detail: fn.signature, documentation: fn.description, insertText: `${fn.name}(` });
   for (const d of decls) items.push({ label: `${d.kind === 'variable' ? 'var' : 'local'}.${d.name}`, kind: d.kind === 'variable' ? 'variable' : 'local', detail: d.type, documentation: d.description });
   for (const k of ['true', 'false', 'null']) items.push({ label: k, kind: 'keyword' });
   return items;

@@ -118,6 +118,21 @@ export interface PlannedBuild {
   errorCleanupProvisioner?: ProvisionerModel;
   /** Post-processor chains that apply to this build; each inner list is one chain. */
   postProcessors: PostProcessorModel[][];
+  /** The build block's `hcp_packer_registry`, kept so the manifest can record it (nothing is published). */
+  hcpPackerRegistry?: HcpPackerRegistryModel;
+  range: Range;
+}
+
+/**
+ * An `hcp_packer_registry` block (Packer 1.14): the HCP Packer bucket a build's artifacts would be published to. Bakehouse
+ * keeps its metadata in the model and publishes nothing.
+ */
+export interface HcpPackerRegistryModel {
+  /** `bucket_name`; Packer also takes it from HCP_PACKER_BUCKET_NAME when unset. */
+  bucketName?: string;
+  description?: string;
+  bucketLabels: Record<string, string>;
+  buildLabels: Record<string, string>;
   range: Range;
 }
 
@@ -126,8 +141,9 @@ export interface BuildModel {
   description?: string;
   range: Range;
   builds: PlannedBuild[];
-  /** HCL2: the sources the build block starts, as `type.name` of the source blocks (before renames and -only/-except), as `packer inspect` lists them. */
+  /** HCL2: the sources the build block starts, as `type.name` (a nested source's own name when it renames its copy; before -only/-except), as `packer inspect` 1.14 lists them. */
   sources?: string[];
+  hcpPackerRegistry?: HcpPackerRegistryModel;
 }
 
 export interface TemplateModel {
@@ -141,6 +157,8 @@ export interface TemplateModel {
   dataSources: DataSourceModel[];
   builds: BuildModel[];
   packer: { requiredVersion?: string; requiredPlugins: Record<string, Value> };
+  /** A top-level `hcp_packer_registry` block (Packer 1.12.1+); it wins over build-level ones. */
+  hcpPackerRegistry?: HcpPackerRegistryModel;
   /** Plain strings that must be masked wherever they appear (values of sensitive variables and locals). */
   sensitiveStrings: string[];
 }
@@ -154,6 +172,11 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Stop after parsing (`validate -syntax-only`). */
   syntaxOnly?: boolean;
+  /**
+   * The template is to be built or validated (Packer's GetBuilds), so an HCL2 template without a build block is an error;
+   * inspect and console read templates without one.
+   */
+  requireBuild?: boolean;
   only?: string[];
   except?: string[];
   /** `path.cwd`; defaults to process.cwd(). */

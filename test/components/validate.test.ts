@@ -31,9 +31,9 @@ test('a misspelt docker field is an unsupported argument with a suggestion, at t
   at(d, 2, 3);
 });
 
-test('docker without image says "Image must be specified" at the block', () => {
+test('docker without image says it is missing "image" at the block', () => {
   const d = only(check('builder', 'docker', config({ commit: true })));
-  assert.equal(d.summary, 'Image must be specified');
+  assert.equal(d.summary, "missing 'image' attribute or 'build' section, either needs to be specified for a build to run.");
   at(d, 1, 1);
 });
 

@@ -1,13 +1,14 @@
 /**
  * The valid corpus: templates in the shapes public Packer projects use, each with the model Packer would plan.
+ * Packer 1.14 is the judge: every case must also pass its recorded `packer validate` (test/fixtures/packer-1.14/valid.json,
+ * scripts/record-packer-1.14.ts) unless the case says why the reference cannot judge it.
  *
  * Every directory under test/fixtures/templates/valid/<case>/ holds the template file(s) and an `expect.json`:
  *
  * {
  *   "description": string,          // which public shape the case mirrors
  *   "template"?: string,            // what to load, relative to the case dir; default "." (the dir, as HCL2)
- *   "packer166"?: boolean,          // false when Packer 1.6.6 cannot load it (a newer feature); default true
- *   "packer166Reason"?: string,     // why, when "packer166" is false
+ *   "packer114"?: string,           // why Packer 1.14's recorded verdict does not count for this case (a limit of the reference)
  *   "todo"?: string,                // a known gap in Bakehouse: the case runs and reports, but does not fail the suite
  *   "inputs"?: {
  *     "vars"?: [string, string][],  // -var name=value, in command-line order
@@ -58,8 +59,7 @@ interface ExpectedBuild {
 interface CaseExpectation {
   description: string;
   template?: string;
-  packer166?: boolean;
-  packer166Reason?: string;
+  packer114?: string;
   todo?: string;
   inputs?: { vars?: Array<[string, string]>; varFiles?: string[]; env?: Record<string, string>; only?: string[]; except?: string[] };
   builds: ExpectedBuild[];
@@ -70,6 +70,14 @@ interface CaseExpectation {
 }
 
 const VALID = join(__dirname, '..', 'fixtures', 'templates', 'valid');
+
+interface RecordedValidate {
+  exitCode: number | null;
+  stdout: string;
+}
+const packer114 = (
+  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'packer-1.14', 'valid.json'), 'utf8')) as { cases: Record<string, { validate: RecordedValidate }> }
+).cases;
 
 function isRegex(e: Expected): e is { $regex: string } {
   return typeof e === 'object' && e !== null && !Array.isArray(e) && typeof (e as { $regex?: unknown }).$regex === 'string';
@@ -165,6 +173,13 @@ test('the valid corpus has at least 45 cases', () => {
   assert.ok(cases.length >= 45, `only ${cases.length} cases`);
 });
 
+test('Packer 1.14 agrees with Bakehouse on every valid case but those it cannot judge', () => {
+  const judged = cases.filter((n) => !(JSON.parse(readFileSync(join(VALID, n, 'expect.json'), 'utf8')) as CaseExpectation).packer114);
+  const agreed = judged.filter((n) => packer114[n]?.validate.exitCode === 0);
+  assert.deepEqual(judged.filter((n) => !agreed.includes(n)), []);
+  assert.ok(cases.length - judged.length <= 1, 'a case Packer 1.14 cannot judge needs a reason, and there should be few');
+});
+
 for (const name of cases) {
   const dir = join(VALID, name);
   const exp = JSON.parse(readFileSync(join(dir, 'expect.json'), 'utf8')) as CaseExpectation;
@@ -177,9 +192,13 @@ for (const name of cases) {
       only: inputs.only,
       except: inputs.except,
       cwd: dir,
+      requireBuild: true,
     });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     assert.equal(errors.length, 0, `unexpected errors:\n${describeDiagnostics(errors)}`);
+    const reference = packer114[name]?.validate;
+    assert.ok(reference, 'Packer 1.14 is not recorded for this case: run scripts/record-packer-1.14.ts');
+    if (!exp.packer114) assert.equal(reference.exitCode, 0, `Packer 1.14 refuses this template:\n${reference.stdout}`);
     const model = result.model;
     assert.ok(model, 'no model');
 

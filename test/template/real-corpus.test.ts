@@ -70,7 +70,7 @@ function bakehouseVerdict(name: string): { valid: boolean; errors: ErrorAt[] } {
   const t = provenance[name];
   const dir = join(REAL_CORPUS_FILES, name, t.cwd);
   // As `bakehouse validate [-var-file=…] TEMPLATE` run in the project's folder: no -var, no environment of this machine.
-  const result = loadTemplate(join(dir, t.template), { varFiles: t.varFiles.map((f) => join(dir, f)), env: {}, cwd: dir });
+  const result = loadTemplate(join(dir, t.template), { varFiles: t.varFiles.map((f) => join(dir, f)), env: {}, cwd: dir, requireBuild: true });
   const errors = result.diagnostics
     .filter((d) => d.severity === 'error')
     .map((d) => ({ text: d.summary, file: d.range?.filename ?? null, line: d.range?.start.line ?? null }));

@@ -45,12 +45,11 @@ export const dockerBuilderSchema: ComponentSchema = {
     stringField('aws_profile', 'AWS shared-credentials profile for the ECR login.'),
   ],
   exactlyOneOf: [['commit', 'discard', 'export_path']],
-  // `image` or a `build` block, not both (docker v1.1.4 builder/docker/config.go). Packer 1.14 words the missing case
-  // "missing 'image' attribute or 'build' section, …"; the recorded invalid corpus still holds 1.6.6's words, kept here.
+  // `image` or a `build` block, not both (docker v1.1.4 builder/docker/config.go), the missing case in Packer 1.14's words.
   atLeastOneOf: [['image', 'build']],
   conflicts: [['image', 'build']],
   messages: {
-    atLeastOneOf: ['Image must be specified'],
+    atLeastOneOf: ["missing 'image' attribute or 'build' section, either needs to be specified for a build to run."],
     conflicts: ['`image` cannot be specified with a build config'],
     enum: COMMUNICATOR_ENUM_MESSAGES,
     exactlyOneOf: [

@@ -33,7 +33,7 @@ export function readDockerConfig(config: ComponentConfig): Result<DockerBuilderC
   const image = f.string('image');
   // Today's plugin may build the image from a Dockerfile (`build { … }`) instead; Bakehouse cannot run that yet.
   if (image === '' && (config.blocks.build?.length ?? 0) > 0) f.error('Bakehouse cannot build the image from a `build` block yet; give `image` instead');
-  else if (image === '') f.error('Image must be specified');
+  else if (image === '') f.error("missing 'image' attribute or 'build' section, either needs to be specified for a build to run.");
   const commit = f.bool('commit');
   const discard = f.bool('discard');
   const exportPath = f.string('export_path');

@@ -10,6 +10,7 @@ import { loadTemplateRunningDataSources } from '../../template/load';
 import type { PlannedBuild } from '../../template/model';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type CliIO, type Command } from '../command';
 import { renderDiagnostics } from '../diagnostics';
+import { hcpPublishingWarning } from '../hcp-packer';
 import { flagBool, flagInt, flagString, type ParsedArgs } from '../flags';
 import { templateArgs } from '../template-args';
 import { StdinPrompts } from '../ui/prompts';
@@ -51,10 +52,12 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${onError.error}\n`);
     return 1;
   }
-  const loaded = await loadTemplateRunningDataSources(t.value.path, t.value.options);
+  const loaded = await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, requireBuild: true });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  if (loaded.diagnostics.length > 0) {
-    const text = renderDiagnostics(loaded.diagnostics, { sources: loaded.sources, color: io.color });
+  const hcp = loaded.model && hcpPublishingWarning(loaded.model, io.env);
+  const diagnostics = hcp ? [...loaded.diagnostics, hcp] : loaded.diagnostics;
+  if (diagnostics.length > 0) {
+    const text = renderDiagnostics(diagnostics, { sources: loaded.sources, color: io.color });
     if (errors.length > 0) io.stderr(text);
     else io.stdout(text);
   }

@@ -25,8 +25,8 @@ export const validateCommand: Command = {
     const syntaxOnly = flagBool(args, 'syntax-only');
     // As Packer 1.14, validate checks data sources but runs them only when asked: they may reach the network or cost money.
     const result = flagBool(args, 'evaluate-datasources')
-      ? await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, syntaxOnly })
-      : loadTemplate(t.value.path, { ...t.value.options, syntaxOnly, dataSources: 'skip' });
+      ? await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, syntaxOnly, requireBuild: true })
+      : loadTemplate(t.value.path, { ...t.value.options, syntaxOnly, dataSources: 'skip', requireBuild: true });
     const hasErrors = result.diagnostics.some((d) => d.severity === 'error');
     if (flagBool(args, 'json')) {
       io.stdout(`${JSON.stringify(jsonReport(result.diagnostics), null, 2)}\n`);

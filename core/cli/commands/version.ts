@@ -3,7 +3,7 @@ import type { Command } from '../command';
 
 export const versionCommand: Command = {
   name: 'version',
-  synopsis: 'Prints the Bakehouse version',
+  synopsis: 'Prints the Bakehouse version and the Packer version it follows',
   usage: '',
   flags: [],
   async run(_args, io) {

@@ -73,21 +73,14 @@ function getAttr(obj: Value, name: string, expr: GetAttrExpr, ctx: EvalContext, 
   }
 }
 
-/** `var.x` and `local.x` that were never declared get Terraform-style messages naming what is missing. */
+/**
+ * A missing attribute, as HCL words it; Packer 1.14 says the same for an undeclared `var.x` or `local.x` (no
+ * Terraform-style "undeclared input variable"), suggesting among the declared names.
+ */
 function unsupportedAttribute(name: string, known: string[], expr: GetAttrExpr, ctx: EvalContext): Diagnostic {
   const root = expr.object.kind === 'variable' ? expr.object.name : undefined;
-  const range = spanFromObject(expr);
-  if (root === 'var' && ctx.declared?.var) {
-    return error(
-      'Reference to undeclared input variable',
-      `An input variable with the name "${name}" has not been declared.${didYouMean(name, ctx.declared.var)}`,
-      range,
-    );
-  }
-  if (root === 'local' && ctx.declared?.local) {
-    return error('Reference to undeclared local value', `A local value with the name "${name}" has not been declared.${didYouMean(name, ctx.declared.local)}`, range);
-  }
-  return error('Unsupported attribute', `This object does not have an attribute named "${name}".${didYouMean(name, known)}`, stepRange(expr));
+  const declared = root === 'var' ? ctx.declared?.var : root === 'local' ? ctx.declared?.local : undefined;
+  return error('Unsupported attribute', `This object does not have an attribute named "${name}".${didYouMean(name, declared ? [...declared] : known)}`, stepRange(expr));
 }
 
 /** HCL 2 as vendored by Packer 1.6.6 says the same for every value without attributes. */
@@ -98,10 +91,6 @@ function noAttributesDetail(_t: Type): string {
 /** The `.name` step of a traversal, dot included, as HCL points at it. */
 function stepRange(expr: GetAttrExpr): Range {
   return { filename: expr.range.filename, start: expr.object.range.end, end: expr.nameRange.end };
-}
-
-function spanFromObject(expr: GetAttrExpr): Range {
-  return { filename: expr.range.filename, start: expr.object.range.start, end: expr.nameRange.end };
 }
 
 function isUnknownSequence(v: Value): boolean {

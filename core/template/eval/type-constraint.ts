@@ -7,14 +7,18 @@ const SUMMARY = 'Invalid type specification';
 const GENERAL =
   'A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string).';
 
-export function parseTypeConstraint(expr: Expr): { type: Type; diagnostics: Diagnostic[] } {
+/**
+ * `exact`: an exact type, as typeexpr.Type reads it — what Packer 1.14 requires of a variable's `type` — so neither `any`
+ * nor `optional(…)` is allowed; convert() takes a type constraint, where both are.
+ */
+export function parseTypeConstraint(expr: Expr, opts: { exact?: boolean } = {}): { type: Type; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const type = read(expr, diagnostics, false);
+  const type = read(expr, diagnostics, false, opts.exact ?? false);
   return { type, diagnostics };
 }
 
-function read(expr: Expr, diags: Diagnostic[], inObject: boolean): Type {
-  if (expr.kind === 'parens') return read(expr.expr, diags, inObject);
+function read(expr: Expr, diags: Diagnostic[], inObject: boolean, exact: boolean): Type {
+  if (expr.kind === 'parens') return read(expr.expr, diags, inObject, exact);
   if (expr.kind === 'variable') {
     switch (expr.name) {
       case 'string':
@@ -24,6 +28,7 @@ function read(expr: Expr, diags: Diagnostic[], inObject: boolean): Type {
       case 'bool':
         return T_BOOL;
       case 'any':
+        if (exact) diags.push(error(SUMMARY, 'The keyword "any" cannot be used in this type specification: an exact type is required.', expr.range));
         return T_DYNAMIC;
       case 'list':
       case 'map':
@@ -60,7 +65,7 @@ function read(expr: Expr, diags: Diagnostic[], inObject: boolean): Type {
         diags.push(error(SUMMARY, `The ${name} type constructor requires one argument specifying the element type.`, expr.range));
         return T_DYNAMIC;
       }
-      const element = read(expr.args[0], diags, false);
+      const element = read(expr.args[0], diags, false, exact);
       return { kind: name, element };
     }
     case 'tuple': {
@@ -69,7 +74,7 @@ function read(expr: Expr, diags: Diagnostic[], inObject: boolean): Type {
         diags.push(error(SUMMARY, 'The tuple type constructor requires one argument specifying the element types as a list.', expr.range));
         return T_DYNAMIC;
       }
-      return { kind: 'tuple', elements: arg.items.map((i) => read(i, diags, false)) };
+      return { kind: 'tuple', elements: arg.items.map((i) => read(i, diags, false, exact)) };
     }
     case 'object': {
       const arg = expr.args[0];
@@ -87,14 +92,18 @@ function read(expr: Expr, diags: Diagnostic[], inObject: boolean): Type {
         }
         const v = item.value;
         if (v.kind === 'call' && v.name === 'optional') {
+          if (exact) {
+            diags.push(error(SUMMARY, 'Optional attribute modifier is only for type constraints, not for exact types.', v.range));
+            continue;
+          }
           if (v.args.length !== 1) {
             diags.push(error(SUMMARY, 'Optional attribute modifier requires the attribute type as its argument.', v.range));
             continue;
           }
-          attributes[key] = read(v.args[0], diags, false);
+          attributes[key] = read(v.args[0], diags, false, exact);
           optional.push(key);
         } else {
-          attributes[key] = read(v, diags, true);
+          attributes[key] = read(v, diags, true, exact);
         }
       }
       return optional.length ? { kind: 'object', attributes, optional } : { kind: 'object', attributes };

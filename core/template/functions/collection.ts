@@ -156,21 +156,16 @@ export const collectionFunctions: FunctionDef[] = [
   },
   {
     name: 'index',
-    signature: 'index(collection, key)',
-    description: 'Returns the element of a list, tuple or map at the given key, like the [] operator.',
-    params: [p('collection'), p('key')],
-    call: ([c, k]) => {
-      if (c.kind === 'list' || c.kind === 'tuple') {
-        if (k.kind !== 'number') throw new FunctionError(`key for ${c.kind} must be number`);
-        return indexSeq(c.items, k.value);
-      }
-      if (c.kind === 'map') {
-        const key = k.kind === 'string' ? k.value : k.kind === 'number' ? String(k.value) : undefined;
-        if (key === undefined) throw new FunctionError('key for map must be string');
-        if (!(key in c.entries)) throw new FunctionError('invalid index');
-        return c.entries[key];
-      }
-      throw new FunctionError('collection must be a list, a map or a tuple');
+    signature: 'index(list, value)',
+    description: "Finds the element index for a given value in a list (Packer 1.14's index; 1.6.6's was the [] operator).",
+    params: [p('list'), p('value')],
+    returns: T_NUMBER,
+    call: ([l, v]) => {
+      if (l.kind !== 'list' && l.kind !== 'tuple') throw new FunctionError('argument must be a list or tuple');
+      if (l.items.length === 0) throw new FunctionError('cannot search an empty list');
+      const at = l.items.findIndex((item) => valuesEqual(item, v));
+      if (at < 0) throw new FunctionError('item not found');
+      return num(at);
     },
   },
   {
@@ -444,12 +439,6 @@ export const collectionFunctions: FunctionDef[] = [
     },
   },
 ];
-
-function indexSeq(items: readonly Value[], n: number): Value {
-  if (!Number.isInteger(n)) throw new FunctionError('key must be a whole number');
-  if (n < 0 || n >= items.length) throw new FunctionError(`key must be between 0 and ${items.length} inclusive`);
-  return items[n];
-}
 
 /** Set membership after both sides were unified to one element type. */
 function looseEqual(a: Value, b: Value): boolean {

@@ -60,6 +60,20 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
     .map((f) => [f.name, f]),
 );
 
+/**
+ * Terraform functions the library implements that Packer 1.14 does not offer (hcl2template/functions.go): a template
+ * calling one fails there with "Call to unknown function", so templates are not offered them either.
+ */
+const NOT_IN_PACKER = new Set([
+  'base64sha256', 'base64sha512', 'filebase64sha256', 'filebase64sha512', 'filemd5', 'filesha1', 'filesha256', 'filesha512',
+  'matchkeys', 'one', 'setsubtract', 'tobool', 'tolist', 'tomap', 'tonumber', 'toset', 'tostring', 'transpose',
+]);
+
+/** Whether templates may call the function: Packer 1.14 offers it. */
+export function inPacker(name: string): boolean {
+  return FUNCTIONS.has(name) && !NOT_IN_PACKER.has(name);
+}
+
 /** Names of the functions Packer 1.6.6 itself offers (no `since`). */
 export function packer166FunctionNames(): string[] {
   return [...FUNCTIONS.values()].filter((f) => !f.since).map((f) => f.name);

@@ -18,6 +18,9 @@ import { validateConfig } from './validate';
 import { resolveVariables } from './variables';
 import { compareVersions, parseVersion } from './version';
 
+const LEGACY_JSON_HINT =
+  'This file is read as a legacy JSON template: if you are using an HCL template, check your file extensions; they should be either *.pkr.hcl or *.pkr.json.';
+
 const ROOT_KEYS = ['min_packer_version', 'description', 'builders', 'comments', 'push', 'post-processors', 'provisioners', 'error-cleanup-provisioner', 'variables', 'sensitive-variables'];
 
 export function loadLegacyTemplateText(text: string, filename: string, opts: LoadOptions): LoadResult {
@@ -37,7 +40,8 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
     sensitiveStrings: [],
   };
   const parsed = parseJson(text, filename);
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  // Packer 1.14 adds this hint to every legacy JSON parse failure: the usual cause is an HCL2 file named without .pkr.
+  const diagnostics: Diagnostic[] = parsed.diagnostics.map((d) => (d.severity === 'error' ? { ...d, detail: `${d.detail ? `${d.detail} ` : ''}${LEGACY_JSON_HINT}` } : d));
   const doc = parsed.doc;
   const root = doc.root;
   if (!root || diagnostics.length > 0) return { model, diagnostics, sources };

@@ -3,17 +3,21 @@
  * provisioners and post-processor chains; then one PlannedBuild per (build × source), named and filtered as Packer does.
  */
 import { getSchema } from '../../components/registry';
-import { validateComponent } from '../../components/validate';
+import { unknownComponentType, validateComponent } from '../../components/validate';
 import { evaluate } from '../eval/evaluate';
-import type { Block, Body, Expr } from '../hcl/ast';
-import type { BuildModel, PlannedBuild, PostProcessorModel, SourceModel } from '../model';
+import type { Block, Body } from '../hcl/ast';
+import { childContext } from '../eval/context';
+import { object, str } from '../values/value';
+import type { BuildModel, HcpPackerRegistryModel, PlannedBuild, PostProcessorModel, SourceModel } from '../model';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { didYouMean } from '../suggest';
 import { convert } from '../values/convert';
 import { listOf, T_STRING } from '../values/type';
 import { readBody, readBodyPartially } from './body-read';
+import { expandDynamicBlocks, type Scope } from './dynamic-blocks';
+import { decodeHcpPackerRegistry, HCP_PACKER_REGISTRY } from './hcp-packer-registry';
 import { decodeComponentBodies } from './component';
-import { buildContext, constantContext, type LoadState } from './context';
+import { buildContext, constantContext, templateContext, type LoadState } from './context';
 import type { GlobMatch } from './glob';
 import { decodePostProcessor, planPostProcessor, type PostProcessorDecl } from './post-processors';
 import { decodeProvisioner, planProvisioner, skipFor, type ProvisionerDecl } from './provisioners';
@@ -27,6 +31,8 @@ interface SourceUse {
   /** A nested `source` block's other arguments, filled into the source's body. */
   addition?: Body;
   range: Range;
+  /** A `dynamic "source"` block's iterator. */
+  scope: Scope;
 }
 
 export interface BuildDecl {
@@ -37,41 +43,54 @@ export interface BuildDecl {
   provisioners: ProvisionerDecl[];
   errorCleanup?: ProvisionerDecl;
   postProcessors: PostProcessorDecl[][];
+  hcpPackerRegistry?: HcpPackerRegistryModel;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** The blocks a build may hold, with their label counts: what `dynamic` may generate there too. */
+const BUILD_BLOCKS: Readonly<Record<string, number>> = {
+  source: 1,
+  provisioner: 1,
+  'error-cleanup-provisioner': 1,
+  'post-processor': 1,
+  'post-processors': 0,
+  [HCP_PACKER_REGISTRY]: 0,
+};
+
 export function decodeBuild(block: Block, state: LoadState, diags: Diagnostic[]): BuildDecl | undefined {
   const range = block.typeRange;
-  const ctx = constantContext(state);
+  // name, description and sources may use variables, locals and functions (Packer 1.14's LocalContext).
+  const ctx = templateContext(state);
   const c = readBody(block.body, {
     attributes: ['name', 'description', 'sources'],
+    // `from "x" { … }` is in Packer 1.14's build schema but never read: accepted and ignored, as there.
     blocks: [
-      { type: 'source', labels: ['reference'] },
-      { type: 'provisioner', labels: ['type'] },
-      { type: 'error-cleanup-provisioner', labels: ['type'] },
-      { type: 'post-processor', labels: ['type'] },
-      { type: 'post-processors' },
+      ...Object.entries(BUILD_BLOCKS).map(([type, n]) => ({ type, labels: n ? ['type'] : [] })),
+      { type: 'dynamic', labels: ['type'] },
+      { type: 'from', labels: ['type'] },
     ],
   });
   const own: Diagnostic[] = [...c.diagnostics];
   const build: BuildDecl = { range, sources: [], provisioners: [], postProcessors: [] };
   if (c.attributes.name) build.name = metaString(c.attributes.name.expr, ctx, own);
   if (c.attributes.description) build.description = metaString(c.attributes.description.expr, ctx, own);
+  let hadSource = false;
   if (c.attributes.sources) {
     const listExpr = c.attributes.sources.expr;
     const items = listExpr.kind === 'tuple' ? listExpr.items : undefined;
-    const r = evaluate(items ? { kind: 'tuple', items: items.map(bareSourceAsString), range: listExpr.range } : listExpr, ctx);
+    const r = evaluate(listExpr, ctx);
     own.push(...r.diagnostics);
     const l = convert(r.value, listOf(T_STRING));
     if (!hasErrors(r.diagnostics) && l.ok && l.value.kind === 'list') {
       l.value.items.forEach((item, i) => {
         if (item.kind !== 'string') return;
+        hadSource = true;
         // Point at the list element naming the source when the list is written out.
         const at = items?.[i] ? items[i].range : listExpr.range;
         const ref = sourceRef(item.value);
         if (!ref) own.push(invalidReference(range));
-        else build.sources.push({ ...ref, range: at });
+        else build.sources.push({ ...ref, range: at, scope: {} });
       });
     } else if (!hasErrors(r.diagnostics)) {
       own.push(error('Unsuitable value type', 'Unsuitable value: list of string required', listExpr.range));
@@ -79,21 +98,35 @@ export function decodeBuild(block: Block, state: LoadState, diags: Diagnostic[])
   }
   diags.push(...own);
   if (hasErrors(own)) return undefined;
-  for (const b of c.blocks) {
+  // Blocks' meta arguments see build.name (Packer exposes it while decoding provisioners and post-processors).
+  const meta = { build: object({ name: str(build.name ?? '') }) };
+  for (const { block: b, scope } of expandDynamicBlocks(c.blocks, BUILD_BLOCKS, ctx, {}, diags)) {
     switch (b.type) {
+      case HCP_PACKER_REGISTRY: {
+        if (build.hcpPackerRegistry) {
+          diags.push(error(`Only one ${HCP_PACKER_REGISTRY} is allowed`, undefined, b.typeRange));
+          continue;
+        }
+        const registry = decodeHcpPackerRegistry(b, childContext(ctx, scope), diags);
+        if (registry) build.hcpPackerRegistry = registry;
+        break;
+      }
       case 'source': {
+        hadSource = true;
         const ref = sourceRef(b.labels[0] ?? '');
         if (!ref) {
           diags.push(invalidReference(b.labelRanges[0] ?? b.typeRange));
           continue;
         }
-        const inner = readBodyPartiallyName(b.body, ctx, diags);
-        build.sources.push({ ...ref, localName: inner.name, addition: b.body, range: b.labelRanges[0] ?? b.typeRange });
+        // Packer reads a nested source's name with no variables at all; a dynamic block's iterator is still there.
+        const nameCtx = Object.keys(scope).length ? childContext(constantContext(state), scope) : constantContext(state);
+        const inner = readBodyPartiallyName(b.body, nameCtx, diags);
+        build.sources.push({ ...ref, localName: inner.name, addition: b.body, range: b.labelRanges[0] ?? b.typeRange, scope });
         break;
       }
       case 'provisioner': {
-        const p = decodeProvisioner(b, state, diags);
-        if (p) build.provisioners.push(p);
+        const p = decodeProvisioner(b, state, diags, { ...meta, ...scope });
+        if (p) build.provisioners.push({ ...p, scope });
         break;
       }
       case 'error-cleanup-provisioner': {
@@ -101,34 +134,35 @@ export function decodeBuild(block: Block, state: LoadState, diags: Diagnostic[])
           diags.push(error('Only one error-cleanup-provisioner is allowed', undefined, b.labelRanges[0] ? { ...b.typeRange, end: b.labelRanges[0].end } : b.typeRange));
           continue;
         }
-        const p = decodeProvisioner(b, state, diags);
-        if (p) build.errorCleanup = p;
+        const p = decodeProvisioner(b, state, diags, { ...meta, ...scope });
+        if (p) build.errorCleanup = { ...p, scope };
         break;
       }
       case 'post-processor': {
-        const pp = decodePostProcessor(b, state, diags);
-        if (pp) build.postProcessors.push([pp]);
+        const pp = decodePostProcessor(b, state, diags, { ...meta, ...scope });
+        if (pp) build.postProcessors.push([{ ...pp, scope }]);
         break;
       }
       case 'post-processors': {
-        const inner = readBody(b.body, { blocks: [{ type: 'post-processor', labels: ['type'] }] });
+        const inner = readBody(b.body, { blocks: [{ type: 'post-processor', labels: ['type'] }, { type: 'dynamic', labels: ['type'] }] });
         diags.push(...inner.diagnostics);
         if (hasErrors(inner.diagnostics)) continue;
         const chain: PostProcessorDecl[] = [];
         let failed = false;
-        for (const ppb of inner.blocks) {
-          const pp = decodePostProcessor(ppb, state, diags);
+        for (const { block: ppb, scope: ppScope } of expandDynamicBlocks(inner.blocks, { 'post-processor': 1 }, ctx, scope, diags)) {
+          const pp = decodePostProcessor(ppb, state, diags, { ...meta, ...ppScope });
           if (!pp) {
             failed = true;
             break;
           }
-          chain.push(pp);
+          chain.push({ ...pp, scope: ppScope });
         }
         if (!failed) build.postProcessors.push(chain);
         break;
       }
     }
   }
+  if (!hadSource) diags.push(error('missing source reference', 'a build block must reference at least one source to be built', range));
   return build;
 }
 
@@ -166,9 +200,10 @@ export interface PlanFilters {
 
 /** One PlannedBuild per source of the build that survives -only/-except, with its provisioners and post-processors. */
 export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filters: PlanFilters, state: LoadState, diags: Diagnostic[]): BuildModel {
-  const model: BuildModel = { range: decl.range, builds: [], sources: decl.sources.map((s) => `${s.type}.${s.name}`) };
+  const model: BuildModel = { range: decl.range, builds: [], sources: decl.sources.map((s) => `${s.type}.${s.localName || s.name}`) };
   if (decl.name !== undefined) model.name = decl.name;
   if (decl.description !== undefined) model.description = decl.description;
+  if (decl.hcpPackerRegistry) model.hcpPackerRegistry = decl.hcpPackerRegistry;
   for (const use of decl.sources) {
     const src = sources.find((s) => s.type === use.type && s.name === use.name);
     if (!src) {
@@ -189,10 +224,16 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     if (filters.except.some((matches) => matches(name))) continue;
 
     const ctx = buildContext(state, { type: src.type, name: sourceName }, decl.name);
+    const useCtx = childContext(ctx, use.scope);
     const schema = getSchema('builder', src.type);
+    if (!schema) {
+      // Packer 1.14 reports an unknown builder type when a build starts the source, as "Unknown source type dockr".
+      const unknown = unknownComponentType('builder', src.type, use.range);
+      diags.push({ ...unknown, summary: `Unknown source type ${src.type}` });
+    }
     const bodies = src.body ? [src.body] : [];
     if (use.addition) bodies.push(use.addition);
-    const builder = decodeComponentBodies(bodies, schema?.fields, ctx, use.addition ? ['name'] : [], diags, src.config.range);
+    const builder = decodeComponentBodies(bodies, schema?.fields, useCtx, use.addition ? ['name'] : [], diags, src.config.range);
     // `name` in a nested source block renames the build's copy; it is not a builder argument.
     if (schema) diags.push(...validateComponent(schema, builder, src.range));
 
@@ -206,6 +247,7 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
       range: use.range,
     };
     if (decl.name !== undefined) planned.buildName = decl.name;
+    if (decl.hcpPackerRegistry) planned.hcpPackerRegistry = decl.hcpPackerRegistry;
     for (const p of decl.provisioners) {
       if (skipFor(p.only, p.except, ref)) continue;
       planned.provisioners.push(planProvisioner(p, src.type, sourceName, ctx, diags));
@@ -226,13 +268,4 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     model.builds.push(planned);
   }
   return model;
-}
-
-/**
- * Packer 1.7+ also takes a bare reference (`source.docker.x`) in `sources`: it names a source rather than being
- * evaluated, so it is read as the string "source.docker.x".
- */
-function bareSourceAsString(e: Expr): Expr {
-  if (e.kind !== 'getattr' || e.object.kind !== 'getattr' || e.object.object.kind !== 'variable' || e.object.object.name !== 'source') return e;
-  return { kind: 'template', parts: [{ kind: 'literal', value: `source.${e.object.name}.${e.name}`, range: e.range }], range: e.range };
 }

@@ -7,11 +7,11 @@ import type { ComponentSchema, FieldSpec } from '../../components/schema';
 import { childContext, type EvalContext } from '../eval/context';
 import { evaluate } from '../eval/evaluate';
 import type { Block, Body } from '../hcl/ast';
-import { num, object, str, type Value } from '../values/value';
 import { rangeString } from '../hcl/template';
 import type { ComponentConfig } from '../model';
 import { error, type Diagnostic, type Range } from '../source';
 import { readBody } from './body-read';
+import { dynamicIterations } from './dynamic-blocks';
 
 export function emptyConfig(range?: Range): ComponentConfig {
   return range ? { values: {}, ranges: {}, blocks: {}, range } : { values: {}, ranges: {}, blocks: {} };
@@ -80,10 +80,7 @@ export function decodeComponentBodies(
   return config;
 }
 
-/**
- * `dynamic "name" { for_each = …, iterator = …, content { … } }`: one `name` block per element, as HCL's dynblock
- * extension (which Packer 1.6.6 applies to every file) expands it. The iterator has `key` and `value`.
- */
+/** `dynamic "name" { … }` in a component's body: one `name` block per element (see dynamic-blocks.ts). */
 function expandDynamic(
   block: Block,
   known: readonly FieldSpec[],
@@ -91,45 +88,17 @@ function expandDynamic(
   diags: Diagnostic[],
   config: ComponentConfig,
 ): void {
-  const type = block.labels[0] ?? '';
-  const c = readBody(block.body, {
-    attributes: [{ name: 'for_each', required: true }, 'iterator', 'labels'],
-    blocks: [{ type: 'content' }],
-  });
-  diags.push(...c.diagnostics);
-  const forEach = c.attributes.for_each;
-  const content = c.blocks.find((b) => b.type === 'content');
-  if (!forEach || !content) {
-    if (!content) diags.push(error('Missing content block', 'A dynamic block must have a nested block of type "content" to describe the body of each generated block.', block.range));
-    return;
-  }
-  let iterator = type;
-  if (c.attributes.iterator) {
-    const e = c.attributes.iterator.expr;
-    if (e.kind === 'variable') iterator = e.name;
-    else diags.push(error('Invalid dynamic iterator name', 'Dynamic iterator must be a single variable name.', e.range));
-  }
-  const coll = evaluate(forEach.expr, ctx);
-  diags.push(...coll.diagnostics);
-  const v = coll.value;
-  let items: Array<[Value, Value]> = [];
-  if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') items = v.items.map((x, i) => [v.kind === 'set' ? x : num(i), x]);
-  else if (v.kind === 'map') items = Object.keys(v.entries).sort().map((k) => [str(k), v.entries[k]]);
-  else if (v.kind === 'object') items = Object.keys(v.attrs).sort().map((k) => [str(k), v.attrs[k]]);
-  else if (v.kind === 'unknown') return;
-  else {
-    diags.push(error('Invalid dynamic for_each value', `Cannot use a ${v.kind} value in for_each. An iterable collection is required.`, forEach.expr.range));
-    return;
-  }
+  const expansion = dynamicIterations(block, ctx, diags);
+  if (!expansion) return;
+  const { type } = expansion;
   const spec = known.find((f) => f.name === type);
   // Each generated block starts at the label's type name (inside its quotes), where problems about the block belong.
   const label = block.labelRanges[0];
   const range: Range = label
     ? { filename: label.filename, start: { line: label.start.line, column: label.start.column + 1, byte: label.start.byte + 1 }, end: block.range.end }
     : block.range;
-  for (const [key, value] of items) {
-    const inner = childContext(ctx, { [iterator]: object({ key, value }) });
-    const nested = decodeComponentBodies([content.body], spec?.block?.fields, inner, [], diags, range);
+  for (const it of expansion.iterations) {
+    const nested = decodeComponentBodies([expansion.content.body], spec?.block?.fields, childContext(ctx, it.scope), [], diags, range);
     (config.blocks[type] ??= []).push(nested);
     config.ranges[type] ??= block.labelRanges[0] ?? block.typeRange;
   }

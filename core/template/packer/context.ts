@@ -62,7 +62,8 @@ export function templateContext(state: LoadState, extra: Record<string, Value> =
       var: object(vars),
       local: object(locals),
       path: object({ cwd: str(slashes(state.cwd)), root: str(slashes(state.root)) }),
-      packer: object({ version: str(PACKER_COMPAT_VERSION) }),
+      // iterationID and versionFingerprint come from HCP Packer, which Bakehouse does not publish to: unknown, as in Packer offline.
+      packer: object({ version: str(PACKER_COMPAT_VERSION), iterationID: unknownOf(T_STRING), versionFingerprint: unknownOf(T_STRING) }),
       source: object({ type: unknownOf(T_STRING), name: unknownOf(T_STRING) }),
       build: unknownOf({ kind: 'object', attributes: {} }),
       ...dataRoot(state),

@@ -3,13 +3,13 @@
  * reading the loader's environment (LoadOptions.env) so tests and the editor can load a template against any environment.
  */
 import type { FunctionDef } from '../functions/define';
-import { FUNCTIONS } from '../functions';
+import { FUNCTIONS, inPacker } from '../functions';
 import { T_STRING } from '../values/type';
 import { str } from '../values/value';
 
-/** Everything but env(): Packer 1.6.6 offers env() only in variable defaults. */
+/** What Packer 1.14 offers, but env(): Packer offers env() only in variable defaults. */
 export function templateFunctions(): FunctionDef[] {
-  return [...FUNCTIONS.values()].filter((f) => f.name !== 'env');
+  return [...FUNCTIONS.values()].filter((f) => f.name !== 'env' && inPacker(f.name));
 }
 
 /** env() alone, reading the loader's environment, for variable defaults. */

@@ -16,11 +16,12 @@ import { FunctionError } from '../functions/define';
 import { isSensitiveDeep, type Value } from '../values/value';
 import { readBody } from './body-read';
 import { decodeBuild, planBuild, type BuildDecl, type PlanFilters } from './builds';
-import { modelEvalContext, type LoadState } from './context';
+import { modelEvalContext, templateContext, type LoadState } from './context';
 import { decodeDataBlock, type DataDecl } from './data';
 import { defaultValueFunctions, templateFunctions } from './function-set';
 import { compileGlob } from './glob';
 import { decodeLocalBlock, decodeLocalsBlock, type LocalDecl } from './locals';
+import { decodeHcpPackerRegistry, HCP_PACKER_REGISTRY } from './hcp-packer-registry';
 import { decodePackerBlock } from './packer-block';
 import { evaluatePrereqs } from './prereqs';
 import { decodeSource } from './sources';
@@ -36,6 +37,7 @@ const TEMPLATE_BLOCKS = [
   { type: 'local', labels: ['name'] },
   { type: 'data', labels: ['type', 'name'] },
   { type: 'build' },
+  { type: HCP_PACKER_REGISTRY },
   // Packer 1.6.6 accepts top-level communicator blocks and ignores them.
   { type: 'communicator', labels: ['type', 'name'] },
 ];
@@ -141,12 +143,25 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
     else if (b.type === 'build') {
       const d = decodeBuild(b, state, diags);
       if (d) buildDecls.push(d);
+    } else if (b.type === HCP_PACKER_REGISTRY) {
+      if (model.hcpPackerRegistry) {
+        diags.push(error(`Only one ${HCP_PACKER_REGISTRY} is allowed`, undefined, b.typeRange));
+        continue;
+      }
+      const registry = decodeHcpPackerRegistry(b, templateContext(state), diags);
+      if (registry) model.hcpPackerRegistry = registry;
     }
   }
   const filters = buildFilters(opts, diags);
   // Packer 1.6.6 prepares builds (and so checks component configs) only when everything before went well.
   if (!reported && hasErrors(diags)) reported = [...diags];
   if (filters) for (const d of buildDecls) model.builds.push(planBuild(d, model.sources, filters, state, diags));
+  if (opts.requireBuild && buildDecls.length === 0 && !hasErrors(diags)) {
+    diags.push(error('Missing build block', 'A build block with one or more sources is required for executing a build.'));
+  }
+  // Packer 1.14 publishes with the top-level registry block when there is one (build-level ones are its older form).
+  const topRegistry = model.hcpPackerRegistry;
+  if (topRegistry) for (const b of model.builds) for (const planned of b.builds) planned.hcpPackerRegistry = topRegistry;
   return result();
 }
 

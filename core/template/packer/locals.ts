@@ -10,6 +10,7 @@ import { convert } from '../values/convert';
 import { T_BOOL } from '../values/type';
 import { readAttributes, readBody } from './body-read';
 import type { LoadState } from './context';
+import { rangeString } from '../hcl/template';
 import { headerRange } from './variables';
 
 export interface LocalDecl {
@@ -19,12 +20,22 @@ export interface LocalDecl {
   range: Range;
 }
 
+/** Packer 1.14 refuses a local defined twice, in `locals` blocks or `local` blocks alike. */
+function duplicateLocal(name: string, other: LocalDecl, range: Range): Diagnostic {
+  return error(
+    'Duplicate local definition',
+    `Local variable "${name}" is defined twice in your templates. Other definition found at "${rangeString(other.expr.range)}"`,
+    range,
+  );
+}
+
 export function decodeLocalsBlock(block: Block, decls: Map<string, LocalDecl>, diags: Diagnostic[]): void {
   const c = readAttributes(block.body);
   diags.push(...c.diagnostics);
   for (const attr of Object.values(c.attributes)) {
-    if (decls.has(attr.name)) {
-      diags.push(error('Duplicate value in locals', `Duplicate ${attr.name} definition found.`, attr.nameRange));
+    const other = decls.get(attr.name);
+    if (other) {
+      diags.push(duplicateLocal(attr.name, other, attr.nameRange));
       continue;
     }
     decls.set(attr.name, { name: attr.name, expr: attr.expr, sensitive: false, range: attr.range });
@@ -35,8 +46,9 @@ export function decodeLocalBlock(block: Block, decls: Map<string, LocalDecl>, st
   const name = block.labels[0] ?? '';
   const c = readBody(block.body, { attributes: [{ name: 'expression', required: true }, 'sensitive'] });
   diags.push(...c.diagnostics);
-  if (decls.has(name)) {
-    diags.push(error('Duplicate value in locals', `Duplicate ${name} definition found.`, block.labelRanges[0] ?? block.typeRange));
+  const other = decls.get(name);
+  if (other) {
+    diags.push(duplicateLocal(name, other, block.labelRanges[0] ?? block.typeRange));
     return;
   }
   if (!c.attributes.expression) return;

@@ -30,7 +30,7 @@ export function decodePackerBlock(block: Block, packer: TemplateModel['packer'],
           diags.push(
             error(
               'Invalid version constraint',
-              'This string does not use correct version constraint syntax. Check out the docs: https://packer.io/docs/from-1.5/blocks/packer#version-constraints',
+              'This string does not use correct version constraint syntax. Check out the docs: https://packer.io/docs/templates/hcl_templates/blocks/packer#version-constraints',
               rv.expr.range,
             ),
           );
@@ -52,7 +52,41 @@ export function decodePackerBlock(block: Block, packer: TemplateModel['packer'],
     for (const a of Object.values(attrs.attributes)) {
       const r = evaluate(a.expr, constantContext(state));
       diags.push(...r.diagnostics);
-      packer.requiredPlugins[a.name] = r.value as Value;
+      if (hasErrors(r.diagnostics)) continue;
+      const problem = pluginRequirementProblem(a.name, r.value);
+      if (problem) diags.push(error(problem.summary, problem.detail, problem.atAttribute ? a.range : a.expr.range));
+      packer.requiredPlugins[a.name] = r.value;
     }
   }
+}
+
+const DOCS = 'https://www.packer.io/docs/templates/hcl_templates/blocks/packer';
+
+/** What Packer 1.14 refuses in a `required_plugins` entry (hcl2template/types.required_plugins.go), in its words. */
+function pluginRequirementProblem(name: string, v: Value): { summary: string; detail: string; atAttribute?: boolean } | undefined {
+  if (v.kind === 'string' || v.kind === 'number' || v.kind === 'bool') {
+    const constraint = v.kind === 'string' && checkVersionConstraint(v.value, PACKER_COMPAT_VERSION).ok ? v.value : 'version';
+    return {
+      summary: 'Invalid plugin requirement',
+      detail: `'${name} = "${constraint}"' plugin requirement calls are not possible. You must define a whole block. For example:\n${name} = {\n  source  = "github.com/hashicorp/${name}"\n  version = "${constraint}"\n}`,
+      atAttribute: true,
+    };
+  }
+  if (v.kind !== 'object') return { summary: 'Invalid required_plugins syntax', detail: 'required_plugins entries must be objects.' };
+  const { version, source } = v.attrs;
+  if (!version) {
+    return { summary: 'No version constraint was set', detail: `The version field must be specified as a string. Ex: \`version = ">= 1.2.0, < 2.0.0"\`. See ${DOCS}#version-constraints for docs` };
+  }
+  if (version.kind !== 'string') return { summary: 'Invalid version constraint', detail: `Version must be specified as a string. See ${DOCS}#version-constraint-syntax for docs.` };
+  if (!checkVersionConstraint(version.value, PACKER_COMPAT_VERSION).ok) {
+    return { summary: 'Invalid version constraint', detail: `This string does not use correct version constraint syntax. See ${DOCS}#version-constraint-syntax for docs.` };
+  }
+  if (!source) {
+    return { summary: 'No source was set', detail: `The source field must be specified as a string. Ex: \`source = "coolcloud"\`. See ${DOCS}#specifying-plugin-requirements for docs` };
+  }
+  if (source.kind !== 'string') return { summary: 'Invalid source', detail: 'Source must be specified as a string. For example: source = "coolcloud"' };
+  if (Object.keys(v.attrs).some((k) => k !== 'version' && k !== 'source')) {
+    return { summary: 'Invalid required_plugins object', detail: 'required_plugins objects can only contain "version" and "source" attributes.' };
+  }
+  return undefined;
 }

@@ -1,10 +1,10 @@
 /**
  * `post-processor "type" { … }` (a chain of one) and `post-processors { … }` (one chain of several): meta arguments read
- * once — as Packer 1.6.6 does, without variables — then each config evaluated per planned build.
+ * once — with variables, locals and build.name, as Packer 1.14 does — then each config evaluated per planned build.
  */
 import { getSchema } from '../../components/registry';
 import { unknownComponentType, validateComponent } from '../../components/validate';
-import type { EvalContext } from '../eval/context';
+import { childContext, type EvalContext } from '../eval/context';
 import { evaluate } from '../eval/evaluate';
 import type { Block, Body } from '../hcl/ast';
 import type { PostProcessorModel } from '../model';
@@ -13,8 +13,9 @@ import { convert } from '../values/convert';
 import { T_BOOL } from '../values/type';
 import { readBodyPartially } from './body-read';
 import { decodeComponentBodies } from './component';
-import { constantContext, type LoadState } from './context';
+import { templateContext, type LoadState } from './context';
 import { metaString, metaStrings } from './provisioners';
+import type { Scope } from './dynamic-blocks';
 import { headerRange } from './variables';
 
 export const POST_PROCESSOR_META = ['name', 'only', 'except', 'keep_input_artifact'];
@@ -28,12 +29,15 @@ export interface PostProcessorDecl {
   body: Body;
   range: Range;
   blockRange: Range;
+  /** A `dynamic` block's iterator, for when the body is evaluated per build. */
+  scope?: Scope;
 }
 
-export function decodePostProcessor(block: Block, state: LoadState, diags: Diagnostic[]): PostProcessorDecl | undefined {
+/** `extra`: what the meta arguments see besides the template's values (build.name, a dynamic block's iterator). */
+export function decodePostProcessor(block: Block, state: LoadState, diags: Diagnostic[], extra: Scope = {}): PostProcessorDecl | undefined {
   const type = block.labels[0] ?? '';
   const range = headerRange(block);
-  const ctx = constantContext(state);
+  const ctx = templateContext(state, extra);
   const own: Diagnostic[] = [];
   const c = readBodyPartially(block.body, { attributes: POST_PROCESSOR_META });
   own.push(...c.diagnostics);
@@ -58,7 +62,7 @@ export function decodePostProcessor(block: Block, state: LoadState, diags: Diagn
 
 export function planPostProcessor(decl: PostProcessorDecl, ctx: EvalContext, diags: Diagnostic[]): PostProcessorModel {
   const schema = getSchema('post-processor', decl.type);
-  const config = decodeComponentBodies([decl.body], schema?.fields, ctx, POST_PROCESSOR_META, diags, decl.blockRange);
+  const config = decodeComponentBodies([decl.body], schema?.fields, childContext(ctx, decl.scope ?? {}), POST_PROCESSOR_META, diags, decl.blockRange);
   if (schema) diags.push(...validateComponent(schema, config, decl.range));
   const model: PostProcessorModel = { type: decl.type, only: decl.only, except: decl.except, config, range: decl.range };
   if (decl.name !== undefined) model.name = decl.name;

@@ -1,8 +1,10 @@
 /**
  * Locals and data sources, evaluated together in dependency order as Packer 1.14 does (hcl2template/parser.go builds one
  * graph of both): a data source may use locals and a local may use a data source's output. Input variables are known
- * before this starts. A cycle is one diagnostic naming every member, at the first one's declaration; whatever is in a
- * cycle or depends on one stays unknown. Ties keep the order the blocks are written in, as the editor shows them.
+ * before this starts. As in Packer, the graph's problems — a reference to a local or data source that is not declared, a
+ * cycle — are one "failed to prepare execution graph" error in Packer's words, reported ahead of anything evaluating
+ * reports (at the first problem's place); whatever is in a cycle or depends on a problem stays unknown. Ties keep the
+ * order the blocks are written in, as the editor shows them.
  */
 import { evaluate } from '../eval/evaluate';
 import { references, type Reference } from '../eval/references';
@@ -27,14 +29,20 @@ export function evaluatePrereqs(
   for (const d of data.values()) vertices.set(dataKey(d.type, d.name), { kind: 'data', decl: d });
   for (const l of locals.values()) vertices.set(`local.${l.name}`, { kind: 'local', decl: l });
   const deps = new Map<string, string[]>();
-  // A vertex referring to an undeclared data source is not evaluated: the graph error is the one problem to report.
+  // A vertex referring to something undeclared is not evaluated: the graph error is the one problem to report.
   const broken = new Set<string>();
+  const graphProblems: Array<{ text: string; range: Range }> = [];
   for (const [key, v] of vertices) {
     const refs = v.kind === 'local' ? references(v.decl.expr) : bodyReferences(v.decl.block.body);
-    const before = diags.length;
-    deps.set(key, dependencies(refs, locals, data, diags));
-    if (diags.length > before) broken.add(key);
+    const found = dependencies(refs, locals, data);
+    deps.set(key, found.deps);
+    for (const m of found.missing) {
+      graphProblems.push({ text: `could not get dependency "${m.name}" for "${key}", "${m.name}" missing in template`, range: m.range });
+      broken.add(key);
+    }
   }
+  // What evaluating reports comes after the graph's error, as Packer stops at the graph before evaluating anything.
+  const evalDiags: Diagnostic[] = [];
 
   const done = new Set<string>();
   const visiting: string[] = [];
@@ -48,7 +56,7 @@ export function evaluatePrereqs(
     if (at >= 0) {
       const cycle = [...visiting.slice(at), key];
       cycle.forEach((k) => inCycle.add(k));
-      diags.push(cycleError(cycle, vertices.get(key) as Vertex));
+      graphProblems.push(cycleProblem(cycle, vertices.get(key) as Vertex));
       return;
     }
     visiting.push(key);
@@ -60,7 +68,7 @@ export function evaluatePrereqs(
     if (blocked) broken.add(key);
     if (v.kind === 'data') {
       // A data source in a cycle, or after a broken reference, keeps the unknown it was declared with.
-      if (!blocked) evaluateDataSource(v.decl, state, diags, run);
+      if (!blocked) evaluateDataSource(v.decl, state, evalDiags, run);
       return;
     }
     const d = v.decl;
@@ -71,33 +79,51 @@ export function evaluatePrereqs(
     const ctx = templateContext(state);
     ctx.declared = { ...ctx.declared, local: allLocals };
     const r = evaluate(d.expr, ctx);
-    diags.push(...r.diagnostics);
+    evalDiags.push(...r.diagnostics);
     const value = hasErrors(r.diagnostics) ? unknownOf(T_DYNAMIC) : r.value;
     state.locals.push({ name: d.name, value: markSensitive(value, d.sensitive), sensitive: d.sensitive, range: d.range });
   };
   for (const key of vertices.keys()) visit(key);
+  if (graphProblems.length) {
+    const n = graphProblems.length;
+    diags.push(
+      error(
+        'failed to prepare execution graph',
+        `An error occurred while building the graph for datasources/locals: ${n} error${n === 1 ? '' : 's'} occurred:\n${graphProblems.map((p) => `\t* ${p.text}`).join('\n')}`,
+        graphProblems[0].range,
+      ),
+    );
+  }
+  diags.push(...evalDiags);
 }
 
 /**
- * The graph's edges from one vertex. `data.TYPE.NAME` must be declared (Packer's graph refuses it otherwise);
- * `data.TYPE` or bare `data` depend on every data source they cover. References to undeclared locals are left for
- * the evaluator, which names them where they are written.
+ * The graph's edges from one vertex, and the references Packer's graph refuses: `local.NAME` and `data.TYPE.NAME` must
+ * be declared; `data.TYPE` or bare `data` depend on every data source they cover.
  */
-function dependencies(refs: readonly Reference[], locals: ReadonlyMap<string, LocalDecl>, data: ReadonlyMap<string, DataDecl>, diags: Diagnostic[]): string[] {
+function dependencies(
+  refs: readonly Reference[],
+  locals: ReadonlyMap<string, LocalDecl>,
+  data: ReadonlyMap<string, DataDecl>,
+): { deps: string[]; missing: Array<{ name: string; range: Range }> } {
   const out = new Set<string>();
+  const missing: Array<{ name: string; range: Range }> = [];
   for (const r of refs) {
-    if (r.root === 'local' && r.name !== undefined && locals.has(r.name)) out.add(`local.${r.name}`);
+    if (r.root === 'local' && r.name !== undefined) {
+      if (locals.has(r.name)) out.add(`local.${r.name}`);
+      else missing.push({ name: `local.${r.name}`, range: r.range });
+    }
     if (r.root !== 'data') continue;
     const [type, name] = r.path ?? [];
     if (type !== undefined && name !== undefined) {
       const key = dataKey(type, name);
       if (data.has(key)) out.add(key);
-      else diags.push(error('Reference to undeclared data source', `A data source ${key} has not been declared.`, r.range));
+      else missing.push({ name: key, range: r.range });
       continue;
     }
     for (const d of data.values()) if (type === undefined || d.type === type) out.add(dataKey(d.type, d.name));
   }
-  return [...out];
+  return { deps: [...out], missing };
 }
 
 /** Everything a block's arguments and nested blocks refer to. */
@@ -111,13 +137,8 @@ function bodyReferences(body: Body): Reference[] {
   return exprs.flatMap(references);
 }
 
-function cycleError(cycle: string[], first: Vertex): Diagnostic {
-  const range: Range = first.decl.range;
-  const onlyLocals = cycle.every((k) => k.startsWith('local.'));
-  const what = onlyLocals ? 'Local values' : 'Local values and data sources';
-  return error(
-    onlyLocals ? 'Cycle in local values' : 'Cycle in local values and data sources',
-    `${what} cannot refer to each other in a cycle: ${cycle.join(' -> ')}.`,
-    range,
-  );
+/** Packer's graph names a cycle's members (a data source as TYPE.NAME), or a vertex that refers to itself. */
+function cycleProblem(cycle: string[], first: Vertex): { text: string; range: Range } {
+  const members = cycle.slice(0, -1).map((k) => k.replace(/^data\./, ''));
+  return { text: members.length === 1 ? `Self reference: ${members[0]}` : `Cycle: ${members.join(', ')}`, range: first.decl.range };
 }

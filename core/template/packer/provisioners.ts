@@ -5,7 +5,7 @@
 import { getSchema } from '../../components/registry';
 import { parseDuration } from '../../components/durations';
 import { unknownComponentType, validateComponent } from '../../components/validate';
-import type { EvalContext } from '../eval/context';
+import { childContext, type EvalContext } from '../eval/context';
 import { evaluate } from '../eval/evaluate';
 import type { Block, Body } from '../hcl/ast';
 import type { ProvisionerModel } from '../model';
@@ -16,6 +16,7 @@ import type { Value } from '../values/value';
 import { decodeComponentBodies } from './component';
 import { templateContext, type LoadState } from './context';
 import { readBodyPartially } from './body-read';
+import type { Scope } from './dynamic-blocks';
 import { headerRange } from './variables';
 
 export const PROVISIONER_META = ['name', 'pause_before', 'max_retries', 'timeout', 'only', 'except', 'override'];
@@ -34,12 +35,15 @@ export interface ProvisionerDecl {
   range: Range;
   blockRange: Range;
   known: boolean;
+  /** A `dynamic` block's iterator, for when the body is evaluated per build. */
+  scope?: Scope;
 }
 
-export function decodeProvisioner(block: Block, state: LoadState, diags: Diagnostic[]): ProvisionerDecl | undefined {
+/** `extra`: what the meta arguments see besides the template's values (build.name, a dynamic block's iterator). */
+export function decodeProvisioner(block: Block, state: LoadState, diags: Diagnostic[], extra: Scope = {}): ProvisionerDecl | undefined {
   const type = block.labels[0] ?? '';
   const range = headerRange(block);
-  const ctx = templateContext(state);
+  const ctx = templateContext(state, extra);
   const own: Diagnostic[] = [];
   const c = readBodyPartially(block.body, { attributes: PROVISIONER_META });
   own.push(...c.diagnostics);
@@ -76,7 +80,7 @@ export function decodeProvisioner(block: Block, state: LoadState, diags: Diagnos
 /** The provisioner as it runs in one build: config evaluated in the build's context with the build's `override` merged in. */
 export function planProvisioner(decl: ProvisionerDecl, sourceType: string, sourceName: string, ctx: EvalContext, diags: Diagnostic[]): ProvisionerModel {
   const schema = getSchema('provisioner', decl.type);
-  const config = decodeComponentBodies([decl.body], schema?.fields, ctx, PROVISIONER_META, diags, decl.blockRange);
+  const config = decodeComponentBodies([decl.body], schema?.fields, childContext(ctx, decl.scope ?? {}), PROVISIONER_META, diags, decl.blockRange);
   const override = overrideFor(decl.override, sourceType, sourceName);
   if (override) {
     for (const [k, v] of Object.entries(override)) {

@@ -1,6 +1,6 @@
 /** Top-level `source "type" "name" { … }` blocks: unique per type and name, builder type known, config evaluated. */
 import { getSchema } from '../../components/registry';
-import { unknownComponentType, validateComponent } from '../../components/validate';
+import { validateComponent } from '../../components/validate';
 import type { Block } from '../hcl/ast';
 import { rangeString } from '../hcl/template';
 import type { SourceModel } from '../model';
@@ -24,7 +24,7 @@ export function decodeSource(block: Block, sources: SourceModel[], state: LoadSt
     return;
   }
   const schema = getSchema('builder', type);
-  if (!schema) diags.push(unknownComponentType('builder', type, block.labelRanges[0] ?? def));
+  // An unknown type is reported where a build starts the source (builds.ts), as Packer 1.14 does: an unused one is no error.
   // Packer evaluates a source only when a build starts it (with `source.name` known), so problems are reported there.
   const config = decodeComponentBodies([block.body], schema?.fields, templateContext(state), [], [], block.range);
   sources.push({ type, name, range: def, body: block.body, config });

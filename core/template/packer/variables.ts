@@ -60,7 +60,8 @@ export function decodeVariableBlock(block: Block, decls: Map<string, VariableDec
   const decl: VariableDecl = { name, sensitive: false, assignments: [], validations: [], range: defRange };
   if (c.attributes.description) decl.description = constantString(c.attributes.description.expr, state, diags);
   if (c.attributes.type) {
-    const t = parseTypeConstraint(typeExpression(c.attributes.type.expr, block.body.syntax));
+    // Packer reads a variable's type as an exact type (typeexpr.Type): no `any`, no optional attributes.
+    const t = parseTypeConstraint(typeExpression(c.attributes.type.expr, block.body.syntax), { exact: true });
     diags.push(...t.diagnostics);
     if (!hasErrors(t.diagnostics)) decl.type = t.type;
   }
@@ -220,7 +221,7 @@ export function resolveVariable(decl: VariableDecl, state: LoadState, diags: Dia
     diags.push(
       error(
         `Unset variable "${decl.name}"`,
-        'A used variable must be set or have a default value; see https://packer.io/docs/configuration/from-1.5/syntax for details.',
+        'A used variable must be set or have a default value; see https://packer.io/docs/templates/hcl_templates/syntax for details.',
         decl.range,
       ),
     );

@@ -24,7 +24,9 @@ function unhandled(call: string, correspondence: string, docs: string): Fn {
   };
 }
 
-const FUNCS: Record<string, { arity: number; fn: Fn }> = {
+type Funcs = Record<string, { arity: number; fn: Fn }>;
+
+const FUNCS: Funcs = {
   timestamp: { arity: 0, fn: () => '${local.timestamp}' },
   isotime: { arity: 0, fn: () => '${local.timestamp}' },
   user: { arity: 1, fn: ([x]) => `\${var.${x}}` },
@@ -60,9 +62,16 @@ export interface Transposed {
   problem?: string;
 }
 
-export function transposeTemplatingCalls(block: string): Transposed {
-  const err = firstError(block);
-  if (err === undefined) return { text: render(block, parseTemplate(block).nodes) };
+/**
+ * `localVariables`: legacy variables that became locals (Packer 1.14 turns a variable whose default calls a template
+ * function into a local), so `{{user `x`}}` names `local.x` for them.
+ */
+export function transposeTemplatingCalls(block: string, localVariables: ReadonlySet<string> = new Set()): Transposed {
+  const funcs: Funcs = localVariables.size
+    ? { ...FUNCS, user: { arity: 1, fn: ([x]) => (localVariables.has(x) ? `\${local.${x}}` : `\${var.${x}}`) } }
+    : FUNCS;
+  const err = firstError(block, funcs);
+  if (err === undefined) return { text: render(block, parseTemplate(block).nodes, funcs) };
   if (err.unhandled) return { text: `\n# ${err.message}\n${block}`, problem: err.message };
   return { text: `\n# could not parse template for following block: ${goQuote(err.message)}\n${block}`, problem: err.message };
 }
@@ -76,22 +85,22 @@ class ExecError extends Error {
   }
 }
 
-function firstError(block: string): { message: string; unhandled: boolean } | undefined {
+function firstError(block: string, funcs: Funcs): { message: string; unhandled: boolean } | undefined {
   const parsed = parseTemplate(block);
   // Go checks function names while parsing, so an unknown one before a syntax error is the error reported.
   for (const n of parsed.nodes) {
     if (n.kind !== 'action' || !n.pipe) continue;
     for (const f of calledFunctions(n.pipe)) {
-      if (!FUNCS[f.name]) return { message: `template: ${NAME}:${lineOf(block, f.pos)}: function ${JSON.stringify(f.name)} not defined`, unhandled: false };
+      if (!funcs[f.name]) return { message: `template: ${NAME}:${lineOf(block, f.pos)}: function ${JSON.stringify(f.name)} not defined`, unhandled: false };
     }
   }
   if (parsed.error) {
-    const unknown = unknownBeforeError(block, parsed.error.start);
+    const unknown = unknownBeforeError(block, parsed.error.start, funcs);
     if (unknown) return { message: `template: ${NAME}:${lineOf(block, unknown.pos)}: function ${JSON.stringify(unknown.name)} not defined`, unhandled: false };
   }
   if (parsed.error) return { message: `template: ${NAME}:${lineOf(block, parsed.error.start)}: ${parsed.error.message}`, unhandled: false };
   try {
-    render(block, parsed.nodes);
+    render(block, parsed.nodes, funcs);
     return undefined;
   } catch (e) {
     if (e instanceof ExecError) return { message: e.message, unhandled: e.unhandled };
@@ -100,42 +109,42 @@ function firstError(block: string): { message: string; unhandled: boolean } | un
 }
 
 /** A function name Go's parser would meet, and reject, inside the failing action before reaching its syntax error. */
-function unknownBeforeError(block: string, errorAt: number): { name: string; pos: number } | undefined {
+function unknownBeforeError(block: string, errorAt: number, funcs: Funcs): { name: string; pos: number } | undefined {
   const open = block.lastIndexOf('{{', errorAt);
   if (open < 0) return undefined;
   const inside = block.slice(open + 2, errorAt).replace(/`[^`]*`|"(\\.|[^"\\])*"/g, (m) => ' '.repeat(m.length));
   for (const m of inside.matchAll(/(^|[\s(|])([A-Za-z_][A-Za-z0-9_]*)/g)) {
     const name = m[2];
-    if (['true', 'false', 'nil'].includes(name) || FUNCS[name]) continue;
+    if (['true', 'false', 'nil'].includes(name) || funcs[name]) continue;
     return { name, pos: open + 2 + (m.index ?? 0) + m[1].length };
   }
   return undefined;
 }
 
-function render(block: string, nodes: TemplateNode[]): string {
+function render(block: string, nodes: TemplateNode[], funcs: Funcs): string {
   let out = '';
   for (const n of nodes) {
     if (n.kind === 'text') out += n.text;
-    else if (n.pipe) out += pipe(block, n.pipe);
+    else if (n.pipe) out += pipe(block, n.pipe, funcs);
     else if (n.verbatim) out += block.slice(n.start, n.end);
   }
   return out;
 }
 
-function pipe(block: string, p: Pipeline): string {
+function pipe(block: string, p: Pipeline, funcs: Funcs): string {
   let prev: string | undefined;
-  for (const c of p.commands) prev = command(block, c, prev);
+  for (const c of p.commands) prev = command(block, c, prev, funcs);
   return prev ?? '';
 }
 
-function command(block: string, c: Command, piped: string | undefined): string {
+function command(block: string, c: Command, piped: string | undefined, funcs: Funcs): string {
   const [head, ...rest] = c.args;
   if (head.kind !== 'ident') {
-    if (rest.length === 0 && piped === undefined) return operand(block, head);
+    if (rest.length === 0 && piped === undefined) return operand(block, head, funcs);
     throw execError(block, head.pos, nodeText(head), `can't give argument to non-function ${nodeText(head)}`);
   }
-  const f = FUNCS[head.name];
-  const args = rest.map((a) => operand(block, a));
+  const f = funcs[head.name];
+  const args = rest.map((a) => operand(block, a, funcs));
   if (piped !== undefined) args.push(piped);
   if (args.length !== f.arity) throw execError(block, head.pos, head.name, `wrong number of args for ${head.name}: want ${f.arity} got ${args.length}`);
   try {
@@ -149,7 +158,7 @@ function command(block: string, c: Command, piped: string | undefined): string {
   }
 }
 
-function operand(block: string, o: Operand): string {
+function operand(block: string, o: Operand, funcs: Funcs): string {
   switch (o.kind) {
     case 'string':
       return o.value;
@@ -165,9 +174,9 @@ function operand(block: string, o: Operand): string {
       return v;
     }
     case 'pipe':
-      return pipe(block, o.pipe);
+      return pipe(block, o.pipe, funcs);
     case 'ident':
-      return command(block, { args: [o], pos: o.pos }, undefined);
+      return command(block, { args: [o], pos: o.pos }, undefined, funcs);
     case 'dot':
       return '{{{ .HTTPIP }} {{ .HTTPPort }}}';
     default:

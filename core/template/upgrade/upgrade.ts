@@ -1,12 +1,15 @@
 /**
  * `hcl2_upgrade`: converts a legacy JSON template to HCL2 text laid out as Packer 1.6.6 writes it — header comments,
  * variable blocks, a `timestamp` local, one source per builder and one build block — then formatted canonically.
+ * As Packer 1.14 does, a variable whose default calls a template function (`{{timestamp}}`, `{{user `x`}}`, …) becomes a
+ * local, since an HCL2 variable's default cannot; the rest of 1.14's output changes are not followed yet (docs/decisions.md).
  */
 import { lexHcl } from '../hcl/lexer';
 import { fixersThatChange } from '../fix/changes';
 import { formatTokens } from '../hcl/fmt';
 import { loadLegacyTemplateText } from '../legacy/load';
 import { isPackerBuiltIn } from '../legacy/packer-types';
+import { calledFunctions, parseTemplate } from '../legacy/gotemplate';
 import { kindName, parseJson, prop, type JsonNode, type JsonProp } from '../legacy/json';
 import { error, warning, type Diagnostic, type Range } from '../source';
 import { formatGoDuration, parseGoDuration } from './duration';
@@ -78,23 +81,23 @@ export function hcl2Upgrade(jsonText: string, filename: string): UpgradeResult {
     );
   }
   const warn = (range: Range) => (message: string) => diagnostics.push(warning('Not converted automatically', message, range));
+  const vars = readVariables(root, diagnostics);
+  const localNames = new Set(vars.filter((v) => v.isLocal).map((v) => v.name));
   const transposed = (block: string, range: Range): string => {
     // hclwrite hands Packer each block already aligned, and Go's error columns count in that text.
-    const t = transposeTemplatingCalls(formatTokens(block, lexHcl(block, filename).tokens));
+    const t = transposeTemplatingCalls(formatTokens(block, lexHcl(block, filename).tokens), localNames);
     if (t.problem) diagnostics.push(warning('Template calls left as written', `${firstLine(t.problem)}. The block was copied unchanged under a comment; convert its {{ … }} calls by hand.`, range));
     return t.text;
   };
 
   let out = FILE_HEADER;
   const minVersion = prop(root, 'min_packer_version');
-  if (minVersion?.value.kind === 'string' && minVersion.value.value !== '') {
-    out += PACKER_BLOCK_HEADER;
-    out += `packer {\n  required_version = ${quote(`>= ${minVersion.value.value}`)}\n}\n`;
-  }
+  out += packerBlock(minVersion?.value.kind === 'string' ? minVersion.value.value : '', requiredPlugins(root));
 
   out += INPUT_VAR_HEADER;
-  out += variableBlocks(root, diagnostics, transposed);
-  out += TIMESTAMP_LOCAL;
+  out += variableBlocks(vars, transposed);
+  const timestampAt = out.length;
+  out += localBlocks(vars, transposed);
 
   out += SOURCES_HEADER;
   const builders = readBuilders(root, diagnostics);
@@ -117,7 +120,8 @@ export function hcl2Upgrade(jsonText: string, filename: string): UpgradeResult {
   if (provisioners?.kind === 'array') {
     for (const p of provisioners.items) {
       if (p.kind !== 'object' || prop(p, 'type')?.value.kind !== 'string') continue;
-      out += transposed(provisionerBlock(p, diagnostics), p.range);
+      // Packer 1.14 leaves a blank line after each provisioner block.
+      out += `${transposed(provisionerBlock(p, diagnostics), p.range)}\n`;
     }
   }
   const chains = prop(root, 'post-processors')?.value;
@@ -136,9 +140,49 @@ export function hcl2Upgrade(jsonText: string, filename: string): UpgradeResult {
     diagnostics.push(warning('Not converted automatically', 'Packer 1.6.6 does not convert "error-cleanup-provisioner"; add an `error-cleanup-provisioner` block to the build by hand.', prop(root, 'error-cleanup-provisioner')!.keyRange));
   }
   out += '}\n';
+  // As Packer 1.14 does, the timestamp local is written only when something uses it.
+  if (out.includes('local.timestamp')) out = out.slice(0, timestampAt) + TIMESTAMP_LOCAL + out.slice(timestampAt);
 
   const lexed = lexHcl(out, filename);
   return { text: formatTokens(out, lexed.tokens), diagnostics };
+}
+
+/** The plugins Packer 1.14 knows to require for a legacy component type, by the type's prefix (command/hcl2_upgrade.go). */
+const KNOWN_PLUGINS = ['amazon', 'ansible', 'azure', 'docker', 'googlecompute', 'qemu', 'vagrant', 'virtualbox', 'vmware', 'vsphere'];
+
+/** `required_plugins` entries for every builder, provisioner and post-processor type that lives in a plugin today. */
+function requiredPlugins(root: JsonObject): string[] {
+  const types: string[] = [];
+  const typeOf = (n: JsonNode): void => {
+    if (n.kind === 'string') types.push(n.value);
+    else if (n.kind === 'object') {
+      const t = prop(n, 'type')?.value;
+      if (t?.kind === 'string') types.push(t.value);
+    } else if (n.kind === 'array') n.items.forEach(typeOf);
+  };
+  for (const key of ['builders', 'provisioners', 'post-processors']) {
+    const list = prop(root, key)?.value;
+    if (list?.kind === 'array') list.items.forEach(typeOf);
+  }
+  const plugins = new Set<string>();
+  for (const t of types) {
+    const name = KNOWN_PLUGINS.find((p) => t.startsWith(p));
+    if (name) plugins.add(name);
+  }
+  return [...plugins].sort(compareGo);
+}
+
+/** The `packer` block: the legacy `min_packer_version`, and (Packer 1.14) the plugins the components need. */
+function packerBlock(minVersion: string, plugins: readonly string[]): string {
+  if (minVersion === '' && plugins.length === 0) return '';
+  let out = `${PACKER_BLOCK_HEADER}packer {\n`;
+  if (minVersion !== '') out += `  required_version = ${quote(`>= ${minVersion}`)}\n`;
+  if (plugins.length) {
+    out += '  required_plugins {\n';
+    for (const p of plugins) out += `    ${p} = {\n      source  = ${quote(`github.com/hashicorp/${p}`)}\n      version = "~> 1"\n    }\n`;
+    out += '  }\n';
+  }
+  return `${out}}\n`;
 }
 
 function firstLine(s: string): string {
@@ -149,30 +193,77 @@ function configItems(obj: JsonObject, skip: Set<string>): BodyItem[] {
   return obj.props.filter((p) => !skip.has(p.key)).map((p) => ({ key: p.key, value: p.value }));
 }
 
-function variableBlocks(root: JsonObject, diagnostics: Diagnostic[], transposed: (block: string, range: Range) => string): string {
+interface LegacyVariable {
+  name: string;
+  /** undefined for a required variable (`null`). */
+  value?: string;
+  sensitive: boolean;
+  /** Packer 1.14 makes it a local: its default calls a template function, so HCL2 could not read it as a variable. */
+  isLocal: boolean;
+  range: Range;
+}
+
+/**
+ * The template functions whose call in a default makes Packer 1.14's hcl2_upgrade write a local instead of a variable
+ * (command/hcl2_upgrade.go variableTransposeTemplatingCalls): everything the legacy engine evaluates but env().
+ */
+const LOCAL_MAKING_FUNCTIONS = new Set(['aws_secretsmanager', 'timestamp', 'isotime', 'strftime', 'user', 'template_dir', 'pwd', 'packer_version', 'uuid', 'lower', 'upper', 'split', 'replace', 'replace_all']);
+
+function callsTemplateFunction(text: string): boolean {
+  const parsed = parseTemplate(text);
+  // A default Go cannot parse stays a variable, as Packer keeps it.
+  if (parsed.error) return false;
+  return parsed.nodes.some((n) => n.kind === 'action' && n.pipe !== undefined && calledFunctions(n.pipe).some((f) => LOCAL_MAKING_FUNCTIONS.has(f.name)));
+}
+
+/** The legacy variables, sorted as Packer writes them. */
+function readVariables(root: JsonObject, diagnostics: Diagnostic[]): LegacyVariable[] {
   const vars = prop(root, 'variables')?.value;
-  if (!vars) return '';
+  if (!vars) return [];
   if (vars.kind !== 'object') {
     diagnostics.push(error('Invalid "variables"', `"variables" must be an object, not ${kindName(vars)}.`, vars.range));
-    return '';
+    return [];
   }
   const sensitive = new Set<string>();
   const sv = prop(root, 'sensitive-variables')?.value;
   if (sv?.kind === 'array') for (const i of sv.items) if (i.kind === 'string') sensitive.add(i.value);
-  let out = '';
   const byName = new Map<string, JsonProp>();
   for (const p of vars.props) byName.set(p.key, p);
+  const out: LegacyVariable[] = [];
   for (const p of [...byName.values()].sort((a, b) => compareGo(a.key, b.key))) {
     const v = p.value;
     if (v.kind !== 'null' && v.kind !== 'string') {
       diagnostics.push(error(`Invalid default for variable "${p.key}"`, `Legacy template variables hold strings, not ${kindName(v)}.`, v.range));
       continue;
     }
-    let block = `variable ${quote(p.key)} {\n  type = string\n`;
-    if (v.kind === 'string') block += `  default = ${quote(v.value)}\n`;
-    if (sensitive.has(p.key)) block += '  sensitive = true\n';
+    const value = v.kind === 'string' ? v.value : undefined;
+    out.push({ name: p.key, value, sensitive: sensitive.has(p.key), isLocal: value !== undefined && callsTemplateFunction(value), range: p.range });
+  }
+  return out;
+}
+
+function variableBlocks(vars: readonly LegacyVariable[], transposed: (block: string, range: Range) => string): string {
+  let out = '';
+  for (const v of vars.filter((x) => !x.isLocal)) {
+    let block = `variable ${quote(v.name)} {\n  type = string\n`;
+    if (v.value !== undefined) block += `  default = ${quote(v.value)}\n`;
+    if (v.sensitive) block += '  sensitive = true\n';
     block += '}\n\n';
-    out += transposed(block, p.range);
+    out += transposed(block, v.range);
+  }
+  return out;
+}
+
+/** Variables that became locals: a `local` block for each sensitive one, then one `locals` block, as Packer 1.14 orders them. */
+function localBlocks(vars: readonly LegacyVariable[], transposed: (block: string, range: Range) => string): string {
+  const locals = vars.filter((v) => v.isLocal);
+  let out = '';
+  for (const v of locals.filter((x) => x.sensitive)) {
+    out += transposed(`\nlocal ${quote(v.name)} {\n  sensitive = true\n  expression = ${quote(v.value ?? '')}\n}\n`, v.range);
+  }
+  const plain = locals.filter((x) => !x.sensitive);
+  if (plain.length) {
+    out += transposed(`\nlocals {\n${plain.map((v) => `  ${v.name} = ${quote(v.value ?? '')}\n`).join('')}}\n`, plain[0].range);
   }
   return out;
 }

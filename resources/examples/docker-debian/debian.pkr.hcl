@@ -1,7 +1,13 @@
 # Bakehouse's starter: a Debian image built with Docker, customised by two shell steps and a file,
 # tagged and recorded in a manifest. Build it with: bakehouse build resources/examples/docker-debian
 packer {
-  required_version = ">= 1.6.0"
+  required_version = ">= 1.7.0"
+  required_plugins {
+    docker = {
+      version = ">= 1.1.0"
+      source  = "github.com/hashicorp/docker"
+    }
+  }
 }
 
 variable "base_image" {

@@ -108,7 +108,7 @@ test('prepare rejects bad configs with Packer\'s messages', async () => {
   };
   assert.deepEqual(errors({ image: 'x' }), ['No instructions given for handling the artifact; expected commit, discard, or export_path']);
   assert.deepEqual(errors({ image: 'x', commit: true, discard: true }), ['Cannot specify more than one of commit, discard, and export_path']);
-  assert.deepEqual(errors({ commit: true }), ['Image must be specified']);
+  assert.deepEqual(errors({ commit: true }), ["missing 'image' attribute or 'build' section, either needs to be specified for a build to run."]);
   assert.deepEqual(errors({ image: 'x', commit: true, changes: ['RUN apt-get update'] }), [
     'changes: "RUN apt-get update" is not an instruction docker commit can apply; use one of CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME, WORKDIR',
   ]);

@@ -58,12 +58,12 @@ test('unknown root variable suggests a close name', () => {
   assert.equal(f.at, '1:1-5');
 });
 
-test('undeclared input variables and locals', () => {
+test('undeclared input variables and locals are unsupported attributes, as Packer 1.14 says, with a suggestion', () => {
   const f = failure('var.nmae');
-  assert.equal(f.summary, 'Reference to undeclared input variable');
-  assert.equal(f.detail, 'An input variable with the name "nmae" has not been declared. Did you mean "name"?');
-  assert.equal(f.at, '1:1-9');
-  assert.equal(failure('local.nope').summary, 'Reference to undeclared local value');
+  assert.equal(f.summary, 'Unsupported attribute');
+  assert.equal(f.detail, 'This object does not have an attribute named "nmae". Did you mean "name"?');
+  assert.equal(f.at, '1:4-9');
+  assert.equal(failure('local.nope').summary, 'Unsupported attribute');
 });
 
 test('unsupported attribute and index errors', () => {
@@ -115,7 +115,7 @@ test('conditionals unify result types', () => {
   assert.equal(value('false ? 1 : "two"'), 'two');
   assert.equal(value('true ? 1 : "two"'), '1');
   assert.equal(value('true ? 1 : var.nope'), 1);
-  assert.equal(failure('false ? 1 : var.nope').summary, 'Reference to undeclared input variable');
+  assert.equal(failure('false ? 1 : var.nope').summary, 'Unsupported attribute');
   assert.equal(failure('true ? 1 : false').detail, 'The true and false result expressions must have consistent types. The given expressions are number and bool, respectively.');
   assert.deepEqual(value('true ? {a = 1} : {b = 2}'), { a: 1 });
   const f = failure('true ? [1] : {a = 1}');
@@ -182,7 +182,7 @@ test('try and can evaluate lazily', () => {
   assert.equal(f.summary, 'Error in function call');
   assert.equal(
     f.detail,
-    'Call to function "try" failed: no expression succeeded:\n- Unsupported attribute (at test.hcl:1,10-15)\n  This object does not have an attribute named "nope".\n- Reference to undeclared local value (at test.hcl:1,17-28)\n  A local value with the name "nope2" has not been declared.\n\nAt least one expression must produce a successful result.',
+    'Call to function "try" failed: no expression succeeded:\n- Unsupported attribute (at test.hcl:1,10-15)\n  This object does not have an attribute named "nope".\n- Unsupported attribute (at test.hcl:1,22-28)\n  This object does not have an attribute named "nope2".\n\nAt least one expression must produce a successful result.',
   );
 });
 

@@ -134,9 +134,9 @@ test('a post-processor without a type', () => {
 });
 
 test('min_packer_version above the Packer version Bakehouse follows', () => {
-  const d = errorFor(`{\n  "min_packer_version": "1.7.0",\n  ${B}\n}`, 'Packer version too old for this template');
+  const d = errorFor(`{\n  "min_packer_version": "1.15.0",\n  ${B}\n}`, 'Packer version too old for this template');
   at(d, 2, 25);
-  assert.match(d.detail ?? '', /requires Packer version 1\.7\.0 or higher; Bakehouse follows Packer 1\.6\.6/);
+  assert.match(d.detail ?? '', /requires Packer version 1\.15\.0 or higher; Bakehouse follows Packer 1\.14\.3/);
 });
 
 test('an invalid pause_before duration', () => {
@@ -208,4 +208,9 @@ test('a misspelt function next to build-time data is still reported', () => {
   const d = errorFor(`{\n  "builders": [{"type": "docker", "image": "x", "commit": true,\n    "run_command": ["{{ .Image | lowr }}"]}]\n}`, 'Unknown template function "lowr"');
   at(d, 3, 34);
   assert.match(d.detail ?? '', /Did you mean "lower"\?/);
+});
+
+test('a JSON parse error carries Packer 1.14\'s hint about HCL2 file extensions', () => {
+  const d = errorFor('source "docker" "x" {\n  image = "debian"\n}\n', 'Invalid symbol');
+  assert.match(d.detail ?? '', /if you are using an HCL template, check your file extensions; they should be either \*\.pkr\.hcl or \*\.pkr\.json\.$/);
 });

@@ -233,7 +233,7 @@ test('string functions, pipelines and both kinds of string literal', () => {
     'WEB-SERVER',
     ' trimmed !',
     'box/null',
-    '1.6.6',
+    '1.14.3',
     'done',
   ]);
 });

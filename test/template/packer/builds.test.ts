@@ -73,8 +73,9 @@ test('duplicate and unknown sources', () => {
   assert.match(dup[0].detail ?? '', /previous block declared at \/tmp\/bakehouse-test\/a\.pkr\.hcl:2,1-25/);
   const unknown = errors(load({ 'a.pkr.hcl': `${DOCKER}\nbuild {\n  sources = ["docker.ubunt"]\n}\n` }));
   assert.equal(unknown[0].summary, 'Unknown source docker.ubunt');
-  const badType = errors(load({ 'a.pkr.hcl': 'source "dokcer" "x" {\n}\n' }));
-  assert.match(badType[0].summary, /Unknown builder type "dokcer"/);
+  const badType = errors(load({ 'a.pkr.hcl': 'source "dokcer" "x" {\n}\nbuild {\n  sources = ["source.dokcer.x"]\n}\n' }));
+  assert.equal(badType[0].summary, 'Unknown source type dokcer');
+  assert.match(badType[0].detail ?? '', /Did you mean "docker"\?/);
 });
 
 test('builder config is validated with the component schema', () => {
@@ -222,12 +223,16 @@ test('an amazon data source is checked, and says it is not run yet, leaving its 
   assert.equal(modelOf(r).dataSources[0].name, 'base');
 });
 
-test('required_version is checked against Packer 1.6.6', () => {
+test('required_version is checked against the Packer version Bakehouse follows (1.14)', () => {
   const ok = load({ 'a.pkr.hcl': 'packer {\n  required_version = ">= 1.5.0, < 2.0"\n  required_plugins {\n    docker = { version = ">= 0.0.7", source = "github.com/hashicorp/docker" }\n  }\n}\n' });
   assert.deepEqual(errors(ok), []);
   assert.equal(modelOf(ok).packer.requiredVersion, '>= 1.5.0, < 2.0');
   assert.ok(modelOf(ok).packer.requiredPlugins.docker);
-  const bad = errors(load({ 'a.pkr.hcl': 'packer {\n  required_version = "~> 1.7"\n}\n' }));
+  // Templates written for Packer 1.7 and later pass, as they do with today's Packer.
+  for (const constraint of ['>= 1.7.0', '~> 1.14', '>= 1.10.0, < 2.0.0']) {
+    assert.deepEqual(errors(load({ 'a.pkr.hcl': `packer {\n  required_version = "${constraint}"\n}\n` })), [], constraint);
+  }
+  const bad = errors(load({ 'a.pkr.hcl': 'packer {\n  required_version = "~> 1.6.0"\n}\n' }));
   assert.equal(where(bad[0]), 'Unsupported Packer Core version @ a.pkr.hcl:2:3');
 });
 
@@ -292,5 +297,5 @@ build {
   );
   const m = modelOf(load({ 'a.pkr.hcl': tpl }));
   assert.equal(m.builds[0].builds[0].name, 'docker.x');
-  assert.ok(errors(load({ 'a.pkr.hcl': tpl }, { vars: [['v', 'x']] })).some((d) => d.summary === 'Image must be specified'));
+  assert.ok(errors(load({ 'a.pkr.hcl': tpl }, { vars: [['v', 'x']] })).some((d) => d.summary === "missing 'image' attribute or 'build' section, either needs to be specified for a build to run."));
 });

@@ -82,7 +82,7 @@ test('console context sees variables, locals, path and packer', () => {
   const m = noErrors(load({ 'a.pkr.hcl': 'variable "a" {\n  default = "x"\n}\nlocals {\n  b = "${var.a}y"\n}\n' }));
   const r = evaluate(parseHclExpression('upper("${var.a}-${local.b}-${packer.version}")', '<console-input>').expr, consoleContext(m));
   assert.deepEqual(r.diagnostics, []);
-  assert.equal(toPlain(r.value), 'X-XY-1.6.6');
+  assert.equal(toPlain(r.value), 'X-XY-1.14.3');
 });
 
 test('JSON syntax: a variable type is written as a string', () => {

@@ -163,3 +163,13 @@ test('errors in declarations or values stop before unset-variable and validation
   const v = errors(load({ 'a.pkr.hcl': tpl }, { vars: [['x', 'a']] }));
   assert.deepEqual(v.map((d) => d.summary), ['Variables not allowed']);
 });
+
+test("a variable's type is an exact type, as Packer reads it: no `any`, no optional attributes", () => {
+  const typeError = (type: string) => errors(load({ 'a.pkr.hcl': `variable "x" {\n  type = ${type}\n}\n` })).map((d) => `${where(d)}: ${d.detail ?? ''}`);
+  assert.deepEqual(typeError('any'), ['Invalid type specification @ a.pkr.hcl:2:10: The keyword "any" cannot be used in this type specification: an exact type is required.']);
+  assert.deepEqual(typeError('list(any)'), ['Invalid type specification @ a.pkr.hcl:2:15: The keyword "any" cannot be used in this type specification: an exact type is required.']);
+  assert.deepEqual(typeError('object({ a = optional(string) })'), [
+    'Invalid type specification @ a.pkr.hcl:2:23: Optional attribute modifier is only for type constraints, not for exact types.',
+  ]);
+  assert.deepEqual(errors(load({ 'a.pkr.hcl': 'variable "x" {\n  type    = map(list(string))\n  default = {}\n}\n' })), []);
+});
