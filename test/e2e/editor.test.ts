@@ -73,7 +73,10 @@ test('editing the text changes the graph', opts, async () => {
     const app = new AppPage(page);
     await app.open(served.url);
     await app.openExample();
-    await app.editor.goToLineEnd(45);
+    // Bring the second shell step's line into view (found by content), then click at its end as a user would.
+    const inlineLine = (await app.editor.text()).split('\n').findIndex((l) => l.includes('inline = ["ls -l /srv"]')) + 1;
+    assert.ok(inlineLine > 0, 'the example has the second shell step');
+    await app.editor.goToLineEnd(inlineLine);
     await app.editor.clickLineEnd('inline = ["ls -l /srv"]');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
