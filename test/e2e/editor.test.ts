@@ -26,7 +26,14 @@ test('first run opens the example; a typo shows a marker and an error on its nod
     await app.editor.type('bogus = 1');
     await app.editor.errorMarkers().first().waitFor({ timeout: 15_000 });
     const fileNode = app.graph.node('provisioner', 'file');
-    await page.waitForFunction(() => document.querySelector('[data-testid="node-provisioner-file"]')?.classList.contains('has-errors'));
+    // Analyses of the text typed so far ("bogus" without "= 1") may arrive first under load: wait for the finished line's.
+    await page.waitForFunction(() => {
+      const node = document.querySelector('[data-testid="node-provisioner-file"]');
+      return node?.classList.contains('has-errors') && /Unsupported argument/.test(node.textContent ?? '');
+    }, undefined, { timeout: 15_000 }).catch(async (e: Error) => {
+      e.message += `\n-- node: ${await fileNode.textContent()}\n-- text:\n${(await app.editor.text()).split('\n').slice(destinationLine - 3, destinationLine + 3).join('\n')}`;
+      throw e;
+    });
     assert.match((await fileNode.getAttribute('aria-label')) ?? '', /1 error/);
     assert.match((await fileNode.textContent()) ?? '', /Unsupported argument/);
     await app.screenshot('error-on-node');
