@@ -1,6 +1,6 @@
 /** The shell provisioner's configuration: uploads scripts (or inline commands) to the machine and runs them. */
 import type { Check } from '../../components/checks';
-import { scriptFilesCheck } from '../../components/common/script-fields';
+import { SCRIPT_SOURCE_RULES, scriptFilesCheck } from '../../components/common/script-fields';
 import { environmentVarsCheck } from '../../components/common/environment-vars';
 import { boolField, durationField, field, stringField, stringListField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
@@ -30,17 +30,7 @@ export const shellProvisionerSchema: ComponentSchema = {
     boolField('skip_clean', 'Leave the uploaded script on the machine.', { default: false }),
     boolField('expect_disconnect', 'A dropped connection (e.g. a reboot) is not an error.', { default: false }),
   ],
-  exactlyOneOf: [['inline', 'script', 'scripts']],
-  conflicts: [['script', 'scripts']],
-  messages: {
-    exactlyOneOf: [
-      {
-        none: 'Either a script file or inline script must be specified.',
-        many: 'Only a script file or an inline script can be specified, not both.',
-      },
-    ],
-    conflicts: ['Only one of script or scripts can be specified.'],
-  },
+  ...SCRIPT_SOURCE_RULES,
 };
 
 export const shellProvisionerChecks: Check[] = [environmentVarsCheck, scriptFilesCheck];

@@ -111,3 +111,20 @@ export function typeOf(config: FixObject): string | undefined {
   const t = config.get('type');
   return typeof t === 'string' ? t : undefined;
 }
+
+/**
+ * The shape of Packer's post-processor fixers: nothing to do without post-processors; otherwise decode them (any problem
+ * is the fixer's error), let `fix` edit each post-processor object, and write the section back.
+ */
+export function fixEachPostProcessor(template: FixObject, fix: (pp: FixObject) => Result<void, string> | void): Result<void, string> {
+  if ((template.get('post-processors') ?? null) === null) return ok();
+  const problems: string[] = [];
+  const list = decodePostProcessors(template, problems);
+  if (problems.length > 0) return err(decodeError(problems));
+  for (const pp of postProcessorObjects(list)) {
+    const r = fix(pp);
+    if (r && !r.ok) return r;
+  }
+  template.set('post-processors', list);
+  return ok();
+}

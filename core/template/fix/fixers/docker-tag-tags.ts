@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../../../common/result';
-import { decodeError, decodePostProcessors, postProcessorObjects } from '../decode';
+import { fixEachPostProcessor } from '../decode';
 import type { Fixer } from '../fixer';
 import type { FixValue } from '../value';
 
@@ -16,13 +16,9 @@ function tagsIn(v: FixValue | undefined, key: string): Result<string[], string> 
 export const dockerTagTags: Fixer = {
   name: 'docker-tag-tags',
   description: 'Merges "tag" of the "docker-tag" post-processor into the list "tags", without duplicates',
-  fix(template) {
-    if ((template.get('post-processors') ?? null) === null) return ok();
-    const problems: string[] = [];
-    const list = decodePostProcessors(template, problems);
-    if (problems.length > 0) return err(decodeError(problems));
-    for (const pp of postProcessorObjects(list)) {
-      if (pp.get('type') !== 'docker-tag') continue;
+  fix: (template) =>
+    fixEachPostProcessor(template, (pp) => {
+      if (pp.get('type') !== 'docker-tag') return;
       const tag = tagsIn(pp.get('tag'), 'tag');
       if (!tag.ok) return tag;
       const tags = tagsIn(pp.get('tags'), 'tags');
@@ -30,8 +26,5 @@ export const dockerTagTags: Fixer = {
       pp.delete('tag');
       // Always written, so a docker-tag with neither gets "tags": [].
       pp.set('tags', [...new Set([...tag.value, ...tags.value])]);
-    }
-    template.set('post-processors', list);
-    return ok();
-  },
+    }),
 };

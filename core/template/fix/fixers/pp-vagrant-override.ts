@@ -1,5 +1,4 @@
-import { err, ok } from '../../../common/result';
-import { decodeError, decodePostProcessors, postProcessorObjects } from '../decode';
+import { fixEachPostProcessor } from '../decode';
 import type { Fixer } from '../fixer';
 import type { FixObject } from '../value';
 
@@ -8,13 +7,9 @@ const PROVIDERS = ['aws', 'digitalocean', 'virtualbox', 'vmware'];
 export const vagrantOverride: Fixer = {
   name: 'pp-vagrant-override',
   description: 'Moves the provider sections of a "vagrant" post-processor into its "override"',
-  fix(template) {
-    if ((template.get('post-processors') ?? null) === null) return ok();
-    const problems: string[] = [];
-    const list = decodePostProcessors(template, problems);
-    if (problems.length > 0) return err(decodeError(problems));
-    for (const pp of postProcessorObjects(list)) {
-      if (pp.get('type') !== 'vagrant') continue;
+  fix: (template) =>
+    fixEachPostProcessor(template, (pp) => {
+      if (pp.get('type') !== 'vagrant') return;
       const override: FixObject = new Map();
       for (const name of PROVIDERS) {
         if (!pp.has(name)) continue;
@@ -23,8 +18,5 @@ export const vagrantOverride: Fixer = {
       }
       // As Packer does, the moved sections replace any "override" already there.
       if (override.size > 0) pp.set('override', override);
-    }
-    template.set('post-processors', list);
-    return ok();
-  },
+    }),
 };
