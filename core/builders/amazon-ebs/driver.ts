@@ -3,6 +3,7 @@
  * (credentials.ts), and loaded lazily so a build without amazon-ebs never loads the AWS SDK. `describe` turns an SDK
  * error into one line that names the credentials' source when AWS refused them; `poll` is Packer's waiter with aws_polling.
  */
+import { sleep } from '../../engine/retry';
 import type { EC2Client, EC2ClientConfig, Filter, Tag } from '@aws-sdk/client-ec2';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { credentialSource, type BoundAwsCredential } from './credentials';
@@ -103,17 +104,3 @@ function numberFrom(text: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -2,6 +2,7 @@
  * Getting a connection back after an expected disconnect (a reboot, a restarted sshd): keep trying until the machine
  * answers again or start_retry_timeout runs out.
  */
+import { sleep } from '../../engine/retry';
 import { cancelled, err, type Result } from '../../common/result';
 import type { ConnectResult, SshConnection } from './connect';
 
@@ -27,22 +28,7 @@ export async function reconnect(connect: (signal: AbortSignal) => Promise<Connec
     if (Date.now() + opts.intervalMs > deadline) {
       return err(`Could not reconnect over SSH within the start retry timeout: ${last}`);
     }
-    if (!(await pause(opts.intervalMs, opts.signal))) return cancelled();
+    if (!(await sleep(opts.intervalMs, opts.signal))) return cancelled();
   }
 }
 
-/** Waits `ms`; false when cancelled first. */
-export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -11,7 +11,7 @@ import type { SshConfig } from './config';
 import { connectSsh, type ConnectResult } from './connect';
 import { execQuiet } from './exec';
 import { clearAuthorizedKeysCommand } from './keypair';
-import { pause } from './reconnect';
+import { sleep } from '../../engine/retry';
 
 export interface WaitForSshOptions {
   /** The local agent's socket for ssh_agent_auth (usually the build's SSH_AUTH_SOCK). */
@@ -35,7 +35,7 @@ export function waitForSshStep(cfg: SshConfig, opts: WaitForSshOptions = {}): St
       ui.say(`Using ssh communicator to connect: ${cfg.host}`);
       if (cfg.pauseMs > 0) {
         ui.say(`Pausing ${Math.round(cfg.pauseMs / 1000)}s before connecting...`);
-        if (!(await pause(cfg.pauseMs, signal))) return halt(CANCELLED);
+        if (!(await sleep(cfg.pauseMs, signal))) return halt(CANCELLED);
       }
       ui.say('Waiting for SSH to become available...');
       const connect = (s: AbortSignal, attemptTimeoutMs = 20_000): Promise<ConnectResult> =>
@@ -71,7 +71,7 @@ export function waitForSshStep(cfg: SshConfig, opts: WaitForSshOptions = {}): St
         }
         const wait = Math.min(opts.intervalMs ?? 5000, deadline - Date.now());
         if (wait <= 0) return halt(`Timeout waiting for SSH. The last try failed: ${last}`);
-        if (!(await pause(wait, signal))) return halt(CANCELLED);
+        if (!(await sleep(wait, signal))) return halt(CANCELLED);
         if (Date.now() >= deadline) return halt(`Timeout waiting for SSH. The last try failed: ${last}`);
       }
     },
