@@ -1,4 +1,4 @@
-// `bakehouse fmt` must write exactly what Debian's Packer 1.6.6 `packer fmt` writes, so every case is checked
+// `bakehouse fmt` must write exactly what today's Packer (1.14) `packer fmt` writes, so every case is checked
 // against the real binary: the fixtures, a seeded batch of generated templates, and files Packer refuses.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,8 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { formatHcl } from '../../../core/template/hcl/fmt';
+import { PACKER_1_14_CACHE } from '../../support/reference-packer';
 
-const PACKER = process.env.BAKEHOUSE_REFERENCE_PACKER ?? '/usr/bin/packer';
+const PACKER = process.env.BAKEHOUSE_REFERENCE_PACKER ?? join(PACKER_1_14_CACHE, 'packer');
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'fmt');
 const invalidFixtures = join(fixtures, 'invalid');
 
@@ -33,13 +34,16 @@ let reference: Map<string, string> | string = 'packer fmt has not run';
 
 before(() => {
   if (!existsSync(PACKER)) {
-    reference = `the reference Packer is missing at ${PACKER}: install Debian's Packer 1.6.6 with \`apt-get install packer\``;
+    reference = `the reference Packer is missing at ${PACKER}: build Packer 1.14 with \`bash .ci/reference-packer.sh\``;
     return;
   }
   // One Packer run formats every file in the folder; files it cannot parse are left as they were.
   workDir = mkdtempSync(join(tmpdir(), 'bakehouse-fmt-'));
   for (const c of [...valid, ...invalid]) writeFileSync(join(workDir, c.name), c.input);
-  const run = spawnSync(PACKER, ['fmt', workDir], { encoding: 'utf8' });
+  // A private config folder: fmt reads no plugins, but Packer would create its folders in this user's home.
+  const config = mkdtempSync(join(tmpdir(), 'bakehouse-fmt-packer-'));
+  const run = spawnSync(PACKER, ['fmt', workDir], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: config, PACKER_CONFIG_DIR: config, CHECKPOINT_DISABLE: '1' } });
+  rmSync(config, { recursive: true, force: true });
   if (run.error) {
     reference = `could not run ${PACKER}: ${run.error.message}`;
     return;

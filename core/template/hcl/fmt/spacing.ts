@@ -45,5 +45,7 @@ export function spaceBetween(subject: Neighbour, before: Neighbour, after: Neigh
   if (s === 'TemplateSeqEnd' && (a === 'TemplateInterp' || a === 'TemplateControl')) return false;
   if (change(subject) > 0) return false;
   if (change(after) < 0) return false;
+  // hclwrite since Packer 1.7 writes `!a` and `!(x)`; 1.6.6's wrote `! a`.
+  if (s === 'Bang') return false;
   return true;
 }
