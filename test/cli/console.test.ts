@@ -4,9 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PACKER_1_14_CACHE } from '../support/reference-packer';
 import { runBakehouse } from './run-cli';
 
-const PACKER = process.env.BAKEHOUSE_REFERENCE_PACKER ?? '/usr/bin/packer';
+const PACKER = process.env.BAKEHOUSE_REFERENCE_PACKER ?? join(PACKER_1_14_CACHE, 'packer');
+/** Today's Packer with a private config folder, so nothing of this machine's Packer setup reaches the comparison. */
+const packerEnv = (): NodeJS.ProcessEnv => {
+  const config = mkdtempSync(join(tmpdir(), 'bakehouse-console-packer-'));
+  return { PATH: process.env.PATH, HOME: config, PACKER_CONFIG_DIR: config, CHECKPOINT_DISABLE: '1' };
+};
 
 const TEMPLATE = `variable "region" {
   default = "eu-west-1"
@@ -28,12 +34,13 @@ locals {
 
 const EXPRESSIONS = ['var.region', 'local.name', 'local.tags', 'local.double', 'var.sizes', 'upper(local.name)', 'length(var.sizes) + 1', 'var.token', '"${var.region}-${local.tags.env}"', 'path.root'];
 
-test('console prints each value as packer console 1.6.6 does', () => {
+test('console prints each value as packer console 1.14 does', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bakehouse-console-'));
   writeFileSync(join(dir, 't.pkr.hcl'), TEMPLATE);
+  const env = packerEnv();
   for (const expr of EXPRESSIONS) {
-    const theirs = spawnSync(PACKER, ['console', 't.pkr.hcl'], { cwd: dir, input: `${expr}\n`, encoding: 'utf8' });
-    assert.ok(!theirs.error, `Packer 1.6.6 is needed as the reference (apt-get install packer): ${theirs.error?.message}`);
+    const theirs = spawnSync(PACKER, ['console', 't.pkr.hcl'], { cwd: dir, input: `${expr}\n`, encoding: 'utf8', env });
+    assert.ok(!theirs.error, `Packer 1.14 is needed as the reference (bash .ci/reference-packer.sh): ${theirs.error?.message}`);
     const ours = runBakehouse(['console', 't.pkr.hcl'], { cwd: dir, input: `${expr}\n` });
     assert.equal(ours.code, 0, ours.stderr);
     assert.equal(ours.stdout, theirs.stdout, expr);
