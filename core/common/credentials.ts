@@ -132,13 +132,22 @@ export const CREDENTIAL_KIND_SPECS: Readonly<Record<CredentialKind, CredentialKi
   },
 };
 
+/** The outcome of testing a credential against its provider: when, whether it worked, and the provider's words. */
+export interface CredentialTestResult {
+  /** ISO 8601 time of the test. */
+  at: string;
+  ok: boolean;
+  /** What the provider said: the identity it saw on success, its reason on failure. */
+  message: string;
+}
+
 /** What `credentials list --json` prints for each credential: names and metadata, never a value. */
 export interface CredentialSummary {
   name: string;
   kind: CredentialKind;
   /** Names of the fields that are set. */
   fields: string[];
-  lastTest: { at: string; ok: boolean; message: string } | null;
+  lastTest: CredentialTestResult | null;
   /** Templates that bind the credential. */
   usedBy: string[];
 }
