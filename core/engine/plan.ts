@@ -27,7 +27,7 @@ export function selectPostProcessors(chains: readonly PostProcessorModel[][], ex
 }
 
 /** The names a build answers to: its full name and, for HCL2, `type.source` without the build block's name. */
-function buildNames(b: PlannedBuild): string[] {
+export function buildNames(b: PlannedBuild): string[] {
   const names = [b.name];
   const short = `${b.type}.${b.sourceName}`;
   if (b.buildName && !names.includes(short)) names.push(short);

@@ -1,4 +1,7 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
+import { bindingsFor, parseCredentialBinding, type CredentialBinding } from '../../credentials/build-bindings';
+import { readCredentials } from '../../credentials/for-build';
+import { credentialVariables, injectCredentials } from '../../credentials/inject';
 import { packerLogEnabled } from '../../engine/packer-log';
 import { bridgeFor } from '../../packer-bridge/install';
 import { createRun } from '../../engine/engine';
@@ -11,7 +14,7 @@ import type { PlannedBuild } from '../../template/model';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type CliIO, type Command } from '../command';
 import { renderDiagnostics } from '../diagnostics';
 import { hcpPublishingWarning } from '../hcp-packer';
-import { flagBool, flagInt, flagString, type ParsedArgs } from '../flags';
+import { flagBool, flagInt, flagList, flagString, type ParsedArgs } from '../flags';
 import { templateArgs } from '../template-args';
 import { StdinPrompts } from '../ui/prompts';
 import { PackerRenderer } from '../ui/renderer';
@@ -31,6 +34,12 @@ export const buildCommand: Command = {
     ...ONLY_EXCEPT_FLAGS,
     ...VAR_FLAGS,
     COLOR_FLAG,
+    {
+      name: 'credential',
+      kind: 'list',
+      description: "Use a stored credential: BUILDS=NAME (a glob over build names, e.g. 'amazon-ebs.*=prod') or var.VARIABLE=NAME for a secret; can be used multiple times.",
+      placeholder: 'builds=name',
+    },
     { name: 'debug', kind: 'bool', description: 'Debug mode enabled for builds.' },
     { name: 'force', kind: 'bool', description: 'Force a build to continue if artifacts exist, deletes existing artifacts.' },
     { name: 'machine-readable', kind: 'bool', description: 'Produce machine-readable output.' },
@@ -52,7 +61,33 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${onError.error}\n`);
     return 1;
   }
-  const loaded = await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, requireBuild: true });
+  const bindings: CredentialBinding[] = [];
+  for (const text of flagList(args, 'credential')) {
+    const b = parseCredentialBinding(text);
+    if (!b.ok) {
+      io.stderr(`bakehouse build: ${b.error}\n`);
+      return 1;
+    }
+    bindings.push(b.value);
+  }
+  const credentials = await readCredentials(
+    bindings.map((b) => b.credential),
+    io.env,
+  );
+  if (!credentials.ok) {
+    io.stderr(`bakehouse build: ${credentials.error}\n`);
+    return 1;
+  }
+  // A secret bound to a variable is given as -var would give it, before the command line's own -var (which still wins);
+  // it is never handed to Packer's command line for bridged builds.
+  const boundVariables = bindingsFor([], bindings.filter((b) => b.target.startsWith('var.')));
+  const secretVars = boundVariables.ok ? credentialVariables(Object.fromEntries(Object.entries(boundVariables.value.variables).map(([v, c]) => [v, credentials.value.get(c)!]))) : boundVariables;
+  if (!secretVars.ok) {
+    io.stderr(`bakehouse build: ${secretVars.error}\n`);
+    return 1;
+  }
+  const loadOptions = { ...t.value.options, vars: [...Object.entries(secretVars.value), ...(t.value.options.vars ?? [])] };
+  const loaded = await loadTemplateRunningDataSources(t.value.path, { ...loadOptions, requireBuild: true });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const hcp = loaded.model && hcpPublishingWarning(loaded.model, io.env);
   const diagnostics = hcp ? [...loaded.diagnostics, hcp] : loaded.diagnostics;
@@ -63,10 +98,19 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   }
   if (errors.length > 0 || !loaded.model) return 1;
   const model = loaded.model;
-  const builds = planRun(
+  const planned = planRun(
     model.builds.flatMap((b) => b.builds),
     { only: t.value.options.only ?? [], except: t.value.options.except ?? [] },
   );
+  const bound = bindingsFor(planned, bindings.filter((b) => !b.target.startsWith('var.')));
+  const injected = bound.ok
+    ? injectCredentials(planned, Object.fromEntries(Object.entries(bound.value.sources).map(([build, names]) => [build, names.map((n) => credentials.value.get(n)!)])))
+    : bound;
+  if (!injected.ok) {
+    io.stderr(`bakehouse build: ${injected.error}\n`);
+    return 1;
+  }
+  const builds = injected.value.builds;
 
   const machineReadable = flagBool(args, 'machine-readable');
   const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui'), verbose: packerLogEnabled(io.env) });
@@ -75,7 +119,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     builds,
     registry,
     bridge: bridgeFor(builds, registry, { path: t.value.path, format: model.format, vars: t.value.options.vars, varFiles: t.value.options.varFiles }, io.env),
-    sensitiveStrings: model.sensitiveStrings,
+    sensitiveStrings: [...model.sensitiveStrings, ...injected.value.secrets, ...Object.values(secretVars.value)],
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
     onError: onError.value,
     force: flagBool(args, 'force'),
