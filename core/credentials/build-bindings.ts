@@ -7,7 +7,7 @@
 import { err, ok, type Result } from '../common/result';
 import { matchesAny } from '../engine/glob';
 import { buildNames } from '../engine/plan';
-import type { PlannedBuild } from '../template/model';
+import type { BuildIdentity, PlannedBuild } from '../template/model';
 import { checkName } from './vault';
 
 export interface CredentialBinding {
@@ -33,6 +33,12 @@ export function parseCredentialBinding(text: string): Result<CredentialBinding, 
   const bad = checkName(credential);
   if (bad) return err(`-credential "${text}": ${bad}`);
   return ok({ target, credential });
+}
+
+/** The names of the credentials bound to one build (before it is planned: the loader completes its builder with them). */
+export function credentialsBoundTo(build: BuildIdentity, bindings: readonly CredentialBinding[]): string[] {
+  const names = buildNames(build);
+  return [...new Set(bindings.filter((b) => !VARIABLE_TARGET.test(b.target) && names.some((n) => matchesAny(n, [b.target]))).map((b) => b.credential))];
 }
 
 /** The builds and variables each binding reaches; a binding that reaches no build is an error (a typo would build without it). */

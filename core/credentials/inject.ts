@@ -12,7 +12,7 @@ import { CREDENTIAL_KIND_SPECS, type CredentialKind } from '../common/credential
 import { err, ok, type Result } from '../common/result';
 import type { ComponentConfig, PlannedBuild, PostProcessorModel } from '../template/model';
 import type { Range } from '../template/source';
-import { T_STRING } from '../template/values/type';
+import { T_NUMBER, T_STRING } from '../template/values/type';
 import { bool, list, map, markSensitive, num, str, type Value } from '../template/values/value';
 import { secretValues, type CredentialValue } from './schema';
 import type { Credential } from './vault';
@@ -52,6 +52,10 @@ export function injectCredentials(builds: readonly PlannedBuild[], bound: Readon
     const seen = new Map<CredentialKind, string>();
     for (const credential of bound[build.name] ?? []) {
       if (credential.kind === 'secret') return err(`credential "${credential.name}" is a secret: bind it to a variable (-credential 'var.NAME=${credential.name}'), not to build ${build.name}`);
+      // Packer's SSH communicator takes a key without a passphrase; an encrypted key would need one it has no field for.
+      if (credential.kind === 'ssh' && credential.fields.ssh_private_key_passphrase !== undefined) {
+        return err(`credential "${credential.name}" (ssh) has a passphrase, which builds cannot use yet: store the key without one for building`);
+      }
       const earlier = seen.get(credential.kind);
       if (earlier !== undefined) return err(`build ${build.name} is bound to two ${credential.kind} credentials, "${earlier}" and "${credential.name}"`);
       seen.set(credential.kind, credential.name);
@@ -74,6 +78,20 @@ export function injectCredentials(builds: readonly PlannedBuild[], bound: Readon
   return ok({ builds: out, secrets: [...secrets] });
 }
 
+/**
+ * The builder's part alone, for the template loader (`LoadOptions.completeBuilder`), so the builder's checks see the
+ * credential's fields; credentials that do not fit the builder are left to `injectCredentials`, which says so.
+ */
+export function injectIntoBuilder(type: string, config: ComponentConfig, credentials: readonly Credential[], range?: Range): ComponentConfig {
+  let out = config;
+  for (const credential of credentials) {
+    if (credential.kind === 'secret') continue;
+    const target = TARGETS[credential.kind];
+    if (target.builder(type, out)) out = withCredential(out, credential, target, range);
+  }
+  return out;
+}
+
 /** Variable name → its `secret` credential: the values to give those variables, as -var would but never on a command line. */
 export function credentialVariables(bound: Readonly<Record<string, Credential>>): Result<Record<string, string>, string> {
   const vars: Record<string, string> = {};
@@ -84,7 +102,8 @@ export function credentialVariables(bound: Readonly<Record<string, Credential>>)
   return ok(vars);
 }
 
-function withCredential(config: ComponentConfig, credential: Credential, target: KindTarget, range: Range): ComponentConfig {
+/** `range`: where problems with an injected field point (the source block); without one they point at the block itself. */
+function withCredential(config: ComponentConfig, credential: Credential, target: KindTarget, range: Range | undefined): ComponentConfig {
   const spec = CREDENTIAL_KIND_SPECS[credential.kind];
   const values = { ...config.values };
   const ranges = { ...config.ranges };
@@ -95,22 +114,26 @@ function withCredential(config: ComponentConfig, credential: Credential, target:
   }
   for (const [name, value] of Object.entries({ ...target.also })) {
     values[name] = value;
-    ranges[name] ??= range;
+    if (range && !ranges[name]) ranges[name] = range;
   }
   for (const [name, value] of Object.entries(credential.fields)) {
     const fieldSpec = spec.fields.find((f) => f.name === name);
     if (fieldSpec?.type === 'block' && isFieldMap(value)) {
-      const inner: ComponentConfig = { values: {}, ranges: {}, blocks: {}, range };
+      const inner: ComponentConfig = { values: {}, ranges: {}, blocks: {}, ...(range ? { range } : {}) };
       for (const [k, v] of Object.entries(value)) {
         inner.values[k] = toValue(v);
-        inner.ranges[k] = range;
+        if (range) inner.ranges[k] = range;
       }
       blocks[name] = [inner];
       continue;
     }
+    if (credential.kind === 'ssh' && name === 'ssh_private_key_passphrase') continue;
+    // Packer's ssh_private_key holds the key's bytes. Not marked: the mark would mask every number the bytes are; the
+    // key's text is among the run's secrets instead.
+    if (credential.kind === 'ssh' && name === 'ssh_private_key') values[name] = list(T_NUMBER, [...Buffer.from(String(value), 'utf8')].map(num));
     // Only secrets are marked: a user name such as "root" masked would blank every line that mentions root.
-    values[name] = markSensitive(toValue(value), fieldSpec?.secret ?? false);
-    ranges[name] = range;
+    else values[name] = markSensitive(toValue(value), fieldSpec?.secret ?? false);
+    if (range) ranges[name] = range;
   }
   return { ...config, values, ranges, blocks };
 }

@@ -15,6 +15,7 @@ import { secretForms } from '../../core/engine/mask';
 import { BIN, runBakehouse } from '../cli/run-cli';
 import { removeImages, requireDocker, TINY_IMAGE, uniqueName } from '../builders/docker/harness';
 import { startRegistry, type Registry } from '../support/registry';
+import { ensureTestUser, startSshd, TEST_USER } from '../support/sshd';
 
 const PASSWORD = 'reg-Pw-77c1-binding';
 const GREETING = 'greeting-secret-4d2a';
@@ -164,4 +165,42 @@ test('-credential problems are reported before anything runs', () => {
     stdout: '',
     stderr: 'bakehouse build: credential "reg" is docker, not a secret: only a secret credential gives a variable (var.greeting) its value\n',
   });
+});
+
+test('an ssh credential bound to a null build logs the SSH communicator in with its key; a key with a passphrase is refused', async () => {
+  ensureTestUser();
+  const sshd = await startSshd();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'bakehouse-binding-ssh-'));
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bound', '-f', join(dir, 'key')]);
+    sshd.authorize(readFileSync(join(dir, 'key.pub'), 'utf8'));
+    const env = { BAKEHOUSE_DATA_DIR: join(dir, 'data'), BAKEHOUSE_VAULT_KEYRING: '0', BAKEHOUSE_VAULT_PASSPHRASE: 'binding pass' };
+    const key = readFileSync(join(dir, 'key'), 'utf8');
+    assert.equal(runBakehouse(['credentials', 'add', 'ssh', 'box'], { env, input: JSON.stringify({ ssh_username: TEST_USER, ssh_private_key: key }) }).code, 0);
+    const locked = { ssh_username: TEST_USER, ssh_private_key: key, ssh_private_key_passphrase: 'key-Pass-91b3' };
+    assert.equal(runBakehouse(['credentials', 'add', 'ssh', 'locked'], { env, input: JSON.stringify(locked) }).code, 0);
+    const path = join(dir, 'ssh.pkr.hcl');
+    writeFileSync(
+      path,
+      `source "null" "box" {\n  communicator = "ssh"\n  ssh_host     = "127.0.0.1"\n  ssh_port     = ${sshd.port}\n}\n\nbuild {\n  sources = ["source.null.box"]\n  provisioner "shell" {\n    inline = ["echo logged in as $(id -un)"]\n  }\n}\n`,
+    );
+    const run = await buildWatchingArgv(['-credential', 'null.box=box', path], env);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, new RegExp(`null\\.box: logged in as ${TEST_USER}`));
+    const keyLine = key.split('\n')[1];
+    for (const line of run.commandLines) assert.ok(!line.includes(keyLine), `a command line holds the key: ${line}`);
+    for (const text of [run.stdout, run.stderr, readFileSync(join(dir, 'data', 'runs', readdirSync(join(dir, 'data', 'runs'))[0]), 'utf8')]) {
+      assert.ok(!text.includes(keyLine), 'no output holds the key');
+    }
+    assert.deepEqual(runBakehouse(['build', '-credential', 'null.box=locked', path], { env }), {
+      code: 1,
+      stdout: '',
+      stderr: 'bakehouse build: credential "locked" (ssh) has a passphrase, which builds cannot use yet: store the key without one for building\n',
+    });
+    // Without the binding the template has no way to log in, as today.
+    const unbound = runBakehouse(['build', path], { env });
+    assert.equal(unbound.code, 1);
+  } finally {
+    await sshd.stop();
+  }
 });

@@ -1,7 +1,7 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
-import { bindingsFor, parseCredentialBinding, type CredentialBinding } from '../../credentials/build-bindings';
+import { bindingsFor, credentialsBoundTo, parseCredentialBinding, type CredentialBinding } from '../../credentials/build-bindings';
 import { readCredentials } from '../../credentials/for-build';
-import { credentialVariables, injectCredentials } from '../../credentials/inject';
+import { credentialVariables, injectCredentials, injectIntoBuilder } from '../../credentials/inject';
 import { packerLogEnabled } from '../../engine/packer-log';
 import { bridgeFor } from '../../packer-bridge/install';
 import { createRun } from '../../engine/engine';
@@ -87,7 +87,11 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     return 1;
   }
   const loadOptions = { ...t.value.options, vars: [...Object.entries(secretVars.value), ...(t.value.options.vars ?? [])] };
-  const loaded = await loadTemplateRunningDataSources(t.value.path, { ...loadOptions, requireBuild: true });
+  const loaded = await loadTemplateRunningDataSources(t.value.path, {
+    ...loadOptions,
+    requireBuild: true,
+    completeBuilder: (build, config) => injectIntoBuilder(build.type, config, credentialsBoundTo(build, bindings).map((n) => credentials.value.get(n)!), config.range),
+  });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const hcp = loaded.model && hcpPublishingWarning(loaded.model, io.env);
   const diagnostics = hcp ? [...loaded.diagnostics, hcp] : loaded.diagnostics;
