@@ -110,8 +110,12 @@ export const CREDENTIAL_KIND_SPECS: Readonly<Record<CredentialKind, CredentialKi
       text('login_server', 'Registry to log in to (Docker Hub when not set).'),
       text('login_username', 'User name at the registry.'),
       text('login_password', 'Password or token at the registry.', true),
+      text('credential_helper', 'Docker credential helper that keeps the login for login_server (docker-credential-NAME), asked when the credential is used.'),
     ],
-    ways: [{ label: 'login_username and login_password (and optionally login_server)', required: ['login_username', 'login_password'], optional: ['login_server'] }],
+    ways: [
+      { label: 'login_username and login_password (and optionally login_server)', required: ['login_username', 'login_password'], optional: ['login_server'] },
+      { label: 'credential_helper and login_server', required: ['credential_helper', 'login_server'], optional: [] },
+    ],
     common: [],
   },
   ssh: {

@@ -3,6 +3,7 @@
  * BAKEHOUSE_VAULT_PASSPHRASE; a build never stops to ask), or in CI mode from the environment. Each name is read once.
  */
 import { err, ok, type Result } from '../common/result';
+import { withHelperLogin } from './docker-helper';
 import { credentialsFromEnv, credentialsFromEnvWanted } from './from-env';
 import { Vault, type Credential } from './vault';
 
@@ -20,7 +21,10 @@ export async function readCredentials(names: readonly string[], env: Record<stri
     }
     const found = await vault!.get(name);
     if (!found.ok) return found;
-    out.set(name, found.value);
+    // A docker credential kept by a credential helper is asked for its login now, so the build and its masker see it.
+    const resolved = await withHelperLogin(found.value, env);
+    if (!resolved.ok) return resolved;
+    out.set(name, resolved.value);
   }
   return ok(out);
 }

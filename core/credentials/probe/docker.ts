@@ -4,6 +4,7 @@
  * credential is sent to the challenge's realm, as Docker's token authentication specification describes, and a token
  * back means it works.
  */
+import { withHelperLogin } from '../docker-helper';
 import type { Credential } from '../vault';
 import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeOptions, type ProbeOutcome } from './outcome';
 
@@ -18,8 +19,10 @@ export function registryBaseUrl(server: string | undefined): string {
   return `${loopback ? 'http' : 'https'}://${host}`;
 }
 
-export async function probeDocker(credential: Credential, opts: ProbeOptions): Promise<ProbeOutcome> {
-  const f = credential.fields;
+export async function probeDocker(stored: Credential, opts: ProbeOptions): Promise<ProbeOutcome> {
+  const resolved = await withHelperLogin(stored, opts.env);
+  if (!resolved.ok) return { ok: false, message: resolved.error };
+  const f = resolved.value.fields;
   const server = typeof f.login_server === 'string' ? f.login_server : undefined;
   const base = registryBaseUrl(server);
   const basic = `Basic ${Buffer.from(`${String(f.login_username)}:${String(f.login_password)}`, 'utf8').toString('base64')}`;
