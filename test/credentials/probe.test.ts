@@ -5,6 +5,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,4 +109,54 @@ test('bakehouse credentials test: exit 0 when it works, 1 with the reason; list 
   assert.equal(runBakehouse(['credentials', 'edit', 'stale'], { env, input: JSON.stringify({ secret_key: moto.secretKey }) }).code, 0);
   assert.equal((JSON.parse(runBakehouse(['credentials', 'list', '-json'], { env }).stdout) as Array<{ lastTest: unknown }>)[1].lastTest, null);
   assert.equal(runBakehouse(['credentials', 'test', 'missing'], { env }).code, 1);
+});
+
+/**
+ * A stub of Google's token endpoint, speaking its wire format (developers.google.com/identity/protocols/oauth2/
+ * service-account, "Making the access token request"): it checks the grant type, the RS256 signature against the
+ * service account's public key, and the claims, and answers with a token or Google's invalid_grant error.
+ */
+async function googleTokenStub(publicKey: KeyObject, email: string): Promise<{ uri: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (b: Buffer) => (body += b.toString()));
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      const reply = (status: number, json: object) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      if (req.method !== 'POST' || form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return reply(400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type: ' });
+      const [header, claims, signature] = (form.get('assertion') ?? '').split('.');
+      const valid = createVerify('RSA-SHA256').update(`${header}.${claims}`).verify(publicKey, Buffer.from(signature ?? '', 'base64url'));
+      if (!valid) return reply(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
+      const c = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as { iss: string; aud: string; iat: number; exp: number; scope: string };
+      if (c.iss !== email || c.aud !== uri || c.exp - c.iat !== 3600 || !c.scope) return reply(400, { error: 'invalid_grant', error_description: 'Invalid JWT: claims' });
+      reply(200, { access_token: 'ya29.stub-token', expires_in: 3599, token_type: 'Bearer' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const uri = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/token`;
+  return { uri, server };
+}
+
+test('google: the JWT-bearer exchange at the key file\'s token_uri works with the right key and gives Google\'s reason for a wrong one', async () => {
+  const email = 'packer@bake-project.iam.gserviceaccount.com';
+  const right = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const wrong = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const stub = await googleTokenStub(right.publicKey, email);
+  try {
+    const google = (privateKey: KeyObject): Credential => ({
+      name: 'gcp',
+      kind: 'google',
+      fields: { account_file: JSON.stringify({ type: 'service_account', client_email: email, private_key_id: 'k1', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: stub.uri }) },
+    });
+    const good = await testCredential(google(right.privateKey), { env: {} });
+    assert.deepEqual({ ok: good.ok, message: good.message }, { ok: true, message: `${stub.uri} issued an access token to ${email}` });
+    const bad = await testCredential(google(wrong.privateKey), { env: {} });
+    assert.deepEqual({ ok: bad.ok, message: bad.message }, { ok: false, message: `${stub.uri} refused ${email}: invalid_grant: Invalid JWT Signature.` });
+  } finally {
+    stub.server.close();
+  }
 });
