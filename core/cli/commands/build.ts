@@ -1,7 +1,6 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
-import { bindingsFor, credentialsBoundTo, parseCredentialBinding, type CredentialBinding } from '../../credentials/build-bindings';
-import { readCredentials } from '../../credentials/for-build';
-import { credentialVariables, injectCredentials, injectIntoBuilder } from '../../credentials/inject';
+import { parseCredentialBinding, type CredentialBinding } from '../../credentials/build-bindings';
+import { runCredentials } from '../../credentials/for-build';
 import { packerLogEnabled } from '../../engine/packer-log';
 import { bridgeFor } from '../../packer-bridge/install';
 import { createRun } from '../../engine/engine';
@@ -70,27 +69,18 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     }
     bindings.push(b.value);
   }
-  const credentials = await readCredentials(
-    bindings.map((b) => b.credential),
-    io.env,
-  );
+  const credentials = await runCredentials(bindings, io.env);
   if (!credentials.ok) {
     io.stderr(`bakehouse build: ${credentials.error}\n`);
     return 1;
   }
-  // A secret bound to a variable is given as -var would give it, before the command line's own -var (which still wins);
-  // it is never handed to Packer's command line for bridged builds.
-  const boundVariables = bindingsFor([], bindings.filter((b) => b.target.startsWith('var.')));
-  const secretVars = boundVariables.ok ? credentialVariables(Object.fromEntries(Object.entries(boundVariables.value.variables).map(([v, c]) => [v, credentials.value.get(c)!]))) : boundVariables;
-  if (!secretVars.ok) {
-    io.stderr(`bakehouse build: ${secretVars.error}\n`);
-    return 1;
-  }
-  const loadOptions = { ...t.value.options, vars: [...Object.entries(secretVars.value), ...(t.value.options.vars ?? [])] };
+  // Bound secrets come before the command line's own -var (which still wins), and only to the loader: a bridged build's
+  // Packer is given t.value.options.vars, never them.
   const loaded = await loadTemplateRunningDataSources(t.value.path, {
-    ...loadOptions,
+    ...t.value.options,
     requireBuild: true,
-    completeBuilder: (build, config) => injectIntoBuilder(build.type, config, credentialsBoundTo(build, bindings).map((n) => credentials.value.get(n)!), config.range),
+    vars: [...credentials.value.vars, ...(t.value.options.vars ?? [])],
+    completeBuilder: credentials.value.completeBuilder,
   });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const hcp = loaded.model && hcpPublishingWarning(loaded.model, io.env);
@@ -106,10 +96,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     model.builds.flatMap((b) => b.builds),
     { only: t.value.options.only ?? [], except: t.value.options.except ?? [] },
   );
-  const bound = bindingsFor(planned, bindings.filter((b) => !b.target.startsWith('var.')));
-  const injected = bound.ok
-    ? injectCredentials(planned, Object.fromEntries(Object.entries(bound.value.sources).map(([build, names]) => [build, names.map((n) => credentials.value.get(n)!)])))
-    : bound;
+  const injected = credentials.value.inject(planned);
   if (!injected.ok) {
     io.stderr(`bakehouse build: ${injected.error}\n`);
     return 1;
@@ -123,7 +110,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     builds,
     registry,
     bridge: bridgeFor(builds, registry, { path: t.value.path, format: model.format, vars: t.value.options.vars, varFiles: t.value.options.varFiles }, io.env),
-    sensitiveStrings: [...model.sensitiveStrings, ...injected.value.secrets, ...Object.values(secretVars.value)],
+    sensitiveStrings: [...model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets],
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
     onError: onError.value,
     force: flagBool(args, 'force'),
