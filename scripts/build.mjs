@@ -47,6 +47,9 @@ await build({
   external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring'],
   // Prefer ES module builds: jsonc-parser's UMD build loads its parts with dynamic require(), which a bundle cannot follow.
   mainFields: ['module', 'main'],
+  // The AWS SDK loads some Node built-ins with import(); bin/bakehouse.js runs the bundle as a vm.Script, which has no
+  // loader for import(), so every import() becomes a require() (the bundle is CommonJS anyway).
+  supported: { 'dynamic-import': false },
   plugins: [lazyRequires],
 });
 

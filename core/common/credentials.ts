@@ -110,8 +110,12 @@ export const CREDENTIAL_KIND_SPECS: Readonly<Record<CredentialKind, CredentialKi
       text('login_server', 'Registry to log in to (Docker Hub when not set).'),
       text('login_username', 'User name at the registry.'),
       text('login_password', 'Password or token at the registry.', true),
+      text('credential_helper', 'Docker credential helper that keeps the login for login_server (docker-credential-NAME), asked when the credential is used.'),
     ],
-    ways: [{ label: 'login_username and login_password (and optionally login_server)', required: ['login_username', 'login_password'], optional: ['login_server'] }],
+    ways: [
+      { label: 'login_username and login_password (and optionally login_server)', required: ['login_username', 'login_password'], optional: ['login_server'] },
+      { label: 'credential_helper and login_server', required: ['credential_helper', 'login_server'], optional: [] },
+    ],
     common: [],
   },
   ssh: {
@@ -132,13 +136,22 @@ export const CREDENTIAL_KIND_SPECS: Readonly<Record<CredentialKind, CredentialKi
   },
 };
 
+/** The outcome of testing a credential against its provider: when, whether it worked, and the provider's words. */
+export interface CredentialTestResult {
+  /** ISO 8601 time of the test. */
+  at: string;
+  ok: boolean;
+  /** What the provider said: the identity it saw on success, its reason on failure. */
+  message: string;
+}
+
 /** What `credentials list --json` prints for each credential: names and metadata, never a value. */
 export interface CredentialSummary {
   name: string;
   kind: CredentialKind;
   /** Names of the fields that are set. */
   fields: string[];
-  lastTest: { at: string; ok: boolean; message: string } | null;
+  lastTest: CredentialTestResult | null;
   /** Templates that bind the credential. */
   usedBy: string[];
 }

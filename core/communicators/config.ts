@@ -6,6 +6,7 @@ import { pathProblems, problem, type Check, type CheckProblem } from '../compone
 import {
   boolField,
   durationField,
+  field,
   numberField,
   stringField,
   stringListField,
@@ -27,6 +28,8 @@ export const SSH_FIELDS: FieldSpec[] = [
   boolField('ssh_clear_authorized_keys', 'Remove the temporary public key from authorized_keys when the build ends.', { default: false }),
   stringListField('ssh_key_exchange_algorithms', 'Key exchange algorithms to offer, in order of preference.'),
   stringField('ssh_private_key_file', 'Path to a private key file used to authenticate.'),
+  // Packer's internal field for the key's bytes: no template writes it, a bound ssh credential fills it (core/credentials/inject.ts).
+  field('ssh_private_key', { list: 'number' }, 'The private key itself, as bytes.', { sensitive: true, undocumented: true }),
   stringField('ssh_certificate_file', 'Path to a user certificate signed for the private key.'),
   boolField('ssh_pty', 'Request a pseudo-terminal for remote commands.', { default: false }),
   durationField('ssh_timeout', 'How long to keep trying to connect before giving up.', { default: '5m' }),

@@ -38,6 +38,8 @@ const entrySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   sealed: sealedSchema,
+  /** The last `credentials test`: metadata, kept readable like the name (the message is masked before it is stored). */
+  lastTest: z.object({ at: z.string(), ok: z.boolean(), message: z.string() }).optional(),
 });
 
 const bodySchema = z.object({

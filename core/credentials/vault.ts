@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CredentialKind, CredentialSummary } from '../common/credentials';
+import type { CredentialKind, CredentialSummary, CredentialTestResult } from '../common/credentials';
 import { err, ok, type Result } from '../common/result';
 import { dataDir } from '../engine/runlog';
 import { deriveKey, KEY_BYTES, newDataKey, open, SCRYPT_PARAMS, seal } from './crypto';
@@ -111,10 +111,22 @@ export class Vault {
       const checked = checkCredentialFields(current.value.kind, merged);
       if (!checked.ok) return err(checked.error.join('\n'));
       const old = body.entries[at];
+      // A changed credential is a different one: the old test says nothing about it.
       const entry = sealEntry(body.id, key, { name, kind: old.kind, fields: checked.value, createdAt: old.createdAt, updatedAt: new Date().toISOString() });
       const entries = [...body.entries];
       entries[at] = entry;
       return ok({ body: { ...body, entries }, answer: summary(entry) });
+    });
+  }
+
+  /** Keeps the outcome of testing a credential (`credentials test`, the app's Test button) as the entry's `lastTest`. */
+  async recordTest(name: string, lastTest: CredentialTestResult): Promise<Result<CredentialSummary, string>> {
+    return this.update((body) => {
+      const at = body.entries.findIndex((e) => e.name === name);
+      if (at < 0) return err(`no credential named "${name}" in ${this.path}`);
+      const entries = [...body.entries];
+      entries[at] = { ...entries[at], lastTest: { at: lastTest.at, ok: lastTest.ok, message: lastTest.message } };
+      return ok({ body: { ...body, entries }, answer: summary(entries[at]) });
     });
   }
 
@@ -248,8 +260,8 @@ function sealEntry(id: string, key: Buffer, e: Omit<StoredEntry, 'sealed' | 'fie
 }
 
 function summary(e: StoredEntry): CredentialSummary {
-  // Tests of a credential and the templates bound to it come with `credentials test` and build bindings (issue 11).
-  return { name: e.name, kind: e.kind, fields: [...e.fields], lastTest: null, usedBy: [] };
+  // The templates bound to a credential are kept by the app beside each template; the vault knows none of them.
+  return { name: e.name, kind: e.kind, fields: [...e.fields], lastTest: e.lastTest ?? null, usedBy: [] };
 }
 
 /** Names are what bindings (`-credential 'amazon-ebs.*=prod'`) and the UI show: one short word, no spaces or `=`. */

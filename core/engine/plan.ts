@@ -2,7 +2,7 @@
  * Which builds and post-processors a run includes, from -only/-except.
  * The template loader already applied each block's own `only`/`except`; these are the command line's.
  */
-import type { PlannedBuild, PostProcessorModel } from '../template/model';
+import type { BuildIdentity, PlannedBuild, PostProcessorModel } from '../template/model';
 import { matchesAny } from './glob';
 
 export interface Selection {
@@ -27,7 +27,7 @@ export function selectPostProcessors(chains: readonly PostProcessorModel[][], ex
 }
 
 /** The names a build answers to: its full name and, for HCL2, `type.source` without the build block's name. */
-function buildNames(b: PlannedBuild): string[] {
+export function buildNames(b: BuildIdentity): string[] {
   const names = [b.name];
   const short = `${b.type}.${b.sourceName}`;
   if (b.buildName && !names.includes(short)) names.push(short);

@@ -188,7 +188,16 @@ export interface LoadOptions {
   dataSources?: 'run' | 'skip';
   /** Outputs of data sources already run by the caller (see PendingDataSource). */
   dataResults?: DataSourceResults;
+  /**
+   * Completes a build's builder config before it is checked, as if the template had set the fields: `bakehouse build
+   * -credential` puts bound credentials there (core/credentials/inject.ts), so an ssh_username a credential gives is not
+   * reported missing.
+   */
+  completeBuilder?: (build: BuildIdentity, config: ComponentConfig) => ComponentConfig;
 }
+
+/** What a build is called before it is planned: the names -only, -except and -credential match. */
+export type BuildIdentity = Pick<PlannedBuild, 'name' | 'type' | 'sourceName' | 'buildName'>;
 
 export interface LoadResult {
   /** Present whenever the files could be read, even with errors, so the editor has partial results. */

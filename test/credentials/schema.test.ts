@@ -45,9 +45,10 @@ test('problems name the field and say what the kind takes', () => {
     'client_cert_path: cannot be set together with tenant_id: azure takes tenant_id, client_id, client_secret and subscription_id; or tenant_id, client_id, client_cert_path (and optionally client_cert_password) and subscription_id; or use_azure_cli_auth (and optionally subscription_id)',
   ]);
   assert.deepEqual(problems('google', { account_file: '[1]' }), ['account_file: must be the JSON key file of a service account']);
-  assert.deepEqual(problems('docker', {}), [
-    'login_username: required: docker takes login_username and login_password (and optionally login_server)',
-    'login_password: required: docker takes login_username and login_password (and optionally login_server)',
+  assert.deepEqual(problems('docker', {}), ['login_username: required: docker takes login_username and login_password (and optionally login_server); or credential_helper and login_server']);
+  assert.deepEqual(problems('docker', { credential_helper: 'pass' }), ['login_server: required: docker takes credential_helper and login_server']);
+  assert.deepEqual(problems('docker', { credential_helper: 'pass', login_server: 'r.example', login_password: 'p' }), [
+    'login_password: cannot be set together with login_server: docker takes login_username and login_password (and optionally login_server); or credential_helper and login_server',
   ]);
   assert.deepEqual(problems('secret', { value: 42 }), ['value: must be text']);
   assert.deepEqual(problems('secret', { value: '' }), ['value: must not be empty']);

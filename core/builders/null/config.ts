@@ -25,7 +25,8 @@ const connectionChecks: Check = (c) => {
   }
   const agent = c.bool('ssh_agent_auth');
   const password = c.isSet(winrm ? 'winrm_password' : 'ssh_password');
-  const keyFile = c.isSet('ssh_private_key_file');
+  // ssh_private_key, which templates cannot write, is the key of a bound ssh credential.
+  const keyFile = c.isSet('ssh_private_key_file') || c.isSet('ssh_private_key');
   if (!agent && !password && !keyFile) {
     out.push(problem('one authentication method must be specified, please reference your communicator documentation'));
   }

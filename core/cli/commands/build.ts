@@ -1,4 +1,6 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
+import { parseCredentialBinding, type CredentialBinding } from '../../credentials/build-bindings';
+import { runCredentials } from '../../credentials/for-build';
 import { packerLogEnabled } from '../../engine/packer-log';
 import { bridgeFor } from '../../packer-bridge/install';
 import { createRun } from '../../engine/engine';
@@ -11,7 +13,7 @@ import type { PlannedBuild } from '../../template/model';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type CliIO, type Command } from '../command';
 import { renderDiagnostics } from '../diagnostics';
 import { hcpPublishingWarning } from '../hcp-packer';
-import { flagBool, flagInt, flagString, type ParsedArgs } from '../flags';
+import { flagBool, flagInt, flagList, flagString, type ParsedArgs } from '../flags';
 import { templateArgs } from '../template-args';
 import { StdinPrompts } from '../ui/prompts';
 import { PackerRenderer } from '../ui/renderer';
@@ -31,6 +33,12 @@ export const buildCommand: Command = {
     ...ONLY_EXCEPT_FLAGS,
     ...VAR_FLAGS,
     COLOR_FLAG,
+    {
+      name: 'credential',
+      kind: 'list',
+      description: "Use a stored credential: BUILDS=NAME (a glob over build names, e.g. 'amazon-ebs.*=prod') or var.VARIABLE=NAME for a secret; can be used multiple times.",
+      placeholder: 'builds=name',
+    },
     { name: 'debug', kind: 'bool', description: 'Debug mode enabled for builds.' },
     { name: 'force', kind: 'bool', description: 'Force a build to continue if artifacts exist, deletes existing artifacts.' },
     { name: 'machine-readable', kind: 'bool', description: 'Produce machine-readable output.' },
@@ -52,7 +60,28 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${onError.error}\n`);
     return 1;
   }
-  const loaded = await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, requireBuild: true });
+  const bindings: CredentialBinding[] = [];
+  for (const text of flagList(args, 'credential')) {
+    const b = parseCredentialBinding(text);
+    if (!b.ok) {
+      io.stderr(`bakehouse build: ${b.error}\n`);
+      return 1;
+    }
+    bindings.push(b.value);
+  }
+  const credentials = await runCredentials(bindings, io.env);
+  if (!credentials.ok) {
+    io.stderr(`bakehouse build: ${credentials.error}\n`);
+    return 1;
+  }
+  // Bound secrets come before the command line's own -var (which still wins), and only to the loader: a bridged build's
+  // Packer is given t.value.options.vars, never them.
+  const loaded = await loadTemplateRunningDataSources(t.value.path, {
+    ...t.value.options,
+    requireBuild: true,
+    vars: [...credentials.value.vars, ...(t.value.options.vars ?? [])],
+    completeBuilder: credentials.value.completeBuilder,
+  });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const hcp = loaded.model && hcpPublishingWarning(loaded.model, io.env);
   const diagnostics = hcp ? [...loaded.diagnostics, hcp] : loaded.diagnostics;
@@ -63,10 +92,16 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   }
   if (errors.length > 0 || !loaded.model) return 1;
   const model = loaded.model;
-  const builds = planRun(
+  const planned = planRun(
     model.builds.flatMap((b) => b.builds),
     { only: t.value.options.only ?? [], except: t.value.options.except ?? [] },
   );
+  const injected = credentials.value.inject(planned);
+  if (!injected.ok) {
+    io.stderr(`bakehouse build: ${injected.error}\n`);
+    return 1;
+  }
+  const builds = injected.value.builds;
 
   const machineReadable = flagBool(args, 'machine-readable');
   const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui'), verbose: packerLogEnabled(io.env) });
@@ -75,7 +110,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     builds,
     registry,
     bridge: bridgeFor(builds, registry, { path: t.value.path, format: model.format, vars: t.value.options.vars, varFiles: t.value.options.varFiles }, io.env),
-    sensitiveStrings: model.sensitiveStrings,
+    sensitiveStrings: [...model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets],
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
     onError: onError.value,
     force: flagBool(args, 'force'),

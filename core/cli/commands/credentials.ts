@@ -1,41 +1,59 @@
 /**
- * `bakehouse credentials list [-json] | add KIND NAME | edit NAME | remove NAME`: the credential vault from the command
- * line. Fields come from questions on a terminal, or as one JSON object on standard input otherwise — never from argv,
- * which `ps` shows to every user of the machine. `test` and `import` come with issue 11's later parts.
+ * `bakehouse credentials list [-json] | add KIND NAME | edit NAME | remove NAME | test NAME | import KIND [PATH]`: the
+ * credential vault from the command line. Fields come from questions on a terminal, or as one JSON object on standard
+ * input otherwise — never from argv, which `ps` shows to every user of the machine.
  */
+import { resolve } from 'node:path';
 import { CREDENTIAL_KINDS, isCredentialKind, type CredentialSummary } from '../../common/credentials';
 import { err, ok, type Result } from '../../common/result';
 import { credentialsFromEnv, credentialsFromEnvWanted } from '../../credentials/from-env';
-import { Vault, type PassphrasePurpose } from '../../credentials/vault';
+import { CREDENTIAL_IMPORT_SOURCES, importCredentials, isCredentialImportSource } from '../../credentials/import';
+import { testCredential } from '../../credentials/probe';
+import { Vault, type Credential, type PassphrasePurpose } from '../../credentials/vault';
 import type { CliIO, Command } from '../command';
-import { flagBool, type ParsedArgs } from '../flags';
+import { flagBool, flagString, type ParsedArgs } from '../flags';
 import { askChangedFields, askNewFields } from '../ui/credential-form';
 import { terminalAsker, TERMINAL_INTERRUPTED, type AskTerminal } from '../ui/terminal-input';
 
-const SUBCOMMANDS = ['list', 'add', 'edit', 'remove'] as const;
+const SUBCOMMANDS = ['list', 'add', 'edit', 'remove', 'test', 'import'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
 const USAGE = `Usage:
   bakehouse credentials list [-json]
   bakehouse credentials add KIND NAME      KIND is one of ${CREDENTIAL_KINDS.join(', ')}
   bakehouse credentials edit NAME
-  bakehouse credentials remove NAME`;
+  bakehouse credentials remove NAME
+  bakehouse credentials test NAME [-host HOST] [-port PORT]   (an ssh credential logs in to HOST)
+  bakehouse credentials import aws|docker|azure|google [PATH]`;
 
 export const credentialsCommand: Command = {
   name: 'credentials',
   synopsis: 'Manages the cloud credentials Bakehouse keeps in its encrypted vault',
-  usage: 'list [-json] | add KIND NAME | edit NAME | remove NAME',
+  usage: 'list [-json] | add KIND NAME | edit NAME | remove NAME | test NAME | import SOURCE [PATH]',
   details: [
     'On a terminal, add and edit ask for each field (secrets are not echoed). Otherwise they read the fields as one',
     'JSON object on standard input, e.g.:',
     `  echo '{"access_key":"…","secret_key":"…"}' | bakehouse credentials add amazon prod`,
     'edit sets the fields given and keeps the others; a field given as null is removed.',
     '',
+    "test asks the credential's provider whether it works (AWS STS GetCallerIdentity at the endpoint the SDK resolves,",
+    "the registry's /v2/, an SSH login to -host) and exits 1 with the provider's reason when it does not; the outcome is",
+    "kept as the credential's lastTest.",
+    '',
+    'import reads ~/.aws/credentials and ~/.aws/config (PATH: their folder; SSO and assume-role profiles become',
+    'references the SDK resolves), ~/.docker/config.json (PATH: the file; credential helpers become references), a',
+    "service account's JSON key (google PATH) or the JSON of az ad sp create-for-rbac (azure PATH). A name already in the",
+    'vault is left as it is.',
+    '',
     "The vault's key lives in the OS keyring; where there is none, in the vault itself, wrapped by a passphrase",
     '(BAKEHOUSE_VAULT_PASSPHRASE, or asked for on a terminal). With BAKEHOUSE_CREDENTIALS_FROM_ENV=1 there is no vault:',
     'credentials come from the environment variables each cloud SDK reads.',
   ].join('\n'),
-  flags: [{ name: 'json', kind: 'bool', description: 'list: print the credentials as JSON.' }],
+  flags: [
+    { name: 'json', kind: 'bool', description: 'list: print the credentials as JSON.' },
+    { name: 'host', kind: 'string', description: 'test: the host an ssh credential logs in to.' },
+    { name: 'port', kind: 'int', description: 'test: the port of -host (default 22).', placeholder: '22' },
+  ],
   async run(args, io) {
     const [sub, ...rest] = args.positional;
     if (!(SUBCOMMANDS as readonly string[]).includes(sub ?? '')) {
@@ -52,9 +70,15 @@ export const credentialsCommand: Command = {
 };
 
 async function runSubcommand(sub: Subcommand, rest: string[], args: ParsedArgs, io: CliIO): Promise<Result<void, string>> {
-  const wanted: Record<Subcommand, number> = { list: 0, add: 2, edit: 1, remove: 1 };
-  if (rest.length !== wanted[sub]) return err(`credentials ${sub} takes ${wanted[sub] === 0 ? 'no arguments' : USAGE.split('\n').find((l) => l.includes(` ${sub} `))?.trim()}`);
+  const wanted: Record<Subcommand, number> = { list: 0, add: 2, edit: 1, remove: 1, test: 1, import: 1 };
+  // import's PATH is optional where the tool has a default place.
+  if (rest.length !== wanted[sub] && !(sub === 'import' && rest.length === 2)) return err(`credentials ${sub} takes ${wanted[sub] === 0 ? 'no arguments' : USAGE.split('\n').find((l) => l.includes(` ${sub} `))?.trim()}`);
   if (credentialsFromEnvWanted(io.env)) {
+    if (sub === 'test') {
+      const found = credentialsFromEnv(io.env).find((c) => c.name === rest[0]);
+      if (!found) return err(`BAKEHOUSE_CREDENTIALS_FROM_ENV=1: the environment holds no complete "${rest[0]}" credential (names are kinds: amazon, azure, google)`);
+      return runTest(found, undefined, args, io);
+    }
     if (sub !== 'list') return err('BAKEHOUSE_CREDENTIALS_FROM_ENV=1: credentials come from the environment, and there is no vault to change');
     return ok(printList(credentialsFromEnv(io.env).map((c) => ({ name: c.name, kind: c.kind, fields: Object.keys(c.fields).sort(), lastTest: null, usedBy: [] })), args, io));
   }
@@ -92,6 +116,35 @@ async function runSubcommand(sub: Subcommand, rest: string[], args: ParsedArgs, 
       io.stdout(`Credential "${name}" (${edited.value.kind}) saved in ${vault.path}\n`);
       return ok();
     }
+    case 'test': {
+      const found = await vault.get(rest[0]);
+      if (!found.ok) return found;
+      return runTest(found.value, vault, args, io);
+    }
+    case 'import': {
+      const [source, path] = rest;
+      if (!isCredentialImportSource(source)) return err(`"${source}" cannot be imported: choose one of ${CREDENTIAL_IMPORT_SOURCES.join(', ')}`);
+      const found = importCredentials(source, path === undefined ? undefined : resolve(io.cwd, path), io.env);
+      if (!found.ok) return found;
+      const existing = vault.list();
+      if (!existing.ok) return existing;
+      const taken = new Set(existing.value.map((c) => c.name));
+      const lines: string[] = [];
+      for (const c of found.value.found) {
+        if (taken.has(c.name)) {
+          lines.push(`  skipped ${c.name}: a credential of that name is already in the vault (${c.origin})`);
+          continue;
+        }
+        const added = await vault.add(c.kind, c.name, c.fields);
+        if (!added.ok) return added;
+        taken.add(c.name);
+        lines.push(`  ${c.name} (${c.kind}): ${c.origin}`);
+      }
+      for (const s of found.value.skipped) lines.push(`  skipped ${s}`);
+      const count = lines.filter((l) => !l.startsWith('  skipped')).length;
+      io.stdout(`Imported ${count} credential${count === 1 ? '' : 's'} into ${vault.path}${lines.length ? `:\n${lines.join('\n')}` : ''}\n`);
+      return ok();
+    }
     case 'remove': {
       const [name] = rest;
       const removed = await vault.remove(name);
@@ -100,6 +153,17 @@ async function runSubcommand(sub: Subcommand, rest: string[], args: ParsedArgs, 
       return ok();
     }
   }
+}
+
+/** Tests the credential, keeps the outcome in the vault (when there is one) and reports it; a failed test is an error. */
+async function runTest(credential: Credential, vault: Vault | undefined, args: ParsedArgs, io: CliIO): Promise<Result<void, string>> {
+  const port = flagString(args, 'port');
+  const result = await testCredential(credential, { env: io.env, host: flagString(args, 'host'), port: port === undefined ? undefined : Number(port) });
+  const recorded = vault ? await vault.recordTest(credential.name, result) : ok();
+  if (!recorded.ok) io.stderr(`Warning: the test's outcome was not kept: ${recorded.error}\n`);
+  if (!result.ok) return err(`credential "${credential.name}" (${credential.kind}) does not work: ${result.message}`);
+  io.stdout(`Credential "${credential.name}" (${credential.kind}) works: ${result.message}\n`);
+  return ok();
 }
 
 function printList(list: CredentialSummary[], args: ParsedArgs, io: CliIO): void {

@@ -10,7 +10,7 @@ export interface SshLogin {
   username: string;
   password?: string;
   privateKeyFile?: string;
-  /** A private key held in memory (the temporary key pair), used like a key file. */
+  /** A private key held in memory (the temporary key pair, or a bound ssh credential's key), used like a key file. */
   privateKey?: string;
   agentAuth: boolean;
   /** Answer keyboard-interactive prompts with the password. */
@@ -39,6 +39,11 @@ export interface SshConfig extends SshLogin {
   pauseMs: number;
 }
 
+function keyBytes(raw: unknown): string | undefined {
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((b) => typeof b === 'number')) return undefined;
+  return Buffer.from(raw as number[]).toString('utf8');
+}
+
 /** Reads the ssh_* fields of `config`; `where` names the component in messages ("null", "amazon-ebs"). */
 export function readSshConfig(config: ComponentConfig, where: string): Result<SshConfig, string[]> {
   const f = new ConfigFields(config, where);
@@ -64,6 +69,8 @@ export function readSshConfig(config: ComponentConfig, where: string): Result<Ss
     username: f.string('ssh_username'),
     password: password || undefined,
     privateKeyFile: keyFile || undefined,
+    // Packer's internal ssh_private_key (bytes), which no template writes: a bound ssh credential puts its key there.
+    privateKey: keyBytes(f.raw('ssh_private_key')),
     agentAuth: f.bool('ssh_agent_auth'),
     interactive: true,
     pty: f.bool('ssh_pty'),

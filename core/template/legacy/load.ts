@@ -124,7 +124,8 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
   };
   for (const b of [...builders].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
     const ctx = ctxFor({ buildName: b.name, buildType: b.type, builderType: b.type });
-    const config = evaluator.config(b.node, ctx, new Set(['type', 'name']));
+    const evaluated = evaluator.config(b.node, ctx, new Set(['type', 'name']));
+    const config = opts.completeBuilder ? opts.completeBuilder({ name: b.name, type: b.type, sourceName: b.name }, evaluated) : evaluated;
     validateConfig('builder', b.type, config, b.node.range, b.node, prepare);
     const source: SourceModel = { type: b.type, name: b.name, range: b.node.range, config };
     model.sources.push(source);

@@ -233,7 +233,8 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     }
     const bodies = src.body ? [src.body] : [];
     if (use.addition) bodies.push(use.addition);
-    const builder = decodeComponentBodies(bodies, schema?.fields, useCtx, use.addition ? ['name'] : [], diags, src.config.range);
+    const decoded = decodeComponentBodies(bodies, schema?.fields, useCtx, use.addition ? ['name'] : [], diags, src.config.range);
+    const builder = state.completeBuilder ? state.completeBuilder({ name, type: src.type, sourceName, ...(decl.name !== undefined ? { buildName: decl.name } : {}) }, decoded) : decoded;
     // `name` in a nested source block renames the build's copy; it is not a builder argument.
     if (schema) diags.push(...validateComponent(schema, builder, src.range));
 

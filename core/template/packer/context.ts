@@ -6,7 +6,7 @@ import type { EvalContext, FunctionTable } from '../eval/context';
 import type { Diagnostic } from '../source';
 import { T_DYNAMIC, T_STRING } from '../values/type';
 import { map, object, str, typeOf, unknownOf, type Value } from '../values/value';
-import type { DataSourceModel, VariableModel, LocalModel } from '../model';
+import type { DataSourceModel, LoadOptions, VariableModel, LocalModel } from '../model';
 import { PACKER_COMPAT_VERSION } from '../../version';
 
 /** What the loader knows so far, shared by every decoding step. */
@@ -20,6 +20,7 @@ export interface LoadState {
   variables: VariableModel[];
   locals: LocalModel[];
   diagnostics: Diagnostic[];
+  completeBuilder?: LoadOptions['completeBuilder'];
   /** `data "type" "name"` blocks, whose values grow as they are evaluated (see data.ts). */
   dataSources?: readonly DataSourceModel[];
 }

@@ -83,6 +83,7 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
     variables: model.variables,
     locals: model.locals,
     diagnostics: diags,
+    completeBuilder: opts.completeBuilder,
   };
   state.functions = functionTable(templateFunctions(), { renderTemplate: (text, filename, vars) => renderTemplate(text, filename, vars, state.root, state.functions) });
 

@@ -1,0 +1,78 @@
+/**
+ * The credentials a run binds, ready for the build: read once when the build starts (from the vault, its key from the
+ * OS keyring or BAKEHOUSE_VAULT_PASSPHRASE — a build never stops to ask — or in CI mode from the environment), then
+ * handed to template loading (secret variables and `completeBuilder`) and, once the builds are planned, injected into
+ * them. `bakehouse build -credential` and the app's build panel (its per-template bindings, as CredentialBindings with
+ * exact build names) go through the same `runCredentials`.
+ */
+import { err, ok, type Result } from '../common/result';
+import type { LoadOptions, PlannedBuild } from '../template/model';
+import { bindingsFor, credentialsBoundTo, type CredentialBinding } from './build-bindings';
+import { withHelperLogin } from './docker-helper';
+import { credentialsFromEnv, credentialsFromEnvWanted } from './from-env';
+import { credentialVariables, injectCredentials, injectIntoBuilder, type InjectedBuilds } from './inject';
+import { Vault, type Credential } from './vault';
+
+export interface RunCredentials {
+  /** Values for the bound variables, to come before the user's own -var (which still win); never for a command line. */
+  vars: Array<[string, string]>;
+  completeBuilder: NonNullable<LoadOptions['completeBuilder']>;
+  /** Puts the credentials into the planned builds; an error when a binding reaches no build or fits nothing in one. */
+  inject(builds: readonly PlannedBuild[]): Result<InjectedBuilds, string>;
+  /** Every secret value read, for the run's masker. */
+  secrets: string[];
+}
+
+const NONE: RunCredentials = { vars: [], completeBuilder: (_build, config) => config, inject: (builds) => ok({ builds: [...builds], secrets: [] }), secrets: [] };
+
+/** `vault`: one already unlocked (the app's, after its unlock dialog); by default the data folder's, opened without asking. */
+export async function runCredentials(bindings: readonly CredentialBinding[], env: Record<string, string | undefined>, vault?: Vault): Promise<Result<RunCredentials, string>> {
+  if (bindings.length === 0) return ok(NONE);
+  const read = await readCredentials(
+    bindings.map((b) => b.credential),
+    env,
+    vault,
+  );
+  if (!read.ok) return read;
+  const byName = read.value;
+  const variables = bindingsFor([], bindings.filter(isVariableBinding));
+  if (!variables.ok) return variables;
+  const vars = credentialVariables(Object.fromEntries(Object.entries(variables.value.variables).map(([v, c]) => [v, byName.get(c)!])));
+  if (!vars.ok) return vars;
+  const sourceBindings = bindings.filter((b) => !isVariableBinding(b));
+  return ok({
+    vars: Object.entries(vars.value),
+    completeBuilder: (build, config) => injectIntoBuilder(build.type, config, credentialsBoundTo(build, sourceBindings).map((n) => byName.get(n)!), config.range),
+    inject: (builds) => {
+      const bound = bindingsFor(builds, sourceBindings);
+      if (!bound.ok) return bound;
+      return injectCredentials(builds, Object.fromEntries(Object.entries(bound.value.sources).map(([build, names]) => [build, names.map((n) => byName.get(n)!)])));
+    },
+    secrets: Object.values(vars.value),
+  });
+}
+
+function isVariableBinding(b: CredentialBinding): boolean {
+  return b.target.startsWith('var.');
+}
+
+/** Each named credential, read once; a docker credential kept by a credential helper is asked for its login now. */
+export async function readCredentials(names: readonly string[], env: Record<string, string | undefined>, vault = Vault.forEnv(env)): Promise<Result<Map<string, Credential>, string>> {
+  const out = new Map<string, Credential>();
+  if (names.length === 0) return ok(out);
+  const fromEnv = credentialsFromEnvWanted(env) ? credentialsFromEnv(env) : undefined;
+  for (const name of new Set(names)) {
+    let found: Result<Credential, string>;
+    if (fromEnv) {
+      const c = fromEnv.find((x) => x.name === name);
+      found = c ? ok(c) : err(`BAKEHOUSE_CREDENTIALS_FROM_ENV=1: the environment holds no complete "${name}" credential (names are kinds: amazon, azure, google)`);
+    } else {
+      found = await vault.get(name);
+    }
+    if (!found.ok) return found;
+    const resolved = await withHelperLogin(found.value, env);
+    if (!resolved.ok) return resolved;
+    out.set(name, resolved.value);
+  }
+  return ok(out);
+}
