@@ -207,4 +207,9 @@ export interface LoadResult {
   sources: Record<string, string>;
   /** Data sources that must run outside the loader before their values are known (none when every one has run). */
   pendingDataSources?: PendingDataSource[];
+  /**
+   * HCL2: the template got through what Packer 1.14 calls parsing (files, packer block, variable declarations and
+   * values, local declarations) without errors; later errors come from its Initialize, which `packer inspect` ignores.
+   */
+  parsed?: boolean;
 }

@@ -20,7 +20,8 @@ export const inspectCommand: Command = {
       return 1;
     }
     const result = await loadTemplateRunningDataSources(t.value.path, t.value.options);
-    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    // Packer 1.14 stops only on parse errors: what its Initialize finds (unset variables, failed validation) it ignores.
+    const errors = result.parsed ? [] : result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length || !result.model) {
       io.stderr(renderDiagnostics(errors, { sources: result.sources, color: io.color }));
       return 1;
@@ -60,7 +61,23 @@ export function inspectHcl(m: TemplateModel): string {
       out.push('');
     }
   }
-  return createMasker(m.sensitiveStrings).text(`${out.join('\n')}\n`);
+  return createMasker(declaredSecrets(m)).text(`${out.join('\n')}\n`);
+}
+
+/**
+ * The strings Packer 1.14 hides from its output: every string inside a variable or local declared sensitive. A value
+ * merely computed from a secret is not one (`"Bearer ${var.token}"` prints as `Bearer <sensitive>`).
+ */
+function declaredSecrets(m: TemplateModel): string[] {
+  const out: string[] = [];
+  const walk = (v: Value): void => {
+    if (v.kind === 'string') out.push(v.value);
+    else if (v.kind === 'list' || v.kind === 'set' || v.kind === 'tuple') v.items.forEach(walk);
+    else if (v.kind === 'map') Object.values(v.entries).forEach(walk);
+    else if (v.kind === 'object') Object.values(v.attrs).forEach(walk);
+  };
+  for (const x of [...m.variables, ...m.locals]) if (x.sensitive) walk(x.value);
+  return out;
 }
 
 /** Packer names a provisioner or post-processor `type.name` when the block has a name. */

@@ -71,7 +71,8 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   // After syntax errors Packer stops; we still decode what was readable so the editor has a model, but report only the syntax errors.
   let reported = hasErrors(diags) ? [...diags] : undefined;
   const pendingDataSources: PendingDataSource[] = [];
-  const result = (): LoadResult => ({ model, diagnostics: dedupe(reported ?? diags), sources, ...(pendingDataSources.length ? { pendingDataSources } : {}) });
+  let parsed = false;
+  const result = (): LoadResult => ({ model, diagnostics: dedupe(reported ?? diags), sources, parsed, ...(pendingDataSources.length ? { pendingDataSources } : {}) });
   if (opts.syntaxOnly) return result();
 
   const state: LoadState = {
@@ -130,6 +131,7 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   }
   // Packer 1.6.6 stops when declarations or values are wrong, before checking unset variables and validation rules.
   if (!reported && hasErrors(diags)) reported = [...diags];
+  parsed = !reported;
 
   for (const decl of varDecls.values()) model.variables.push(resolveVariable(decl, state, diags));
   const pending: PendingDataSource[] = [];
