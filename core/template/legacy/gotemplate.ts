@@ -202,9 +202,20 @@ function lexAction(text: string, start: number): Token[] | TemplateError {
       else toks.push({ t: 'ident', text: word, pos });
       i += word.length;
     } else {
-      return { message: `unexpected ${JSON.stringify(c)} in operand`, start: pos, end: pos + 1 };
+      return { message: `unexpected ${JSON.stringify(c)} in ${unexpectedCharContext(toks)}`, start: pos, end: pos + 1 };
     }
   }
+}
+
+/**
+ * Where Go's parser meets a character its lexer passed on as is: where a command may start (the action's start, after
+ * `|` or a declaration) it reports it "in command", after `(` "in parenthesized pipeline", and elsewhere "in operand".
+ */
+function unexpectedCharContext(toks: Token[]): string {
+  const last = toks[toks.length - 1];
+  if (!last || last.t === '|' || last.t === ':=' || last.t === '=') return 'command';
+  if (last.t === '(') return 'parenthesized pipeline';
+  return 'operand';
 }
 
 function skipSpace(text: string, i: number): number {
