@@ -1,8 +1,8 @@
 /**
- * `hcl2_upgrade`: converts a legacy JSON template to HCL2 text laid out as Packer 1.6.6 writes it — header comments,
- * variable blocks, a `timestamp` local, one source per builder and one build block — then formatted canonically.
- * As Packer 1.14 does, a variable whose default calls a template function (`{{timestamp}}`, `{{user `x`}}`, …) becomes a
- * local, since an HCL2 variable's default cannot; the rest of 1.14's output changes are not followed yet (docs/decisions.md).
+ * `hcl2_upgrade`: converts a legacy JSON template to HCL2 text laid out as Packer 1.14 writes it — a packer block,
+ * variables, data sources, the `timestamp` local, locals, one source per builder and one build block — then formatted
+ * canonically. A variable whose default calls a template function (`{{timestamp}}`, `{{user `x`}}`, …) becomes a local,
+ * since an HCL2 variable's default cannot. The comments are Bakehouse's own (docs/decisions.md).
  */
 import { lexHcl } from '../hcl/lexer';
 import { fixersThatChange } from '../fix/changes';
@@ -85,7 +85,7 @@ export function hcl2Upgrade(jsonText: string, filename: string): UpgradeResult {
     );
   }
   const warn = (range: Range) => (message: string) => diagnostics.push(warning('Not converted automatically', message, range));
-  const vars = readVariables(root, diagnostics);
+  const vars = readVariables(root, jsonText, diagnostics);
   const ctx = newTransposeContext(new Set(vars.filter((v) => v.isLocal).map((v) => v.name)));
   const transposed = (block: string, range: Range): string => {
     // hclwrite hands Packer each block already aligned, and Go's error columns count in that text.
@@ -222,11 +222,10 @@ function callsTemplateFunction(text: string): boolean {
   return parsed.nodes.some((n) => n.kind === 'action' && n.pipe !== undefined && calledFunctions(n.pipe).some((f) => LOCAL_MAKING_FUNCTIONS.has(f.name)));
 }
 
-/** The legacy variables, sorted as Packer writes them. */
-function readVariables(root: JsonObject, diagnostics: Diagnostic[]): LegacyVariable[] {
+/** The legacy variables, sorted as Packer writes them, with those the template uses but does not declare. */
+function readVariables(root: JsonObject, jsonText: string, diagnostics: Diagnostic[]): LegacyVariable[] {
   const vars = prop(root, 'variables')?.value;
-  if (!vars) return [];
-  if (vars.kind !== 'object') {
+  if (vars && vars.kind !== 'object') {
     diagnostics.push(error('Invalid "variables"', `"variables" must be an object, not ${kindName(vars)}.`, vars.range));
     return [];
   }
@@ -234,9 +233,9 @@ function readVariables(root: JsonObject, diagnostics: Diagnostic[]): LegacyVaria
   const sv = prop(root, 'sensitive-variables')?.value;
   if (sv?.kind === 'array') for (const i of sv.items) if (i.kind === 'string') sensitive.add(i.value);
   const byName = new Map<string, JsonProp>();
-  for (const p of vars.props) byName.set(p.key, p);
+  for (const p of vars?.props ?? []) byName.set(p.key, p);
   const out: LegacyVariable[] = [];
-  for (const p of [...byName.values()].sort((a, b) => compareGo(a.key, b.key))) {
+  for (const p of byName.values()) {
     const v = p.value;
     if (v.kind !== 'null' && v.kind !== 'string') {
       diagnostics.push(error(`Invalid default for variable "${p.key}"`, `Legacy template variables hold strings, not ${kindName(v)}.`, v.range));
@@ -245,7 +244,35 @@ function readVariables(root: JsonObject, diagnostics: Diagnostic[]): LegacyVaria
     const value = v.kind === 'string' ? v.value : undefined;
     out.push({ name: p.key, value, sensitive: sensitive.has(p.key), isLocal: value !== undefined && callsTemplateFunction(value), range: p.range });
   }
-  return out;
+  // A variable given only in a var-file is declared too, required, as Packer 1.14 does; `sensitive-variables` does not
+  // reach it, since Packer's template keeps only the declared ones there.
+  for (const name of referencedUserVariables(jsonText)) {
+    if (!byName.has(name) && !out.some((v) => v.name === name)) out.push({ name, sensitive: false, isLocal: false, range: root.range });
+  }
+  return out.sort((a, b) => compareGo(a.name, b.name));
+}
+
+/**
+ * The names `{{user `x`}}` calls in the whole template text. Packer 1.14 runs the raw JSON as one Go template that knows
+ * only `user`, so a template calling any other function (or not parsing) yields none.
+ */
+function referencedUserVariables(jsonText: string): string[] {
+  const parsed = parseTemplate(jsonText);
+  if (parsed.error) return [];
+  const names: string[] = [];
+  for (const n of parsed.nodes) {
+    if (n.kind !== 'action') continue;
+    if (!n.pipe) {
+      if (n.verbatim) return [];
+      continue;
+    }
+    for (const c of n.pipe.commands) {
+      const [head, ...rest] = c.args;
+      if (calledFunctions({ commands: [c], pos: c.pos }).some((f) => f.name !== 'user')) return [];
+      if (head.kind === 'ident' && rest.length === 1 && rest[0].kind === 'string') names.push(rest[0].value);
+    }
+  }
+  return names;
 }
 
 function variableBlocks(vars: readonly LegacyVariable[], transposed: (block: string, range: Range) => string): string {
