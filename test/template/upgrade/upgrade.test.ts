@@ -20,7 +20,8 @@ const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'upgrade');
  * `legacy_isotime`/`legacy_strftime`, `\"`-quoted calls are repaired, and an amazon `source_ami_filter` becomes an
  * `amazon-ami` data source.
  * Known differences, not covered by these fixtures: where Packer crashes (a post-processor with a `name` and no other
- * settings, a provisioner with only `only`/`except`), Bakehouse writes the block instead.
+ * settings, a provisioner with only `only`/`except`), Bakehouse writes the block instead; where a block has several
+ * unconverted calls, Packer runs the block's first line into its comment, and Bakehouse ends the comment (tested below).
  */
 /** The text without comment lines, and with the blank lines they leave folded into one. */
 function withoutComments(text: string): string {
