@@ -6,8 +6,9 @@
 import { sleep } from '../../engine/retry';
 import type { EC2Client, EC2ClientConfig, Filter, Tag } from '@aws-sdk/client-ec2';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
-import { credentialSource, type BoundAwsCredential } from './credentials';
-import type { AccessSettings } from './read-config';
+import type { AccessSettings } from '../../cloud/aws/access';
+import { awsClientSetup, awsErrorCode, describeAwsError } from '../../cloud/aws/client';
+import type { BoundAwsCredential } from '../../cloud/aws/credentials';
 
 export type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
 
@@ -21,18 +22,6 @@ export function tagList(tags: Record<string, string>, runId: string): Tag[] {
 
 /** Everything one run made, by its tag. */
 export const runFilter = (runId: string): Filter => ({ Name: `tag:${RUN_ID_TAG}`, Values: [runId] });
-
-/** Error codes that mean AWS did not accept the credentials. */
-const AUTH_CODES = new Set([
-  'AuthFailure',
-  'InvalidClientTokenId',
-  'SignatureDoesNotMatch',
-  'UnrecognizedClientException',
-  'ExpiredToken',
-  'InvalidAccessKeyId',
-  'CredentialsProviderError',
-  'UnauthorizedOperation',
-]);
 
 export class Ec2Driver {
   private constructor(
@@ -53,30 +42,21 @@ export class Ec2Driver {
   }
 
   static async create(access: AccessSettings, env: Record<string, string | undefined>, bound?: BoundAwsCredential): Promise<Result<Ec2Driver>> {
-    const region = access.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-    if (region === '') return err('region: no AWS region given; set region in the template (or AWS_REGION)');
+    const setup = await awsClientSetup(access, env, 'ec2', bound);
+    if (!setup.ok) return setup;
     const sdk = await import('@aws-sdk/client-ec2');
-    const creds = await credentialSource(access, env, bound);
-    const endpoint = access.endpoint || env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL || '';
-    // Packer's max_retries counts retries; the SDK counts attempts.
-    const options = { credentials: creds.provider, maxAttempts: Math.max(1, access.maxRetries + 1), ...(endpoint ? { endpoint } : {}) };
-    const client = new sdk.EC2Client({ ...options, region });
-    return ok(new Ec2Driver(sdk, client, region, creds.source, access, options));
+    const { region, credentialsFrom, options } = setup.value;
+    return ok(new Ec2Driver(sdk, new sdk.EC2Client({ ...options, region }), region, credentialsFrom, access, options));
   }
 
   /** One line for the user; a refused credential names where it came from. */
   describe(e: unknown): string {
-    const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
-    const message = e instanceof Error ? e.message : String(e);
-    if (AUTH_CODES.has(name) || /credential/i.test(name)) {
-      return `${name}: ${message} (AWS refused the credentials from ${this.credentialsFrom})`;
-    }
-    return name && !message.startsWith(name) ? `${name}: ${message}` : message;
+    return describeAwsError(e, this.credentialsFrom);
   }
 
   /** The error's AWS code, e.g. `InvalidAMIID.NotFound`. */
   static code(e: unknown): string {
-    return typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+    return awsErrorCode(e);
   }
 
   /**

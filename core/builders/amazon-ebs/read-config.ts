@@ -9,6 +9,7 @@ import { ConfigFields } from '../../engine/config-fields';
 import type { ComponentConfig } from '../../template/model';
 import { toPlain, type Plain } from '../../template/values/value';
 import { readSshConfig, type SshConfig } from '../../communicators/ssh/config';
+import { readAccessSettings, type AccessSettings } from '../../cloud/aws/access';
 
 export interface BlockDevice {
   deviceName: string;
@@ -22,21 +23,6 @@ export interface BlockDevice {
   volumeType?: string;
   volumeSize?: number;
   kmsKeyId?: string;
-}
-
-/** Where the template says to find credentials; the SDK's default chain is used when none is given. */
-export interface AccessSettings {
-  region: string;
-  accessKey: string;
-  secretKey: string;
-  token: string;
-  profile: string;
-  sharedCredentialsFile: string;
-  endpoint: string;
-  skipRegionValidation: boolean;
-  maxRetries: number;
-  /** aws_polling: undefined means the SDK waiter's defaults (Packer's too). */
-  polling: { delaySeconds?: number; maxAttempts?: number };
 }
 
 export interface AmazonEbsConfig {
@@ -125,21 +111,7 @@ export function readAmazonEbsConfig(config: ComponentConfig, cwd: string): Resul
   const polling = blockList(config, 'aws_polling')[0] ?? {};
   const securityGroupIds = f.has('security_group_id') ? [f.string('security_group_id')] : f.stringList('security_group_ids');
   const behavior = f.string('shutdown_behavior', 'stop');
-  const access: AccessSettings = {
-    region: f.string('region'),
-    accessKey: f.string('access_key'),
-    secretKey: f.string('secret_key'),
-    token: f.string('token'),
-    profile: f.string('profile'),
-    sharedCredentialsFile: f.string('shared_credentials_file'),
-    endpoint: f.string('custom_endpoint_ec2'),
-    skipRegionValidation: f.bool('skip_region_validation'),
-    maxRetries: f.number('max_retries', 10),
-    polling: {
-      ...(typeof polling.delay_seconds === 'number' ? { delaySeconds: polling.delay_seconds } : {}),
-      ...(typeof polling.max_attempts === 'number' ? { maxAttempts: polling.max_attempts } : {}),
-    },
-  };
+  const access: AccessSettings = readAccessSettings(f, polling);
   if (f.errors.length > 0 || !ssh.ok) return err(f.errors);
   return {
     ok: true,

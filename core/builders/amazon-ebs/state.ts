@@ -4,7 +4,7 @@
  */
 import type { Instance } from '@aws-sdk/client-ec2';
 import type { BuildInfo, BuildState } from '../../engine/plugin';
-import type { BoundAwsCredential } from './credentials';
+import type { BoundAwsCredential } from '../../cloud/aws/credentials';
 import type { Ec2Driver } from './driver';
 import type { AmazonEbsConfig } from './read-config';
 

@@ -1,10 +1,10 @@
 /**
- * Where the amazon-ebs builder's AWS credentials come from, in Packer's order: the template's access_key/secret_key/token,
+ * Where AWS credentials come from (the amazon-ebs builder and the amazon-* data sources), in Packer's order: the template's access_key/secret_key/token,
  * then its profile, then a credential bound from the vault (the hook below: the vault's binding issue passes it in), then
  * the SDK's default chain (environment, ~/.aws profiles, SSO, web identity, container and instance metadata). Each answer
  * names its source, so an error from AWS can say which credentials it refused.
  */
-import type { AccessSettings } from './read-config';
+import type { AccessSettings } from './access';
 
 /** The SDK's credential identity, declared here so only the declared SDK packages are imported. */
 export interface AwsCredentialIdentity {

@@ -1,0 +1,61 @@
+/**
+ * What every AWS client Bakehouse makes is given: the region, the credentials (credentials.ts, in Packer's order), the
+ * endpoint and the retry count, from the template's AccessConfig and the run's environment. The amazon-ebs builder's EC2
+ * driver and the amazon-* data sources make their clients from this, and `describeAwsError` words what AWS answers.
+ */
+import { err, ok, type Result } from '../../common/result';
+import type { AccessSettings } from './access';
+import { credentialSource, type AwsCredentialIdentity, type BoundAwsCredential } from './credentials';
+
+/** The services Bakehouse calls; each has its own AWS_ENDPOINT_URL_<SERVICE> variable. */
+export type AwsService = 'ec2' | 'ssm';
+
+export interface AwsClientSetup {
+  region: string;
+  /** Where the credentials came from, in the user's words. */
+  credentialsFrom: string;
+  /** What the SDK's client constructors take besides the region. */
+  options: { credentials: () => Promise<AwsCredentialIdentity>; maxAttempts: number; endpoint?: string };
+}
+
+export async function awsClientSetup(
+  access: AccessSettings,
+  env: Record<string, string | undefined>,
+  service: AwsService,
+  bound?: BoundAwsCredential,
+): Promise<Result<AwsClientSetup>> {
+  const region = access.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+  if (region === '') return err('region: no AWS region given; set region in the template (or AWS_REGION)');
+  const creds = await credentialSource(access, env, bound);
+  // custom_endpoint_ec2 is EC2's alone, as in Packer; any service honours the SDK's AWS_ENDPOINT_URL variables.
+  const own = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`];
+  const endpoint = (service === 'ec2' ? access.endpoint : '') || own || env.AWS_ENDPOINT_URL || '';
+  // Packer's max_retries counts retries; the SDK counts attempts.
+  const options = { credentials: creds.provider, maxAttempts: Math.max(1, access.maxRetries + 1), ...(endpoint ? { endpoint } : {}) };
+  return ok({ region, credentialsFrom: creds.source, options });
+}
+
+/** Error codes that mean AWS did not accept the credentials. */
+const AUTH_CODES = new Set([
+  'AuthFailure',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'InvalidAccessKeyId',
+  'CredentialsProviderError',
+  'UnauthorizedOperation',
+]);
+
+/** The error's AWS code, e.g. `InvalidAMIID.NotFound`. */
+export function awsErrorCode(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+}
+
+/** One line for the user; a refused credential names where it came from. */
+export function describeAwsError(e: unknown, credentialsFrom: string): string {
+  const name = awsErrorCode(e);
+  const message = e instanceof Error ? e.message : String(e);
+  if (AUTH_CODES.has(name) || /credential/i.test(name)) return `${name}: ${message} (AWS refused the credentials from ${credentialsFrom})`;
+  return name && !message.startsWith(name) ? `${name}: ${message}` : message;
+}
