@@ -18,12 +18,13 @@ export interface DataSourceOutput {
 
 /**
  * How a type runs. `pure`: from its config alone, inside the loader (null). `io`: it reaches outside (http), so the loader
- * asks its caller to run it and loads again with the answer (core/template/load.ts). `unavailable`: Bakehouse cannot run it
+ * asks its caller to run it and loads again with the answer (core/template/load.ts), with the load's environment (the
+ * amazon-* types read AWS_* from it as Packer's SDK does). `unavailable`: Bakehouse cannot run it
  * here; an `error` stops the template as Packer's failed Execute does, a `warning` leaves its output unknown.
  */
 export type DataSourceRun =
   | { kind: 'pure'; run: (config: ComponentConfig) => Result<DataSourceOutput, string> }
-  | { kind: 'io'; run: (config: ComponentConfig, signal?: AbortSignal) => Promise<Result<DataSourceOutput, string>> }
+  | { kind: 'io'; run: (config: ComponentConfig, signal: AbortSignal | undefined, env: Record<string, string | undefined>) => Promise<Result<DataSourceOutput, string>> }
   | { kind: 'unavailable'; severity: 'error' | 'warning'; why: string };
 
 export interface DataSourceType {

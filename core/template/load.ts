@@ -104,7 +104,7 @@ export async function loadTemplateFilesRunningDataSources(files: TemplateFile[],
     await Promise.all(
       pending.map(async (p) => {
         const run = dataSourceType(p.type)?.run;
-        results.set(p.key, run?.kind === 'io' ? await run.run(p.config, signal) : err(`data source type ${p.type} does not run outside the loader`));
+        results.set(p.key, run?.kind === 'io' ? await run.run(p.config, signal, opts.env ?? process.env) : err(`data source type ${p.type} does not run outside the loader`));
       }),
     );
   }

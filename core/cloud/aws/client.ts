@@ -27,9 +27,8 @@ export async function awsClientSetup(
   const region = access.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   if (region === '') return err('region: no AWS region given; set region in the template (or AWS_REGION)');
   const creds = await credentialSource(access, env, bound);
-  // custom_endpoint_ec2 is EC2's alone, as in Packer; any service honours the SDK's AWS_ENDPOINT_URL variables.
-  const own = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`];
-  const endpoint = (service === 'ec2' ? access.endpoint : '') || own || env.AWS_ENDPOINT_URL || '';
+  // Packer's AccessConfig.Session puts custom_endpoint_ec2 on the whole session, so its SSM calls go there too.
+  const endpoint = access.endpoint || env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL || '';
   // Packer's max_retries counts retries; the SDK counts attempts.
   const options = { credentials: creds.provider, maxAttempts: Math.max(1, access.maxRetries + 1), ...(endpoint ? { endpoint } : {}) };
   return ok({ region, credentialsFrom: creds.source, options });

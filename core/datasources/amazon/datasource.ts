@@ -1,22 +1,24 @@
 /**
  * The Amazon plugin's data sources (amazon-ami, amazon-parameterstore, amazon-secretsmanager, packer-plugin-amazon v1.3.4).
- * Their Configure rules are checked here; running them needs an AWS client, which the AWS data sources (issue 12) bring:
- * until then a run leaves their output unknown with a warning saying so, rather than pretending. That issue plugs a
- * client in by giving these types an `io` run (see ../types.ts); the AccessConfig checks (credentials, region) come with it.
+ * Their Configure rules are checked here. amazon-ami and amazon-parameterstore run (`io`, ami.ts and parameterstore.ts)
+ * with the amazon-ebs builder's AccessConfig, credentials and endpoint (core/cloud/aws/); amazon-secretsmanager does not
+ * run yet, so its output stays unknown with a warning saying so, rather than pretending.
  */
 import { problem, type Check } from '../../components/checks';
 import { mapOf, objectOf, T_STRING, type Type } from '../../template/values/type';
 import { dataSourceSchema } from '../schema';
-import type { DataSourceType } from '../types';
+import type { DataSourceRun, DataSourceType } from '../types';
+import { runAmazonAmi } from './ami';
+import { runAmazonParameterStore } from './parameterstore';
 
-const NOT_RUN_YET = 'not run yet: needs the AWS data sources (issue 12), so its output is unknown.';
+const NOT_RUN_YET = 'not run yet: Bakehouse does not call Secrets Manager, so its output is unknown.';
 
 const strings = (names: string[]): Record<string, Type> => Object.fromEntries(names.map((n) => [n, T_STRING]));
 
 const nameRequired: Check = (c) => (c.isSet('name') ? [] : [problem("a 'name' must be provided")]);
 
-function amazonDataSource(type: string, description: string, checks: Check[], output: Type): DataSourceType {
-  return { schema: dataSourceSchema(type, description), checks, output, run: { kind: 'unavailable', severity: 'warning', why: NOT_RUN_YET } };
+function amazonDataSource(type: string, description: string, checks: Check[], output: Type, run: DataSourceRun): DataSourceType {
+  return { schema: dataSourceSchema(type, description), checks, output, run };
 }
 
 export const amazonDataSources: DataSourceType[] = [
@@ -27,13 +29,19 @@ export const amazonDataSources: DataSourceType[] = [
       (c) => (c.isSet('owners') || c.isSet('filters') ? [] : [problem('The `filters` must be specified')]),
       (c) => (c.isSet('owners') ? [] : [problem('For security reasons, you must declare an owner.')]),
     ],
+    // Packer's DatasourceOutput in v1.3.4, the plugin Packer 1.14 installs here (and still its main branch).
     objectOf({ ...strings(['id', 'name', 'creation_date', 'owner', 'owner_name']), tags: mapOf(T_STRING) }),
+    { kind: 'io', run: runAmazonAmi },
   ),
-  amazonDataSource('amazon-parameterstore', 'A parameter of AWS Systems Manager Parameter Store.', [nameRequired], objectOf(strings(['value', 'version', 'arn']))),
+  amazonDataSource('amazon-parameterstore', 'A parameter of AWS Systems Manager Parameter Store.', [nameRequired], objectOf(strings(['value', 'version', 'arn'])), {
+    kind: 'io',
+    run: runAmazonParameterStore,
+  }),
   amazonDataSource(
     'amazon-secretsmanager',
     'A secret of AWS Secrets Manager, or one key of it.',
     [nameRequired],
     objectOf(strings(['value', 'secret_string', 'secret_binary', 'version_id'])),
+    { kind: 'unavailable', severity: 'warning', why: NOT_RUN_YET },
   ),
 ];

@@ -68,12 +68,12 @@ test('hcp-packer-* are checked by validate, and refuse to run', () => {
   assert.deepEqual(errors(missing).map(where), ['the `channel_name` must be specified @ a.pkr.hcl:1:1']);
 });
 
-test('amazon-* say they are not run yet and leave their output unknown', () => {
-  const r = load({ 'a.pkr.hcl': 'data "amazon-parameterstore" "p" {\n  name = "/x"\n  region = "eu-west-1"\n}\nlocals {\n  v = data.amazon-parameterstore.p.value\n}\n' });
+test('amazon-secretsmanager says it is not run yet and leaves its output unknown', () => {
+  const r = load({ 'a.pkr.hcl': 'data "amazon-secretsmanager" "p" {\n  name = "/x"\n  region = "eu-west-1"\n}\nlocals {\n  v = data.amazon-secretsmanager.p.value\n}\n' });
   noErrors(r);
   const w = r.diagnostics.filter((d) => d.severity === 'warning');
-  assert.deepEqual(w.map(where), ['Data source data.amazon-parameterstore.p is not run @ a.pkr.hcl:1:1']);
-  assert.match(w[0].detail ?? '', /not run yet: needs the AWS data sources \(issue 12\)/);
+  assert.deepEqual(w.map(where), ['Data source data.amazon-secretsmanager.p is not run @ a.pkr.hcl:1:1']);
+  assert.match(w[0].detail ?? '', /not run yet: Bakehouse does not call Secrets Manager/);
   assert.equal(modelOf(r).locals[0].value.kind, 'unknown');
 });
 
