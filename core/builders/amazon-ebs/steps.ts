@@ -11,6 +11,7 @@ import { CANCELLED } from '../../common/result';
 import type { BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import { waitForSshStep } from '../../communicators/ssh/wait';
+import { filteredImage } from '../../cloud/aws/ami-filter';
 import { amisNamed, destroyAmi } from './ami';
 import { amiRegionCopyStep, createAmiStep, createTagsStep, modifyAmiAttributesStep } from './create-ami';
 import { Ec2Driver, tagList } from './driver';
@@ -92,21 +93,22 @@ function sourceAmiInfoStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbsSta
       const ec2 = state.ec2;
       if (!ec2) return halt('No EC2 client.');
       const source = cfg.source;
-      let images: Image[];
-      try {
-        const input =
-          'ami' in source
-            ? { ImageIds: [source.ami] }
-            : { Owners: source.owners, Filters: Object.entries(source.filters).map(([Name, v]) => ({ Name, Values: [v] })) };
-        images = (await ec2.client.send(new ec2.sdk.DescribeImagesCommand(input), { abortSignal: ctx.signal })).Images ?? [];
-      } catch (e) {
-        return failed(ctx, 'Error querying AMI', ec2, e);
+      let image: Image;
+      if ('ami' in source) {
+        let images: Image[];
+        try {
+          images = (await ec2.client.send(new ec2.sdk.DescribeImagesCommand({ ImageIds: [source.ami] }), { abortSignal: ctx.signal })).Images ?? [];
+        } catch (e) {
+          return failed(ctx, 'Error querying AMI', ec2, e);
+        }
+        if (images.length === 0) return halt(`No AMI was found matching filters: {ImageIds: [${source.ami}]}`);
+        image = images[0] as Image;
+      } else {
+        // Packer's source_ami_filter is the amazon-ami data source's lookup (GetFilteredImage); this schema has no include_deprecated.
+        const found = await filteredImage(ec2.sdk, ec2.client, { ...source, includeDeprecated: false }, ec2.credentialsFrom, ctx.signal);
+        if (!found.ok) return halt(ctx.signal.aborted ? CANCELLED : found.error);
+        image = found.value;
       }
-      if (images.length === 0) return halt('ami' in source ? `No AMI was found matching filters: {ImageIds: [${source.ami}]}` : `No AMI was found matching filters: ${JSON.stringify(source.filters)}`);
-      if (images.length > 1 && !('ami' in source && source.ami) && !('mostRecent' in source && source.mostRecent)) {
-        return halt('Your query returned more than one result. Please try a more specific search, or set most_recent to true.');
-      }
-      const image = [...images].sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0] as Image;
       ctx.ui.message(`Found Image ID: ${image.ImageId ?? ''}`);
       if ((cfg.enaSupport || cfg.sriovSupport) && image.VirtualizationType !== 'hvm') {
         return halt(`Cannot enable enhanced networking, source AMI '${image.ImageId ?? ''}' is not HVM`);
