@@ -27,8 +27,8 @@ class AwsError extends Error {
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, text: string): Buffer => createHmac('sha256', key).update(text, 'utf8').digest();
 
-/** The headers of a SigV4-signed POST of `body` to `url` (AWS's documented algorithm, nothing more). */
-async function signedHeaders(setup: AwsClientSetup, url: URL, target: string, body: string, now: Date): Promise<Record<string, string>> {
+/** The headers of a SigV4-signed POST of `body` to `url` (AWS's documented algorithm, nothing more); exported for its test. */
+export async function signedHeaders(setup: AwsClientSetup, url: URL, target: string, body: string, now: Date): Promise<Record<string, string>> {
   const id = await setup.options.credentials();
   const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
