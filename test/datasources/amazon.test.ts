@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readAccessSettings } from '../../core/cloud/aws/access';
 import { awsClientSetup } from '../../core/cloud/aws/client';
-import { ssmCall } from '../../core/cloud/aws/ssm';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigFields } from '../../core/engine/config-fields';
 import { loadTemplateFilesRunningDataSources } from '../../core/template/load';
 import type { LoadOptions, LoadResult } from '../../core/template/model';
@@ -76,8 +76,9 @@ test('amazon-ami: validate without -evaluate-datasources leaves its output unkno
 test('amazon-parameterstore: a SecureString read with and without decryption; a missing one is Packer’s error', async () => {
   const setup = await awsClientSetup(readAccessSettings(new ConfigFields({ values: {}, ranges: {}, blocks: {} }, 'test')), env, 'ssm');
   assert.ok(setup.ok);
-  const put = await ssmCall(setup.value, 'PutParameter', { Name: '/bakehouse/db-password', Value: 's3cret', Type: 'SecureString' });
-  assert.ok(put.ok && put.value.ok, JSON.stringify(put));
+  const ssm = new SSMClient({ region: setup.value.region, ...setup.value.options });
+  await ssm.send(new PutParameterCommand({ Name: '/bakehouse/db-password', Value: 's3cret', Type: 'SecureString' }));
+  ssm.destroy();
   const r = await loadRunning(
     `data "amazon-parameterstore" "clear" {\n  name = "/bakehouse/db-password"\n  with_decryption = true\n}\ndata "amazon-parameterstore" "raw" {\n  name = "/bakehouse/db-password"\n}\nlocals {\n  password = data.amazon-parameterstore.clear.value\n}\n`,
   );
