@@ -24,6 +24,7 @@ import { breakpointProvisioner } from '../provisioners/breakpoint/provisioner';
 import { fileProvisioner } from '../provisioners/file/provisioner';
 import { shellProvisioner } from '../provisioners/shell/provisioner';
 import { shellLocalProvisioner } from '../provisioners/shell-local/provisioner';
+import { windowsShellProvisioner } from '../provisioners/windows-shell/provisioner';
 import { PluginRegistry } from './plugin';
 
 export function builtinPlugins(): PluginRegistry {
@@ -52,5 +53,6 @@ export function builtinPlugins(): PluginRegistry {
     .addProvisioner(chefSoloProvisioner)
     .addProvisioner(saltMasterlessProvisioner)
     .addProvisioner(ansibleProvisioner)
-    .addProvisioner(ansibleLocalProvisioner);
+    .addProvisioner(ansibleLocalProvisioner)
+    .addProvisioner(windowsShellProvisioner);
 }

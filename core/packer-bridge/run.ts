@@ -141,7 +141,8 @@ class PackerFollower {
 
   private startProvisioner(type: string): void {
     this.finishProvisioner('succeeded');
-    const index = this.plan.provisioners.findIndex((p, i) => i >= this.nextProvisioner && p.type === type);
+    // Packer's powershell provisioner announces itself as "Powershell".
+    const index = this.plan.provisioners.findIndex((p, i) => i >= this.nextProvisioner && p.type.toLowerCase() === type.toLowerCase());
     if (index < 0) return;
     const p = this.plan.provisioners[index];
     this.nextProvisioner = index + 1;

@@ -12,6 +12,7 @@ import { runLocalCommand } from '../../engine/local-command';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { BuildInfo, Ui } from '../../engine/plugin';
 import type { ComponentConfig } from '../../template/model';
+import { flattenEnvVars } from '../shared/env-vars';
 
 export interface ShellLocalConfig {
   inline: string[];
@@ -109,14 +110,5 @@ function flattenedVars(cfg: ShellLocalConfig, build: BuildInfo): string {
     const eq = kv.indexOf('=');
     vars.set(kv.slice(0, eq), kv.slice(eq + 1));
   }
-  return [...vars.keys()]
-    .sort()
-    .map((k) => goSprintf(cfg.envVarFormat, [k, vars.get(k) ?? '']))
-    .join('');
-}
-
-/** Enough of Go's Sprintf for env_var_format: `%s` in order, `%%` a percent sign. */
-function goSprintf(format: string, args: string[]): string {
-  let i = 0;
-  return format.replace(/%[s%]/g, (m) => (m === '%%' ? '%' : (args[i++] ?? '%!s(MISSING)')));
+  return flattenEnvVars(vars, cfg.envVarFormat);
 }

@@ -3,7 +3,7 @@
  * with execute_command, the way Packer's shell provisioner does.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OutputStream } from '../../common/output';
@@ -15,12 +15,14 @@ import type { BuildInfo, CommandResult, Communicator, ProvisionContext, Provisio
 import { sleep } from '../../engine/retry';
 import type { ComponentConfig } from '../../template/model';
 import { shellQuote } from '../../communicators/shell-quote';
+import { flattenEnvVars, packerEnvVars } from '../shared/env-vars';
+import { readScriptSource } from '../shared/script-source';
 
 export interface ShellConfig {
   inline: string[];
   inlineShebang: string;
   scripts: string[];
-  /** KEY=value with single quotes already escaped for the shell. */
+  /** environment_vars then the `env` map, with single quotes already escaped for the shell. */
   environmentVars: Array<[string, string]>;
   envVarFormat: string;
   executeCommand: string;
@@ -40,20 +42,8 @@ export interface ShellConfig {
 
 export function readShellConfig(config: ComponentConfig, cwd: string): Result<ShellConfig, string[]> {
   const f = new ConfigFields(config, 'shell');
-  const inline = f.stringList('inline');
-  const script = f.string('script');
-  let scripts = f.stringList('scripts');
-  if (script !== '' && scripts.length > 0) f.error('Only one of script or scripts can be specified.');
-  if (script !== '') scripts = [script];
-  if (scripts.length === 0 && !f.has('inline')) f.error('Either a script file or inline script must be specified.');
-  else if (scripts.length > 0 && f.has('inline')) f.error('Only a script file or an inline script can be specified, not both.');
-  for (const s of scripts) if (!existsSync(resolve(cwd, s))) f.error(`Bad script '${s}': stat ${s}: no such file or directory`);
-  const environmentVars: Array<[string, string]> = [];
-  for (const kv of f.stringList('environment_vars')) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) f.error(`Environment variable not in format 'key=value': ${kv}`);
-    else environmentVars.push([kv.slice(0, eq), kv.slice(eq + 1).replace(/'/g, `'"'"'`)]);
-  }
+  const { inline, scripts, environmentVars: written } = readScriptSource(f, cwd);
+  const environmentVars = written.map(([k, v]): [string, string] => [k, escapeQuotes(v)]);
   const useEnvVarFile = f.bool('use_env_var_file');
   const remoteFolder = f.string('remote_folder', '/tmp');
   const remoteFile = f.string('remote_file', `script_${randomInt(9999)}.sh`);
@@ -87,6 +77,11 @@ export function readShellConfig(config: ComponentConfig, cwd: string): Result<Sh
       startRetryTimeoutMs: startRetry.ok ? startRetry.value : 5 * 60_000,
     },
   };
+}
+
+/** Packer escapes single quotes in values so they survive the default `'%s'` quoting. */
+function escapeQuotes(value: string): string {
+  return value.replace(/'/g, `'"'"'`);
 }
 
 export const shellProvisioner: ProvisionerPlugin = {
@@ -219,22 +214,9 @@ function unixLineEndings(script: string, scratch: string): string {
   return copy;
 }
 
-/** `{{.Vars}}`: PACKER_BUILD_NAME, PACKER_BUILDER_TYPE (and PACKER_HTTP_ADDR when known) and environment_vars, sorted, in env_var_format. */
+/** `{{.Vars}}`: Packer's variables, then environment_vars and the `env` map (quotes already escaped), sorted, in env_var_format. */
 export function flattenedVars(cfg: Pick<ShellConfig, 'environmentVars' | 'envVarFormat'>, build: BuildInfo, generated: Record<string, string>): string {
-  const vars = new Map<string, string>([
-    ['PACKER_BUILD_NAME', build.name],
-    ['PACKER_BUILDER_TYPE', build.builderType],
-  ]);
-  if (generated.PackerHTTPAddr) vars.set('PACKER_HTTP_ADDR', generated.PackerHTTPAddr);
+  const vars = packerEnvVars(build, generated);
   for (const [k, v] of cfg.environmentVars) vars.set(k, v);
-  return [...vars.keys()]
-    .sort()
-    .map((k) => goSprintf(cfg.envVarFormat, [k, vars.get(k) ?? '']))
-    .join('');
-}
-
-/** Enough of Go's Sprintf for env_var_format: `%s` in order, `%%` a percent sign. */
-function goSprintf(format: string, args: string[]): string {
-  let i = 0;
-  return format.replace(/%[s%]/g, (m) => (m === '%%' ? '%' : (args[i++] ?? '%!s(MISSING)')));
+  return flattenEnvVars(vars, cfg.envVarFormat);
 }

@@ -13,7 +13,6 @@ export const WINDOWS_SHELL_DEFAULTS = {
 
 export const windowsShellProvisionerSchema: ComponentSchema = {
   kind: 'provisioner',
-  runsThroughPacker: true,
   type: 'windows-shell',
   description: 'Runs cmd.exe scripts or inline commands on a Windows machine.',
   fields: [

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readShellConfig, shellProvisioner } from '../../../core/provisioners/shell/provisioner';
+import { flattenedVars, readShellConfig, shellProvisioner } from '../../../core/provisioners/shell/provisioner';
 import type { BuildInfo } from '../../../core/engine/plugin';
 import type { Plain } from '../../../core/template/values/value';
 import { assertNothingLeft, inImage, plannedBuild, removeImages, requireDocker, runBuild, TINY_IMAGE, workDir } from '../../builders/docker/harness';
@@ -18,6 +18,18 @@ test('prepare: Packer\'s messages for missing, conflicting and bad settings', ()
   assert.deepEqual(prepareErrors({ script: '/etc/hostname', scripts: ['/etc/hostname'] }), ['Only one of script or scripts can be specified.']);
   assert.deepEqual(prepareErrors({ script: 'nope.sh' }), ["Bad script 'nope.sh': stat nope.sh: no such file or directory"]);
   assert.deepEqual(prepareErrors({ inline: ['x'], environment_vars: ['NOEQUALS'] }), ["Environment variable not in format 'key=value': NOEQUALS"]);
+});
+
+test('{{.Vars}} as Packer 1.14: the env map wins over environment_vars, quotes escaped, PACKER_HTTP_* when the builder serves HTTP', () => {
+  const r = readShellConfig(plannedBuild({ builder: { inline: ['x'], environment_vars: ['A=1', "Q=it's"], env: { A: 'from env' } } }).builder, '/');
+  assert.ok(r.ok);
+  const build: BuildInfo = { name: 'b', displayName: 'qemu.b', hcl2: true, builderType: 'qemu', runId: 'r', env: {}, cwd: '/', force: false };
+  const generated = { PackerHTTPAddr: '10.0.2.2:8000', PackerHTTPIP: '10.0.2.2', PackerHTTPPort: '8000' };
+  assert.equal(
+    flattenedVars(r.value, build, generated),
+    "A='from env' PACKER_BUILDER_TYPE='qemu' PACKER_BUILD_NAME='b' PACKER_HTTP_ADDR='10.0.2.2:8000' PACKER_HTTP_IP='10.0.2.2' PACKER_HTTP_PORT='8000' Q='it'\"'\"'s' ",
+  );
+  assert.equal(flattenedVars(r.value, build, { PackerHTTPAddr: 'ERR_HTTP_ADDR_NOT_IMPLEMENTED_BY_BUILDER' }).includes('PACKER_HTTP'), false);
 });
 
 test('valid_exit_codes, execute_command, env_var_format, inline_shebang, remote_folder/remote_file, skip_clean, use_env_var_file', async () => {
