@@ -23,6 +23,7 @@ import { listRuns, RunLogReader, runLogPath, runsDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
 import { loadTemplateRunningDataSources } from '../template/load';
 import type { AppDataDir } from './data-dir';
+import type { BoundCredentials } from './credentials';
 import type { PathResolver } from './paths';
 
 /**
@@ -68,6 +69,8 @@ export interface BuildServiceOptions {
   registry?: PluginRegistry;
   defaultOnError: () => OnErrorPolicy;
   resolvePath: PathResolver;
+  /** Variable values and secrets the template's credential bindings give the builds about to run. */
+  boundCredentials?: (template: string) => Promise<Result<BoundCredentials>>;
 }
 
 export class BuildService {
@@ -78,23 +81,35 @@ export class BuildService {
 
   async start(req: StartRequest): Promise<Result<{ runId: string }>> {
     const path = this.opts.resolvePath(req.path);
-    const loaded = await loadTemplateRunningDataSources(path, { vars: req.vars, env: this.opts.env, only: req.only, except: req.except });
+    const bound = this.opts.boundCredentials ? await this.opts.boundCredentials(path) : ok<BoundCredentials>({ vars: [], secrets: [], sources: {} });
+    if (!bound.ok) return bound;
+    // A bound variable comes after the typed ones: as with Packer's -var, the last value given wins.
+    const vars = [...(req.vars ?? []), ...bound.value.vars];
+    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except });
+    const sensitiveStrings = [...(loaded.model?.sensitiveStrings ?? []), ...bound.value.secrets];
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !loaded.model) {
       const lines = errors.slice(0, 5).map((d) => `${d.range ? `${d.range.filename}:${d.range.start.line},${d.range.start.column}: ` : ''}${d.summary}${d.detail ? `: ${d.detail}` : ''}`);
-      return failure('template', createMasker(loaded.model?.sensitiveStrings ?? []).text(`The template has errors; fix them before building.\n${lines.join('\n')}`));
+      return failure('template', createMasker(sensitiveStrings).text(`The template has errors; fix them before building.\n${lines.join('\n')}`));
     }
     const builds = planRun(
       loaded.model.builds.flatMap((b) => b.builds),
       { only: req.only ?? [], except: req.except ?? [] },
     );
     if (builds.length === 0) return failure('template', 'No build matched the selection: nothing to do.');
+    const sourceBound = builds.filter((b) => bound.value.sources[b.name] !== undefined);
+    if (sourceBound.length > 0) {
+      // Injecting a cloud credential into a source's configuration comes with `bakehouse build -credential`; building
+      // without the credential the user chose would quietly use another one (the template's, or the SDK's chain).
+      const which = sourceBound.map((b) => `${b.name} is bound to "${bound.value.sources[b.name]}"`).join('; ');
+      return failure('unavailable', `${which}: using a credential in a source is not available in this version yet; remove the binding in the build panel to build without it.`);
+    }
     const registry = this.opts.registry ?? builtinPlugins();
     const run = createRun({
       builds,
       registry,
-      bridge: bridgeFor(builds, registry, { path, format: loaded.model.format, vars: req.vars }, this.opts.env),
-      sensitiveStrings: loaded.model.sensitiveStrings,
+      bridge: bridgeFor(builds, registry, { path, format: loaded.model.format, vars }, this.opts.env),
+      sensitiveStrings,
       onError: req.onError ?? this.opts.defaultOnError(),
       env: this.opts.env,
       // Packer resolves relative paths in commands from the working directory; the app has none, so the template's folder stands in.
