@@ -8,10 +8,9 @@ import { CREDENTIAL_KIND_SPECS, CREDENTIAL_KINDS, type CredentialFieldSpec, type
 import type { CredentialSummary } from '../../core/contract/types';
 import { useApp } from '../app/store';
 import { addCredential, editCredential } from './credential-actions';
+import { collect, fieldPaths, type Draft } from './credential-fields';
 import { KindIcon } from './KindIcon';
 
-/** What the user typed, by field path (`assume_role.role_arn`), as text; converted to the field's type on save. */
-type Draft = Record<string, string>;
 
 export function CredentialForm({ editing, onClose }: { editing?: CredentialSummary; onClose: () => void }) {
   const [kind, setKind] = useState<CredentialKind>(editing?.kind ?? 'amazon');
@@ -234,48 +233,4 @@ function FieldInput({ spec, path, draft, setDraft, isSet, replacing, onReplace, 
       <Problems messages={problems} />
     </div>
   );
-}
-
-/** Every field's path, blocks' own fields included (`assume_role.role_arn`). */
-function fieldPaths(specs: readonly CredentialFieldSpec[], prefix = ''): string[] {
-  return specs.flatMap((f) => [`${prefix}${f.name}`, ...fieldPaths(f.fields ?? [], `${prefix}${f.name}.`)]);
-}
-
-/** The typed text as the values the host checks: numbers, flags, lists, maps and blocks; empty fields are left out. */
-function collect(specs: readonly CredentialFieldSpec[], draft: Draft, prefix = ''): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of specs) {
-    const path = `${prefix}${f.name}`;
-    if (f.type === 'block') {
-      const inner = collect(f.fields ?? [], draft, `${path}.`);
-      if (Object.keys(inner).length > 0) out[f.name] = inner;
-      continue;
-    }
-    const text = draft[path];
-    if (text === undefined || text.trim() === '') continue;
-    switch (f.type) {
-      case 'boolean':
-        out[f.name] = text === 'true';
-        break;
-      case 'number':
-        out[f.name] = Number(text);
-        break;
-      case 'text-list':
-        out[f.name] = text.split(',').map((x) => x.trim()).filter(Boolean);
-        break;
-      case 'text-map':
-        out[f.name] = Object.fromEntries(
-          text
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .map((l) => [l.slice(0, Math.max(0, l.indexOf('='))).trim() || l, l.includes('=') ? l.slice(l.indexOf('=') + 1).trim() : '']),
-        );
-        break;
-      default:
-        // A secret is taken as typed: its spaces may be part of it.
-        out[f.name] = f.secret || f.type === 'multiline' ? text : text.trim();
-    }
-  }
-  return out;
 }
