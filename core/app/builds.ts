@@ -23,7 +23,7 @@ import { listRuns, RunLogReader, runLogPath, runsDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
 import { loadTemplateRunningDataSources } from '../template/load';
 import type { AppDataDir } from './data-dir';
-import type { BoundCredentials } from './credentials';
+import { runCredentials, type RunCredentials } from '../credentials/for-build';
 import type { PathResolver } from './paths';
 
 /**
@@ -69,8 +69,8 @@ export interface BuildServiceOptions {
   registry?: PluginRegistry;
   defaultOnError: () => OnErrorPolicy;
   resolvePath: PathResolver;
-  /** Variable values and secrets the template's credential bindings give the builds about to run. */
-  boundCredentials?: (template: string) => Promise<Result<BoundCredentials>>;
+  /** The template's credential bindings, read for a run (`builds`: those about to run, once they are known). */
+  boundCredentials?: (template: string, builds?: readonly string[]) => Promise<Result<RunCredentials>>;
 }
 
 export class BuildService {
@@ -81,34 +81,34 @@ export class BuildService {
 
   async start(req: StartRequest): Promise<Result<{ runId: string }>> {
     const path = this.opts.resolvePath(req.path);
-    const bound = this.opts.boundCredentials ? await this.opts.boundCredentials(path) : ok<BoundCredentials>({ vars: [], secrets: [], sources: {} });
-    if (!bound.ok) return bound;
-    // A bound variable comes after the typed ones: as with Packer's -var, the last value given wins.
-    const vars = [...(req.vars ?? []), ...bound.value.vars];
-    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except });
-    const sensitiveStrings = [...(loaded.model?.sensitiveStrings ?? []), ...bound.value.secrets];
+    const credentials = await this.credentialsFor(path);
+    if (!credentials.ok) return credentials;
+    // As with `bakehouse build -credential`: bound secrets come before the typed values, and only to the loader.
+    const vars = [...credentials.value.vars, ...(req.vars ?? [])];
+    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except, completeBuilder: credentials.value.completeBuilder });
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !loaded.model) {
       const lines = errors.slice(0, 5).map((d) => `${d.range ? `${d.range.filename}:${d.range.start.line},${d.range.start.column}: ` : ''}${d.summary}${d.detail ? `: ${d.detail}` : ''}`);
-      return failure('template', createMasker(sensitiveStrings).text(`The template has errors; fix them before building.\n${lines.join('\n')}`));
+      return failure('template', createMasker([...(loaded.model?.sensitiveStrings ?? []), ...credentials.value.secrets]).text(`The template has errors; fix them before building.\n${lines.join('\n')}`));
     }
-    const builds = planRun(
+    const planned = planRun(
       loaded.model.builds.flatMap((b) => b.builds),
       { only: req.only ?? [], except: req.except ?? [] },
     );
-    if (builds.length === 0) return failure('template', 'No build matched the selection: nothing to do.');
-    const sourceBound = builds.filter((b) => bound.value.sources[b.name] !== undefined);
-    if (sourceBound.length > 0) {
-      // Injecting a cloud credential into a source's configuration comes with `bakehouse build -credential`; building
-      // without the credential the user chose would quietly use another one (the template's, or the SDK's chain).
-      const which = sourceBound.map((b) => `${b.name} is bound to "${bound.value.sources[b.name]}"`).join('; ');
-      return failure('unavailable', `${which}: using a credential in a source is not available in this version yet; remove the binding in the build panel to build without it.`);
-    }
+    if (planned.length === 0) return failure('template', 'No build matched the selection: nothing to do.');
+    // Bindings of builds left out of this run are dropped before injecting (the vault's key is at hand by now).
+    const forRun = await this.credentialsFor(path, planned.map((b) => b.name));
+    if (!forRun.ok) return forRun;
+    const injected = forRun.value.inject(planned);
+    if (!injected.ok) return failure('engine', injected.error);
+    const builds = injected.value.builds;
+    const sensitiveStrings = [...loaded.model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets];
     const registry = this.opts.registry ?? builtinPlugins();
     const run = createRun({
       builds,
       registry,
-      bridge: bridgeFor(builds, registry, { path, format: loaded.model.format, vars }, this.opts.env),
+      // A bridged Packer gets the typed variables only, never the bound secrets (as build -credential does).
+      bridge: bridgeFor(builds, registry, { path, format: loaded.model.format, vars: req.vars }, this.opts.env),
       sensitiveStrings,
       onError: req.onError ?? this.opts.defaultOnError(),
       env: this.opts.env,
@@ -126,6 +126,13 @@ export class BuildService {
       () => this.finish(live, 'failed'),
     );
     return ok({ runId: run.runId });
+  }
+
+  /** The credentials bound to the template's builds (none without a credentials service: tests of the engine alone). */
+  private async credentialsFor(path: string, builds?: readonly string[]): Promise<Result<RunCredentials>> {
+    if (this.opts.boundCredentials) return this.opts.boundCredentials(path, builds);
+    const none = await runCredentials([], this.opts.env);
+    return none.ok ? none : failure('engine', none.error);
   }
 
   cancel(runId: string): Result<{ cancelled: boolean }> {

@@ -5,14 +5,18 @@
  * in the vault object, and the passphrase is dropped as soon as it has been used.
  */
 import { join } from 'node:path';
-import type { CredentialKind, CredentialSummary } from '../common/credentials';
+import type { CredentialImportSource, CredentialKind, CredentialSummary, CredentialTestResult } from '../common/credentials';
 import { err, ok, type Result as CommonResult } from '../common/result';
 import { failure, type FieldProblem, type Result } from '../contract/result';
-import type { CredentialBindings, CredentialImportResult, CredentialTestResult, VaultStatus } from '../contract/types';
+import type { CredentialBindings, CredentialImportResult, VaultStatus } from '../contract/types';
 import { BindingStore } from '../credentials/bindings';
+import type { CredentialBinding } from '../credentials/build-bindings';
+import { runCredentials, type RunCredentials } from '../credentials/for-build';
 import { credentialsFromEnv, credentialsFromEnvWanted } from '../credentials/from-env';
+import { importCredentials } from '../credentials/import';
+import { testCredential } from '../credentials/probe';
 import { checkCredentialFields } from '../credentials/schema';
-import { checkName, Vault, VAULT_FILE, type PassphrasePurpose } from '../credentials/vault';
+import { checkName, Vault, VAULT_FILE, type Credential, type PassphrasePurpose } from '../credentials/vault';
 import type { AppDataDir } from './data-dir';
 import type { PathResolver } from './paths';
 
@@ -20,14 +24,6 @@ export interface CredentialServiceOptions {
   data: AppDataDir;
   env: Record<string, string | undefined>;
   resolvePath: PathResolver;
-}
-
-/** What a build takes from its template's bindings: variable values, every secret the masker must hide, and the sources' bindings. */
-export interface BoundCredentials {
-  vars: Array<[string, string]>;
-  secrets: string[];
-  /** Build name → credential name. */
-  sources: Record<string, string>;
 }
 
 export class CredentialService {
@@ -127,13 +123,43 @@ export class CredentialService {
     return ok({ removed: name });
   }
 
-  // `credentials test` and `credentials import` are being written in core/credentials; until they land, the app says so.
-  test(name: string): Result<CredentialTestResult> {
-    return failure('unavailable', `Testing a credential ("${name}") is not available in this version yet: it comes with \`bakehouse credentials test\`.`);
+  /**
+   * Asks the credential's provider whether it works (`core/credentials/probe`) and keeps the answer as its last test.
+   * `target` is the host an ssh credential logs in to, as `host` or `host:port`.
+   */
+  async test(name: string, target?: string): Promise<Result<CredentialTestResult>> {
+    const credential = await this.credential(name);
+    if (!credential.ok) return credential;
+    const where = target ? /^(.*?)(?::(\d+))?$/.exec(target.trim()) : null;
+    const result = await testCredential(credential.value, { env: this.opts.env, host: where?.[1] || undefined, port: where?.[2] ? Number(where[2]) : undefined });
+    if (!this.fromEnv) {
+      const recorded = await this.vaultCall(() => this.vault.recordTest(name, result));
+      if (!recorded.ok) return recorded;
+    }
+    return ok(result);
   }
 
-  import(source: string): Result<CredentialImportResult> {
-    return failure('unavailable', `Importing credentials (${source}) is not available in this version yet: it comes with \`bakehouse credentials import\`.`);
+  /** Reads a tool's files (`core/credentials/import`) and adds what it finds; a name already in the vault is passed over. */
+  async import(source: CredentialImportSource, path?: string): Promise<Result<CredentialImportResult>> {
+    if (this.fromEnv) return readOnly();
+    const found = importCredentials(source, path === undefined ? undefined : this.opts.resolvePath(path), this.opts.env);
+    if (!found.ok) return failure('io', found.error);
+    const existing = this.vault.list();
+    if (!existing.ok) return failure('io', existing.error);
+    const taken = new Set(existing.value.map((c) => c.name));
+    const out: CredentialImportResult = { added: [], skipped: [] };
+    for (const c of found.value.found) {
+      if (taken.has(c.name)) {
+        out.skipped.push(`${c.name}: a credential of that name is already in the vault (${c.origin})`);
+        continue;
+      }
+      const added = await this.vaultCall(() => this.vault.add(c.kind, c.name, c.fields));
+      if (!added.ok) return added;
+      taken.add(c.name);
+      out.added.push(added.value);
+    }
+    out.skipped.push(...found.value.skipped);
+    return ok(out);
   }
 
   bindings(template: string): Result<CredentialBindings> {
@@ -164,21 +190,24 @@ export class CredentialService {
     return ok({ template: path, ...saved.value });
   }
 
-  /** What a build of `template` (an absolute path) takes from its bindings: variables bound to a `secret` get its value. */
-  async forBuild(template: string): Promise<Result<BoundCredentials>> {
+  /**
+   * What a build of `template` (an absolute path) takes from its bindings, through the same `runCredentials` as `bakehouse
+   * build -credential`: a build name is a glob that matches itself, a variable is `var.NAME`. `builds`, when given, keeps
+   * only the bindings of builds about to run (a binding to a build not in this run is not an error here: the panel binds
+   * every build of the template, and the user may run some of them).
+   */
+  async forBuild(template: string, builds?: readonly string[]): Promise<Result<RunCredentials>> {
     const bound = this.bindingStore.get(template);
-    const out: BoundCredentials = { vars: [], secrets: [], sources: bound.sources };
-    for (const [variable, name] of Object.entries(bound.variables)) {
-      const got = await this.credential(name);
-      if (!got.ok) return got;
-      if (got.value.kind !== 'secret' || typeof got.value.fields.value !== 'string') return failure('invalid-input', `"${name}", bound to var.${variable}, is not a secret`);
-      out.vars.push([variable, got.value.fields.value]);
-      out.secrets.push(got.value.fields.value);
-    }
-    return ok(out);
+    const bindings: CredentialBinding[] = [
+      ...Object.entries(bound.sources)
+        .filter(([build]) => builds === undefined || builds.includes(build))
+        .map(([build, credential]) => ({ target: build, credential })),
+      ...Object.entries(bound.variables).map(([variable, credential]) => ({ target: `var.${variable}`, credential })),
+    ];
+    return this.vaultCall(() => runCredentials(bindings, this.opts.env, this.vault));
   }
 
-  private async credential(name: string): Promise<Result<{ kind: CredentialKind; fields: Record<string, unknown> }>> {
+  private async credential(name: string): Promise<Result<Credential>> {
     if (this.fromEnv) {
       const c = credentialsFromEnv(this.opts.env).find((e) => e.name === name);
       return c ? ok(c) : failure('not-found', `no credential named "${name}" in the environment (BAKEHOUSE_CREDENTIALS_FROM_ENV=1)`);

@@ -61,7 +61,7 @@ export function createHost(opts: HostOptions = {}): Host {
     registry: opts.registry,
     defaultOnError: () => data.readSettings().defaultOnError,
     resolvePath,
-    boundCredentials: (template) => credentials.forBuild(template),
+    boundCredentials: (template, buildNames) => credentials.forBuild(template, buildNames),
   });
 
   const services: ContractApi = {
@@ -97,8 +97,8 @@ export function createHost(opts: HostOptions = {}): Host {
       add: async ({ kind, name, fields }) => credentials.add(kind, name, fields),
       edit: async ({ name, fields }) => credentials.edit(name, fields),
       remove: async ({ name }) => credentials.remove(name),
-      test: async ({ name }) => credentials.test(name),
-      import: async ({ source }) => credentials.import(source),
+      test: async ({ name, target }) => credentials.test(name, target),
+      import: async ({ source, path }) => credentials.import(source, path),
       bindings: async ({ template }) => credentials.bindings(template),
       setBindings: async ({ template, sources, variables }) => credentials.setBindings(template, sources, variables),
     },

@@ -1,11 +1,8 @@
 /** What every contract method returns: exceptions do not survive IPC, so failures are values (core/common/result.ts). */
 import { err, type Err, type Result as CommonResult } from '../common/result';
 
-/**
- * `locked`: the credential vault needs its passphrase first (the UI shows its unlock dialog); `unavailable`: the host
- * does not offer this yet.
- */
-export type ErrorCode = 'invalid-input' | 'not-found' | 'io' | 'template' | 'engine' | 'unauthorized' | 'locked' | 'unavailable' | 'internal';
+/** `locked`: the credential vault needs its passphrase first (the UI shows its unlock dialog and calls again). */
+export type ErrorCode = 'invalid-input' | 'not-found' | 'io' | 'template' | 'engine' | 'unauthorized' | 'locked' | 'internal';
 
 /** One problem with one field of a form, named by its path (`assume_role.role_arn`). */
 export interface FieldProblem {

@@ -1,5 +1,5 @@
 /** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
-import type { CredentialSummary } from '../common/credentials';
+import type { CredentialSummary, CredentialTestResult } from '../common/credentials';
 import type { OnErrorPolicy } from '../common/on-error';
 import type { OutputStream } from '../common/output';
 import type { RunResult } from '../common/run-result';
@@ -166,7 +166,7 @@ export interface ComponentForm {
   fields: FormField[];
 }
 
-export type { CredentialSummary };
+export type { CredentialSummary, CredentialTestResult };
 
 /**
  * The credential vault as the UI sees it: where it is, how its key is kept and whether it is at hand. `locked` means a
@@ -190,16 +190,8 @@ export interface CredentialBindings {
   variables: Record<string, string>;
 }
 
-/** How a test of a credential went, in the provider's words. */
-export interface CredentialTestResult {
-  name: string;
-  at: string;
-  ok: boolean;
-  message: string;
-}
-
-/** What an import added, and what it left out and why. */
+/** What an import added, and what it passed over and why (a name already taken, a profile that is not a credential). */
 export interface CredentialImportResult {
   added: CredentialSummary[];
-  skipped: Array<{ name: string; reason: string }>;
+  skipped: string[];
 }

@@ -100,7 +100,7 @@ function CredentialRow({ credential: c, readOnly, onEdit }: { credential: Creden
   const session = useApp((s) => s.testResults[c.name]);
   const [target, setTarget] = useState('');
   // This session's test (or why it could not run) is newer than the one the vault remembers.
-  const last = session ?? (c.lastTest ? { ...c.lastTest, name: c.name } : undefined);
+  const last = session ?? c.lastTest ?? undefined;
   return (
     <tr data-testid={`credential-${c.name}`}>
       <td>

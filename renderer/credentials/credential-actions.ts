@@ -100,7 +100,7 @@ export async function importCredentials(input: { source: CredentialImportSource;
   if (!r.ok) return failed(r.error, call);
   const { added, skipped } = r.value;
   const s = useApp.getState();
-  s.setStatus(`Imported ${added.length} credential${added.length === 1 ? '' : 's'}${skipped.length ? `; skipped ${skipped.map((k) => `${k.name} (${k.reason})`).join(', ')}` : ''}`);
+  s.setStatus(`Imported ${added.length} credential${added.length === 1 ? '' : 's'}${skipped.length ? `; passed over ${skipped.join('; ')}` : ''}`);
   await refreshCredentials();
 }
 

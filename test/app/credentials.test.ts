@@ -83,10 +83,14 @@ test('a passphrase vault through the contract: locked until unlocked, secrets in
   assert.ok(listed.ok);
   assert.deepEqual(listed.value.map((c) => [c.name, c.kind, c.fields]), [['db', 'secret', ['value']], ['prod', 'amazon', ['access_key', 'secret_key']]]);
 
-  // Not offered yet: said plainly, not faked.
-  const tested = seen(await api.test({ name: 'prod' }));
-  assert.ok(!tested.ok);
-  assert.equal(tested.error.code, 'unavailable');
+  // A secret has no provider to ask: the test says so, and the vault keeps the outcome as its last test.
+  const tested = seen(await api.test({ name: 'db' }));
+  assert.ok(tested.ok, JSON.stringify(tested));
+  assert.equal(tested.value.ok, false);
+  assert.match(tested.value.message, /no provider/);
+  const afterTest = seen(await api.list({}));
+  assert.ok(afterTest.ok);
+  assert.deepEqual(afterTest.value.find((c) => c.name === 'db')?.lastTest, tested.value);
 
   const all = JSON.stringify(answers);
   assert.deepEqual(leaks(all, SECRET), []);
@@ -146,12 +150,15 @@ test('bindings: kept per template beside it in the data folder, kinds checked, u
   assert.deepEqual(leaks(events, SECRET), []);
   assert.deepEqual(leaks(readFileSync(runLogPath(ws.dataDir, started.value.runId), 'utf8'), SECRET), []);
 
-  // A source bound to a cloud credential is refused until injection into sources exists, rather than built without it.
+  // A docker credential bound to a null build fits nothing in it: the build is refused, naming both, not run without it.
   assert.ok((await api.setBindings({ template: ws.templatePath, sources: { 'null.box': 'hub' }, variables: { password: 'db' } })).ok);
   const refused = await host.handlers.builds.start({ path: ws.templatePath, only: ['null.box'] });
   assert.ok(!refused.ok);
-  assert.equal(refused.error.code, 'unavailable');
-  assert.match(refused.error.message, /null\.box is bound to "hub"/);
+  assert.match(refused.error.message, /"hub" \(docker\) fits nothing in build null\.box/);
+  // A binding of a build left out of the run does not stop it.
+  const other = await host.handlers.builds.start({ path: ws.templatePath, only: ['null.other'] });
+  assert.ok(other.ok, JSON.stringify(other));
+  await host.whenRunDone(other.value.runId);
 
   assert.ok((await api.remove({ name: 'db' })).ok);
   const after = await api.bindings({ template: ws.templatePath });
