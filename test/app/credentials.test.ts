@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHost } from '../../core/app/host';
 import type { RunEventBatch } from '../../core/contract/events';
 import { secretForms } from '../../core/engine/mask';
@@ -165,5 +166,25 @@ test('bindings: kept per template beside it in the data folder, kinds checked, u
   assert.ok(after.ok);
   assert.deepEqual(after.value.variables, {});
   assert.deepEqual(after.value.sources, { 'null.box': 'hub' });
+  await host.dispose();
+});
+
+test('import through the contract: what the file holds is added, a name already taken is passed over, no value comes back', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: { PATH: process.env.PATH, HOME: ws.dir, BAKEHOUSE_VAULT_KEYRING: '0', BAKEHOUSE_VAULT_PASSPHRASE: PASSPHRASE } });
+  const api = host.handlers.credentials;
+  const password = 'docker-config-pw-63ae';
+  const config = join(ws.dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ auths: { 'registry.example.test:5000': { auth: Buffer.from(`baker:${password}`).toString('base64') } } }));
+  const first = await api.import({ source: 'docker', path: config });
+  assert.ok(first.ok, JSON.stringify(first));
+  assert.equal(first.value.added.length, 1);
+  assert.equal(first.value.added[0].kind, 'docker');
+  assert.deepEqual(first.value.added[0].fields, ['login_password', 'login_server', 'login_username']);
+  const again = await api.import({ source: 'docker', path: config });
+  assert.ok(again.ok);
+  assert.deepEqual(again.value.added, []);
+  assert.match(again.value.skipped.join('\n'), /already in the vault/);
+  assert.deepEqual(leaks(JSON.stringify([first, again]), password), []);
   await host.dispose();
 });
