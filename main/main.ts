@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { AppDataDir } from '../core/app/data-dir';
 import { createHost } from '../core/app/host';
 import { registerBuildIpc } from './ipc/builds';
+import { registerCredentialIpc } from './ipc/credentials';
 import { ourPage, type IpcMainLike } from './ipc/sender';
 import { registerTemplateIpc } from './ipc/templates';
 import { registerWorkspaceIpc, type Dialogs } from './ipc/workspace';
@@ -26,13 +27,16 @@ const host = createHost({ dataDir: data.path, appRoot: app.isPackaged ? process.
 let mainWindow: BrowserWindow | undefined;
 
 const dialogs: Dialogs = {
-  async open({ folder }) {
+  async open({ folder, credentialFile }) {
     const win = mainWindow;
-    const options: Electron.OpenDialogOptions = {
-      title: folder ? 'Open Template Folder' : 'Open Template',
-      properties: [folder ? 'openDirectory' : 'openFile'],
-      filters: folder ? undefined : [{ name: 'Packer templates', extensions: ['hcl', 'json'] }, { name: 'All files', extensions: ['*'] }],
-    };
+    // A credential file (~/.aws/credentials, ~/.docker/config.json, a key's JSON) often sits in a hidden folder.
+    const options: Electron.OpenDialogOptions = credentialFile
+      ? { title: 'Import Credentials From', properties: ['openFile', 'showHiddenFiles'] }
+      : {
+          title: folder ? 'Open Template Folder' : 'Open Template',
+          properties: [folder ? 'openDirectory' : 'openFile'],
+          filters: folder ? undefined : [{ name: 'Packer templates', extensions: ['hcl', 'json'] }, { name: 'All files', extensions: ['*'] }],
+        };
     const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
   },
@@ -89,6 +93,7 @@ void app.whenReady().then(() => {
     refreshMenu();
   });
   registerBuildIpc(ipc, host, trusted);
+  registerCredentialIpc(ipc, host, trusted);
   registerWorkspaceIpc(ipc, host, trusted, dialogs);
   refreshMenu();
   mainWindow = createWindow();

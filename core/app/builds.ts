@@ -23,6 +23,7 @@ import { listRuns, RunLogReader, runLogPath, runsDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
 import { loadTemplateRunningDataSources } from '../template/load';
 import type { AppDataDir } from './data-dir';
+import { runCredentials, type RunCredentials } from '../credentials/for-build';
 import type { PathResolver } from './paths';
 
 /**
@@ -68,6 +69,8 @@ export interface BuildServiceOptions {
   registry?: PluginRegistry;
   defaultOnError: () => OnErrorPolicy;
   resolvePath: PathResolver;
+  /** The template's credential bindings, read for a run (`builds`: those about to run, once they are known). */
+  boundCredentials?: (template: string, builds?: readonly string[]) => Promise<Result<RunCredentials>>;
 }
 
 export class BuildService {
@@ -78,23 +81,35 @@ export class BuildService {
 
   async start(req: StartRequest): Promise<Result<{ runId: string }>> {
     const path = this.opts.resolvePath(req.path);
-    const loaded = await loadTemplateRunningDataSources(path, { vars: req.vars, env: this.opts.env, only: req.only, except: req.except });
+    const credentials = await this.credentialsFor(path);
+    if (!credentials.ok) return credentials;
+    // As with `bakehouse build -credential`: bound secrets come before the typed values, and only to the loader.
+    const vars = [...credentials.value.vars, ...(req.vars ?? [])];
+    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except, completeBuilder: credentials.value.completeBuilder });
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !loaded.model) {
       const lines = errors.slice(0, 5).map((d) => `${d.range ? `${d.range.filename}:${d.range.start.line},${d.range.start.column}: ` : ''}${d.summary}${d.detail ? `: ${d.detail}` : ''}`);
-      return failure('template', createMasker(loaded.model?.sensitiveStrings ?? []).text(`The template has errors; fix them before building.\n${lines.join('\n')}`));
+      return failure('template', createMasker([...(loaded.model?.sensitiveStrings ?? []), ...credentials.value.secrets]).text(`The template has errors; fix them before building.\n${lines.join('\n')}`));
     }
-    const builds = planRun(
+    const planned = planRun(
       loaded.model.builds.flatMap((b) => b.builds),
       { only: req.only ?? [], except: req.except ?? [] },
     );
-    if (builds.length === 0) return failure('template', 'No build matched the selection: nothing to do.');
+    if (planned.length === 0) return failure('template', 'No build matched the selection: nothing to do.');
+    // Bindings of builds left out of this run are dropped before injecting (the vault's key is at hand by now).
+    const forRun = await this.credentialsFor(path, planned.map((b) => b.name));
+    if (!forRun.ok) return forRun;
+    const injected = forRun.value.inject(planned);
+    if (!injected.ok) return failure('engine', injected.error);
+    const builds = injected.value.builds;
+    const sensitiveStrings = [...loaded.model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets];
     const registry = this.opts.registry ?? builtinPlugins();
     const run = createRun({
       builds,
       registry,
+      // A bridged Packer gets the typed variables only, never the bound secrets (as build -credential does).
       bridge: bridgeFor(builds, registry, { path, format: loaded.model.format, vars: req.vars }, this.opts.env),
-      sensitiveStrings: loaded.model.sensitiveStrings,
+      sensitiveStrings,
       onError: req.onError ?? this.opts.defaultOnError(),
       env: this.opts.env,
       // Packer resolves relative paths in commands from the working directory; the app has none, so the template's folder stands in.
@@ -111,6 +126,13 @@ export class BuildService {
       () => this.finish(live, 'failed'),
     );
     return ok({ runId: run.runId });
+  }
+
+  /** The credentials bound to the template's builds (none without a credentials service: tests of the engine alone). */
+  private async credentialsFor(path: string, builds?: readonly string[]): Promise<Result<RunCredentials>> {
+    if (this.opts.boundCredentials) return this.opts.boundCredentials(path, builds);
+    const none = await runCredentials([], this.opts.env);
+    return none.ok ? none : failure('engine', none.error);
   }
 
   cancel(runId: string): Result<{ cancelled: boolean }> {

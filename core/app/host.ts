@@ -13,6 +13,7 @@ import type { ContractApi } from '../contract/methods';
 import type { Result } from '../contract/result';
 import type { PluginRegistry } from '../engine/plugin';
 import { BuildService } from './builds';
+import { CredentialService } from './credentials';
 import { AppDataDir } from './data-dir';
 import { editTemplate, writtenAttributes } from './graph-edit/edit';
 import { completions, definition, hover } from './language';
@@ -53,7 +54,15 @@ export function createHost(opts: HostOptions = {}): Host {
   const resolvePath = pathResolver(opts.cwd ?? process.cwd(), opts.appRoot);
   const templates = new TemplateService({ data, env, resolvePath, appExamples: opts.appRoot ? join(opts.appRoot, 'resources', 'examples') : undefined });
   const workspace = new WorkspaceService(data);
-  const builds = new BuildService({ data, env, registry: opts.registry, defaultOnError: () => data.readSettings().defaultOnError, resolvePath });
+  const credentials = new CredentialService({ data, env, resolvePath });
+  const builds = new BuildService({
+    data,
+    env,
+    registry: opts.registry,
+    defaultOnError: () => data.readSettings().defaultOnError,
+    resolvePath,
+    boundCredentials: (template, buildNames) => credentials.forBuild(template, buildNames),
+  });
 
   const services: ContractApi = {
     templates: {
@@ -80,6 +89,18 @@ export function createHost(opts: HostOptions = {}): Host {
       recentFiles: async () => workspace.recentFiles(),
       getSettings: async () => workspace.getSettings(),
       setSettings: async (change) => workspace.setSettings(change),
+    },
+    credentials: {
+      status: async () => credentials.status(),
+      unlock: async ({ passphrase }) => credentials.unlock(passphrase),
+      list: async () => credentials.list(),
+      add: async ({ kind, name, fields }) => credentials.add(kind, name, fields),
+      edit: async ({ name, fields }) => credentials.edit(name, fields),
+      remove: async ({ name }) => credentials.remove(name),
+      test: async ({ name, target }) => credentials.test(name, target),
+      import: async ({ source, path }) => credentials.import(source, path),
+      bindings: async ({ template }) => credentials.bindings(template),
+      setBindings: async ({ template, sources, variables }) => credentials.setBindings(template, sources, variables),
     },
   };
 

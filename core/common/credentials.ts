@@ -145,6 +145,10 @@ export interface CredentialTestResult {
   message: string;
 }
 
+/** Where `credentials import` (and the app's Import) read credentials from: the files each tool writes (`core/credentials/import/`). */
+export const CREDENTIAL_IMPORT_SOURCES = ['aws', 'docker', 'azure', 'google'] as const;
+export type CredentialImportSource = (typeof CREDENTIAL_IMPORT_SOURCES)[number];
+
 /** What `credentials list --json` prints for each credential: names and metadata, never a value. */
 export interface CredentialSummary {
   name: string;

@@ -20,8 +20,8 @@ export type BakehouseBridge = ContractApi & {
   /** Receives a run's event batches; returns a function that stops them. */
   onRunEvents(runId: string, listener: (batch: RunEventBatch) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
-  /** The native open dialog (template file or folder); null when cancelled. */
-  showOpenDialog(options?: { folder?: boolean }): Promise<string | null>;
+  /** The native open dialog (template file or folder, or a file to import credentials from); null when cancelled. */
+  showOpenDialog(options?: { folder?: boolean; credentialFile?: boolean }): Promise<string | null>;
   /** The native save dialog; null when cancelled. */
   showSaveDialog(options?: { defaultPath?: string }): Promise<string | null>;
 };

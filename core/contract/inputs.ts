@@ -3,6 +3,7 @@
  * the host loads this file (and zod), never the preload or the renderer. It must name exactly the methods of `methods.ts`.
  */
 import { z } from 'zod';
+import { CREDENTIAL_IMPORT_SOURCES, CREDENTIAL_KINDS } from '../common/credentials';
 import { ON_ERROR_POLICIES } from '../common/on-error';
 import { PROMPT_ANSWERS } from '../common/prompt';
 import { THEMES } from '../common/settings';
@@ -33,6 +34,11 @@ const graphEdit = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('split-post-processors'), from: nodeRange, to: nodeRange }),
 ]);
 export type GraphEdit = z.infer<typeof graphEdit>;
+/** A credential's name as the UI sends it; the vault checks its form (one word) and says why when it is wrong. */
+const credentialName = z.string().min(1).max(64);
+/** A field's value: what the kinds' fields hold (text, a flag, a number, a list, a map, a block); null removes it in an edit. */
+const fieldValues = z.record(z.string(), z.unknown());
+const nameMap = z.record(z.string().min(1), credentialName);
 
 export const inputs = {
   templates: {
@@ -65,5 +71,19 @@ export const inputs = {
     recentFiles: none,
     getSettings: none,
     setSettings: z.object({ theme: z.enum(THEMES).optional(), defaultOnError: onError.optional() }).strict(),
+  },
+  credentials: {
+    status: none,
+    unlock: z.object({ passphrase: z.string().min(1) }).strict(),
+    list: none,
+    add: z.object({ kind: z.enum(CREDENTIAL_KINDS), name: credentialName, fields: fieldValues }).strict(),
+    edit: z.object({ name: credentialName, fields: fieldValues }).strict(),
+    remove: z.object({ name: credentialName }).strict(),
+    /** `target`: what to reach with it where the kind needs one (an SSH host as `host[:port]`). */
+    test: z.object({ name: credentialName, target: z.string().min(1).optional() }).strict(),
+    /** `path`: the file to read; absent: the tool's own file in the user's home (~/.aws/credentials, ~/.docker/config.json). */
+    import: z.object({ source: z.enum(CREDENTIAL_IMPORT_SOURCES), path: z.string().min(1).optional() }).strict(),
+    bindings: z.object({ template: z.string().min(1) }).strict(),
+    setBindings: z.object({ template: z.string().min(1), sources: nameMap, variables: nameMap }).strict(),
   },
 } satisfies { [S in keyof Contract]: { [M in keyof Contract[S]]: z.ZodType } };

@@ -6,7 +6,25 @@
 import type { z } from 'zod';
 import type { inputs } from './inputs';
 import type { Result } from './result';
-import type { CompletionItem, ComponentForm, FileEdit, Hover, LogLine, OpenedTemplate, Range, RunSummary, Settings, TemplateAnalysis, TemplateDiagnostics, WrittenAttributes } from './types';
+import type {
+  CompletionItem,
+  ComponentForm,
+  CredentialBindings,
+  CredentialImportResult,
+  CredentialSummary,
+  CredentialTestResult,
+  VaultStatus,
+   FileEdit,
+  Hover,
+  LogLine,
+  OpenedTemplate,
+  Range,
+  RunSummary,
+  Settings,
+  TemplateAnalysis,
+  TemplateDiagnostics,
+  WrittenAttributes,
+} from './types';
 
 export type { GraphEdit } from './inputs';
 
@@ -51,6 +69,24 @@ export const contract = {
     recentFiles: answers<string[]>(),
     getSettings: answers<Settings>(),
     setSettings: answers<Settings>(),
+  },
+  /**
+   * The credential vault, held by the host. Secrets go one way only, UI → host (`add`, `edit`, `unlock`): every answer
+   * carries names, kinds, field names and metadata, never a value.
+   */
+  credentials: {
+    status: answers<VaultStatus>(),
+    /** Gives the vault's passphrase (or, for a vault not made yet, the one to protect it with); answers the new status. */
+    unlock: answers<VaultStatus>(),
+    list: answers<CredentialSummary[]>(),
+    add: answers<CredentialSummary>(),
+    /** Secret fields are write-only: a field left out keeps its value, one given replaces it, null removes it. */
+    edit: answers<CredentialSummary>(),
+    remove: answers<{ removed: string }>(),
+    test: answers<CredentialTestResult>(),
+    import: answers<CredentialImportResult>(),
+    bindings: answers<CredentialBindings>(),
+    setBindings: answers<CredentialBindings>(),
   },
 } as const;
 

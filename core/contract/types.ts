@@ -1,4 +1,5 @@
 /** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
+import type { CredentialSummary, CredentialTestResult } from '../common/credentials';
 import type { OnErrorPolicy } from '../common/on-error';
 import type { OutputStream } from '../common/output';
 import type { RunResult } from '../common/run-result';
@@ -163,4 +164,34 @@ export interface ComponentForm {
   type: string;
   description: string;
   fields: FormField[];
+}
+
+export type { CredentialSummary, CredentialTestResult };
+
+/**
+ * The credential vault as the UI sees it: where it is, how its key is kept and whether it is at hand. `locked` means a
+ * passphrase must be given (`credentials.unlock`) before anything is read or written; the secrets never cross.
+ */
+export interface VaultStatus {
+  path: string;
+  /** `environment`: CI mode (BAKEHOUSE_CREDENTIALS_FROM_ENV=1), no vault, nothing to change. */
+  protection: 'keyring' | 'passphrase' | 'environment' | 'none-yet';
+  locked: boolean;
+}
+
+/**
+ * Which credential a template's builds use, kept in the app's data folder keyed by the template's path: never inside the
+ * template, never with the secrets. `sources`: build name (`example.docker.debian`) → credential; `variables`: a
+ * sensitive variable's name → a `secret` credential whose value it takes.
+ */
+export interface CredentialBindings {
+  template: string;
+  sources: Record<string, string>;
+  variables: Record<string, string>;
+}
+
+/** What an import added, and what it passed over and why (a name already taken, a profile that is not a credential). */
+export interface CredentialImportResult {
+  added: CredentialSummary[];
+  skipped: string[];
 }

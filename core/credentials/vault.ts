@@ -138,6 +138,25 @@ export class Vault {
     });
   }
 
+  /** How the vault's key is kept, and whether it is at hand now without asking for a passphrase (the app's unlock dialog). */
+  keyStatus(): Result<{ exists: boolean; protection: 'keyring' | 'passphrase' | undefined; unlocked: boolean }, string> {
+    const read = readVault(this.path);
+    if (!read.ok) return read;
+    if (!read.value) return ok({ exists: false, protection: undefined, unlocked: false });
+    const body = read.value;
+    const atHand = body.key.source === 'keyring' || Boolean(this.options.env.BAKEHOUSE_VAULT_PASSPHRASE) || this.unlocked?.keyInfo === keyInfo(body);
+    return ok({ exists: true, protection: body.key.source, unlocked: atHand });
+  }
+
+  /** Finds and checks the vault's key now (asking for the passphrase if it is needed), so later calls need not ask. */
+  async unlock(): Promise<Result<void, string>> {
+    const read = readVault(this.path);
+    if (!read.ok) return read;
+    if (!read.value) return ok();
+    const key = await this.keyFor(read.value);
+    return key.ok ? ok() : key;
+  }
+
   /**
    * Read–modify–write under the lock. The key is found before the lock is taken when the vault exists (a scrypt
    * derivation takes a fraction of a second that other writers should not wait for) and checked against the file read

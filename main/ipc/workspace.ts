@@ -4,7 +4,8 @@ import { IPC } from '../../core/contract/ipc';
 import { handleService, type IpcMainLike, type SenderCheck } from './sender';
 
 export interface Dialogs {
-  open(options: { folder: boolean }): Promise<string | null>;
+  /** `credentialFile`: a file to import credentials from, rather than a template. */
+  open(options: { folder: boolean; credentialFile?: boolean }): Promise<string | null>;
   save(options: { defaultPath?: string }): Promise<string | null>;
 }
 
@@ -12,7 +13,7 @@ export function registerWorkspaceIpc(ipc: IpcMainLike, host: Host, trusted: Send
   const stop = handleService(ipc, host, 'workspace', trusted);
   ipc.handle(IPC.openDialog, (event, options) => {
     if (!trusted(event)) return null;
-    return dialogs.open({ folder: isRecord(options) && options.folder === true });
+    return dialogs.open({ folder: isRecord(options) && options.folder === true, credentialFile: isRecord(options) && options.credentialFile === true });
   });
   ipc.handle(IPC.saveDialog, (event, options) => {
     if (!trusted(event)) return null;

@@ -1,5 +1,10 @@
-/** The window: a header with the main actions, the editor and the graph side by side, the build panel below. */
+/**
+ * The window: a header with the main actions, the editor and the graph side by side, the build panel below; or the
+ * Credentials page in their place.
+ */
 import { lazy, Suspense, useEffect, type ComponentType } from 'react';
+import { CredentialsPage } from '../credentials/CredentialsPage';
+import { UnlockDialog } from '../credentials/UnlockDialog';
 import { FirstRun } from '../first-run/FirstRun';
 import { actions, handleShortcut, runAction } from './actions';
 import { useApp } from './store';
@@ -18,6 +23,7 @@ export function App() {
   const status = useApp((s) => s.status);
   const connection = useApp((s) => s.connection);
   const problems = useApp((s) => s.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0);
+  const view = useApp((s) => s.view);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => void handleShortcut(e);
@@ -25,11 +31,26 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
 
+  if (view === 'credentials') {
+    return (
+      <div className="app credentials-view">
+        <header className="app-header" role="toolbar" aria-label="Credentials actions">
+          <span className="app-title">Bakehouse</span>
+          <button onClick={() => runAction('openTemplateView')}>← {template ? 'Back to the template' : 'Back'}</button>
+          <span className="spacer" />
+        </header>
+        <CredentialsPage />
+        <StatusBar status={status} connection={connection} problems={problems} />
+        <UnlockDialog />
+      </div>
+    );
+  }
   if (!template) {
     return (
       <div className="app">
         <FirstRun />
         <StatusBar status={status} connection={connection} problems={0} />
+        <UnlockDialog />
       </div>
     );
   }
@@ -44,6 +65,7 @@ export function App() {
             {actions[id].label}
           </button>
         ))}
+        <button onClick={() => runAction('openCredentials')}>Credentials</button>
       </header>
       {LoadedWorkspace ? (
         // Already loaded (the usual case: it loads behind the welcome screen): drawn at once. Through React.lazy it would
@@ -55,6 +77,7 @@ export function App() {
         </Suspense>
       )}
       <StatusBar status={status} connection={connection} problems={problems} />
+      <UnlockDialog />
     </div>
   );
 }

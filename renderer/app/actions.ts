@@ -8,6 +8,7 @@ import type { GraphNode } from '../../core/contract/types';
 import { RunState } from '../build/run-state';
 import { eventLine } from '../logs/event-line';
 import { RunLog } from '../logs/run-log';
+import * as credentials from '../credentials/credential-actions';
 import { getServices } from './services';
 import { isDirty, useApp } from './store';
 
@@ -72,9 +73,15 @@ async function startBuild(): Promise<void> {
   const { api, onRunEvents, logs, runStates } = getServices();
   const builds = s.analysis?.builds ?? [];
   const only = s.selectedBuilds.length > 0 && s.selectedBuilds.length < builds.length ? s.selectedBuilds : undefined;
-  const vars = Object.entries(s.variableValues);
+  // A variable bound to a credential takes its value in the host; a value typed here would only be overridden.
+  const bound = s.bindings?.variables ?? {};
+  const vars = Object.entries(s.variableValues).filter(([name]) => bound[name] === undefined);
   const r = await api.builds.start({ path: s.template.path, only, vars: vars.length ? vars : undefined, onError: s.onError });
-  if (!r.ok) return s.setStatus(r.error.message, 'error');
+  if (!r.ok) {
+    // The bound secrets are read from a vault behind a passphrase: ask for it, then start again.
+    if (r.error.code === 'locked') return credentials.askUnlock(r.error, startBuild);
+    return s.setStatus(r.error.message, 'error');
+  }
   const runId = r.value.runId;
   const log = new RunLog(async (offset, count) => {
     const w = await api.builds.readLog({ runId, offset, count });
@@ -226,6 +233,18 @@ export const actions = {
   undo: { id: 'undo', label: 'Undo', shortcut: 'Ctrl+Z', run: () => getServices().editor?.undo() } as Action,
   redo: { id: 'redo', label: 'Redo', shortcut: 'Ctrl+Shift+Z', run: () => getServices().editor?.redo() } as Action,
   refreshRuns: { id: 'refreshRuns', label: 'Refresh runs', run: refreshRuns } as Action,
+  openCredentials: { id: 'openCredentials', label: 'Credentials', run: credentials.openCredentials } as Action,
+  openTemplateView: { id: 'openTemplateView', label: 'Back to the template', run: () => useApp.getState().setView('template') } as Action,
+  refreshCredentials: { id: 'refreshCredentials', label: 'Refresh credentials', run: credentials.refreshCredentials } as Action,
+  addCredential: { id: 'addCredential', label: 'Add credential', run: async (input) => void (await credentials.addCredential(input)) } as Action<Parameters<typeof credentials.addCredential>[0]>,
+  editCredential: { id: 'editCredential', label: 'Save credential', run: async (input) => void (await credentials.editCredential(input)) } as Action<Parameters<typeof credentials.editCredential>[0]>,
+  removeCredential: { id: 'removeCredential', label: 'Remove credential', run: credentials.removeCredential } as Action<string>,
+  testCredential: { id: 'testCredential', label: 'Test credential', run: credentials.testCredential } as Action<Parameters<typeof credentials.testCredential>[0]>,
+  importCredentials: { id: 'importCredentials', label: 'Import credentials', run: credentials.importCredentials } as Action<Parameters<typeof credentials.importCredentials>[0]>,
+  unlockVault: { id: 'unlockVault', label: 'Unlock', run: credentials.unlockVault } as Action<string>,
+  cancelUnlock: { id: 'cancelUnlock', label: 'Cancel', run: credentials.cancelUnlock } as Action,
+  loadBindings: { id: 'loadBindings', label: 'Load credential bindings', run: credentials.loadBindings } as Action,
+  bindCredential: { id: 'bindCredential', label: 'Bind credential', run: credentials.bindCredential } as Action<Parameters<typeof credentials.bindCredential>[0]>,
 };
 
 export type ActionId = keyof typeof actions;

@@ -5,6 +5,7 @@
 import type { ContractApi } from '../../core/contract/methods';
 import type { RunEventBatch } from '../../core/contract/events';
 import type { Range, TextEdit } from '../../core/contract/types';
+import type { Connection } from '../transport/connection';
 import type { RunLog } from '../logs/run-log';
 import type { RunState } from '../build/run-state';
 
@@ -22,6 +23,8 @@ export interface Services {
   api: ContractApi;
   onRunEvents(runId: string, listener: (batch: RunEventBatch) => void): () => void;
   editor?: EditorPort;
+  /** The desktop app's native dialogs and menu; absent in a browser. */
+  desktop?: Connection['desktop'];
   logs: Map<string, RunLog>;
   runStates: Map<string, RunState>;
 }

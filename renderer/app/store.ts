@@ -1,12 +1,13 @@
 /**
  * The UI's one store, built from small slices named for what they hold: the template, the selection, runs, the next
- * build's options, settings and the status bar. High-volume data — log lines — does not live here: see logs/run-log.ts;
+ * build's options, settings, the status bar, the page shown and the credentials. High-volume data — log lines — does not live here: see logs/run-log.ts;
  * the runs slice only bumps a counter when a run's lines or node states change.
  */
 import { create, type StateCreator } from 'zustand';
 import type { OnErrorPolicy } from '../../core/common/on-error';
 import type { PromptAnswer, PromptReason } from '../../core/common/prompt';
-import type { OpenedTemplate, RunSummary, Settings, TemplateAnalysis } from '../../core/contract/types';
+import type { FieldProblem } from '../../core/contract/result';
+import type { CredentialBindings, CredentialSummary, CredentialTestResult, OpenedTemplate, RunSummary, Settings, TemplateAnalysis, VaultStatus } from '../../core/contract/types';
 import { followSelection } from './selection';
 
 
@@ -75,7 +76,45 @@ export interface StatusSlice {
   setStatus(text: string, kind?: 'info' | 'error'): void;
 }
 
-export type AppState = TemplateSlice & SelectionSlice & RunsSlice & BuildOptionsSlice & SettingsSlice & StatusSlice;
+/** Which page the window shows: the template (editor, graph, build panel) or the credentials. */
+export interface ViewSlice {
+  view: 'template' | 'credentials';
+  setView(v: ViewSlice['view']): void;
+}
+
+/** The vault unlock dialog: why it is asked for, and whether it sets the passphrase of a new vault. */
+export interface UnlockRequest {
+  message: string;
+  create: boolean;
+  error?: string;
+}
+
+/**
+ * The credentials as the UI knows them: names, kinds, field names, tests and bindings — never a value. What the form
+ * being filled holds is the form's own state, sent to the host on save and then dropped.
+ */
+export interface CredentialsSlice {
+  vault?: VaultStatus;
+  credentials: CredentialSummary[];
+  /** Names of the credentials being tested now (their row shows a spinner). */
+  testing: string[];
+  /** The latest test of each credential in this session, or why it could not run. */
+  testResults: Record<string, CredentialTestResult | { error: string }>;
+  /** The bindings of the open template. */
+  bindings?: CredentialBindings;
+  unlock?: UnlockRequest;
+  /** The problems of the add/edit form the host answered, by field. */
+  formProblems: FieldProblem[];
+  setVault(v: VaultStatus): void;
+  setCredentials(c: CredentialSummary[]): void;
+  setTesting(name: string, on: boolean): void;
+  setTestResult(name: string, r: CredentialTestResult | { error: string }): void;
+  setBindings(b: CredentialBindings | undefined): void;
+  setUnlock(u: UnlockRequest | undefined): void;
+  setFormProblems(p: FieldProblem[]): void;
+}
+
+export type AppState = TemplateSlice & SelectionSlice & RunsSlice & BuildOptionsSlice & SettingsSlice & StatusSlice & ViewSlice & CredentialsSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 const templateSlice: Slice<TemplateSlice> = (set) => ({
@@ -138,6 +177,25 @@ const statusSlice: Slice<StatusSlice> = (set) => ({
   setStatus: (text, kind = 'info') => set({ status: { text, kind } }),
 });
 
+const viewSlice: Slice<ViewSlice> = (set) => ({
+  view: 'template',
+  setView: (view) => set({ view }),
+});
+
+const credentialsSlice: Slice<CredentialsSlice> = (set) => ({
+  credentials: [],
+  testing: [],
+  testResults: {},
+  formProblems: [],
+  setVault: (vault) => set({ vault }),
+  setCredentials: (credentials) => set({ credentials }),
+  setTesting: (name, on) => set((s) => ({ testing: on ? [...s.testing.filter((n) => n !== name), name] : s.testing.filter((n) => n !== name) })),
+  setTestResult: (name, r) => set((s) => ({ testResults: { ...s.testResults, [name]: r } })),
+  setBindings: (bindings) => set({ bindings }),
+  setUnlock: (unlock) => set({ unlock }),
+  setFormProblems: (formProblems) => set({ formProblems }),
+});
+
 export const useApp = create<AppState>()((...a) => ({
   ...templateSlice(...a),
   ...selectionSlice(...a),
@@ -145,6 +203,8 @@ export const useApp = create<AppState>()((...a) => ({
   ...buildOptionsSlice(...a),
   ...settingsSlice(...a),
   ...statusSlice(...a),
+  ...viewSlice(...a),
+  ...credentialsSlice(...a),
 }));
 
 export const isDirty = (s: AppState, filename: string): boolean => s.texts[filename] !== s.saved[filename];

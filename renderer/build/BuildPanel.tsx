@@ -25,6 +25,17 @@ export function BuildPanel() {
   const log = runId ? getServices().logs.get(runId) : undefined;
   const isRunning = state !== undefined && !state.finished;
   const builds = analysis?.builds ?? [];
+  const templatePath = useApp((s) => s.template?.path);
+  const credentials = useApp((s) => s.credentials);
+  const bindings = useApp((s) => s.bindings);
+  const cloud = credentials.filter((c) => c.kind !== 'secret');
+  const secrets = credentials.filter((c) => c.kind === 'secret');
+
+  useEffect(() => {
+    // Each template has its own bindings; the credentials' names come with them for the selects.
+    runAction('loadBindings');
+    runAction('refreshCredentials');
+  }, [templatePath]);
 
   useEffect(() => {
     // New builds start chosen; builds that disappeared from the template are forgotten.
@@ -49,24 +60,71 @@ export function BuildPanel() {
             </label>
           ))}
         </fieldset>
+        {builds.length > 0 ? (
+          <fieldset className="bindings">
+            <legend>Credentials</legend>
+            {builds.map((b) => (
+              <label key={b} className="var">
+                <span>{b}</span>
+                <select
+                  aria-label={`Credential for ${b}`}
+                  value={bindings?.sources[b] ?? ''}
+                  onChange={(e) => runAction('bindCredential', { to: 'source', key: b, credential: e.target.value || undefined })}
+                >
+                  <option value="">Template and environment (as Packer)</option>
+                  {cloud.map((c) => (
+                    <option key={c.name} value={c.name}>
+                      {c.name} ({c.kind})
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+            <button className="link" onClick={() => runAction('openCredentials')}>
+              Manage credentials…
+            </button>
+          </fieldset>
+        ) : null}
         {analysis && analysis.variables.length > 0 ? (
           <fieldset>
             <legend>Variables</legend>
-            {analysis.variables.map((v) => (
-              <label key={v.name} className="var" title={v.description}>
-                <span>
-                  {v.name} <span className="muted">{v.type}</span>
-                </span>
-                <input
-                  type={v.sensitive ? 'password' : 'text'}
-                  autoComplete="off"
-                  aria-label={`Variable ${v.name}${v.sensitive ? ' (sensitive)' : ''}`}
-                  placeholder={v.sensitive ? (v.hasDefault ? '(sensitive default)' : '(sensitive)') : v.value ?? (v.hasDefault ? '' : 'required')}
-                  value={values[v.name] ?? ''}
-                  onChange={(e) => useApp.getState().setVariable(v.name, e.target.value === '' ? undefined : e.target.value)}
-                />
-              </label>
-            ))}
+            {analysis.variables.map((v) => {
+              const boundTo = bindings?.variables[v.name];
+              return (
+                <div key={v.name} className="var-row" title={v.description}>
+                  <label className="var">
+                    <span>
+                      {v.name} <span className="muted">{v.type}</span>
+                    </span>
+                    <input
+                      type={v.sensitive ? 'password' : 'text'}
+                      autoComplete="off"
+                      disabled={boundTo !== undefined}
+                      aria-label={`Variable ${v.name}${v.sensitive ? ' (sensitive)' : ''}`}
+                      placeholder={
+                        boundTo !== undefined ? `(from credential ${boundTo})` : v.sensitive ? (v.hasDefault ? '(sensitive default)' : '(sensitive)') : v.value ?? (v.hasDefault ? '' : 'required')
+                      }
+                      value={boundTo !== undefined ? '' : values[v.name] ?? ''}
+                      onChange={(e) => useApp.getState().setVariable(v.name, e.target.value === '' ? undefined : e.target.value)}
+                    />
+                  </label>
+                  {v.sensitive && (secrets.length > 0 || boundTo !== undefined) ? (
+                    <select
+                      aria-label={`Secret for ${v.name}`}
+                      value={boundTo ?? ''}
+                      onChange={(e) => runAction('bindCredential', { to: 'variable', key: v.name, credential: e.target.value || undefined })}
+                    >
+                      <option value="">Typed here or the default</option>
+                      {secrets.map((c) => (
+                        <option key={c.name} value={c.name}>
+                          secret {c.name}
+                        </option>
+                      ))}
+                    </select>
+                  ) : null}
+                </div>
+              );
+            })}
           </fieldset>
         ) : null}
         <label className="policy">

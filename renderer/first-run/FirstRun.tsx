@@ -28,6 +28,9 @@ export function FirstRun() {
         <input aria-label="Template path" placeholder="/path/to/template.pkr.hcl or folder" value={path} onChange={(e) => setPath(e.target.value)} />
         <button type="submit">Open</button>
       </form>
+      <button className="link" onClick={() => runAction('openCredentials')}>
+        Credentials: cloud keys and secrets for your builds
+      </button>
       {recent.length > 0 ? (
         <nav aria-label="Recent templates">
           <h2>Recent</h2>

@@ -26,6 +26,8 @@ export interface Served {
 export interface ServeOptions {
   /** false: the server's folder has no copy of the example, so the app's own one (found from its install folder) is used. */
   copyExample?: boolean;
+  /** More environment for the server (BAKEHOUSE_VAULT_KEYRING=0 for a passphrase vault, say). */
+  env?: Record<string, string>;
 }
 
 /** Starts `node bin/bakehouse.js serve --port 0` (or the source version when the bundle lacks it) and reads its address. */
@@ -37,7 +39,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<Served> {
   const args = bundled ? [join(REPO, 'bin/bakehouse.js'), 'serve', '--port', '0'] : ['--import', TSX_LOADER, join(REPO, 'test/e2e/serve-from-source.ts'), '--port', '0'];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: workDir,
-    env: { ...process.env, BAKEHOUSE_DATA_DIR: dataDir, BAKEHOUSE_RENDERER_DIR: join(REPO, 'dist/renderer'), NODE_PATH: join(REPO, 'node_modules') },
+    env: { ...process.env, ...opts.env, BAKEHOUSE_DATA_DIR: dataDir, BAKEHOUSE_RENDERER_DIR: join(REPO, 'dist/renderer'), NODE_PATH: join(REPO, 'node_modules') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

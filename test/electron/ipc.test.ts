@@ -6,6 +6,7 @@ import { METHOD_NAMES } from '../../core/contract/methods';
 import type { RunEventBatch } from '../../core/contract/events';
 import type { Result } from '../../core/contract/result';
 import { registerBuildIpc } from '../../main/ipc/builds';
+import { registerCredentialIpc } from '../../main/ipc/credentials';
 import { ourPage, type IpcEventLike, type IpcMainLike } from '../../main/ipc/sender';
 import { registerTemplateIpc } from '../../main/ipc/templates';
 import { registerWorkspaceIpc } from '../../main/ipc/workspace';
@@ -42,6 +43,7 @@ test('every contract method has its own IPC handler; only our top frame on app:/
   const trusted = ourPage(() => [1]);
   registerTemplateIpc(ipc, host, trusted, (p) => opened.push(p));
   registerBuildIpc(ipc, host, trusted);
+  registerCredentialIpc(ipc, host, trusted);
   registerWorkspaceIpc(ipc, host, trusted, { open: async () => '/picked', save: async () => null });
   for (const name of METHOD_NAMES) assert.ok(handlers.has(methodChannel(name)), name);
 

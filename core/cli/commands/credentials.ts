@@ -6,7 +6,9 @@
 import { resolve } from 'node:path';
 import { CREDENTIAL_KINDS, isCredentialKind, type CredentialSummary } from '../../common/credentials';
 import { err, ok, type Result } from '../../common/result';
+import { BindingStore } from '../../credentials/bindings';
 import { credentialsFromEnv, credentialsFromEnvWanted } from '../../credentials/from-env';
+import { dataDir } from '../../engine/runlog';
 import { CREDENTIAL_IMPORT_SOURCES, importCredentials, isCredentialImportSource } from '../../credentials/import';
 import { testCredential } from '../../credentials/probe';
 import { Vault, type Credential, type PassphrasePurpose } from '../../credentials/vault';
@@ -80,7 +82,8 @@ async function runSubcommand(sub: Subcommand, rest: string[], args: ParsedArgs, 
       return runTest(found, undefined, args, io);
     }
     if (sub !== 'list') return err('BAKEHOUSE_CREDENTIALS_FROM_ENV=1: credentials come from the environment, and there is no vault to change');
-    return ok(printList(credentialsFromEnv(io.env).map((c) => ({ name: c.name, kind: c.kind, fields: Object.keys(c.fields).sort(), lastTest: null, usedBy: [] })), args, io));
+    const usedBy = new BindingStore(dataDir(io.env)).usedBy();
+    return ok(printList(credentialsFromEnv(io.env).map((c) => ({ name: c.name, kind: c.kind, fields: Object.keys(c.fields).sort(), lastTest: null, usedBy: usedBy.get(c.name) ?? [] })), args, io));
   }
   const ask = io.stdinIsTTY ? terminalAsker(io.stdin, io.stderr) : undefined;
   const vault = Vault.forEnv(io.env, ask ? (purpose, path) => askPassphrase(ask, io, purpose, path) : undefined);
@@ -88,7 +91,9 @@ async function runSubcommand(sub: Subcommand, rest: string[], args: ParsedArgs, 
     case 'list': {
       const list = vault.list();
       if (!list.ok) return list;
-      return ok(printList(list.value, args, io));
+      // The templates using each credential are the app's bindings, kept in the same data folder.
+      const usedBy = new BindingStore(dataDir(io.env)).usedBy();
+      return ok(printList(list.value.map((c) => ({ ...c, usedBy: usedBy.get(c.name) ?? [] })), args, io));
     }
     case 'add': {
       const [kind, name] = rest;

@@ -4,6 +4,7 @@
  * assume-role profile, a Docker credential helper) becomes a reference the SDK or the helper resolves at build time.
  * Nothing is written here: the caller adds the candidates to the vault (and may rename or skip them).
  */
+import { CREDENTIAL_IMPORT_SOURCES, type CredentialImportSource } from '../../common/credentials';
 import { err, type Result } from '../../common/result';
 import { checkCredentialFields } from '../schema';
 import { importAws } from './aws';
@@ -14,8 +15,8 @@ import { importGoogle } from './google';
 
 export { importName, type ImportedCredential, type ImportFindings } from './candidate';
 
-export const CREDENTIAL_IMPORT_SOURCES = ['aws', 'docker', 'azure', 'google'] as const;
-export type CredentialImportSource = (typeof CREDENTIAL_IMPORT_SOURCES)[number];
+// The list is declared once in core/common, where the contract and the app's Import select read it too.
+export { CREDENTIAL_IMPORT_SOURCES, type CredentialImportSource };
 
 export type ImportReader = (path: string | undefined, env: Record<string, string | undefined>) => Result<ImportFindings, string>;
 

@@ -2,13 +2,16 @@
 // Functions passed to page.evaluate run in the browser, hence the DOM types.
 /** Page objects: what a user sees and does in the Bakehouse UI, so tests read as steps, not selectors. */
 import type { Locator, Page } from 'playwright-core';
+import { CredentialsPageObject } from './credentials-page';
 
 export class AppPage {
   readonly editor: EditorPanel;
   readonly graph: GraphPanel;
   readonly build: BuildPanelPage;
+  readonly credentials: CredentialsPageObject;
 
   constructor(readonly page: Page) {
+    this.credentials = new CredentialsPageObject(page);
     this.editor = new EditorPanel(page);
     this.graph = new GraphPanel(page);
     this.build = new BuildPanelPage(page);
@@ -16,6 +19,14 @@ export class AppPage {
 
   async open(url: string): Promise<void> {
     await this.page.goto(url);
+  }
+
+  /** Opens a template by its path from the welcome screen, as a user types it. */
+  async openPath(path: string, nodes: number): Promise<void> {
+    await this.page.getByLabel('Template path').fill(path);
+    await this.page.getByRole('button', { name: 'Open', exact: true }).click();
+    await this.editor.waitReady();
+    await this.graph.waitForNodes(nodes);
   }
 
   async openExample(): Promise<void> {
@@ -223,6 +234,16 @@ export class BuildPanelPage {
 
   async run(): Promise<void> {
     await this.page.getByRole('button', { name: '▶ Run build' }).click();
+  }
+
+  /** Binds a build (`example.docker.debian`) to a credential, or to none with ''. */
+  async bindSource(build: string, credential: string): Promise<void> {
+    await this.page.getByLabel(`Credential for ${build}`).selectOption(credential);
+  }
+
+  /** Gives a sensitive variable the value of a `secret` credential. */
+  async bindVariable(variable: string, credential: string): Promise<void> {
+    await this.page.getByLabel(`Secret for ${variable}`).selectOption(credential);
   }
 
   async cancel(): Promise<void> {
