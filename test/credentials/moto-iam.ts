@@ -3,11 +3,10 @@
  * allow-all policy and an access key; every call after that needs a real key of that IAM. Driven with boto3 from the venv
  * moto comes in, so the set-up does not go through the code under test.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PYTHON_VENV, venvTool } from '../support/python-venv';
-import { freePort } from '../support/sshd';
+import { startMoto } from '../support/moto';
+import { PYTHON_VENV } from '../support/python-venv';
 
 export interface MotoIam {
   endpoint: string;
@@ -26,37 +25,13 @@ print(json.dumps({'id': key['AccessKeyId'], 'secret': key['SecretAccessKey']}))
 `;
 
 export async function startMotoWithIam(): Promise<MotoIam> {
-  const bin = venvTool('moto_server');
-  if (!bin) throw new Error('moto_server is not installed: run .ci/python-venv.sh');
-  const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: '3' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr?.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-20000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${log}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (up) break;
-    if (Date.now() - started > 30_000) throw new Error(`moto_server did not listen within 30 s: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
+  // The first three calls (SETUP's) go unauthenticated; every one after needs a key of moto's IAM.
+  const moto = await startMoto({ unauthenticatedCalls: 3 });
+  try {
+    const key = JSON.parse(execFileSync(join(PYTHON_VENV, 'bin', 'python'), ['-c', SETUP, moto.endpoint], { encoding: 'utf8' })) as { id: string; secret: string };
+    return { endpoint: moto.endpoint, accessKey: key.id, secretKey: key.secret, stop: () => moto.stop() };
+  } catch (e) {
+    await moto.stop();
+    throw e;
   }
-  const endpoint = `http://127.0.0.1:${port}`;
-  const key = JSON.parse(execFileSync(join(PYTHON_VENV, 'bin', 'python'), ['-c', SETUP, endpoint], { encoding: 'utf8' })) as { id: string; secret: string };
-  return {
-    endpoint,
-    accessKey: key.id,
-    secretKey: key.secret,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }

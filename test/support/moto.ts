@@ -20,13 +20,16 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-/** `auth`: moto checks signatures against its IAM (INITIAL_NO_AUTH_ACTION_COUNT=0), so unknown credentials are refused. */
-export async function startMoto(opts: { auth?: boolean } = {}): Promise<Moto> {
+/**
+ * `auth`: moto checks signatures against its IAM (INITIAL_NO_AUTH_ACTION_COUNT=0), so unknown credentials are refused;
+ * `unauthenticatedCalls`: it does so after that many calls, which can set up its IAM first.
+ */
+export async function startMoto(opts: { auth?: boolean; unauthenticatedCalls?: number } = {}): Promise<Moto> {
   const bin = venvTool('moto_server');
   if (!bin) throw new Error('moto_server is not installed: run .ci/python-venv.sh (the amazon-ebs tests need it)');
   const port = await freePort();
   const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_AMIS_PATH: SEED_AMIS, ...(opts.auth ? { INITIAL_NO_AUTH_ACTION_COUNT: '0' } : {}) },
+    env: { ...process.env, MOTO_AMIS_PATH: SEED_AMIS, ...noAuthCount(opts) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -54,4 +57,9 @@ export async function startMoto(opts: { auth?: boolean } = {}): Promise<Moto> {
       await exited;
     },
   };
+}
+
+function noAuthCount(opts: { auth?: boolean; unauthenticatedCalls?: number }): Record<string, string> {
+  if (opts.unauthenticatedCalls !== undefined) return { INITIAL_NO_AUTH_ACTION_COUNT: String(opts.unauthenticatedCalls) };
+  return opts.auth ? { INITIAL_NO_AUTH_ACTION_COUNT: '0' } : {};
 }
