@@ -87,9 +87,13 @@ export async function startAdapter(opts: AdapterOptions): Promise<Result<Adapter
 }
 
 function finish(channel: ServerChannel, code: number, message?: string): void {
-  if (message) channel.stderr.write(`${message}\n`);
-  channel.exit(code);
-  channel.end();
+  try {
+    if (message) channel.stderr.write(`${message}\n`);
+    channel.exit(code);
+    channel.end();
+  } catch {
+    // Ansible already hung up (a cancel or timeout killed it while the command was ending): nobody is left to tell.
+  }
 }
 
 /** `scp -t DEST` receives files Ansible sends; `scp -f SRC` sends one back; anything else runs on the machine. */
