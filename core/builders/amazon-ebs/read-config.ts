@@ -119,7 +119,8 @@ export function readAmazonEbsConfig(config: ComponentConfig, cwd: string): Resul
       access,
       ssh: ssh.value,
       sshInterface: (INTERFACES as readonly string[]).includes(sshInterface) ? (sshInterface as AmazonEbsConfig['sshInterface']) : '',
-      source: f.has('source_ami')
+      // Packer uses the filter whenever source_ami is empty, so `source_ami = ""` beside a filter (a common variable default) is no AMI.
+      source: f.string('source_ami') !== ''
         ? { ami: f.string('source_ami') }
         : { filters: stringMap(filter?.filters), owners: stringList(filter?.owners), mostRecent: filter?.most_recent === true },
       instanceType: f.string('instance_type'),

@@ -25,3 +25,11 @@ test('a source_ami_filter matching two AMIs without most_recent stops the build 
   assert.match(run.output(), /Your query returned more than one result\. Please try a more specific search, or set most_recent to true\./);
   assert.doesNotMatch(run.output(), /Launching a source AWS instance/);
 });
+
+test('source_ami = "" beside a filter uses the filter, as Packer does (a variable defaulting to "" is no AMI)', async () => {
+  const filter = { filters: { name: 'ubuntu/images/hvm-ssd/ubuntu-bionic-18.04-amd64-server-*' }, owners: ['099720109477'] };
+  const run = startBuild(templateFolder(seedTemplate(moto, 22, { source_ami: '', source_ami_filter: filter })));
+  assert.equal(await run.exited, 1, run.output());
+  assert.match(run.output(), /Your query returned more than one result/);
+  assert.doesNotMatch(run.output(), /InvalidAMIID|source_ami/);
+});
