@@ -61,7 +61,16 @@ export interface Communicator {
    * half-closed connection may lose the output): the command reads exactly input's length (`head -c N`). Lets a script be
    * sent and run in one round trip.
    */
-  runWithInput?(command: string, input: Uint8Array, opts: { signal: AbortSignal; onLine(stream: OutputStream, line: string): void }): Promise<Result<CommandResult>>;
+  runWithInput?(
+    command: string,
+    input: Uint8Array,
+    opts: {
+      signal: AbortSignal;
+      onLine(stream: OutputStream, line: string): void;
+      /** Aborted: stop trying to reach the machine (start_retry_timeout), which never stops a command that started. */
+      startSignal?: AbortSignal;
+    },
+  ): Promise<Result<CommandResult>>;
 }
 
 /**

@@ -41,16 +41,41 @@ export interface InstanceMachine {
   stop(): Promise<void>;
 }
 
+/**
+ * sshd's AuthorizedKeysCommand: asks moto (the endpoint `followKeyPairsOf` wrote) for the public keys of its key pairs at
+ * the moment a client authenticates, as EC2 puts a key pair's key into the instance, so a key pair made a moment ago is
+ * trusted at once (no polling race that would send a client into its retry delay). bash's /dev/tcp, because the image has
+ * no HTTP client; moto does not check signatures unless started with auth, and reads the region from the credential scope.
+ */
+const AUTHORIZED_KEYS_COMMAND = `#!/bin/bash
+read -r host port region < /keys/endpoint 2>/dev/null || exit 0
+exec 3<>"/dev/tcp/$host/$port" || exit 0
+printf 'GET /?Action=DescribeKeyPairs&IncludePublicKey=true&Version=2016-11-15 HTTP/1.0\r\nHost: %s:%s\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIABAKEHOUSETEST001/20260101/%s/ec2/aws4_request, SignedHeaders=host, Signature=0\r\n\r\n' "$host" "$port" "$region" >&3
+sed -n 's:.*<publicKey>\\([^<]*\\)</publicKey>.*:\\1:p' <&3 | sed 's/&#43;/+/g'
+`;
+
+async function pointAt(ec2: EC2Client, file: string): Promise<void> {
+  const endpoint = await ec2.config.endpoint?.();
+  const region = await ec2.config.region();
+  if (!endpoint) return;
+  writeFileSync(file, `${endpoint.hostname} ${endpoint.port ?? 80} ${region}\n`);
+}
+
 export async function startInstanceMachine(): Promise<InstanceMachine> {
   ensureSshdImage();
   const dir = mkdtempSync(join(tmpdir(), 'bakehouse-ec2-machine-'));
   chmodSync(dir, 0o755);
   const keys = join(dir, 'authorized_keys');
   writeFileSync(keys, '', { mode: 0o644 });
+  const endpointFile = join(dir, 'endpoint');
+  writeFileSync(join(dir, 'ec2-keys'), AUTHORIZED_KEYS_COMMAND, { mode: 0o755 });
   const port = await freePort();
+  // Host networking, so the AuthorizedKeysCommand reaches moto on 127.0.0.1 as the builder does.
   const id = execFileSync('docker', [
-    'run', '-d', '--rm', '--label', LABEL, '-p', `127.0.0.1:${port}:22`, '-v', `${dir}:/keys:ro`, SSHD_IMAGE,
-    '/usr/sbin/sshd', '-D', '-e', '-o', 'AuthorizedKeysFile=/keys/authorized_keys', '-o', 'StrictModes=no',
+    'run', '-d', '--rm', '--label', LABEL, '--network', 'host', '-v', `${dir}:/keys:ro`, SSHD_IMAGE,
+    '/usr/sbin/sshd', '-D', '-e', '-p', String(port), '-o', 'ListenAddress=127.0.0.1',
+    '-o', 'AuthorizedKeysFile=/keys/authorized_keys', '-o', 'StrictModes=no',
+    '-o', 'AuthorizedKeysCommand=/keys/ec2-keys %u', '-o', 'AuthorizedKeysCommandUser=nobody',
     '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no', '-o', 'LogLevel=VERBOSE',
     // Packer 1.6.6 (the reference run side by side) still signs with SHA-1 RSA, which OpenSSH 9 refuses by default.
     '-o', 'PubkeyAcceptedAlgorithms=+ssh-rsa',
@@ -67,6 +92,7 @@ export async function startInstanceMachine(): Promise<InstanceMachine> {
     containerId: id,
     trustKeyPairsOf: trust,
     followKeyPairsOf(ec2) {
+      void pointAt(ec2, endpointFile);
       const tick = (): void => {
         void trust(ec2).catch(() => undefined).finally(() => {
           if (timer) timer = setTimeout(tick, 200);

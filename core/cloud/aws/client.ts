@@ -24,6 +24,9 @@ export async function awsClientSetup(
   service: AwsService,
   bound?: BoundAwsCredential,
 ): Promise<Result<AwsClientSetup>> {
+  // The SDK warns on every run under Node 20 that its releases after January 2027 will need Node 22: it concerns
+  // upgrading the SDK (pinned by our lockfile), not the user's build, and would be the first line of every AWS build's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const region = access.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   if (region === '') return err('region: no AWS region given; set region in the template (or AWS_REGION)');
   const creds = await credentialSource(access, env, bound);

@@ -36,10 +36,18 @@ export class SshCommunicator implements Communicator {
   /** The server refused the sftp subsystem on this connection: ask once, not before every copy. */
   private noSftp = false;
 
+  /**
+   * Runs a command with `input` on its standard input in one exec, so the shell provisioner writes and runs a script in one
+   * round trip instead of an SFTP session, a stat, a copy and a command. Not with ssh_pty: a terminal would read the bytes as keys.
+   */
+  readonly runWithInput?: Communicator['runWithInput'];
+
   constructor(
     private conn: SshConnection,
     private readonly opts: SshCommunicatorOptions,
-  ) {}
+  ) {
+    if (!opts.pty) this.runWithInput = (command, input, o) => this.exec(command, o, input);
+  }
 
   /** Ends the connection for good (the build's cleanup); waits for it to close, at most a few seconds. */
   async close(): Promise<void> {
@@ -60,11 +68,15 @@ export class SshCommunicator implements Communicator {
     return ok(this.conn);
   }
 
-  async run(command: string, opts: { signal: AbortSignal; onLine: OnLine }): Promise<Result<CommandResult>> {
+  run(command: string, opts: { signal: AbortSignal; onLine: OnLine }): Promise<Result<CommandResult>> {
+    return this.exec(command, opts);
+  }
+
+  private async exec(command: string, opts: { signal: AbortSignal; onLine: OnLine; startSignal?: AbortSignal }, input?: Uint8Array): Promise<Result<CommandResult>> {
     for (;;) {
-      const c = await this.connection(opts.signal);
+      const c = await this.connection(opts.startSignal ? AbortSignal.any([opts.signal, opts.startSignal]) : opts.signal);
       if (!c.ok) return c;
-      const r = await execCommand(c.value, command, { ...opts, pty: this.opts.pty });
+      const r = await execCommand(c.value, command, { signal: opts.signal, onLine: opts.onLine, pty: this.opts.pty, ...(input ? { input } : {}) });
       // The connection died before the command began (a reboot we had not noticed yet): start it again once reconnected.
       if (!r.ok && 'notStarted' in r && c.value.closed) continue;
       if (!r.ok) return err(r.error);

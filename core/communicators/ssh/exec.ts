@@ -14,6 +14,8 @@ export interface ExecOptions {
   onLine: OnLine;
   /** Request a terminal (ssh_pty); stderr then arrives mixed into stdout, as on a real terminal. */
   pty?: boolean;
+  /** Bytes for the command's standard input, followed by end-of-file (never with a pty, whose line discipline would read them as keys). */
+  input?: Uint8Array;
 }
 
 /** Packer's exit status for a command whose session ended without one (the connection dropped). */
@@ -56,6 +58,7 @@ export async function execCommand(conn: SshConnection, command: string, opts: Ex
   );
   if (channel === 'cancelled') return cancelled();
   if (channel instanceof Error) return { ...err(`Could not start the command over SSH: ${channel.message}`), notStarted: true };
+  if (opts.input !== undefined) channel.end(opts.input);
   let aborting = false;
   const ended = await new Promise<'closed' | 'cancelled' | 'dropped'>((resolve) => {
     const onAbort = () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OutputStream } from '../../common/output';
-import { cancelled, err, ok, type Result } from '../../common/result';
+import { CANCELLED, cancelled, err, ok, type Result } from '../../common/result';
 import { ConfigFields } from '../../engine/config-fields';
 import { durationMs } from '../../engine/durations';
 import { fillPlaceholders } from '../../engine/placeholders';
@@ -170,6 +170,10 @@ async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, c
   const runIt = `(\n${command}\n) </dev/null; __bakehouse_status=$?;${removeAfter} exit $__bakehouse_status`;
   const onLine = (stream: OutputStream, line: string) => ctx.ui.output(stream, line);
   const size = statSync(local).size;
+  // Sending the script is the start Packer retries for start_retry_timeout: a communicator waiting for the machine to
+  // come back (SSH reconnecting after a reboot) gives up when it runs out, not after its own default.
+  const startTimeout = AbortSignal.timeout(cfg.startRetryTimeoutMs);
+  const notStarted = () => `Error uploading script: the machine did not answer within start_retry_timeout (${cfg.startRetryTimeout})`;
   if (comm.runWithInput && size <= MAX_SCRIPT_ON_STDIN) {
     const cannotWrite = `bakehouse-cannot-write-${randomBytes(8).toString('hex')}`;
     let refused = false;
@@ -177,20 +181,20 @@ async function sendAndRun(comm: Communicator, local: string, cfg: ShellConfig, c
     const write = `{ head -c ${size} > ${path} && chmod 0755 ${path}; } 2>/dev/null || { echo ${cannotWrite} >&2; exit 1; }`;
     const ran = await comm.runWithInput(`${write}; ${runIt}`, readFileSync(local), {
       signal: ctx.signal,
+      startSignal: startTimeout,
       onLine: (stream, line) => {
         if (stream === 'stderr' && line === cannotWrite) refused = true;
         else onLine(stream, line);
       },
     });
+    // Cancelled without the build being cancelled: start_retry_timeout ran out before the command could start.
+    if (!ran.ok && ran.error === CANCELLED && !ctx.signal.aborted) return err(notStarted());
     if (!refused) return ok(ran);
   }
-  // Sending the script is the start Packer retries for start_retry_timeout: a communicator waiting for the machine to
-  // come back (SSH reconnecting after a reboot) gives up when it runs out, not after its own default.
-  const startTimeout = AbortSignal.timeout(cfg.startRetryTimeoutMs);
   const up = await comm.upload(local, cfg.remotePath, AbortSignal.any([ctx.signal, startTimeout]));
   if (!up.ok) {
     if (ctx.signal.aborted) return cancelled();
-    if (startTimeout.aborted) return err(`Error uploading script: the machine did not answer within start_retry_timeout (${cfg.startRetryTimeout})`);
+    if (startTimeout.aborted) return err(notStarted());
     return err(`Error uploading script: ${up.error}`);
   }
   return ok(await comm.run(`chmod 0755 ${path} && ${runIt}`, { signal: ctx.signal, onLine }));
