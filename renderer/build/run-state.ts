@@ -6,6 +6,7 @@
 import { runResultOf, type RunResult } from '../../core/common/run-result';
 import type { GraphNode, PipelineGraph } from '../../core/contract/types';
 import type { RunEvent } from '../../core/contract/events';
+import type { StepEnd } from '../../core/common/run-result';
 
 export type NodeState = 'queued' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -15,6 +16,23 @@ export interface NodeRun {
   durationMs?: number;
   /** Why it failed, when it did. */
   error?: string;
+  /** A source node's builder step running now (StepRunSourceInstance…), as the engine names it. */
+  step?: string;
+  /** A source node's builder steps so far, in order, with how each ended. */
+  steps?: StepRun[];
+}
+
+export interface StepRun {
+  name: string;
+  startedAt: number;
+  result?: StepEnd;
+  durationMs?: number;
+}
+
+/** A step's name for people: `StepRunSourceInstance` → "Run source instance". */
+export function stepLabel(name: string): string {
+  const words = name.replace(/^Step/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').split(' ');
+  return words.map((w, i) => (i === 0 || /^[A-Z0-9]{2,}$/.test(w) ? w : w.toLowerCase())).join(' ');
 }
 
 interface BuildTrack {
@@ -40,10 +58,21 @@ export class RunState {
         for (const n of [t.source, ...t.provisioners, ...t.postProcessors]) if (n) this.set(e.build, n, { state: 'queued' });
         if (t.source) this.set(e.build, t.source, { state: 'running', startedAt: e.time });
         return;
-      case 'step-started':
-        // The source's own work is done once provisioning begins.
-        if (t?.source && e.step === 'StepProvision') this.finishNode(e.build, t.source, 'done', e.time);
+      case 'step-started': {
+        if (!t?.source) return;
+        const run = this.get(e.build, t.source);
+        const steps = [...(run?.steps ?? []), { name: e.step, startedAt: e.time }];
+        // The source's own work is done once provisioning begins; the builder's steps after it (stop, capture, export)
+        // are the source's again.
+        if (e.step === 'StepProvision') {
+          this.finishNode(e.build, t.source, 'done', e.time);
+          const done = this.get(e.build, t.source);
+          if (done) this.set(e.build, t.source, { ...done, steps });
+        } else {
+          this.set(e.build, t.source, { ...run, state: 'running', startedAt: run?.startedAt ?? e.time, durationMs: undefined, step: e.step, steps });
+        }
         return;
+      }
       case 'provisioner-started':
       case 'post-processor-started': {
         const n = t && (e.kind === 'provisioner-started' ? t.provisioners : t.postProcessors)[e.index];
@@ -59,9 +88,15 @@ export class RunState {
         this.set(e.build, n, { state: e.result === 'succeeded' ? 'done' : 'failed', startedAt: run?.startedAt, durationMs: Math.round(e.durationMs), error: e.error });
         return;
       }
-      case 'step-finished':
+      case 'step-finished': {
         if (t && e.step === 'StepProvision' && e.result !== 'continue') this.skipQueued(e.build, t.provisioners);
+        const run = t?.source && this.get(e.build, t.source);
+        if (!t?.source || !run?.steps) return;
+        const steps = run.steps.map((x, i) => (i === run.steps!.length - 1 && x.name === e.step ? { ...x, result: e.result, durationMs: Math.round(e.durationMs) } : x));
+        const { step: _running, ...rest } = run;
+        this.set(e.build, t.source, run.step === e.step ? { ...rest, steps } : { ...run, steps });
         return;
+      }
       case 'build-finished': {
         if (!t) return;
         const ok = e.result === 'succeeded';
@@ -95,7 +130,8 @@ export class RunState {
   private finishNode(build: string, n: GraphNode, state: NodeState, time: number): void {
     const run = this.get(build, n);
     if (!run || run.state === 'done' || run.state === 'failed' || run.state === 'skipped') return;
-    this.runs.set(`${build}\u0000${n.id}`, { state, startedAt: run.startedAt, durationMs: run.startedAt !== undefined ? time - run.startedAt : undefined });
+    const { step: _running, ...rest } = run;
+    this.runs.set(`${build}\u0000${n.id}`, { ...rest, state, durationMs: run.startedAt !== undefined ? time - run.startedAt : undefined });
   }
 
   private skipQueued(build: string, list: GraphNode[]): void {
@@ -114,7 +150,8 @@ export class RunState {
     let t = this.tracks.get(build);
     if (t) return t;
     const nodes = this.graph.nodes;
-    const source = nodes.find((n) => n.kind === 'source' && (build === n.label || build.endsWith(`.${n.label}`)));
+    // HCL2 builds are named `build.type.name` (or `type.name`); a legacy JSON build by its builder's name, its node `type.name`.
+    const source = nodes.find((n) => n.kind === 'source' && (build === n.label || build.endsWith(`.${n.label}`) || n.label === `${n.type}.${build}`));
     t = {
       source,
       provisioners: nodes.filter((n) => n.kind === 'provisioner' && n.appliesTo?.includes(build)),

@@ -8,7 +8,7 @@ import { STARTER_PROVISIONERS, type GraphNode } from '../../core/contract/types'
 import { runAction } from '../app/actions';
 import { getServices } from '../app/services';
 import { useApp } from '../app/store';
-import type { NodeRun } from '../build/run-state';
+import { stepLabel, type NodeRun } from '../build/run-state';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { NodeForm } from './NodeForm';
 
@@ -39,6 +39,7 @@ const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<Pipelin
       <div className="node-meta">
         {node.appliesTo && node.kind !== 'source' ? <span className="applies" title={`Runs on: ${node.appliesTo.join(', ')}`}>{node.appliesTo.map((b) => b.split('.').slice(-1)[0]).join(', ')}</span> : null}
         {state ? <span className={`state-pill ${state}`}>{state}{run?.durationMs !== undefined ? ` · ${formatDuration(run.durationMs)}` : ''}</span> : null}
+        {run?.step ? <span className="node-step" data-testid="node-step">{stepLabel(run.step)}</span> : null}
         {errors.length ? <span className="node-error" role="alert">{errors[0].summary}</span> : null}
       </div>
       <Handle type="source" position={Position.Bottom} id="out" isConnectable={chainable} aria-label={chainable ? `Chain output of ${node.label}` : undefined} />
@@ -221,6 +222,16 @@ function NodeDetails() {
           {run.durationMs !== undefined ? ` in ${formatDuration(run.durationMs)}` : ''}
           {run.error ? `: ${run.error}` : ''}
         </div>
+      ) : null}
+      {run?.steps?.length ? (
+        <ol className="node-steps" aria-label={`Steps of ${node.label}`}>
+          {run.steps.map((x, i) => (
+            <li key={i} className={x.result ? `step-${x.result}` : 'step-running'}>
+              {stepLabel(x.name)}
+              {x.durationMs !== undefined ? <span className="muted"> {formatDuration(x.durationMs)}</span> : <span className="muted"> …</span>}
+            </li>
+          ))}
+        </ol>
       ) : null}
       {node.kind === 'data' ? <div className="muted">Data source: templates read its output as data.{node.label}.</div> : <NodeForm node={node} text={text} />}
     </div>

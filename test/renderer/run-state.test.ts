@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../core/contract/types';
-import { RunState } from '../../renderer/build/run-state';
+import { RunState, stepLabel } from '../../renderer/build/run-state';
 import { layoutGraph } from '../../renderer/graph/layout';
 import type { RunEvent } from '../../core/contract/events';
 
@@ -19,7 +19,7 @@ test('node states follow the engine\'s provisioner and post-processor events, wi
   assert.equal(s.nodeRun('s')?.state, 'running');
   assert.equal(s.nodeRun('p1')?.state, 'queued');
   s.apply(ev(10, { kind: 'step-started', step: 'StepProvision' }));
-  assert.deepEqual(s.nodeRun('s'), { state: 'done', startedAt: 0, durationMs: 10 });
+  assert.deepEqual(s.nodeRun('s'), { state: 'done', startedAt: 0, durationMs: 10, steps: [{ name: 'StepProvision', startedAt: 10 }] });
   assert.equal(s.nodeRun('p1')?.state, 'queued');
   s.apply(ev(11, { kind: 'provisioner-started', index: 0, type: 'shell' }));
   assert.equal(s.nodeRun('p1')?.state, 'running');
@@ -69,4 +69,35 @@ test('the graph layout is reused when only line numbers moved', () => {
   const b = layoutGraph(g(2));
   assert.deepEqual(b.get('p2'), a.get('p1'));
   assert.ok(a.get('p1')!.y > a.get('s1')!.y, 'provisioners come below their source');
+});
+
+test('a source node shows its builder\'s steps live, those after provisioning too (amazon-ebs: stop, create the AMI)', () => {
+  const s = new RunState(graph);
+  s.apply(ev(0, { kind: 'build-started', builderType: 'amazon-ebs' }));
+  s.apply(ev(1, { kind: 'step-started', step: 'StepKeyPair' }));
+  assert.equal(s.nodeRun('s')?.step, 'StepKeyPair');
+  s.apply(ev(5, { kind: 'step-finished', step: 'StepKeyPair', result: 'continue', durationMs: 4 }));
+  s.apply(ev(6, { kind: 'step-started', step: 'StepRunSourceInstance' }));
+  assert.deepEqual(s.nodeRun('s'), {
+    state: 'running',
+    startedAt: 0,
+    durationMs: undefined,
+    step: 'StepRunSourceInstance',
+    steps: [{ name: 'StepKeyPair', startedAt: 1, result: 'continue', durationMs: 4 }, { name: 'StepRunSourceInstance', startedAt: 6 }],
+  });
+  s.apply(ev(9, { kind: 'step-finished', step: 'StepRunSourceInstance', result: 'continue', durationMs: 3 }));
+  s.apply(ev(10, { kind: 'step-started', step: 'StepProvision' }));
+  assert.equal(s.nodeRun('s')?.state, 'done');
+  assert.equal(s.nodeRun('s')?.step, undefined);
+  s.apply(ev(20, { kind: 'step-finished', step: 'StepProvision', result: 'continue', durationMs: 10 }));
+  s.apply(ev(21, { kind: 'step-started', step: 'StepCreateAMI' }));
+  assert.equal(s.nodeRun('s')?.state, 'running');
+  assert.equal(s.nodeRun('s')?.step, 'StepCreateAMI');
+  s.apply(ev(30, { kind: 'step-finished', step: 'StepCreateAMI', result: 'halt', durationMs: 9, error: 'no' }));
+  s.apply(ev(31, { kind: 'build-finished', result: 'failed', durationMs: 31, artifacts: [] }));
+  const end = s.nodeRun('s');
+  assert.equal(end?.state, 'failed');
+  assert.equal(end?.durationMs, 31);
+  assert.deepEqual(end?.steps?.map((x) => [x.name, x.result]), [['StepKeyPair', 'continue'], ['StepRunSourceInstance', 'continue'], ['StepProvision', 'continue'], ['StepCreateAMI', 'halt']]);
+  assert.deepEqual(['StepRunSourceInstance', 'StepCreateAMI', 'StepAMIRegionCopy', 'StepPreValidate'].map(stepLabel), ['Run source instance', 'Create AMI', 'AMI region copy', 'Pre validate']);
 });
