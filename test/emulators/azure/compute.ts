@@ -1,0 +1,3 @@
+import type { Kind } from './kinds';
+
+export const COMPUTE_KINDS: Kind[] = [];
