@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureSshdImage, SSHD_IMAGE } from '../../support/ec2-instance';
+import { ensureSshdImage } from '../../support/ec2-instance';
 import { freePort } from '../../support/sshd';
 
 const run = promisify(execFile);
@@ -25,6 +25,8 @@ export interface MachineSpec {
   adminPassword?: string;
   /** The Docker image to boot: the sshd image for Marketplace images, a committed one for a captured image. */
   image: string;
+  /** osProfile.customData, decoded (Azure hands it to cloud-init; here a test reads it). */
+  customData?: string;
 }
 
 export interface Machine {
@@ -34,6 +36,7 @@ export interface Machine {
   containerId: string;
   adminUsername: string;
   image: string;
+  customData?: string;
 }
 
 export class Machines {
@@ -77,7 +80,7 @@ export class Machines {
       '-p', `127.0.0.1:${port}:22`, '-v', `${dir}:/keys:ro`, ...(spec.adminPassword ? ['-e', `AZURE_ADMIN_PASSWORD=${spec.adminPassword}`] : []),
       spec.image, 'sh', '-c', boot,
     ]);
-    const machine: Machine = { vmId: spec.vmId, host: '127.0.0.1', port, containerId: stdout.trim(), adminUsername: user, image: spec.image };
+    const machine: Machine = { vmId: spec.vmId, host: '127.0.0.1', port, containerId: stdout.trim(), adminUsername: user, image: spec.image, ...(spec.customData !== undefined ? { customData: spec.customData } : {}) };
     this.byVm.set(spec.vmId.toLowerCase(), machine);
     await waitForSsh(port);
     return machine;

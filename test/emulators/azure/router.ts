@@ -9,9 +9,8 @@ import { platformImageVersion, platformImageVersions } from './platform-images';
 import { sameId, type ArmResource } from './store';
 import { armError, errorReply, isRecord, type ArmError, type ArmReply, type ArmRequest } from './wire';
 
-/** Subscriptions - Get / List, api-version 2022-12-01 (the Azure CLI's; @azure/arm-resources has no subscriptions client):
- *  learn.microsoft.com/rest/api/resources/subscriptions/get */
-const SUBSCRIPTIONS_API = '2022-12-01';
+// Subscriptions - Get / List, api-version 2022-12-01 as the Azure CLI and core/credentials/probe/azure.ts send it
+// (@azure/arm-resources has no subscriptions client): learn.microsoft.com/rest/api/resources/subscriptions/get
 /** Resource groups and generic resources, api-version 2025-04-01 as @azure/arm-resources 7.0.0 sends it:
  *  learn.microsoft.com/rest/api/resources/resource-groups, learn.microsoft.com/rest/api/resources/resources/list */
 const RESOURCES_API = '2025-04-01';
