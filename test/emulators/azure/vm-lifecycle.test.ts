@@ -121,9 +121,19 @@ test('a VM from a Marketplace image is an SSH-able machine; deallocate, generali
   assert.equal((await compute.disks.get(RG, osDisk)).diskState, 'Unattached', 'the OS disk outlives the VM, as on Azure');
   await compute.disks.delete(RG, osDisk, POLL);
 
-  // A VM booted from the captured image has what the first one left.
+  // Published to a gallery, as shared_image_gallery_destination does.
+  await assert.rejects(compute.galleries.createOrUpdate(RG, 'pkr-gallery', { location: LOCATION }, POLL), (e: Error & { code?: string }) => e.code === 'InvalidParameter');
+  await compute.galleries.createOrUpdate(RG, 'pkr_gallery', { location: LOCATION }, POLL);
+  await assert.rejects(compute.galleryImageVersions.createOrUpdate(RG, 'pkr_gallery', 'ubuntu', '1.0.0', { location: LOCATION, storageProfile: { source: { id: image.id } } }, POLL), (e: Error & { code?: string }) => e.code === 'ParentResourceNotFound');
+  await compute.galleryImages.createOrUpdate(RG, 'pkr_gallery', 'ubuntu', { location: LOCATION, osType: 'Linux', osState: 'Generalized', identifier: { publisher: 'bakehouse', offer: 'ubuntu', sku: '22.04' }, hyperVGeneration: 'V2' }, POLL);
+  const version = await compute.galleryImageVersions.createOrUpdate(RG, 'pkr_gallery', 'ubuntu', '1.0.0', { location: LOCATION, publishingProfile: { targetRegions: [{ name: LOCATION }, { name: 'northeurope', regionalReplicaCount: 2 }] }, storageProfile: { source: { id: image.id } } }, POLL);
+  assert.equal(version.provisioningState, 'Succeeded');
+  assert.deepEqual(version.publishingProfile?.targetRegions?.map((r) => [r.name, r.regionalReplicaCount]), [[LOCATION, 1], ['northeurope', 2]]);
+  await assert.rejects(compute.galleries.delete(RG, 'pkr_gallery', POLL), (e: Error & { code?: string }) => e.code === 'CannotDeleteResource');
+
+  // A VM booted from the gallery's image has what the first VM left.
   const nic2 = await nic('pkr-nic2', subnetId, false);
-  const second = await compute.virtualMachines.createOrUpdate(RG, 'pkr-vm2', vmParameters(nic2, keys.public, { id: image.id ?? '' }), POLL);
+  const second = await compute.virtualMachines.createOrUpdate(RG, 'pkr-vm2', vmParameters(nic2, keys.public, { id: version.id ?? '' }), POLL);
   const m2 = emu.machine(second.id ?? '');
   assert.ok(m2);
   assert.equal((await ssh('127.0.0.1', m2.port, 'packer', keys.private, 'cat /etc/bakehouse-mark')).trim(), 'baked');
@@ -131,6 +141,7 @@ test('a VM from a Marketplace image is an SSH-able machine; deallocate, generali
   const swept = [];
   for await (const r of rm.resources.list({ filter: "tagName eq 'bakehouse-run' and tagValue eq 'vm-test'" })) swept.push(r.type);
   assert.deepEqual(swept.sort(), ['Microsoft.Compute/images', 'Microsoft.Compute/virtualMachines']);
+  assert.equal(emu.calls.VirtualMachines_CreateOrUpdate, 2);
 
   await rm.resourceGroups.beginDeleteAndWait(RG, POLL);
   assert.equal(emu.machines().length, 0, 'deleting the group removed its VM');
