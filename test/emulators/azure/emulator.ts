@@ -55,6 +55,8 @@ export interface AzureEmulator {
   machines(): Machine[];
   /** The port the next VM's SSH is published on, for a template's ssh_port. */
   reserveSshPort(port?: number): Promise<number>;
+  /** The Docker label (key=value) on every container this emulator starts. */
+  containerLabel: string;
   /** Every resource the emulator holds (what a leak check looks at). */
   resourceIds(): string[];
   close(): Promise<void>;
@@ -75,7 +77,8 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
   const calls: Record<string, number> = {};
   const count = (operation: string): number => (calls[operation] = (calls[operation] ?? 0) + 1);
   const instance = crypto.randomUUID();
-  const machines = new Machines(`bakehouse-azure-emulator=${instance}`);
+  const containerLabel = `bakehouse-azure-emulator=${instance}`;
+  const machines = new Machines(containerLabel);
   const env: Env = {
     store: new Store(),
     ops: new Operations({ pollsBeforeDone: opts.pollsBeforeDone ?? 1, settleMs: opts.settleMs ?? 1000, retryAfterSeconds: opts.retryAfterSeconds ?? 0 }, () => base),
@@ -119,12 +122,13 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
     machine: (id) => machines.get(id),
     machines: () => [...machines.byVm.values()],
     reserveSshPort: (port) => machines.reservePort(port),
+    containerLabel,
     resourceIds: () => env.store.all().map((r) => r.id),
     async close() {
       env.ops.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      machines.closeAll();
+      await machines.closeAll();
       rmSync(tls.dir, { recursive: true, force: true });
     },
   };

@@ -115,6 +115,17 @@ test('close() removes the VMs\' containers', async () => {
   }, POLL);
   const machine = other.machine(vm.id ?? '');
   assert.equal(machine?.port, port, 'the reserved port is the VM\'s SSH port');
+  // A second VM still being created when the emulator closes does not outlive it either.
+  const nic2 = await n.networkInterfaces.beginCreateOrUpdateAndWait('left', 'nic2', { location: LOCATION, ipConfigurations: [{ name: 'ip', subnet: { id: vnet.subnets?.[0]?.id ?? '' } }] }, POLL);
+  const creating = c.virtualMachines.createOrUpdate('left', 'vm2', {
+    location: LOCATION,
+    storageProfile: { imageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' } },
+    osProfile: { computerName: 'vm2', adminUsername: 'packer', adminPassword: 'Bakehouse-Pw-1' },
+    networkProfile: { networkInterfaces: [{ id: nic2.id ?? '' }] },
+  }, POLL);
+  creating.catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 50));
   await other.close();
   assert.throws(() => execFileSync('docker', ['inspect', machine?.containerId ?? 'none'], { stdio: 'ignore' }));
+  assert.equal(execFileSync('docker', ['ps', '-aq', '--filter', `label=${other.containerLabel}`], { encoding: 'utf8' }).trim(), '');
 });

@@ -45,6 +45,9 @@ export class Machines {
   private readonly reserved: number[] = [];
   private readonly images = new Set<string>();
   private readonly dirs: string[] = [];
+  /** Starts under way, which close() waits for: a container that came up after it would outlive the emulator. */
+  private readonly starting = new Set<Promise<unknown>>();
+  private closed = false;
 
   constructor(private readonly label: string) {}
 
@@ -59,7 +62,16 @@ export class Machines {
     return this.byVm.get(vmId.toLowerCase());
   }
 
-  async start(spec: MachineSpec): Promise<Machine> {
+  start(spec: MachineSpec): Promise<Machine> {
+    if (this.closed) return Promise.reject(new Error('the emulator is closed'));
+    const p = this.boot(spec);
+    this.starting.add(p);
+    const forget = (): void => void this.starting.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  private async boot(spec: MachineSpec): Promise<Machine> {
     ensureSshdImage();
     const dir = mkdtempSync(join(tmpdir(), 'bakehouse-azure-vm-'));
     this.dirs.push(dir);
@@ -82,6 +94,10 @@ export class Machines {
     ]);
     const machine: Machine = { vmId: spec.vmId, host: '127.0.0.1', port, containerId: stdout.trim(), adminUsername: user, image: spec.image, ...(spec.customData !== undefined ? { customData: spec.customData } : {}) };
     this.byVm.set(spec.vmId.toLowerCase(), machine);
+    if (this.closed) {
+      await this.remove(spec.vmId);
+      throw new Error('the emulator is closed');
+    }
     await waitForSsh(port);
     return machine;
   }
@@ -117,7 +133,9 @@ export class Machines {
   }
 
   /** Every container and captured image this emulator made, gone. */
-  closeAll(): void {
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.starting]);
     for (const m of this.byVm.values()) {
       try {
         execFileSync('docker', ['rm', '-f', m.containerId], { stdio: 'ignore' });
