@@ -119,7 +119,7 @@ export function createRouter(env: Env, kinds: Kind[], accepts: (authorization: s
             failure: env.faults.takeLroFailure('ResourceGroups_Delete'),
             minMs: env.faults.deleteDelayMs,
             work: async () => {
-              for (const r of inside.sort((a, b) => deleteOrder(kinds, a) - deleteOrder(kinds, b))) await byType.get(lower(r.type))?.deleteWork?.(env, r);
+              for (const r of inside.sort((a, b) => deleteOrder(a) - deleteOrder(b))) await byType.get(lower(r.type))?.deleteWork?.(env, r);
             },
             settle: (outcome) => {
               if (outcome.status === 'Failed') {
@@ -307,10 +307,10 @@ function isChild(r: ArmResource): boolean {
 }
 
 /** Machines go first when a group is deleted, then what they use. */
-function deleteOrder(kinds: Kind[], r: ArmResource): number {
+function deleteOrder(r: ArmResource): number {
   const order = ['Microsoft.Compute/virtualMachines', 'Microsoft.Network/networkInterfaces'];
   const i = order.findIndex((t) => sameId(t, r.type));
-  return i === -1 ? order.length + kinds.length : i;
+  return i === -1 ? order.length : i;
 }
 
 /**
