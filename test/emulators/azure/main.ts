@@ -1,0 +1,49 @@
+/**
+ * Runs the Azure Resource Manager emulator on its own, so a person can try an azure-arm template offline:
+ *   node --import tsx test/emulators/azure/main.ts [--port N] [--ssh-port N]
+ * It prints the endpoints, the CA file and the service principal to put in the template and environment, and runs
+ * until interrupted (Ctrl-C removes the VMs' containers).
+ */
+import { startAzureEmulator } from './emulator';
+
+function flag(name: string): number | undefined {
+  const i = process.argv.indexOf(name);
+  if (i === -1) return undefined;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    process.stderr.write(`${name} takes a port number\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const port = flag('--port');
+  const sshPort = flag('--ssh-port');
+  const emu = await startAzureEmulator(port !== undefined ? { port } : {});
+  if (sshPort !== undefined) await emu.reserveSshPort(sshPort);
+  process.stdout.write(
+    [
+      `Azure Resource Manager emulator at ${emu.armUrl}`,
+      `  AZURE_RESOURCE_MANAGER_ENDPOINT=${emu.armUrl}`,
+      `  AZURE_AUTHORITY_HOST=${emu.authorityHost}`,
+      `  NODE_EXTRA_CA_CERTS=${emu.caPath}`,
+      `  tenant_id       = "${emu.tenantId}"`,
+      `  client_id       = "${emu.clientId}"`,
+      `  client_secret   = "${emu.clientSecret}"`,
+      `  subscription_id = "${emu.subscriptionId}"`,
+      sshPort !== undefined ? `  the first VM's SSH: ssh_host = "127.0.0.1", ssh_port = ${sshPort}` : '  VMs publish SSH on 127.0.0.1 at a free port each (--ssh-port N fixes the first)',
+      '',
+    ].join('\n'),
+  );
+  const stop = (): void => {
+    void emu.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
+});
