@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Functions passed to page.evaluate run in the browser, hence the DOM types.
 /**
  * The issue's seed template built from the app against moto (the instance an sshd container): the amazon-ebs node shows
