@@ -107,8 +107,11 @@ export class BuildService {
     const run = createRun({
       builds,
       registry,
-      // A bridged Packer gets the typed variables only, never the bound secrets (as build -credential does).
-      bridge: bridgeFor(builds, registry, { path, format: loaded.model.format, vars: req.vars }, this.opts.env),
+      // A bridged Packer gets the bound secrets as build -credential gives them: environment or private var file, never argv.
+      bridge: bridgeFor(builds, registry, { path, format: loaded.model.format, vars: req.vars }, this.opts.env, {
+        secretVars: credentials.value.vars,
+        credentialEnv: (plan) => forRun.value.bridgeEnv(plan),
+      }),
       sensitiveStrings,
       onError: req.onError ?? this.opts.defaultOnError(),
       env: this.opts.env,

@@ -6,7 +6,7 @@
  * exact build names) go through the same `runCredentials`.
  */
 import { err, ok, type Result } from '../common/result';
-import type { LoadOptions, PlannedBuild } from '../template/model';
+import type { BuildIdentity, LoadOptions, PlannedBuild } from '../template/model';
 import { bindingsFor, credentialsBoundTo, type CredentialBinding } from './build-bindings';
 import { withHelperLogin } from './docker-helper';
 import { credentialsFromEnv, credentialsFromEnvWanted } from './from-env';
@@ -19,11 +19,29 @@ export interface RunCredentials {
   completeBuilder: NonNullable<LoadOptions['completeBuilder']>;
   /** Puts the credentials into the planned builds; an error when a binding reaches no build or fits nothing in one. */
   inject(builds: readonly PlannedBuild[]): Result<InjectedBuilds, string>;
+  /**
+   * The environment a build handed to the user's Packer reads its bound credentials from (the bridge cannot inject fields
+   * into a template Packer reads itself): an amazon credential as the AWS SDK's own variables, which Packer's amazon
+   * plugins read after the template's fields — the same order as a native build. Never argv.
+   */
+  bridgeEnv(build: BuildIdentity): Record<string, string>;
   /** Every secret value read, for the run's masker. */
   secrets: string[];
 }
 
-const NONE: RunCredentials = { vars: [], completeBuilder: (_build, config) => config, inject: (builds) => ok({ builds: [...builds], secrets: [] }), secrets: [] };
+const NONE: RunCredentials = { vars: [], completeBuilder: (_build, config) => config, inject: (builds) => ok({ builds: [...builds], secrets: [] }), bridgeEnv: () => ({}), secrets: [] };
+
+/** An amazon credential as the variables of the AWS SDKs' default chain (Packer's amazon plugins read them). */
+function amazonEnv(c: Credential): Record<string, string> {
+  const f = c.fields as Record<string, unknown>;
+  const text = (k: string): string | undefined => (typeof f[k] === 'string' && f[k] !== '' ? (f[k] as string) : undefined);
+  const out: Record<string, string> = {};
+  if (text('access_key')) out.AWS_ACCESS_KEY_ID = text('access_key')!;
+  if (text('secret_key')) out.AWS_SECRET_ACCESS_KEY = text('secret_key')!;
+  if (text('token')) out.AWS_SESSION_TOKEN = text('token')!;
+  if (text('profile')) out.AWS_PROFILE = text('profile')!;
+  return out;
+}
 
 /** `vault`: one already unlocked (the app's, after its unlock dialog); by default the data folder's, opened without asking. */
 export async function runCredentials(bindings: readonly CredentialBinding[], env: Record<string, string | undefined>, vault?: Vault): Promise<Result<RunCredentials, string>> {
@@ -48,6 +66,7 @@ export async function runCredentials(bindings: readonly CredentialBinding[], env
       if (!bound.ok) return bound;
       return injectCredentials(builds, Object.fromEntries(Object.entries(bound.value.sources).map(([build, names]) => [build, names.map((n) => byName.get(n)!)])));
     },
+    bridgeEnv: (build) => Object.assign({}, ...credentialsBoundTo(build, sourceBindings).map((n) => byName.get(n)!).filter((c) => c.kind === 'amazon').map(amazonEnv)) as Record<string, string>,
     secrets: Object.values(vars.value),
   });
 }

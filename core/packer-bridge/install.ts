@@ -145,9 +145,10 @@ export function bridgeFor(
   registry: PluginRegistry,
   template: { path: string; format: TemplateFormat; vars?: ReadonlyArray<readonly [string, string]>; varFiles?: readonly string[] },
   env: NodeJS.ProcessEnv,
+  credentials?: Pick<BridgeOptions, 'secretVars' | 'credentialEnv'>,
 ): Omit<BridgeOptions, 'env' | 'cwd'> | undefined {
   if (builds.every((b) => registry.buildsAll(b))) return undefined;
   const install = packerInstall(env);
   if (!install.ok) return undefined;
-  return { packer: install.value.bin, template: template.path, format: template.format, vars: template.vars ?? [], varFiles: template.varFiles ?? [] };
+  return { packer: install.value.bin, template: template.path, format: template.format, vars: template.vars ?? [], varFiles: template.varFiles ?? [], ...credentials };
 }

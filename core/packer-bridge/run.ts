@@ -24,6 +24,10 @@ export interface BridgeOptions {
   template: string;
   format: TemplateFormat;
   vars: ReadonlyArray<readonly [string, string]>;
+  /** Variables bound to credentials: passed as `vars` are (environment or private var file), before them, so a -var still wins. */
+  secretVars?: ReadonlyArray<readonly [string, string]>;
+  /** The environment a build's bound credentials add (RunCredentials.bridgeEnv). */
+  credentialEnv?: (plan: PlannedBuild) => Record<string, string>;
   varFiles: readonly string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -39,16 +43,17 @@ export async function runBridgedBuild(plan: PlannedBuild, bridge: BridgeOptions,
   let follow: PackerFollower;
   const stderr: string[] = [];
   try {
-    const env: NodeJS.ProcessEnv = { ...bridge.env, PACKER_CHECKPOINT_DISABLE: '1' };
+    const env: NodeJS.ProcessEnv = { ...bridge.env, ...bridge.credentialEnv?.(plan), PACKER_CHECKPOINT_DISABLE: '1' };
+    const vars = [...(bridge.secretVars ?? []), ...bridge.vars];
     const args = ['build', '-machine-readable', `-only=${plan.name}`, `-on-error=${ctx.onError === 'ask' ? 'cleanup' : ctx.onError}`];
     if (ctx.force) args.push('-force');
     for (const f of bridge.varFiles) args.push(`-var-file=${f}`);
-    if (bridge.vars.length > 0) {
-      if (bridge.format === 'hcl2') for (const [k, v] of bridge.vars) env[`PKR_VAR_${k}`] = v;
+    if (vars.length > 0) {
+      if (bridge.format === 'hcl2') for (const [k, v] of vars) env[`PKR_VAR_${k}`] = v;
       else {
         // Legacy JSON reads no PKR_VAR_*: the values go in a var file only this user can read, removed afterwards.
         const file = join(privateDir, 'vars.json');
-        writeFileSync(file, JSON.stringify(Object.fromEntries(bridge.vars)), { mode: 0o600 });
+        writeFileSync(file, JSON.stringify(Object.fromEntries(vars)), { mode: 0o600 });
         args.push(`-var-file=${file}`);
       }
     }

@@ -204,6 +204,36 @@ build {
   assert.deepEqual(bridged.map((e) => [e.kind, e.type, e.result]), [['provisioner-started', 'powershell', undefined], ['provisioner-finished', 'powershell', 'succeeded']]);
 });
 
+test('a variable bound to a vault credential reaches a bridged build\'s Packer in its environment, masked in its output', { skip, timeout: 180_000 }, async () => {
+  const dir = template(`${SOURCE}
+variable "secret" {
+  type      = string
+  sensitive = true
+}
+build {
+  name    = "bound"
+  sources = ["source.docker.deb"]
+${powershell(['echo "the bound secret is ${var.secret}"'])}
+}
+`);
+  const e = env({ BAKEHOUSE_VAULT_KEYRING: '0', BAKEHOUSE_VAULT_PASSPHRASE: 'bridge pass' });
+  const out = { stdout: '', stderr: '' };
+  const stdin = new PassThrough();
+  stdin.end(JSON.stringify({ value: 'v4ult-s3cret' }));
+  assert.equal(await runCli(['credentials', 'add', 'secret', 'dbpw'], { ...io(e, dir, out), stdin }), 0, out.stderr);
+  const wrapper = join(work, 'packer-wrapper-bound.sh');
+  const seen = join(work, 'packer-argv-bound.txt');
+  writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = build ]; then printf '%s\\n' "$@" > ${seen}; env | grep -c '^PKR_VAR_secret=v4ult-s3cret$' >> ${seen}; fi\nexec ${e.BAKEHOUSE_PACKER} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const r = await build(dir, ['-credential', 'var.secret=dbpw'], { ...e, BAKEHOUSE_PACKER: wrapper });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /the bound secret is <sensitive>/);
+  assert.doesNotMatch(r.stdout + r.stderr, /v4ult-s3cret/);
+  const argv = readFileSync(seen, 'utf8');
+  assert.doesNotMatch(argv, /v4ult-s3cret/, 'the secret is not on Packer\'s command line');
+  assert.equal(argv.trim().split('\n').at(-1), '1', 'the bound secret reaches Packer in its environment');
+});
+
 test('a failing bridged build fails with Packer\'s error; a cancelled one is cancelled and Packer removes its container', { skip, timeout: 180_000 }, async () => {
   const failing = template(`${SOURCE}\nbuild {\n  name = "fails"\n  sources = ["source.docker.deb"]\n${powershell(['exit 3'])}\n}\n`);
   const before = containersFrom(IMAGE);

@@ -74,8 +74,8 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     io.stderr(`bakehouse build: ${credentials.error}\n`);
     return 1;
   }
-  // Bound secrets come before the command line's own -var (which still wins), and only to the loader: a bridged build's
-  // Packer is given t.value.options.vars, never them.
+  // Bound secrets come before the command line's own -var (which still wins); a bridged build's Packer gets them the same
+  // way as the typed variables (its environment or a private var file), never on its command line.
   const loaded = await loadTemplateRunningDataSources(t.value.path, {
     ...t.value.options,
     requireBuild: true,
@@ -109,7 +109,10 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const run = createRun({
     builds,
     registry,
-    bridge: bridgeFor(builds, registry, { path: t.value.path, format: model.format, vars: t.value.options.vars, varFiles: t.value.options.varFiles }, io.env),
+    bridge: bridgeFor(builds, registry, { path: t.value.path, format: model.format, vars: t.value.options.vars, varFiles: t.value.options.varFiles }, io.env, {
+      secretVars: credentials.value.vars,
+      credentialEnv: (plan) => credentials.value.bridgeEnv(plan),
+    }),
     sensitiveStrings: [...model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets],
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
     onError: onError.value,
