@@ -22,7 +22,7 @@ function amiResource(ec2: Ec2Driver, name: string, runId: string, known: () => s
     description: `AMI ${name} and its snapshots in ${ec2.region} (kept when the build succeeds)`,
     howToRemove: `aws ec2 deregister-image --region ${ec2.region} --image-id <the id of ${name}>, then delete its snapshots`,
     async remove(c) {
-      if (!c.halted && !c.cancelled) return;
+      if (!c.halted && !c.cancelled) return 'kept';
       const id = known();
       const named = id ? await amisOfRunNamed(ec2, name, runId) : await amisNamed(ec2, name).then((r) => (r.ok ? ok(r.value.map((i) => i.ImageId ?? '')) : r));
       const ids = [...new Set([...(id ? [id] : []), ...(named.ok ? named.value : [])])].filter((x) => x !== '');
@@ -85,7 +85,7 @@ export function createAmiStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbs
       if (!ec2 || !instanceId) return halt('No instance to create an AMI from.');
       ctx.ui.say(`Creating AMI ${cfg.amiName} from instance ${instanceId}`);
       let imageId: string | undefined;
-      ctx.track(amiResource(ec2, cfg.amiName, build.runId, () => imageId));
+      const ami = ctx.track(amiResource(ec2, cfg.amiName, build.runId, () => imageId));
       try {
         const r = await ec2.client.send(
           new ec2.sdk.CreateImageCommand({
@@ -108,6 +108,7 @@ export function createAmiStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbs
         imageId = adopted.value;
       }
       if (!imageId) return halt('Error creating AMI: EC2 returned no image id');
+      ami.created(imageId);
       const settled = await settleRetriedCreate(ec2, cfg.amiName, build.runId, imageId, ctx);
       if (!settled.ok) return halt(`Error creating AMI: ${settled.error}`);
       ctx.ui.message(`AMI: ${imageId}`);
@@ -146,7 +147,7 @@ export function amiRegionCopyStep({ cfg, build }: AmazonEbsStepDeps): Step<Amazo
         ctx.ui.message(`Copying AMI (${source}) to region (${region})...`);
         const regional = await ec2.forRegion(region);
         let copyId: string | undefined;
-        ctx.track(amiResource(regional, cfg.amiName, build.runId, () => copyId));
+        const copy = ctx.track(amiResource(regional, cfg.amiName, build.runId, () => copyId));
         const kmsKeyId = cfg.regionKmsKeyIds[region] || cfg.kmsKeyId;
         try {
           const r = await regional.client.send(
@@ -162,6 +163,7 @@ export function amiRegionCopyStep({ cfg, build }: AmazonEbsStepDeps): Step<Amazo
           );
           copyId = r.ImageId;
           if (!copyId) return halt(`Error Copying AMI (${source}) to region (${region}): EC2 returned no image id`);
+          copy.created(copyId);
           await regional.client.send(new regional.sdk.CreateTagsCommand({ Resources: [copyId], Tags: tagList({}, build.runId) }), { abortSignal: ctx.signal });
         } catch (e) {
           return halt(ctx.signal.aborted ? CANCELLED : `Error Copying AMI (${source}) to region (${region}): ${regional.describe(e)}`);

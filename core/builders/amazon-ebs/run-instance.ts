@@ -80,7 +80,7 @@ export function runSourceInstanceStep({ cfg, build }: AmazonEbsStepDeps): Step<A
       const ec2 = state.ec2;
       if (!ec2 || !state.sourceImage) return halt('No source AMI to launch.');
       ctx.ui.say('Launching a source AWS instance...');
-      ctx.track({
+      const launched = ctx.track({
         description: `EC2 instance of run ${build.runId} in ${ec2.region}`,
         howToRemove: `aws ec2 terminate-instances --region ${ec2.region} --instance-ids $(aws ec2 describe-instances --region ${ec2.region} --filters Name=tag:bakehouse:run-id,Values=${build.runId} --query 'Reservations[].Instances[].InstanceId' --output text)`,
         async remove(c) {
@@ -102,6 +102,7 @@ export function runSourceInstanceStep({ cfg, build }: AmazonEbsStepDeps): Step<A
         if (!instance?.InstanceId) return halt('Error launching source instance: EC2 returned no instance');
         state.instance = instance;
         id = instance.InstanceId;
+        launched.created(id);
       } catch (e) {
         return halt(ctx.signal.aborted ? CANCELLED : `Error launching source instance: ${ec2.describe(e)}`);
       }

@@ -9,7 +9,7 @@ import { DescribeImagesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { startMoto, type Moto } from '../../support/moto';
 import { startInstanceMachine, type InstanceMachine } from '../../support/ec2-instance';
 import { instanceNotFound, startFaultProxy, THROTTLE, type FaultProxy, type FaultRule } from '../../support/aws-fault-proxy';
-import { ec2Client, leftoversOfRun, ownAmis, runIdOf, seedTemplate, startBuild, templateFolder } from './harness';
+import { ec2Client, ledgerOf, leftoversOfRun, ownAmis, runIdOf, seedTemplate, startBuild, templateFolder } from './harness';
 
 let moto: Moto;
 let machine: InstanceMachine;
@@ -28,7 +28,7 @@ after(async () => {
 });
 
 /** The seed template through the proxy, with a quick provisioner and no post-processor, so the AMI is the outcome. */
-async function buildThrough(rules: FaultRule[]): Promise<{ code: number | null; out: string; runId: string; proxy: FaultProxy }> {
+async function buildThrough(rules: FaultRule[]): Promise<{ code: number | null; out: string; runId: string; proxy: FaultProxy; dir: string }> {
   const proxy = await startFaultProxy(moto.endpoint, rules);
   try {
     const template = seedTemplate(moto, machine.port, { custom_endpoint_ec2: proxy.endpoint, aws_polling: { delay_seconds: 1, max_attempts: 60 } }) as Record<string, unknown>;
@@ -37,14 +37,14 @@ async function buildThrough(rules: FaultRule[]): Promise<{ code: number | null; 
     const dir = templateFolder(template, 'bakehouse-ebs-faults-');
     const run = startBuild(dir);
     const code = await run.exited;
-    return { code, out: run.output(), runId: runIdOf(dir), proxy };
+    return { code, out: run.output(), runId: runIdOf(dir), proxy, dir };
   } finally {
     await proxy.stop();
   }
 }
 
 test('throttling, an instance not yet visible after RunInstances and connections dropped before moto saw them are survived', { timeout: 240_000 }, async () => {
-  const { code, out, runId, proxy } = await buildThrough([
+  const { code, out, runId, proxy, dir } = await buildThrough([
     { action: 'DescribeRegions', calls: [1], fault: THROTTLE },
     { action: 'CreateKeyPair', calls: [1, 2], fault: THROTTLE },
     { action: 'CreateSecurityGroup', calls: [1], fault: { kind: 'drop-before' } },
@@ -66,6 +66,23 @@ test('throttling, an instance not yet visible after RunInstances and connections
   const left = await leftoversOfRun(ec2, runId);
   assert.deepEqual(left.filter((l) => !/^(AMI|snapshot) /.test(l)), [], left.join('\n'));
   assert.deepEqual(left.filter((l) => l.startsWith('AMI ')), [`AMI ${amiId}`]);
+  // The run log's ledger: each resource before its create call, its id after, and how it ended.
+  const instanceId = /Instance ID: (i-[0-9a-f]+)/.exec(out)?.[1] ?? '';
+  const ledger = ledgerOf(dir).map((l) => l.replace(/packer_[0-9a-f-]+/, 'packer_*').replace(/\((key|sg)-[0-9a-f]+\)/, '($1-*)').replace(runId, '<run>'));
+  assert.deepEqual(ledger, [
+    'creating StepKeyPair EC2 key pair packer_* in us-west-2',
+    'created StepKeyPair EC2 key pair packer_* in us-west-2 (key-*)',
+    'creating StepSecurityGroup EC2 security group packer_* in us-west-2',
+    'created StepSecurityGroup EC2 security group packer_* in us-west-2 (sg-*)',
+    'creating StepRunSourceInstance EC2 instance of run <run> in us-west-2',
+    `created StepRunSourceInstance EC2 instance of run <run> in us-west-2 (${instanceId})`,
+    `creating StepCreateAMI AMI ${/Creating AMI (\S+)/.exec(out)?.[1] ?? ''} and its snapshots in us-west-2 (kept when the build succeeds)`,
+    `created StepCreateAMI AMI ${/Creating AMI (\S+)/.exec(out)?.[1] ?? ''} and its snapshots in us-west-2 (kept when the build succeeds) (${amiId})`,
+    `released StepCreateAMI AMI ${/Creating AMI (\S+)/.exec(out)?.[1] ?? ''} and its snapshots in us-west-2 (kept when the build succeeds)`,
+    'removed StepRunSourceInstance EC2 instance of run <run> in us-west-2',
+    'removed StepSecurityGroup EC2 security group packer_* in us-west-2',
+    'removed StepKeyPair EC2 key pair packer_* in us-west-2',
+  ]);
 });
 
 test('CreateImage refused: the build fails with EC2\'s reason and leaves nothing of the run in moto', { timeout: 240_000 }, async () => {

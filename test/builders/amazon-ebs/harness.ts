@@ -3,7 +3,7 @@
  * with only endpoint settings added, and a real `bakehouse build` process (test/cli/commands/build-runner.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,7 +15,8 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { listRuns } from '../../../core/engine/runlog';
+import type { RunEvent } from '../../../core/contract/events';
+import { listRuns, runLogPath } from '../../../core/engine/runlog';
 import { MOTO_CREDENTIALS, type Moto } from '../../support/moto';
 import { TSX_LOADER } from '../../support/tsx';
 
@@ -84,6 +85,15 @@ export function runIdOf(dir: string): string {
   const runs = listRuns(join(dir, 'data'));
   if (runs.length !== 1) throw new Error(`expected one run log in ${dir}, found ${runs.length}`);
   return runs[0]?.runId ?? '';
+}
+
+/** The run's ledger from its run log, as `phase step description (id)`. */
+export function ledgerOf(dir: string): string[] {
+  return readFileSync(runLogPath(join(dir, 'data'), runIdOf(dir)), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as RunEvent)
+    .flatMap((e) => (e.kind === 'resource' ? [`${e.phase} ${e.step} ${e.description}${e.id ? ` (${e.id})` : ''}`] : []));
 }
 
 /** What moto still holds of one run, by the run's tag: instances not terminated, key pairs, security groups, volumes, snapshots, AMIs. */
