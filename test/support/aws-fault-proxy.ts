@@ -16,12 +16,16 @@ export type Fault =
   /** The socket is destroyed before the call reaches moto. */
   | { kind: 'drop-before' }
   /** moto does the call, then the socket is destroyed instead of its reply. */
-  | { kind: 'drop-after' };
+  | { kind: 'drop-after' }
+  /** No answer at all until the proxy stops: a build waiting on it can be killed there. */
+  | { kind: 'hang' };
 
 export interface FaultRule {
   action: string;
   /** Which calls of that action (1 = the first) get the fault; every call when absent. */
   calls?: number[];
+  /** Only once this Action has been called (e.g. DescribeImages after CreateImage). */
+  afterAction?: string;
   fault: Fault;
 }
 
@@ -92,7 +96,9 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
       const n = (counts.get(action) ?? 0) + 1;
       counts.set(action, n);
       order.push(action);
-      const rule = active.find((r) => r.action === action && (r.calls === undefined || r.calls.includes(n)));
+      const rule = active.find(
+        (r) => r.action === action && (r.calls === undefined || r.calls.includes(n)) && (r.afterAction === undefined || counts.has(r.afterAction)),
+      );
       if (!rule) return forward(req, body, res, () => undefined);
       injected.push(`${action}#${n} ${rule.fault.kind === 'error' ? rule.fault.code : rule.fault.kind}`);
       const fault = rule.fault;
@@ -108,6 +114,8 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
           return;
         case 'drop-after':
           forward(req, body, undefined, () => req.socket.destroy());
+          return;
+        case 'hang':
           return;
       }
     });

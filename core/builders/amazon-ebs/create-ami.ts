@@ -8,7 +8,7 @@ import type { Image } from '@aws-sdk/client-ec2';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { CONTINUE, halt, type Resource, type Step, type StepContext } from '../../engine/steps';
 import { amisNamed, amisOfRunNamed, destroyAmi, snapshotsOf } from './ami';
-import { Ec2Driver, tagList } from './driver';
+import { COMPLETED_TAG, Ec2Driver, tagList } from './driver';
 import { blockDeviceMappings } from './run-instance';
 import type { AmazonEbsState, AmazonEbsStepDeps } from './state';
 
@@ -219,7 +219,10 @@ export function modifyAmiAttributesStep({ cfg }: AmazonEbsStepDeps): Step<Amazon
   };
 }
 
-/** StepCreateTags: `tags` on each AMI, `snapshot_tags` on its snapshots. */
+/**
+ * StepCreateTags: `tags` on each AMI, `snapshot_tags` on its snapshots; and on both the run's completion tag, which
+ * tells `bakehouse cleanup` that this AMI is a finished build's output, not what a killed run left half-made.
+ */
 export function createTagsStep({ cfg }: AmazonEbsStepDeps): Step<AmazonEbsState> {
   return {
     name: 'StepCreateTags',
@@ -228,12 +231,14 @@ export function createTagsStep({ cfg }: AmazonEbsStepDeps): Step<AmazonEbsState>
       if (!ec2) return halt('No EC2 client.');
       const amiTags = Object.entries(cfg.tags).map(([Key, Value]) => ({ Key, Value }));
       const snapshotTags = Object.entries(cfg.snapshotTags).map(([Key, Value]) => ({ Key, Value }));
-      if (amiTags.length === 0 && snapshotTags.length === 0) return CONTINUE;
+      const completed = [{ Key: COMPLETED_TAG, Value: new Date().toISOString() }];
       for (const [region, imageId] of Object.entries(state.amis ?? {})) {
         const regional = await ec2.forRegion(region);
-        ctx.ui.say(`Adding tags to AMI (${imageId})...`);
         const snapshots = state.snapshots?.[region] ?? [];
-        for (const s of snapshots) ctx.ui.say(`Tagging snapshot: ${s}`);
+        if (amiTags.length > 0 || snapshotTags.length > 0) {
+          ctx.ui.say(`Adding tags to AMI (${imageId})...`);
+          for (const s of snapshots) ctx.ui.say(`Tagging snapshot: ${s}`);
+        }
         try {
           if (amiTags.length > 0) {
             ctx.ui.say('Creating AMI tags');
@@ -245,6 +250,7 @@ export function createTagsStep({ cfg }: AmazonEbsStepDeps): Step<AmazonEbsState>
             for (const t of snapshotTags) ctx.ui.message(`Adding tag: "${t.Key}": "${t.Value}"`);
             await regional.client.send(new regional.sdk.CreateTagsCommand({ Resources: snapshots, Tags: snapshotTags }), { abortSignal: ctx.signal });
           }
+          await regional.client.send(new regional.sdk.CreateTagsCommand({ Resources: [imageId, ...snapshots], Tags: completed }), { abortSignal: ctx.signal });
         } catch (e) {
           return halt(ctx.signal.aborted ? CANCELLED : `Error adding tags to Resources (${[imageId, ...snapshots].join(', ')}): ${regional.describe(e)}`);
         }
