@@ -5,9 +5,10 @@
  */
 import type { OutputStream } from '../common/output';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
+import type { ResourcePhase } from '../common/resource';
 import type { RunResult, StepEnd } from '../common/run-result';
 
-export type { PromptAnswer, PromptReason };
+export type { PromptAnswer, PromptReason, ResourcePhase };
 
 /** What an artifact looks like outside the engine (the live object may also know how to destroy itself). */
 export interface ArtifactSummary {
@@ -35,7 +36,8 @@ interface EventBase {
 
 /** One event of a run, as the engine emits it, the run log stores it and the UI receives it. */
 export type RunEvent =
-  | (EventBase & { kind: 'run-started'; runId: string; builds: string[] })
+  /** `pid` and `host`: the process running it, so a sweep can tell a killed run's leftovers from a live run's resources. */
+  | (EventBase & { kind: 'run-started'; runId: string; builds: string[]; pid?: number; host?: string })
   | (EventBase & { kind: 'run-finished'; runId: string; durationMs: number; failed: string[]; cancelled: boolean })
   | (EventBase & { kind: 'build-started'; builderType: string })
   | (EventBase & { kind: 'build-finished'; result: RunResult; durationMs: number; error?: string; artifacts: ArtifactSummary[] })
@@ -72,7 +74,14 @@ export type RunEvent =
   | (EventBase & { kind: 'prompt'; promptId: string; reason: PromptReason; text: string; choices: PromptAnswer[] })
   | (EventBase & { kind: 'prompt-answered'; promptId: string; answer: PromptAnswer })
   | (EventBase & { kind: 'artifact'; artifact: ArtifactSummary })
-  | (EventBase & { kind: 'left-behind'; resources: LeftBehind[] });
+  | (EventBase & { kind: 'left-behind'; resources: LeftBehind[] })
+  /**
+   * The run's ledger of what it makes outside this process: each tracked resource (the step's `ctx.track`) is recorded
+   * before its create call (`creating`), again once its id is known (`created`), and when it is removed or released.
+   * `resource` numbers it within the build, so its events can be joined; the run log writes these at once, so a killed
+   * run's log still says what it was creating.
+   */
+  | (EventBase & { kind: 'resource'; phase: ResourcePhase; step: string; resource: number; description: string; id?: string });
 
 /**
  * Run events reach the UI in batches (about every 100 ms); `seq` numbers let the UI notice a gap and re-read it from the

@@ -37,6 +37,8 @@ export function eventLogLine(seq: number, e: RunEvent): LogLine {
       return { ...base, stream: 'say', text: e.artifact.text };
     case 'left-behind':
       return { ...base, stream: 'error', text: `Left behind: ${e.resources.map((r) => r.description).join('; ')}` };
+    case 'resource':
+      return { ...base, stream: 'message', text: `Resource ${e.phase}: ${e.description}${e.id ? ` (${e.id})` : ''}`, step: e.step };
   }
 }
 

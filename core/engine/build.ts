@@ -72,6 +72,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     events: {
       stepStarted: (step) => ctx.emit({ kind: 'step-started', step }),
       stepFinished: (step, result, durationMs, error) => ctx.emit({ kind: 'step-finished', step, result, durationMs, error }),
+      resource: (change) => ctx.emit({ kind: 'resource', ...change }),
     },
   });
   if (outcome.leftBehind.length > 0) ctx.emit({ kind: 'left-behind', resources: outcome.leftBehind });

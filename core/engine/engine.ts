@@ -3,6 +3,7 @@
  * ordered events. Every event is masked before anyone sees it — listeners, the run log, the app.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { OutputStream } from '../common/output';
 import { CANCELLED } from '../common/result';
 import type { PlannedBuild } from '../template/model';
@@ -114,7 +115,7 @@ export class BuildRun {
     const env = { ...(this.opts.env ?? process.env), PACKER_RUN_UUID: this.runId };
     if (this.runLogPath) this.log = new RunLogWriter(this.runLogPath);
     try {
-      this.emit('', { kind: 'run-started', runId: this.runId, builds: this.opts.builds.map((b) => b.name) });
+      this.emit('', { kind: 'run-started', runId: this.runId, builds: this.opts.builds.map((b) => b.name), pid: process.pid, host: hostname() });
       const prepared: StartableBuild[] = [];
       const prepareErrors: RunOutcome['prepareErrors'] = [];
       for (const plan of this.opts.builds) {

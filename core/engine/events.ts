@@ -4,7 +4,7 @@
  */
 import type { RunEvent } from '../contract/events';
 
-export type { ArtifactSummary, LeftBehind } from '../contract/events';
+export type { ArtifactSummary, LeftBehind, ResourcePhase } from '../contract/events';
 export type { StepEnd } from '../common/run-result';
 
 export type EngineEvent = RunEvent;

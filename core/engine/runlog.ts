@@ -45,7 +45,9 @@ export class RunLogWriter {
     const line = serialize(event);
     this.pending.push(line);
     this.pendingBytes += line.length;
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+    // The ledger is written at once: a run killed the next moment must still have said what it was creating. Written to
+    // the kernel, not fsynced: a killed process loses nothing the kernel has, and only a crashed machine would.
+    if (this.pendingBytes >= FLUSH_BYTES || event.kind === 'resource') this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => {
         try {

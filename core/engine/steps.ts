@@ -19,7 +19,7 @@ import { CANCELLED } from '../common/result';
 import { err, ok, type Result } from '../common/result';
 import type { RunResult } from '../common/run-result';
 import { ASK_TEXT, skipsCleanup } from './on-error';
-import type { LeftBehind, StepEnd } from './events';
+import type { LeftBehind, ResourcePhase, StepEnd } from './events';
 import type { Ui } from './plugin';
 import { untilAborted } from './retry';
 
@@ -34,13 +34,19 @@ export interface Resource {
   description: string;
   /** What the user can run to remove it by hand (shown when -on-error=abort leaves it behind). */
   howToRemove?: string;
-  /** The resource's one cleanup path; it may tell the user what it removes (Packer's "Killing the container: …"). */
-  remove(ctx: CleanupContext): Promise<void>;
+  /**
+   * The resource's one cleanup path; it may tell the user what it removes (Packer's "Killing the container: …"). It
+   * answers `'kept'` when it left the resource in place as the build's output (an AMI after a successful build), which
+   * the ledger records as released rather than removed.
+   */
+  remove(ctx: CleanupContext): Promise<void | 'kept'>;
 }
 
 export interface ResourceHandle {
   /** The resource no longer needs removing (it became the step's output, say): the runner forgets it. */
   release(): void;
+  /** The create call answered: the ledger records the resource's id (an EC2 instance id, a container id). */
+  created(id: string): void;
 }
 
 export interface StepContext {
@@ -69,6 +75,17 @@ export interface Step<S> {
 export interface StepEvents {
   stepStarted(step: string): void;
   stepFinished(step: string, result: StepEnd, durationMs: number, error?: string): void;
+  /** The ledger: a tracked resource is about to be created, was created, removed or released. */
+  resource(change: ResourceChange): void;
+}
+
+export interface ResourceChange {
+  phase: ResourcePhase;
+  step: string;
+  /** The resource's number within the build (1, 2, …), the same in all its changes. */
+  resource: number;
+  description: string;
+  id?: string;
 }
 
 export interface RunStepsOptions<S extends { error?: string }> {
@@ -94,6 +111,8 @@ export interface StepsOutcome {
 interface Tracked {
   resource: Resource;
   released: boolean;
+  /** Its number in the ledger. */
+  seq: number;
 }
 
 interface Ran<S> {
@@ -106,6 +125,7 @@ const ABANDONED = Symbol('abandoned');
 export async function runSteps<S extends { error?: string }>(opts: RunStepsOptions<S>): Promise<StepsOutcome> {
   const { steps, state, ui, signal, abandon, events } = opts;
   const ran: Ran<S>[] = [];
+  let tracked = 0;
   let halted = false;
   let askedToAbort = false;
 
@@ -117,9 +137,19 @@ export async function runSteps<S extends { error?: string }>(opts: RunStepsOptio
       signal,
       ui,
       track(resource) {
-        const t: Tracked = { resource, released: false };
+        const t: Tracked = { resource, released: false, seq: ++tracked };
         entry.resources.push(t);
-        return { release: () => void (t.released = true) };
+        const change = (phase: ResourcePhase, id?: string) =>
+          events.resource({ phase, step: step.name, resource: t.seq, description: resource.description, ...(id !== undefined ? { id } : {}) });
+        change('creating');
+        return {
+          release() {
+            if (t.released) return;
+            t.released = true;
+            change('released');
+          },
+          created: (id) => change('created', id),
+        };
       },
     };
     for (;;) {
@@ -215,9 +245,13 @@ async function cleanUp<S extends { error?: string }>(
         continue;
       }
       try {
-        abandoned = (await untilAborted(t.resource.remove(cctx), abandon, ABANDONED)) === ABANDONED;
+        const removed = await untilAborted(t.resource.remove(cctx), abandon, ABANDONED);
+        abandoned = removed === ABANDONED;
         if (abandoned) left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });
-        else t.released = true;
+        else {
+          t.released = true;
+          opts.events.resource({ phase: removed === 'kept' ? 'released' : 'removed', step: step.name, resource: t.seq, description: t.resource.description });
+        }
       } catch (e) {
         ui.error(`Could not remove ${t.resource.description}: ${errorText(e)}`);
         left.push({ step: step.name, description: t.resource.description, howToRemove: t.resource.howToRemove });

@@ -124,7 +124,8 @@ test('builds run in parallel up to -parallel-builds, each with its own ordered e
   });
   for (const name of ['a', 'b', 'c']) {
     const kinds = events.filter((e) => e.build === name).map((e) => e.kind);
-    assert.deepEqual(kinds, ['build-started', 'step-started', 'step-finished', 'artifact', 'build-finished']);
+    // The step's resource is recorded before it is made and again when its cleanup removes it.
+    assert.deepEqual(kinds, ['build-started', 'step-started', 'resource', 'step-finished', 'resource', 'artifact', 'build-finished']);
   }
   const order = events.filter((e) => e.kind === 'build-started' || e.kind === 'build-finished').map((e) => `${e.kind}:${e.build}`);
   assert.deepEqual(order.slice(0, 2), ['build-started:a', 'build-started:b']);

@@ -1,7 +1,7 @@
 /** Finding and removing AMIs with their snapshots: force_deregister, a failed build's cleanup and the artifact's destroy share it. */
 import type { Image } from '@aws-sdk/client-ec2';
 import { err, ok, type Result } from '../../common/result';
-import type { Ec2Driver } from './driver';
+import { RUN_ID_TAG, type Ec2Driver } from './driver';
 
 /** The account's own AMIs named `name` (Packer's force_deregister looks only at the caller's own images). */
 export async function amisNamed(ec2: Ec2Driver, name: string): Promise<Result<Image[]>> {
@@ -11,6 +11,13 @@ export async function amisNamed(ec2: Ec2Driver, name: string): Promise<Result<Im
   } catch (e) {
     return err(`Error querying AMI: ${ec2.describe(e)}`);
   }
+}
+
+/** The AMIs named `name` that this run made: more than one only when a CreateImage whose reply was lost was retried. */
+export async function amisOfRunNamed(ec2: Ec2Driver, name: string, runId: string): Promise<Result<string[]>> {
+  const r = await amisNamed(ec2, name);
+  if (!r.ok) return r;
+  return ok(r.value.filter((i) => i.Tags?.some((t) => t.Key === RUN_ID_TAG && t.Value === runId)).flatMap((i) => (i.ImageId ? [i.ImageId] : [])));
 }
 
 export function snapshotsOf(image: Image): string[] {

@@ -5,22 +5,27 @@
  * resource removed — with its snapshots — only when the build failed or was cancelled: on success it is the artifact.
  */
 import type { Image } from '@aws-sdk/client-ec2';
-import { CANCELLED, err, ok } from '../../common/result';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import { CONTINUE, halt, type Resource, type Step, type StepContext } from '../../engine/steps';
-import { amisNamed, destroyAmi, snapshotsOf } from './ami';
-import { tagList, type Ec2Driver } from './driver';
+import { amisNamed, amisOfRunNamed, destroyAmi, snapshotsOf } from './ami';
+import { COMPLETED_TAG, Ec2Driver, tagList } from './driver';
 import { blockDeviceMappings } from './run-instance';
 import type { AmazonEbsState, AmazonEbsStepDeps } from './state';
 
-/** The AMI named `name` in ec2's region, removed with its snapshots only if the build did not succeed. */
-function amiResource(ec2: Ec2Driver, name: string, known: () => string | undefined): Resource {
+/**
+ * The AMI named `name` in ec2's region, removed with its snapshots only if the build did not succeed: the one whose id
+ * the build knows, any other of that name this run made (a retried call's), or — when the create half-failed and no id
+ * is known — whatever carries the name.
+ */
+function amiResource(ec2: Ec2Driver, name: string, runId: string, known: () => string | undefined): Resource {
   return {
     description: `AMI ${name} and its snapshots in ${ec2.region} (kept when the build succeeds)`,
     howToRemove: `aws ec2 deregister-image --region ${ec2.region} --image-id <the id of ${name}>, then delete its snapshots`,
     async remove(c) {
-      if (!c.halted && !c.cancelled) return;
+      if (!c.halted && !c.cancelled) return 'kept';
       const id = known();
-      const ids = id ? [id] : await amisNamed(ec2, name).then((r) => (r.ok ? r.value.map((i) => i.ImageId ?? '') : []));
+      const named = id ? await amisOfRunNamed(ec2, name, runId) : await amisNamed(ec2, name).then((r) => (r.ok ? ok(r.value.map((i) => i.ImageId ?? '')) : r));
+      const ids = [...new Set([...(id ? [id] : []), ...(named.ok ? named.value : [])])].filter((x) => x !== '');
       if (ids.length === 0) return;
       c.ui.say('Deregistering the AMI and deleting associated snapshots because of cancellation, or error...');
       for (const imageId of ids) {
@@ -29,6 +34,23 @@ function amiResource(ec2: Ec2Driver, name: string, known: () => string | undefin
       }
     },
   };
+}
+
+/**
+ * A CreateImage whose reply was lost is retried by the SDK: EC2 then refuses the name (InvalidAMIName.Duplicate) though
+ * the image is this run's, and an endpoint that does not check names makes a second one. Either way one image of the
+ * run is kept — the one the call answered with, else the one already there — and any other is deregistered.
+ */
+async function settleRetriedCreate(ec2: Ec2Driver, name: string, runId: string, answered: string | undefined, ctx: StepContext): Promise<Result<string | undefined>> {
+  const ours = await amisOfRunNamed(ec2, name, runId);
+  if (!ours.ok) return ours;
+  const keep = answered ?? ours.value[0];
+  for (const extra of ours.value.filter((x) => x !== keep)) {
+    ctx.ui.message(`Deregistering AMI ${extra}, made by a CreateImage call whose reply was lost`);
+    const r = await destroyAmi(ec2, extra, true);
+    if (!r.ok) return r;
+  }
+  return ok(keep);
 }
 
 /** Polls DescribeImages until the image is available; a failed image halts with AWS's reason. */
@@ -63,7 +85,7 @@ export function createAmiStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbs
       if (!ec2 || !instanceId) return halt('No instance to create an AMI from.');
       ctx.ui.say(`Creating AMI ${cfg.amiName} from instance ${instanceId}`);
       let imageId: string | undefined;
-      ctx.track(amiResource(ec2, cfg.amiName, () => imageId));
+      const ami = ctx.track(amiResource(ec2, cfg.amiName, build.runId, () => imageId));
       try {
         const r = await ec2.client.send(
           new ec2.sdk.CreateImageCommand({
@@ -78,9 +100,17 @@ export function createAmiStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbs
         );
         imageId = r.ImageId;
       } catch (e) {
-        return halt(ctx.signal.aborted ? CANCELLED : `Error creating AMI: ${ec2.describe(e)}`);
+        if (ctx.signal.aborted) return halt(CANCELLED);
+        if (Ec2Driver.code(e) !== 'InvalidAMIName.Duplicate') return halt(`Error creating AMI: ${ec2.describe(e)}`);
+        // Unless the image of that name is this run's own, made by the attempt whose reply was lost.
+        const adopted = await settleRetriedCreate(ec2, cfg.amiName, build.runId, undefined, ctx);
+        if (!adopted.ok || !adopted.value) return halt(`Error creating AMI: ${ec2.describe(e)}`);
+        imageId = adopted.value;
       }
       if (!imageId) return halt('Error creating AMI: EC2 returned no image id');
+      ami.created(imageId);
+      const settled = await settleRetriedCreate(ec2, cfg.amiName, build.runId, imageId, ctx);
+      if (!settled.ok) return halt(`Error creating AMI: ${settled.error}`);
       ctx.ui.message(`AMI: ${imageId}`);
       ctx.ui.say('Waiting for AMI to become ready...');
       const ready = await waitAvailable(ec2, imageId, ctx, build.env);
@@ -117,7 +147,7 @@ export function amiRegionCopyStep({ cfg, build }: AmazonEbsStepDeps): Step<Amazo
         ctx.ui.message(`Copying AMI (${source}) to region (${region})...`);
         const regional = await ec2.forRegion(region);
         let copyId: string | undefined;
-        ctx.track(amiResource(regional, cfg.amiName, () => copyId));
+        const copy = ctx.track(amiResource(regional, cfg.amiName, build.runId, () => copyId));
         const kmsKeyId = cfg.regionKmsKeyIds[region] || cfg.kmsKeyId;
         try {
           const r = await regional.client.send(
@@ -133,6 +163,7 @@ export function amiRegionCopyStep({ cfg, build }: AmazonEbsStepDeps): Step<Amazo
           );
           copyId = r.ImageId;
           if (!copyId) return halt(`Error Copying AMI (${source}) to region (${region}): EC2 returned no image id`);
+          copy.created(copyId);
           await regional.client.send(new regional.sdk.CreateTagsCommand({ Resources: [copyId], Tags: tagList({}, build.runId) }), { abortSignal: ctx.signal });
         } catch (e) {
           return halt(ctx.signal.aborted ? CANCELLED : `Error Copying AMI (${source}) to region (${region}): ${regional.describe(e)}`);
@@ -188,7 +219,10 @@ export function modifyAmiAttributesStep({ cfg }: AmazonEbsStepDeps): Step<Amazon
   };
 }
 
-/** StepCreateTags: `tags` on each AMI, `snapshot_tags` on its snapshots. */
+/**
+ * StepCreateTags: `tags` on each AMI, `snapshot_tags` on its snapshots; and on both the run's completion tag, which
+ * tells `bakehouse cleanup` that this AMI is a finished build's output, not what a killed run left half-made.
+ */
 export function createTagsStep({ cfg }: AmazonEbsStepDeps): Step<AmazonEbsState> {
   return {
     name: 'StepCreateTags',
@@ -197,12 +231,14 @@ export function createTagsStep({ cfg }: AmazonEbsStepDeps): Step<AmazonEbsState>
       if (!ec2) return halt('No EC2 client.');
       const amiTags = Object.entries(cfg.tags).map(([Key, Value]) => ({ Key, Value }));
       const snapshotTags = Object.entries(cfg.snapshotTags).map(([Key, Value]) => ({ Key, Value }));
-      if (amiTags.length === 0 && snapshotTags.length === 0) return CONTINUE;
+      const completed = [{ Key: COMPLETED_TAG, Value: new Date().toISOString() }];
       for (const [region, imageId] of Object.entries(state.amis ?? {})) {
         const regional = await ec2.forRegion(region);
-        ctx.ui.say(`Adding tags to AMI (${imageId})...`);
         const snapshots = state.snapshots?.[region] ?? [];
-        for (const s of snapshots) ctx.ui.say(`Tagging snapshot: ${s}`);
+        if (amiTags.length > 0 || snapshotTags.length > 0) {
+          ctx.ui.say(`Adding tags to AMI (${imageId})...`);
+          for (const s of snapshots) ctx.ui.say(`Tagging snapshot: ${s}`);
+        }
         try {
           if (amiTags.length > 0) {
             ctx.ui.say('Creating AMI tags');
@@ -214,6 +250,7 @@ export function createTagsStep({ cfg }: AmazonEbsStepDeps): Step<AmazonEbsState>
             for (const t of snapshotTags) ctx.ui.message(`Adding tag: "${t.Key}": "${t.Value}"`);
             await regional.client.send(new regional.sdk.CreateTagsCommand({ Resources: snapshots, Tags: snapshotTags }), { abortSignal: ctx.signal });
           }
+          await regional.client.send(new regional.sdk.CreateTagsCommand({ Resources: [imageId, ...snapshots], Tags: completed }), { abortSignal: ctx.signal });
         } catch (e) {
           return halt(ctx.signal.aborted ? CANCELLED : `Error adding tags to Resources (${[imageId, ...snapshots].join(', ')}): ${regional.describe(e)}`);
         }

@@ -14,6 +14,10 @@ export type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
 
 /** The tag every resource a build creates carries, so a sweep can find what a killed run left. */
 export const RUN_ID_TAG = 'bakehouse:run-id';
+/** On the instance only: which build of the run launched it, so a build's cleanup never touches a sibling build's instance. */
+export const BUILD_TAG = 'bakehouse:build';
+/** Set by the builder's last step on the AMIs (and their snapshots) a build finished: they are its output, not leftovers. */
+export const COMPLETED_TAG = 'bakehouse:completed';
 
 /** The template's tags and the run's own, as EC2 takes them. */
 export function tagList(tags: Record<string, string>, runId: string): Tag[] {

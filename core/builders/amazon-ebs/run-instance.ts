@@ -3,10 +3,12 @@
  * devices, user data, instance profile and tags, and waits until it runs. Its tracked resource terminates it — found by
  * the run's tag when RunInstances half-failed — and waits for the termination so the security group can go next.
  */
+import { randomUUID } from 'node:crypto';
 import type { BlockDeviceMapping, Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
+import type { BuildInfo } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
-import { runFilter, tagList, type Ec2Driver } from './driver';
+import { BUILD_TAG, runFilter, tagList, type Ec2Driver } from './driver';
 import type { AmazonEbsConfig, BlockDevice } from './read-config';
 import type { AmazonEbsState, AmazonEbsStepDeps } from './state';
 
@@ -31,10 +33,10 @@ export function blockDeviceMappings(devices: BlockDevice[]): BlockDeviceMapping[
   });
 }
 
-function runInput(cfg: AmazonEbsConfig, state: AmazonEbsState, runId: string): RunInstancesCommandInput {
+function runInput(cfg: AmazonEbsConfig, state: AmazonEbsState, build: BuildInfo, clientToken: string): RunInstancesCommandInput {
   const groups = state.securityGroupIds ?? [];
   // Packer names the instance "Packer Builder" unless run_tags gives a Name.
-  const instanceTags = tagList({ Name: 'Packer Builder', ...cfg.runTags }, runId);
+  const instanceTags = tagList({ Name: 'Packer Builder', ...cfg.runTags, [BUILD_TAG]: build.name }, build.runId);
   const network: Partial<RunInstancesCommandInput> =
     cfg.associatePublicIpAddress !== undefined
       ? {
@@ -54,6 +56,8 @@ function runInput(cfg: AmazonEbsConfig, state: AmazonEbsState, runId: string): R
     InstanceType: cfg.instanceType as RunInstancesCommandInput['InstanceType'],
     MinCount: 1,
     MaxCount: 1,
+    // One token for every attempt the SDK makes, so EC2 launches once however often a lost reply is retried.
+    ClientToken: clientToken,
     ...(state.keyPair ? { KeyName: state.keyPair.name } : {}),
     ...(cfg.userData ? { UserData: Buffer.from(cfg.userData).toString('base64') } : {}),
     ...(cfg.iamInstanceProfile ? { IamInstanceProfile: { Name: cfg.iamInstanceProfile } } : {}),
@@ -63,7 +67,7 @@ function runInput(cfg: AmazonEbsConfig, state: AmazonEbsState, runId: string): R
     EbsOptimized: cfg.ebsOptimized,
     TagSpecifications: [
       { ResourceType: 'instance', Tags: instanceTags },
-      { ResourceType: 'volume', Tags: tagList(cfg.runVolumeTags, runId) },
+      { ResourceType: 'volume', Tags: tagList(cfg.runVolumeTags, build.runId) },
     ],
     ...network,
   };
@@ -76,11 +80,14 @@ export function runSourceInstanceStep({ cfg, build }: AmazonEbsStepDeps): Step<A
       const ec2 = state.ec2;
       if (!ec2 || !state.sourceImage) return halt('No source AMI to launch.');
       ctx.ui.say('Launching a source AWS instance...');
-      ctx.track({
+      const launched = ctx.track({
         description: `EC2 instance of run ${build.runId} in ${ec2.region}`,
         howToRemove: `aws ec2 terminate-instances --region ${ec2.region} --instance-ids $(aws ec2 describe-instances --region ${ec2.region} --filters Name=tag:bakehouse:run-id,Values=${build.runId} --query 'Reservations[].Instances[].InstanceId' --output text)`,
         async remove(c) {
-          const ids = state.instance?.InstanceId ? [state.instance.InstanceId] : await instancesOfRun(ec2, build.runId);
+          // By tag as well as by id: a RunInstances whose reply was lost may have launched one the build never heard of
+          // (an endpoint that ignores ClientToken launches again on the retry).
+          const known = state.instance?.InstanceId ? [state.instance.InstanceId] : [];
+          const ids = [...new Set([...known, ...(await instancesOfBuild(ec2, build))])];
           if (ids.length === 0) return;
           c.ui.say('Terminating the source AWS instance...');
           await ec2.client.send(new ec2.sdk.TerminateInstancesCommand({ InstanceIds: ids }));
@@ -90,11 +97,12 @@ export function runSourceInstanceStep({ cfg, build }: AmazonEbsStepDeps): Step<A
       });
       let id: string;
       try {
-        const r = await ec2.client.send(new ec2.sdk.RunInstancesCommand(runInput(cfg, state, build.runId)), { abortSignal: ctx.signal });
+        const r = await ec2.client.send(new ec2.sdk.RunInstancesCommand(runInput(cfg, state, build, randomUUID())), { abortSignal: ctx.signal });
         const instance = r.Instances?.[0];
         if (!instance?.InstanceId) return halt('Error launching source instance: EC2 returned no instance');
         state.instance = instance;
         id = instance.InstanceId;
+        launched.created(id);
       } catch (e) {
         return halt(ctx.signal.aborted ? CANCELLED : `Error launching source instance: ${ec2.describe(e)}`);
       }
@@ -133,9 +141,11 @@ export function runSourceInstanceStep({ cfg, build }: AmazonEbsStepDeps): Step<A
   };
 }
 
-async function instancesOfRun(ec2: Ec2Driver, runId: string): Promise<string[]> {
+async function instancesOfBuild(ec2: Ec2Driver, build: BuildInfo): Promise<string[]> {
   const r = await ec2.client.send(
-    new ec2.sdk.DescribeInstancesCommand({ Filters: [runFilter(runId), { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] }),
+    new ec2.sdk.DescribeInstancesCommand({
+      Filters: [runFilter(build.runId), { Name: `tag:${BUILD_TAG}`, Values: [build.name] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }],
+    }),
   );
   return (r.Reservations ?? []).flatMap((x) => x.Instances ?? []).flatMap((i) => (i.InstanceId ? [i.InstanceId] : []));
 }

@@ -152,7 +152,7 @@ function keyPairStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbsState> {
       }
       const name = `packer_${randomUUID()}`;
       ctx.ui.say(`Creating temporary keypair: ${name}`);
-      ctx.track({
+      const keyPair = ctx.track({
         description: `EC2 key pair ${name} in ${ec2.region}`,
         howToRemove: `aws ec2 delete-key-pair --region ${ec2.region} --key-name ${name}`,
         async remove(c) {
@@ -169,6 +169,7 @@ function keyPairStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbsState> {
           }),
           { abortSignal: ctx.signal },
         );
+        keyPair.created(r.KeyPairId ?? name);
         if (!r.KeyMaterial) return halt('Error creating temporary keypair: EC2 returned no key material');
         state.keyPair = { name, privateKey: r.KeyMaterial };
       } catch (e) {
@@ -193,7 +194,7 @@ function securityGroupStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbsSta
       const name = `packer_${randomUUID()}`;
       ctx.ui.say(`Creating temporary security group for this instance: ${name}`);
       const vpc = cfg.vpcId ? [{ Name: 'vpc-id', Values: [cfg.vpcId] }] : [];
-      ctx.track({
+      const group = ctx.track({
         description: `EC2 security group ${name} in ${ec2.region}`,
         howToRemove: `aws ec2 delete-security-group --region ${ec2.region} --group-id <the id of ${name}>`,
         async remove(c) {
@@ -217,6 +218,7 @@ function securityGroupStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbsSta
           { abortSignal: ctx.signal },
         );
         groupId = r.GroupId ?? '';
+        group.created(groupId);
       } catch (e) {
         return failed(ctx, 'Error creating temporary security group', ec2, e);
       }

@@ -18,7 +18,7 @@ export function runContainerStep({ cfg, build, driver }: DockerStepDeps): Step<D
     async run(state, ctx) {
       ctx.ui.say('Starting docker container...');
       const name = containerName(build.runId, randomBytes(4).toString('hex'));
-      ctx.track({
+      const container = ctx.track({
         description: `container ${name}`,
         howToRemove: `docker rm -f ${name}`,
         async remove(c) {
@@ -41,11 +41,12 @@ export function runContainerStep({ cfg, build, driver }: DockerStepDeps): Step<D
       const options = createOptions(cfg, name, state.tempDir);
       ctx.ui.message(`Run command: docker run ${describeRun(options, cfg.run.words)}`);
       try {
-        const container = await driver.docker.createContainer(options);
-        state.containerId = container.id;
-        await container.start();
-        state.instanceId = container.id;
-        ctx.ui.message(`Container ID: ${container.id}`);
+        const made = await driver.docker.createContainer(options);
+        container.created(made.id);
+        state.containerId = made.id;
+        await made.start();
+        state.instanceId = made.id;
+        ctx.ui.message(`Container ID: ${made.id}`);
       } catch (e) {
         return halt(`Error running container: ${driver.describe(e)}`);
       }

@@ -1,61 +1,129 @@
-/** `bakehouse cleanup`: removes the build containers (and their temp folders) that crashed or killed runs left behind. */
+/**
+ * `bakehouse cleanup`: removes the build containers (and their temp folders) that crashed or killed runs left behind;
+ * with `-region`, finds instead what killed amazon-ebs runs left in those AWS regions (instances, volumes, snapshots,
+ * half-made AMIs, security groups, key pairs), lists it, and removes it only with `-force`: those cost money and live in
+ * a shared account, so a sweep there must be asked for twice, once to look and once to remove.
+ */
 import { findLeftovers, removeLeftover } from '../../builders/docker/leftovers';
 import { DockerDriver } from '../../builders/docker/driver';
-import type { Command } from '../command';
+import { describeAwsLeftover, findAwsLeftovers, removeAwsLeftover } from '../../builders/amazon-ebs/leftovers';
+import { Ec2Driver } from '../../builders/amazon-ebs/driver';
+import { accessFromEnvironment } from '../../cloud/aws/access';
+import { dataDir } from '../../engine/runlog';
+import type { CliIO, Command } from '../command';
 import type { ParsedArgs } from '../flags';
 
 export const cleanupCommand: Command = {
   name: 'cleanup',
-  synopsis: 'Removes containers that interrupted builds left behind',
+  synopsis: 'Removes what interrupted builds left behind (containers; with -region, AWS resources)',
   usage: '[options]',
   flags: [
     { name: 'run-id', kind: 'string', description: 'Only clean up after this run (its PACKER_RUN_UUID).', placeholder: 'id' },
     { name: 'dry-run', kind: 'bool', description: 'List what would be removed, remove nothing.' },
-    { name: 'all', kind: 'bool', description: 'Also remove containers whose run may still be going.' },
+    { name: 'all', kind: 'bool', description: 'Also remove what a run that may still be going made.' },
+    {
+      name: 'region',
+      kind: 'list',
+      description: 'Look in these AWS regions (comma-separated) for what amazon-ebs runs left, instead of in Docker. Credentials and endpoint come from the environment, as the AWS CLI finds them.',
+      placeholder: 'us-west-2',
+    },
+    { name: 'force', kind: 'bool', description: 'Remove what -region finds; without it the AWS leftovers are only listed.' },
   ],
   async run(args, io) {
-    const runId = args.flags.get('run-id')?.at(-1);
-    const dryRun = flagOn(args, 'dry-run');
-    const all = flagOn(args, 'all');
-    const driver = DockerDriver.fromEnv(io.env);
-    const reachable = await driver.verify(AbortSignal.timeout(10_000));
-    if (!reachable.ok) {
-      io.stderr(`Error: ${reachable.error}\n`);
-      return 1;
+    const regions = (args.flags.get('region') ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter((r) => r !== '');
+    if (regions.length > 0) return cleanAws(args, io, regions);
+    return cleanDocker(args, io);
+  },
+};
+
+async function cleanDocker(args: ParsedArgs, io: CliIO): Promise<number> {
+  const runId = args.flags.get('run-id')?.at(-1);
+  const dryRun = flagOn(args, 'dry-run');
+  const all = flagOn(args, 'all');
+  const driver = DockerDriver.fromEnv(io.env);
+  const reachable = await driver.verify(AbortSignal.timeout(10_000));
+  if (!reachable.ok) {
+    io.stderr(`Error: ${reachable.error}\n`);
+    return 1;
+  }
+  let leftovers;
+  try {
+    leftovers = await findLeftovers(driver, runId);
+  } catch (e) {
+    io.stderr(`Error: could not list containers: ${driver.describe(e)}\n`);
+    return 1;
+  }
+  if (leftovers.length === 0) {
+    io.stdout('Nothing to clean up.\n');
+    return 0;
+  }
+  let failed = 0;
+  for (const l of leftovers) {
+    const what = `container ${l.name} (build ${l.build || '?'}, run ${l.runId})`;
+    if (l.maybeInUse && !all) {
+      io.stdout(`Skipped ${what}: ${l.why}; use -all to remove it anyway\n`);
+      continue;
     }
-    let leftovers;
+    if (dryRun) {
+      io.stdout(`Would remove ${what}\n`);
+      continue;
+    }
     try {
-      leftovers = await findLeftovers(driver, runId);
+      await removeLeftover(driver, l);
+      io.stdout(`Removed ${what}\n`);
     } catch (e) {
-      io.stderr(`Error: could not list containers: ${driver.describe(e)}\n`);
+      failed++;
+      io.stderr(`Error: could not remove ${what}: ${driver.describe(e)}\n`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+async function cleanAws(args: ParsedArgs, io: CliIO, regions: string[]): Promise<number> {
+  const runId = args.flags.get('run-id')?.at(-1);
+  const remove = flagOn(args, 'force') && !flagOn(args, 'dry-run');
+  const all = flagOn(args, 'all');
+  let failed = 0;
+  let listed = 0;
+  for (const region of regions) {
+    const made = await Ec2Driver.create(accessFromEnvironment(region), io.env);
+    if (!made.ok) {
+      io.stderr(`Error: ${made.error}\n`);
       return 1;
     }
-    if (leftovers.length === 0) {
-      io.stdout('Nothing to clean up.\n');
-      return 0;
+    const ec2 = made.value;
+    const found = await findAwsLeftovers(ec2, { ...(runId ? { runId } : {}), dataDir: dataDir(io.env) });
+    if (!found.ok) {
+      io.stderr(`Error: ${found.error}\n`);
+      failed++;
+      continue;
     }
-    let failed = 0;
-    for (const l of leftovers) {
-      const what = `container ${l.name} (build ${l.build || '?'}, run ${l.runId})`;
+    if (found.value.length === 0) {
+      io.stdout(`Nothing to clean up in ${region}.\n`);
+      continue;
+    }
+    for (const l of found.value) {
+      const what = describeAwsLeftover(l);
       if (l.maybeInUse && !all) {
         io.stdout(`Skipped ${what}: ${l.why}; use -all to remove it anyway\n`);
         continue;
       }
-      if (dryRun) {
+      if (!remove) {
         io.stdout(`Would remove ${what}\n`);
+        listed++;
         continue;
       }
-      try {
-        await removeLeftover(driver, l);
-        io.stdout(`Removed ${what}\n`);
-      } catch (e) {
+      const r = await removeAwsLeftover(ec2, l, AbortSignal.timeout(600_000), io.env);
+      if (r.ok) io.stdout(`Removed ${what}\n`);
+      else {
         failed++;
-        io.stderr(`Error: could not remove ${what}: ${driver.describe(e)}\n`);
+        io.stderr(`Error: could not remove ${what}: ${r.error}\n`);
       }
     }
-    return failed > 0 ? 1 : 0;
-  },
-};
+  }
+  if (listed > 0 && !flagOn(args, 'dry-run')) io.stdout('Nothing was removed: run again with -force to remove what is listed.\n');
+  return failed > 0 ? 1 : 0;
+}
 
 /** A boolean flag's last value, as Go's flag package reads it. */
 function flagOn(args: ParsedArgs, name: string): boolean {

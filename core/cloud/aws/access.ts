@@ -38,3 +38,19 @@ export function readAccessSettings(f: ConfigFields, polling: { delay_seconds?: u
     },
   };
 }
+
+/** The settings of a caller with no template (`bakehouse cleanup`): credentials and endpoint come from the environment. */
+export function accessFromEnvironment(region: string): AccessSettings {
+  return {
+    region,
+    accessKey: '',
+    secretKey: '',
+    token: '',
+    profile: '',
+    sharedCredentialsFile: '',
+    endpoint: '',
+    skipRegionValidation: true,
+    maxRetries: 10,
+    polling: {},
+  };
+}

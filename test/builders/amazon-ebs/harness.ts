@@ -3,10 +3,20 @@
  * with only endpoint settings added, and a real `bakehouse build` process (test/cli/commands/build-runner.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import type { RunEvent } from '../../../core/contract/events';
+import { listRuns, runLogPath } from '../../../core/engine/runlog';
 import { MOTO_CREDENTIALS, type Moto } from '../../support/moto';
 import { TSX_LOADER } from '../../support/tsx';
 
@@ -68,4 +78,39 @@ export function startBuild(dir: string, env: Record<string, string> = {}, args: 
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+/** The run id of the one build run in a template folder (its run log is `data/runs/<id>.jsonl`). */
+export function runIdOf(dir: string): string {
+  const runs = listRuns(join(dir, 'data'));
+  if (runs.length !== 1) throw new Error(`expected one run log in ${dir}, found ${runs.length}`);
+  return runs[0]?.runId ?? '';
+}
+
+/** The run's ledger from its run log, as `phase step description (id)`. */
+export function ledgerOf(dir: string): string[] {
+  return readFileSync(runLogPath(join(dir, 'data'), runIdOf(dir)), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as RunEvent)
+    .flatMap((e) => (e.kind === 'resource' ? [`${e.phase} ${e.step} ${e.description}${e.id ? ` (${e.id})` : ''}`] : []));
+}
+
+/** What moto still holds of one run, by the run's tag: instances not terminated, key pairs, security groups, volumes, snapshots, AMIs. */
+export async function leftoversOfRun(ec2: EC2Client, runId: string): Promise<string[]> {
+  const ofRun = [{ Name: 'tag:bakehouse:run-id', Values: [runId] }];
+  const instances = ((await ec2.send(new DescribeInstancesCommand({ Filters: ofRun }))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+  return [
+    ...instances.filter((i) => i.State?.Name !== 'terminated').map((i) => `instance ${i.InstanceId ?? ''} ${i.State?.Name ?? ''}`),
+    ...((await ec2.send(new DescribeKeyPairsCommand({ Filters: ofRun }))).KeyPairs ?? []).map((k) => `key pair ${k.KeyName ?? ''}`),
+    ...((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: ofRun }))).SecurityGroups ?? []).map((g) => `security group ${g.GroupName ?? ''}`),
+    ...((await ec2.send(new DescribeVolumesCommand({ Filters: ofRun }))).Volumes ?? []).map((v) => `volume ${v.VolumeId ?? ''} ${v.State ?? ''}`),
+    ...((await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: ofRun }))).Snapshots ?? []).map((s) => `snapshot ${s.SnapshotId ?? ''}`),
+    ...((await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: ofRun }))).Images ?? []).map((i) => `AMI ${i.ImageId ?? ''}`),
+  ];
+}
+
+/** Every AMI moto holds of the account's own, by id: a half-made AMI may have missed its tags. */
+export async function ownAmis(ec2: EC2Client): Promise<string[]> {
+  return ((await ec2.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images ?? []).map((i) => i.ImageId ?? '');
 }

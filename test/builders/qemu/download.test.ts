@@ -60,7 +60,7 @@ async function download(urls: string[], checksum: string, cache: string): Promis
   const lines: string[] = [];
   const state: DownloadState = { generated: {} };
   const step = downloadStep({ urls, checksum, targetPath: '', targetExtension: 'iso', cwd: dir, env: { PACKER_CACHE_DIR: cache }, what: 'ISO' });
-  const ctx: StepContext = { signal: new AbortController().signal, ui: recordingUi(lines), track: () => ({ release: () => undefined }) };
+  const ctx: StepContext = { signal: new AbortController().signal, ui: recordingUi(lines), track: () => ({ release: () => undefined, created: () => undefined }) };
   const r = await step.run(state, ctx);
   return { result: r.ok ? 'continue' : r.error, path: state.downloaded, lines };
 }

@@ -10,7 +10,7 @@ import type { StepContext } from '../../../core/engine/steps';
 import { listeningPorts, plannedBuild, workDir } from './harness';
 
 const ui: Ui = { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, log: () => undefined, ask: async () => 'cleanup' };
-const ctx = (): StepContext => ({ signal: new AbortController().signal, ui, track: () => ({ release: () => undefined }) });
+const ctx = (): StepContext => ({ signal: new AbortController().signal, ui, track: () => ({ release: () => undefined, created: () => undefined }) });
 const build: BuildInfo = { name: 'test', displayName: 'qemu.test', hcl2: true, builderType: 'qemu', runId: 'r', env: {}, cwd: '/tmp', force: false };
 
 test('http_directory and http_content are served on 127.0.0.1 within the port range, nothing outside the folder, closed at cleanup', async () => {

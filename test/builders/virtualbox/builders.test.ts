@@ -102,7 +102,7 @@ test('SSH port forwarding: NAT on nic1, the packercomm rule, replaced when it ex
   const rec = recorder({ failWhen: (a) => (a[3]?.startsWith('packercomm') && rec.calls.filter((c) => c[3]?.startsWith('packercomm')).length === 1 ? 'VBoxManage error: A NAT rule of this name already exists' : undefined) });
   const state: VirtualBoxState = { generated: {} };
   const settings = { vmName: 'vm', communicator: 'ssh', guestPort: 22, hostPortMin: 2222, hostPortMax: 4444, skipNatMapping: false } as Parameters<typeof steps.portForwardingStep>[1];
-  const ctx = { signal: new AbortController().signal, ui: { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, log: () => undefined, ask: async () => 'cleanup' as const }, track: () => ({ release: () => undefined }) };
+  const ctx = { signal: new AbortController().signal, ui: { say: () => undefined, message: () => undefined, error: () => undefined, output: () => undefined, log: () => undefined, ask: async () => 'cleanup' as const }, track: () => ({ release: () => undefined, created: () => undefined }) };
   const r = await steps.portForwardingStep(rec.deps, settings).run(state, ctx);
   assert.deepEqual(r, { ok: true, value: undefined });
   assert.equal(state.commHostPort, 2222);

@@ -66,7 +66,7 @@ export async function runBuilder(plugin: BuilderPlugin, fields: Record<string, P
     signal: new AbortController().signal,
     abandon: new AbortController().signal,
     onError: 'cleanup',
-    events: { stepStarted: () => undefined, stepFinished: () => undefined },
+    events: { stepStarted: () => undefined, stepFinished: () => undefined, resource: () => undefined },
   });
   return { outcome, artifact: outcome.result === 'succeeded' ? prepared.value.artifact(state) : undefined };
 }

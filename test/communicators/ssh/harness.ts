@@ -42,7 +42,7 @@ export interface StepRun {
 export async function runStep(step: Step<BuildState>, signal = new AbortController().signal): Promise<StepRun> {
   const state: BuildState = { generated: {} };
   const ui = recordingUi();
-  const result = await step.run(state, { signal, ui, track: () => ({ release: () => undefined }) });
+  const result = await step.run(state, { signal, ui, track: () => ({ release: () => undefined, created: () => undefined }) });
   return {
     result,
     state,
