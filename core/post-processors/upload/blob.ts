@@ -85,7 +85,16 @@ async function sendBlob(container: ContainerClient, name: string, url: string, f
   await blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentMD5: md5 }, metadata: { sha256: sha256.toString('hex') }, abortSignal: signal });
   if (count === 0) progress(0);
 
-  const committed = await blob.getBlockList('committed', { abortSignal: signal });
+  let committed;
+  try {
+    committed = await blob.getBlockList('committed', { abortSignal: signal });
+  } catch (e) {
+    // The blob is there, but a write-only SAS cannot read it back to check it.
+    if (!signal.aborted && (e as RestErrorLike).statusCode === 403) {
+      return err(`${file.name}: uploaded to ${url}, but the credentials may not read it back to check it (a SAS needs read permission, r, besides create and write)`);
+    }
+    throw e;
+  }
   const blocks = committed.committedBlocks ?? [];
   const expectedSize = (i: number): number => Math.min(blockSize, file.size - i * blockSize);
   if (blocks.length !== count || blocks.some((b, i) => b.name !== ids[i] || b.size !== expectedSize(i))) {

@@ -35,7 +35,7 @@ export const uploadPostProcessorSchema: ComponentSchema = {
     numberField('max_retries', 'Retries of each request (S3 part, Blob block) the service fails for a passing reason.', { default: 10 }),
     stringField(
       'sas_token',
-      'Blob: a shared access signature (with write and create permissions); by default the SAS in destination, else ' +
+      'Blob: a shared access signature (with read, create and write permissions: the upload reads the blob back to check it); by default the SAS in destination, else ' +
         'AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN from the environment.',
       { sensitive: true },
     ),
