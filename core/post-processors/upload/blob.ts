@@ -34,6 +34,8 @@ export async function blobTarget(dest: BlobDestination, auth: BlobAuth, maxRetri
   });
   return {
     credentialsFrom: auth.source,
+    // The SDK's pipeline shares Node's keep-alive agent, which lets idle sockets go by itself.
+    close: () => undefined,
     async send(file, progress, signal) {
       const name = dest.prefix + file.name;
       const url = `${dest.serviceUrl}/${dest.container}/${name.split('/').map(encodeURIComponent).join('/')}`;

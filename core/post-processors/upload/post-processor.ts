@@ -37,7 +37,7 @@ export const uploadPostProcessor: PostProcessorPlugin = {
         async postProcess({ ui, signal, build }, input) {
           const env = build.env;
           const secrets = [access.secretKey, access.token, sasToken, destination.kind === 'blob' ? destination.sas : ''];
-          const target = await connect(destination, { access, sasToken, env });
+          const target = await connect(destination, { access, sasToken, env, signal });
           if (!target.ok) return err(createMasker(secrets).text(target.error));
           const mask = createMasker([...secrets, ...target.value.secrets]);
           const files = await localFiles(input.files, build.cwd, input.builderId);
@@ -45,14 +45,18 @@ export const uploadPostProcessor: PostProcessorPlugin = {
           const shown = displayDestination(destination);
           ui.say(`Uploading ${files.value.length === 1 ? '1 file' : `${files.value.length} files`} to ${shown}`);
           const uploaded: UploadedFile[] = [];
-          for (const file of files.value) {
-            if (signal.aborted) return err(CANCELLED);
-            ui.message(`Uploading ${file.name} (${formatBytes(file.size)})`);
-            const sent = await target.value.storage.send(file, fileProgress(ui, file.name, file.size), signal);
-            if (!sent.ok) return err(mask.text(sent.error));
-            ui.message(mask.text(`${file.name}: SHA-256 ${sent.value.sha256} checked against ${sent.value.checkedBy}`));
-            ui.message(mask.text(`${file.name} => ${sent.value.url}`));
-            uploaded.push(sent.value);
+          try {
+            for (const file of files.value) {
+              if (signal.aborted) return err(CANCELLED);
+              ui.message(`Uploading ${file.name} (${formatBytes(file.size)})`);
+              const sent = await target.value.storage.send(file, fileProgress(ui, file.name, file.size), signal);
+              if (!sent.ok) return err(mask.text(sent.error));
+              ui.message(mask.text(`${file.name}: SHA-256 ${sent.value.sha256} checked against ${sent.value.checkedBy}`));
+              ui.message(mask.text(`${file.name} => ${sent.value.url}`));
+              uploaded.push(sent.value);
+            }
+          } finally {
+            target.value.storage.close();
           }
           return ok({ artifact: uploadArtifact(shown, uploaded), keep: true, forceOverride: false });
         },
@@ -69,11 +73,11 @@ interface Connection {
 
 async function connect(
   destination: Destination,
-  opts: { access: ReturnType<typeof readAccessSettings>; sasToken: string; env: Record<string, string | undefined> },
+  opts: { access: ReturnType<typeof readAccessSettings>; sasToken: string; env: Record<string, string | undefined>; signal: AbortSignal },
 ): Promise<Result<Connection>> {
   if (destination.kind === 's3') {
     const { s3Target } = await import('./s3');
-    const storage = await s3Target(destination, opts.access, opts.env);
+    const storage = await s3Target(destination, opts.access, opts.env, opts.signal);
     const envSecrets = [opts.env.AWS_SECRET_ACCESS_KEY ?? '', opts.env.AWS_SECRET_KEY ?? '', opts.env.AWS_SESSION_TOKEN ?? ''];
     return storage.ok ? ok({ storage: storage.value, secrets: envSecrets }) : storage;
   }

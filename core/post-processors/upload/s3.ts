@@ -29,7 +29,8 @@ const QUEUE_SIZE = 4;
 /** S3 redirects a request to the bucket's own region (followRegionRedirects), so a region is only a starting point. */
 const DEFAULT_REGION = 'us-east-1';
 
-export async function s3Target(dest: S3Destination, access: AccessSettings, env: Record<string, string | undefined>): Promise<Result<StorageTarget>> {
+/** `signal`: the build's; a cancel stops every request of this client. */
+export async function s3Target(dest: S3Destination, access: AccessSettings, env: Record<string, string | undefined>, signal: AbortSignal): Promise<Result<StorageTarget>> {
   const region = access.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION;
   const setup = await awsClientSetup({ ...access, region }, env, 's3');
   if (!setup.ok) return setup;
@@ -42,6 +43,7 @@ export async function s3Target(dest: S3Destination, access: AccessSettings, env:
     forcePathStyle: endpoint !== undefined,
     followRegionRedirects: true,
   });
+  abortEveryRequest(client, signal);
   const credentialsFrom = setup.value.credentialsFrom;
   const urlOf = (key: string): string => {
     const path = key.split('/').map(encodeURIComponent).join('/');
@@ -49,7 +51,8 @@ export async function s3Target(dest: S3Destination, access: AccessSettings, env:
   };
   return ok({
     credentialsFrom,
-    async send(file, progress, signal) {
+    close: () => client.destroy(),
+    async send(file, progress) {
       const key = dest.prefix + file.name;
       const partSize = partSizeFor(file.size);
       const hashes = hashFile(file.path, partSize, signal);
@@ -67,6 +70,11 @@ export async function s3Target(dest: S3Destination, access: AccessSettings, env:
         signal.addEventListener('abort', abort, { once: true });
         try {
           await upload.done();
+        } catch (e) {
+          // lib-storage's done() rejects at once on abort, before it gets round to aborting the multipart upload; the
+          // parts already sent would stay in the bucket (and on its bill) until a lifecycle rule removed them.
+          if (signal.aborted && upload.uploadId) await abortMultipart(client, sdk, dest.bucket, key, upload.uploadId);
+          throw e;
         } finally {
           signal.removeEventListener('abort', abort);
         }
@@ -80,6 +88,26 @@ export async function s3Target(dest: S3Destination, access: AccessSettings, env:
       }
     },
   });
+}
+
+/**
+ * lib-storage sends its parts without an abort signal, so after a cancel the parts in flight would go on, and be retried
+ * for a minute once S3 refused them. Every request of this client is given the build's signal unless it brings its own.
+ */
+function abortEveryRequest(client: S3Client, signal: AbortSignal): void {
+  const base = client.config.requestHandler;
+  type Options = { abortSignal?: AbortSignal } | undefined;
+  const handle = (request: Parameters<typeof base.handle>[0], options?: Options) => base.handle(request, { ...options, abortSignal: options?.abortSignal ?? signal });
+  client.config.requestHandler = Object.assign(Object.create(base) as typeof base, { handle });
+}
+
+async function abortMultipart(client: S3Client, sdk: S3Sdk, bucket: string, key: string, uploadId: string): Promise<void> {
+  try {
+    // Its own signal: the build's is the one that was just aborted.
+    await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }), { abortSignal: new AbortController().signal });
+  } catch {
+    // lib-storage may have aborted it meanwhile (NoSuchUpload); the build is cancelled either way.
+  }
 }
 
 /** Parts of at least 5 MiB, few enough for S3's 10,000, in whole MiB. */

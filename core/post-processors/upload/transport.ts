@@ -24,4 +24,6 @@ export interface StorageTarget {
   /** Where the credentials came from, in the user's words, for errors. */
   credentialsFrom: string;
   send(file: LocalFile, progress: ProgressListener, signal: AbortSignal): Promise<Result<UploadedFile>>;
+  /** Lets go of the connections it keeps open, so a finished build leaves no sockets behind. */
+  close(): void;
 }

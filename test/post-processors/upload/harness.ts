@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { injectCredentials } from '../../../core/credentials/inject';
+import type { Credential } from '../../../core/credentials/vault';
 import { builtinPlugins } from '../../../core/engine/builtin-plugins';
 import type { Diagnostic } from '../../../core/template/source';
 import { loadTemplate } from '../../../core/template/load';
@@ -56,11 +58,14 @@ export function loadErrors(path: string, env: Record<string, string> = {}): Diag
   return loadTemplate(path, { cwd: join(path, '..'), env }).diagnostics.filter((d) => d.severity === 'error');
 }
 
-export async function buildTemplate(path: string, env: Record<string, string>) {
+/** `bound`: credentials bound to the build (`null.image`), put in as `bakehouse build -credential` does. */
+export async function buildTemplate(path: string, env: Record<string, string>, bound: Credential[] = [], onEvent?: Parameters<typeof collect>[1]) {
   const cwd = join(path, '..');
   const loaded = loadTemplate(path, { cwd, env });
   assert.deepEqual(loaded.diagnostics.filter((d) => d.severity === 'error'), []);
-  const builds = loaded.model!.builds.flatMap((b) => b.builds);
-  const { events, summary } = await collect({ builds, registry: builtinPlugins(), cwd, env, sensitiveStrings: loaded.model!.sensitiveStrings });
+  const injected = injectCredentials(loaded.model!.builds.flatMap((b) => b.builds), { 'null.image': bound });
+  assert.ok(injected.ok, injected.ok ? '' : injected.error);
+  const sensitiveStrings = [...loaded.model!.sensitiveStrings, ...injected.value.secrets];
+  const { events, summary } = await collect({ builds: injected.value.builds, registry: builtinPlugins(), cwd, env, sensitiveStrings }, onEvent);
   return { events, build: summary.builds[0] };
 }

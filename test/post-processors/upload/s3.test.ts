@@ -6,10 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startMoto, MOTO_CREDENTIALS, type Moto } from '../../support/moto';
 import { texts } from '../../engine/helpers';
-import { artifactFolder, buildTemplate, loadErrors, writeTemplate } from './harness';
+import { artifactFolder, buildTemplate, loadErrors, MIB, writeTemplate } from './harness';
 
 const BUCKET = 'bakehouse-images';
 let moto: Moto;
@@ -111,4 +111,32 @@ test('credentials S3 refuses fail the build saying where they came from, with th
   } finally {
     await guarded.stop();
   }
+});
+
+test('an amazon credential bound to the build is what the upload signs with', async () => {
+  const { dir, notes } = artifactFolder(1024);
+  const secret = 'bound-secret-0123456789abcdef';
+  const credential = { name: 'aws-images', kind: 'amazon' as const, fields: { access_key: 'AKIABOUNDBOUNDBOUND1', secret_key: secret } };
+  // No keys in the environment: without the binding the SDK's chain would find none.
+  const { events, build } = await buildTemplate(writeTemplate(dir, `destination = "s3://${BUCKET}/bound/"`, ['notes.txt']), { AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_REGION: 'eu-west-1' }, [credential]);
+  assert.equal(build.result, 'succeeded', build.error);
+  assert.ok((await read('bound/notes.txt')).equals(notes));
+  assert.ok(!JSON.stringify(events).includes(secret));
+});
+
+test('a build cancelled during the upload stops it and leaves no multipart upload behind in S3', async () => {
+  const { dir } = artifactFolder(24 * MIB);
+  let cancelledAt = '';
+  const { build } = await buildTemplate(writeTemplate(dir, `destination = "s3://${BUCKET}/cancelled/"`, ['disk.img']), env(), [], (e, run) => {
+    if (!cancelledAt && e.kind === 'message' && /^disk\.img: .* \(\d+%\)$/.test(e.text)) {
+      cancelledAt = e.text;
+      run.cancel();
+    }
+  });
+  assert.ok(cancelledAt, 'progress was reported before the cancel');
+  assert.equal(build.result, 'cancelled', build.error);
+  const open = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'cancelled/' }));
+  assert.deepEqual(open.Uploads ?? [], []);
+  const objects = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'cancelled/' }));
+  assert.equal(objects.KeyCount ?? 0, 0);
 });
