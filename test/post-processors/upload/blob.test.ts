@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { BlobSASPermissions, ContainerClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type Azurite } from '../../support/azurite';
 import { texts } from '../../engine/helpers';
+import { runBakehouse } from '../../cli/run-cli';
 import { artifactFolder, buildTemplate, loadErrors, writeTemplate } from './harness';
 
 const CONTAINER = 'images';
@@ -119,4 +120,13 @@ test('a missing container, a bad destination or no credentials are errors naming
     const errors = loadErrors(writeTemplate(dir, `destination = "${destination}"`));
     assert.match(errors[0]?.summary ?? '(no error)', expected, destination);
   }
+});
+
+test('`bakehouse build` (the bundle users run) uploads to Blob storage', async () => {
+  const { dir, notes } = artifactFolder(1024);
+  writeTemplate(dir, `destination = "${azurite.serviceUrl}/${CONTAINER}/cli/"`, ['notes.txt']);
+  const r = runBakehouse(['build', 'upload.pkr.hcl'], { cwd: dir, env: { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString } });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`--> null\\.image: Uploaded to ${azurite.serviceUrl}/${CONTAINER}/cli/: ${azurite.serviceUrl}/${CONTAINER}/cli/notes\\.txt`));
+  assert.ok((await container.getBlockBlobClient('cli/notes.txt').downloadToBuffer()).equals(notes));
 });

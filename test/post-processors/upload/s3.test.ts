@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startMoto, MOTO_CREDENTIALS, type Moto } from '../../support/moto';
 import { texts } from '../../engine/helpers';
+import { runBakehouse } from '../../cli/run-cli';
 import { artifactFolder, buildTemplate, loadErrors, MIB, writeTemplate } from './harness';
 
 const BUCKET = 'bakehouse-images';
@@ -139,4 +140,13 @@ test('a build cancelled during the upload stops it and leaves no multipart uploa
   assert.deepEqual(open.Uploads ?? [], []);
   const objects = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'cancelled/' }));
   assert.equal(objects.KeyCount ?? 0, 0);
+});
+
+test('`bakehouse build` (the bundle users run) uploads to S3', async () => {
+  const { dir, notes } = artifactFolder(1024);
+  writeTemplate(dir, `destination = "s3://${BUCKET}/cli/"`, ['notes.txt']);
+  const r = runBakehouse(['build', 'upload.pkr.hcl'], { cwd: dir, env: env() });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`--> null\\.image: Uploaded to s3://${BUCKET}/cli/: ${moto.endpoint}/${BUCKET}/cli/notes\\.txt`));
+  assert.ok((await read('cli/notes.txt')).equals(notes));
 });
