@@ -58,18 +58,21 @@ async function sendBlob(container: ContainerClient, name: string, url: string, f
   const hashes = hashFile(file.path, blockSize, signal);
   hashes.catch(() => undefined);
   const sent = new Array<number>(count).fill(0);
+  // The first block that fails stops the others: the upload has failed, and the file is about to be closed.
+  const failed = new AbortController();
+  const blockSignal = AbortSignal.any([signal, failed.signal]);
   const handle = await open(file.path, 'r');
   try {
     let next = 0;
     const worker = async (): Promise<void> => {
-      for (let i = next++; i < count; i = next++) {
+      for (let i = next++; i < count && !blockSignal.aborted; i = next++) {
         const length = Math.min(blockSize, file.size - i * blockSize);
         const buffer = Buffer.alloc(length);
         const { bytesRead } = await handle.read(buffer, 0, length, i * blockSize);
         if (bytesRead !== length) throw new Error(`${file.name} changed while it was being uploaded`);
         await blob.stageBlock(ids[i], buffer, length, {
           transactionalContentMD5: createHash('md5').update(buffer).digest(),
-          abortSignal: signal,
+          abortSignal: blockSignal,
           onProgress: (p) => {
             sent[i] = p.loadedBytes;
             progress(sent.reduce((a, b) => a + b, 0));
@@ -79,7 +82,15 @@ async function sendBlob(container: ContainerClient, name: string, url: string, f
         progress(sent.reduce((a, b) => a + b, 0));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, Math.max(1, count)) }, worker));
+    const workers = Array.from({ length: Math.min(CONCURRENCY, Math.max(1, count)) }, () =>
+      worker().catch((e: unknown) => {
+        failed.abort();
+        throw e;
+      }),
+    );
+    const rejected = (await Promise.allSettled(workers)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // The failure to report is the first block's own, not the aborts it caused in the others.
+    if (rejected.length > 0) throw (rejected.find((r) => !isAbortOf(r.reason, failed.signal)) ?? rejected[0]).reason;
   } finally {
     await handle.close();
   }
@@ -107,6 +118,11 @@ async function sendBlob(container: ContainerClient, name: string, url: string, f
   if (props.contentMD5 && !Buffer.from(props.contentMD5).equals(md5)) return err(`${file.name}: the blob's Content-MD5 is not the file's`);
   const checkedBy = count === 1 ? "Blob storage's MD5 of its block" : `Blob storage's MD5 of each of its ${count} blocks`;
   return ok({ url, size: file.size, sha256: sha256.toString('hex'), checkedBy });
+}
+
+/** A block stopped because another failed, rather than a failure of its own. */
+function isAbortOf(e: unknown, stopped: AbortSignal): boolean {
+  return stopped.aborted && typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError';
 }
 
 interface RestErrorLike {

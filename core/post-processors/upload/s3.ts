@@ -18,7 +18,7 @@ import { awsClientSetup, awsErrorCode, describeAwsError } from '../../cloud/aws/
 import { CANCELLED, err, ok, type Result } from '../../common/result';
 import type { S3Destination } from './destination';
 import { hashFile, type FileHashes } from './file-hashes';
-import type { LocalFile, StorageTarget, UploadedFile } from './transport';
+import type { LocalFile, StorageTarget } from './transport';
 
 /** S3's smallest part but the last, and its most parts per upload. */
 const MIN_PART = 5 * 1024 * 1024;
@@ -56,6 +56,8 @@ export async function s3Target(dest: S3Destination, access: AccessSettings, env:
       const key = dest.prefix + file.name;
       const partSize = partSizeFor(file.size);
       const hashes = hashFile(file.path, partSize, signal);
+      // Awaited below; a read error before then must not surface as an unhandled rejection.
+      hashes.catch(() => undefined);
       try {
         const { Upload } = await import('@aws-sdk/lib-storage');
         const upload = new Upload({
@@ -82,7 +84,6 @@ export async function s3Target(dest: S3Destination, access: AccessSettings, env:
         if (!checked.ok) return checked;
         return ok({ url: urlOf(key), size: file.size, sha256: (await hashes).sha256.toString('hex'), checkedBy: checked.value });
       } catch (e) {
-        hashes.catch(() => undefined);
         if (signal.aborted) return err(CANCELLED);
         return err(describeS3Error(e, dest, key, credentialsFrom));
       }

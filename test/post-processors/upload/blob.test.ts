@@ -10,7 +10,7 @@ import { BlobSASPermissions, ContainerClient, generateBlobSASQueryParameters, St
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type Azurite } from '../../support/azurite';
 import { texts } from '../../engine/helpers';
 import { runBakehouse } from '../../cli/run-cli';
-import { artifactFolder, buildTemplate, loadErrors, writeTemplate } from './harness';
+import { artifactFolder, buildTemplate, loadErrors, MIB, writeTemplate } from './harness';
 
 const CONTAINER = 'images';
 let azurite: Azurite;
@@ -129,4 +129,19 @@ test('`bakehouse build` (the bundle users run) uploads to Blob storage', async (
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, new RegExp(`--> null\\.image: Uploaded to ${azurite.serviceUrl}/${CONTAINER}/cli/: ${azurite.serviceUrl}/${CONTAINER}/cli/notes\\.txt`));
   assert.ok((await container.getBlockBlobClient('cli/notes.txt').downloadToBuffer()).equals(notes));
+});
+
+test('a build cancelled during the upload stops it and commits no blob (Blob storage drops uncommitted blocks itself)', async () => {
+  const { dir } = artifactFolder(24 * MIB);
+  let cancelledAt = '';
+  const path = writeTemplate(dir, `destination = "${azurite.serviceUrl}/${CONTAINER}/cancelled/"`, ['disk.img']);
+  const { build } = await buildTemplate(path, { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString }, [], (e, run) => {
+    if (!cancelledAt && e.kind === 'message' && /^disk\.img: .* \(\d+%\)$/.test(e.text)) {
+      cancelledAt = e.text;
+      run.cancel();
+    }
+  });
+  assert.ok(cancelledAt, 'progress was reported before the cancel');
+  assert.equal(build.result, 'cancelled', build.error);
+  assert.equal(await container.getBlockBlobClient('cancelled/disk.img').exists(), false);
 });
