@@ -2,6 +2,7 @@
 // Electron itself stays external; everything else, core/ included, goes into the bundle so the app needs no TypeScript.
 import { build } from 'esbuild';
 import { refusePackages } from './bundle-guard.mjs';
+import { IMPORT_META_URL } from './import-meta-url.mjs';
 
 const common = {
   bundle: true,
@@ -16,7 +17,7 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
-await build({ ...common, entryPoints: ['main/main.ts'], outfile: 'dist/electron/main.js' });
+await build({ ...common, ...IMPORT_META_URL, entryPoints: ['main/main.ts'], outfile: 'dist/electron/main.js' });
 // A sandboxed preload may require only 'electron' and a few Node built-ins: it must be one self-contained file. It carries
 // the contract's method names and proxy, never its schemas: the host checks inputs, so zod there is a layering mistake.
 const PRELOAD = { ...common, entryPoints: ['preload/index.ts'], outfile: 'dist/electron/preload.js', external: ['electron'] };

@@ -2,6 +2,7 @@
 // and the Electron main/preload bundles. One module per target keeps start-up fast and needs no TypeScript at run time.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { IMPORT_META_URL } from './import-meta-url.mjs';
 
 /**
  * dockerode loads BuildKit's session code (@grpc/grpc-js, protobufjs) and docker-modem its ssh:// transport (ssh2) as soon
@@ -50,6 +51,7 @@ await build({
   // The AWS SDK loads some Node built-ins with import(); bin/bakehouse.js runs the bundle as a vm.Script, which has no
   // loader for import(), so every import() becomes a require() (the bundle is CommonJS anyway).
   supported: { 'dynamic-import': false },
+  ...IMPORT_META_URL,
   plugins: [lazyRequires],
 });
 

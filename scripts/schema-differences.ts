@@ -101,13 +101,14 @@ export function renderDifferencesReport(): string {
     '',
     '| component | from | only in Bakehouse | only in the plugin | other type |',
     '| --- | --- | ---: | ---: | ---: |',
-    ...diffs.map((d) => `| ${d.kind} \`${d.type}\` | ${d.from ?? '(none)'} | ${d.onlyOurs.length} | ${d.onlyPlugin.length} | ${d.otherType.length} |`),
+    ...diffs.map((d) => `| ${d.kind} \`${d.type}\` | ${d.from ?? '(Bakehouse\'s own)'} | ${d.onlyOurs.length} | ${d.onlyPlugin.length} | ${d.otherType.length} |`),
     '',
   ];
   for (const d of diffs) {
     lines.push(`## ${d.kind} \`${d.type}\``, '');
     if (!d.from) {
-      lines.push('No generated spec declares this component.', '');
+      const own = handWrittenSchemas().find((s) => s.kind === d.kind && s.type === d.type)?.bakehouseOnly;
+      lines.push(own ? "Bakehouse's own component: Packer has no equivalent, so no plugin spec declares it and its schema is served as written." : 'No generated spec declares this component.', '');
       continue;
     }
     lines.push(`From ${d.from}.`, '');

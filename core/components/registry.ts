@@ -19,6 +19,7 @@ import { dockerSavePostProcessorSchema } from '../post-processors/docker-save/co
 import { dockerTagPostProcessorSchema } from '../post-processors/docker-tag/config';
 import { manifestPostProcessorSchema } from '../post-processors/manifest/config';
 import { shellLocalPostProcessorChecks, shellLocalPostProcessorSchema } from '../post-processors/shell-local/config';
+import { uploadPostProcessorChecks, uploadPostProcessorSchema } from '../post-processors/upload/config';
 import { vagrantPostProcessorSchema } from '../post-processors/vagrant/config';
 import { ansibleLocalProvisionerChecks, ansibleLocalProvisionerSchema } from '../provisioners/ansible-local/config';
 import { ansibleProvisionerChecks, ansibleProvisionerSchema } from '../provisioners/ansible/config';
@@ -54,8 +55,11 @@ interface Registered {
   /** The hand-written schema (the plugin folder's config.ts). */
   schema: ComponentSchema;
   checks: Check[];
-  /** The generated plugin that declares the component's fields (scripts/plugin-versions.json pins its version). */
-  plugin: GeneratedPlugin;
+  /**
+   * The generated plugin that declares the component's fields (scripts/plugin-versions.json pins its version); none for
+   * Bakehouse's own components (`bakehouseOnly`), which Packer does not have.
+   */
+  plugin?: GeneratedPlugin;
   /** False where Bakehouse does not act on the fields itself: a builder it validates but cannot run yet, or a type the user's Packer runs. */
   runs?: false;
 }
@@ -92,6 +96,7 @@ const REGISTERED: Registered[] = [
   { schema: dockerPushPostProcessorSchema, checks: dockerPushPostProcessorChecks, plugin: dockerPlugin },
   { schema: dockerSavePostProcessorSchema, checks: [], plugin: dockerPlugin },
   { schema: vagrantPostProcessorSchema, checks: [], plugin: vagrantPlugin },
+  { schema: uploadPostProcessorSchema, checks: uploadPostProcessorChecks },
 ];
 
 const BY_KEY = new Map(REGISTERED.map((r) => [key(r.schema.kind, r.schema.type), r]));
@@ -121,9 +126,9 @@ function served(r: Registered): ComponentSchema {
   const k = key(r.schema.kind, r.schema.type);
   let schema = MERGED.get(k);
   if (!schema) {
-    const generated = r.plugin.components.find((c) => c.kind === r.schema.kind && c.type === r.schema.type);
-    // Each registered component has its spec (test/components/generated-schemas.test.ts holds to it).
-    schema = generated ? mergeSchema(r.schema, generated, { plugin: r.plugin.name, version: r.plugin.version, runs: r.runs ?? true }) : r.schema;
+    const generated = r.plugin?.components.find((c) => c.kind === r.schema.kind && c.type === r.schema.type);
+    // Each registered component but Bakehouse's own has its spec (test/components/generated-schemas.test.ts holds to it).
+    schema = generated && r.plugin ? mergeSchema(r.schema, generated, { plugin: r.plugin.name, version: r.plugin.version, runs: r.runs ?? true }) : r.schema;
     MERGED.set(k, schema);
   }
   return schema;

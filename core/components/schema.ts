@@ -54,6 +54,8 @@ export interface ComponentSchema {
   conflicts?: string[][];
   /** Each group: at least one must be set. */
   atLeastOneOf?: string[][];
+  /** Bakehouse's own component with no Packer equivalent (`upload`): no plugin spec declares it, and its schema is served as written. */
+  bakehouseOnly?: true;
   /** Bakehouse checks its settings but has no runner yet: builds using it run through the user's Packer (core/packer-bridge). */
   runsThroughPacker?: true;
   /** Packer's own wording for the rules above, where it has one; otherwise the validator words them itself. */

@@ -14,6 +14,7 @@ import { dockerSavePostProcessor } from '../post-processors/docker-save/post-pro
 import { dockerTagPostProcessor } from '../post-processors/docker-tag/post-processor';
 import { manifestPostProcessor } from '../post-processors/manifest/post-processor';
 import { shellLocalPostProcessor } from '../post-processors/shell-local/post-processor';
+import { uploadPostProcessor } from '../post-processors/upload/post-processor';
 import { vagrantPostProcessor } from '../post-processors/vagrant/post-processor';
 import { chefSoloProvisioner } from '../provisioners/chef-solo/provisioner';
 import { puppetMasterlessProvisioner } from '../provisioners/puppet-masterless/provisioner';
@@ -37,6 +38,7 @@ export function builtinPlugins(): PluginRegistry {
     .addPostProcessor(checksumPostProcessor)
     .addPostProcessor(compressPostProcessor)
     .addPostProcessor(manifestPostProcessor)
+    .addPostProcessor(uploadPostProcessor)
     .addBuilder(dockerBuilder)
     .addBuilder(qemuBuilder)
     .addBuilder(amazonEbsBuilder)

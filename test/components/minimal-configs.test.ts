@@ -57,6 +57,7 @@ const MINIMAL: Record<string, ComponentConfig> = {
   'post-processor docker-push': config({}),
   'post-processor docker-save': config({ path: 'image.tar' }),
   'post-processor vagrant': config({}),
+  'post-processor upload': config({ destination: 's3://bakehouse-images/nightly/' }),
 };
 
 test('every registered component has a minimal config here', () => {
@@ -99,6 +100,7 @@ test('the brief\'s component types are all registered', () => {
     'docker-tag',
     'manifest',
     'shell-local',
+    'upload',
     'vagrant',
   ]);
 });

@@ -157,7 +157,7 @@ test('-credential problems are reported before anything runs', () => {
   assert.deepEqual(build('-credential', 'docker.*=aws'), {
     code: 1,
     stdout: '',
-    stderr: 'bakehouse build: credential "aws" (amazon) fits nothing in build docker.app (a docker builder): amazon credentials go to amazon-* builders and amazon-import\n',
+    stderr: 'bakehouse build: credential "aws" (amazon) fits nothing in build docker.app (a docker builder): amazon credentials go to amazon-* builders, amazon-import and upload\n',
   });
   assert.deepEqual(build('-credential', 'docker.*=nope'), { code: 1, stdout: '', stderr: `bakehouse build: no credential named "nope" in ${join(dir, 'data', 'credentials.vault')}\n` });
   assert.deepEqual(build('-credential', 'var.greeting=reg'), {

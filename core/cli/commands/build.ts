@@ -183,6 +183,7 @@ const LAZY_PLUGINS: { builders: Loaders<BuilderPlugin>; provisioners: Loaders<Pr
     manifest: async () => (await import('../../post-processors/manifest/post-processor')).manifestPostProcessor,
     checksum: async () => (await import('../../post-processors/checksum/post-processor')).checksumPostProcessor,
     'shell-local': async () => (await import('../../post-processors/shell-local/post-processor')).shellLocalPostProcessor,
+    upload: async () => (await import('../../post-processors/upload/post-processor')).uploadPostProcessor,
   },
 };
 

@@ -1,14 +1,15 @@
 /**
  * What every AWS client Bakehouse makes is given: the region, the credentials (credentials.ts, in Packer's order), the
  * endpoint and the retry count, from the template's AccessConfig and the run's environment. The amazon-ebs builder's EC2
- * driver and the amazon-* data sources make their clients from this, and `describeAwsError` words what AWS answers.
+ * driver, the amazon-* data sources and the upload post-processor's S3 client make their clients from this, and
+ * `describeAwsError` words what AWS answers.
  */
 import { err, ok, type Result } from '../../common/result';
 import type { AccessSettings } from './access';
 import { credentialSource, type AwsCredentialIdentity, type BoundAwsCredential } from './credentials';
 
 /** The services Bakehouse calls; each has its own AWS_ENDPOINT_URL_<SERVICE> variable. */
-export type AwsService = 'ec2' | 'ssm';
+export type AwsService = 'ec2' | 'ssm' | 's3';
 
 export interface AwsClientSetup {
   region: string;
