@@ -50,3 +50,17 @@ export function untilAborted<T, F>(work: Promise<T>, signal: AbortSignal, fallba
     );
   });
 }
+
+/**
+ * A signal that aborts `graceMs` after `signal` does: for a call that creates something, which should finish (so its
+ * cleanup knows what to remove) rather than be cut short by a cancel, yet not hold the cancel forever if the service hangs.
+ */
+export function afterGrace(signal: AbortSignal, graceMs: number): AbortSignal {
+  const later = new AbortController();
+  const start = (): void => {
+    setTimeout(() => later.abort(signal.reason), graceMs).unref();
+  };
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  return later.signal;
+}

@@ -18,7 +18,9 @@ export type Fault =
   /** moto does the call, then the socket is destroyed instead of its reply. */
   | { kind: 'drop-after' }
   /** No answer at all until the proxy stops: a build waiting on it can be killed there. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** The call reaches moto only after `ms`, even if the client has given up by then (a slow network, as EC2 sees it). */
+  | { kind: 'delay'; ms: number };
 
 export interface FaultRule {
   action: string;
@@ -116,6 +118,9 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
           forward(req, body, undefined, () => req.socket.destroy());
           return;
         case 'hang':
+          return;
+        case 'delay':
+          setTimeout(() => forward(req, body, res.destroyed ? undefined : res, () => undefined), fault.ms);
           return;
       }
     });

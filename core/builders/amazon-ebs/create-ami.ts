@@ -6,9 +6,10 @@
  */
 import type { Image } from '@aws-sdk/client-ec2';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
+import { afterGrace } from '../../engine/retry';
 import { CONTINUE, halt, type Resource, type Step, type StepContext } from '../../engine/steps';
 import { amisNamed, amisOfRunNamed, destroyAmi, snapshotsOf } from './ami';
-import { COMPLETED_TAG, Ec2Driver, tagList } from './driver';
+import { COMPLETED_TAG, CREATE_GRACE_MS, Ec2Driver, tagList } from './driver';
 import { blockDeviceMappings } from './run-instance';
 import type { AmazonEbsState, AmazonEbsStepDeps } from './state';
 
@@ -96,7 +97,8 @@ export function createAmiStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbs
             // The snapshots are tagged once known (below): moto, unlike EC2, refuses snapshot tags here.
             TagSpecifications: [{ ResourceType: 'image', Tags: tagList({}, build.runId) }],
           }),
-          { abortSignal: ctx.signal },
+          // A cancel lets it finish (see StepKeyPair): EC2 would make the AMI after we stopped listening.
+          { abortSignal: afterGrace(ctx.signal, CREATE_GRACE_MS) },
         );
         imageId = r.ImageId;
       } catch (e) {
@@ -159,7 +161,7 @@ export function amiRegionCopyStep({ cfg, build }: AmazonEbsStepDeps): Step<Amazo
               ...(cfg.encryptBoot !== undefined ? { Encrypted: cfg.encryptBoot } : {}),
               ...(cfg.encryptBoot && kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
             }),
-            { abortSignal: ctx.signal },
+            { abortSignal: afterGrace(ctx.signal, CREATE_GRACE_MS) },
           );
           copyId = r.ImageId;
           if (!copyId) return halt(`Error Copying AMI (${source}) to region (${region}): EC2 returned no image id`);

@@ -14,6 +14,8 @@ export type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
 
 /** The tag every resource a build creates carries, so a sweep can find what a killed run left. */
 export const RUN_ID_TAG = 'bakehouse:run-id';
+/** How long a cancelled build waits for a create call in flight to answer, so its cleanup can remove what it made. */
+export const CREATE_GRACE_MS = 30_000;
 /** On the instance only: which build of the run launched it, so a build's cleanup never touches a sibling build's instance. */
 export const BUILD_TAG = 'bakehouse:build';
 /** Set by the builder's last step on the AMIs (and their snapshots) a build finished: they are its output, not leftovers. */

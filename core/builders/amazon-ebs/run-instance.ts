@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { BlockDeviceMapping, Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
 import type { BuildInfo } from '../../engine/plugin';
+import { afterGrace } from '../../engine/retry';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
-import { BUILD_TAG, runFilter, tagList, type Ec2Driver } from './driver';
+import { BUILD_TAG, CREATE_GRACE_MS, type Ec2Driver, runFilter, tagList } from './driver';
 import type { AmazonEbsConfig, BlockDevice } from './read-config';
 import type { AmazonEbsState, AmazonEbsStepDeps } from './state';
 
@@ -97,7 +98,8 @@ export function runSourceInstanceStep({ cfg, build }: AmazonEbsStepDeps): Step<A
       });
       let id: string;
       try {
-        const r = await ec2.client.send(new ec2.sdk.RunInstancesCommand(runInput(cfg, state, build, randomUUID())), { abortSignal: ctx.signal });
+        // A cancel lets it finish (see StepKeyPair): EC2 would launch the instance after we stopped listening.
+        const r = await ec2.client.send(new ec2.sdk.RunInstancesCommand(runInput(cfg, state, build, randomUUID())), { abortSignal: afterGrace(ctx.signal, CREATE_GRACE_MS) });
         const instance = r.Instances?.[0];
         if (!instance?.InstanceId) return halt('Error launching source instance: EC2 returned no instance');
         state.instance = instance;

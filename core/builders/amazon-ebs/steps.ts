@@ -9,12 +9,13 @@ import { randomUUID } from 'node:crypto';
 import type { Image } from '@aws-sdk/client-ec2';
 import { CANCELLED } from '../../common/result';
 import type { BuildState } from '../../engine/plugin';
+import { afterGrace } from '../../engine/retry';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import { filteredImage } from '../../cloud/aws/ami-filter';
 import { amisNamed, destroyAmi } from './ami';
 import { amiRegionCopyStep, createAmiStep, createTagsStep, modifyAmiAttributesStep } from './create-ami';
-import { Ec2Driver, tagList } from './driver';
+import { CREATE_GRACE_MS, Ec2Driver, tagList } from './driver';
 import { runSourceInstanceStep, instanceAddress } from './run-instance';
 import type { AmazonEbsState, AmazonEbsStepDeps } from './state';
 
@@ -161,15 +162,17 @@ function keyPairStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbsState> {
         },
       });
       try {
+        // A cancel lets a create call finish (within CREATE_GRACE_MS): EC2 would finish it after we stopped listening, after our cleanup ran.
         const r = await ec2.client.send(
           new ec2.sdk.CreateKeyPairCommand({
             KeyName: name,
             KeyType: cfg.ssh.keyPairType === 'ed25519' ? 'ed25519' : 'rsa',
             TagSpecifications: [{ ResourceType: 'key-pair', Tags: tagList({}, build.runId) }],
           }),
-          { abortSignal: ctx.signal },
+          { abortSignal: afterGrace(ctx.signal, CREATE_GRACE_MS) },
         );
         keyPair.created(r.KeyPairId ?? name);
+        if (ctx.signal.aborted) return halt(CANCELLED);
         if (!r.KeyMaterial) return halt('Error creating temporary keypair: EC2 returned no key material');
         state.keyPair = { name, privateKey: r.KeyMaterial };
       } catch (e) {
@@ -215,10 +218,11 @@ function securityGroupStep({ cfg, build }: AmazonEbsStepDeps): Step<AmazonEbsSta
             ...(cfg.vpcId ? { VpcId: cfg.vpcId } : {}),
             TagSpecifications: [{ ResourceType: 'security-group', Tags: tagList({}, build.runId) }],
           }),
-          { abortSignal: ctx.signal },
+          { abortSignal: afterGrace(ctx.signal, CREATE_GRACE_MS) },
         );
         groupId = r.GroupId ?? '';
         group.created(groupId);
+        if (ctx.signal.aborted) return halt(CANCELLED);
       } catch (e) {
         return failed(ctx, 'Error creating temporary security group', ec2, e);
       }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DescribeImagesCommand, DescribeInstancesCommand, DescribeKeyPairsCommand, DescribeSecurityGroupsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { startMoto, type Moto } from '../../support/moto';
 import { startInstanceMachine, type InstanceMachine } from '../../support/ec2-instance';
+import { startFaultProxy } from '../../support/aws-fault-proxy';
 import { ec2Client, seedTemplate, startBuild, templateFolder } from './harness';
 
 let moto: Moto;
@@ -57,5 +58,30 @@ for (const point of POINTS) {
     assert.equal(code, 1, run.output());
     assert.match(run.output(), /Deleting temporary keypair/);
     assert.deepEqual(await leftovers(), [], run.output());
+  });
+}
+
+// A create call in flight when the cancel comes is answered before cleanup runs: EC2 would otherwise make the key pair,
+// group or instance after the build had deleted it (found by the bench: a SIGINT at "Creating temporary keypair" left one).
+for (const action of ['CreateKeyPair', 'CreateSecurityGroup', 'RunInstances']) {
+  test(`SIGINT while ${action} is on its way to EC2 leaves nothing: the build waits for its answer, then removes what it made`, { timeout: 120_000 }, async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ action, fault: { kind: 'delay', ms: 1500 } }]);
+    try {
+      const run = startBuild(templateFolder(seedTemplate({ ...moto, endpoint: proxy.endpoint }, machine.port)));
+      let sent = false;
+      const waitFor = setInterval(() => {
+        if (!sent && proxy.calls().includes(action)) {
+          sent = true;
+          run.child.kill('SIGINT');
+        }
+      }, 20);
+      const code = await run.exited;
+      clearInterval(waitFor);
+      assert.ok(sent, run.output());
+      assert.equal(code, 1, run.output());
+      assert.deepEqual(await leftovers(), [], run.output());
+    } finally {
+      await proxy.stop();
+    }
   });
 }
