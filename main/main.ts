@@ -2,7 +2,7 @@
  * The Electron main process: hosts the contract's services (core/app) for one window and nothing more. Business logic
  * lives in core/; this file wires windows, the app:// protocol, IPC and the menu.
  */
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
 import { join, resolve } from 'node:path';
 import { AppDataDir } from '../core/app/data-dir';
 import { createHost } from '../core/app/host';
@@ -15,6 +15,7 @@ import { installMenu } from './menu';
 import { APP_URL, registerAppScheme, serveRenderer } from './protocol';
 import { hardenSessions } from './security';
 import { loadWindowState, trackWindowState } from './window-state';
+import { keyringSettingFor } from './vault-backend';
 
 registerAppScheme();
 // One instance: a second launch focuses the first window instead of starting a second host on the same data folder.
@@ -84,6 +85,10 @@ function createWindow(): BrowserWindow {
 
 void app.whenReady().then(() => {
   if (!firstInstance) return;
+  // safeStorage knows its backend only once the app is ready, before any window can open the vault. The host reads
+  // process.env (its default environment) when it opens the vault.
+  const keyring = keyringSettingFor(process.platform, process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined, process.env);
+  if (keyring !== undefined) process.env.BAKEHOUSE_VAULT_KEYRING = keyring;
   hardenSessions();
   serveRenderer(process.env.BAKEHOUSE_RENDERER_DIR ?? join(__dirname, '..', 'renderer'));
   const trusted = ourPage(() => BrowserWindow.getAllWindows().map((w) => w.webContents.id));
