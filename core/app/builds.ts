@@ -85,7 +85,9 @@ export class BuildService {
     if (!credentials.ok) return credentials;
     // As with `bakehouse build -credential`: bound secrets come before the typed values, and only to the loader.
     const vars = [...credentials.value.vars, ...(req.vars ?? [])];
-    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except, completeBuilder: credentials.value.completeBuilder });
+    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except, completeBuilder: credentials.value.completeBuilder, completeDataSource: credentials.value.completeDataSource });
+    const dataBound = credentials.value.checkDataSources(loaded.model?.dataSources ?? []);
+    if (!dataBound.ok) return failure('engine', dataBound.error);
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !loaded.model) {
       const lines = errors.slice(0, 5).map((d) => `${d.range ? `${d.range.filename}:${d.range.start.line},${d.range.start.column}: ` : ''}${d.summary}${d.detail ? `: ${d.detail}` : ''}`);

@@ -23,6 +23,27 @@ export interface BoundCredentials {
 }
 
 const VARIABLE_TARGET = /^var\.([A-Za-z_][A-Za-z0-9_-]*)$/;
+/** `data.TYPE.NAME` (a glob): a data source, which runs while the template loads, before any build is planned. */
+const DATA_TARGET = /^data\./;
+
+export function isDataTarget(target: string): boolean {
+  return DATA_TARGET.test(target);
+}
+
+/** The credentials bound to one data source, by `data.TYPE.NAME`. */
+export function credentialsBoundToData(dataSource: { type: string; name: string }, bindings: readonly CredentialBinding[]): string[] {
+  const name = `data.${dataSource.type}.${dataSource.name}`;
+  return [...new Set(bindings.filter((b) => isDataTarget(b.target) && matchesAny(name, [b.target])).map((b) => b.credential))];
+}
+
+/** A data-source binding that reaches none of the template's data sources is an error, as one reaching no build is. */
+export function checkDataBindings(dataSources: ReadonlyArray<{ type: string; name: string }>, bindings: readonly CredentialBinding[]): Result<void, string> {
+  const names = dataSources.map((d) => `data.${d.type}.${d.name}`);
+  for (const b of bindings.filter((x) => isDataTarget(x.target))) {
+    if (!names.some((n) => matchesAny(n, [b.target]))) return err(`-credential '${b.target}=${b.credential}' matches no data source of this template (its data sources: ${names.join(', ') || 'none'})`);
+  }
+  return ok(undefined);
+}
 
 /** One `-credential TARGET=NAME`. */
 export function parseCredentialBinding(text: string): Result<CredentialBinding, string> {
@@ -38,7 +59,7 @@ export function parseCredentialBinding(text: string): Result<CredentialBinding, 
 /** The names of the credentials bound to one build (before it is planned: the loader completes its builder with them). */
 export function credentialsBoundTo(build: BuildIdentity, bindings: readonly CredentialBinding[]): string[] {
   const names = buildNames(build);
-  return [...new Set(bindings.filter((b) => !VARIABLE_TARGET.test(b.target) && names.some((n) => matchesAny(n, [b.target]))).map((b) => b.credential))];
+  return [...new Set(bindings.filter((b) => !VARIABLE_TARGET.test(b.target) && !isDataTarget(b.target) && names.some((n) => matchesAny(n, [b.target]))).map((b) => b.credential))];
 }
 
 /** The builds and variables each binding reaches; a binding that reaches no build is an error (a typo would build without it). */
@@ -52,6 +73,7 @@ export function bindingsFor(builds: readonly PlannedBuild[], bindings: readonly 
       out.variables[variable[1]] = b.credential;
       continue;
     }
+    if (isDataTarget(b.target)) continue;
     const reached = builds.filter((build) => buildNames(build).some((n) => matchesAny(n, [b.target])));
     if (reached.length === 0) {
       return err(`-credential '${b.target}=${b.credential}' matches no build of this run (its builds: ${builds.map((x) => x.name).join(', ') || 'none'})`);

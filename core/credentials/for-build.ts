@@ -7,16 +7,21 @@
  */
 import { err, ok, type Result } from '../common/result';
 import type { BuildIdentity, LoadOptions, PlannedBuild } from '../template/model';
-import { bindingsFor, credentialsBoundTo, type CredentialBinding } from './build-bindings';
+import { bindingsFor, checkDataBindings, credentialsBoundTo, credentialsBoundToData, isDataTarget, type CredentialBinding } from './build-bindings';
 import { withHelperLogin } from './docker-helper';
 import { credentialsFromEnv, credentialsFromEnvWanted } from './from-env';
-import { credentialVariables, injectCredentials, injectIntoBuilder, type InjectedBuilds } from './inject';
+import { credentialVariables, injectCredentials, injectIntoBuilder, injectIntoDataSource, type InjectedBuilds } from './inject';
+import { secretValues } from './schema';
 import { Vault, type Credential } from './vault';
 
 export interface RunCredentials {
   /** Values for the bound variables, to come before the user's own -var (which still win); never for a command line. */
   vars: Array<[string, string]>;
   completeBuilder: NonNullable<LoadOptions['completeBuilder']>;
+  /** Bound credentials into a data source's config before it runs (`-credential 'data.amazon-ami.*=prod'`). */
+  completeDataSource: NonNullable<LoadOptions['completeDataSource']>;
+  /** An error when a data-source binding reaches none of the template's data sources. */
+  checkDataSources(dataSources: ReadonlyArray<{ type: string; name: string }>): Result<void, string>;
   /** Puts the credentials into the planned builds; an error when a binding reaches no build or fits nothing in one. */
   inject(builds: readonly PlannedBuild[]): Result<InjectedBuilds, string>;
   /**
@@ -29,7 +34,7 @@ export interface RunCredentials {
   secrets: string[];
 }
 
-const NONE: RunCredentials = { vars: [], completeBuilder: (_build, config) => config, inject: (builds) => ok({ builds: [...builds], secrets: [] }), bridgeEnv: () => ({}), secrets: [] };
+const NONE: RunCredentials = { vars: [], completeBuilder: (_build, config) => config, completeDataSource: (_d, config) => config, checkDataSources: () => ok(undefined), inject: (builds) => ok({ builds: [...builds], secrets: [] }), bridgeEnv: () => ({}), secrets: [] };
 
 /** An amazon credential as the variables of the AWS SDKs' default chain (Packer's amazon plugins read them). */
 function amazonEnv(c: Credential): Record<string, string> {
@@ -57,17 +62,22 @@ export async function runCredentials(bindings: readonly CredentialBinding[], env
   if (!variables.ok) return variables;
   const vars = credentialVariables(Object.fromEntries(Object.entries(variables.value.variables).map(([v, c]) => [v, byName.get(c)!])));
   if (!vars.ok) return vars;
-  const sourceBindings = bindings.filter((b) => !isVariableBinding(b));
+  const sourceBindings = bindings.filter((b) => !isVariableBinding(b) && !isDataTarget(b.target));
+  const dataBindings = bindings.filter((b) => isDataTarget(b.target));
+  // What a data source is given is masked like what a build is given.
+  const dataSecrets = [...new Set(dataBindings.map((b) => b.credential))].flatMap((n) => secretValues(byName.get(n)!.kind, byName.get(n)!.fields));
   return ok({
     vars: Object.entries(vars.value),
     completeBuilder: (build, config) => injectIntoBuilder(build.type, config, credentialsBoundTo(build, sourceBindings).map((n) => byName.get(n)!), config.range),
+    completeDataSource: (d, config) => injectIntoDataSource(d.type, config, credentialsBoundToData(d, dataBindings).map((n) => byName.get(n)!)),
+    checkDataSources: (dataSources) => checkDataBindings(dataSources, dataBindings),
     inject: (builds) => {
       const bound = bindingsFor(builds, sourceBindings);
       if (!bound.ok) return bound;
       return injectCredentials(builds, Object.fromEntries(Object.entries(bound.value.sources).map(([build, names]) => [build, names.map((n) => byName.get(n)!)])));
     },
     bridgeEnv: (build) => Object.assign({}, ...credentialsBoundTo(build, sourceBindings).map((n) => byName.get(n)!).filter((c) => c.kind === 'amazon').map(amazonEnv)) as Record<string, string>,
-    secrets: Object.values(vars.value),
+    secrets: [...Object.values(vars.value), ...dataSecrets],
   });
 }
 

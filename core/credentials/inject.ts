@@ -92,6 +92,18 @@ export function injectIntoBuilder(type: string, config: ComponentConfig, credent
   return out;
 }
 
+/**
+ * A data source's part (`data.amazon-ami.x`, `data.amazon-parameterstore.y`…): an amazon credential fills the AccessConfig
+ * fields the amazon-* data sources share with the builder. Other kinds fit no data source Bakehouse runs.
+ */
+export function injectIntoDataSource(type: string, config: ComponentConfig, credentials: readonly Credential[]): ComponentConfig {
+  let out = config;
+  for (const credential of credentials) {
+    if (credential.kind === 'amazon' && type.startsWith('amazon-')) out = withCredential(out, credential, TARGETS.amazon, config.range);
+  }
+  return out;
+}
+
 /** Variable name → its `secret` credential: the values to give those variables, as -var would but never on a command line. */
 export function credentialVariables(bound: Readonly<Record<string, Credential>>): Result<Record<string, string>, string> {
   const vars: Record<string, string> = {};

@@ -104,7 +104,8 @@ export async function loadTemplateFilesRunningDataSources(files: TemplateFile[],
     await Promise.all(
       pending.map(async (p) => {
         const run = dataSourceType(p.type)?.run;
-        results.set(p.key, run?.kind === 'io' ? await run.run(p.config, signal, opts.env ?? process.env) : err(`data source type ${p.type} does not run outside the loader`));
+        const config = opts.completeDataSource ? opts.completeDataSource(p, p.config) : p.config;
+        results.set(p.key, run?.kind === 'io' ? await run.run(config, signal, opts.env ?? process.env) : err(`data source type ${p.type} does not run outside the loader`));
       }),
     );
   }

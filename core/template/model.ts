@@ -194,6 +194,8 @@ export interface LoadOptions {
    * reported missing.
    */
   completeBuilder?: (build: BuildIdentity, config: ComponentConfig) => ComponentConfig;
+  /** Completes a data source's config before it runs (an amazon credential bound to `data.amazon-ami.NAME`), as completeBuilder. */
+  completeDataSource?: (dataSource: { type: string; name: string }, config: ComponentConfig) => ComponentConfig;
 }
 
 /** What a build is called before it is planned: the names -only, -except and -credential match. */

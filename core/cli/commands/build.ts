@@ -36,7 +36,7 @@ export const buildCommand: Command = {
     {
       name: 'credential',
       kind: 'list',
-      description: "Use a stored credential: BUILDS=NAME (a glob over build names, e.g. 'amazon-ebs.*=prod') or var.VARIABLE=NAME for a secret; can be used multiple times.",
+      description: "Use a stored credential: BUILDS=NAME (a glob over build names, e.g. 'amazon-ebs.*=prod') var.VARIABLE=NAME for a secret, or data.TYPE.NAME=NAME for a data source; can be used multiple times.",
       placeholder: 'builds=name',
     },
     { name: 'debug', kind: 'bool', description: 'Debug mode enabled for builds.' },
@@ -81,7 +81,14 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     requireBuild: true,
     vars: [...credentials.value.vars, ...(t.value.options.vars ?? [])],
     completeBuilder: credentials.value.completeBuilder,
+    completeDataSource: credentials.value.completeDataSource,
   });
+  // A data-source binding with a typo would let the data source run without it: said before its own errors.
+  const dataBound = credentials.value.checkDataSources(loaded.model?.dataSources ?? []);
+  if (!dataBound.ok) {
+    io.stderr(`bakehouse build: ${dataBound.error}\n`);
+    return 1;
+  }
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const hcp = loaded.model && hcpPublishingWarning(loaded.model, io.env);
   const diagnostics = hcp ? [...loaded.diagnostics, hcp] : loaded.diagnostics;
