@@ -10,6 +10,7 @@ import { nullBuilderChecks, nullBuilderSchema } from '../builders/null/config';
 import { qemuBuilderChecks, qemuBuilderSchema } from '../builders/qemu/config';
 import { virtualboxIsoBuilderChecks, virtualboxIsoBuilderSchema } from '../builders/virtualbox-iso/config';
 import { virtualboxOvfBuilderChecks, virtualboxOvfBuilderSchema } from '../builders/virtualbox-ovf/config';
+import { amazonImportPostProcessorChecks, amazonImportPostProcessorSchema } from '../post-processors/amazon-import/config';
 import { artificePostProcessorSchema } from '../post-processors/artifice/config';
 import { checksumPostProcessorChecks, checksumPostProcessorSchema } from '../post-processors/checksum/config';
 import { compressPostProcessorChecks, compressPostProcessorSchema } from '../post-processors/compress/config';
@@ -97,6 +98,7 @@ const REGISTERED: Registered[] = [
   { schema: dockerSavePostProcessorSchema, checks: [], plugin: dockerPlugin },
   { schema: vagrantPostProcessorSchema, checks: [], plugin: vagrantPlugin },
   { schema: uploadPostProcessorSchema, checks: uploadPostProcessorChecks },
+  { schema: amazonImportPostProcessorSchema, checks: amazonImportPostProcessorChecks, plugin: amazonPlugin },
 ];
 
 const BY_KEY = new Map(REGISTERED.map((r) => [key(r.schema.kind, r.schema.type), r]));

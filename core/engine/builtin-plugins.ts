@@ -5,6 +5,7 @@ import { nullBuilder } from '../builders/null/builder';
 import { qemuBuilder } from '../builders/qemu/builder';
 import { virtualboxIsoBuilder } from '../builders/virtualbox-iso/builder';
 import { virtualboxOvfBuilder } from '../builders/virtualbox-ovf/builder';
+import { amazonImportPostProcessor } from '../post-processors/amazon-import/post-processor';
 import { artificePostProcessor } from '../post-processors/artifice/post-processor';
 import { checksumPostProcessor } from '../post-processors/checksum/post-processor';
 import { compressPostProcessor } from '../post-processors/compress/post-processor';
@@ -42,6 +43,7 @@ export function builtinPlugins(): PluginRegistry {
     .addBuilder(dockerBuilder)
     .addBuilder(qemuBuilder)
     .addBuilder(amazonEbsBuilder)
+    .addPostProcessor(amazonImportPostProcessor)
     .addProvisioner(shellProvisioner)
     .addProvisioner(fileProvisioner)
     .addPostProcessor(dockerTagPostProcessor)

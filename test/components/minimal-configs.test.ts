@@ -58,6 +58,7 @@ const MINIMAL: Record<string, ComponentConfig> = {
   'post-processor docker-save': config({ path: 'image.tar' }),
   'post-processor vagrant': config({}),
   'post-processor upload': config({ destination: 's3://bakehouse-images/nightly/' }),
+  'post-processor amazon-import': config({ s3_bucket_name: 'bakehouse-imports' }),
 };
 
 test('every registered component has a minimal config here', () => {
@@ -91,6 +92,7 @@ test('the brief\'s component types are all registered', () => {
     'windows-shell',
   ]);
   assert.deepEqual(componentTypes('post-processor'), [
+    'amazon-import',
     'artifice',
     'checksum',
     'compress',

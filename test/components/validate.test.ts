@@ -109,7 +109,7 @@ test('unknown builder type suggests the closest and lists the known ones', () =>
   assert.equal(d.detail, `Did you mean "docker"? known builders: [${componentTypes('builder').join(' ')}]`);
   assert.equal(
     unknownComponentType('post-processor', 'zzz', rangeAt(1, 1)).detail,
-    'known post-processors: [artifice checksum compress docker-import docker-push docker-save docker-tag manifest shell-local upload vagrant]',
+    'known post-processors: [amazon-import artifice checksum compress docker-import docker-push docker-save docker-tag manifest shell-local upload vagrant]',
   );
   at(d, 3, 9);
 });

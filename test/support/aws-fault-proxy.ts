@@ -2,8 +2,9 @@
  * A small HTTP proxy in front of moto that counts EC2 calls by Action and injects the faults real AWS shows: throttling
  * (503 RequestLimitExceeded), an instance not yet visible right after RunInstances, an error at any call, and a dropped
  * connection — before the call reaches moto, or after moto did it (the reply lost, so a retry meets what the first call
- * made). Tests point `custom_endpoint_ec2` at it; the bench reads its counts. EC2's Query API names the call in the
- * form body (`Action=RunInstances&…`), which is all the proxy reads.
+ * made). It can also answer a call moto does not implement with a recorded reply (`respond`). Tests point
+ * `custom_endpoint_ec2` at it; the bench reads its counts. EC2's Query API names the call in the form body
+ * (`Action=RunInstances&…`), which is all the proxy reads.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,12 @@ export type Fault =
   /** No answer at all until the proxy stops: a build waiting on it can be killed there. */
   | { kind: 'hang' }
   /** The call reaches moto only after `ms`, even if the client has given up by then (a slow network, as EC2 sees it). */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /**
+   * This reply instead of moto's (never forwarded): a recorded answer standing in for a call moto does not implement
+   * (ImportImage). `body` gets the call's form parameters and may make real calls first, so what the reply names exists.
+   */
+  | { kind: 'respond'; status?: number; body: (params: URLSearchParams) => string | Promise<string> };
 
 export interface FaultRule {
   action: string;
@@ -121,6 +127,14 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
           return;
         case 'delay':
           setTimeout(() => forward(req, body, res.destroyed ? undefined : res, () => undefined), fault.ms);
+          return;
+        case 'respond':
+          Promise.resolve()
+            .then(() => fault.body(new URLSearchParams(body.toString('utf8'))))
+            .then(
+              (xml) => res.writeHead(fault.status ?? 200, { 'content-type': 'text/xml' }).end(xml),
+              (e: unknown) => res.writeHead(500, { 'content-type': 'text/xml' }).end(ec2ErrorXml('InternalError', `stand-in failed: ${String(e)}`)),
+            );
           return;
       }
     });

@@ -5,12 +5,13 @@ import { destroyAmi } from './ami';
 
 export const AMAZON_EBS_BUILDER_ID = 'mitchellh.amazonebs';
 
-export function amiArtifact(amis: Record<string, string>, driver: Ec2Driver | undefined, state: Record<string, unknown>): Artifact {
+/** `builderId`: Packer's awscommon.Artifact carries its maker's id (amazon-import's is its own). */
+export function amiArtifact(amis: Record<string, string>, driver: Ec2Driver | undefined, state: Record<string, unknown>, builderId = AMAZON_EBS_BUILDER_ID): Artifact {
   const pairs = Object.entries(amis);
   return {
     // Packer sorts both its id and its text, so the same AMIs always read the same.
     id: pairs.map(([region, id]) => `${region}:${id}`).sort().join(','),
-    builderId: AMAZON_EBS_BUILDER_ID,
+    builderId,
     files: [],
     text: `AMIs were created:\n${pairs.map(([region, id]) => `${region}: ${id}`).sort().join('\n')}\n`,
     state,

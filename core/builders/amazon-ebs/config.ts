@@ -15,7 +15,7 @@ import type { ComponentSchema, FieldSpec } from '../../components/schema';
 import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
 
 /** How Packer authenticates to AWS. */
-const ACCESS_FIELDS: FieldSpec[] = [
+export const ACCESS_FIELDS: FieldSpec[] = [
   stringField('access_key', 'AWS access key; by default taken from the environment or shared credentials.', { sensitive: true }),
   blockField(
     'assume_role',

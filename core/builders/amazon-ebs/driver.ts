@@ -68,10 +68,17 @@ export class Ec2Driver {
   /**
    * Packer's waiters: check at once, then every delay_seconds up to max_attempts (the SDK waiter's defaults, 15 s and 40,
    * unless aws_polling or AWS_POLL_DELAY_SECONDS/AWS_MAX_ATTEMPTS say otherwise). `check` answers done, not yet, or an error.
+   * `defaults`: a wait of Packer's own with other defaults (an image import: every 5 s, up to 720 times).
    */
-  async poll(what: string, check: () => Promise<Result<boolean>>, signal: AbortSignal, env: Record<string, string | undefined>): Promise<Result> {
-    const delay = (this.access.polling.delaySeconds ?? numberFrom(env.AWS_POLL_DELAY_SECONDS) ?? 15) * 1000;
-    const attempts = this.access.polling.maxAttempts ?? numberFrom(env.AWS_MAX_ATTEMPTS) ?? 40;
+  async poll(
+    what: string,
+    check: () => Promise<Result<boolean>>,
+    signal: AbortSignal,
+    env: Record<string, string | undefined>,
+    defaults: { delaySeconds: number; maxAttempts: number } = { delaySeconds: 15, maxAttempts: 40 },
+  ): Promise<Result> {
+    const delay = (this.access.polling.delaySeconds ?? numberFrom(env.AWS_POLL_DELAY_SECONDS) ?? defaults.delaySeconds) * 1000;
+    const attempts = this.access.polling.maxAttempts ?? numberFrom(env.AWS_MAX_ATTEMPTS) ?? defaults.maxAttempts;
     for (let i = 1; ; i++) {
       if (signal.aborted) return err(CANCELLED);
       const r = await check();

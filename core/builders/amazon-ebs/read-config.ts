@@ -163,7 +163,7 @@ export function readAmazonEbsConfig(config: ComponentConfig, cwd: string): Resul
 }
 
 /** A block-typed field's entries, whether HCL2 gave them as blocks or a legacy JSON template as a list of objects. */
-function blockList(config: ComponentConfig, name: string): Record<string, Plain>[] {
+export function blockList(config: ComponentConfig, name: string): Record<string, Plain>[] {
   const blocks = config.blocks[name];
   if (blocks && blocks.length > 0) {
     return blocks.map((b) => Object.fromEntries(Object.entries(b.values).map(([k, v]) => [k, toPlain(v)])));
@@ -203,7 +203,7 @@ function tagMap(config: ComponentConfig, f: ConfigFields, mapName: string, block
   return out;
 }
 
-function stringMap(v: Plain | undefined): Record<string, string> {
+export function stringMap(v: Plain | undefined): Record<string, string> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]));
 }

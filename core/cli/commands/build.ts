@@ -191,6 +191,7 @@ const LAZY_PLUGINS: { builders: Loaders<BuilderPlugin>; provisioners: Loaders<Pr
     checksum: async () => (await import('../../post-processors/checksum/post-processor')).checksumPostProcessor,
     'shell-local': async () => (await import('../../post-processors/shell-local/post-processor')).shellLocalPostProcessor,
     upload: async () => (await import('../../post-processors/upload/post-processor')).uploadPostProcessor,
+    'amazon-import': async () => (await import('../../post-processors/amazon-import/post-processor')).amazonImportPostProcessor,
   },
 };
 

@@ -29,8 +29,26 @@ const QUEUE_SIZE = 4;
 /** S3 redirects a request to the bucket's own region (followRegionRedirects), so a region is only a starting point. */
 const DEFAULT_REGION = 'us-east-1';
 
+/** Server-side encryption asked of S3 (amazon-import's s3_encryption, s3_encryption_key). */
+export interface S3Encryption {
+  serverSideEncryption?: 'AES256' | 'aws:kms';
+  kmsKeyId?: string;
+}
+
+/** An S3 target can also remove what it stored: amazon-import deletes the disk it uploaded once EC2 has imported it. */
+export interface S3Target extends StorageTarget {
+  /** DeleteObject of `key` in the destination's bucket; its own signal, so a cancelled build can still clean up. */
+  remove(key: string, signal: AbortSignal): Promise<Result>;
+}
+
 /** `signal`: the build's; a cancel stops every request of this client. */
-export async function s3Target(dest: S3Destination, access: AccessSettings, env: Record<string, string | undefined>, signal: AbortSignal): Promise<Result<StorageTarget>> {
+export async function s3Target(
+  dest: S3Destination,
+  access: AccessSettings,
+  env: Record<string, string | undefined>,
+  signal: AbortSignal,
+  encryption: S3Encryption = {},
+): Promise<Result<S3Target>> {
   const region = access.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION;
   const setup = await awsClientSetup({ ...access, region }, env, 's3');
   if (!setup.ok) return setup;
@@ -62,7 +80,14 @@ export async function s3Target(dest: S3Destination, access: AccessSettings, env:
         const { Upload } = await import('@aws-sdk/lib-storage');
         const upload = new Upload({
           client,
-          params: { Bucket: dest.bucket, Key: key, Body: createReadStream(file.path), ChecksumAlgorithm: 'SHA256' },
+          params: {
+            Bucket: dest.bucket,
+            Key: key,
+            Body: createReadStream(file.path),
+            ChecksumAlgorithm: 'SHA256',
+            ...(encryption.serverSideEncryption ? { ServerSideEncryption: encryption.serverSideEncryption } : {}),
+            ...(encryption.kmsKeyId ? { SSEKMSKeyId: encryption.kmsKeyId } : {}),
+          },
           partSize,
           queueSize: QUEUE_SIZE,
           leavePartsOnError: false,
@@ -86,6 +111,14 @@ export async function s3Target(dest: S3Destination, access: AccessSettings, env:
       } catch (e) {
         if (signal.aborted) return err(CANCELLED);
         return err(describeS3Error(e, dest, key, credentialsFrom));
+      }
+    },
+    async remove(key, removeSignal) {
+      try {
+        await client.send(new sdk.DeleteObjectCommand({ Bucket: dest.bucket, Key: key }), { abortSignal: removeSignal });
+        return ok();
+      } catch (e) {
+        return err(describeAwsError(e, credentialsFrom));
       }
     },
   });
