@@ -1,5 +1,5 @@
 /**
- * amazon-ami and amazon-parameterstore run for real against moto's server (test/support/moto.ts, seeded with two
+ * amazon-ami, amazon-parameterstore and amazon-secretsmanager run for real against moto's server (test/support/moto.ts, seeded with two
  * Canonical AMIs of the same name pattern, from February and July 2019): as `build`, `inspect` and `console` load a
  * template, the data sources run before the sources are evaluated, so `source_ami` gets the AMI found.
  */
@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readAccessSettings } from '../../core/cloud/aws/access';
 import { awsClientSetup } from '../../core/cloud/aws/client';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigFields } from '../../core/engine/config-fields';
 import { loadTemplateFilesRunningDataSources } from '../../core/template/load';
 import type { LoadOptions, LoadResult } from '../../core/template/model';
@@ -90,4 +91,71 @@ test('amazon-parameterstore: a SecureString read with and without decryption; a 
   assert.doesNotMatch(dataValue(r, 'raw'), /"value" = "s3cret"/);
   const missing = await loadRunning(`data "amazon-parameterstore" "m" {\n  name = "/nope"\n}\n`);
   assert.deepEqual(errors(missing).map(where), ['The parameter name "/nope" not found @ a.pkr.hcl:1:1']);
+});
+
+async function secretsManager(): Promise<SecretsManagerClient> {
+  const setup = await awsClientSetup(readAccessSettings(new ConfigFields({ values: {}, ranges: {}, blocks: {} }, 'test')), env, 'secrets-manager');
+  assert.ok(setup.ok);
+  return new SecretsManagerClient({ region: setup.value.region, ...setup.value.options });
+}
+
+const secretBlock = (name: string, body: string): string => `data "amazon-secretsmanager" "${name}" {\n${body}}\n`;
+
+test('amazon-secretsmanager: plain text, a JSON key, the first value, a version by id and by stage; the secret is sensitive', async () => {
+  const sm = await secretsManager();
+  await sm.send(new CreateSecretCommand({ Name: 'bakehouse/plain', SecretString: 'hunter2-plain' }));
+  const first = await sm.send(new CreateSecretCommand({ Name: 'bakehouse/db', SecretString: '{"password":"s3cret-db","port":5432}' }));
+  const second = await sm.send(new PutSecretValueCommand({ SecretId: 'bakehouse/db', SecretString: '{"password":"rotated-db","port":5433}' }));
+  sm.destroy();
+  const r = await loadRunning(
+    secretBlock('plain', '  name = "bakehouse/plain"\n') +
+      secretBlock('password', '  name = "bakehouse/db"\n  key = "password"\n') +
+      secretBlock('port', '  name = "bakehouse/db"\n  key = "port"\n') +
+      secretBlock('first', '  name = "bakehouse/db"\n') +
+      secretBlock('absent', '  name = "bakehouse/db"\n  key = "user"\n') +
+      secretBlock('by_id', `  name = "bakehouse/db"\n  key = "password"\n  version_id = "${first.VersionId}"\n`) +
+      secretBlock('previous', '  name = "bakehouse/db"\n  key = "password"\n  version_stage = "AWSPREVIOUS"\n') +
+      'locals {\n  dsn = "postgres://app:${data.amazon-secretsmanager.password.value}@db"\n}\n',
+  );
+  const model = noErrors(r);
+  const attr = (name: string, field: string): string => {
+    const v = model.dataSources.find((d) => d.name === name)?.value;
+    assert.ok(v?.kind === 'object', `no data source ${name}`);
+    const a = v.attrs[field];
+    assert.ok(a?.kind === 'string', `${name}.${field}`);
+    return a.value;
+  };
+  assert.equal(attr('plain', 'value'), 'hunter2-plain');
+  assert.equal(attr('plain', 'secret_string'), 'hunter2-plain');
+  assert.equal(attr('password', 'value'), 'rotated-db');
+  assert.equal(attr('password', 'version_id'), second.VersionId);
+  assert.equal(attr('port', 'value'), '5433');
+  assert.equal(attr('first', 'value'), 'rotated-db');
+  assert.equal(attr('absent', 'value'), '');
+  assert.equal(attr('by_id', 'value'), 's3cret-db');
+  assert.equal(attr('by_id', 'version_id'), first.VersionId);
+  assert.equal(attr('previous', 'value'), 's3cret-db');
+  // The secret's outputs are marked sensitive, and so is what is computed from them; every event masks them.
+  const password = model.dataSources.find((d) => d.name === 'password')!.value;
+  assert.ok(password.kind === 'object' && password.attrs.value.sensitive && password.attrs.secret_string.sensitive && !password.attrs.version_id.sensitive);
+  assert.equal(model.locals.find((l) => l.name === 'dsn')?.value.sensitive, true);
+  for (const secret of ['hunter2-plain', 'rotated-db', 's3cret-db']) assert.ok(model.sensitiveStrings.includes(secret), secret);
+  assert.ok(!model.sensitiveStrings.includes(second.VersionId ?? ''), 'a version id is not a secret');
+});
+
+test('amazon-secretsmanager: a binary secret, and the plugin’s errors for a missing secret, a missing version and a JSON value it cannot read', async () => {
+  const sm = await secretsManager();
+  await sm.send(new CreateSecretCommand({ Name: 'bakehouse/blob', SecretBinary: Buffer.from('binary-bytes') }));
+  await sm.send(new CreateSecretCommand({ Name: 'bakehouse/flags', SecretString: '{"enabled":true}' }));
+  sm.destroy();
+  const blob = await loadRunning(secretBlock('b', '  name = "bakehouse/blob"\n'));
+  const out = noErrors(blob).dataSources[0].value;
+  assert.ok(out.kind === 'object' && out.attrs.secret_binary.kind === 'string');
+  assert.equal(out.attrs.secret_binary.value, 'binary-bytes');
+  const missing = await loadRunning(secretBlock('m', '  name = "bakehouse/nope"\n'));
+  assert.deepEqual(errors(missing).map(where), ['Secrets Manager Secret "bakehouse/nope" Version "AWSCURRENT" not found @ a.pkr.hcl:1:1']);
+  const stage = await loadRunning(secretBlock('s', '  name = "bakehouse/flags"\n  version_stage = "NO-SUCH-STAGE"\n'));
+  assert.deepEqual(errors(stage).map(where), ['Secrets Manager Secret "bakehouse/flags" Version "NO-SUCH-STAGE" not found @ a.pkr.hcl:1:1']);
+  const bool = await loadRunning(secretBlock('f', '  name = "bakehouse/flags"\n  key = "enabled"\n'));
+  assert.deepEqual(errors(bool).map(where), ['error to get secret value: "Unsupported secret value type: bool" @ a.pkr.hcl:1:1']);
 });

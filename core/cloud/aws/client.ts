@@ -1,15 +1,21 @@
 /**
  * What every AWS client Bakehouse makes is given: the region, the credentials (credentials.ts, in Packer's order), the
  * endpoint and the retry count, from the template's AccessConfig and the run's environment. The amazon-ebs builder's EC2
- * driver, the amazon-* data sources and the upload post-processor's S3 client make their clients from this, and
- * `describeAwsError` words what AWS answers.
+ * driver, the amazon-* data sources and the S3 client of the upload and amazon-import post-processors make their
+ * clients from this, and `describeAwsError` words what AWS answers.
  */
 import { err, ok, type Result } from '../../common/result';
 import type { AccessSettings } from './access';
 import { credentialSource, type AwsCredentialIdentity, type BoundAwsCredential } from './credentials';
 
-/** The services Bakehouse calls; each has its own AWS_ENDPOINT_URL_<SERVICE> variable. */
-export type AwsService = 'ec2' | 'ssm' | 's3';
+/** The services Bakehouse calls, each with its own endpoint variable (the SDKs' AWS_ENDPOINT_URL_<SERVICE ID>). */
+const ENDPOINT_VARIABLES = {
+  ec2: 'AWS_ENDPOINT_URL_EC2',
+  ssm: 'AWS_ENDPOINT_URL_SSM',
+  s3: 'AWS_ENDPOINT_URL_S3',
+  'secrets-manager': 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+} as const;
+export type AwsService = keyof typeof ENDPOINT_VARIABLES;
 
 export interface AwsClientSetup {
   region: string;
@@ -32,7 +38,7 @@ export async function awsClientSetup(
   if (region === '') return err('region: no AWS region given; set region in the template (or AWS_REGION)');
   const creds = await credentialSource(access, env, bound);
   // Packer's AccessConfig.Session puts custom_endpoint_ec2 on the whole session, so its SSM calls go there too.
-  const endpoint = access.endpoint || env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL || '';
+  const endpoint = access.endpoint || env[ENDPOINT_VARIABLES[service]] || env.AWS_ENDPOINT_URL || '';
   // Packer's max_retries counts retries; the SDK counts attempts.
   const options = { credentials: creds.provider, maxAttempts: Math.max(1, access.maxRetries + 1), ...(endpoint ? { endpoint } : {}) };
   return ok({ region, credentialsFrom: creds.source, options });

@@ -1,8 +1,7 @@
 /**
  * The Amazon plugin's data sources (amazon-ami, amazon-parameterstore, amazon-secretsmanager, packer-plugin-amazon v1.3.4).
- * Their Configure rules are checked here. amazon-ami and amazon-parameterstore run (`io`, ami.ts and parameterstore.ts)
- * with the amazon-ebs builder's AccessConfig, credentials and endpoint (core/cloud/aws/); amazon-secretsmanager does not
- * run yet, so its output stays unknown with a warning saying so, rather than pretending.
+ * Their Configure rules are checked here. Each runs (`io`: ami.ts, parameterstore.ts, secretsmanager.ts) with the
+ * amazon-ebs builder's AccessConfig, credentials and endpoint (core/cloud/aws/).
  */
 import { problem, type Check } from '../../components/checks';
 import { mapOf, objectOf, T_STRING, type Type } from '../../template/values/type';
@@ -10,8 +9,7 @@ import { dataSourceSchema } from '../schema';
 import type { DataSourceRun, DataSourceType } from '../types';
 import { runAmazonAmi } from './ami';
 import { runAmazonParameterStore } from './parameterstore';
-
-const NOT_RUN_YET = 'not run yet: Bakehouse does not call Secrets Manager, so its output is unknown.';
+import { runAmazonSecretsManager } from './secretsmanager';
 
 const strings = (names: string[]): Record<string, Type> => Object.fromEntries(names.map((n) => [n, T_STRING]));
 
@@ -42,6 +40,6 @@ export const amazonDataSources: DataSourceType[] = [
     'A secret of AWS Secrets Manager, or one key of it.',
     [nameRequired],
     objectOf(strings(['value', 'secret_string', 'secret_binary', 'version_id'])),
-    { kind: 'unavailable', severity: 'warning', why: NOT_RUN_YET },
+    { kind: 'io', run: runAmazonSecretsManager },
   ),
 ];

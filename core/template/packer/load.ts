@@ -187,7 +187,7 @@ function buildFilters(opts: LoadOptions, diags: Diagnostic[]): PlanFilters | und
   return ok ? filters : undefined;
 }
 
-/** The plain text of every string inside sensitive variables and locals, for masking output. */
+/** The plain text of every string inside sensitive variables, locals and data source outputs, for masking output. */
 function sensitiveStrings(model: TemplateModel): string[] {
   const out = new Set<string>();
   const walk = (v: Value, inherited: boolean): void => {
@@ -216,6 +216,8 @@ function sensitiveStrings(model: TemplateModel): string[] {
   };
   for (const v of model.variables) if (v.sensitive || isSensitiveDeep(v.value)) walk(v.value, v.sensitive);
   for (const l of model.locals) if (l.sensitive || isSensitiveDeep(l.value)) walk(l.value, l.sensitive);
+  // A data source's sensitive outputs (amazon-secretsmanager's secret) are masked even where no local copies them.
+  for (const d of model.dataSources) if (isSensitiveDeep(d.value)) walk(d.value, false);
   return [...out];
 }
 

@@ -68,13 +68,13 @@ test('hcp-packer-* are checked by validate, and refuse to run', () => {
   assert.deepEqual(errors(missing).map(where), ['the `channel_name` must be specified @ a.pkr.hcl:1:1']);
 });
 
-test('amazon-secretsmanager says it is not run yet and leaves its output unknown', () => {
-  const r = load({ 'a.pkr.hcl': 'data "amazon-secretsmanager" "p" {\n  name = "/x"\n  region = "eu-west-1"\n}\nlocals {\n  v = data.amazon-secretsmanager.p.value\n}\n' });
+test('amazon-secretsmanager is checked by validate, which leaves its output unknown (it runs against moto in test/datasources/amazon.test.ts)', () => {
+  const r = load({ 'a.pkr.hcl': 'data "amazon-secretsmanager" "p" {\n  name = "/x"\n  region = "eu-west-1"\n}\nlocals {\n  v = data.amazon-secretsmanager.p.value\n}\n' }, { dataSources: 'skip' });
   noErrors(r);
-  const w = r.diagnostics.filter((d) => d.severity === 'warning');
-  assert.deepEqual(w.map(where), ['Data source data.amazon-secretsmanager.p is not run @ a.pkr.hcl:1:1']);
-  assert.match(w[0].detail ?? '', /not run yet: Bakehouse does not call Secrets Manager/);
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'warning'), []);
   assert.equal(modelOf(r).locals[0].value.kind, 'unknown');
+  const nameless = load({ 'a.pkr.hcl': 'data "amazon-secretsmanager" "p" {\n  region = "eu-west-1"\n}\n' }, { dataSources: 'skip' });
+  assert.deepEqual(errors(nameless).map(where), ["a 'name' must be provided @ a.pkr.hcl:1:1"]);
 });
 
 /** A real HTTP server on a loopback port, answering by path; it records each request it got. */
