@@ -11,8 +11,8 @@ const common = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // @napi-rs/keyring loads its per-platform .node binary by package name at run time: it stays a node_modules package.
-  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring'],
+  // @napi-rs/keyring and better-sqlite3 load their native .node binaries by package name at run time: they stay node_modules packages.
+  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring', 'better-sqlite3'],
   // As for the CLI: prefer ES module builds, since UMD builds load their parts with dynamic require().
   mainFields: ['module', 'main'],
 };

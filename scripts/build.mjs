@@ -44,8 +44,8 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // @napi-rs/keyring loads its per-platform .node binary by package name at run time: it stays a node_modules package.
-  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring'],
+  // @napi-rs/keyring and better-sqlite3 load their native .node binaries by package name at run time: they stay node_modules packages.
+  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring', 'better-sqlite3'],
   // Prefer ES module builds: jsonc-parser's UMD build loads its parts with dynamic require(), which a bundle cannot follow.
   mainFields: ['module', 'main'],
   // The AWS SDK loads some Node built-ins with import(); bin/bakehouse.js runs the bundle as a vm.Script, which has no

@@ -25,6 +25,8 @@ import { loadTemplateRunningDataSources } from '../template/load';
 import type { AppDataDir } from './data-dir';
 import { runCredentials, type RunCredentials } from '../credentials/for-build';
 import type { PathResolver } from './paths';
+import type { HistoryService } from './history';
+import { recordedInputs, recordedVariables, templateHash } from '../history/run-inputs';
 
 /**
  * Batches go out by time, about every 100 ms, whatever their size: per-message costs (a JSON envelope, a WebSocket frame,
@@ -71,6 +73,8 @@ export interface BuildServiceOptions {
   resolvePath: PathResolver;
   /** The template's credential bindings, read for a run (`builds`: those about to run, once they are known). */
   boundCredentials?: (template: string, builds?: readonly string[]) => Promise<Result<RunCredentials>>;
+  /** Where every run is recorded (none: tests of the engine alone). */
+  history?: HistoryService;
 }
 
 export class BuildService {
@@ -124,6 +128,24 @@ export class BuildService {
     const summary: RunSummary = { runId: run.runId, template: path, startedAt: Date.now(), builds: builds.map((b) => b.name) };
     const live: LiveRun = { run, summary, nextSeq: 0, pending: [], pendingFirstSeq: 0, recent: [], recentFirstSeq: 0, listeners: new Set(), done: Promise.resolve() };
     run.subscribe((e) => this.onEvent(live, e));
+    const history = await this.opts.history?.history();
+    if (history?.ok) {
+      const variables = recordedVariables(loaded, sensitiveStrings);
+      history.value.record(
+        run,
+        {
+          template: path,
+          templateHash: templateHash(loaded.sources),
+          startedBy: 'app',
+          startedAt: summary.startedAt,
+          builds: summary.builds,
+          variables,
+          inputs: recordedInputs({ only: req.only, except: req.except, onError: req.onError, vars: req.vars }, variables, sensitiveStrings),
+        },
+        // Not an event of the run: its events are numbered by their line in the run log, which this is not in.
+        (message) => process.emitWarning(message),
+      );
+    }
     this.runs.set(run.runId, live);
     this.writeMeta(summary);
     live.done = run.start().then(

@@ -15,6 +15,7 @@ import type { PluginRegistry } from '../engine/plugin';
 import { BuildService } from './builds';
 import { CredentialService } from './credentials';
 import { AppDataDir } from './data-dir';
+import { HistoryService } from './history';
 import { editTemplate, writtenAttributes } from './graph-edit/edit';
 import { completions, definition, hover } from './language';
 import { pathResolver } from './paths';
@@ -55,6 +56,7 @@ export function createHost(opts: HostOptions = {}): Host {
   const templates = new TemplateService({ data, env, resolvePath, appExamples: opts.appRoot ? join(opts.appRoot, 'resources', 'examples') : undefined });
   const workspace = new WorkspaceService(data);
   const credentials = new CredentialService({ data, env, resolvePath });
+  const history = new HistoryService(data);
   const builds = new BuildService({
     data,
     env,
@@ -62,6 +64,7 @@ export function createHost(opts: HostOptions = {}): Host {
     defaultOnError: () => data.readSettings().defaultOnError,
     resolvePath,
     boundCredentials: (template, buildNames) => credentials.forBuild(template, buildNames),
+    history,
   });
 
   const services: ContractApi = {
@@ -111,6 +114,6 @@ export function createHost(opts: HostOptions = {}): Host {
     call: bound.call,
     subscribeRun: (runId, listener) => builds.subscribe(runId, listener),
     whenRunDone: (runId) => builds.whenDone(runId),
-    dispose: () => builds.dispose(),
+    dispose: () => builds.dispose().then(() => history.dispose()),
   };
 }

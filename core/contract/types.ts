@@ -1,5 +1,6 @@
 /** Data that crosses the contract. Plain serialisable values only; secrets never appear here. */
 import type { CredentialSummary, CredentialTestResult } from '../common/credentials';
+import type { RunOrigin, RunStatus, TimelineKind } from '../common/history';
 import type { OnErrorPolicy } from '../common/on-error';
 import type { OutputStream } from '../common/output';
 import type { RunResult } from '../common/run-result';
@@ -127,6 +128,88 @@ export interface LogLine {
   stream: OutputStream | 'say' | 'message' | 'error';
   text: string;
   step?: string;
+}
+
+/** A variable of a recorded run as it was in effect; a sensitive one's value is `<sensitive>`, never the value. */
+export interface HistoryVariable {
+  name: string;
+  value: string;
+  sensitive: boolean;
+  /** Where the value came from: `default`, `env`, `auto-file`, `var-file` or `cli` (the app's typed values are `cli`). */
+  source: string;
+}
+
+/** What a run was asked to do, kept so it can be run again with the same inputs (sensitive values left out). */
+export interface HistoryInputs {
+  only: string[];
+  except: string[];
+  onError?: OnErrorPolicy;
+  /** Values typed for the run (`-var`, the app's variable fields), masked ones dropped. */
+  vars: Array<[string, string]>;
+}
+
+/** One run as the history lists it. */
+export interface HistoryRun {
+  runId: string;
+  /** The template's path as it was opened; empty for a run imported from a log that did not say. */
+  template: string;
+  /** SHA-256 of the template's files (name and text of each), so two runs of the same text can be told apart. */
+  templateHash: string;
+  startedBy: RunOrigin;
+  startedAt: number;
+  finishedAt?: number;
+  status: RunStatus;
+  builds: string[];
+  /** The first error of the run, for the list's one-line reason. */
+  error?: string;
+}
+
+/** One bar of a build's timeline. */
+export interface HistoryStep {
+  kind: TimelineKind;
+  /** The step's name, or a provisioner's or post-processor's `name (type)` / type. */
+  name: string;
+  startedAt: number;
+  /** Absent while running, or when the run stopped before the step reported its end. */
+  finishedAt?: number;
+  /** `continue`, `halt` or `cancelled` for a step; a RunResult for a provisioner or post-processor. */
+  result?: string;
+  error?: string;
+}
+
+export interface HistoryArtifact {
+  id: string;
+  builderId: string;
+  files: string[];
+  text: string;
+}
+
+export interface HistoryBuild {
+  name: string;
+  builderType: string;
+  startedAt?: number;
+  finishedAt?: number;
+  result?: RunResult;
+  error?: string;
+  steps: HistoryStep[];
+  artifacts: HistoryArtifact[];
+}
+
+/** A run's record: the summary, its inputs, each build's timeline and artifacts, and where its log is. */
+export interface HistoryRunDetail extends HistoryRun {
+  variables: HistoryVariable[];
+  inputs: HistoryInputs;
+  /** The run log's path (`<data>/runs/<runId>.jsonl`); empty when the run kept none. */
+  logPath: string;
+  buildDetails: HistoryBuild[];
+}
+
+/** A page of the history, newest first, and how many runs match the filters in all. */
+export interface HistoryPage {
+  runs: HistoryRun[];
+  total: number;
+  /** Every template the history has runs of, for the template filter. */
+  templates: string[];
 }
 
 export interface Settings {

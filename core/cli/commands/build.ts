@@ -8,6 +8,9 @@ import type { EngineEvent } from '../../engine/events';
 import { parseOnError } from '../../engine/on-error';
 import { planRun } from '../../engine/plan';
 import { PluginRegistry, type BuilderPlugin, type PostProcessorPlugin, type ProvisionerPlugin } from '../../engine/plugin';
+import { dataDir } from '../../engine/runlog';
+import { History } from '../../history/history';
+import { recordedInputs, recordedVariables, templateHash } from '../../history/run-inputs';
 import { loadTemplateRunningDataSources } from '../../template/load';
 import type { PlannedBuild } from '../../template/model';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type CliIO, type Command } from '../command';
@@ -113,6 +116,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const machineReadable = flagBool(args, 'machine-readable');
   const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui'), verbose: packerLogEnabled(io.env) });
   const registry = hooks.registry ?? (await pluginsFor(builds));
+  const secrets = [...model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets];
   const run = createRun({
     builds,
     registry,
@@ -120,7 +124,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
       secretVars: credentials.value.vars,
       credentialEnv: (plan) => credentials.value.bridgeEnv(plan),
     }),
-    sensitiveStrings: [...model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets],
+    sensitiveStrings: secrets,
     parallelBuilds: flagInt(args, 'parallel-builds', 0),
     onError: onError.value,
     force: flagBool(args, 'force'),
@@ -128,6 +132,18 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     env: io.env,
     cwd: io.cwd,
     dataDir: hooks.dataDir,
+  });
+  const history = await recordInHistory(run, hooks.dataDir === undefined ? dataDir(io.env) : hooks.dataDir, io, () => {
+    const variables = recordedVariables(loaded, secrets);
+    return {
+      template: t.value.path,
+      templateHash: templateHash(loaded.sources),
+      startedBy: 'cli',
+      startedAt: Date.now(),
+      builds: builds.map((b) => b.name),
+      variables,
+      inputs: recordedInputs({ only: t.value.options.only, except: t.value.options.except, onError: onError.value, vars: t.value.options.vars }, variables, secrets),
+    };
   });
   const prompts = new StdinPrompts(io.stdin, io.stdout);
   if (flagBool(args, 'debug')) io.stdout('Debug mode enabled. Builds will not be parallelized.\n');
@@ -161,7 +177,25 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
     prompts.close();
+    history?.close();
   }
+}
+
+/** Opens the data folder's history and records the run in it; a history that cannot be opened is a warning, not a failed build. */
+async function recordInHistory(
+  run: ReturnType<typeof createRun>,
+  base: string | false,
+  io: CliIO,
+  describe: () => Parameters<History['record']>[1],
+): Promise<History | undefined> {
+  if (base === false) return undefined;
+  const opened = await History.open(base);
+  if (!opened.ok) {
+    io.stderr(`bakehouse build: the build history is not recorded: ${opened.error}\n`);
+    return undefined;
+  }
+  opened.value.record(run, describe(), (message) => io.stderr(`bakehouse build: ${message}\n`));
+  return opened.value;
 }
 
 type Loaders<P> = Readonly<Record<string, () => Promise<P>>>;

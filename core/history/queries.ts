@@ -1,0 +1,199 @@
+/** Reading the history: a filtered page of runs, newest first, and one run's whole record. */
+import { isRunOrigin, isRunStatus, TIMELINE_KINDS, type RunStatus, type TimelineKind } from '../common/history';
+import { RUN_RESULTS, type RunResult } from '../common/run-result';
+import type { HistoryArtifact, HistoryBuild, HistoryInputs, HistoryPage, HistoryRun, HistoryRunDetail, HistoryStep, HistoryVariable } from '../contract/types';
+import type { HistoryDatabase } from './database';
+
+export interface HistoryFilter {
+  /** Runs of this template path only. */
+  template?: string;
+  status?: RunStatus;
+  /** Case-insensitive text in the template path, run id, build names or first error. */
+  text?: string;
+  limit: number;
+  offset?: number;
+}
+
+interface RunRow {
+  run_id: string;
+  template_path: string;
+  template_hash: string;
+  started_by: string;
+  started_at: number;
+  finished_at: number | null;
+  status: string;
+  builds: string;
+  error: string | null;
+}
+
+interface DetailRow extends RunRow {
+  variables: string;
+  inputs: string;
+  log_path: string;
+}
+
+interface BuildRow {
+  name: string;
+  builder_type: string;
+  started_at: number | null;
+  finished_at: number | null;
+  result: string | null;
+  error: string | null;
+}
+
+interface StepRow {
+  build: string;
+  kind: string;
+  name: string;
+  started_at: number;
+  finished_at: number | null;
+  result: string | null;
+  error: string | null;
+}
+
+interface ArtifactRow {
+  build: string;
+  artifact_id: string;
+  builder_id: string;
+  files: string;
+  text: string;
+}
+
+const RUN_COLUMNS = 'run_id, template_path, template_hash, started_by, started_at, finished_at, status, builds, error';
+/** A filter left out is a NULL parameter, so one prepared statement serves every combination. */
+const WHERE = `WHERE (@template IS NULL OR template_path = @template)
+  AND (@status IS NULL OR status = @status)
+  AND (@text IS NULL OR template_path LIKE @text ESCAPE '\\' OR run_id LIKE @text ESCAPE '\\' OR builds LIKE @text ESCAPE '\\' OR error LIKE @text ESCAPE '\\')`;
+
+export class HistoryReader {
+  private readonly page;
+  private readonly count;
+  private readonly templates;
+  private readonly run;
+  private readonly builds;
+  private readonly steps;
+  private readonly artifacts;
+  private readonly byPrefix;
+
+  constructor(db: HistoryDatabase) {
+    this.page = db.prepare<FilterParams, RunRow>(`SELECT ${RUN_COLUMNS} FROM runs ${WHERE} ORDER BY started_at DESC, run_id DESC LIMIT @limit OFFSET @offset`);
+    this.count = db.prepare<FilterParams, { n: number }>(`SELECT count(*) AS n FROM runs ${WHERE}`);
+    this.templates = db.prepare<[], { template_path: string }>("SELECT DISTINCT template_path FROM runs WHERE template_path != '' ORDER BY template_path");
+    this.run = db.prepare<[string], DetailRow>(`SELECT ${RUN_COLUMNS}, variables, inputs, log_path FROM runs WHERE run_id = ?`);
+    this.builds = db.prepare<[string], BuildRow>('SELECT name, builder_type, started_at, finished_at, result, error FROM builds WHERE run_id = ?');
+    this.steps = db.prepare<[string], StepRow>('SELECT build, kind, name, started_at, finished_at, result, error FROM steps WHERE run_id = ? ORDER BY started_at, id');
+    this.artifacts = db.prepare<[string], ArtifactRow>('SELECT build, artifact_id, builder_id, files, text FROM artifacts WHERE run_id = ? ORDER BY id');
+    this.byPrefix = db.prepare<[string], { run_id: string }>("SELECT run_id FROM runs WHERE run_id LIKE ? ESCAPE '\\' LIMIT 2");
+  }
+
+  list(filter: HistoryFilter): HistoryPage {
+    const params: FilterParams = {
+      template: filter.template ?? null,
+      status: filter.status ?? null,
+      text: filter.text ? `%${escapeLike(filter.text)}%` : null,
+      limit: filter.limit,
+      offset: filter.offset ?? 0,
+    };
+    return {
+      runs: this.page.all(params).map(runOf),
+      total: this.count.get(params)?.n ?? 0,
+      templates: this.templates.all().map((r) => r.template_path),
+    };
+  }
+
+  detail(runId: string): HistoryRunDetail | undefined {
+    const row = this.run.get(runId);
+    if (!row) return undefined;
+    const steps = this.steps.all(runId);
+    const artifacts = this.artifacts.all(runId);
+    const builds = new Map<string, HistoryBuild>();
+    const buildOf = (name: string): HistoryBuild => {
+      let b = builds.get(name);
+      if (!b) builds.set(name, (b = { name, builderType: '', steps: [], artifacts: [] }));
+      return b;
+    };
+    // Planned order first, so the timeline lists builds as the template does, even one that never started.
+    const planned = parseJson<string[]>(row.builds, []);
+    for (const name of planned) buildOf(name);
+    for (const b of this.builds.all(runId)) {
+      const build = buildOf(b.name);
+      build.builderType = b.builder_type;
+      if (b.started_at !== null) build.startedAt = b.started_at;
+      if (b.finished_at !== null) build.finishedAt = b.finished_at;
+      if (isRunResult(b.result)) build.result = b.result;
+      if (b.error !== null) build.error = b.error;
+    }
+    for (const s of steps) buildOf(s.build).steps.push(stepOf(s));
+    for (const a of artifacts) buildOf(a.build).artifacts.push(artifactOf(a));
+    return {
+      ...runOf(row),
+      variables: parseJson<HistoryVariable[]>(row.variables, []),
+      inputs: { only: [], except: [], vars: [], ...parseJson<Partial<HistoryInputs>>(row.inputs, {}) },
+      logPath: row.log_path,
+      buildDetails: [...builds.values()].filter((b) => b.name !== ''),
+    };
+  }
+
+  /** The run whose id is `id` or starts with it (as `git show` takes a short hash); undefined when none or several do. */
+  resolve(id: string): string | undefined {
+    if (this.run.get(id)) return id;
+    const found = this.byPrefix.all(`${escapeLike(id)}%`);
+    return found.length === 1 ? found[0].run_id : undefined;
+  }
+}
+
+interface FilterParams {
+  template: string | null;
+  status: string | null;
+  text: string | null;
+  limit: number;
+  offset: number;
+}
+
+function runOf(r: RunRow): HistoryRun {
+  const run: HistoryRun = {
+    runId: r.run_id,
+    template: r.template_path,
+    templateHash: r.template_hash,
+    startedBy: isRunOrigin(r.started_by) ? r.started_by : 'cli',
+    startedAt: r.started_at,
+    status: isRunStatus(r.status) ? r.status : 'failed',
+    builds: parseJson<string[]>(r.builds, []),
+  };
+  if (r.finished_at !== null) run.finishedAt = r.finished_at;
+  if (r.error !== null) run.error = r.error;
+  return run;
+}
+
+function stepOf(s: StepRow): HistoryStep {
+  const step: HistoryStep = { kind: isTimelineKind(s.kind) ? s.kind : 'step', name: s.name, startedAt: s.started_at };
+  if (s.finished_at !== null) step.finishedAt = s.finished_at;
+  if (s.result !== null) step.result = s.result;
+  if (s.error !== null) step.error = s.error;
+  return step;
+}
+
+function artifactOf(a: ArtifactRow): HistoryArtifact {
+  return { id: a.artifact_id, builderId: a.builder_id, files: parseJson<string[]>(a.files, []), text: a.text };
+}
+
+function isRunResult(text: string | null): text is RunResult {
+  return (RUN_RESULTS as readonly unknown[]).includes(text);
+}
+
+function isTimelineKind(text: string): text is TimelineKind {
+  return (TIMELINE_KINDS as readonly string[]).includes(text);
+}
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The user's text matched literally by LIKE: its own % and _ are not wildcards. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
