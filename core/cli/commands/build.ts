@@ -1,4 +1,5 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
+import { resolve } from 'node:path';
 import { parseCredentialBinding, type CredentialBinding } from '../../credentials/build-bindings';
 import { runCredentials } from '../../credentials/for-build';
 import { packerLogEnabled } from '../../engine/packer-log';
@@ -136,7 +137,8 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const history = await recordInHistory(run, hooks.dataDir === undefined ? dataDir(io.env) : hooks.dataDir, io, () => {
     const variables = recordedVariables(loaded, secrets);
     return {
-      template: t.value.path,
+      // Absolute, so the app's History finds the runs of the template it has open.
+      template: resolve(io.cwd, t.value.path),
       templateHash: templateHash(loaded.sources),
       startedBy: 'cli',
       startedAt: Date.now(),

@@ -12,6 +12,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> =
   fix: async () => (await import('./fix')).fixCommand,
   fmt: async () => (await import('./fmt')).fmtCommand,
   hcl2_upgrade: async () => (await import('./hcl2-upgrade')).hcl2UpgradeCommand,
+  history: async () => (await import('./history')).historyCommand,
   inspect: async () => (await import('./inspect')).inspectCommand,
   serve: async () => (await import('./serve')).serveCommand,
   validate: async () => (await import('./validate')).validateCommand,
