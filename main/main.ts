@@ -8,6 +8,7 @@ import { AppDataDir } from '../core/app/data-dir';
 import { createHost } from '../core/app/host';
 import { registerBuildIpc } from './ipc/builds';
 import { registerCredentialIpc } from './ipc/credentials';
+import { registerHistoryIpc } from './ipc/history';
 import { ourPage, type IpcMainLike } from './ipc/sender';
 import { registerTemplateIpc } from './ipc/templates';
 import { registerWorkspaceIpc, type Dialogs } from './ipc/workspace';
@@ -99,6 +100,7 @@ void app.whenReady().then(() => {
   });
   registerBuildIpc(ipc, host, trusted);
   registerCredentialIpc(ipc, host, trusted);
+  registerHistoryIpc(ipc, host, trusted);
   registerWorkspaceIpc(ipc, host, trusted, dialogs);
   refreshMenu();
   mainWindow = createWindow();

@@ -75,6 +75,8 @@ export interface BuildServiceOptions {
   boundCredentials?: (template: string, builds?: readonly string[]) => Promise<Result<RunCredentials>>;
   /** Where every run is recorded (none: tests of the engine alone). */
   history?: HistoryService;
+  /** Told when a run has ended and its last batch went out (the host applies the history's retention then). */
+  onRunFinished?: (runId: string) => void;
 }
 
 export class BuildService {
@@ -253,6 +255,7 @@ export class BuildService {
     live.summary.result = result;
     this.flush(live);
     this.writeMeta(live.summary);
+    this.opts.onRunFinished?.(live.summary.runId);
   }
 
   private metaPath(runId: string): string {

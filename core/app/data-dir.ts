@@ -10,10 +10,14 @@ import type { Settings } from '../contract/types';
 import { dataDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
 
-export const DEFAULT_SETTINGS: Settings = { theme: 'system', defaultOnError: 'cleanup' };
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', defaultOnError: 'cleanup', historyKeepRuns: 0, historyKeepDays: 0 };
 
 /** How many recently opened templates the app remembers. */
 const RECENT_LIMIT = 15;
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
 
 export class AppDataDir {
   constructor(readonly path: string) {}
@@ -28,6 +32,8 @@ export class AppDataDir {
     // The file may be hand-edited or from another version: keep only values this version knows.
     if (isTheme(stored?.theme)) out.theme = stored.theme;
     if (isOnErrorPolicy(stored?.defaultOnError)) out.defaultOnError = stored.defaultOnError;
+    if (isCount(stored?.historyKeepRuns)) out.historyKeepRuns = stored.historyKeepRuns;
+    if (isCount(stored?.historyKeepDays)) out.historyKeepDays = stored.historyKeepDays;
     return out;
   }
 
@@ -36,6 +42,8 @@ export class AppDataDir {
     const next: Settings = { ...this.readSettings() };
     if (change.theme !== undefined) next.theme = change.theme;
     if (change.defaultOnError !== undefined) next.defaultOnError = change.defaultOnError;
+    if (change.historyKeepRuns !== undefined) next.historyKeepRuns = change.historyKeepRuns;
+    if (change.historyKeepDays !== undefined) next.historyKeepDays = change.historyKeepDays;
     this.writeJson('settings.json', next);
     return next;
   }

@@ -5,8 +5,8 @@
 import { ok } from '../common/result';
 import type { RunStatus } from '../common/history';
 import { failure, type Result } from '../contract/result';
-import type { HistoryPage, HistoryRunDetail } from '../contract/types';
-import { History } from '../history/history';
+import type { HistoryPage, HistoryRunDetail, Settings } from '../contract/types';
+import { History, type RetentionPolicy } from '../history/history';
 import type { AppDataDir } from './data-dir';
 
 export interface HistoryQuery {
@@ -45,6 +45,14 @@ export class HistoryService {
     return found ? ok(found) : failure('not-found', `No run ${runId} in the build history.`);
   }
 
+  /** Forgets the runs (and deletes the run logs) the settings' retention does not keep; answers how many went. */
+  async applyRetention(settings: Settings): Promise<number> {
+    const policy = retentionOf(settings);
+    if (policy.keepRuns === undefined && policy.keepDays === undefined) return 0;
+    const h = await this.history();
+    return h.ok ? h.value.prune(policy).length : 0;
+  }
+
   async dispose(): Promise<void> {
     const h = await this.opened;
     if (h && typeof h !== 'string') h.close();
@@ -52,3 +60,11 @@ export class HistoryService {
   }
 }
 
+
+/** The settings' retention as a policy: 0 means no limit. */
+export function retentionOf(settings: Pick<Settings, 'historyKeepRuns' | 'historyKeepDays'>): RetentionPolicy {
+  return {
+    keepRuns: settings.historyKeepRuns > 0 ? settings.historyKeepRuns : undefined,
+    keepDays: settings.historyKeepDays > 0 ? settings.historyKeepDays : undefined,
+  };
+}

@@ -65,6 +65,7 @@ export function createHost(opts: HostOptions = {}): Host {
     resolvePath,
     boundCredentials: (template, buildNames) => credentials.forBuild(template, buildNames),
     history,
+    onRunFinished: () => void history.applyRetention(data.readSettings()),
   });
 
   const services: ContractApi = {
@@ -91,7 +92,16 @@ export function createHost(opts: HostOptions = {}): Host {
     workspace: {
       recentFiles: async () => workspace.recentFiles(),
       getSettings: async () => workspace.getSettings(),
-      setSettings: async (change) => workspace.setSettings(change),
+      setSettings: async (change) => {
+        const r = workspace.setSettings(change);
+        // A shorter retention takes effect at once, not at the next build.
+        if (r.ok && (change.historyKeepRuns !== undefined || change.historyKeepDays !== undefined)) await history.applyRetention(r.value);
+        return r;
+      },
+    },
+    history: {
+      list: async (query) => history.list(query),
+      show: async ({ runId }) => history.detail(runId),
     },
     credentials: {
       status: async () => credentials.status(),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CREDENTIAL_IMPORT_SOURCES, CREDENTIAL_KINDS } from '../common/credentials';
+import { RUN_STATUSES } from '../common/history';
 import { ON_ERROR_POLICIES } from '../common/on-error';
 import { PROMPT_ANSWERS } from '../common/prompt';
 import { THEMES } from '../common/settings';
@@ -67,10 +68,29 @@ export const inputs = {
     listRuns: none,
     readLog: z.object({ runId: z.string().min(1), offset: z.number().int().min(0), count: z.number().int().min(1).max(10_000) }),
   },
+  history: {
+    list: z
+      .object({
+        template: z.string().min(1).optional(),
+        status: z.enum(RUN_STATUSES).optional(),
+        text: z.string().optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict(),
+    show: z.object({ runId: z.string().min(1) }).strict(),
+  },
   workspace: {
     recentFiles: none,
     getSettings: none,
-    setSettings: z.object({ theme: z.enum(THEMES).optional(), defaultOnError: onError.optional() }).strict(),
+    setSettings: z
+      .object({
+        theme: z.enum(THEMES).optional(),
+        defaultOnError: onError.optional(),
+        historyKeepRuns: z.number().int().min(0).optional(),
+        historyKeepDays: z.number().int().min(0).optional(),
+      })
+      .strict(),
   },
   credentials: {
     status: none,

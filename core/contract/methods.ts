@@ -13,6 +13,8 @@ import type {
   CredentialImportResult,
   CredentialSummary,
   CredentialTestResult,
+  HistoryPage,
+  HistoryRunDetail,
   VaultStatus,
    FileEdit,
   Hover,
@@ -64,6 +66,13 @@ export const contract = {
     listRuns: answers<RunSummary[]>(),
     /** A window of a run's log lines, read from the run log on disk. */
     readLog: answers<{ lines: LogLine[]; total: number }>(),
+  },
+  /** The build history of the data folder: every run the app or the CLI started, newest first. */
+  history: {
+    /** A page of runs, filtered by template, status and text (template path, run id, build names, first error). */
+    list: answers<HistoryPage>(),
+    /** One run's record: summary, inputs, each build's timeline and artifacts, the run log's path. */
+    show: answers<HistoryRunDetail>(),
   },
   workspace: {
     recentFiles: answers<string[]>(),

@@ -215,6 +215,10 @@ export interface HistoryPage {
 export interface Settings {
   theme: Theme;
   defaultOnError: OnErrorPolicy;
+  /** The build history keeps the last this many runs (0: no limit); the runs it drops lose their run logs too. */
+  historyKeepRuns: number;
+  /** … and only runs started in the last this many days (0: no limit). Both limits apply. */
+  historyKeepDays: number;
 }
 
 /** How the node form edits one field of a component's schema. */

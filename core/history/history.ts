@@ -21,7 +21,7 @@ export interface RecordableRun {
   subscribe(listener: (e: RunEvent) => void): () => void;
 }
 
-/** How much history to keep: the last `keepRuns` runs and those of the last `keepDays` days (either may be absent). */
+/** How much history to keep: at most the last `keepRuns` runs, none older than `keepDays` days (either may be absent). */
 export interface RetentionPolicy {
   keepRuns?: number;
   keepDays?: number;

@@ -5,7 +5,7 @@ import type { Connection } from './connection';
 export function connectIpc(bridge: BakehouseBridge): Connection {
   return {
     kind: 'ipc',
-    api: { templates: bridge.templates, builds: bridge.builds, workspace: bridge.workspace, credentials: bridge.credentials },
+    api: { templates: bridge.templates, builds: bridge.builds, workspace: bridge.workspace, credentials: bridge.credentials, history: bridge.history },
     onRunEvents: (runId, listener) => bridge.onRunEvents(runId, listener),
     desktop: {
       onMenuCommand: (listener) => bridge.onMenuCommand(listener),

@@ -7,6 +7,7 @@ import type { RunEventBatch } from '../../core/contract/events';
 import type { Result } from '../../core/contract/result';
 import { registerBuildIpc } from '../../main/ipc/builds';
 import { registerCredentialIpc } from '../../main/ipc/credentials';
+import { registerHistoryIpc } from '../../main/ipc/history';
 import { ourPage, type IpcEventLike, type IpcMainLike } from '../../main/ipc/sender';
 import { registerTemplateIpc } from '../../main/ipc/templates';
 import { registerWorkspaceIpc } from '../../main/ipc/workspace';
@@ -44,6 +45,7 @@ test('every contract method has its own IPC handler; only our top frame on app:/
   registerTemplateIpc(ipc, host, trusted, (p) => opened.push(p));
   registerBuildIpc(ipc, host, trusted);
   registerCredentialIpc(ipc, host, trusted);
+  registerHistoryIpc(ipc, host, trusted);
   registerWorkspaceIpc(ipc, host, trusted, { open: async () => '/picked', save: async () => null });
   for (const name of METHOD_NAMES) assert.ok(handlers.has(methodChannel(name)), name);
 

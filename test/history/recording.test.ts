@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import type { CliIO } from '../../core/cli/command';
 import { buildCommand, runBuildCommand } from '../../core/cli/commands/build';
 import { parseFlags } from '../../core/cli/flags';
+import { AppDataDir } from '../../core/app/data-dir';
 import { createHost } from '../../core/app/host';
 import { createRun } from '../../core/engine/engine';
 import { builtinPlugins } from '../../core/engine/builtin-plugins';
@@ -240,5 +241,58 @@ test('a run the app starts is recorded as the app’s, and read back through the
   ]);
   assert.deepEqual(detail.buildDetails.map((b) => b.name), ['null.box']);
   assert.ok(detail.buildDetails[0].steps.length >= 4);
+  history.close();
+});
+
+test('the contract: history.list with filters and paging, history.show, and the retention setting applied at once', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: { PATH: process.env.PATH } });
+  const ids: string[] = [];
+  for (const only of [['null.box'], ['null.other'], ['null.box']]) {
+    const started = await host.handlers.builds.start({ path: ws.templatePath, only });
+    assert.ok(started.ok);
+    ids.push(started.value.runId);
+    await host.whenRunDone(started.value.runId);
+  }
+  const page = await host.handlers.history.list({});
+  assert.ok(page.ok);
+  assert.deepEqual(page.value.runs.map((r) => r.runId), [...ids].reverse());
+  assert.deepEqual(page.value.templates, [ws.templatePath]);
+  const filtered = await host.handlers.history.list({ text: 'null.other', limit: 5, offset: 0, status: 'succeeded', template: ws.templatePath });
+  assert.ok(filtered.ok);
+  assert.deepEqual(filtered.value.runs.map((r) => r.runId), [ids[1]]);
+  const bad = await host.call('history.list', { status: 'maybe' });
+  assert.ok(!bad.ok && bad.error.code === 'invalid-input');
+  const shown = await host.handlers.history.show({ runId: ids[1] });
+  assert.ok(shown.ok);
+  assert.deepEqual(shown.value.buildDetails.map((b) => b.name), ['null.other']);
+  const missing = await host.handlers.history.show({ runId: 'nope' });
+  assert.ok(!missing.ok && missing.error.code === 'not-found');
+
+  const set = await host.handlers.workspace.setSettings({ historyKeepRuns: 2 });
+  assert.ok(set.ok && set.value.historyKeepRuns === 2);
+  const kept = await host.handlers.history.list({});
+  assert.ok(kept.ok);
+  assert.deepEqual(kept.value.runs.map((r) => r.runId), [ids[2], ids[1]]);
+  assert.ok(!existsSync(runLogPath(ws.dataDir, ids[0])), 'the dropped run’s log is deleted with it');
+  // And after the next run, which pushes the oldest out.
+  const next = await host.handlers.builds.start({ path: ws.templatePath, only: ['null.box'] });
+  assert.ok(next.ok);
+  await host.whenRunDone(next.value.runId);
+  const after = await host.handlers.history.list({});
+  assert.ok(after.ok);
+  assert.deepEqual(after.value.runs.map((r) => r.runId), [next.value.runId, ids[2]]);
+  await host.dispose();
+});
+
+test('a CLI build applies the data folder’s retention setting too', async () => {
+  const ws = workspace();
+  new AppDataDir(ws.dataDir).writeSettings({ historyKeepRuns: 1 });
+  assert.equal((await cliBuild(ws.dataDir, [ws.templatePath])).code, 0);
+  assert.equal((await cliBuild(ws.dataDir, [ws.templatePath])).code, 0);
+  const history = await openHistory(ws.dataDir);
+  const runs = history.list({ limit: 10 }).runs;
+  assert.equal(runs.length, 1);
+  assert.deepEqual(readdirSync(runsDir(ws.dataDir)), [`${runs[0].runId}.jsonl`]);
   history.close();
 });

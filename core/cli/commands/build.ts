@@ -10,6 +10,8 @@ import { parseOnError } from '../../engine/on-error';
 import { planRun } from '../../engine/plan';
 import { PluginRegistry, type BuilderPlugin, type PostProcessorPlugin, type ProvisionerPlugin } from '../../engine/plugin';
 import { dataDir } from '../../engine/runlog';
+import { AppDataDir } from '../../app/data-dir';
+import { retentionOf } from '../../app/history';
 import { History } from '../../history/history';
 import { recordedInputs, recordedVariables, templateHash } from '../../history/run-inputs';
 import { loadTemplateRunningDataSources } from '../../template/load';
@@ -179,7 +181,11 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
     prompts.close();
-    history?.close();
+    if (history) {
+      // The app's retention setting holds for CLI builds too: the data folder is one.
+      history.prune(retentionOf(new AppDataDir(history.dataDir).readSettings()));
+      history.close();
+    }
   }
 }
 
