@@ -17,7 +17,9 @@ export const MIGRATIONS: readonly string[] = [
     error TEXT,
     variables TEXT NOT NULL DEFAULT '[]',
     inputs TEXT NOT NULL DEFAULT '{}',
-    log_path TEXT NOT NULL DEFAULT ''
+    log_path TEXT NOT NULL DEFAULT '',
+    -- What the History page's text filter searches, lower-cased once when written rather than on every filter.
+    search TEXT GENERATED ALWAYS AS (lower(template_path || char(10) || run_id || char(10) || builds || char(10) || coalesce(error, ''))) STORED
   );
   CREATE INDEX runs_by_start ON runs (started_at DESC);
   CREATE INDEX runs_by_template ON runs (template_path, started_at DESC);

@@ -60,13 +60,17 @@ interface ArtifactRow {
 }
 
 const RUN_COLUMNS = 'run_id, template_path, template_hash, started_by, started_at, finished_at, status, builds, error';
-/** A filter left out is a NULL parameter, so one prepared statement serves every combination. */
+/**
+ * A filter left out is a NULL parameter, so one prepared statement serves every combination. The text is looked for in
+ * the run's `search` column (its searched columns, lower-cased, one per line), as a plain substring.
+ */
 const WHERE = `WHERE (@template IS NULL OR template_path = @template)
   AND (@status IS NULL OR status = @status)
-  AND (@text IS NULL OR template_path LIKE @text ESCAPE '\\' OR run_id LIKE @text ESCAPE '\\' OR builds LIKE @text ESCAPE '\\' OR error LIKE @text ESCAPE '\\')`;
+  AND (@text IS NULL OR instr(search, @text) > 0)`;
 
 export class HistoryReader {
   private readonly page;
+  private readonly searched;
   private readonly count;
   private readonly templates;
   private readonly run;
@@ -77,6 +81,10 @@ export class HistoryReader {
 
   constructor(db: HistoryDatabase) {
     this.page = db.prepare<FilterParams, RunRow>(`SELECT ${RUN_COLUMNS} FROM runs ${WHERE} ORDER BY started_at DESC, run_id DESC LIMIT @limit OFFSET @offset`);
+    // With a text filter every run is read anyway: the total comes in the same pass, over the (few) runs that match.
+    this.searched = db.prepare<FilterParams, RunRow & { total: number }>(
+      `SELECT ${RUN_COLUMNS}, count(*) OVER () AS total FROM runs ${WHERE} ORDER BY started_at DESC, run_id DESC LIMIT @limit OFFSET @offset`,
+    );
     this.count = db.prepare<FilterParams, { n: number }>(`SELECT count(*) AS n FROM runs ${WHERE}`);
     this.templates = db.prepare<[], { template_path: string }>("SELECT DISTINCT template_path FROM runs WHERE template_path != '' ORDER BY template_path");
     this.run = db.prepare<[string], DetailRow>(`SELECT ${RUN_COLUMNS}, variables, inputs, log_path FROM runs WHERE run_id = ?`);
@@ -90,13 +98,19 @@ export class HistoryReader {
     const params: FilterParams = {
       template: filter.template ?? null,
       status: filter.status ?? null,
-      text: filter.text ? `%${escapeLike(filter.text)}%` : null,
+      // SQLite's lower() folds ASCII only, so the text is folded the same way here.
+      text: filter.text ? filter.text.replace(/[A-Z]+/g, (c) => c.toLowerCase()) : null,
       limit: filter.limit,
       offset: filter.offset ?? 0,
     };
+    const searched = params.text === null ? undefined : this.searched.all(params);
+    const rows = searched ?? this.page.all(params);
+    // A page that is not full ends the list, so its total needs no second pass over the runs.
+    const complete = rows.length < filter.limit && (rows.length > 0 || params.offset === 0);
+    const total = searched?.[0]?.total ?? (complete ? params.offset + rows.length : (this.count.get(params)?.n ?? 0));
     return {
-      runs: this.page.all(params).map(runOf),
-      total: this.count.get(params)?.n ?? 0,
+      runs: rows.map(runOf),
+      total,
       templates: this.templates.all().map((r) => r.template_path),
     };
   }
