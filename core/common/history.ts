@@ -20,3 +20,12 @@ export function isRunStatus(text: unknown): text is RunStatus {
 export function isRunOrigin(text: unknown): text is RunOrigin {
   return (RUN_ORIGINS as readonly unknown[]).includes(text);
 }
+
+/** A duration as the history shows it in a column: `850ms`, `12.4s`, `3m05s`, `1h02m` (the CLI and the History page). */
+export function shortDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

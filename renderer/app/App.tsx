@@ -1,11 +1,12 @@
 /**
  * The window: a header with the main actions, the editor and the graph side by side, the build panel below; or the
- * Credentials page in their place.
+ * Credentials or History page in their place.
  */
 import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { CredentialsPage } from '../credentials/CredentialsPage';
 import { UnlockDialog } from '../credentials/UnlockDialog';
 import { FirstRun } from '../first-run/FirstRun';
+import { HistoryPage } from '../history/HistoryPage';
 import { actions, handleShortcut, runAction } from './actions';
 import { useApp } from './store';
 
@@ -31,15 +32,16 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
 
-  if (view === 'credentials') {
+  if (view === 'credentials' || view === 'history') {
     return (
-      <div className="app credentials-view">
-        <header className="app-header" role="toolbar" aria-label="Credentials actions">
+      <div className={`app ${view}-view`}>
+        <header className="app-header" role="toolbar" aria-label={view === 'credentials' ? 'Credentials actions' : 'History actions'}>
           <span className="app-title">Bakehouse</span>
           <button onClick={() => runAction('openTemplateView')}>← {template ? 'Back to the template' : 'Back'}</button>
           <span className="spacer" />
+          {view === 'credentials' ? <button onClick={() => runAction('openHistory')}>History</button> : <button onClick={() => runAction('openCredentials')}>Credentials</button>}
         </header>
-        <CredentialsPage />
+        {view === 'credentials' ? <CredentialsPage /> : <HistoryPage />}
         <StatusBar status={status} connection={connection} problems={problems} />
         <UnlockDialog />
       </div>
@@ -65,6 +67,7 @@ export function App() {
             {actions[id].label}
           </button>
         ))}
+        <button onClick={() => runAction('openHistory')}>History</button>
         <button onClick={() => runAction('openCredentials')}>Credentials</button>
       </header>
       {LoadedWorkspace ? (

@@ -9,6 +9,7 @@ import { RunState } from '../build/run-state';
 import { eventLine } from '../logs/event-line';
 import { RunLog } from '../logs/run-log';
 import * as credentials from '../credentials/credential-actions';
+import * as history from '../history/history-actions';
 import { getServices } from './services';
 import { isDirty, useApp } from './store';
 
@@ -234,6 +235,11 @@ export const actions = {
   redo: { id: 'redo', label: 'Redo', shortcut: 'Ctrl+Shift+Z', run: () => getServices().editor?.redo() } as Action,
   refreshRuns: { id: 'refreshRuns', label: 'Refresh runs', run: refreshRuns } as Action,
   openCredentials: { id: 'openCredentials', label: 'Credentials', run: credentials.openCredentials } as Action,
+  openHistory: { id: 'openHistory', label: 'History', run: history.openHistory } as Action,
+  filterHistory: { id: 'filterHistory', label: 'Filter history', run: history.filterHistory } as Action<Parameters<typeof history.filterHistory>[0]>,
+  showRun: { id: 'showRun', label: 'Show run', run: history.showRun } as Action<string | undefined>,
+  runAgain: { id: 'runAgain', label: 'Run again with the same inputs', run: history.runAgain } as Action<Parameters<typeof history.runAgain>[0]>,
+  setRetention: { id: 'setRetention', label: 'Set retention', run: history.setRetention } as Action<Parameters<typeof history.setRetention>[0]>,
   openTemplateView: { id: 'openTemplateView', label: 'Back to the template', run: () => useApp.getState().setView('template') } as Action,
   refreshCredentials: { id: 'refreshCredentials', label: 'Refresh credentials', run: credentials.refreshCredentials } as Action,
   addCredential: { id: 'addCredential', label: 'Add credential', run: async (input) => void (await credentials.addCredential(input)) } as Action<Parameters<typeof credentials.addCredential>[0]>,

@@ -7,7 +7,19 @@ import { create, type StateCreator } from 'zustand';
 import type { OnErrorPolicy } from '../../core/common/on-error';
 import type { PromptAnswer, PromptReason } from '../../core/common/prompt';
 import type { FieldProblem } from '../../core/contract/result';
-import type { CredentialBindings, CredentialSummary, CredentialTestResult, OpenedTemplate, RunSummary, Settings, TemplateAnalysis, VaultStatus } from '../../core/contract/types';
+import type { RunStatus } from '../../core/common/history';
+import type {
+  CredentialBindings,
+  CredentialSummary,
+  CredentialTestResult,
+  HistoryRun,
+  HistoryRunDetail,
+  OpenedTemplate,
+  RunSummary,
+  Settings,
+  TemplateAnalysis,
+  VaultStatus,
+} from '../../core/contract/types';
 import { followSelection } from './selection';
 
 
@@ -76,9 +88,9 @@ export interface StatusSlice {
   setStatus(text: string, kind?: 'info' | 'error'): void;
 }
 
-/** Which page the window shows: the template (editor, graph, build panel) or the credentials. */
+/** Which page the window shows: the template (editor, graph, build panel), the credentials or the build history. */
 export interface ViewSlice {
-  view: 'template' | 'credentials';
+  view: 'template' | 'credentials' | 'history';
   setView(v: ViewSlice['view']): void;
 }
 
@@ -114,7 +126,32 @@ export interface CredentialsSlice {
   setFormProblems(p: FieldProblem[]): void;
 }
 
-export type AppState = TemplateSlice & SelectionSlice & RunsSlice & BuildOptionsSlice & SettingsSlice & StatusSlice & ViewSlice & CredentialsSlice;
+export interface HistoryFilter {
+  template?: string;
+  status?: RunStatus;
+  text: string;
+}
+
+/**
+ * The History page: the filters, the runs of the list as far as they are loaded (the list is virtualised and reads
+ * further windows from the host as it scrolls), how many match, and the run open in the detail.
+ */
+export interface HistorySlice {
+  historyFilter: HistoryFilter;
+  /** Loaded rows by index in the filtered list; holes are read when they come into view. */
+  historyRows: (HistoryRun | undefined)[];
+  historyTotal: number;
+  historyTemplates: string[];
+  historyLoading: boolean;
+  historyRunId?: string;
+  historyDetail?: HistoryRunDetail;
+  setHistoryFilter(f: HistoryFilter): void;
+  setHistoryPage(offset: number, runs: HistoryRun[], total: number, templates: string[], reset: boolean): void;
+  setHistoryLoading(on: boolean): void;
+  setHistoryDetail(runId: string | undefined, detail?: HistoryRunDetail): void;
+}
+
+export type AppState = TemplateSlice & SelectionSlice & RunsSlice & BuildOptionsSlice & SettingsSlice & StatusSlice & ViewSlice & CredentialsSlice & HistorySlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 const templateSlice: Slice<TemplateSlice> = (set) => ({
@@ -196,6 +233,24 @@ const credentialsSlice: Slice<CredentialsSlice> = (set) => ({
   setFormProblems: (formProblems) => set({ formProblems }),
 });
 
+const historySlice: Slice<HistorySlice> = (set) => ({
+  historyFilter: { text: '' },
+  historyRows: [],
+  historyTotal: 0,
+  historyTemplates: [],
+  historyLoading: false,
+  setHistoryFilter: (historyFilter) => set({ historyFilter }),
+  setHistoryPage: (offset, runs, total, templates, reset) =>
+    set((s) => {
+      const rows = reset ? [] : s.historyRows.slice();
+      rows.length = total;
+      for (let i = 0; i < runs.length; i++) rows[offset + i] = runs[i];
+      return { historyRows: rows, historyTotal: total, historyTemplates: templates };
+    }),
+  setHistoryLoading: (historyLoading) => set({ historyLoading }),
+  setHistoryDetail: (historyRunId, historyDetail) => set({ historyRunId, historyDetail }),
+});
+
 export const useApp = create<AppState>()((...a) => ({
   ...templateSlice(...a),
   ...selectionSlice(...a),
@@ -205,6 +260,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...statusSlice(...a),
   ...viewSlice(...a),
   ...credentialsSlice(...a),
+  ...historySlice(...a),
 }));
 
 export const isDirty = (s: AppState, filename: string): boolean => s.texts[filename] !== s.saved[filename];

@@ -31,6 +31,9 @@ export function FirstRun() {
       <button className="link" onClick={() => runAction('openCredentials')}>
         Credentials: cloud keys and secrets for your builds
       </button>
+      <button className="link" onClick={() => runAction('openHistory')}>
+        History: every build run so far, with its timeline and log
+      </button>
       {recent.length > 0 ? (
         <nav aria-label="Recent templates">
           <h2>Recent</h2>

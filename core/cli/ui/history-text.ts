@@ -1,17 +1,9 @@
 /** How `bakehouse history` prints runs: a table of runs, and one run's record with each build's timeline. */
+import { shortDuration } from '../../common/history';
 import type { HistoryRun, HistoryRunDetail, HistoryStep } from '../../contract/types';
 
 /** Run ids are UUIDs; their first 8 characters tell runs apart in a table, and `history show` takes them. */
 export const SHORT_ID = 8;
-
-/** `850ms`, `12.4s`, `3m05s`, `1h02m`: compact enough for a column. */
-export function shortDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.round(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 /** Local time as `2026-12-07 17:45:04` (the machine's time zone, as `ls -l` shows times). */
 export function localTime(ms: number): string {

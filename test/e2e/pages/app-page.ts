@@ -3,15 +3,18 @@
 /** Page objects: what a user sees and does in the Bakehouse UI, so tests read as steps, not selectors. */
 import type { Locator, Page } from 'playwright-core';
 import { CredentialsPageObject } from './credentials-page';
+import { HistoryPageObject } from './history-page';
 
 export class AppPage {
   readonly editor: EditorPanel;
   readonly graph: GraphPanel;
   readonly build: BuildPanelPage;
   readonly credentials: CredentialsPageObject;
+  readonly history: HistoryPageObject;
 
   constructor(readonly page: Page) {
     this.credentials = new CredentialsPageObject(page);
+    this.history = new HistoryPageObject(page);
     this.editor = new EditorPanel(page);
     this.graph = new GraphPanel(page);
     this.build = new BuildPanelPage(page);

@@ -1,0 +1,83 @@
+/** Page object of the History page: the run list and its filters, a run's detail, its timeline lanes and log. */
+import type { Locator, Page } from 'playwright-core';
+
+export class HistoryPageObject {
+  constructor(readonly page: Page) {}
+
+  /** Opens the page from the header (or the welcome screen). */
+  async open(): Promise<void> {
+    await this.page.getByRole('button', { name: /^History/ }).first().click();
+    await this.page.getByRole('main', { name: 'History' }).waitFor();
+  }
+
+  /** The run rows drawn now (the list is virtualised: the rows in view and a few more). */
+  rows(): Locator {
+    return this.page.getByRole('list', { name: 'Runs' }).locator('.run-row[data-run-id]');
+  }
+
+  async runIds(): Promise<string[]> {
+    return (await this.rows().evaluateAll((rows) => rows.map((r) => [Number.parseFloat((r as HTMLElement).style.top), r.getAttribute('data-run-id') ?? ''] as const)))
+      .sort((a, b) => a[0] - b[0])
+      .map(([, id]) => id);
+  }
+
+  count(): Locator {
+    return this.page.getByTestId('history-count');
+  }
+
+  async waitForCount(n: number, timeoutMs = 15_000): Promise<void> {
+    await this.page.waitForFunction(
+      (want) => document.querySelector('[data-testid="history-count"]')?.textContent?.startsWith(`${want.toLocaleString()} run`) ?? false,
+      n,
+      { timeout: timeoutMs },
+    );
+  }
+
+  async filterText(text: string): Promise<void> {
+    await this.page.getByLabel('Filter runs by text').fill(text);
+  }
+
+  async filterStatus(status: string): Promise<void> {
+    await this.page.getByLabel('Filter by status').selectOption(status);
+  }
+
+  async openRun(runId: string): Promise<void> {
+    await this.page.getByTestId(`run-${runId}`).getByRole('button').click();
+    await this.page.getByRole('region', { name: `Run ${runId}` }).waitFor();
+    await this.summary().waitFor();
+  }
+
+  summary(): Locator {
+    return this.page.getByTestId('run-summary');
+  }
+
+  lane(build: string): Locator {
+    return this.page.getByTestId(`timeline-${build}`);
+  }
+
+  /** The bars of a build's lane, as their accessible names (`label: duration, result`). */
+  async bars(build: string): Promise<string[]> {
+    return this.lane(build).locator('.bar-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+  }
+
+  /** A bar's left edge and width as fractions of its track. */
+  async barGeometry(build: string): Promise<Array<{ left: number; width: number }>> {
+    return this.lane(build)
+      .locator('.bar')
+      .evaluateAll((bars) =>
+        bars.map((b) => {
+          const track = (b.parentElement as HTMLElement).getBoundingClientRect();
+          const r = b.getBoundingClientRect();
+          return { left: (r.left - track.left) / track.width, width: r.width / track.width };
+        }),
+      );
+  }
+
+  logCount(): Locator {
+    return this.page.getByRole('region', { name: /^Run / }).getByTestId('log-count');
+  }
+
+  async runAgain(): Promise<void> {
+    await this.page.getByRole('button', { name: /Run again with the same inputs/ }).click();
+  }
+}
