@@ -47,6 +47,7 @@ export class History {
     if (!db.ok) return db;
     const history = new History(db.value, dataDir);
     importRunLogs(history.writer, dataDir);
+    history.endOrphanedRuns();
     return ok(history);
   }
 
@@ -104,7 +105,33 @@ export class History {
     return doomed.map((r) => r.run_id);
   }
 
+  /**
+   * Runs still `running` whose recording process is gone (killed, crashed, the machine restarted) ended then, and not
+   * well: they are marked failed, saying so, at the time of their last recorded step.
+   */
+  private endOrphanedRuns(): void {
+    const running = this.db.prepare<[], { run_id: string; pid: number | null }>("SELECT run_id, pid FROM runs WHERE status = 'running'").all();
+    const orphans = running.filter((r) => r.pid === null || !processAlive(r.pid));
+    if (orphans.length === 0) return;
+    const end = this.db.prepare(
+      `UPDATE runs SET status = 'failed', error = coalesce(error, ?),
+         finished_at = coalesce((SELECT max(coalesce(finished_at, started_at)) FROM steps WHERE steps.run_id = runs.run_id), started_at)
+       WHERE run_id = ? AND status = 'running'`,
+    );
+    this.db.transaction(() => orphans.forEach((r) => end.run('The process running the build stopped before the run ended.', r.run_id)))();
+  }
+
   close(): void {
     this.db.close();
+  }
+}
+
+/** Whether a process of this machine is alive (one of another user's answers EPERM, and is). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

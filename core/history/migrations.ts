@@ -18,6 +18,8 @@ export const MIGRATIONS: readonly string[] = [
     variables TEXT NOT NULL DEFAULT '[]',
     inputs TEXT NOT NULL DEFAULT '{}',
     log_path TEXT NOT NULL DEFAULT '',
+    -- The process recording the run, so a run whose process died is not shown running for ever.
+    pid INTEGER,
     -- What the History page's text filter searches, lower-cased once when written rather than on every filter.
     search TEXT GENERATED ALWAYS AS (lower(template_path || char(10) || run_id || char(10) || builds || char(10) || coalesce(error, ''))) STORED
   );

@@ -58,8 +58,8 @@ export class HistoryWriter {
 
   constructor(readonly db: HistoryDatabase) {
     this.insertRun = db.prepare(
-      `INSERT INTO runs (run_id, template_path, template_hash, started_by, started_at, status, builds, variables, inputs, log_path)
-       VALUES (@runId, @template, @templateHash, @startedBy, @startedAt, 'running', @builds, @variables, @inputs, @logPath)
+      `INSERT INTO runs (run_id, template_path, template_hash, started_by, started_at, status, builds, variables, inputs, log_path, pid)
+       VALUES (@runId, @template, @templateHash, @startedBy, @startedAt, 'running', @builds, @variables, @inputs, @logPath, @pid)
        ON CONFLICT (run_id) DO NOTHING`,
     );
     this.startRun = db.prepare('UPDATE runs SET started_at = ?, builds = ? WHERE run_id = ?');
@@ -85,6 +85,7 @@ export class HistoryWriter {
   begin(start: RunRecordStart): RunState {
     this.insertRun.run({
       ...start,
+      pid: process.pid,
       builds: JSON.stringify(start.builds),
       variables: JSON.stringify(start.variables),
       inputs: JSON.stringify(start.inputs),

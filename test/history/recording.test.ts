@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -295,4 +296,31 @@ test('a CLI build applies the data folder’s retention setting too', async () =
   assert.equal(runs.length, 1);
   assert.deepEqual(readdirSync(runsDir(ws.dataDir)), [`${runs[0].runId}.jsonl`]);
   history.close();
+});
+
+test('a run whose process died is not left running: reopening the history marks it failed, saying why', async () => {
+  const ws = workspace();
+  const builds = [plannedBuild('null.a', { provisioners: [provisioner('shell-local', { inline: ['echo a'] })] })];
+  // The run's row is recorded here, then given the pid of a real process, which is then killed mid-run as it were.
+  const history = await openHistory(ws.dataDir);
+  const run = createRun({ builds, registry: builtinPlugins(), dataDir: ws.dataDir, env: { PATH: process.env.PATH } });
+  history.record(run, { template: '/t/x.pkr.hcl', templateHash: '', startedBy: 'cli', startedAt: Date.now(), builds: ['null.a'], variables: [], inputs: { only: [], except: [], vars: [] } });
+  const sleeper = spawn('sleep', ['30']);
+  await new Promise((r) => sleeper.once('spawn', r));
+  history.close();
+  const db = await openHistoryDatabase(historyPath(ws.dataDir));
+  assert.ok(db.ok);
+  db.value.prepare('UPDATE runs SET pid = ? WHERE run_id = ?').run(sleeper.pid, run.runId);
+  db.value.close();
+  const alive = await openHistory(ws.dataDir);
+  assert.equal(alive.detail(run.runId)?.status, 'running', 'its process is alive: still running');
+  alive.close();
+  sleeper.kill('SIGKILL');
+  await new Promise((r) => sleeper.once('exit', r));
+  const later = await openHistory(ws.dataDir);
+  const detail = later.detail(run.runId);
+  assert.equal(detail?.status, 'failed');
+  assert.equal(detail?.error, 'The process running the build stopped before the run ended.');
+  assert.ok(detail?.finishedAt !== undefined);
+  later.close();
 });
