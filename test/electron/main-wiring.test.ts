@@ -61,6 +61,8 @@ const fakeElectron = {
     }
   },
   dialog: {},
+  // A desktop with a real keyring: the vault keeps its default (main/vault-backend.ts has its own test).
+  safeStorage: { getSelectedStorageBackend: () => 'gnome_libsecret' },
   ipcMain: {
     handle: (c: string, l: Listener) => void seen.handles.set(c, l),
     on: (c: string, l: Listener) => void seen.ons.set(c, l),
