@@ -10,6 +10,7 @@ import { registerBuildIpc } from './ipc/builds';
 import { registerCredentialIpc } from './ipc/credentials';
 import { registerHistoryIpc } from './ipc/history';
 import { ourPage, type IpcMainLike } from './ipc/sender';
+import { registerSteppingIpc } from './ipc/stepping';
 import { registerTemplateIpc } from './ipc/templates';
 import { registerWorkspaceIpc, type Dialogs } from './ipc/workspace';
 import { installMenu } from './menu';
@@ -101,6 +102,7 @@ void app.whenReady().then(() => {
   registerBuildIpc(ipc, host, trusted);
   registerCredentialIpc(ipc, host, trusted);
   registerHistoryIpc(ipc, host, trusted);
+  registerSteppingIpc(ipc, host, trusted);
   registerWorkspaceIpc(ipc, host, trusted, dialogs);
   refreshMenu();
   mainWindow = createWindow();

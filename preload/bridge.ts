@@ -6,6 +6,7 @@ import type { BakehouseBridge, MenuCommand } from '../core/contract/bridge';
 import { IPC, methodChannel } from '../core/contract/ipc';
 import { toService } from '../core/contract/channel';
 import type { RunEventBatch } from '../core/contract/events';
+import type { TerminalOutput } from '../core/contract/terminal';
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -18,6 +19,11 @@ export interface IpcRendererLike {
 export function createBridge(ipc: IpcRendererLike): BakehouseBridge {
   const api = toService((method, input) => ipc.invoke(methodChannel(method), input));
   const runListeners = new Map<string, Set<(b: RunEventBatch) => void>>();
+  const terminalListeners = new Map<string, (o: TerminalOutput) => void>();
+  ipc.on(IPC.terminalOutput, (_event, output) => {
+    const o = output as TerminalOutput;
+    terminalListeners.get(o.terminalId)?.(o);
+  });
   ipc.on(IPC.runEvents, (_event, batch) => {
     const b = batch as RunEventBatch;
     for (const l of runListeners.get(b.runId) ?? []) l(b);
@@ -36,6 +42,16 @@ export function createBridge(ipc: IpcRendererLike): BakehouseBridge {
         if (!s?.delete(listener) || s.size > 0) return;
         runListeners.delete(runId);
         ipc.send(IPC.unsubscribeRun, runId);
+      };
+    },
+    onTerminalOutput(terminalId, listener) {
+      // One view per terminal: a second subscriber replaces the first.
+      terminalListeners.set(terminalId, listener);
+      ipc.send(IPC.subscribeTerminal, terminalId);
+      return () => {
+        if (terminalListeners.get(terminalId) !== listener) return;
+        terminalListeners.delete(terminalId);
+        ipc.send(IPC.unsubscribeTerminal, terminalId);
       };
     },
     onMenuCommand(listener) {

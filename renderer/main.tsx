@@ -20,7 +20,7 @@ async function start(): Promise<void> {
   const store = useApp.getState();
   try {
     const connection = await connect({ onStatus: (s) => useApp.getState().setConnection(s) });
-    setServices({ api: connection.api, onRunEvents: connection.onRunEvents, desktop: connection.desktop, logs: new Map(), runStates: new Map() });
+    setServices({ api: connection.api, onRunEvents: connection.onRunEvents, onTerminalOutput: connection.onTerminalOutput, desktop: connection.desktop, logs: new Map(), runStates: new Map() });
     store.setConnection('connected');
     connection.desktop?.onMenuCommand((c) => {
       if (c.command === 'open') runAction('open', c.path);

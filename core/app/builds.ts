@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { RunEventBatch } from '../contract/events';
 import { ok } from '../common/result';
 import { failure, type Result } from '../contract/result';
+import type { Breakpoint } from '../common/breakpoint';
 import type { OnErrorPolicy } from '../common/on-error';
 import type { PromptAnswer } from '../common/prompt';
 import { runResultOf, type RunResult } from '../common/run-result';
@@ -77,6 +78,8 @@ export interface BuildServiceOptions {
   history?: HistoryService;
   /** Told when a run has ended and its last batch went out (the host applies the history's retention then). */
   onRunFinished?: (runId: string) => void;
+  /** The template's breakpoints (set on the graph's nodes), read for a run. */
+  breakpoints?: (template: string) => Breakpoint[];
 }
 
 export class BuildService {
@@ -126,6 +129,7 @@ export class BuildService {
       // Packer resolves relative paths in commands from the working directory; the app has none, so the template's folder stands in.
       cwd: loaded.model.root || dirname(path),
       dataDir: this.opts.data.path,
+      breakpoints: this.opts.breakpoints?.(path),
     });
     const summary: RunSummary = { runId: run.runId, template: path, startedAt: Date.now(), builds: builds.map((b) => b.name) };
     const live: LiveRun = { run, summary, nextSeq: 0, pending: [], pendingFirstSeq: 0, recent: [], recentFirstSeq: 0, listeners: new Set(), done: Promise.resolve() };
@@ -176,6 +180,16 @@ export class BuildService {
     const live = this.runs.get(runId);
     if (!live) return failure('not-found', `No run ${runId} is known in this session.`);
     return ok({ answered: live.run.answerPrompt(promptId, answer) });
+  }
+
+  /** A run of this session, for the stepping service (terminals into its paused builds). */
+  run(runId: string): BuildRun | undefined {
+    return this.runs.get(runId)?.run;
+  }
+
+  /** The runs of a template still going, whose breakpoints follow the graph's. */
+  runsOf(template: string): BuildRun[] {
+    return [...this.runs.values()].filter((l) => l.summary.template === template && l.summary.finishedAt === undefined).map((l) => l.run);
   }
 
   /** Runs of this session and those whose logs are in the data folder, newest first. */

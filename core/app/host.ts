@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ok } from '../common/result';
 import { fromService } from '../contract/bind';
 import type { RunEventBatch } from '../contract/events';
+import type { TerminalOutput } from '../contract/terminal';
 import type { ContractApi } from '../contract/methods';
 import type { Result } from '../contract/result';
 import type { PluginRegistry } from '../engine/plugin';
@@ -19,6 +20,7 @@ import { HistoryService } from './history';
 import { editTemplate, writtenAttributes } from './graph-edit/edit';
 import { completions, definition, hover } from './language';
 import { pathResolver } from './paths';
+import { SteppingService } from './stepping';
 import { TemplateService } from './templates';
 import { componentForm } from './templates-schema';
 import { WorkspaceService } from './workspace';
@@ -41,6 +43,8 @@ export interface Host {
   /** Calls a method by its wire name (`templates.open`) with unchecked input; unknown names fail as results too. */
   call(method: string, input: unknown): Promise<Result<unknown>>;
   subscribeRun(runId: string, listener: (batch: RunEventBatch) => void): () => void;
+  /** Receives a terminal's output (opened with `stepping.openTerminal`) until it ends. */
+  subscribeTerminal(terminalId: string, listener: (output: TerminalOutput) => void): () => void;
   /** Resolves when a run has ended and its last batch went out. */
   whenRunDone(runId: string): Promise<void>;
   /** Cancels running builds and waits for their cleanup. */
@@ -57,7 +61,8 @@ export function createHost(opts: HostOptions = {}): Host {
   const workspace = new WorkspaceService(data);
   const credentials = new CredentialService({ data, env, resolvePath });
   const history = new HistoryService(data);
-  const builds = new BuildService({
+  // The builds service reads the template's breakpoints from the stepping service, which finds runs through it.
+  const builds: BuildService = new BuildService({
     data,
     env,
     registry: opts.registry,
@@ -66,7 +71,9 @@ export function createHost(opts: HostOptions = {}): Host {
     boundCredentials: (template, buildNames) => credentials.forBuild(template, buildNames),
     history,
     onRunFinished: () => void history.applyRetention(data.readSettings()),
+    breakpoints: (template) => stepping.breakpointsFor(template).map((at) => ({ at })),
   });
+  const stepping: SteppingService = new SteppingService(data.path, resolvePath, builds);
 
   const services: ContractApi = {
     templates: {
@@ -115,6 +122,14 @@ export function createHost(opts: HostOptions = {}): Host {
       bindings: async ({ template }) => credentials.bindings(template),
       setBindings: async ({ template, sources, variables }) => credentials.setBindings(template, sources, variables),
     },
+    stepping: {
+      breakpoints: async ({ template }) => stepping.breakpoints(template),
+      setBreakpoints: async ({ template, breakpoints }) => stepping.setBreakpoints(template, breakpoints),
+      openTerminal: async ({ runId, promptId, cols, rows }) => stepping.openTerminal(runId, promptId, { cols, rows }),
+      terminalInput: async ({ terminalId, data }) => stepping.input(terminalId, data),
+      resizeTerminal: async ({ terminalId, cols, rows }) => stepping.resize(terminalId, { cols, rows }),
+      closeTerminal: async ({ terminalId }) => stepping.close(terminalId),
+    },
   };
 
   const bound = fromService(services);
@@ -123,7 +138,12 @@ export function createHost(opts: HostOptions = {}): Host {
     handlers: bound.api,
     call: bound.call,
     subscribeRun: (runId, listener) => builds.subscribe(runId, listener),
+    subscribeTerminal: (terminalId, listener) => stepping.subscribe(terminalId, listener),
     whenRunDone: (runId) => builds.whenDone(runId),
-    dispose: () => builds.dispose().then(() => history.dispose()),
+    dispose: async () => {
+      await stepping.dispose();
+      await builds.dispose();
+      await history.dispose();
+    },
   };
 }

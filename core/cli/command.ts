@@ -1,4 +1,5 @@
 import type { FlagSpec, ParsedArgs } from './flags';
+import type { CliTerminal } from './ui/shell';
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIO {
@@ -7,6 +8,8 @@ export interface CliIO {
   /** Reads standard input line by line (console). */
   stdin: NodeJS.ReadableStream;
   stdinIsTTY: boolean;
+  /** Present when standard input and output are a terminal: its size, and raw mode for a shell into a paused build. */
+  tty?: CliTerminal;
   env: Record<string, string | undefined>;
   cwd: string;
   /** Colour output: off with -color=false or when stdout is not a terminal. */

@@ -3,6 +3,7 @@ import { useExternalComponents } from '../components/external';
 import { externalLookup } from '../packer-bridge/install';
 import { BAKEHOUSE_VERSION } from '../version';
 import type { CliIO, Command } from './command';
+import type { CliTerminal } from './ui/shell';
 import { COMMAND_LOADERS, loadAllCommands } from './commands/index';
 import { parseFlags } from './flags';
 
@@ -69,9 +70,21 @@ function processIO(): CliIO {
     stderr: (t) => void process.stderr.write(t),
     stdin: process.stdin,
     stdinIsTTY: Boolean(process.stdin.isTTY),
+    tty: process.stdin.isTTY && process.stdout.isTTY ? processTerminal() : undefined,
     env: process.env,
     cwd: process.cwd(),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  };
+}
+
+function processTerminal(): CliTerminal {
+  return {
+    size: () => ({ cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 }),
+    onResize(listener) {
+      process.stdout.on('resize', listener);
+      return () => void process.stdout.off('resize', listener);
+    },
+    setRawMode: (raw) => void process.stdin.setRawMode(raw),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ContractApi } from './methods';
 import type { RunEventBatch } from './events';
+import type { TerminalOutput } from './terminal';
 
 /** Commands the application menu (and its shortcuts) send to the UI, which runs them as its own actions. */
 export type MenuCommand =
@@ -19,6 +20,8 @@ export type MenuCommandName = MenuCommand['command'];
 export type BakehouseBridge = ContractApi & {
   /** Receives a run's event batches; returns a function that stops them. */
   onRunEvents(runId: string, listener: (batch: RunEventBatch) => void): () => void;
+  /** Receives a terminal's output until it ends; returns a function that stops it. */
+  onTerminalOutput(terminalId: string, listener: (output: TerminalOutput) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** The native open dialog (template file or folder, or a file to import credentials from); null when cancelled. */
   showOpenDialog(options?: { folder?: boolean; credentialFile?: boolean }): Promise<string | null>;

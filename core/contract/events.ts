@@ -3,12 +3,13 @@
  * stores it and the desktop app receives it over IPC, so every event is plain serialisable data (no functions, no class
  * instances). The engine emits exactly these (`core/engine/events.ts` names them for its own use).
  */
+import type { PausePlace } from '../common/breakpoint';
 import type { OutputStream } from '../common/output';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { ResourcePhase } from '../common/resource';
 import type { RunResult, StepEnd } from '../common/run-result';
 
-export type { PromptAnswer, PromptReason, ResourcePhase };
+export type { PausePlace, PromptAnswer, PromptReason, ResourcePhase };
 
 /** What an artifact looks like outside the engine (the live object may also know how to destroy itself). */
 export interface ArtifactSummary {
@@ -70,8 +71,11 @@ export type RunEvent =
   /** `say` is Packer's `==>` line, `message` its indented detail line. */
   | (EventBase & { kind: 'message'; level: 'say' | 'message' | 'log'; text: string; component?: string })
   | (EventBase & { kind: 'error'; text: string; component?: string })
-  /** The engine waits for `answerPrompt(promptId, answer)`. */
-  | (EventBase & { kind: 'prompt'; promptId: string; reason: PromptReason; text: string; choices: PromptAnswer[] })
+  /**
+   * The engine waits for `answerPrompt(promptId, answer)`. `at`: the provisioner or post-processor a `step` prompt pauses
+   * before. `terminal`: a shell can be opened on the build's machine while it waits (a Docker or SSH build, connected).
+   */
+  | (EventBase & { kind: 'prompt'; promptId: string; reason: PromptReason; text: string; choices: PromptAnswer[]; at?: PausePlace; terminal?: boolean })
   | (EventBase & { kind: 'prompt-answered'; promptId: string; answer: PromptAnswer })
   | (EventBase & { kind: 'artifact'; artifact: ArtifactSummary })
   | (EventBase & { kind: 'left-behind'; resources: LeftBehind[] })

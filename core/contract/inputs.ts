@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CREDENTIAL_IMPORT_SOURCES, CREDENTIAL_KINDS } from '../common/credentials';
 import { RUN_STATUSES } from '../common/history';
 import { ON_ERROR_POLICIES } from '../common/on-error';
+import { STEP_KINDS } from '../common/breakpoint';
 import { PROMPT_ANSWERS } from '../common/prompt';
 import { THEMES } from '../common/settings';
 import { FORM_COMPONENT_KINDS } from '../common/template';
@@ -40,6 +41,11 @@ const credentialName = z.string().min(1).max(64);
 /** A field's value: what the kinds' fields hold (text, a flag, a number, a list, a map, a block); null removes it in an edit. */
 const fieldValues = z.record(z.string(), z.unknown());
 const nameMap = z.record(z.string().min(1), credentialName);
+/** A breakpoint: the block of a provisioner or post-processor node. */
+const blockPlace = z.object({ kind: z.enum(STEP_KINDS), filename: z.string().min(1), line: z.number().int().min(1), column: z.number().int().min(1) }).strict();
+/** A terminal's size in character cells; xterm.js's fit gives at least 2 × 1, and no screen is wider than this. */
+const terminalSize = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(1000) };
+const terminalId = z.string().min(1).max(64);
 
 export const inputs = {
   templates: {
@@ -105,5 +111,14 @@ export const inputs = {
     import: z.object({ source: z.enum(CREDENTIAL_IMPORT_SOURCES), path: z.string().min(1).optional() }).strict(),
     bindings: z.object({ template: z.string().min(1) }).strict(),
     setBindings: z.object({ template: z.string().min(1), sources: nameMap, variables: nameMap }).strict(),
+  },
+  stepping: {
+    breakpoints: z.object({ template: z.string().min(1) }).strict(),
+    setBreakpoints: z.object({ template: z.string().min(1), breakpoints: z.array(blockPlace).max(1000) }).strict(),
+    openTerminal: z.object({ runId: z.string().min(1), promptId: z.string().min(1), ...terminalSize }).strict(),
+    /** At most 1 MB at once: a paste, not a file transfer. */
+    terminalInput: z.object({ terminalId, data: z.string().max(1024 * 1024) }).strict(),
+    resizeTerminal: z.object({ terminalId, ...terminalSize }).strict(),
+    closeTerminal: z.object({ terminalId }).strict(),
   },
 } satisfies { [S in keyof Contract]: { [M in keyof Contract[S]]: z.ZodType } };

@@ -16,6 +16,10 @@ export const IPC = {
   runEvents: 'bakehouse:run-events',
   subscribeRun: 'bakehouse:run-events.subscribe',
   unsubscribeRun: 'bakehouse:run-events.unsubscribe',
+  /** main → renderer: a TerminalOutput of a terminal the window subscribed to. */
+  terminalOutput: 'bakehouse:terminal-output',
+  subscribeTerminal: 'bakehouse:terminal-output.subscribe',
+  unsubscribeTerminal: 'bakehouse:terminal-output.unsubscribe',
   /** main → renderer: a MenuCommand. */
   menu: 'bakehouse:menu',
   openDialog: 'bakehouse:dialog.open',

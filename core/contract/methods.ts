@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { inputs } from './inputs';
+import type { BlockPlace } from '../common/breakpoint';
 import type { Result } from './result';
 import type {
   CompletionItem,
@@ -96,6 +97,22 @@ export const contract = {
     import: answers<CredentialImportResult>(),
     bindings: answers<CredentialBindings>(),
     setBindings: answers<CredentialBindings>(),
+  },
+  /**
+   * Stepping through a build: breakpoints on the graph's provisioner and post-processor nodes, kept per template in the
+   * data folder (never in the template), and terminals into a paused build's machine. Continue, Step and Abort at a pause
+   * are `builds.answerPrompt` answers. A terminal's output arrives beside the calls (`onTerminalOutput`), as run events do.
+   */
+  stepping: {
+    breakpoints: answers<BlockPlace[]>(),
+    /** Replaces the template's breakpoints; its runs still going pause at the new ones from their next step on. */
+    setBreakpoints: answers<BlockPlace[]>(),
+    /** A shell on the machine of the build waiting on `promptId` (its prompt says `terminal: true`); closes when it is answered. */
+    openTerminal: answers<{ terminalId: string }>(),
+    /** Keys and pasted text for the terminal. */
+    terminalInput: answers<{ written: boolean }>(),
+    resizeTerminal: answers<{ resized: boolean }>(),
+    closeTerminal: answers<{ closed: boolean }>(),
   },
 } as const;
 

@@ -4,6 +4,7 @@
  */
 import type { RunEvent, RunEventBatch } from './events';
 import type { Result } from './result';
+import type { TerminalOutput } from './terminal';
 
 /** Where the WebSocket listens, and the query parameter (and cookie prefix) carrying the session token. */
 export const WS_PATH = '/contract';
@@ -13,9 +14,14 @@ export type ClientMessage =
   /** `method` is a contract method's wire name, e.g. `templates.open`. */
   | { type: 'call'; id: number; method: string; input: unknown }
   | { type: 'subscribe'; runId: string }
-  | { type: 'unsubscribe'; runId: string };
+  | { type: 'unsubscribe'; runId: string }
+  | { type: 'subscribe-terminal'; terminalId: string }
+  | { type: 'unsubscribe-terminal'; terminalId: string };
 
-export type ServerMessage = { type: 'result'; id: number; result: Result<unknown> } | { type: 'run-events'; batch: WireRunEvents };
+export type ServerMessage =
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'run-events'; batch: WireRunEvents }
+  | { type: 'terminal-output'; output: TerminalOutput };
 
 /**
  * Run events as the WebSocket carries them. A flood is almost all `output` events, which go as

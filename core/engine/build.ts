@@ -1,14 +1,16 @@
 /** One build from start to finish: the builder's steps (with provisioning and cleanup), then the post-processor chains. */
+import type { Breakpoint } from '../common/breakpoint';
 import { CANCELLED } from '../common/result';
 import { summarizeArtifact, type Artifact } from './artifact';
 import type { OnErrorPolicy } from '../common/on-error';
 import type { RunResult } from '../common/run-result';
 import type { ArtifactSummary, EventBody, LeftBehind } from './events';
-import type { BuildState, Ui } from './plugin';
+import type { BuildState, Communicator, Ui } from './plugin';
 import { runPostProcessors } from './post-processing';
 import type { PreparedBuild } from './prepare';
 import { provisionStep } from './provisioning';
 import type { Backoff } from './retry';
+import { blockPlace, Stepper } from './stepping';
 import { runSteps } from './steps';
 
 export interface BuildOutcome {
@@ -32,6 +34,10 @@ export interface BuildRunContext {
   onError: OnErrorPolicy;
   debug: boolean;
   backoff: Backoff;
+  /** The run's breakpoints as they are now (the app may change them while the build runs). */
+  breakpoints(): readonly Breakpoint[];
+  /** Lets the run open a terminal into this build's machine while the build waits on a prompt. */
+  exposeMachine(communicator: () => Communicator | undefined): void;
 }
 
 export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Promise<BuildOutcome> {
@@ -41,11 +47,22 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
   ctx.emit({ kind: 'build-started', builderType: info.builderType });
   const ui = ctx.uiFor();
   const state: BuildState = { generated: { PackerRunUUID: info.runId } };
+  ctx.exposeMachine(() => state.communicator);
+  // Aborting at a pause stops this build alone, as a cancel of the run stops them all.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  const stepper = new Stepper({ breakpoints: ctx.breakpoints, ui });
+  const pause = async (place: Parameters<Stepper['before']>[0]) => {
+    const verdict = await stepper.before(place, signal);
+    if (verdict === 'abort') stop.abort();
+    return verdict;
+  };
   const provision = provisionStep({
     provisioners: build.provisioners,
     cleanupProvisioner: build.cleanupProvisioner,
     build: info,
     backoff: ctx.backoff,
+    beforeEach: (index, p) => pause({ kind: 'provisioner', index, type: p.type, name: p.name, at: blockPlace('provisioner', p.range) }),
     lifecycle: {
       started: (index, p) => ctx.emit({ kind: 'provisioner-started', index, type: p.type, name: p.name }),
       finished: (index, p, outcome, durationMs, cancelled) =>
@@ -65,7 +82,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     steps,
     state,
     ui,
-    signal: ctx.signal,
+    signal,
     abandon: ctx.abandon,
     onError: ctx.onError,
     debug: ctx.debug,
@@ -91,8 +108,9 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     chains: build.postProcessors,
     say: (text) => ui.say(text),
     hcl2: info.hcl2,
-    signal: ctx.signal,
-    contextFor: (p) => ({ ui: ctx.uiFor(`${info.displayName} (${p.type})`), mask: ctx.mask, signal: ctx.signal, build: info, generated: state.generated }),
+    signal,
+    beforeEach: ({ index }, p) => pause({ kind: 'post-processor', index, type: p.type, name: p.name, at: blockPlace('post-processor', p.range) }),
+    contextFor: (p) => ({ ui: ctx.uiFor(`${info.displayName} (${p.type})`), mask: ctx.mask, signal, build: info, generated: state.generated }),
     lifecycle: {
       started: (place, p) => ctx.emit({ kind: 'post-processor-started', ...place, type: p.type, name: p.name }),
       finished: (place, p, error, durationMs, cancelled) =>
@@ -107,7 +125,7 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
         }),
     },
   });
-  if (ctx.signal.aborted) return finish('cancelled', [], CANCELLED);
+  if (signal.aborted) return finish('cancelled', [], CANCELLED);
   if (pp.errors.length > 0) {
     const error = `${pp.errors.length} error(s) occurred:\n\n${pp.errors.map((e) => `* ${e}`).join('\n')}`;
     return finish('failed', [], error);

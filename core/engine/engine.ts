@@ -4,8 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Breakpoint, PausePlace } from '../common/breakpoint';
 import type { OutputStream } from '../common/output';
-import { CANCELLED } from '../common/result';
+import { CANCELLED, err, ok, type Result } from '../common/result';
 import type { PlannedBuild } from '../template/model';
 import { runBuild, type BuildOutcome, type BuildRunContext } from './build';
 import type { OnErrorPolicy } from '../common/on-error';
@@ -13,11 +14,12 @@ import type { PromptAnswer, PromptReason } from '../common/prompt';
 import { runResultOf, type RunResult } from '../common/run-result';
 import type { EngineEvent, EventBody, EventListener } from './events';
 import { createMasker, type Masker } from './mask';
-import type { BuildInfo, PluginRegistry, Ui } from './plugin';
+import type { BuildInfo, Communicator, PluginRegistry, Ui } from './plugin';
 import { prepareBuild, type PreparedBuild } from './prepare';
 import { DEFAULT_BACKOFF, type Backoff } from './retry';
 import { dataDir as defaultDataDir, runLogPath, RunLogWriter } from './runlog';
 import { sensitiveStringsOf } from './secrets';
+import type { Terminal, TerminalSize } from './terminal';
 import { runBridgedBuild, type BridgeOptions } from '../packer-bridge/run';
 
 export interface RunOptions {
@@ -41,6 +43,8 @@ export interface RunOptions {
   backoff?: Backoff;
   /** Builds using a type no registered plugin builds run through the user's Packer (core/packer-bridge); without this they fail to prepare. */
   bridge?: Omit<BridgeOptions, 'env' | 'cwd'>;
+  /** Pause before the provisioners and post-processors these name (`setBreakpoints` changes them while the run goes on). */
+  breakpoints?: Breakpoint[];
 }
 
 /** A build ready to start: prepared for Bakehouse's own plugins, or handed whole to Packer. */
@@ -61,6 +65,8 @@ export interface RunOutcome {
 interface PendingPrompt {
   build: string;
   resolve(answer: PromptAnswer): void;
+  /** Terminals opened while the build waits here; they close when the prompt is answered. */
+  terminals: Set<Terminal>;
 }
 
 export class BuildRun {
@@ -74,12 +80,42 @@ export class BuildRun {
   private log?: RunLogWriter;
   private promptSeq = 0;
   private started = false;
+  private breakpoints: readonly Breakpoint[];
+  /** Each native build's machine, as its state has it now (none before the builder connects, none for a bridged build). */
+  private readonly machines = new Map<string, () => Communicator | undefined>();
 
   constructor(private readonly opts: RunOptions) {
     this.runId = opts.runId ?? randomUUID();
     this.masker = createMasker([...(opts.sensitiveStrings ?? []), ...sensitiveStringsOf(opts.builds)]);
     const base = opts.dataDir === undefined ? defaultDataDir(opts.env ?? process.env) : opts.dataDir;
     if (base !== false) this.runLogPath = runLogPath(base, this.runId);
+    this.breakpoints = [...(opts.breakpoints ?? [])];
+  }
+
+  /** Replaces the breakpoints; a build pauses at the new ones from its next provisioner or post-processor on. */
+  setBreakpoints(breakpoints: readonly Breakpoint[]): void {
+    this.breakpoints = [...breakpoints];
+  }
+
+  /**
+   * Opens a shell on the machine of the build waiting on `promptId` (its prompt event says `terminal: true` when it can);
+   * the terminal closes when the prompt is answered.
+   */
+  async openTerminal(promptId: string, size: TerminalSize): Promise<Result<Terminal>> {
+    const p = this.prompts.get(promptId);
+    if (!p) return err('The build is no longer paused there: its question was already answered.');
+    const machine = this.machines.get(p.build)?.();
+    if (!machine?.openTerminal) return err(`The build ${p.build} has no machine to open a terminal on (only Docker and SSH builds have one, once they are connected).`);
+    const opened = await machine.openTerminal(size, this.cancelCtl.signal);
+    if (!opened.ok) return opened;
+    const terminal = opened.value;
+    if (!this.prompts.has(promptId)) {
+      await terminal.close();
+      return err('The build is no longer paused there: its question was already answered.');
+    }
+    p.terminals.add(terminal);
+    void terminal.ended.then(() => p.terminals.delete(terminal));
+    return ok(terminal);
   }
 
   /** Receives every event (or one build's, plus run-wide ones), in order per build; returns a function that unsubscribes. */
@@ -186,6 +222,8 @@ export class BuildRun {
       onError: this.opts.onError ?? 'cleanup',
       debug: this.opts.debug ?? false,
       backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
+      breakpoints: () => this.breakpoints,
+      exposeMachine: (communicator) => this.machines.set(name, communicator),
     };
     if ('native' in build) return runBuild(build.native, ctx);
     return runBridgedBuild(build.bridged, { ...build.bridge, env: info.env, cwd: info.cwd }, { ...ctx, force: info.force });
@@ -198,21 +236,24 @@ export class BuildRun {
       log: (text) => this.emit(build, { kind: 'message', level: 'log', text, component }),
       error: (text) => this.emit(build, { kind: 'error', text, component }),
       output: (stream, line) => this.emitOutput(build, stream, line, component),
-      ask: (reason, text, choices) => this.ask(build, reason, text, choices),
+      ask: (reason, text, choices, at) => this.ask(build, reason, text, choices, at),
     };
   }
 
-  private ask(build: string, reason: PromptReason, text: string, choices: PromptAnswer[]): Promise<PromptAnswer> {
+  private ask(build: string, reason: PromptReason, text: string, choices: PromptAnswer[], at?: PausePlace): Promise<PromptAnswer> {
     if (this.cancelled) return Promise.resolve(reason === 'on-error' ? 'cleanup' : 'continue');
     const promptId = `${this.runId}:${++this.promptSeq}`;
+    const terminal = this.machines.get(build)?.()?.openTerminal !== undefined;
     return new Promise((resolve) => {
-      this.prompts.set(promptId, { build, resolve });
-      this.emit(build, { kind: 'prompt', promptId, reason, text, choices });
+      this.prompts.set(promptId, { build, resolve, terminals: new Set() });
+      this.emit(build, { kind: 'prompt', promptId, reason, text, choices, at, terminal });
     });
   }
 
   private settlePrompt(id: string, p: PendingPrompt, answer: PromptAnswer): void {
     this.prompts.delete(id);
+    // "Closes on Continue": the machine is the build's again once it goes on.
+    for (const t of p.terminals) void t.close();
     this.emit(p.build, { kind: 'prompt-answered', promptId: id, answer });
     p.resolve(answer);
   }

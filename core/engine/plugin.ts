@@ -3,11 +3,13 @@
  * Each plugin has Packer's three faces: a config schema (in its config.ts), `prepare` (validation, no side effects) and a run phase.
  */
 import type { OutputStream } from '../common/output';
+import type { PausePlace } from '../common/breakpoint';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { Result } from '../common/result';
 import type { ComponentConfig, PlannedBuild } from '../template/model';
 import type { Artifact } from './artifact';
 import type { Step } from './steps';
+import type { Terminal, TerminalSize } from './terminal';
 
 /** Facts about the build a plugin works for. */
 export interface BuildInfo {
@@ -42,8 +44,11 @@ export interface Ui {
    * CLI shows them only with PACKER_LOG set, while the run log and the app always have them.
    */
   log(text: string): void;
-  /** Asks the user and waits; resolves with `cleanup` if the run is cancelled meanwhile. */
-  ask(reason: PromptReason, text: string, choices: PromptAnswer[]): Promise<PromptAnswer>;
+  /**
+   * Asks the user and waits; resolves with `cleanup` (`continue` for a pause) if the run is cancelled meanwhile. `at`: the
+   * provisioner or post-processor a `step` prompt pauses before.
+   */
+  ask(reason: PromptReason, text: string, choices: PromptAnswer[], at?: PausePlace): Promise<PromptAnswer>;
 }
 
 export interface CommandResult {
@@ -71,6 +76,8 @@ export interface Communicator {
       startSignal?: AbortSignal;
     },
   ): Promise<Result<CommandResult>>;
+  /** Optional: an interactive shell with a pty on the machine, for a user looking inside a paused build. */
+  openTerminal?(size: TerminalSize, signal: AbortSignal): Promise<Result<Terminal>>;
 }
 
 /**

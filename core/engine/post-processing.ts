@@ -3,6 +3,7 @@
  * result to the next; keep_input_artifact (or the post-processor's default) decides which intermediate artifacts
  * survive and which are destroyed.
  */
+import type { Range } from '../common/diagnostic';
 import { err } from '../common/result';
 import type { Artifact } from './artifact';
 import type { PostProcessContext, PostProcessor } from './plugin';
@@ -14,6 +15,8 @@ export interface PreparedPostProcessor {
   postProcessor: PostProcessor;
   /** The user's keep_input_artifact, when written. */
   keepInputArtifact?: boolean;
+  /** Where its block is written, so a breakpoint set on its graph node finds it. */
+  range?: Range;
 }
 
 export interface PostProcessingOptions {
@@ -27,6 +30,11 @@ export interface PostProcessingOptions {
   signal: AbortSignal;
   /** Told when each post-processor begins and ends; `index` counts post-processors over all chains in order. */
   lifecycle?: PostProcessorLifecycle;
+  /**
+   * Asked before each post-processor starts (a breakpoint may pause there); on `abort` the caller has aborted `signal`,
+   * so the chains stop as on a cancel.
+   */
+  beforeEach?(place: PostProcessorPlace, pp: PreparedPostProcessor): Promise<'go' | 'abort'>;
 }
 
 export interface PostProcessorPlace {
@@ -65,6 +73,11 @@ export async function runPostProcessors(opts: PostProcessingOptions): Promise<Po
         break;
       }
       const place = { index: first + i, chain: c, position: i };
+      if (opts.beforeEach) await opts.beforeEach(place, pp);
+      if (opts.signal.aborted) {
+        prior = undefined;
+        break;
+      }
       opts.say(`Running post-processor: ${postProcessorLabel(pp, opts.hcl2 ?? false)}`);
       opts.lifecycle?.started(place, pp);
       const started = performance.now();

@@ -45,7 +45,7 @@ export function prepareBuild(plan: PlannedBuild, info: BuildInfo, registry: Plug
       }
       const made = plugin.prepare(pp.config, info);
       if (!made.ok) errors.push(...made.error.map((e) => `post-processor ${pp.type}: ${e}`));
-      else prepared.push({ type: pp.type, name: pp.name, postProcessor: made.value, keepInputArtifact: pp.keepInputArtifact });
+      else prepared.push({ type: pp.type, name: pp.name, postProcessor: made.value, keepInputArtifact: pp.keepInputArtifact, range: pp.range });
     }
     postProcessors.push(prepared);
   }
@@ -77,5 +77,6 @@ function prepareProvisioner(p: ProvisionerModel, info: BuildInfo, registry: Plug
     maxRetries: p.maxRetries,
     timeout: p.timeout,
     timeoutMs: timeout.ok ? timeout.value : 0,
+    range: p.range,
   };
 }

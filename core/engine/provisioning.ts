@@ -2,6 +2,7 @@
  * The provisioning step a builder places among its steps: runs each provisioner with Packer's pause_before,
  * max_retries and timeout, and — when the build has failed — the error-cleanup-provisioner during cleanup.
  */
+import type { Range } from '../common/diagnostic';
 import { CANCELLED, err, type Result } from '../common/result';
 import type { BuildInfo, BuildState, Provisioner, ProvisionContext } from './plugin';
 import { backoffDelay, sleep, type Backoff } from './retry';
@@ -18,6 +19,8 @@ export interface PreparedProvisioner {
   /** Go duration text as written, for the timeout error. */
   timeout?: string;
   timeoutMs: number;
+  /** Where its block is written, so a breakpoint set on its graph node finds it. */
+  range?: Range;
 }
 
 export interface ProvisioningOptions {
@@ -27,6 +30,8 @@ export interface ProvisioningOptions {
   backoff: Backoff;
   /** Told when each of `provisioners` begins and ends, so the UI can show which one is running and how long it took. */
   lifecycle?: ProvisionerLifecycle;
+  /** Asked before each of `provisioners` starts (a breakpoint may pause there); `abort` stops the build as a cancel does. */
+  beforeEach?(index: number, p: PreparedProvisioner): Promise<'go' | 'abort'>;
 }
 
 export interface ProvisionerLifecycle {
@@ -40,6 +45,8 @@ export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
     runsCleanupProvisioner: true,
     async run(state, ctx) {
       for (const [index, p] of opts.provisioners.entries()) {
+        if (opts.beforeEach && (await opts.beforeEach(index, p)) === 'abort') return halt(CANCELLED);
+        if (ctx.signal.aborted) return halt(CANCELLED);
         opts.lifecycle?.started(index, p);
         const started = performance.now();
         const outcome = await runProvisioner(p, { ui: ctx.ui, signal: ctx.signal, build: opts.build, communicator: state.communicator, generated: state.generated }, opts.backoff);

@@ -10,6 +10,7 @@ import { eventLine } from '../logs/event-line';
 import { RunLog } from '../logs/run-log';
 import * as credentials from '../credentials/credential-actions';
 import * as history from '../history/history-actions';
+import * as stepping from '../stepping/stepping-actions';
 import { getServices } from './services';
 import { isDirty, useApp } from './store';
 
@@ -109,8 +110,14 @@ async function startBuild(): Promise<void> {
         state.apply(e);
         changed = true;
       }
-      if (e.kind === 'prompt') useApp.getState().setPrompt({ runId, promptId: e.promptId, reason: e.reason, text: e.text, choices: e.choices });
-      if (e.kind === 'prompt-answered') useApp.getState().setPrompt(undefined);
+      if (e.kind === 'prompt') {
+        useApp.getState().setPrompt({ runId, promptId: e.promptId, reason: e.reason, text: e.text, choices: e.choices, build: e.build, at: e.at, terminal: e.terminal === true });
+      }
+      if (e.kind === 'prompt-answered') {
+        useApp.getState().setPrompt(undefined);
+        // The host closes a prompt's terminals when it is answered; the panel goes with them.
+        if (useApp.getState().terminal?.promptId === e.promptId) useApp.getState().setTerminal(undefined);
+      }
       if (e.kind === 'run-finished') {
         useApp.getState().setStatus(`Build ${state.result} in ${(e.durationMs / 1000).toFixed(1)} s`, state.result === 'succeeded' ? 'info' : 'error');
         stop?.();
@@ -214,6 +221,7 @@ async function answerPrompt(answer: PromptAnswer): Promise<void> {
   const r = await getServices().api.builds.answerPrompt({ runId: p.runId, promptId: p.promptId, answer });
   if (!r.ok) useApp.getState().setStatus(r.error.message, 'error');
   useApp.getState().setPrompt(undefined);
+  if (useApp.getState().terminal?.promptId === p.promptId) useApp.getState().setTerminal(undefined);
 }
 
 export const actions = {
@@ -251,6 +259,17 @@ export const actions = {
   cancelUnlock: { id: 'cancelUnlock', label: 'Cancel', run: credentials.cancelUnlock } as Action,
   loadBindings: { id: 'loadBindings', label: 'Load credential bindings', run: credentials.loadBindings } as Action,
   bindCredential: { id: 'bindCredential', label: 'Bind credential', run: credentials.bindCredential } as Action<Parameters<typeof credentials.bindCredential>[0]>,
+  loadBreakpoints: { id: 'loadBreakpoints', label: 'Load breakpoints', run: stepping.loadBreakpoints } as Action,
+  toggleBreakpoint: {
+    id: 'toggleBreakpoint',
+    label: 'Toggle breakpoint',
+    shortcut: 'F9',
+    matches: (e) => e.key === 'F9',
+    // From the shortcut: the selected node.
+    run: (nodeId?: string) => stepping.toggleBreakpoint(nodeId ?? useApp.getState().selectedNodeId),
+  } as Action<string | undefined>,
+  openTerminal: { id: 'openTerminal', label: 'Open a terminal', run: stepping.openTerminal } as Action,
+  closeTerminal: { id: 'closeTerminal', label: 'Close the terminal', run: stepping.closeTerminal } as Action,
 };
 
 export type ActionId = keyof typeof actions;

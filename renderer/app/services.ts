@@ -4,6 +4,7 @@
  */
 import type { ContractApi } from '../../core/contract/methods';
 import type { RunEventBatch } from '../../core/contract/events';
+import type { TerminalOutput } from '../../core/contract/terminal';
 import type { Range, TextEdit } from '../../core/contract/types';
 import type { Connection } from '../transport/connection';
 import type { RunLog } from '../logs/run-log';
@@ -22,6 +23,7 @@ export interface EditorPort {
 export interface Services {
   api: ContractApi;
   onRunEvents(runId: string, listener: (batch: RunEventBatch) => void): () => void;
+  onTerminalOutput(terminalId: string, listener: (output: TerminalOutput) => void): () => void;
   editor?: EditorPort;
   /** The desktop app's native dialogs and menu; absent in a browser. */
   desktop?: Connection['desktop'];

@@ -5,6 +5,7 @@
  */
 import { create, type StateCreator } from 'zustand';
 import type { OnErrorPolicy } from '../../core/common/on-error';
+import type { BlockPlace, PausePlace } from '../../core/common/breakpoint';
 import type { PromptAnswer, PromptReason } from '../../core/common/prompt';
 import type { FieldProblem } from '../../core/contract/result';
 import type { RunStatus } from '../../core/common/history';
@@ -51,6 +52,12 @@ export interface Prompt {
   reason: PromptReason;
   text: string;
   choices: PromptAnswer[];
+  /** The build that waits. */
+  build: string;
+  /** The provisioner or post-processor a pause is before. */
+  at?: PausePlace;
+  /** A terminal can be opened on the build's machine while it waits. */
+  terminal: boolean;
 }
 
 export interface RunsSlice {
@@ -151,7 +158,17 @@ export interface HistorySlice {
   setHistoryDetail(runId: string | undefined, detail?: HistoryRunDetail): void;
 }
 
-export type AppState = TemplateSlice & SelectionSlice & RunsSlice & BuildOptionsSlice & SettingsSlice & StatusSlice & ViewSlice & CredentialsSlice & HistorySlice;
+
+/** Breakpoints of the open template (the host keeps them beside it), and the terminal into a paused build, when open. */
+export interface SteppingSlice {
+  breakpoints: BlockPlace[];
+  /** The terminal panel: the prompt it was opened on, and the host's id for it once open. */
+  terminal?: { runId: string; promptId: string; build: string; terminalId?: string };
+  setBreakpointList(b: BlockPlace[]): void;
+  setTerminal(t: SteppingSlice['terminal']): void;
+}
+
+export type AppState = TemplateSlice & SelectionSlice & RunsSlice & BuildOptionsSlice & SettingsSlice & StatusSlice & ViewSlice & CredentialsSlice & HistorySlice & SteppingSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 const templateSlice: Slice<TemplateSlice> = (set) => ({
@@ -251,6 +268,12 @@ const historySlice: Slice<HistorySlice> = (set) => ({
   setHistoryDetail: (historyRunId, historyDetail) => set({ historyRunId, historyDetail }),
 });
 
+const steppingSlice: Slice<SteppingSlice> = (set) => ({
+  breakpoints: [],
+  setBreakpointList: (breakpoints) => set({ breakpoints }),
+  setTerminal: (terminal) => set({ terminal }),
+});
+
 export const useApp = create<AppState>()((...a) => ({
   ...templateSlice(...a),
   ...selectionSlice(...a),
@@ -261,6 +284,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...viewSlice(...a),
   ...credentialsSlice(...a),
   ...historySlice(...a),
+  ...steppingSlice(...a),
 }));
 
 export const isDirty = (s: AppState, filename: string): boolean => s.texts[filename] !== s.saved[filename];

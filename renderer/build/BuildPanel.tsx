@@ -5,6 +5,8 @@ import { actions, runAction } from '../app/actions';
 import { getServices } from '../app/services';
 import { useApp } from '../app/store';
 import { LogViewer } from '../logs/LogViewer';
+import { PausePanel } from '../stepping/PausePanel';
+import { TerminalPanel } from '../stepping/TerminalPanel';
 
 // A Record, so a policy added to ON_ERROR_POLICIES fails to compile here until it has a label.
 const POLICY_LABELS: Record<OnErrorPolicy, string> = {
@@ -35,6 +37,7 @@ export function BuildPanel() {
     // Each template has its own bindings; the credentials' names come with them for the selects.
     runAction('loadBindings');
     runAction('refreshCredentials');
+    runAction('loadBreakpoints');
   }, [templatePath]);
 
   useEffect(() => {
@@ -159,30 +162,11 @@ export function BuildPanel() {
           </div>
         ) : null}
       </div>
-      {log && runId ? <LogViewer key={runId} log={log} title={runId} /> : <div className="log-placeholder muted">Build output appears here.</div>}
-      <PromptDialog />
-    </section>
-  );
-}
-
-/** The engine waits on a question (an error with on-error=ask, or a breakpoint): answered through builds.answerPrompt. */
-function PromptDialog() {
-  const prompt = useApp((s) => s.prompt);
-  if (!prompt) return null;
-  const labels: Record<string, string> = { cleanup: 'Clean up', abort: 'Abort', retry: 'Retry', continue: 'Continue' };
-  return (
-    <div className="dialog-backdrop">
-      <div role="dialog" aria-modal="true" aria-labelledby="prompt-title" className="dialog">
-        <h2 id="prompt-title">{prompt.reason === 'breakpoint' ? 'Breakpoint' : prompt.reason === 'on-error' ? 'The build failed' : 'The build is paused'}</h2>
-        <pre>{prompt.text}</pre>
-        <div className="buttons">
-          {prompt.choices.map((c, i) => (
-            <button key={c} autoFocus={i === 0} className={i === 0 ? 'primary' : ''} onClick={() => runAction('answerPrompt', c)}>
-              {labels[c] ?? c}
-            </button>
-          ))}
-        </div>
+      <div className="build-output">
+        <PausePanel />
+        <TerminalPanel />
+        {log && runId ? <LogViewer key={runId} log={log} title={runId} /> : <div className="log-placeholder muted">Build output appears here.</div>}
       </div>
-    </div>
+    </section>
   );
 }

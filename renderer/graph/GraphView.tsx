@@ -9,10 +9,12 @@ import { runAction } from '../app/actions';
 import { getServices } from '../app/services';
 import { useApp } from '../app/store';
 import { stepLabel, type NodeRun } from '../build/run-state';
+import { hasBreakpoint, placeOf, samePlace } from '../stepping/stepping-actions';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { NodeForm } from './NodeForm';
 
-type PipelineNodeData = { node: GraphNode; run?: NodeRun; selected: boolean };
+/** `breakpoint`: whether the build pauses before this node (undefined: a node that takes none); `paused`: it waits there now. */
+type PipelineNodeData = { node: GraphNode; run?: NodeRun; selected: boolean; breakpoint?: boolean; paused: boolean };
 
 function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -25,7 +27,8 @@ const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<Pipelin
   const chainable = node.kind === 'post-processor';
   return (
     <div
-      className={`pipeline-node kind-${node.kind}${state ? ` state-${state}` : ''}${errors.length ? ' has-errors' : ''}${data.selected ? ' selected' : ''}`}
+      className={`pipeline-node kind-${node.kind}${state ? ` state-${state}` : ''}${errors.length ? ' has-errors' : ''}${data.selected ? ' selected' : ''}${data.paused ? ' paused' : ''}`}
+      data-breakpoint={data.breakpoint ? 'on' : undefined}
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
       data-testid={`node-${node.kind}-${node.label}`}
       data-state={state ?? ''}
@@ -34,6 +37,18 @@ const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<Pipelin
     >
       {/* Only post-processors connect: dragging one's output onto another chains the target after it. */}
       <Handle type="target" position={Position.Top} id="in" isConnectable={chainable} aria-label={chainable ? `Chain input of ${node.label}` : undefined} />
+      {data.breakpoint !== undefined ? (
+        <button
+          className="breakpoint-toggle nodrag nopan"
+          aria-pressed={data.breakpoint}
+          aria-label={`Breakpoint before ${node.label}`}
+          title={data.breakpoint ? 'Remove the breakpoint (F9)' : 'Pause the build before this step (F9)'}
+          onClick={(e) => {
+            e.stopPropagation();
+            runAction('toggleBreakpoint', node.id);
+          }}
+        />
+      ) : null}
       <div className="node-kind">{node.kind}</div>
       <div className="node-label">{node.label}</div>
       <div className="node-meta">
@@ -95,6 +110,8 @@ export function GraphView() {
   const selected = useApp((s) => s.selectedNodeId);
   const runId = useApp((s) => s.currentRunId);
   const runVersion = useApp((s) => s.runVersion);
+  const breakpoints = useApp((s) => s.breakpoints);
+  const pausedAt = useApp((s) => (s.prompt?.runId === runId ? s.prompt?.at?.at : undefined));
   const positions = useMemo(() => (graph ? layoutGraph(graph) : new Map<string, { x: number; y: number }>()), [graph]);
   const nodes = useMemo<Node<PipelineNodeData>[]>(() => {
     const state = runId ? getServices().runStates.get(runId) : undefined;
@@ -102,12 +119,18 @@ export function GraphView() {
       id: n.id,
       type: 'pipeline',
       position: positions.get(n.id) ?? { x: 0, y: 0 },
-      data: { node: n, run: state?.nodeRun(n.id), selected: n.id === selected },
+      data: {
+        node: n,
+        run: state?.nodeRun(n.id),
+        selected: n.id === selected,
+        breakpoint: placeOf(n) ? hasBreakpoint(n, breakpoints) : undefined,
+        paused: samePlace(placeOf(n), pausedAt),
+      },
       selected: n.id === selected,
       ariaLabel: `${n.kind} ${n.label}`,
     }));
     // runVersion: node states live outside the store; the counter says they changed.
-  }, [graph, positions, selected, runId, runVersion]);
+  }, [graph, positions, selected, runId, runVersion, breakpoints, pausedAt]);
   // The graph's shape without line numbers: typing inside a block must not refit the view, re-chaining must.
   const shape = useMemo(() => {
     const index = new Map((graph?.nodes ?? []).map((n, i) => [n.id, i]));
@@ -202,6 +225,7 @@ function NodeDetails() {
             <button onClick={() => runAction('moveDown', node.id)} aria-label={`Move ${node.label} down`}>↓</button>
           </span>
         ) : null}
+        {placeOf(node) ? <BreakpointButton node={node} /> : null}
         {node.kind !== 'source' && node.kind !== 'data' ? (
           <button className="danger" onClick={() => runAction('removeNode', node.id)} aria-label={`Remove ${node.label}`}>
             Remove
@@ -235,6 +259,15 @@ function NodeDetails() {
       ) : null}
       {node.kind === 'data' ? <div className="muted">Data source: templates read its output as data.{node.label}.</div> : <NodeForm node={node} text={text} />}
     </div>
+  );
+}
+
+function BreakpointButton({ node }: { node: GraphNode }) {
+  const on = useApp((s) => hasBreakpoint(node, s.breakpoints));
+  return (
+    <button aria-pressed={on} onClick={() => runAction('toggleBreakpoint', node.id)} title="F9">
+      {on ? '● Breakpoint' : '○ Breakpoint'}
+    </button>
   );
 }
 

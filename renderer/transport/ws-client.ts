@@ -5,6 +5,7 @@
 // The channel's proxy loads no zod: the schemas stay in the host, which checks every input.
 import { toService } from '../../core/contract/channel';
 import type { RunEventBatch } from '../../core/contract/events';
+import type { TerminalOutput } from '../../core/contract/terminal';
 import { failure, type Result } from '../../core/contract/result';
 import { decodeRunEvents, type ClientMessage, type ServerMessage } from '../../core/contract/wire';
 import type { Connection } from './connection';
@@ -48,6 +49,7 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const outbox: ClientMessage[] = [];
   const listeners = new Map<string, Set<(b: RunEventBatch) => void>>();
+  const terminalListeners = new Map<string, (o: TerminalOutput) => void>();
   /** Per run, the sequence number after the last event delivered: a resubscription's replay must not repeat events. */
   const delivered = new Map<string, number>();
 
@@ -93,6 +95,7 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
         delay = baseDelay;
         // A reconnect starts a new server-side session: subscriptions are made again.
         for (const runId of listeners.keys()) socket.send(JSON.stringify({ type: 'subscribe', runId } satisfies ClientMessage));
+        for (const terminalId of terminalListeners.keys()) socket.send(JSON.stringify({ type: 'subscribe-terminal', terminalId } satisfies ClientMessage));
         for (const m of outbox.splice(0)) socket.send(JSON.stringify(m));
         if (everOpened) opts.onStatus?.('connected');
         else {
@@ -111,6 +114,8 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
           const resolve = pending.get(msg.id);
           pending.delete(msg.id);
           resolve?.(msg.result);
+        } else if (msg.type === 'terminal-output') {
+          terminalListeners.get(msg.output.terminalId)?.(msg.output);
         } else if (msg.type === 'run-events') {
           const batch = trimSeen(decodeRunEvents(msg.batch), delivered.get(msg.batch.runId) ?? 0);
           if (!batch) return;
@@ -152,6 +157,16 @@ export function connectWebSocket(url: string, opts: WsClientOptions = {}): Promi
           listeners.delete(runId);
           delivered.delete(runId);
           send({ type: 'unsubscribe', runId });
+        };
+      },
+      onTerminalOutput(terminalId, listener) {
+        // One view per terminal: a second subscriber replaces the first.
+        terminalListeners.set(terminalId, listener);
+        send({ type: 'subscribe-terminal', terminalId });
+        return () => {
+          if (terminalListeners.get(terminalId) !== listener) return;
+          terminalListeners.delete(terminalId);
+          send({ type: 'unsubscribe-terminal', terminalId });
         };
       },
       close() {

@@ -12,7 +12,7 @@ test('the proxy has one function per declared method, each calling its channel b
     calls.push([method, input]);
     return { ok: true, value: method };
   });
-  assert.deepEqual(Object.keys(api).sort(), ['builds', 'credentials', 'history', 'templates', 'workspace']);
+  assert.deepEqual(Object.keys(api).sort(), ['builds', 'credentials', 'history', 'stepping', 'templates', 'workspace']);
   assert.deepEqual(await api.templates.open({ path: '/t.pkr.hcl' }), { ok: true, value: 'templates.open' });
   assert.deepEqual(await api.builds.cancel({ runId: 'r1' }), { ok: true, value: 'builds.cancel' });
   assert.deepEqual(calls, [

@@ -82,7 +82,7 @@ test('cancelling a run midway stops it and leaves no container behind', opts, as
   });
 });
 
-test('a breakpoint pauses the build with a dialog; Continue answers it and the build goes on', opts, async () => {
+test('a breakpoint provisioner pauses the build with a banner; Continue answers it and the build goes on', opts, async () => {
   await withApp(async (served, page) => {
     const app = new AppPage(page);
     await app.open(served.url);
@@ -92,11 +92,12 @@ test('a breakpoint pauses the build with a dialog; Continue answers it and the b
     await app.graph.addProvisioner('breakpoint');
     await app.graph.waitForNodes(7);
     await app.build.run();
-    const dialog = page.getByRole('dialog', { name: 'Breakpoint' });
-    await dialog.waitFor({ timeout: 120_000 });
+    const banner = page.getByRole('region', { name: 'Paused build' });
+    await banner.waitFor({ timeout: 120_000 });
+    assert.match((await banner.textContent()) ?? '', /Breakpoint: example\.docker\.debian/);
     await app.screenshot('breakpoint-dialog');
-    await dialog.getByRole('button', { name: 'Continue' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await banner.getByRole('button', { name: /Continue/ }).click();
+    await banner.waitFor({ state: 'hidden' });
     assert.equal(await app.build.waitForResult(), 'succeeded', await app.build.logText());
   });
 });

@@ -25,7 +25,7 @@ function fakeIpc() {
 test('the bridge has one function per contract method, each on its own channel, and no generic invoke', async () => {
   const { ipc, invoked } = fakeIpc();
   const bridge = createBridge(ipc) as unknown as Record<string, unknown>;
-  assert.deepEqual(Object.keys(bridge).sort(), ['builds', 'credentials', 'history', 'onMenuCommand', 'onRunEvents', 'showOpenDialog', 'showSaveDialog', 'templates', 'workspace']);
+  assert.deepEqual(Object.keys(bridge).sort(), ['builds', 'credentials', 'history', 'onMenuCommand', 'onRunEvents', 'onTerminalOutput', 'showOpenDialog', 'showSaveDialog', 'stepping', 'templates', 'workspace']);
   for (const name of METHOD_NAMES) {
     const [service, method] = name.split('.');
     const fn = (bridge[service] as Record<string, (i: unknown) => Promise<unknown>>)[method];

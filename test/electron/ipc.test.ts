@@ -9,6 +9,7 @@ import { registerBuildIpc } from '../../main/ipc/builds';
 import { registerCredentialIpc } from '../../main/ipc/credentials';
 import { registerHistoryIpc } from '../../main/ipc/history';
 import { ourPage, type IpcEventLike, type IpcMainLike } from '../../main/ipc/sender';
+import { registerSteppingIpc } from '../../main/ipc/stepping';
 import { registerTemplateIpc } from '../../main/ipc/templates';
 import { registerWorkspaceIpc } from '../../main/ipc/workspace';
 import { workspace } from '../app/fixtures';
@@ -46,6 +47,7 @@ test('every contract method has its own IPC handler; only our top frame on app:/
   registerBuildIpc(ipc, host, trusted);
   registerCredentialIpc(ipc, host, trusted);
   registerHistoryIpc(ipc, host, trusted);
+  registerSteppingIpc(ipc, host, trusted);
   registerWorkspaceIpc(ipc, host, trusted, { open: async () => '/picked', save: async () => null });
   for (const name of METHOD_NAMES) assert.ok(handlers.has(methodChannel(name)), name);
 

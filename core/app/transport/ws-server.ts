@@ -97,6 +97,7 @@ function handleHttp(req: IncomingMessage, res: ServerResponse, staticDir: string
 
 function serveConnection(ws: WebSocket, host: Host): void {
   const subscriptions = new Map<string, () => void>();
+  const terminals = new Map<string, () => void>();
   const reply = (m: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
   };
@@ -130,13 +131,20 @@ function serveConnection(ws: WebSocket, host: Host): void {
           }
         }),
       );
+    } else if (msg.type === 'subscribe-terminal' && typeof msg.terminalId === 'string' && !terminals.has(msg.terminalId)) {
+      // Keys echo through here: sent at once, never batched, so typing feels local.
+      terminals.set(msg.terminalId, host.subscribeTerminal(msg.terminalId, (output) => reply({ type: 'terminal-output', output })));
+    } else if (msg.type === 'unsubscribe-terminal' && typeof msg.terminalId === 'string') {
+      terminals.get(msg.terminalId)?.();
+      terminals.delete(msg.terminalId);
     } else if (msg.type === 'unsubscribe' && typeof msg.runId === 'string') {
       subscriptions.get(msg.runId)?.();
       subscriptions.delete(msg.runId);
     }
   });
   ws.on('close', () => {
-    for (const stop of subscriptions.values()) stop();
+    for (const stop of [...subscriptions.values(), ...terminals.values()]) stop();
     subscriptions.clear();
+    terminals.clear();
   });
 }

@@ -22,6 +22,8 @@ import { hcpPublishingWarning } from '../hcp-packer';
 import { flagBool, flagInt, flagList, flagString, type ParsedArgs } from '../flags';
 import { templateArgs } from '../template-args';
 import { StdinPrompts } from '../ui/prompts';
+import { attachShell, DEFAULT_TERMINAL_SIZE } from '../ui/shell';
+import { debugStepProblem } from '../debug-step';
 import { PackerRenderer } from '../ui/renderer';
 
 export interface BuildCommandHooks {
@@ -46,6 +48,13 @@ export const buildCommand: Command = {
       placeholder: 'builds=name',
     },
     { name: 'debug', kind: 'bool', description: 'Debug mode enabled for builds.' },
+    {
+      name: 'debug-step',
+      kind: 'list',
+      description:
+        "Pause before the provisioners and post-processors this names (a glob over their name, or their type when unnamed): continue, step to the next, abort, or open a shell on the machine. Can be used multiple times.",
+      placeholder: 'name',
+    },
     { name: 'force', kind: 'bool', description: 'Force a build to continue if artifacts exist, deletes existing artifacts.' },
     { name: 'machine-readable', kind: 'bool', description: 'Produce machine-readable output.' },
     { name: 'on-error', kind: 'string', description: 'If the build fails do: clean up (default), abort, ask, or run-cleanup-provisioner.', placeholder: 'cleanup' },
@@ -115,6 +124,12 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     return 1;
   }
   const builds = injected.value.builds;
+  const debugSteps = flagList(args, 'debug-step');
+  const unknownStep = debugStepProblem(debugSteps, builds);
+  if (unknownStep) {
+    io.stderr(`bakehouse build: ${unknownStep}\n`);
+    return 1;
+  }
 
   const machineReadable = flagBool(args, 'machine-readable');
   const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui'), verbose: packerLogEnabled(io.env) });
@@ -135,6 +150,21 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     env: io.env,
     cwd: io.cwd,
     dataDir: hooks.dataDir,
+    breakpoints: debugSteps.map((name) => ({ name })),
+  });
+  const prompts = new StdinPrompts({
+    stdin: io.stdin,
+    say: io.stdout,
+    // A shell needs the user's keys one by one: only offered when standard input is a terminal.
+    openShell: io.stdinIsTTY
+      ? async (e) => {
+          const opened = await run.openTerminal(e.promptId, io.tty?.size() ?? DEFAULT_TERMINAL_SIZE);
+          if (!opened.ok) return io.stderr(`Could not open a shell: ${opened.error}\n`);
+          io.stdout(`Opened a shell on the machine of ${e.build}; type exit to come back to the question.\n`);
+          await attachShell(opened.value, { input: io.stdin, write: io.stdout, tty: io.tty });
+          io.stdout('\nThe shell ended.\n');
+        }
+      : undefined,
   });
   const history = await recordInHistory(run, hooks.dataDir === undefined ? dataDir(io.env) : hooks.dataDir, io, () => {
     const variables = recordedVariables(loaded, secrets);
@@ -149,7 +179,6 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
       inputs: recordedInputs({ only: t.value.options.only, except: t.value.options.except, onError: onError.value, vars: t.value.options.vars }, variables, secrets),
     };
   });
-  const prompts = new StdinPrompts(io.stdin, io.stdout);
   if (flagBool(args, 'debug')) io.stdout('Debug mode enabled. Builds will not be parallelized.\n');
   run.subscribe((e: EngineEvent) => {
     renderer.handle(e);

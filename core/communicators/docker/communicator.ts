@@ -10,7 +10,9 @@ import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import type { OutputStream } from '../../common/output';
 import { cancelled, CANCELLED, err, ok, type Result } from '../../common/result';
+import type { Duplex } from 'node:stream';
 import type { CommandResult, Communicator } from '../../engine/plugin';
+import { overStream, type Terminal, type TerminalSize } from '../../engine/terminal';
 import { DOCKER_CP, entriesFor, extractTar, packTar, readTar, writeContent } from '../../archives/tar';
 import { sleep } from '../../engine/retry';
 import { LineSplitter } from '../line-splitter';
@@ -47,6 +49,32 @@ export class DockerCommunicator implements Communicator {
 
   async run(command: string, opts: { signal: AbortSignal; onLine: Line }): Promise<Result<CommandResult>> {
     return this.exec(['/bin/sh', '-c', `(${command})`], this.opts.execUser, opts.signal, opts.onLine);
+  }
+
+  /**
+   * `docker exec -it`: bash if the image has it, else sh, as exec_user, on a pty of `size`. Closing it kills the shell
+   * and what it started (found by the marker, as a cancelled command is), since the Engine API cannot stop an exec.
+   */
+  async openTerminal(size: TerminalSize, signal: AbortSignal): Promise<Result<Terminal>> {
+    if (signal.aborted) return cancelled();
+    const marker = randomBytes(8).toString('hex');
+    try {
+      const exec = await this.opts.container.exec({
+        Cmd: ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi'],
+        Env: [`${MARKER_VAR}=${marker}`, 'TERM=xterm-256color'],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        ...(this.opts.execUser ? { User: this.opts.execUser } : {}),
+      });
+      const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+      const resize = (s: TerminalSize) => exec.resize({ h: s.rows, w: s.cols });
+      await resize(size).catch(() => undefined);
+      return ok(overStream(stream, { resize, close: () => this.killMarked(marker) }));
+    } catch (e) {
+      return err(`Could not open a shell in the container: ${this.opts.describe(e)}`);
+    }
   }
 
   /** Packer's Upload/UploadDir: a file goes to `remotePath` (into it when it is a folder); a folder follows the slash rule. */

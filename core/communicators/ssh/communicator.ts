@@ -6,7 +6,10 @@
 import { statSync } from 'node:fs';
 import { basename, posix } from 'node:path';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
+import type { ClientChannel } from 'ssh2';
 import type { CommandResult, Communicator } from '../../engine/plugin';
+import { overStream, type Terminal, type TerminalSize } from '../../engine/terminal';
+import { openChannel } from './open-channel';
 import type { ConnectResult, SshConnection } from './connect';
 import { execCommand, execQuiet, type OnLine } from './exec';
 import { shellQuote } from '../shell-quote';
@@ -82,6 +85,27 @@ export class SshCommunicator implements Communicator {
       if (!r.ok) return err(r.error);
       return r;
     }
+  }
+
+  /** The login shell on a pty (ssh2's `shell`) over the build's connection; closing the channel hangs it up. */
+  async openTerminal(size: TerminalSize, signal: AbortSignal): Promise<Result<Terminal>> {
+    const c = await this.connection(signal);
+    if (!c.ok) return c;
+    const conn = c.value;
+    const channel = await openChannel<ClientChannel>(
+      conn,
+      signal,
+      (done) => conn.client.shell({ term: 'xterm-256color', cols: size.cols, rows: size.rows }, done),
+      (late) => late.close(),
+    );
+    if (channel === 'cancelled') return err(CANCELLED);
+    if (channel instanceof Error) return err(`Could not open a shell over SSH: ${channel.message}`);
+    return ok(
+      overStream(channel, {
+        resize: (s) => void channel.setWindow(s.rows, s.cols, 0, 0),
+        close: () => void channel.close(),
+      }),
+    );
   }
 
   async upload(localPath: string, remotePath: string, signal: AbortSignal): Promise<Result> {
