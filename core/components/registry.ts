@@ -71,7 +71,7 @@ const REGISTERED: Registered[] = [
   { schema: virtualboxIsoBuilderSchema, checks: virtualboxIsoBuilderChecks, plugin: virtualboxPlugin },
   { schema: virtualboxOvfBuilderSchema, checks: virtualboxOvfBuilderChecks, plugin: virtualboxPlugin },
   { schema: amazonEbsBuilderSchema, checks: amazonEbsBuilderChecks, plugin: amazonPlugin, runs: false },
-  { schema: azureArmBuilderSchema, checks: azureArmBuilderChecks, plugin: azurePlugin, runs: false },
+  { schema: azureArmBuilderSchema, checks: azureArmBuilderChecks, plugin: azurePlugin },
   { schema: nullBuilderSchema, checks: nullBuilderChecks, plugin: packerPlugin },
   { schema: fileBuilderSchema, checks: fileBuilderChecks, plugin: packerPlugin },
   { schema: shellProvisionerSchema, checks: shellProvisionerChecks, plugin: packerPlugin },

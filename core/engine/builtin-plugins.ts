@@ -1,5 +1,6 @@
 /** The plugins Bakehouse ships with; the CLI and the app start from this registry. */
 import { amazonEbsBuilder } from '../builders/amazon-ebs/builder';
+import { azureArmBuilder } from '../builders/azure-arm/builder';
 import { dockerBuilder } from '../builders/docker/builder';
 import { nullBuilder } from '../builders/null/builder';
 import { qemuBuilder } from '../builders/qemu/builder';
@@ -43,6 +44,7 @@ export function builtinPlugins(): PluginRegistry {
     .addBuilder(dockerBuilder)
     .addBuilder(qemuBuilder)
     .addBuilder(amazonEbsBuilder)
+    .addBuilder(azureArmBuilder)
     .addPostProcessor(amazonImportPostProcessor)
     .addProvisioner(shellProvisioner)
     .addProvisioner(fileProvisioner)

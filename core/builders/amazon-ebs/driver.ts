@@ -9,11 +9,12 @@ import { CANCELLED, err, ok, type Result } from '../../common/result';
 import type { AccessSettings } from '../../cloud/aws/access';
 import { awsClientSetup, awsErrorCode, describeAwsError } from '../../cloud/aws/client';
 import type { BoundAwsCredential } from '../../cloud/aws/credentials';
+import { RUN_ID_TAG } from '../../cloud/run-tag';
 
 export type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
 
-/** The tag every resource a build creates carries, so a sweep can find what a killed run left. */
-export const RUN_ID_TAG = 'bakehouse:run-id';
+/** The tag every resource a build creates carries (shared with Azure), so a sweep can find what a killed run left. */
+export { RUN_ID_TAG };
 /** How long a cancelled build waits for a create call in flight to answer, so its cleanup can remove what it made. */
 export const CREATE_GRACE_MS = 30_000;
 /** On the instance only: which build of the run launched it, so a build's cleanup never touches a sibling build's instance. */

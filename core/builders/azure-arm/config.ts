@@ -1,4 +1,8 @@
-/** The azure-arm builder's configuration: starts an Azure VM from a marketplace, managed or gallery image, provisions it, and captures it. */
+/**
+ * The azure-arm builder's configuration: starts an Azure VM from a marketplace, managed or gallery image, provisions it,
+ * and captures it. Settings the builder refuses (VHD output, Windows, data disks…) are refused in read-config.ts; the
+ * few it accepts without acting on are marked `notYet`.
+ */
 import { problem, type Check, type CheckProblem } from '../../components/checks';
 import {
   blockField,
@@ -14,6 +18,9 @@ import {
 import type { ComponentSchema, FieldSpec } from '../../components/schema';
 import { COMMUNICATOR_ENUM_MESSAGES, communicatorFields } from '../../communicators/config';
 
+/** A setting Bakehouse's azure-arm accepts but does not act on yet (validation warns where it is set). */
+const notYet = (f: FieldSpec): FieldSpec => ({ ...f, notImplemented: true as const });
+
 const GALLERY_IMAGE_FIELDS: FieldSpec[] = [
   stringField('subscription', 'Subscription the gallery belongs to.'),
   stringField('resource_group', 'Resource group of the gallery.'),
@@ -24,11 +31,13 @@ const GALLERY_IMAGE_FIELDS: FieldSpec[] = [
 
 const AUTH_FIELDS: FieldSpec[] = [
   stringField('cloud_environment_name', 'Azure cloud to use: Public, ChinaCloud, USGovernmentCloud or GermanCloud.', { default: 'Public' }),
+  stringField('metadata_host', 'Resource Manager host whose /metadata/endpoints describes a custom cloud (or ARM_METADATA_URL).'),
   stringField('client_id', 'Application (service principal) ID to authenticate as.'),
   stringField('client_secret', 'Secret of the service principal.', { sensitive: true }),
   stringField('client_cert_path', 'Certificate file (PEM) to authenticate the service principal with.'),
   stringField('client_jwt', 'Pre-signed JWT to authenticate the service principal with.', { sensitive: true }),
-  stringField('object_id', 'Object ID of the service principal (Windows builds).'),
+  stringField('client_cert_password', 'Password of the certificate\'s private key, if it has one.', { sensitive: true }),
+  notYet(stringField('object_id', 'Object ID of the service principal (Windows builds).')),
   stringField('tenant_id', 'Azure AD tenant; looked up from the subscription by default.'),
   stringField('subscription_id', 'Subscription to build in.'),
   boolField('use_azure_cli_auth', 'Authenticate with the Azure CLI\'s logged-in account.', { default: false }),
@@ -80,8 +89,8 @@ export const azureArmBuilderSchema: ComponentSchema = {
     stringField('temp_compute_name', 'Name of the temporary VM; random by default.'),
     stringField('temp_resource_group_name', 'Name of the temporary resource group; random by default.'),
     stringField('build_resource_group_name', 'Existing resource group to build in instead of a temporary one.'),
-    stringField('build_key_vault_name', 'Name of the temporary key vault (Windows builds).'),
-    stringField('build_key_vault_sku', 'SKU of the temporary key vault.', { default: 'standard' }),
+    notYet(stringField('build_key_vault_name', 'Name of the temporary key vault (Windows builds).')),
+    notYet(stringField('build_key_vault_sku', 'SKU of the temporary key vault.', { default: 'standard' })),
     boolField('private_virtual_network_with_public_ip', 'Give the VM a public IP even inside an existing virtual network.', {
       default: false,
     }),
@@ -89,6 +98,11 @@ export const azureArmBuilderSchema: ComponentSchema = {
     stringField('virtual_network_subnet_name', 'Subnet of that virtual network.'),
     stringField('virtual_network_resource_group_name', 'Resource group of that virtual network.'),
     stringField('custom_data_file', 'Local file passed to the VM as custom data (cloud-init).'),
+    stringField('custom_data', 'Custom data (cloud-init) passed to the VM.'),
+    stringField('public_ip_sku', 'SKU of the temporary public IP, "Basic" or "Standard".', { default: 'Standard' }),
+    boolField('skip_create_image', 'Build and provision the VM but capture no image.', { default: false }),
+    stringField('temp_nic_name', 'Name of the temporary network interface; random by default.'),
+    stringField('temp_os_disk_name', 'Name of the temporary OS disk; random by default.'),
     blockField(
       'plan_info',
       'Marketplace purchase plan of the source image.',
@@ -105,8 +119,8 @@ export const azureArmBuilderSchema: ComponentSchema = {
     numberField('os_disk_size_gb', 'Size of the OS disk in GB; by default the image\'s.'),
     field('disk_additional_size', { list: 'number' }, 'Sizes in GB of data disks to attach.'),
     stringField('disk_caching_type', 'Caching of the OS disk.', { default: 'ReadWrite', enum: ['None', 'ReadOnly', 'ReadWrite'] }),
-    stringListField('allowed_inbound_ip_addresses', 'Addresses allowed to reach the VM\'s communicator port.'),
-    stringField('boot_diag_storage_account', 'Storage account URI for boot diagnostics.'),
+    notYet(stringListField('allowed_inbound_ip_addresses', 'Addresses allowed to reach the VM\'s communicator port.')),
+    notYet(stringField('boot_diag_storage_account', 'Storage account URI for boot diagnostics.')),
     stringField('custom_resource_build_prefix', 'Prefix of the temporary resources\' names.'),
     boolField('async_resourcegroup_delete', 'Do not wait for the temporary resource group to be deleted.', { default: false }),
   ],

@@ -1,0 +1,69 @@
+/**
+ * The Resource Manager clients the azure-arm steps share: compute, network and resources, made once per build with the
+ * cloud, credentials and subscription (core/cloud/azure/), and loaded lazily so a build without azure-arm never loads
+ * the Azure SDKs. Long-running operations go through the SDKs' pollers; `lro` bounds each by polling_duration_timeout
+ * and the build's cancel, as the plugin bounds its pollers with a context.
+ */
+import type { ComputeManagementClient } from '@azure/arm-compute';
+import type { NetworkManagementClient } from '@azure/arm-network';
+import type { ResourceManagementClient } from '@azure/arm-resources';
+import { ok, type Result } from '../../common/result';
+import { azureClientSetup, describeAzureError, type AzureClientSetup } from '../../cloud/azure/client';
+import type { BoundAzureCredential } from '../../cloud/azure/credentials';
+import { RUN_ID_TAG } from '../../cloud/run-tag';
+import type { AzureArmConfig } from './read-config';
+
+/** The template's azure_tags and the run's own, as Azure takes them. */
+export function azureTagsWithRun(tags: Record<string, string>, runId: string): Record<string, string> {
+  return { ...tags, [RUN_ID_TAG]: runId };
+}
+
+export class AzureDriver {
+  private constructor(
+    readonly compute: ComputeManagementClient,
+    readonly network: NetworkManagementClient,
+    readonly resources: ResourceManagementClient,
+    readonly setup: AzureClientSetup,
+    private readonly pollingTimeoutMs: number,
+  ) {}
+
+  get subscriptionId(): string {
+    return this.setup.subscriptionId;
+  }
+
+  /** Where the credentials came from, in the user's words. */
+  get credentialsFrom(): string {
+    return this.setup.credentialsFrom;
+  }
+
+  static async create(cfg: AzureArmConfig, env: Record<string, string | undefined>, bound?: BoundAzureCredential, signal?: AbortSignal): Promise<Result<AzureDriver>> {
+    const setup = await azureClientSetup({ ...cfg.cloud, ...cfg.auth }, env, bound, signal);
+    if (!setup.ok) return setup;
+    const { credential, subscriptionId, options } = setup.value;
+    const [compute, network, resources] = await Promise.all([import('@azure/arm-compute'), import('@azure/arm-network'), import('@azure/arm-resources')]);
+    return ok(
+      new AzureDriver(
+        new compute.ComputeManagementClient(credential, subscriptionId, options),
+        new network.NetworkManagementClient(credential, subscriptionId, options),
+        new resources.ResourceManagementClient(credential, subscriptionId, options),
+        setup.value,
+        cfg.pollingTimeoutMs,
+      ),
+    );
+  }
+
+  /** One line for the user; a refused credential names where it came from. */
+  describe(e: unknown): string {
+    return describeAzureError(e, this.credentialsFrom);
+  }
+
+  /** The signal a long-running operation is given: the build's cancel, or polling_duration_timeout (or `timeoutMs`) passing. */
+  lroSignal(signal: AbortSignal, timeoutMs = this.pollingTimeoutMs): AbortSignal {
+    return AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  }
+
+  /** The resource id Azure gives a resource of `type` in `group`. */
+  id(group: string, type: string, name: string, subscription = this.subscriptionId): string {
+    return `/subscriptions/${subscription}/resourceGroups/${group}/providers/${type}/${name}`;
+  }
+}
