@@ -47,6 +47,8 @@ export class Machines {
   private readonly dirs: string[] = [];
   /** Starts under way, which close() waits for: a container that came up after it would outlive the emulator. */
   private readonly starting = new Set<Promise<unknown>>();
+  /** The same starts by VM id (lower case): a VM deleted while it boots (a build cancelled then) loses its container once it is up. */
+  private readonly startingByVm = new Map<string, Promise<unknown>>();
   private closed = false;
 
   constructor(private readonly label: string) {}
@@ -65,8 +67,13 @@ export class Machines {
   start(spec: MachineSpec): Promise<Machine> {
     if (this.closed) return Promise.reject(new Error('the emulator is closed'));
     const p = this.boot(spec);
+    const key = spec.vmId.toLowerCase();
     this.starting.add(p);
-    const forget = (): void => void this.starting.delete(p);
+    this.startingByVm.set(key, p);
+    const forget = (): void => {
+      this.starting.delete(p);
+      if (this.startingByVm.get(key) === p) this.startingByVm.delete(key);
+    };
     p.then(forget, forget);
     return p;
   }
@@ -126,6 +133,7 @@ export class Machines {
   }
 
   async remove(vmId: string): Promise<void> {
+    await this.startingByVm.get(vmId.toLowerCase())?.catch(() => undefined);
     const m = this.get(vmId);
     if (!m) return;
     this.byVm.delete(vmId.toLowerCase());
