@@ -1,4 +1,4 @@
-// `npm run bench [-- validate|engine|docker|ui-load|ui-logs|ui-typing|credentials|aws|history|ui-history|all] [options]`: builds the CLI bundle, then runs the chosen benchmarks (default: validate).
+// `npm run bench [-- validate|engine|docker|ui-load|ui-logs|ui-typing|credentials|aws|history|ui-history|azure|all] [options]`: builds the CLI bundle, then runs the chosen benchmarks (default: validate).
 // Options after the name go to the benchmark, e.g. `npm run bench -- validate --runs 3 --packer-cap 60`.
 import { spawnSync } from 'node:child_process';
 import { TSX_LOADER } from './tsx-loader.mjs';
@@ -14,6 +14,7 @@ const BENCHES = {
   aws: 'bench/aws-build.ts',
   history: 'bench/history.ts',
   'ui-history': 'bench/ui-history.ts',
+  azure: 'bench/azure-build.ts',
 };
 
 const [first, ...rest] = process.argv.slice(2);
