@@ -15,7 +15,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 test('main.ts serves on the port asked and prints what a client needs; a client with those settings works', async () => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(__dirname, 'main.ts'), '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(__dirname, 'main.ts'), '--port', String(port), '--resource-group', 'images'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
@@ -24,6 +24,8 @@ test('main.ts serves on the port asked and prints what a client needs; a client 
   while (!out.includes('subscription_id') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
   const value = (re: RegExp): string => re.exec(out)?.[1] ?? assert.fail(`no ${re.source} in:\n${out}`);
   assert.equal(value(/AZURE_RESOURCE_MANAGER_ENDPOINT=(\S+)/), `https://127.0.0.1:${port}`);
+  // Printed once Resource Manager has made it, so a managed_image_resource_group_name can name it.
+  assert.match(out, /resource group images \(westeurope\)/);
   const env = {
     ...process.env,
     NODE_EXTRA_CA_CERTS: value(/NODE_EXTRA_CA_CERTS=(\S+)/),
