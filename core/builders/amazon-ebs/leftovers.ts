@@ -4,13 +4,11 @@
  * security groups and key pairs are found by that tag. An AMI is the build's output once its build finished it: the
  * builder's last step tags it (and its snapshots) `bakehouse:completed`, and such an AMI is never a leftover; neither
  * is one whose run this data folder's run log shows finished without a failure. Whether a run may still be going is
- * read from its run log here (the process and host its `run-started` names), as the Docker sweep reads its records.
+ * read from its run log here (`core/cloud/run-liveness.ts`).
  */
 import type { Filter, Image } from '@aws-sdk/client-ec2';
-import { hostname } from 'node:os';
 import { err, ok, type Result } from '../../common/result';
-import type { RunEvent } from '../../contract/events';
-import { RunLogReader, runLogPath } from '../../engine/runlog';
+import { liveness, runRecords } from '../../cloud/run-liveness';
 import { destroyAmi, snapshotsOf } from './ami';
 import { BUILD_TAG, COMPLETED_TAG, Ec2Driver, RUN_ID_TAG } from './driver';
 
@@ -32,49 +30,6 @@ export interface AwsLeftover {
   /** Whether the run that made it may still be using it (its process is alive here, or no run log here knows it). */
   maybeInUse: boolean;
   why: string;
-}
-
-/** What this data folder's run log says of a run. */
-interface RunRecord {
-  pid?: number;
-  host?: string;
-  finished: boolean;
-  /** Finished with no failed build and no cancel. */
-  succeeded: boolean;
-}
-
-function readRunRecord(dataDir: string, runId: string): RunRecord | undefined {
-  const reader = new RunLogReader(runLogPath(dataDir, runId));
-  const count = reader.count();
-  if (count === 0) return undefined;
-  const first = reader.read(0, 1)[0];
-  const last = reader.read(count - 1, 1)[0];
-  const started = first?.kind === 'run-started' ? first : undefined;
-  const finished: Extract<RunEvent, { kind: 'run-finished' }> | undefined = last?.kind === 'run-finished' ? last : undefined;
-  return {
-    ...(started?.pid !== undefined ? { pid: started.pid } : {}),
-    ...(started?.host !== undefined ? { host: started.host } : {}),
-    finished: finished !== undefined,
-    succeeded: finished !== undefined && !finished.cancelled && finished.failed.length === 0,
-  };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether a run may still be going, and why, from its run log here. */
-function liveness(record: RunRecord | undefined): { maybeInUse: boolean; why: string } {
-  if (!record) return { maybeInUse: true, why: 'there is no run log of its run here (another machine or data folder may be running it)' };
-  if (record.finished) return { maybeInUse: false, why: 'its run finished' };
-  if (record.host !== undefined && record.host !== hostname()) return { maybeInUse: true, why: `its run was started on another host (${record.host})` };
-  if (record.pid !== undefined && processAlive(record.pid)) return { maybeInUse: true, why: `its run (process ${record.pid}) is still going` };
-  return { maybeInUse: false, why: 'its run is gone' };
 }
 
 function tag(tags: { Key?: string; Value?: string }[] | undefined, key: string): string | undefined {
@@ -100,11 +55,7 @@ export async function findAwsLeftovers(ec2: Ec2Driver, opts: { runId?: string; d
     const snapshots = (await client.send(new sdk.DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [ofRuns] }))).Snapshots ?? [];
     const groups = (await client.send(new sdk.DescribeSecurityGroupsCommand({ Filters: [ofRuns] }))).SecurityGroups ?? [];
     const keyPairs = (await client.send(new sdk.DescribeKeyPairsCommand({ Filters: [ofRuns] }))).KeyPairs ?? [];
-    const records = new Map<string, RunRecord | undefined>();
-    const recordOf = (runId: string): RunRecord | undefined => {
-      if (!records.has(runId)) records.set(runId, readRunRecord(opts.dataDir, runId));
-      return records.get(runId);
-    };
+    const recordOf = runRecords(opts.dataDir);
     // An AMI a build finished is its output; so are the snapshots behind it.
     const kept = images.filter((i) => tag(i.Tags, COMPLETED_TAG) !== undefined || recordOf(tag(i.Tags, RUN_ID_TAG) ?? '')?.succeeded === true);
     const keptSnapshots = new Set(kept.flatMap(snapshotsOf));

@@ -36,7 +36,7 @@ export class AzureDriver {
     return this.setup.credentialsFrom;
   }
 
-  static async create(cfg: AzureArmConfig, env: Record<string, string | undefined>, bound?: BoundAzureCredential, signal?: AbortSignal): Promise<Result<AzureDriver>> {
+  static async create(cfg: Pick<AzureArmConfig, 'cloud' | 'auth' | 'pollingTimeoutMs'>, env: Record<string, string | undefined>, bound?: BoundAzureCredential, signal?: AbortSignal): Promise<Result<AzureDriver>> {
     const setup = await azureClientSetup({ ...cfg.cloud, ...cfg.auth }, env, bound, signal);
     if (!setup.ok) return setup;
     const { credential, subscriptionId, options } = setup.value;

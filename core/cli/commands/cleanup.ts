@@ -2,20 +2,23 @@
  * `bakehouse cleanup`: removes the build containers (and their temp folders) that crashed or killed runs left behind;
  * with `-region`, finds instead what killed amazon-ebs runs left in those AWS regions (instances, volumes, snapshots,
  * half-made AMIs, security groups, key pairs), lists it, and removes it only with `-force`: those cost money and live in
- * a shared account, so a sweep there must be asked for twice, once to look and once to remove.
+ * a shared account, so a sweep there must be asked for twice, once to look and once to remove. With `-subscription`, the
+ * same for what killed azure-arm runs left in that Azure subscription (their temporary resource groups first of all).
  */
 import { findLeftovers, removeLeftover } from '../../builders/docker/leftovers';
 import { DockerDriver } from '../../builders/docker/driver';
 import { describeAwsLeftover, findAwsLeftovers, removeAwsLeftover } from '../../builders/amazon-ebs/leftovers';
 import { Ec2Driver } from '../../builders/amazon-ebs/driver';
 import { accessFromEnvironment } from '../../cloud/aws/access';
+import { describeAzureLeftover, findAzureLeftovers, removeAzureLeftover } from '../../builders/azure-arm/leftovers';
+import { AzureDriver } from '../../builders/azure-arm/driver';
 import { dataDir } from '../../engine/runlog';
 import type { CliIO, Command } from '../command';
 import type { ParsedArgs } from '../flags';
 
 export const cleanupCommand: Command = {
   name: 'cleanup',
-  synopsis: 'Removes what interrupted builds left behind (containers; with -region, AWS resources)',
+  synopsis: 'Removes what interrupted builds left behind (containers; with -region, AWS resources; with -subscription, Azure resources)',
   usage: '[options]',
   flags: [
     { name: 'run-id', kind: 'string', description: 'Only clean up after this run (its PACKER_RUN_UUID).', placeholder: 'id' },
@@ -27,11 +30,19 @@ export const cleanupCommand: Command = {
       description: 'Look in these AWS regions (comma-separated) for what amazon-ebs runs left, instead of in Docker. Credentials and endpoint come from the environment, as the AWS CLI finds them.',
       placeholder: 'us-west-2',
     },
-    { name: 'force', kind: 'bool', description: 'Remove what -region finds; without it the AWS leftovers are only listed.' },
+    {
+      name: 'subscription',
+      kind: 'string',
+      description: 'Look in this Azure subscription for what azure-arm runs left, instead of in Docker. Credentials and endpoint come from the environment (AZURE_CLIENT_ID…, the Azure CLI, AZURE_RESOURCE_MANAGER_ENDPOINT).',
+      placeholder: 'id',
+    },
+    { name: 'force', kind: 'bool', description: 'Remove what -region or -subscription finds; without it the cloud leftovers are only listed.' },
   ],
   async run(args, io) {
     const regions = (args.flags.get('region') ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter((r) => r !== '');
     if (regions.length > 0) return cleanAws(args, io, regions);
+    const subscription = args.flags.get('subscription')?.at(-1)?.trim();
+    if (subscription) return cleanAzure(args, io, subscription);
     return cleanDocker(args, io);
   },
 };
@@ -119,6 +130,58 @@ async function cleanAws(args: ParsedArgs, io: CliIO, regions: string[]): Promise
         failed++;
         io.stderr(`Error: could not remove ${what}: ${r.error}\n`);
       }
+    }
+  }
+  if (listed > 0 && !flagOn(args, 'dry-run')) io.stdout('Nothing was removed: run again with -force to remove what is listed.\n');
+  return failed > 0 ? 1 : 0;
+}
+
+async function cleanAzure(args: ParsedArgs, io: CliIO, subscriptionId: string): Promise<number> {
+  const runId = args.flags.get('run-id')?.at(-1);
+  const remove = flagOn(args, 'force') && !flagOn(args, 'dry-run');
+  const all = flagOn(args, 'all');
+  // No template: the cloud is Azure's public one unless the environment names another (AZURE_RESOURCE_MANAGER_ENDPOINT,
+  // ARM_METADATA_URL), and the credentials are the environment's, as DefaultAzureCredential finds them.
+  const made = await AzureDriver.create(
+    {
+      cloud: { cloudEnvironmentName: 'Public', metadataHost: '' },
+      auth: { clientId: '', clientSecret: '', clientCertPath: '', clientCertPassword: '', clientJwt: '', tenantId: '', subscriptionId, useAzureCliAuth: false },
+      pollingTimeoutMs: 900_000,
+    },
+    io.env,
+  );
+  if (!made.ok) {
+    io.stderr(`Error: ${made.error}\n`);
+    return 1;
+  }
+  const azure = made.value;
+  const found = await findAzureLeftovers(azure, { ...(runId ? { runId } : {}), dataDir: dataDir(io.env) });
+  if (!found.ok) {
+    io.stderr(`Error: ${found.error}\n`);
+    return 1;
+  }
+  if (found.value.length === 0) {
+    io.stdout(`Nothing to clean up in subscription ${subscriptionId}.\n`);
+    return 0;
+  }
+  let failed = 0;
+  let listed = 0;
+  for (const l of found.value) {
+    const what = describeAzureLeftover(l);
+    if (l.maybeInUse && !all) {
+      io.stdout(`Skipped ${what}: ${l.why}; use -all to remove it anyway\n`);
+      continue;
+    }
+    if (!remove) {
+      io.stdout(`Would remove ${what}\n`);
+      listed++;
+      continue;
+    }
+    const r = await removeAzureLeftover(azure, l, AbortSignal.timeout(900_000));
+    if (r.ok) io.stdout(`Removed ${what}\n`);
+    else {
+      failed++;
+      io.stderr(`Error: could not remove ${what}: ${r.error}\n`);
     }
   }
   if (listed > 0 && !flagOn(args, 'dry-run')) io.stdout('Nothing was removed: run again with -force to remove what is listed.\n');
