@@ -37,10 +37,15 @@ export class AzureDriver {
   }
 
   static async create(cfg: Pick<AzureArmConfig, 'cloud' | 'auth' | 'pollingTimeoutMs'>, env: Record<string, string | undefined>, bound?: BoundAzureCredential, signal?: AbortSignal): Promise<Result<AzureDriver>> {
+    // The SDKs load (about a second) while the cloud and credentials are worked out, not after.
+    const sdks = Promise.all([import('@azure/arm-compute'), import('@azure/arm-network'), import('@azure/arm-resources')]);
     const setup = await azureClientSetup({ ...cfg.cloud, ...cfg.auth }, env, bound, signal);
-    if (!setup.ok) return setup;
+    if (!setup.ok) {
+      sdks.catch(() => undefined);
+      return setup;
+    }
     const { credential, subscriptionId, options } = setup.value;
-    const [compute, network, resources] = await Promise.all([import('@azure/arm-compute'), import('@azure/arm-network'), import('@azure/arm-resources')]);
+    const [compute, network, resources] = await sdks;
     return ok(
       new AzureDriver(
         new compute.ComputeManagementClient(credential, subscriptionId, options),
