@@ -2,7 +2,8 @@
  * `bakehouse cleanup -subscription` after a real `bakehouse build` process of an azure-arm template is killed with
  * SIGKILL (no cleanup runs) while it provisions: the sweep lists the run's temporary resource group (which holds its VM,
  * disk, NIC, public IP and network), leaves a finished build's managed image alone, and deletes the group — with all in
- * it and the VM's container — only with -force.
+ * it and the VM's container — only with -force. A run killed while it captures leaves a half-made image, which the sweep
+ * removes (its run log shows the run did not finish) before the group.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,4 +77,24 @@ test('cleanup -subscription lists a killed run\'s resource group, keeps a finish
 
   const again = await cleanup(['-subscription', emu.subscriptionId], finishedDir);
   assert.equal(again.out, `Nothing to clean up in subscription ${emu.subscriptionId}.\n`);
+});
+
+test('a run killed while it captures leaves a half-made managed image that the sweep removes with the group', { timeout: 240_000 }, async () => {
+  const dir = templateFolder(linuxTemplate(emu, { sshPort: await emu.reserveSshPort(), imageName: 'half-made' }));
+  const image = `/subscriptions/${emu.subscriptionId}/resourceGroups/${IMAGES_GROUP}/providers/Microsoft.Compute/images/half-made`;
+  // Killed as soon as the image exists: its capture has not finished, and no cleanup runs.
+  const run = startBuild(dir, emu);
+  const deadline = Date.now() + 120_000;
+  while (!emu.resourceIds().includes(image) && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+  run.child.kill('SIGKILL');
+  await run.exited;
+  assert.ok(emu.resourceIds().includes(image), run.output());
+  const runId = / ->> bakehouse:run-id : (\S+)/.exec(run.output())?.[1] ?? assert.fail(run.output());
+  const group = / -> ResourceGroupName : '([^']+)'/.exec(run.output())?.[1] ?? assert.fail(run.output());
+
+  const removed = await cleanup(['-subscription', emu.subscriptionId, '-run-id', runId, '-force'], dir);
+  assert.equal(removed.code, 0, removed.err);
+  assert.equal(removed.out, `Removed Microsoft.Compute/images ${image} (run ${runId})\nRemoved resource group ${group} (run ${runId})\n`);
+  assert.ok(!emu.resourceIds().some((id) => id === image || id.toLowerCase().includes(`/resourcegroups/${group.toLowerCase()}`)), emu.resourceIds().join('\n'));
+  assert.deepEqual(emu.machines(), []);
 });
