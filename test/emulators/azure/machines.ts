@@ -102,7 +102,8 @@ export class Machines {
     const machine: Machine = { vmId: spec.vmId, host: '127.0.0.1', port, containerId: stdout.trim(), adminUsername: user, image: spec.image, ...(spec.customData !== undefined ? { customData: spec.customData } : {}) };
     this.byVm.set(spec.vmId.toLowerCase(), machine);
     if (this.closed) {
-      await this.remove(spec.vmId);
+      // Not remove(): that waits for this very start.
+      await this.removeNow(spec.vmId);
       throw new Error('the emulator is closed');
     }
     await waitForSsh(port);
@@ -134,6 +135,10 @@ export class Machines {
 
   async remove(vmId: string): Promise<void> {
     await this.startingByVm.get(vmId.toLowerCase())?.catch(() => undefined);
+    await this.removeNow(vmId);
+  }
+
+  private async removeNow(vmId: string): Promise<void> {
     const m = this.get(vmId);
     if (!m) return;
     this.byVm.delete(vmId.toLowerCase());
