@@ -28,7 +28,7 @@ interface KindTarget {
 
 const TARGETS: Record<Exclude<CredentialKind, 'secret'>, KindTarget> = {
   amazon: { builder: (t) => t.startsWith('amazon-'), postProcessors: ['amazon-import', 'upload'], describe: 'amazon-* builders, amazon-import and upload' },
-  azure: { builder: (t) => t.startsWith('azure-'), postProcessors: [], describe: 'azure-* builders' },
+  azure: { builder: (t) => t.startsWith('azure-'), postProcessors: ['upload'], describe: 'azure-* builders and upload' },
   google: { builder: (t) => t === 'googlecompute', postProcessors: ['googlecompute-import', 'googlecompute-export'], describe: 'googlecompute' },
   docker: { builder: (t) => t === 'docker', postProcessors: ['docker-push'], also: { login: bool(true) }, describe: 'the docker builder and docker-push' },
   ssh: { builder: (t, c) => usesSsh(t, c), postProcessors: [], describe: 'builders that connect over SSH' },

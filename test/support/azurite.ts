@@ -21,9 +21,14 @@ export interface Azurite {
   stop(): Promise<void>;
 }
 
-export async function startAzurite(): Promise<Azurite> {
+/**
+ * `tls`: HTTPS with this certificate and key (PEM files), and bearer tokens accepted (`--oauth basic`: Azurite checks a
+ * token's issuer, audience and lifetime, not its signature), as a service principal's upload needs.
+ */
+export async function startAzurite(opts: { tls?: { cert: string; key: string } } = {}): Promise<Azurite> {
   const bin = realpathSync(join(__dirname, '..', '..', 'node_modules', '.bin', 'azurite-blob'));
-  const child: ChildProcess = spawn(process.execPath, [bin, '--blobHost', '127.0.0.1', '--blobPort', '0', '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry'], {
+  const tls = opts.tls ? ['--cert', opts.tls.cert, '--key', opts.tls.key, '--oauth', 'basic'] : [];
+  const child: ChildProcess = spawn(process.execPath, [bin, '--blobHost', '127.0.0.1', '--blobPort', '0', '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', ...tls], {
     // Azurite may write its workspace files in its working folder; keep them out of the repository.
     cwd: mkdtempSync(join(tmpdir(), 'bakehouse-azurite-')),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,7 +39,7 @@ export async function startAzurite(): Promise<Azurite> {
     const timer = setTimeout(() => reject(new Error(`azurite-blob did not listen within 30 s: ${log}`)), 30_000);
     const onData = (b: Buffer): void => {
       log = (log + b.toString()).slice(-20000);
-      const m = /successfully listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
+      const m = /successfully listens on https?:\/\/127\.0\.0\.1:(\d+)/.exec(log);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));
@@ -47,10 +52,10 @@ export async function startAzurite(): Promise<Azurite> {
       reject(new Error(`azurite-blob exited (${code}): ${log}`));
     });
   });
-  const serviceUrl = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
+  const serviceUrl = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   return {
     serviceUrl,
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${serviceUrl};`,
+    connectionString: `DefaultEndpointsProtocol=${opts.tls ? 'https' : 'http'};AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${serviceUrl};`,
     log: () => log,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -42,6 +42,40 @@ export interface AzureCredentialSource {
   tenantId: string;
 }
 
+/** A service principal's fields, as the template, a vault credential or the environment give them. */
+export interface ServicePrincipal {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  clientCertPath?: string;
+  clientCertPassword?: string;
+  clientJwt?: string;
+}
+
+/** The identity library's options for a cloud: its authority, and its CA for a private one. */
+function identityOptions(cloud: AzureCloud) {
+  // Instance discovery asks Azure's public cloud which authorities exist; a private authority is unknown there.
+  return {
+    authorityHost: cloud.authorityHost,
+    disableInstanceDiscovery: cloud.authorityHost !== 'https://login.microsoftonline.com',
+    ...(cloud.ca ? { tlsOptions: { ca: cloud.ca.join('\n') } } : {}),
+  };
+}
+
+/** A token credential for a service principal (secret, certificate or federated JWT), or the Azure CLI's login. */
+export async function principalCredential(p: ServicePrincipal | 'azure-cli', cloud: AzureCloud, tenantForCli = ''): Promise<TokenCredential> {
+  const identity = await import('@azure/identity');
+  if (p === 'azure-cli') return new identity.AzureCliCredential(tenantForCli ? { tenantId: tenantForCli } : {});
+  const options = identityOptions(cloud);
+  if (p.clientSecret) return new identity.ClientSecretCredential(p.tenantId, p.clientId, p.clientSecret, options);
+  if (p.clientCertPath) {
+    const cert = { certificatePath: p.clientCertPath, ...(p.clientCertPassword ? { certificatePassword: p.clientCertPassword } : {}) };
+    return new identity.ClientCertificateCredential(p.tenantId, p.clientId, cert, options);
+  }
+  const jwt = p.clientJwt ?? '';
+  return new identity.ClientAssertionCredential(p.tenantId, p.clientId, async () => jwt, options);
+}
+
 export async function azureCredentialSource(
   auth: AzureAuthSettings,
   cloud: AzureCloud,
@@ -49,26 +83,15 @@ export async function azureCredentialSource(
   bound?: BoundAzureCredential,
 ): Promise<Result<AzureCredentialSource>> {
   const identity = await import('@azure/identity');
-  // Instance discovery asks Azure's public cloud which authorities exist; a private authority is unknown there.
-  const options = {
-    authorityHost: cloud.authorityHost,
-    disableInstanceDiscovery: cloud.authorityHost !== 'https://login.microsoftonline.com',
-    ...(cloud.ca ? { tlsOptions: { ca: cloud.ca.join('\n') } } : {}),
-  };
+  const options = identityOptions(cloud);
   const subscription = auth.subscriptionId || bound?.subscriptionId || env.AZURE_SUBSCRIPTION_ID || env.ARM_SUBSCRIPTION_ID || '';
   const made = (source: string, credential: TokenCredential, tenantId: string): Result<AzureCredentialSource> =>
     subscription === ''
       ? err(`subscription_id: no Azure subscription given; set subscription_id in the template (or AZURE_SUBSCRIPTION_ID) — credentials from ${source}`)
       : ok({ source, credential, subscriptionId: subscription, tenantId });
-  const principal = (from: string, p: { tenantId: string; clientId: string; clientSecret?: string; clientCertPath?: string; clientCertPassword?: string; clientJwt?: string }): Result<AzureCredentialSource> => {
+  const principal = async (from: string, p: ServicePrincipal): Promise<Result<AzureCredentialSource>> => {
     if (p.tenantId === '') return err(`tenant_id: ${from} gives a service principal but no tenant; set tenant_id (or AZURE_TENANT_ID)`);
-    if (p.clientSecret) return made(from, new identity.ClientSecretCredential(p.tenantId, p.clientId, p.clientSecret, options), p.tenantId);
-    if (p.clientCertPath) {
-      const cert = { certificatePath: p.clientCertPath, ...(p.clientCertPassword ? { certificatePassword: p.clientCertPassword } : {}) };
-      return made(from, new identity.ClientCertificateCredential(p.tenantId, p.clientId, cert, options), p.tenantId);
-    }
-    const jwt = p.clientJwt ?? '';
-    return made(from, new identity.ClientAssertionCredential(p.tenantId, p.clientId, async () => jwt, options), p.tenantId);
+    return made(from, await principalCredential(p, cloud), p.tenantId);
   };
   const tenant = auth.tenantId || env.AZURE_TENANT_ID || '';
   if (auth.clientId !== '' && auth.clientSecret !== '') return principal("the template's client_id/client_secret", { tenantId: tenant, clientId: auth.clientId, clientSecret: auth.clientSecret });

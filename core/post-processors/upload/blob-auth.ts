@@ -5,11 +5,24 @@
  * AZURE_STORAGE_SAS_TOKEN. Each answer names its source, for errors, and lists the secrets to mask.
  */
 import { err, ok, type Result } from '../../common/result';
+import type { ServicePrincipal } from '../../cloud/azure/credentials';
 import type { BlobDestination } from './destination';
 
 export type BlobAuth =
   | { kind: 'sas'; sas: string; source: string; secrets: string[] }
-  | { kind: 'shared-key'; account: string; key: string; source: string; secrets: string[] };
+  | { kind: 'shared-key'; account: string; key: string; source: string; secrets: string[] }
+  /** A service principal (or the Azure CLI's login), asking the identity platform for a storage token. */
+  | { kind: 'principal'; principal: ServicePrincipal | 'azure-cli'; tenantId: string; source: string; secrets: string[] };
+
+/** The upload's service principal fields (or use_azure_cli_auth), as the template or a bound azure credential give them. */
+export interface PrincipalFields {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  clientCertPath: string;
+  clientCertPassword: string;
+  useAzureCliAuth: boolean;
+}
 
 /**
  * The storage emulator's account and key, which Microsoft publishes for everyone to use
@@ -19,9 +32,23 @@ export type BlobAuth =
 const DEV_ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-export function blobAuth(dest: BlobDestination, sasToken: string, env: Record<string, string | undefined>): Result<BlobAuth> {
+export function blobAuth(dest: BlobDestination, sasToken: string, env: Record<string, string | undefined>, principal?: PrincipalFields): Result<BlobAuth> {
   if (sasToken !== '') return ok(sas(sasToken, "the sas_token field"));
   if (dest.sas !== '') return ok(sas(dest.sas, "the SAS in destination"));
+  if (principal && principal.clientId !== '') {
+    const tenantId = principal.tenantId || env.AZURE_TENANT_ID || '';
+    if (tenantId === '') return err('tenant_id: client_id gives a service principal but no tenant; set tenant_id (or AZURE_TENANT_ID)');
+    if (principal.clientSecret === '' && principal.clientCertPath === '') return err('client_secret: client_id needs client_secret or client_cert_path');
+    const p: ServicePrincipal = {
+      tenantId,
+      clientId: principal.clientId,
+      ...(principal.clientSecret ? { clientSecret: principal.clientSecret } : {}),
+      ...(principal.clientCertPath ? { clientCertPath: principal.clientCertPath, clientCertPassword: principal.clientCertPassword } : {}),
+    };
+    const secrets = [principal.clientSecret, principal.clientCertPassword].filter((x) => x !== '');
+    return ok({ kind: 'principal', principal: p, tenantId, source: `the service principal ${principal.clientId} (client_id)`, secrets });
+  }
+  if (principal?.useAzureCliAuth) return ok({ kind: 'principal', principal: 'azure-cli', tenantId: principal.tenantId, source: "the Azure CLI's login (use_azure_cli_auth)", secrets: [] });
   const connection = env.AZURE_STORAGE_CONNECTION_STRING ?? '';
   if (connection !== '') return fromConnectionString(dest, connection);
   const key = env.AZURE_STORAGE_KEY ?? '';

@@ -13,6 +13,9 @@ import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
+import type { TokenCredential } from '@azure/core-auth';
+import { resolveCloud } from '../../cloud/azure/cloud';
+import { principalCredential } from '../../cloud/azure/credentials';
 import type { BlobAuth } from './blob-auth';
 import type { BlobDestination } from './destination';
 import { hashFile } from './file-hashes';
@@ -25,14 +28,22 @@ const MIN_BLOCK = 4 * MIB;
 /** Blocks in flight at once per file. */
 const CONCURRENCY = 4;
 
-export async function blobTarget(dest: BlobDestination, auth: BlobAuth, maxRetries: number): Promise<StorageTarget> {
+export async function blobTarget(dest: BlobDestination, auth: BlobAuth, maxRetries: number, env: Record<string, string | undefined>): Promise<Result<StorageTarget>> {
   const sdk = await import('@azure/storage-blob');
-  const credential = auth.kind === 'shared-key' ? new sdk.StorageSharedKeyCredential(auth.account, auth.key) : new sdk.AnonymousCredential();
+  let credential: InstanceType<typeof sdk.StorageSharedKeyCredential> | InstanceType<typeof sdk.AnonymousCredential> | TokenCredential;
+  if (auth.kind === 'principal') {
+    // The authority (and a private cloud's CA) as the azure-arm builder finds them from the build's environment.
+    const cloud = await resolveCloud({ cloudEnvironmentName: '', metadataHost: '' }, env);
+    if (!cloud.ok) return cloud;
+    credential = await principalCredential(auth.principal, cloud.value, auth.tenantId);
+  } else {
+    credential = auth.kind === 'shared-key' ? new sdk.StorageSharedKeyCredential(auth.account, auth.key) : new sdk.AnonymousCredential();
+  }
   const query = auth.kind === 'sas' ? `?${auth.sas}` : '';
   const container = new sdk.ContainerClient(`${dest.serviceUrl}/${encodeURIComponent(dest.container)}${query}`, credential, {
     retryOptions: { maxTries: Math.max(1, maxRetries + 1) },
   });
-  return {
+  return ok({
     credentialsFrom: auth.source,
     // The SDK's pipeline shares Node's keep-alive agent, which lets idle sockets go by itself.
     close: () => undefined,
@@ -46,7 +57,7 @@ export async function blobTarget(dest: BlobDestination, auth: BlobAuth, maxRetri
         return err(describeBlobError(e, dest, url, auth.source));
       }
     },
-  };
+  });
 }
 
 async function sendBlob(container: ContainerClient, name: string, url: string, file: LocalFile, progress: (sent: number) => void, signal: AbortSignal): Promise<Result<UploadedFile>> {
@@ -137,6 +148,12 @@ function describeBlobError(e: unknown, dest: BlobDestination, url: string, sourc
   if (r.code === 'ContainerNotFound') return `destination: the container "${dest.container}" does not exist in the account "${dest.account}"`;
   if (r.statusCode === 403 || r.code === 'AuthenticationFailed' || r.code === 'AuthorizationFailure' || r.code === 'AuthorizationPermissionMismatch') {
     return `${r.code ?? 'Forbidden'}: Blob storage refused the credentials from ${source} for ${url}`;
+  }
+  // @azure/identity's failures: the identity platform refused the principal before Blob storage saw a request.
+  const name = (e as { name?: unknown } | null)?.name;
+  if (name === 'AuthenticationError' || name === 'CredentialUnavailableError' || /AADSTS\d+/.test(firstLine)) {
+    const aadsts = /AADSTS\d+:[^.]*\./.exec(firstLine)?.[0];
+    return `the identity platform refused ${source}: ${aadsts ?? firstLine}`;
   }
   if (r.code === 'ECONNREFUSED' || r.code === 'ENOTFOUND' || r.code === 'REQUEST_SEND_ERROR') return `destination: cannot reach ${dest.serviceUrl}: ${firstLine}`;
   return `uploading ${url}: ${r.code ? `${r.code}: ` : ''}${firstLine}`;

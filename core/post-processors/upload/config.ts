@@ -4,12 +4,14 @@
  * serves this schema as written.
  */
 import { problem, type Check } from '../../components/checks';
-import { numberField, stringField } from '../../components/fields';
+import { boolField, numberField, stringField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
 import { parseDestination } from './destination';
 
 /** The fields that only an s3:// destination reads (Packer's AWS AccessConfig names, as the amazon builders'). */
 export const S3_ONLY_FIELDS = ['region', 'access_key', 'secret_key', 'token', 'profile', 'shared_credentials_file'] as const;
+/** The fields that only a Blob destination reads: a service principal, named as the azure plugin's (and the azure credential's). */
+export const BLOB_PRINCIPAL_FIELDS = ['tenant_id', 'client_id', 'client_secret', 'client_cert_path', 'client_cert_password', 'use_azure_cli_auth'] as const;
 
 export const uploadPostProcessorSchema: ComponentSchema = {
   kind: 'post-processor',
@@ -39,6 +41,13 @@ export const uploadPostProcessorSchema: ComponentSchema = {
         'AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN from the environment.',
       { sensitive: true },
     ),
+    stringField('tenant_id', 'Blob: tenant of the service principal (a bound azure credential fills these fields); by default AZURE_TENANT_ID.'),
+    stringField('client_id', 'Blob: service principal (application) ID, with client_secret or client_cert_path; it needs a data role on the container (Storage Blob Data Contributor).'),
+    stringField('client_secret', 'Blob: secret of the service principal.', { sensitive: true }),
+    stringField('client_cert_path', 'Blob: certificate file (PEM) of the service principal.'),
+    stringField('client_cert_password', "Blob: password of the certificate's private key.", { sensitive: true }),
+    boolField('use_azure_cli_auth', 'Blob: use the account `az login` signed in.', { default: false }),
+    stringField('subscription_id', 'Not used by upload (Blob storage needs no subscription); an azure credential carries it for builders.'),
   ],
 };
 
@@ -47,6 +56,8 @@ const destinationCheck: Check = (c) => {
   const d = parseDestination(c.string('destination'));
   if (!d.ok) return [problem(d.error, 'destination')];
   if (d.value.kind === 's3' && c.isSet('sas_token')) return [problem('sas_token: applies to Blob destinations only, not s3://', 'sas_token')];
+  const azureSet = d.value.kind === 's3' ? BLOB_PRINCIPAL_FIELDS.find((name) => c.isSet(name)) : undefined;
+  if (azureSet) return [problem(`${azureSet}: applies to Blob destinations only, not s3://`, azureSet)];
   if (d.value.kind === 'blob') {
     const set = S3_ONLY_FIELDS.filter((name) => c.isSet(name));
     if (set.length > 0) return [problem(`${set[0]}: applies to s3:// destinations only`, set[0])];

@@ -11,7 +11,7 @@ import { ConfigFields } from '../../engine/config-fields';
 import { createMasker } from '../../engine/mask';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 import { uploadArtifact } from './artifact';
-import { blobAuth } from './blob-auth';
+import { blobAuth, type PrincipalFields } from './blob-auth';
 import { displayDestination, parseDestination, type Destination } from './destination';
 import { fileProgress, formatBytes } from './progress';
 import type { LocalFile, StorageTarget, UploadedFile } from './transport';
@@ -23,6 +23,15 @@ export const uploadPostProcessor: PostProcessorPlugin = {
     const parsed = parseDestination(f.string('destination'));
     const access = readAccessSettings(f);
     const sasToken = f.string('sas_token');
+    // A bound azure credential fills these (core/credentials/inject.ts), as a bound amazon one fills the S3 fields.
+    const principal = {
+      tenantId: f.string('tenant_id'),
+      clientId: f.string('client_id'),
+      clientSecret: f.string('client_secret'),
+      clientCertPath: f.string('client_cert_path'),
+      clientCertPassword: f.string('client_cert_password'),
+      useAzureCliAuth: f.bool('use_azure_cli_auth'),
+    };
     if (!parsed.ok) f.error(parsed.error);
     if (access.accessKey !== '' && access.secretKey === '') f.error('secret_key: required with access_key');
     if (access.secretKey !== '' && access.accessKey === '') f.error('access_key: required with secret_key');
@@ -36,8 +45,8 @@ export const uploadPostProcessor: PostProcessorPlugin = {
       value: {
         async postProcess({ ui, signal, build }, input) {
           const env = build.env;
-          const secrets = [access.secretKey, access.token, sasToken, destination.kind === 'blob' ? destination.sas : ''];
-          const target = await connect(destination, { access, sasToken, env, signal });
+          const secrets = [access.secretKey, access.token, sasToken, principal.clientSecret, principal.clientCertPassword, destination.kind === 'blob' ? destination.sas : ''];
+          const target = await connect(destination, { access, sasToken, principal, env, signal });
           if (!target.ok) return err(createMasker(secrets).text(target.error));
           const mask = createMasker([...secrets, ...target.value.secrets]);
           const files = await localFiles(input.files, build.cwd, input.builderId);
@@ -73,7 +82,7 @@ interface Connection {
 
 async function connect(
   destination: Destination,
-  opts: { access: ReturnType<typeof readAccessSettings>; sasToken: string; env: Record<string, string | undefined>; signal: AbortSignal },
+  opts: { access: ReturnType<typeof readAccessSettings>; sasToken: string; principal: PrincipalFields; env: Record<string, string | undefined>; signal: AbortSignal },
 ): Promise<Result<Connection>> {
   if (destination.kind === 's3') {
     const { s3Target } = await import('./s3');
@@ -81,10 +90,11 @@ async function connect(
     const envSecrets = [opts.env.AWS_SECRET_ACCESS_KEY ?? '', opts.env.AWS_SECRET_KEY ?? '', opts.env.AWS_SESSION_TOKEN ?? ''];
     return storage.ok ? ok({ storage: storage.value, secrets: envSecrets }) : storage;
   }
-  const auth = blobAuth(destination, opts.sasToken, opts.env);
+  const auth = blobAuth(destination, opts.sasToken, opts.env, opts.principal);
   if (!auth.ok) return auth;
   const { blobTarget } = await import('./blob');
-  return ok({ storage: await blobTarget(destination, auth.value, opts.access.maxRetries), secrets: auth.value.secrets });
+  const storage = await blobTarget(destination, auth.value, opts.access.maxRetries, opts.env);
+  return storage.ok ? ok({ storage: storage.value, secrets: auth.value.secrets }) : storage;
 }
 
 /** The artifact's files as the upload sends them: regular files, each base name once (they share one prefix). */

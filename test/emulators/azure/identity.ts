@@ -100,7 +100,8 @@ export class Identity {
     }
     const now = Math.floor(Date.now() / 1000);
     const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const token = `${b64({ typ: 'JWT', alg: 'none' })}.${b64({ aud: scope.replace(/\/\.default$/, ''), iss: `${this.base()}/${this.principal.tenantId}/`, iat: now, nbf: now, exp: now + TOKEN_SECONDS, appid: clientId, tid: this.principal.tenantId, oid: crypto.randomUUID() })}.${crypto.randomUUID()}`;
+    const token = `${b64({ typ: 'JWT', alg: 'none' })}.${b64({ aud: scope.replace(/\/\.default$/, ''), iss: `https://sts.windows.net/${this.principal.tenantId}/`, iat: now, nbf: now, exp: now + TOKEN_SECONDS, appid: clientId, tid: this.principal.tenantId, oid: crypto.randomUUID() })}.${crypto.randomUUID()}`;
+    // The issuer Azure's v1 access tokens for a resource carry (what Azurite checks when it validates a bearer token).
     this.tokens.set(token, Date.now() + TOKEN_SECONDS * 1000);
     return { status: 200, body: { token_type: 'Bearer', expires_in: TOKEN_SECONDS, ext_expires_in: TOKEN_SECONDS, access_token: token } };
   }
