@@ -22,7 +22,18 @@ test('first run opens the example; a typo shows a marker and an error on its nod
     const destinationLine = text.split('\n').findIndex((l) => l.includes('destination = "/srv/built-by"')) + 1;
     assert.ok(destinationLine > 0, 'the example has a file provisioner');
     await app.editor.goToLineEnd(destinationLine);
-    await page.keyboard.press('Enter');
+    // Under load, a keystroke can land while focus comes back from the go-to-line box: type only once the new line is there.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.keyboard.press('Enter');
+      const opened = await page
+        .waitForFunction((line) => {
+          const ui = (window as unknown as { bakehouseUi: { store: { getState(): { texts: Record<string, string>; activeFile: string } } } }).bakehouseUi;
+          const lines = (ui.store.getState().texts[ui.store.getState().activeFile] ?? '').split('\n');
+          return lines[line - 1]?.includes('/srv/built-by') === true && lines[line]?.trim() === '';
+        }, destinationLine, { timeout: 5_000 })
+        .then(() => true, () => false);
+      if (opened) break;
+    }
     await app.editor.type('bogus = 1');
     await app.editor.errorMarkers().first().waitFor({ timeout: 15_000 });
     const fileNode = app.graph.node('provisioner', 'file');
