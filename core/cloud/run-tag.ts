@@ -1,2 +1,5 @@
 /** The tag every cloud resource a build creates carries (AWS and Azure alike), so a sweep can find what a killed run left. */
 export const RUN_ID_TAG = 'bakehouse:run-id';
+
+/** Set by a cloud builder's last step on the images a build finished (AWS and Azure alike): they are its output, not leftovers. */
+export const COMPLETED_TAG = 'bakehouse:completed';

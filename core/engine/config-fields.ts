@@ -86,3 +86,24 @@ export class ConfigFields {
     this.errors.push(`${at}${this.where}: ${name} must be ${expected}`);
   }
 }
+
+/** A block's fields as plain values, its nested blocks as lists of the same (`target_region` inside a gallery destination). */
+function plainBlock(b: ComponentConfig): Record<string, Plain> {
+  const out: Record<string, Plain> = Object.fromEntries(Object.entries(b.values).map(([k, v]) => [k, toPlain(v)]));
+  for (const [name, nested] of Object.entries(b.blocks)) out[name] = nested.map(plainBlock);
+  return out;
+}
+
+/**
+ * A nested block's instances as plain objects, however the template wrote them: HCL blocks, or (legacy JSON) an object
+ * or a list of objects under the field's name.
+ */
+export function blockList(config: ComponentConfig, name: string): Record<string, Plain>[] {
+  const blocks = config.blocks[name];
+  if (blocks && blocks.length > 0) return blocks.map(plainBlock);
+  const v = config.values[name];
+  if (v === undefined) return [];
+  const plain = toPlain(v);
+  const list = Array.isArray(plain) ? plain : [plain];
+  return list.filter((x): x is Record<string, Plain> => typeof x === 'object' && x !== null && !Array.isArray(x));
+}

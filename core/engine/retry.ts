@@ -51,6 +51,9 @@ export function untilAborted<T, F>(work: Promise<T>, signal: AbortSignal, fallba
   });
 }
 
+/** How long a cancelled build waits for a create call in flight to answer, so its cleanup can remove what it made. */
+export const CREATE_GRACE_MS = 30_000;
+
 /**
  * A signal that aborts `graceMs` after `signal` does: for a call that creates something, which should finish (so its
  * cleanup knows what to remove) rather than be cut short by a cancel, yet not hold the cancel forever if the service hangs.

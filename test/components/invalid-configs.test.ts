@@ -481,3 +481,16 @@ test('qemu: a boot command wait must be positive', () => {
     'Expecting a positive wait value. Got -1h30m0s',
   ]);
 });
+
+test('azure-arm: target_region blocks beside replication_regions or shared_image_gallery_replica_count are Packer\'s errors', () => {
+  const destination = block(20, { resource_group: 'images', gallery_name: 'g', image_name: 'i', image_version: '1.0.0', replication_regions: ['northeurope'] });
+  destination.blocks.target_region = [block(27, { name: 'westeurope' })];
+  const c = config(
+    { client_id: 'x', client_secret: 'y', subscription_id: 'z', os_type: 'Linux', location: 'westeurope', image_publisher: 'p', image_offer: 'o', image_sku: 's', managed_image_name: 'm', managed_image_resource_group_name: 'images', shared_image_gallery_replica_count: 2 },
+    { shared_image_gallery_destination: [destination] },
+  );
+  expectSummaries(validate('builder', 'azure-arm', c), [
+    '`replicated_regions` can not be defined alongside `target_region`; you can define a target_region for each destination region you wish to replicate to.',
+    '`shared_image_gallery_replica_count` can not be defined alongside `target_region`; you can define `replicas` inside each target_region block to set the number replicas for each region',
+  ]);
+});

@@ -3,24 +3,22 @@
  * (credentials.ts), and loaded lazily so a build without amazon-ebs never loads the AWS SDK. `describe` turns an SDK
  * error into one line that names the credentials' source when AWS refused them; `poll` is Packer's waiter with aws_polling.
  */
-import { sleep } from '../../engine/retry';
+import { CREATE_GRACE_MS, sleep } from '../../engine/retry';
 import type { EC2Client, EC2ClientConfig, Filter, Tag } from '@aws-sdk/client-ec2';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
 import type { AccessSettings } from '../../cloud/aws/access';
 import { awsClientSetup, awsErrorCode, describeAwsError } from '../../cloud/aws/client';
 import type { BoundAwsCredential } from '../../cloud/aws/credentials';
-import { RUN_ID_TAG } from '../../cloud/run-tag';
+import { COMPLETED_TAG, RUN_ID_TAG } from '../../cloud/run-tag';
 
 export type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
 
 /** The tag every resource a build creates carries (shared with Azure), so a sweep can find what a killed run left. */
 export { RUN_ID_TAG };
-/** How long a cancelled build waits for a create call in flight to answer, so its cleanup can remove what it made. */
-export const CREATE_GRACE_MS = 30_000;
+export { CREATE_GRACE_MS };
 /** On the instance only: which build of the run launched it, so a build's cleanup never touches a sibling build's instance. */
 export const BUILD_TAG = 'bakehouse:build';
-/** Set by the builder's last step on the AMIs (and their snapshots) a build finished: they are its output, not leftovers. */
-export const COMPLETED_TAG = 'bakehouse:completed';
+export { COMPLETED_TAG };
 
 /** The template's tags and the run's own, as EC2 takes them. */
 export function tagList(tags: Record<string, string>, runId: string): Tag[] {

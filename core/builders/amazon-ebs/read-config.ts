@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { err, type Result } from '../../common/result';
-import { ConfigFields } from '../../engine/config-fields';
+import { blockList, ConfigFields } from '../../engine/config-fields';
 import type { ComponentConfig } from '../../template/model';
-import { toPlain, type Plain } from '../../template/values/value';
+import type { Plain } from '../../template/values/value';
 import { readSshConfig, type SshConfig } from '../../communicators/ssh/config';
 import { readAccessSettings, type AccessSettings } from '../../cloud/aws/access';
 
@@ -160,19 +160,6 @@ export function readAmazonEbsConfig(config: ComponentConfig, cwd: string): Resul
       sriovSupport: f.bool('sriov_support'),
     },
   };
-}
-
-/** A block-typed field's entries, whether HCL2 gave them as blocks or a legacy JSON template as a list of objects. */
-export function blockList(config: ComponentConfig, name: string): Record<string, Plain>[] {
-  const blocks = config.blocks[name];
-  if (blocks && blocks.length > 0) {
-    return blocks.map((b) => Object.fromEntries(Object.entries(b.values).map(([k, v]) => [k, toPlain(v)])));
-  }
-  const v = config.values[name];
-  if (v === undefined) return [];
-  const plain = toPlain(v);
-  const list = Array.isArray(plain) ? plain : [plain];
-  return list.filter((x): x is Record<string, Plain> => typeof x === 'object' && x !== null && !Array.isArray(x));
 }
 
 function blockDevice(b: Record<string, Plain>): BlockDevice {

@@ -6,8 +6,10 @@
  */
 import { CONTINUE, halt, type Resource, type Step } from '../../engine/steps';
 import { isNotFound } from '../../cloud/azure/client';
+import { COMPLETED_TAG } from '../../cloud/run-tag';
 import { azureTagsWithRun, type AzureDriver } from './driver';
 import { failed, galleryClient } from './steps';
+import type { GalleryDestination, TargetRegion } from './read-config';
 import type { AzureArmState, AzureArmStepDeps } from './state';
 
 function keptOnSuccess(description: string, howToRemove: string, remove: Resource['remove']): Resource {
@@ -23,6 +25,23 @@ function keptOnSuccess(description: string, howToRemove: string, remove: Resourc
       }
     },
   };
+}
+
+/** Azure's region names as the plugin normalizes them ("West Europe" → "westeurope"). */
+function region(name: string): string {
+  return name.toLowerCase().replace(/\s+/g, '');
+}
+
+/**
+ * Where the version is replicated, as the plugin's builder works it out: the target_region blocks as written (replicas
+ * 1 to 100); else replication_regions, each with shared_image_gallery_replica_count, plus the build's location, which the
+ * gallery requires; else the build's location alone.
+ */
+export function targetRegions(sig: GalleryDestination, location: string): TargetRegion[] {
+  const clamp = (n: number): number => (n <= 0 ? 1 : Math.min(n, 100));
+  if (sig.targetRegions.length > 0) return sig.targetRegions.map((t) => ({ ...t, name: region(t.name), replicas: clamp(t.replicas) }));
+  const names = [...new Set([...sig.replicationRegions.map(region), region(location)])];
+  return names.map((name) => ({ name, diskEncryptionSetId: '', replicas: clamp(sig.replicaCount) }));
 }
 
 export function captureImageStep({ cfg, build }: AzureArmStepDeps): Step<AzureArmState> {
@@ -56,16 +75,19 @@ export function captureImageStep({ cfg, build }: AzureArmStepDeps): Step<AzureAr
         }),
       );
       try {
-        const image = await azure.compute.images.createOrUpdate(
-          imageGroup,
-          name,
-          {
-            location,
-            tags: azureTagsWithRun(cfg.tags, build.runId),
-            sourceVirtualMachine: { id: state.vm.id },
-            ...(cfg.managedImageZoneResilient ? { storageProfile: { zoneResilient: true } } : {}),
-          },
-          { abortSignal: azure.lroSignal(ctx.signal), updateIntervalInMs: 1000 },
+        const source = { id: state.vm.id };
+        const image = await azure.created(ctx.signal, (o) =>
+          azure.compute.images.createOrUpdate(
+            imageGroup,
+            name,
+            {
+              location,
+              tags: azureTagsWithRun(cfg.tags, build.runId),
+              sourceVirtualMachine: source,
+              ...(cfg.managedImageZoneResilient ? { storageProfile: { zoneResilient: true } } : {}),
+            },
+            o,
+          ),
         );
         state.managedImageId = image.id ?? azure.id(imageGroup, 'Microsoft.Compute/images', name);
       } catch (e) {
@@ -86,8 +108,8 @@ export function publishToGalleryStep({ cfg, build }: AzureArmStepDeps): Step<Azu
       const location = state.location ?? cfg.location;
       const subscription = sig.subscription || azure.subscriptionId;
       const compute: AzureDriver['compute'] = subscription === azure.subscriptionId ? azure.compute : await galleryClient(azure, subscription);
-      // The plugin always replicates to the build's location, with the replica count it was given.
-      const regions = [...new Set([location, ...sig.replicationRegions].map((r) => r.toLowerCase().replace(/\s+/g, '')))];
+      const targets = targetRegions(sig, location);
+      const regions = targets.map((t) => t.name);
       ctx.ui.say('Publishing to Shared Image Gallery ...');
       ctx.ui.say(` -> MDI ID used for SIG publish           : '${state.managedImageId}'`);
       ctx.ui.say(` -> SIG publish resource group             : '${sig.resourceGroup}'`);
@@ -108,27 +130,66 @@ export function publishToGalleryStep({ cfg, build }: AzureArmStepDeps): Step<Azu
         ),
       );
       try {
-        const version = await compute.galleryImageVersions.createOrUpdate(
-          sig.resourceGroup,
-          sig.gallery,
-          sig.image,
-          sig.version,
-          {
-            location,
-            tags: azureTagsWithRun(cfg.tags, build.runId),
-            publishingProfile: {
-              targetRegions: regions.map((name) => ({ name, regionalReplicaCount: sig.replicaCount, storageAccountType: sig.storageAccountType as 'Standard_LRS' })),
-              excludeFromLatest: sig.excludeFromLatest,
-              ...(sig.endOfLifeDate ? { endOfLifeDate: new Date(sig.endOfLifeDate) } : {}),
-            },
-            storageProfile: { source: { id: state.managedImageId } },
-          },
-          { abortSignal: azure.lroSignal(ctx.signal, sig.timeoutMs), updateIntervalInMs: 1000 },
+        const imageId = state.managedImageId;
+        const version = await azure.created(
+          ctx.signal,
+          (o) =>
+            compute.galleryImageVersions.createOrUpdate(
+              sig.resourceGroup,
+              sig.gallery,
+              sig.image,
+              sig.version,
+              {
+                location,
+                tags: azureTagsWithRun(cfg.tags, build.runId),
+                publishingProfile: {
+                  targetRegions: targets.map((t) => ({
+                    name: t.name,
+                    regionalReplicaCount: t.replicas,
+                    storageAccountType: sig.storageAccountType as 'Standard_LRS',
+                    ...(t.diskEncryptionSetId ? { encryption: { osDiskImage: { diskEncryptionSetId: t.diskEncryptionSetId } } } : {}),
+                  })),
+                  excludeFromLatest: sig.excludeFromLatest,
+                  ...(sig.endOfLifeDate ? { endOfLifeDate: new Date(sig.endOfLifeDate) } : {}),
+                },
+                storageProfile: { source: { id: imageId } },
+              },
+              o,
+            ),
+          sig.timeoutMs,
         );
         state.galleryImageVersionId = version.id ?? '';
         ctx.ui.say(` -> Shared Gallery Image Version ID : '${state.galleryImageVersionId}'`);
       } catch (e) {
         return failed(ctx, 'Error publishing to the Shared Image Gallery', azure, e);
+      }
+      return CONTINUE;
+    },
+  };
+}
+
+/**
+ * The last step: marks what the build made as its output (COMPLETED_TAG on the managed image and the gallery version),
+ * so `bakehouse cleanup` never takes it for what a killed run left. A build killed before this leaves them unmarked.
+ */
+export function markCompletedStep({ cfg, build }: AzureArmStepDeps): Step<AzureArmState> {
+  return {
+    name: 'StepMarkCompleted',
+    async run(state, ctx) {
+      const azure = state.azure;
+      if (!azure || !state.managedImageId) return halt('No managed image to mark as completed.');
+      const tags = { ...azureTagsWithRun(cfg.tags, build.runId), [COMPLETED_TAG]: new Date().toISOString() };
+      const options = { abortSignal: azure.lroSignal(ctx.signal), updateIntervalInMs: 1000 };
+      try {
+        await azure.compute.images.update(cfg.managedImageResourceGroupName, cfg.managedImageName, { tags }, options);
+        const sig = cfg.galleryDestination;
+        if (sig && state.galleryImageVersionId) {
+          const subscription = sig.subscription || azure.subscriptionId;
+          const compute: AzureDriver['compute'] = subscription === azure.subscriptionId ? azure.compute : await galleryClient(azure, subscription);
+          await compute.galleryImageVersions.update(sig.resourceGroup, sig.gallery, sig.image, sig.version, { tags }, options);
+        }
+      } catch (e) {
+        return failed(ctx, 'Error tagging the image as completed', azure, e);
       }
       return CONTINUE;
     },

@@ -229,7 +229,7 @@ const azureChecks: Check = (c) => {
 // Azure fills in ssh_username ("packer") itself, so the shared communicator checks do not apply.
 /**
  * Rules on settings the azure plugin gained after Packer 1.6.6, in v2.6.3's words (builder/azure/arm/config.go,
- * assertRequiredParametersSet). The plugin's other new rules (gallery sources, confidential VMs, tags) are not ported yet.
+ * assertRequiredParametersSet). The plugin's other new rules (gallery sources, confidential VMs, tags) are not ported yet: Bakehouse refuses those settings.
  */
 const azureChecksSince166: Check = (c) => {
   const out = [];
@@ -265,6 +265,17 @@ const azureChecksSince166: Check = (c) => {
       out.push({ ...problem(`The spot.eviction_policy ${JSON.stringify(policy)} is invalid, eviction_policy must be "Delete", "Deallocate", or unset`, 'spot'), ...(spot.range ? { range: spot.range } : {}) });
     } else if (policy === '' && (spot.number('max_price') ?? 0) !== 0) {
       out.push({ ...problem('Setting a spot.max_price without an spot.eviction_policy is invalid, eviction_policy must be "Delete" or "Deallocate" if max_price is set', 'spot'), ...(spot.range ? { range: spot.range } : {}) });
+    }
+  }
+  const sig = c.blocks('shared_image_gallery_destination')[0];
+  if (sig) {
+    const targets = sig.blocks('target_region');
+    const where = sig.range ? { range: sig.range } : {};
+    if (targets.length > 0 && sig.strings('replication_regions').length > 0) {
+      out.push({ ...problem('`replicated_regions` can not be defined alongside `target_region`; you can define a target_region for each destination region you wish to replicate to.', 'shared_image_gallery_destination'), ...where });
+    }
+    if (targets.length > 0 && (c.number('shared_image_gallery_replica_count') ?? 0) !== 0) {
+      out.push(problem('`shared_image_gallery_replica_count` can not be defined alongside `target_region`; you can define `replicas` inside each target_region block to set the number replicas for each region', 'shared_image_gallery_replica_count'));
     }
   }
   const controller = c.string('disk_controller_type');

@@ -5,7 +5,7 @@
  * disk, NIC, public IP, network — before the resource group (StepDeployTemplate's Cleanup order). StepGetIPAddress
  * then finds the address SSH connects to.
  */
-import { CONTINUE, halt, type Step } from '../../engine/steps';
+import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import { isNotFound } from '../../cloud/azure/client';
 import { temporaryKeyPair } from '../../communicators/ssh/keypair';
 import { azureTagsWithRun, type AzureDriver } from './driver';
@@ -21,8 +21,31 @@ async function deleted(what: () => Promise<unknown>): Promise<void> {
   }
 }
 
-function howTo(azure: AzureDriver, kind: string, group: string, name: string): string {
-  return `az ${kind} delete --subscription ${azure.subscriptionId} --resource-group ${group} --name ${name}`;
+interface Removal {
+  /** What it is, in the user's words ("virtual network") and Azure's ("Microsoft.Network/virtualNetworks"). */
+  what: string;
+  type: string;
+  /** The az command group that deletes it ("network vnet"). */
+  cli: string;
+  group: string;
+  name: string;
+  get(): Promise<unknown>;
+  remove(options: { abortSignal: AbortSignal; updateIntervalInMs: number }): Promise<unknown>;
+}
+
+/** Registers a resource's removal before the call that creates it: found by a GET, then deleted and waited for. */
+function trackRemoval(ctx: StepContext, azure: AzureDriver, r: Removal): void {
+  ctx.track({
+    description: `Azure ${r.what} ${r.name} in ${r.group}`,
+    howToRemove: `az ${r.cli} delete --subscription ${azure.subscriptionId} --resource-group ${r.group} --name ${r.name}`,
+    async remove(c) {
+      await deleted(async () => {
+        await r.get();
+        c.ui.say(`Deleting -> ${r.type} : '${r.name}'`);
+        await r.remove({ abortSignal: c.signal, updateIntervalInMs: 1000 });
+      });
+    },
+  });
 }
 
 /** Virtual network and subnet (unless virtual_network_name names an existing one), then the public IP. */
@@ -50,23 +73,23 @@ export function deployNetworkStep({ cfg, build }: AzureArmStepDeps): Step<AzureA
           return failed(ctx, `Cannot find the virtual network ${existing.name} in ${vnetGroup}`, azure, e);
         }
       } else {
-        ctx.track({
-          description: `Azure virtual network ${n.virtualNetworkName} in ${group}`,
-          howToRemove: howTo(azure, 'network vnet', group, n.virtualNetworkName),
-          async remove(c) {
-            await deleted(async () => {
-              await azure.network.virtualNetworks.get(group, n.virtualNetworkName);
-              c.ui.say(`Deleting -> Microsoft.Network/virtualNetworks : '${n.virtualNetworkName}'`);
-              await azure.network.virtualNetworks.beginDeleteAndWait(group, n.virtualNetworkName, { abortSignal: c.signal, updateIntervalInMs: 1000 });
-            });
-          },
+        trackRemoval(ctx, azure, {
+          what: 'virtual network',
+          type: 'Microsoft.Network/virtualNetworks',
+          cli: 'network vnet',
+          group,
+          name: n.virtualNetworkName,
+          get: () => azure.network.virtualNetworks.get(group, n.virtualNetworkName),
+          remove: (o) => azure.network.virtualNetworks.beginDeleteAndWait(group, n.virtualNetworkName, o),
         });
         try {
-          const vnet = await azure.network.virtualNetworks.beginCreateOrUpdateAndWait(
-            group,
-            n.virtualNetworkName,
-            { location, tags, addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: n.subnetName, addressPrefix: '10.0.0.0/24' }] },
-            { abortSignal: azure.lroSignal(ctx.signal), updateIntervalInMs: 1000 },
+          const vnet = await azure.created(ctx.signal, (o) =>
+            azure.network.virtualNetworks.beginCreateOrUpdate(
+              group,
+              n.virtualNetworkName,
+              { location, tags, addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: n.subnetName, addressPrefix: '10.0.0.0/24' }] },
+              o,
+            ),
           );
           const subnet = vnet.subnets?.find((s) => s.name === n.subnetName) ?? vnet.subnets?.[0];
           state.subnetId = subnet?.id ?? `${azure.id(group, 'Microsoft.Network/virtualNetworks', n.virtualNetworkName)}/subnets/${n.subnetName}`;
@@ -75,24 +98,24 @@ export function deployNetworkStep({ cfg, build }: AzureArmStepDeps): Step<AzureA
         }
       }
       if (existing && !existing.publicIp) return CONTINUE;
-      ctx.track({
-        description: `Azure public IP ${n.publicIpName} in ${group}`,
-        howToRemove: howTo(azure, 'network public-ip', group, n.publicIpName),
-        async remove(c) {
-          await deleted(async () => {
-            await azure.network.publicIPAddresses.get(group, n.publicIpName);
-            c.ui.say(`Deleting -> Microsoft.Network/publicIPAddresses : '${n.publicIpName}'`);
-            await azure.network.publicIPAddresses.beginDeleteAndWait(group, n.publicIpName, { abortSignal: c.signal, updateIntervalInMs: 1000 });
-          });
-        },
+      trackRemoval(ctx, azure, {
+        what: 'public IP',
+        type: 'Microsoft.Network/publicIPAddresses',
+        cli: 'network public-ip',
+        group,
+        name: n.publicIpName,
+        get: () => azure.network.publicIPAddresses.get(group, n.publicIpName),
+        remove: (o) => azure.network.publicIPAddresses.beginDeleteAndWait(group, n.publicIpName, o),
       });
       try {
-        const ip = await azure.network.publicIPAddresses.beginCreateOrUpdateAndWait(
-          group,
-          n.publicIpName,
-          // The plugin's template: a Standard SKU address must be static; Basic ones are dynamic.
-          { location, tags, sku: { name: cfg.publicIpSku }, publicIPAllocationMethod: cfg.publicIpSku === 'Standard' ? 'Static' : 'Dynamic' },
-          { abortSignal: azure.lroSignal(ctx.signal), updateIntervalInMs: 1000 },
+        const ip = await azure.created(ctx.signal, (o) =>
+          azure.network.publicIPAddresses.beginCreateOrUpdate(
+            group,
+            n.publicIpName,
+            // The plugin's template: a Standard SKU address must be static; Basic ones are dynamic.
+            { location, tags, sku: { name: cfg.publicIpSku }, publicIPAllocationMethod: cfg.publicIpSku === 'Standard' ? 'Static' : 'Dynamic' },
+            o,
+          ),
         );
         state.publicIpId = ip.id ?? azure.id(group, 'Microsoft.Network/publicIPAddresses', n.publicIpName);
       } catch (e) {
@@ -123,19 +146,17 @@ export function deployVmStep({ cfg, build }: AzureArmStepDeps): Step<AzureArmSta
       const location = state.location ?? cfg.location;
       const tags = azureTagsWithRun(cfg.tags, build.runId);
       const n = cfg.names;
-      ctx.track({
-        description: `Azure network interface ${n.nicName} in ${group}`,
-        howToRemove: howTo(azure, 'network nic', group, n.nicName),
-        async remove(c) {
-          await deleted(async () => {
-            await azure.network.networkInterfaces.get(group, n.nicName);
-            c.ui.say(`Deleting -> Microsoft.Network/networkInterfaces : '${n.nicName}'`);
-            await azure.network.networkInterfaces.beginDeleteAndWait(group, n.nicName, { abortSignal: c.signal, updateIntervalInMs: 1000 });
-          });
-        },
+      trackRemoval(ctx, azure, {
+        what: 'network interface',
+        type: 'Microsoft.Network/networkInterfaces',
+        cli: 'network nic',
+        group,
+        name: n.nicName,
+        get: () => azure.network.networkInterfaces.get(group, n.nicName),
+        remove: (o) => azure.network.networkInterfaces.beginDeleteAndWait(group, n.nicName, o),
       });
       try {
-        const nic = await azure.network.networkInterfaces.beginCreateOrUpdateAndWait(
+        const nic = await azure.created(ctx.signal, (o) => azure.network.networkInterfaces.beginCreateOrUpdate(
           group,
           n.nicName,
           {
@@ -150,8 +171,8 @@ export function deployVmStep({ cfg, build }: AzureArmStepDeps): Step<AzureArmSta
               },
             ],
           },
-          { abortSignal: azure.lroSignal(ctx.signal), updateIntervalInMs: 1000 },
-        );
+          o,
+        ));
         state.nic = { id: nic.id ?? azure.id(group, 'Microsoft.Network/networkInterfaces', n.nicName), privateIp: nic.ipConfigurations?.[0]?.privateIPAddress ?? '' };
       } catch (e) {
         return failed(ctx, 'Error creating the network interface', azure, e);
@@ -173,30 +194,27 @@ export function deployVmStep({ cfg, build }: AzureArmStepDeps): Step<AzureArmSta
       ctx.ui.say(` -> ResourceGroupName : '${group}'`);
       ctx.ui.say(` -> ComputeName       : '${n.computeName}'`);
       // Tracked before the VM so the runner removes the VM first, then its disk (which Azure keeps after the VM goes).
-      ctx.track({
-        description: `Azure managed disk ${n.osDiskName} in ${group}`,
-        howToRemove: howTo(azure, 'disk', group, n.osDiskName),
-        async remove(c) {
-          await deleted(async () => {
-            await azure.compute.disks.get(group, n.osDiskName);
-            c.ui.say(`Deleting -> Microsoft.Compute/disks : '${n.osDiskName}'`);
-            await azure.compute.disks.delete(group, n.osDiskName, { abortSignal: c.signal, updateIntervalInMs: 1000 });
-          });
-        },
+      trackRemoval(ctx, azure, {
+        what: 'managed disk',
+        type: 'Microsoft.Compute/disks',
+        cli: 'disk',
+        group,
+        name: n.osDiskName,
+        get: () => azure.compute.disks.get(group, n.osDiskName),
+        remove: (o) => azure.compute.disks.delete(group, n.osDiskName, o),
       });
-      ctx.track({
-        description: `Azure virtual machine ${n.computeName} in ${group}`,
-        howToRemove: howTo(azure, 'vm', group, n.computeName),
-        async remove(c) {
-          await deleted(async () => {
-            await azure.compute.virtualMachines.get(group, n.computeName);
-            c.ui.say(`Deleting -> Microsoft.Compute/virtualMachines : '${n.computeName}'`);
-            await azure.compute.virtualMachines.delete(group, n.computeName, { abortSignal: c.signal, updateIntervalInMs: 1000 });
-          });
-        },
+      trackRemoval(ctx, azure, {
+        what: 'virtual machine',
+        type: 'Microsoft.Compute/virtualMachines',
+        cli: 'vm',
+        group,
+        name: n.computeName,
+        get: () => azure.compute.virtualMachines.get(group, n.computeName),
+        remove: (o) => azure.compute.virtualMachines.delete(group, n.computeName, o),
       });
+      const nicId = state.nic.id;
       try {
-        const vm = await azure.compute.virtualMachines.createOrUpdate(
+        const vm = await azure.created(ctx.signal, (o) => azure.compute.virtualMachines.createOrUpdate(
           group,
           n.computeName,
           {
@@ -224,10 +242,10 @@ export function deployVmStep({ cfg, build }: AzureArmStepDeps): Step<AzureArmSta
                 ...(publicKey ? { ssh: { publicKeys: [{ path: `/home/${cfg.ssh.username}/.ssh/authorized_keys`, keyData: publicKey }] } } : {}),
               },
             },
-            networkProfile: { networkInterfaces: [{ id: state.nic.id, primary: true }] },
+            networkProfile: { networkInterfaces: [{ id: nicId, primary: true }] },
           },
-          { abortSignal: azure.lroSignal(ctx.signal), updateIntervalInMs: 1000 },
-        );
+          o,
+        ));
         state.vm = { id: vm.id ?? azure.id(group, 'Microsoft.Compute/virtualMachines', n.computeName), osDiskName: vm.storageProfile?.osDisk?.name ?? n.osDiskName };
         state.instanceId = n.computeName;
       } catch (e) {

@@ -11,11 +11,21 @@ import { ok, type Result } from '../../common/result';
 import { azureClientSetup, describeAzureError, type AzureClientSetup } from '../../cloud/azure/client';
 import type { BoundAzureCredential } from '../../cloud/azure/credentials';
 import { RUN_ID_TAG } from '../../cloud/run-tag';
+import { afterGrace, CREATE_GRACE_MS } from '../../engine/retry';
 import type { AzureArmConfig } from './read-config';
 
 /** The template's azure_tags and the run's own, as Azure takes them. */
 export function azureTagsWithRun(tags: Record<string, string>, runId: string): Record<string, string> {
   return { ...tags, [RUN_ID_TAG]: runId };
+}
+
+interface Poller<T> {
+  pollUntilDone(options?: { abortSignal?: AbortSignal }): Promise<T>;
+}
+type Started<T> = Promise<Poller<T>> | (Poller<T> & { submitted(): Promise<void> });
+
+function isSubmittable<T>(s: Started<T>): s is Poller<T> & { submitted(): Promise<void> } {
+  return 'submitted' in s && 'pollUntilDone' in s;
 }
 
 export class AzureDriver {
@@ -65,6 +75,22 @@ export class AzureDriver {
   /** The signal a long-running operation is given: the build's cancel, or polling_duration_timeout (or `timeoutMs`) passing. */
   lroSignal(signal: AbortSignal, timeoutMs = this.pollingTimeoutMs): AbortSignal {
     return AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  }
+
+  /**
+   * Sends a create (its PUT) and waits for Azure to finish it. A cancel lets the PUT itself answer, within
+   * CREATE_GRACE_MS: Azure goes on creating what it accepted, so cut short it could appear after cleanup looked for it.
+   * The wait after it stops at once on a cancel, or when polling_duration_timeout (or `timeoutMs`) passes.
+   */
+  async created<T>(signal: AbortSignal, begin: (options: { abortSignal: AbortSignal; updateIntervalInMs: number }) => Started<T>, timeoutMs = this.pollingTimeoutMs): Promise<T> {
+    const started = begin({ abortSignal: afterGrace(signal, CREATE_GRACE_MS), updateIntervalInMs: 1000 });
+    // arm-compute's pollers are promises of the result with `submitted()`; arm-network's `begin…` resolve to the poller once submitted.
+    let poller: Poller<T>;
+    if (isSubmittable(started)) {
+      await started.submitted();
+      poller = started;
+    } else poller = await started;
+    return poller.pollUntilDone({ abortSignal: this.lroSignal(signal, timeoutMs) });
   }
 
   /** The resource id Azure gives a resource of `type` in `group`. */

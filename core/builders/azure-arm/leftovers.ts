@@ -2,15 +2,15 @@
  * Finds what crashed or killed azure-arm runs left in a subscription, for `bakehouse cleanup -subscription`: everything
  * a build creates carries the run's `bakehouse:run-id` tag, so the temporary resource groups are found by that tag first
  * of all (deleting one deletes all inside it), then the run's resources outside them (a VM, disk, NIC, public IP or
- * network in a build_resource_group_name group, a managed image). A managed image is a leftover only when the run log
- * here shows its run did not succeed (failed, cancelled, or killed): otherwise it may be a build's output. Whether a run may still be going is
+ * network in a build_resource_group_name group, a managed image). A managed image is a leftover unless its build
+ * finished (the last step tags it `bakehouse:completed`), as AWS's AMIs. Whether a run may still be going is
  * read from its run log here (`core/cloud/run-liveness.ts`).
  */
 import type { GenericResourceExpanded, ResourceGroup } from '@azure/arm-resources';
 import { err, ok, type Result } from '../../common/result';
 import { isNotFound } from '../../cloud/azure/client';
 import { liveness, runRecords } from '../../cloud/run-liveness';
-import { RUN_ID_TAG } from '../../cloud/run-tag';
+import { COMPLETED_TAG, RUN_ID_TAG } from '../../cloud/run-tag';
 import type { AzureDriver } from './driver';
 
 /**
@@ -63,12 +63,9 @@ export async function findAzureLeftovers(azure: AzureDriver, opts: { runId?: str
       // Deleting the run's group deletes it.
       if (inGroups.has(group)) continue;
       const runId = r.tags?.[RUN_ID_TAG] ?? '';
-      // Nothing marks a finished build's image on Azure, so only a run log here that shows its run did not succeed makes one a
-      // leftover: an image of a run this machine does not know is left alone, even with -all.
-      if ((r.type ?? '').toLowerCase() === 'microsoft.compute/images') {
-        const record = recordOf(runId);
-        if (!record || record.succeeded) continue;
-      }
+      // A finished build's image carries COMPLETED_TAG (its last step sets it); one of a run whose log here shows success
+      // is kept too (built before the tag existed).
+      if ((r.type ?? '').toLowerCase() === 'microsoft.compute/images' && (r.tags?.[COMPLETED_TAG] !== undefined || recordOf(runId)?.succeeded === true)) continue;
       found.push({ type: r.type ?? '', id: r.id ?? '', name: r.name ?? '', runId });
     }
   } catch (e) {

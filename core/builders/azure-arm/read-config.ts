@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { err, type Result } from '../../common/result';
-import { ConfigFields } from '../../engine/config-fields';
+import { blockList, ConfigFields } from '../../engine/config-fields';
 import { durationMs } from '../../engine/durations';
 import type { ComponentConfig } from '../../template/model';
-import { toPlain, type Plain } from '../../template/values/value';
+import type { Plain } from '../../template/values/value';
 import { readSshConfig, type SshConfig } from '../../communicators/ssh/config';
 import type { CloudSettings } from '../../cloud/azure/cloud';
 import type { AzureAuthSettings } from '../../cloud/azure/credentials';
@@ -27,11 +27,19 @@ export interface GalleryDestination {
   image: string;
   version: string;
   replicationRegions: string[];
+  /** target_region blocks: where the version is replicated, each with its replica count and disk encryption set. */
+  targetRegions: TargetRegion[];
   storageAccountType: string;
   endOfLifeDate: string;
   replicaCount: number;
   excludeFromLatest: boolean;
   timeoutMs: number;
+}
+
+export interface TargetRegion {
+  name: string;
+  diskEncryptionSetId: string;
+  replicas: number;
 }
 
 /** Packer's temporary names, made once per build (TempName). */
@@ -147,9 +155,14 @@ export function readAzureArmConfig(config: ComponentConfig, cwd: string): Result
   if (!sigTimeout.ok) f.error(`shared_image_gallery_timeout: ${sigTimeout.error}`);
   const polling = durationMs(f.string('polling_duration_timeout', '15m'));
   if (!polling.ok) f.error(`polling_duration_timeout: ${polling.error}`);
-  if (destination && (destination.target_region !== undefined || destination.specialized === true)) {
-    f.error('shared_image_gallery_destination: target_region blocks and specialized images are not supported by Bakehouse yet; give replication_regions');
+  if (destination && destination.specialized === true) f.error('shared_image_gallery_destination: specialized images are not supported by Bakehouse yet');
+  if (destination && str(destination.confidential_vm_image_encryption_type) !== '') {
+    f.error('shared_image_gallery_destination: confidential_vm_image_encryption_type is not supported by Bakehouse yet (confidential VM images)');
   }
+  const targetRegions = (Array.isArray(destination?.target_region) ? destination.target_region : [])
+    .filter((r): r is Record<string, Plain> => typeof r === 'object' && r !== null && !Array.isArray(r))
+    .map((r) => ({ name: str(r.name), diskEncryptionSetId: str(r.disk_encryption_set_id), replicas: Number(str(r.replicas)) || 0 }));
+  if (targetRegions.some((r) => r.name === '')) f.error('shared_image_gallery_destination: every target_region needs a name');
 
   const vnet = f.string('virtual_network_name');
   const sku = f.string('public_ip_sku', 'Standard');
@@ -203,6 +216,7 @@ export function readAzureArmConfig(config: ComponentConfig, cwd: string): Result
               image: str(destination.image_name),
               version: str(destination.image_version),
               replicationRegions: Array.isArray(destination.replication_regions) ? destination.replication_regions.map(String) : [],
+              targetRegions,
               storageAccountType: str(destination.storage_account_type) || 'Standard_LRS',
               endOfLifeDate: f.string('shared_gallery_image_version_end_of_life_date'),
               replicaCount: f.number('shared_image_gallery_replica_count', 1),
@@ -249,15 +263,6 @@ function azureTags(config: ComponentConfig, f: ConfigFields): Record<string, str
 }
 
 /** A block-typed field's entries, whether HCL2 gave them as blocks or a legacy JSON template as an object or list. */
-function blockList(config: ComponentConfig, name: string): Record<string, Plain>[] {
-  const blocks = config.blocks[name];
-  if (blocks && blocks.length > 0) return blocks.map((b) => Object.fromEntries(Object.entries(b.values).map(([k, v]) => [k, toPlain(v)])));
-  const v = config.values[name];
-  if (v === undefined) return [];
-  const plain = toPlain(v);
-  const list = Array.isArray(plain) ? plain : [plain];
-  return list.filter((x): x is Record<string, Plain> => typeof x === 'object' && x !== null && !Array.isArray(x));
-}
 
 function str(v: Plain | undefined): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';

@@ -8,9 +8,10 @@
 import { CANCELLED } from '../../common/result';
 import type { BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
+import { afterGrace, CREATE_GRACE_MS } from '../../engine/retry';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import { isNotFound } from '../../cloud/azure/client';
-import { captureImageStep, publishToGalleryStep } from './capture';
+import { captureImageStep, markCompletedStep, publishToGalleryStep } from './capture';
 import { deployNetworkStep, deployVmStep, getIpAddressStep } from './deploy';
 import { AzureDriver, azureTagsWithRun } from './driver';
 import type { AzureArmState, AzureArmStepDeps } from './state';
@@ -28,7 +29,7 @@ export function azureArmSteps(deps: AzureArmStepDeps, provision: Step<BuildState
     powerOffStep(deps),
   ];
   if (deps.cfg.skipCreateImage) return steps;
-  return [...steps, captureImageStep(deps), ...(deps.cfg.galleryDestination ? [publishToGalleryStep(deps)] : [])];
+  return [...steps, captureImageStep(deps), ...(deps.cfg.galleryDestination ? [publishToGalleryStep(deps)] : []), markCompletedStep(deps)];
 }
 
 /** A failed Azure call as a halt; a call cut short by a cancel halts as cancelled. */
@@ -248,7 +249,8 @@ function resourceGroupStep({ cfg, build }: AzureArmStepDeps): Step<AzureArmState
         },
       });
       try {
-        await azure.resources.resourceGroups.createOrUpdate(name, { location, tags }, { abortSignal: ctx.signal });
+        // A cancel lets the create answer (CREATE_GRACE_MS), so the group's cleanup knows it is there to delete.
+        await azure.resources.resourceGroups.createOrUpdate(name, { location, tags }, { abortSignal: afterGrace(ctx.signal, CREATE_GRACE_MS) });
       } catch (e) {
         return failed(ctx, `Cannot create resource group ${name}`, azure, e);
       }

@@ -1,7 +1,8 @@
 /** Reads amazon-import's config into what its run uses (Packer's Configure: defaults and every problem at once, no side effects). */
 import { err, ok, type Result } from '../../common/result';
 import { readAccessSettings, type AccessSettings } from '../../cloud/aws/access';
-import { blockList, stringMap } from '../../builders/amazon-ebs/read-config';
+import { stringMap } from '../../builders/amazon-ebs/read-config';
+import { blockList } from '../../engine/config-fields';
 import { ConfigFields } from '../../engine/config-fields';
 import type { ComponentConfig } from '../../template/model';
 import { importConfigProblems, type ImportFormat } from './config';

@@ -93,3 +93,41 @@ test('shared_image_gallery_destination publishes the managed image as a gallery 
   const left = leftovers(emu, keep).sort();
   assert.deepEqual(left, [imageId('bakehouse-ubuntu'), imageId('bakehouse-ubuntu-sig'), versionId].sort(), out);
 });
+
+test('target_region blocks replicate the gallery version where they say, with their replica counts, and the finished outputs are marked completed', { timeout: 240_000 }, async () => {
+  const galleryBlock = `
+  shared_image_gallery_destination {
+    resource_group = "${IMAGES_GROUP}"
+    gallery_name   = "bakehouse_gallery"
+    image_name     = "ubuntu-web"
+    image_version  = "1.0.1"
+    target_region {
+      name     = "West Europe"
+      replicas = 2
+    }
+    target_region {
+      name                   = "northeurope"
+      disk_encryption_set_id = "/subscriptions/${emu.subscriptionId}/resourceGroups/keys/providers/Microsoft.Compute/diskEncryptionSets/des"
+    }
+  }`;
+  const dir = templateFolder(linuxTemplate(emu, { sshPort: await emu.reserveSshPort(), imageName: 'bakehouse-ubuntu-regions', extra: galleryBlock }));
+  const run = startBuild(dir, emu, []);
+  const code = await run.exited;
+  const out = run.output();
+  assert.equal(code, 0, out);
+  assert.match(out, /SIG replication regions {16}: 'westeurope,northeurope'/);
+  const versionId = `/subscriptions/${emu.subscriptionId}/resourceGroups/${IMAGES_GROUP}/providers/Microsoft.Compute/galleries/bakehouse_gallery/images/ubuntu-web/versions/1.0.1`;
+  const version = emu.resource(versionId);
+  const profile = version?.properties.publishingProfile as { targetRegions?: unknown[] } | undefined;
+  assert.deepEqual(profile?.targetRegions, [
+    { name: 'westeurope', regionalReplicaCount: 2, storageAccountType: 'Standard_LRS' },
+    {
+      name: 'northeurope',
+      regionalReplicaCount: 1,
+      storageAccountType: 'Standard_LRS',
+      encryption: { osDiskImage: { diskEncryptionSetId: `/subscriptions/${emu.subscriptionId}/resourceGroups/keys/providers/Microsoft.Compute/diskEncryptionSets/des` } },
+    },
+  ]);
+  // What `bakehouse cleanup` reads to keep a finished build's outputs.
+  for (const id of [imageId('bakehouse-ubuntu-regions'), versionId]) assert.match(emu.resource(id)?.tags?.['bakehouse:completed'] ?? '', /^\d{4}-\d\d-\d\dT/, id);
+});

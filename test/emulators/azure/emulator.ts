@@ -17,7 +17,7 @@ import { Machines, type Machine } from './machines';
 import { NETWORK_KINDS } from './network';
 import { Operations } from './operations';
 import { createRouter } from './router';
-import { Store } from './store';
+import { Store, type ArmResource } from './store';
 import { errorReply, readRequest, send } from './wire';
 
 export interface AzureEmulatorOptions {
@@ -59,6 +59,8 @@ export interface AzureEmulator {
   containerLabel: string;
   /** Every resource the emulator holds (what a leak check looks at). */
   resourceIds(): string[];
+  /** One resource as the emulator holds it (its tags and properties), by id in any case. */
+  resource(id: string): ArmResource | undefined;
   close(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
     reserveSshPort: (port) => machines.reservePort(port),
     containerLabel,
     resourceIds: () => env.store.all().map((r) => r.id),
+    resource: (id) => env.store.get(id),
     async close() {
       env.ops.close();
       server.closeAllConnections();

@@ -80,7 +80,11 @@ const versions: Kind = {
     const size = field(source.properties, 'storageProfile', 'osDisk', 'diskSizeGB');
     const r = record(input, VERSION, {
       publishingProfile: {
-        targetRegions: regions.map((t) => ({ name: field(t, 'name'), regionalReplicaCount: field(t, 'regionalReplicaCount') ?? 1, storageAccountType: field(t, 'storageAccountType') ?? 'Standard_LRS' })),
+        // TargetRegion, as Gallery Image Versions - Create Or Update documents it (api-version 2025-03-03): its encryption kept as sent.
+        targetRegions: regions.map((t) => {
+          const encryption = field(t, 'encryption');
+          return { name: field(t, 'name'), regionalReplicaCount: field(t, 'regionalReplicaCount') ?? 1, storageAccountType: field(t, 'storageAccountType') ?? 'Standard_LRS', ...(isRecord(encryption) ? { encryption } : {}) };
+        }),
         replicaCount: publishing.replicaCount ?? 1,
         excludeFromLatest: publishing.excludeFromLatest ?? false,
         publishedDate: new Date().toISOString(),

@@ -228,6 +228,17 @@ export function createRouter(env: Env, kinds: Kind[], accepts: (authorization: s
         });
         return { status: existing ? 200 : 201, body: r, headers: env.ops.headers(op, { asyncOperation: true }, api) };
       }
+      case 'PATCH': {
+        // Update, as each type documents it (e.g. learn.microsoft.com/rest/api/compute/images/update, api-version
+        // 2026-03-01): here only tags change, answered at once with the resource (200), which the SDK's poller takes as done.
+        const fault = enter(`${kind.operations}_Update`);
+        if (fault) return fault;
+        if (!group) return groupNotFound(rg);
+        if (!existing) return notFound();
+        const tags = isRecord(req.body) ? tagsOf(req.body) : undefined;
+        if (tags) existing.tags = tags;
+        return { status: 200, body: kind.view?.(env, existing, req) ?? existing };
+      }
       case 'DELETE': {
         const operation = `${kind.operations}_Delete`;
         const fault = enter(operation);
