@@ -9,6 +9,8 @@ import { fileBuilderChecks, fileBuilderSchema } from '../builders/file/config';
 import { nullBuilderChecks, nullBuilderSchema } from '../builders/null/config';
 import { qemuBuilderChecks, qemuBuilderSchema } from '../builders/qemu/config';
 import { virtualboxIsoBuilderChecks, virtualboxIsoBuilderSchema } from '../builders/virtualbox-iso/config';
+import { vmwareIsoBuilderChecks, vmwareIsoBuilderSchema } from '../builders/vmware-iso/config';
+import { vmwareVmxBuilderChecks, vmwareVmxBuilderSchema } from '../builders/vmware-vmx/config';
 import { virtualboxOvfBuilderChecks, virtualboxOvfBuilderSchema } from '../builders/virtualbox-ovf/config';
 import { amazonImportPostProcessorChecks, amazonImportPostProcessorSchema } from '../post-processors/amazon-import/config';
 import { artificePostProcessorSchema } from '../post-processors/artifice/config';
@@ -47,6 +49,7 @@ import { saltPlugin } from './generated/salt';
 import type { GeneratedPlugin } from './generated/types';
 import { vagrantPlugin } from './generated/vagrant';
 import { virtualboxPlugin } from './generated/virtualbox';
+import { vmwarePlugin } from './generated/vmware';
 import { mergeSchema } from './merged-schema';
 import type { ComponentKind, ComponentSchema, FieldSpec } from './schema';
 
@@ -70,6 +73,8 @@ const REGISTERED: Registered[] = [
   { schema: qemuBuilderSchema, checks: qemuBuilderChecks, plugin: qemuPlugin },
   { schema: virtualboxIsoBuilderSchema, checks: virtualboxIsoBuilderChecks, plugin: virtualboxPlugin },
   { schema: virtualboxOvfBuilderSchema, checks: virtualboxOvfBuilderChecks, plugin: virtualboxPlugin },
+  { schema: vmwareIsoBuilderSchema, checks: vmwareIsoBuilderChecks, plugin: vmwarePlugin },
+  { schema: vmwareVmxBuilderSchema, checks: vmwareVmxBuilderChecks, plugin: vmwarePlugin },
   { schema: amazonEbsBuilderSchema, checks: amazonEbsBuilderChecks, plugin: amazonPlugin, runs: false },
   { schema: azureArmBuilderSchema, checks: azureArmBuilderChecks, plugin: azurePlugin },
   { schema: nullBuilderSchema, checks: nullBuilderChecks, plugin: packerPlugin },

@@ -6,6 +6,8 @@ import { nullBuilder } from '../builders/null/builder';
 import { qemuBuilder } from '../builders/qemu/builder';
 import { virtualboxIsoBuilder } from '../builders/virtualbox-iso/builder';
 import { virtualboxOvfBuilder } from '../builders/virtualbox-ovf/builder';
+import { vmwareIsoBuilder } from '../builders/vmware-iso/builder';
+import { vmwareVmxBuilder } from '../builders/vmware-vmx/builder';
 import { amazonImportPostProcessor } from '../post-processors/amazon-import/post-processor';
 import { artificePostProcessor } from '../post-processors/artifice/post-processor';
 import { checksumPostProcessor } from '../post-processors/checksum/post-processor';
@@ -54,6 +56,8 @@ export function builtinPlugins(): PluginRegistry {
     .addPostProcessor(dockerImportPostProcessor)
     .addBuilder(virtualboxIsoBuilder)
     .addBuilder(virtualboxOvfBuilder)
+    .addBuilder(vmwareIsoBuilder)
+    .addBuilder(vmwareVmxBuilder)
     .addPostProcessor(vagrantPostProcessor)
     .addProvisioner(puppetMasterlessProvisioner)
     .addProvisioner(chefSoloProvisioner)

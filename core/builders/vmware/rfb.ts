@@ -69,7 +69,8 @@ export function vncAuthResponse(challenge: Buffer, password: string): Buffer {
     }
     key[i] = r;
   }
-  const cipher = createCipheriv('des-ecb', key, null);
+  // Triple DES with one key three times is single DES, and unlike single DES it is in OpenSSL 3's default provider.
+  const cipher = createCipheriv('des-ede3-ecb', Buffer.concat([key, key, key]), null);
   cipher.setAutoPadding(false);
   return Buffer.concat([cipher.update(challenge), cipher.final()]);
 }
