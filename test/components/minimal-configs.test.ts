@@ -17,6 +17,8 @@ const MINIMAL: Record<string, ComponentConfig> = {
     shutdown_command: 'sudo halt',
   }),
   'builder virtualbox-ovf': config({ source_path: 'base.ovf', ssh_username: 'u', shutdown_command: 'sudo halt' }),
+  'builder vmware-iso': config({ iso_url: 'http://x/os.iso', iso_checksum: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', network_adapter_type: 'vmxnet3', ssh_username: 'u', shutdown_command: 'sudo halt' }),
+  'builder vmware-vmx': config({ source_path: 'base.vmx', ssh_username: 'u', shutdown_command: 'sudo halt' }),
   'builder amazon-ebs': config({
     region: 'us-east-1',
     source_ami: 'ami-123',
@@ -76,7 +78,7 @@ for (const [key, c] of Object.entries(MINIMAL)) {
 }
 
 test('the brief\'s component types are all registered', () => {
-  assert.deepEqual(componentTypes('builder'), ['amazon-ebs', 'azure-arm', 'docker', 'file', 'null', 'qemu', 'virtualbox-iso', 'virtualbox-ovf']);
+  assert.deepEqual(componentTypes('builder'), ['amazon-ebs', 'azure-arm', 'docker', 'file', 'null', 'qemu', 'virtualbox-iso', 'virtualbox-ovf', 'vmware-iso', 'vmware-vmx']);
   assert.deepEqual(componentTypes('provisioner'), [
     'ansible',
     'ansible-local',

@@ -2,7 +2,7 @@
 import { problem, type Check } from '../../components/checks';
 import { BOOT_FIELDS, bootCommandCheck, SHUTDOWN_FIELDS } from '../../components/common/boot';
 import { HTTP_FIELDS, httpChecks } from '../../components/common/http';
-import { VMWARE_ENUM_MESSAGES, VMWARE_RUN_FIELDS, vmwareChecks } from '../../components/common/vmware';
+import { VMWARE_RUN_ENUM_MESSAGES, VMWARE_RUN_FIELDS, vmwareChecks } from '../../components/common/vmware';
 import { boolField, stringField } from '../../components/fields';
 import type { ComponentSchema } from '../../components/schema';
 import { COMMUNICATOR_ENUM_MESSAGES, communicatorChecks, communicatorFields } from '../../communicators/config';
@@ -24,7 +24,7 @@ export const vmwareVmxBuilderSchema: ComponentSchema = {
   ],
   messages: {
     required: { source_path: "'source_path' is blank, but is required" },
-    enum: { ...COMMUNICATOR_ENUM_MESSAGES, ...VMWARE_ENUM_MESSAGES },
+    enum: { ...COMMUNICATOR_ENUM_MESSAGES, ...VMWARE_RUN_ENUM_MESSAGES },
   },
 };
 

@@ -125,3 +125,8 @@ function toolsProblems(c: Parameters<Check>[0]) {
   }
   return out;
 }
+
+/** The enum messages of the fields both builders have (vmware-vmx has no hardware or CD-ROM fields). */
+export const VMWARE_RUN_ENUM_MESSAGES: Record<string, string> = Object.fromEntries(
+  Object.entries(VMWARE_ENUM_MESSAGES).filter(([name]) => VMWARE_RUN_FIELDS.some((f) => f.name === name)),
+);

@@ -47,7 +47,7 @@ function fakeVmware(o: { vdisk?: boolean; failWhen?: (args: string[]) => string 
     async run(program, args, signal) {
       if (program === qemuImg) {
         try {
-          return ok(execFileSync(program, args, { signal, encoding: 'utf8' }));
+          return signal.aborted ? err('cancelled') : ok(execFileSync(program, args, { encoding: 'utf8' }));
         } catch (e) {
           return err((e as Error).message);
         }
