@@ -27,7 +27,7 @@ import type { AppDataDir } from './data-dir';
 import { runCredentials, type RunCredentials } from '../credentials/for-build';
 import type { PathResolver } from './paths';
 import type { HistoryService } from './history';
-import { recordedInputs, recordedVariables, templateHash } from '../history/run-inputs';
+import { recordedInputs, recordedPlaces, recordedTemplate, recordedVariables, templateHash } from '../history/run-inputs';
 
 /**
  * Batches go out by time, about every 100 ms, whatever their size: per-message costs (a JSON envelope, a WebSocket frame,
@@ -142,6 +142,8 @@ export class BuildService {
         {
           template: path,
           templateHash: templateHash(loaded.sources),
+          templateFiles: recordedTemplate(loaded, sensitiveStrings),
+          places: recordedPlaces(builds),
           startedBy: 'app',
           startedAt: summary.startedAt,
           builds: summary.builds,

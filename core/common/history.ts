@@ -13,6 +13,9 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TIMELINE_KINDS = ['step', 'provisioner', 'post-processor'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
+/** How many runs of a template a run's duration trend shows. */
+export const HISTORY_TREND_RUNS = 20;
+
 export function isRunStatus(text: unknown): text is RunStatus {
   return (RUN_STATUSES as readonly unknown[]).includes(text);
 }

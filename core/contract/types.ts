@@ -195,6 +195,29 @@ export interface HistoryBuild {
   artifacts: HistoryArtifact[];
 }
 
+/** One file of the template as it was when a run started. */
+export interface HistoryTemplateFile {
+  path: string;
+  text: string;
+}
+
+/** Where in its template a run failed: the block of the provisioner or post-processor that failed, or the build's source. */
+export interface HistoryErrorPlace {
+  file: string;
+  line: number;
+  column: number;
+  /** What is there, in the user's words: `provisioner 2 (shell) of example.docker.debian`. */
+  what: string;
+}
+
+/** One earlier (or this) run of the same template, for its duration trend. */
+export interface HistoryTrendPoint {
+  runId: string;
+  startedAt: number;
+  durationMs: number;
+  status: RunStatus;
+}
+
 /** A run's record: the summary, its inputs, each build's timeline and artifacts, and where its log is. */
 export interface HistoryRunDetail extends HistoryRun {
   variables: HistoryVariable[];
@@ -202,6 +225,11 @@ export interface HistoryRunDetail extends HistoryRun {
   /** The run log's path (`<data>/runs/<runId>.jsonl`); empty when the run kept none. */
   logPath: string;
   buildDetails: HistoryBuild[];
+  /** The template's files as they were when the run started; empty for a run imported from a log. */
+  templateFiles: HistoryTemplateFile[];
+  errorAt?: HistoryErrorPlace;
+  /** The finished runs of the same template up to this one, oldest first (at most HISTORY_TREND_RUNS). */
+  trend: HistoryTrendPoint[];
 }
 
 /** A page of the history, newest first, and how many runs match the filters in all. */

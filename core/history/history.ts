@@ -96,7 +96,11 @@ export class History {
       .all(keepRuns, since);
     if (doomed.length === 0) return [];
     const remove = this.db.prepare('DELETE FROM runs WHERE run_id = ?');
-    this.db.transaction(() => doomed.forEach((r) => remove.run(r.run_id)))();
+    this.db.transaction(() => {
+      doomed.forEach((r) => remove.run(r.run_id));
+      // A template text no run refers to any more goes with the last of its runs.
+      this.db.prepare('DELETE FROM template_texts WHERE hash NOT IN (SELECT template_hash FROM runs)').run();
+    })();
     for (const r of doomed) {
       // The files go after the rows: a log left by a failed delete is harmless, a row pointing at nothing is not.
       if (r.log_path) rmSync(r.log_path, { force: true });

@@ -62,4 +62,14 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: the template as it was (its files, once per content hash), where each build's parts are written in it, and which
+  // provisioner or post-processor a timeline bar is, so a failed run opens at its error's line.
+  `
+  CREATE TABLE template_texts (
+    hash TEXT PRIMARY KEY,
+    files TEXT NOT NULL
+  );
+  ALTER TABLE runs ADD COLUMN places TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE steps ADD COLUMN position INTEGER;
+  `,
 ];

@@ -1,8 +1,21 @@
 /** Reading the history: a filtered page of runs, newest first, and one run's whole record. */
-import { isRunOrigin, isRunStatus, TIMELINE_KINDS, type RunStatus, type TimelineKind } from '../common/history';
+import { HISTORY_TREND_RUNS, isRunOrigin, isRunStatus, TIMELINE_KINDS, type RunStatus, type TimelineKind } from '../common/history';
 import { RUN_RESULTS, type RunResult } from '../common/run-result';
-import type { HistoryArtifact, HistoryBuild, HistoryInputs, HistoryPage, HistoryRun, HistoryRunDetail, HistoryStep, HistoryVariable } from '../contract/types';
+import type {
+  HistoryArtifact,
+  HistoryBuild,
+  HistoryErrorPlace,
+  HistoryInputs,
+  HistoryPage,
+  HistoryRun,
+  HistoryRunDetail,
+  HistoryStep,
+  HistoryTemplateFile,
+  HistoryTrendPoint,
+  HistoryVariable,
+} from '../contract/types';
 import type { HistoryDatabase } from './database';
+import type { RunPlaces } from './run-inputs';
 
 export interface HistoryFilter {
   /** Runs of this template path only. */
@@ -30,6 +43,7 @@ interface DetailRow extends RunRow {
   variables: string;
   inputs: string;
   log_path: string;
+  places: string;
 }
 
 interface BuildRow {
@@ -49,6 +63,7 @@ interface StepRow {
   finished_at: number | null;
   result: string | null;
   error: string | null;
+  position: number | null;
 }
 
 interface ArtifactRow {
@@ -78,6 +93,8 @@ export class HistoryReader {
   private readonly steps;
   private readonly artifacts;
   private readonly byPrefix;
+  private readonly templateText;
+  private readonly trendOf;
 
   constructor(db: HistoryDatabase) {
     this.page = db.prepare<FilterParams, RunRow>(`SELECT ${RUN_COLUMNS} FROM runs ${WHERE} ORDER BY started_at DESC, run_id DESC LIMIT @limit OFFSET @offset`);
@@ -87,9 +104,14 @@ export class HistoryReader {
     );
     this.count = db.prepare<FilterParams, { n: number }>(`SELECT count(*) AS n FROM runs ${WHERE}`);
     this.templates = db.prepare<[], { template_path: string }>("SELECT DISTINCT template_path FROM runs WHERE template_path != '' ORDER BY template_path");
-    this.run = db.prepare<[string], DetailRow>(`SELECT ${RUN_COLUMNS}, variables, inputs, log_path FROM runs WHERE run_id = ?`);
+    this.run = db.prepare<[string], DetailRow>(`SELECT ${RUN_COLUMNS}, variables, inputs, log_path, places FROM runs WHERE run_id = ?`);
+    this.templateText = db.prepare<[string], { files: string }>('SELECT files FROM template_texts WHERE hash = ?');
+    this.trendOf = db.prepare<[string, number, number], { run_id: string; started_at: number; finished_at: number; status: string }>(
+      `SELECT run_id, started_at, finished_at, status FROM runs
+       WHERE template_path = ? AND finished_at IS NOT NULL AND started_at <= ? ORDER BY started_at DESC LIMIT ?`,
+    );
     this.builds = db.prepare<[string], BuildRow>('SELECT name, builder_type, started_at, finished_at, result, error FROM builds WHERE run_id = ?');
-    this.steps = db.prepare<[string], StepRow>('SELECT build, kind, name, started_at, finished_at, result, error FROM steps WHERE run_id = ? ORDER BY started_at, id');
+    this.steps = db.prepare<[string], StepRow>('SELECT build, kind, name, started_at, finished_at, result, error, position FROM steps WHERE run_id = ? ORDER BY started_at, id');
     this.artifacts = db.prepare<[string], ArtifactRow>('SELECT build, artifact_id, builder_id, files, text FROM artifacts WHERE run_id = ? ORDER BY id');
     this.byPrefix = db.prepare<[string], { run_id: string }>("SELECT run_id FROM runs WHERE run_id LIKE ? ESCAPE '\\' LIMIT 2");
   }
@@ -139,13 +161,25 @@ export class HistoryReader {
     }
     for (const s of steps) buildOf(s.build).steps.push(stepOf(s));
     for (const a of artifacts) buildOf(a.build).artifacts.push(artifactOf(a));
+    const errorAt = errorPlace(steps, parseJson<RunPlaces>(row.places, {}));
     return {
       ...runOf(row),
       variables: parseJson<HistoryVariable[]>(row.variables, []),
       inputs: { only: [], except: [], vars: [], ...parseJson<Partial<HistoryInputs>>(row.inputs, {}) },
       logPath: row.log_path,
       buildDetails: [...builds.values()].filter((b) => b.name !== ''),
+      templateFiles: row.template_hash ? parseJson<HistoryTemplateFile[]>(this.templateText.get(row.template_hash)?.files ?? '[]', []) : [],
+      ...(errorAt ? { errorAt } : {}),
+      trend: row.template_path ? this.trend(row.template_path, row.started_at) : [],
     };
+  }
+
+  /** The finished runs of a template up to `until`, oldest first. */
+  private trend(template: string, until: number): HistoryTrendPoint[] {
+    return this.trendOf
+      .all(template, until, HISTORY_TREND_RUNS)
+      .reverse()
+      .map((r) => ({ runId: r.run_id, startedAt: r.started_at, durationMs: r.finished_at - r.started_at, status: isRunStatus(r.status) ? r.status : 'failed' }));
   }
 
   /** The run whose id is `id` or starts with it (as `git show` takes a short hash); undefined when none or several do. */
@@ -177,6 +211,22 @@ function runOf(r: RunRow): HistoryRun {
   if (r.finished_at !== null) run.finishedAt = r.finished_at;
   if (r.error !== null) run.error = r.error;
   return run;
+}
+
+/**
+ * Where the run failed in its template: the first provisioner or post-processor that failed (its block), else the
+ * source of the first build whose builder step halted. Undefined for a run that did not fail there (or kept no places).
+ */
+function errorPlace(steps: readonly StepRow[], places: RunPlaces): HistoryErrorPlace | undefined {
+  for (const s of steps) {
+    if ((s.kind !== 'provisioner' && s.kind !== 'post-processor') || s.result !== 'failed' || s.position === null) continue;
+    const list = s.kind === 'provisioner' ? places[s.build]?.provisioners : places[s.build]?.postProcessors;
+    const at = list?.[s.position];
+    if (at) return { ...at, what: `${s.kind} ${s.position + 1} (${s.name}) of ${s.build}` };
+  }
+  const halted = steps.find((s) => s.kind === 'step' && s.result === 'halt' && places[s.build]);
+  const source = halted ? places[halted.build]?.source : undefined;
+  return halted && source ? { ...source, what: `the source of ${halted.build} (${halted.name} failed)` } : undefined;
 }
 
 function stepOf(s: StepRow): HistoryStep {

@@ -6,6 +6,7 @@
  */
 import type { RunEvent } from '../contract/events';
 import type { HistoryInputs, HistoryVariable } from '../contract/types';
+import type { RunPlaces } from './run-inputs';
 import type { RunOrigin } from '../common/history';
 import { runResultOf } from '../common/run-result';
 import type { HistoryDatabase } from './database';
@@ -21,6 +22,9 @@ export interface RunRecordStart {
   variables: HistoryVariable[];
   inputs: HistoryInputs;
   logPath: string;
+  /** The template's files by name, kept once per templateHash (none for a run imported from its log). */
+  templateFiles?: Record<string, string>;
+  places?: RunPlaces;
 }
 
 /** Events recorded; the rest (output, messages, prompts) are left to the run log. */
@@ -45,6 +49,7 @@ export function isRecorded(kind: RunEvent['kind']): boolean {
 /** The history's prepared statements, made once per database and shared by every run recorded through it. */
 export class HistoryWriter {
   private readonly insertRun;
+  private readonly insertTemplate;
   private readonly startRun;
   private readonly finishRun;
   private readonly setRunError;
@@ -58,10 +63,11 @@ export class HistoryWriter {
 
   constructor(readonly db: HistoryDatabase) {
     this.insertRun = db.prepare(
-      `INSERT INTO runs (run_id, template_path, template_hash, started_by, started_at, status, builds, variables, inputs, log_path, pid)
-       VALUES (@runId, @template, @templateHash, @startedBy, @startedAt, 'running', @builds, @variables, @inputs, @logPath, @pid)
+      `INSERT INTO runs (run_id, template_path, template_hash, started_by, started_at, status, builds, variables, inputs, log_path, pid, places)
+       VALUES (@runId, @template, @templateHash, @startedBy, @startedAt, 'running', @builds, @variables, @inputs, @logPath, @pid, @places)
        ON CONFLICT (run_id) DO NOTHING`,
     );
+    this.insertTemplate = db.prepare('INSERT INTO template_texts (hash, files) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING');
     this.startRun = db.prepare('UPDATE runs SET started_at = ?, builds = ? WHERE run_id = ?');
     this.finishRun = db.prepare('UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?');
     this.setRunError = db.prepare('UPDATE runs SET error = ? WHERE run_id = ? AND error IS NULL');
@@ -73,7 +79,7 @@ export class HistoryWriter {
       `INSERT INTO builds (run_id, name, finished_at, result, error) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (run_id, name) DO UPDATE SET finished_at = excluded.finished_at, result = excluded.result, error = excluded.error`,
     );
-    this.insertStep = db.prepare('INSERT INTO steps (run_id, build, kind, name, started_at, finished_at, result, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertStep = db.prepare('INSERT INTO steps (run_id, build, kind, name, started_at, finished_at, result, error, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.finishStep = db.prepare('UPDATE steps SET finished_at = ?, result = ?, error = ? WHERE id = ?');
     this.insertArtifact = db.prepare('INSERT INTO artifacts (run_id, build, artifact_id, builder_id, files, text) VALUES (?, ?, ?, ?, ?, ?)');
     this.applyBatch = db.transaction((run: RunState, events: readonly RunEvent[]) => {
@@ -83,13 +89,18 @@ export class HistoryWriter {
 
   /** The run's row as it stands before its first event; a run already recorded (an import racing a live run) is kept. */
   begin(start: RunRecordStart): RunState {
-    this.insertRun.run({
-      ...start,
-      pid: process.pid,
-      builds: JSON.stringify(start.builds),
-      variables: JSON.stringify(start.variables),
-      inputs: JSON.stringify(start.inputs),
-    });
+    const { templateFiles = {}, places = {}, ...row } = start;
+    this.db.transaction(() => {
+      if (start.templateHash && Object.keys(templateFiles).length > 0) this.insertTemplate.run(start.templateHash, JSON.stringify(Object.entries(templateFiles).map(([path, text]) => ({ path, text }))));
+      this.insertRun.run({
+        ...row,
+        pid: process.pid,
+        builds: JSON.stringify(start.builds),
+        variables: JSON.stringify(start.variables),
+        inputs: JSON.stringify(start.inputs),
+        places: JSON.stringify(places),
+      });
+    })();
     return { runId: start.runId, open: new Map(), hasError: false };
   }
 
@@ -114,22 +125,22 @@ export class HistoryWriter {
         for (const a of e.artifacts) this.insertArtifact.run(id, e.build, a.id, a.builderId, JSON.stringify(a.files), a.text);
         return;
       case 'step-started':
-        this.open(run, `s\0${e.build}\0${e.step}`, e.build, 'step', e.step, e.time);
+        this.open(run, `s\0${e.build}\0${e.step}`, e.build, 'step', e.step, e.time, null);
         return;
       case 'step-finished':
-        this.close(run, `s\0${e.build}\0${e.step}`, e.build, 'step', e.step, e.time, e.durationMs, e.result, e.error);
+        this.close(run, `s\0${e.build}\0${e.step}`, e.build, 'step', e.step, e.time, e.durationMs, e.result, e.error, null);
         return;
       case 'provisioner-started':
-        this.open(run, `p\0${e.build}\0${e.index}`, e.build, 'provisioner', componentLabel(e), e.time);
+        this.open(run, `p\0${e.build}\0${e.index}`, e.build, 'provisioner', componentLabel(e), e.time, e.index);
         return;
       case 'provisioner-finished':
-        this.close(run, `p\0${e.build}\0${e.index}`, e.build, 'provisioner', componentLabel(e), e.time, e.durationMs, e.result, e.error);
+        this.close(run, `p\0${e.build}\0${e.index}`, e.build, 'provisioner', componentLabel(e), e.time, e.durationMs, e.result, e.error, e.index);
         return;
       case 'post-processor-started':
-        this.open(run, `pp\0${e.build}\0${e.index}`, e.build, 'post-processor', componentLabel(e), e.time);
+        this.open(run, `pp\0${e.build}\0${e.index}`, e.build, 'post-processor', componentLabel(e), e.time, e.index);
         return;
       case 'post-processor-finished':
-        this.close(run, `pp\0${e.build}\0${e.index}`, e.build, 'post-processor', componentLabel(e), e.time, e.durationMs, e.result, e.error);
+        this.close(run, `pp\0${e.build}\0${e.index}`, e.build, 'post-processor', componentLabel(e), e.time, e.durationMs, e.result, e.error, e.index);
         return;
       default:
         return;
@@ -142,16 +153,16 @@ export class HistoryWriter {
     this.setRunError.run(text, run.runId);
   }
 
-  private open(run: RunState, key: string, build: string, kind: string, name: string, time: number): void {
-    const row = this.insertStep.run(run.runId, build, kind, name, time, null, null, null);
+  private open(run: RunState, key: string, build: string, kind: string, name: string, time: number, position: number | null): void {
+    const row = this.insertStep.run(run.runId, build, kind, name, time, null, null, null, position);
     run.open.set(key, Number(row.lastInsertRowid));
   }
 
-  private close(run: RunState, key: string, build: string, kind: string, name: string, time: number, durationMs: number, result: string, error: string | undefined): void {
+  private close(run: RunState, key: string, build: string, kind: string, name: string, time: number, durationMs: number, result: string, error: string | undefined, position: number | null): void {
     const row = run.open.get(key);
     run.open.delete(key);
     // An end without its start (a log cut at its head) still gets its bar, from the duration it reports.
-    if (row === undefined) this.insertStep.run(run.runId, build, kind, name, time - Math.round(durationMs), time, result, error ?? null);
+    if (row === undefined) this.insertStep.run(run.runId, build, kind, name, time - Math.round(durationMs), time, result, error ?? null, position);
     else this.finishStep.run(time, result, error ?? null, row);
   }
 }

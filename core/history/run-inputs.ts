@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { HistoryInputs, HistoryVariable } from '../contract/types';
 import { createMasker } from '../engine/mask';
-import type { LoadResult } from '../template/model';
+import type { LoadResult, PlannedBuild } from '../template/model';
 import { formatValue } from '../template/values/format';
 
 /** SHA-256 over the template's files, each as its name and text, in name order. */
@@ -14,6 +14,39 @@ export function templateHash(sources: Record<string, string>): string {
   const hash = createHash('sha256');
   for (const name of Object.keys(sources).sort()) hash.update(`${name}\0${sources[name]}\0`);
   return hash.digest('hex');
+}
+
+/** A place in the template's files. */
+export interface TemplatePlace {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Where one build's parts are written: its source, each provisioner and each post-processor (chains one after another). */
+export interface BuildPlaces {
+  source: TemplatePlace;
+  provisioners: TemplatePlace[];
+  postProcessors: TemplatePlace[];
+}
+
+/** Each planned build's places, by build name: what a failed run's error line is found from. */
+export type RunPlaces = Record<string, BuildPlaces>;
+
+export function recordedPlaces(builds: readonly PlannedBuild[]): RunPlaces {
+  const at = (r: { filename: string; start: { line: number; column: number } }): TemplatePlace => ({ file: r.filename, line: r.start.line, column: r.start.column });
+  return Object.fromEntries(
+    builds.map((b) => [
+      b.name,
+      { source: at(b.builder.range ?? b.range), provisioners: b.provisioners.map((p) => at(p.range)), postProcessors: b.postProcessors.flat().map((p) => at(p.range)) },
+    ]),
+  );
+}
+
+/** The template's files as the history keeps them: a sensitive variable's default written in them is masked too. */
+export function recordedTemplate(loaded: LoadResult, secrets: readonly string[]): Record<string, string> {
+  const masker = createMasker(secrets);
+  return Object.fromEntries(Object.entries(loaded.sources).map(([name, text]) => [name, masker.text(text)]));
 }
 
 export function recordedVariables(loaded: LoadResult, secrets: readonly string[]): HistoryVariable[] {

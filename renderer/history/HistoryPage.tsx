@@ -1,7 +1,7 @@
 /**
  * The History page: every recorded run, newest first, filtered by template, status and text (the host filters), in a
- * virtualised list; beside it the open run: summary, inputs, a per-step timeline per build, artifacts with copy
- * buttons, the run log in the log viewer, and "Run again with the same inputs". Retention is set at the list's foot.
+ * virtualised list; beside it the open run: summary, inputs, a per-step timeline per build, the template's duration
+ * trend, artifacts with copy buttons, the template as it was with the error's line marked, the run log in the log viewer, and "Run again with the same inputs". Retention is set at the list's foot.
  */
 import { useEffect, useRef, useState } from 'react';
 import { RUN_STATUSES, shortDuration, type RunStatus } from '../../core/common/history';
@@ -11,6 +11,8 @@ import { useApp } from '../app/store';
 import { LogViewer } from '../logs/LogViewer';
 import { baseName, localTime } from './format';
 import { historyLog, loadHistoryRows } from './history-actions';
+import { DurationTrend } from './DurationTrend';
+import { TemplateAsItWas } from './TemplateAsItWas';
 import { Timeline } from './Timeline';
 
 export const RUN_ROW_HEIGHT = 44;
@@ -165,7 +167,10 @@ function RunDetail() {
       <Summary run={run} />
       <h2>Timeline</h2>
       <Timeline run={run} />
+      <DurationTrend run={run} />
       <Artifacts run={run} />
+      <h2>Template as it was</h2>
+      <TemplateAsItWas key={run.runId} run={run} />
       <h2>Log</h2>
       {run.logPath ? (
         <div className="history-log">

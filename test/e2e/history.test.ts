@@ -25,7 +25,7 @@ const opts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : 
 
 const BUILD = 'example.docker.debian';
 
-test('build twice, see both runs in History with their timelines, artifacts and logs; filter the list', opts, async () => {
+test('build twice, see both runs in History with their timelines, artifacts and logs; filter the list; open a failed run at its error line', opts, async () => {
   await withApp(async (served, page) => {
     const app = new AppPage(page);
     await app.open(served.url);
@@ -89,5 +89,27 @@ test('build twice, see both runs in History with their timelines, artifacts and 
     assert.deepEqual(await history.runIds(), [second]);
     await history.filterText('no such run');
     await history.waitForCount(0);
+
+    // A third run fails (its base image is not there): History opens it at its error's line in the template as it ran.
+    await history.filterText('');
+    await history.back();
+    await page.getByLabel('Variable base_image').fill('local/none:missing');
+    await app.build.run();
+    // The panel still shows the last run's result until this one ends: wait for this one's.
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'failed', undefined, { timeout: 180_000 }).catch(async (e: unknown) => {
+      throw new Error(`the run with a missing base image did not fail: ${String(e)}\n${await app.build.logText()}`);
+    });
+    await history.open();
+    await history.waitForCount(3);
+    const [failed] = await history.runIds();
+    await history.openRun(failed);
+    assert.match((await history.summary().textContent()) ?? '', /failed/);
+    assert.match((await history.errorPlace().textContent()) ?? '', /^Failed at debian\.pkr\.hcl:\d+:1: the source of example\.docker\.debian \(Step\w+ failed\)$/);
+    const marked = await history.markedLine();
+    assert.equal(marked.text, 'source "docker" "debian" {');
+    assert.ok(marked.visible, 'the error line is scrolled into view');
+    assert.match((await history.errorPlace().textContent()) ?? '', new RegExp(`:${marked.number}:1:`));
+    assert.equal(await page.getByRole('list', { name: 'Duration trend' }).getByRole('listitem').count(), 3);
+    await app.screenshot('history-failed-run');
   });
 });

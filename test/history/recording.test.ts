@@ -324,3 +324,33 @@ test('a run whose process died is not left running: reopening the history marks 
   assert.ok(detail?.finishedAt !== undefined);
   later.close();
 });
+
+test('a failed run keeps its template as it was, with the failed provisioner\'s line; its template\'s duration trend lists the runs before it', async () => {
+  const ws = workspace();
+  assert.equal((await cliBuild(ws.dataDir, [ws.templatePath])).code, 0);
+  // The second provisioner now fails; the file on disk changes after, so only the history has the text that ran.
+  const failing = TEMPLATE.replace('inline = ["echo second"]', 'inline = ["echo second", "exit 3"]');
+  writeFileSync(ws.templatePath, failing);
+  assert.equal((await cliBuild(ws.dataDir, [ws.templatePath])).code, 1);
+  writeFileSync(ws.templatePath, TEMPLATE.replace('echo done', 'echo changed'));
+
+  const history = await openHistory(ws.dataDir);
+  const [failed, succeeded] = history.list({ limit: 10 }).runs;
+  assert.equal(failed.status, 'failed');
+  const detail = history.detail(failed.runId);
+  assert.ok(detail);
+  assert.deepEqual(detail.templateFiles.map((f) => f.path), [ws.templatePath]);
+  const text = detail.templateFiles[0].text;
+  assert.ok(text.includes('"exit 3"'), 'the text that ran, not the file as it is now');
+  assert.ok(!text.includes('hunter2-secret'), 'a sensitive default is masked in the kept text');
+  assert.deepEqual(detail.errorAt, { file: ws.templatePath, line: 32, column: 3, what: 'provisioner 2 (shell-local) of null.box' });
+  assert.equal(text.split('\n')[31].trim(), 'provisioner "shell-local" {');
+  assert.deepEqual(detail.trend.map((p) => [p.runId, p.status]), [
+    [succeeded.runId, 'succeeded'],
+    [failed.runId, 'failed'],
+  ]);
+  assert.ok(detail.trend.every((p) => p.durationMs >= 0));
+  assert.equal(history.detail(succeeded.runId)?.errorAt, undefined);
+  assert.deepEqual(history.detail(succeeded.runId)?.trend.map((p) => p.runId), [succeeded.runId], 'a run\'s trend ends at it');
+  history.close();
+});

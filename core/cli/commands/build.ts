@@ -13,7 +13,7 @@ import { dataDir } from '../../engine/runlog';
 import { AppDataDir } from '../../app/data-dir';
 import { retentionOf } from '../../app/history';
 import { History } from '../../history/history';
-import { recordedInputs, recordedVariables, templateHash } from '../../history/run-inputs';
+import { recordedInputs, recordedPlaces, recordedTemplate, recordedVariables, templateHash } from '../../history/run-inputs';
 import { loadTemplateRunningDataSources } from '../../template/load';
 import type { PlannedBuild } from '../../template/model';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type CliIO, type Command } from '../command';
@@ -172,6 +172,8 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
       // Absolute, so the app's History finds the runs of the template it has open.
       template: resolve(io.cwd, t.value.path),
       templateHash: templateHash(loaded.sources),
+      templateFiles: recordedTemplate(loaded, secrets),
+      places: recordedPlaces(builds),
       startedBy: 'cli',
       startedAt: Date.now(),
       builds: builds.map((b) => b.name),

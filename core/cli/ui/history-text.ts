@@ -41,6 +41,8 @@ export function runText(r: HistoryRunDetail): string {
     `Finished:  ${r.finishedAt === undefined ? '-' : `${localTime(r.finishedAt)}, after ${runDuration(r)}`}`,
     `Status:    ${r.status}${r.error ? `: ${r.error}` : ''}`,
   ];
+  // As compilers print a place, so a terminal or editor can open the template there (the file may have changed since).
+  if (r.errorAt) lines.push(`Failed at: ${r.errorAt.file}:${r.errorAt.line}:${r.errorAt.column} (${r.errorAt.what})`);
   if (r.variables.length > 0) {
     lines.push('Variables:');
     for (const v of r.variables) lines.push(`    ${v.name} = ${v.value} (${v.source})`);

@@ -47,6 +47,31 @@ export class HistoryPageObject {
     await this.summary().waitFor();
   }
 
+  /** Back to the template from the History page's header. */
+  async back(): Promise<void> {
+    await this.page.getByRole('button', { name: /^← Back/ }).click();
+  }
+
+  /** The "Failed at file:line:column: what" line above the template as it was. */
+  errorPlace(): Locator {
+    return this.page.getByTestId('error-place');
+  }
+
+  /** The marked line of the template as it was: its number and its text. */
+  async markedLine(): Promise<{ number: string; text: string; visible: boolean }> {
+    const line = this.page.locator('.template-lines li.error-line');
+    await line.waitFor();
+    return {
+      number: (await line.locator('.line-number').textContent()) ?? '',
+      text: (await line.locator('code').textContent()) ?? '',
+      visible: await line.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const list = el.closest('.template-lines')?.getBoundingClientRect();
+        return !!list && box.top >= list.top && box.bottom <= list.bottom;
+      }),
+    };
+  }
+
   summary(): Locator {
     return this.page.getByTestId('run-summary');
   }
