@@ -54,3 +54,48 @@ export function handleService(
   }
   return () => channels.forEach((c) => ipc.removeHandler(c));
 }
+
+/** The messages of one kind of pushed stream: a window subscribes to and unsubscribes from one by id, and is pushed its items. */
+export interface StreamChannels {
+  subscribe: string;
+  unsubscribe: string;
+  push: string;
+}
+
+/**
+ * A kind of stream the host pushes to windows (a run's event batches, a terminal's output): each trusted window's
+ * subscriptions by stream id, one per id, all of a window's ended when it goes away, and every one by the returned stop.
+ */
+export function handleSubscriptions<T>(ipc: IpcMainLike, trusted: SenderCheck, channels: StreamChannels, subscribe: (id: string, push: (item: T) => void) => () => void): () => void {
+  /** By window (webContents id), by stream id: how to stop the subscription. */
+  const subscriptions = new Map<number, Map<string, () => void>>();
+  ipc.on(channels.subscribe, (event: IpcEventLike, id: unknown) => {
+    if (!trusted(event) || typeof id !== 'string') return;
+    const sender = event.sender;
+    let mine = subscriptions.get(sender.id);
+    if (!mine) {
+      subscriptions.set(sender.id, (mine = new Map()));
+      sender.once('destroyed', () => {
+        for (const stop of subscriptions.get(sender.id)?.values() ?? []) stop();
+        subscriptions.delete(sender.id);
+      });
+    }
+    if (mine.has(id)) return;
+    mine.set(
+      id,
+      subscribe(id, (item) => {
+        if (!sender.isDestroyed()) sender.send(channels.push, item);
+      }),
+    );
+  });
+  ipc.on(channels.unsubscribe, (event: IpcEventLike, id: unknown) => {
+    if (typeof id !== 'string') return;
+    const mine = subscriptions.get(event.sender.id);
+    mine?.get(id)?.();
+    mine?.delete(id);
+  });
+  return () => {
+    for (const mine of subscriptions.values()) for (const stop of mine.values()) stop();
+    subscriptions.clear();
+  };
+}
