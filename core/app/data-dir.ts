@@ -10,7 +10,7 @@ import type { Settings } from '../contract/types';
 import { dataDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
 
-export const DEFAULT_SETTINGS: Settings = { theme: 'system', defaultOnError: 'cleanup', historyKeepRuns: 0, historyKeepDays: 0 };
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', defaultOnError: 'cleanup', historyKeepRuns: 0, historyKeepDays: 0, cacheMaxMb: 0 };
 
 /** How many recently opened templates the app remembers. */
 const RECENT_LIMIT = 15;
@@ -34,6 +34,7 @@ export class AppDataDir {
     if (isOnErrorPolicy(stored?.defaultOnError)) out.defaultOnError = stored.defaultOnError;
     if (isCount(stored?.historyKeepRuns)) out.historyKeepRuns = stored.historyKeepRuns;
     if (isCount(stored?.historyKeepDays)) out.historyKeepDays = stored.historyKeepDays;
+    if (isCount(stored?.cacheMaxMb)) out.cacheMaxMb = stored.cacheMaxMb;
     return out;
   }
 
@@ -44,6 +45,7 @@ export class AppDataDir {
     if (change.defaultOnError !== undefined) next.defaultOnError = change.defaultOnError;
     if (change.historyKeepRuns !== undefined) next.historyKeepRuns = change.historyKeepRuns;
     if (change.historyKeepDays !== undefined) next.historyKeepDays = change.historyKeepDays;
+    if (change.cacheMaxMb !== undefined) next.cacheMaxMb = change.cacheMaxMb;
     this.writeJson('settings.json', next);
     return next;
   }

@@ -17,6 +17,8 @@ export const COMMON_PROVISIONER_FIELDS: FieldSpec[] = [
   durationField('pause_before', 'Wait this long before running the provisioner.'),
   numberField('max_retries', 'Retry the provisioner this many times if it fails.', { default: 0 }),
   durationField('timeout', 'Fail the provisioner if it runs longer than this.'),
+  // Bakehouse only: Packer 1.14 refuses the field ("Unsupported argument"), see docs/decisions.md.
+  boolField('cache', 'Bakehouse only (Packer refuses it): false never serves this step, or any after it, from the build cache.', { default: true }),
 ];
 
 export const COMMON_POST_PROCESSOR_FIELDS: FieldSpec[] = [

@@ -47,9 +47,10 @@ export type RunEvent =
   /**
    * One provisioner of the build began or ended (retries and pause_before included). `index` is its place among the
    * build's provisioners, in the order they run; the error-cleanup-provisioner is not one of them and reports none.
+   * `cached`: it did not run, its result came from the build cache (it started and finished at once).
    */
   | (EventBase & { kind: 'provisioner-started'; index: number; type: string; name?: string })
-  | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: RunResult; durationMs: number; error?: string })
+  | (EventBase & { kind: 'provisioner-finished'; index: number; type: string; name?: string; result: RunResult; durationMs: number; error?: string; cached?: true })
   /**
    * One post-processor began or ended. `chain` and `position` place it in its chain; `index` counts every post-processor
    * of the build in written order (chains one after another), as the graph lists them.

@@ -95,6 +95,7 @@ export const inputs = {
         defaultOnError: onError.optional(),
         historyKeepRuns: z.number().int().min(0).optional(),
         historyKeepDays: z.number().int().min(0).optional(),
+        cacheMaxMb: z.number().int().min(0).optional(),
       })
       .strict(),
   },

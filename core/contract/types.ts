@@ -247,6 +247,8 @@ export interface Settings {
   historyKeepRuns: number;
   /** … and only runs started in the last this many days (0: no limit). Both limits apply. */
   historyKeepDays: number;
+  /** The build cache's size cap in megabytes (0: no cap): after each build the least recently used entries past it are pruned. */
+  cacheMaxMb: number;
 }
 
 /** How the node form edits one field of a component's schema. */

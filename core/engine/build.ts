@@ -1,5 +1,7 @@
 /** One build from start to finish: the builder's steps (with provisioning and cleanup), then the post-processor chains. */
 import type { Breakpoint } from '../common/breakpoint';
+import { BuildCache } from '../cache/build-cache';
+import type { CacheStore } from '../cache/store';
 import { CANCELLED } from '../common/result';
 import { summarizeArtifact, type Artifact } from './artifact';
 import type { OnErrorPolicy } from '../common/on-error';
@@ -38,6 +40,8 @@ export interface BuildRunContext {
   breakpoints(): readonly Breakpoint[];
   /** Lets the run open a terminal into this build's machine while the build waits on a prompt. */
   exposeMachine(communicator: () => Communicator | undefined): void;
+  /** The run's build cache, when it uses one. */
+  cache?: { store: CacheStore; resume: boolean };
 }
 
 export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Promise<BuildOutcome> {
@@ -47,6 +51,10 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
   ctx.emit({ kind: 'build-started', builderType: info.builderType });
   const ui = ctx.uiFor();
   const state: BuildState = { generated: { PackerRunUUID: info.runId } };
+  if (ctx.cache) {
+    const steps = build.provisioners.map((p) => ({ type: p.type, name: p.name, config: p.config, cache: p.cache }));
+    state.cache = new BuildCache(ctx.cache.store, steps, { buildName: info.name, displayName: info.displayName, builderType: info.builderType, cwd: info.cwd }, ctx.cache.resume);
+  }
   ctx.exposeMachine(() => state.communicator);
   // Aborting at a pause stops this build alone, as a cancel of the run stops them all.
   const stop = new AbortController();
@@ -65,6 +73,10 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
     beforeEach: (index, p) => pause({ kind: 'provisioner', index, type: p.type, name: p.name, at: blockPlace('provisioner', p.range) }),
     lifecycle: {
       started: (index, p) => ctx.emit({ kind: 'provisioner-started', index, type: p.type, name: p.name }),
+      cached: (index, p) => {
+        ctx.emit({ kind: 'provisioner-started', index, type: p.type, name: p.name });
+        ctx.emit({ kind: 'provisioner-finished', index, type: p.type, name: p.name, result: 'succeeded', durationMs: 0, cached: true });
+      },
       finished: (index, p, outcome, durationMs, cancelled) =>
         ctx.emit({
           kind: 'provisioner-finished',

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { Breakpoint, PausePlace } from '../common/breakpoint';
 import type { OutputStream } from '../common/output';
 import { CANCELLED, err, ok, type Result } from '../common/result';
+import { CacheStore } from '../cache/store';
 import type { PlannedBuild } from '../template/model';
 import { runBuild, type BuildOutcome, type BuildRunContext } from './build';
 import type { OnErrorPolicy } from '../common/on-error';
@@ -45,6 +46,11 @@ export interface RunOptions {
   bridge?: Omit<BridgeOptions, 'env' | 'cwd'>;
   /** Pause before the provisioners and post-processors these name (`setBreakpoints` changes them while the run goes on). */
   breakpoints?: Breakpoint[];
+  /**
+   * The build cache (core/cache): steps whose inputs did not change are served from it. Absent: no cache (`-cache=false`).
+   * `resume` (-resume) only says so in the log: with the cache, a failed build resumes after its last cached step.
+   */
+  cache?: { dir: string; resume?: boolean };
 }
 
 /** A build ready to start: prepared for Bakehouse's own plugins, or handed whole to Packer. */
@@ -83,8 +89,10 @@ export class BuildRun {
   private breakpoints: readonly Breakpoint[];
   /** Each native build's machine, as its state has it now (none before the builder connects, none for a bridged build). */
   private readonly machines = new Map<string, () => Communicator | undefined>();
+  private readonly cacheStore?: CacheStore;
 
   constructor(private readonly opts: RunOptions) {
+    if (opts.cache) this.cacheStore = new CacheStore(opts.cache.dir);
     this.runId = opts.runId ?? randomUUID();
     this.masker = createMasker([...(opts.sensitiveStrings ?? []), ...sensitiveStringsOf(opts.builds)]);
     const base = opts.dataDir === undefined ? defaultDataDir(opts.env ?? process.env) : opts.dataDir;
@@ -224,6 +232,7 @@ export class BuildRun {
       backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
       breakpoints: () => this.breakpoints,
       exposeMachine: (communicator) => this.machines.set(name, communicator),
+      cache: this.cacheStore ? { store: this.cacheStore, resume: this.opts.cache?.resume ?? false } : undefined,
     };
     if ('native' in build) return runBuild(build.native, ctx);
     return runBridgedBuild(build.bridged, { ...build.bridge, env: info.env, cwd: info.cwd }, { ...ctx, force: info.force });

@@ -7,6 +7,7 @@ import type { PausePlace } from '../common/breakpoint';
 import type { PromptAnswer, PromptReason } from '../common/prompt';
 import type { Result } from '../common/result';
 import type { ComponentConfig, PlannedBuild } from '../template/model';
+import type { BuildCache } from '../cache/build-cache';
 import type { Artifact } from './artifact';
 import type { Step } from './steps';
 import type { Terminal, TerminalSize } from './terminal';
@@ -92,6 +93,8 @@ export interface BuildState {
   instanceId?: string;
   /** Packer's generated data (`build.*`), shared with provisioners and post-processors. */
   generated: Record<string, string>;
+  /** The build cache, when the run uses one: a builder that can snapshot its machine plans it (docker's StepCacheLookup). */
+  cache?: BuildCache;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { err, ok, type Result } from '../common/result';
 import type { PlannedBuild, ProvisionerModel } from '../template/model';
+import { toPlain } from '../template/values/value';
 import { durationMs } from './durations';
 import type { BuildInfo, Builder, PluginRegistry } from './plugin';
 import type { PreparedPostProcessor } from './post-processing';
@@ -78,5 +79,7 @@ function prepareProvisioner(p: ProvisionerModel, info: BuildInfo, registry: Plug
     timeout: p.timeout,
     timeoutMs: timeout.ok ? timeout.value : 0,
     range: p.range,
+    config: Object.fromEntries(Object.entries(p.config.values).map(([k, v]) => [k, toPlain(v)])),
+    cache: p.cache !== false,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Range } from '../common/diagnostic';
 import { CANCELLED, err, type Result } from '../common/result';
+import type { Plain } from '../template/values/value';
 import type { BuildInfo, BuildState, Provisioner, ProvisionContext } from './plugin';
 import { backoffDelay, sleep, type Backoff } from './retry';
 import { CONTINUE, errorText, halt, type Step } from './steps';
@@ -21,6 +22,10 @@ export interface PreparedProvisioner {
   timeoutMs: number;
   /** Where its block is written, so a breakpoint set on its graph node finds it. */
   range?: Range;
+  /** Its evaluated config as plain data, for its build-cache key (core/cache). */
+  config: Record<string, Plain>;
+  /** False when the template says `cache = false`. */
+  cache: boolean;
 }
 
 export interface ProvisioningOptions {
@@ -36,6 +41,8 @@ export interface ProvisioningOptions {
 
 export interface ProvisionerLifecycle {
   started(index: number, p: PreparedProvisioner): void;
+  /** It did not run: its result came from the build cache. */
+  cached(index: number, p: PreparedProvisioner): void;
   finished(index: number, p: PreparedProvisioner, outcome: Result, durationMs: number, cancelled: boolean): void;
 }
 
@@ -44,7 +51,15 @@ export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
     name: 'StepProvision',
     runsCleanupProvisioner: true,
     async run(state, ctx) {
+      const cache = state.cache;
+      const hits = cache?.planned.hits ?? 0;
+      if (cache?.resume && hits > 0) ctx.ui.say(`Resuming after step ${hits} (${opts.provisioners[hits - 1]?.type ?? ''}), the last cached step`);
       for (const [index, p] of opts.provisioners.entries()) {
+        if (index < hits) {
+          ctx.ui.say(`Using cached result of step ${index + 1} (${p.type})`);
+          opts.lifecycle?.cached(index, p);
+          continue;
+        }
         if (opts.beforeEach && (await opts.beforeEach(index, p)) === 'abort') return halt(CANCELLED);
         if (ctx.signal.aborted) return halt(CANCELLED);
         opts.lifecycle?.started(index, p);
@@ -53,6 +68,13 @@ export function provisionStep(opts: ProvisioningOptions): Step<BuildState> {
         opts.lifecycle?.finished(index, p, outcome, performance.now() - started, ctx.signal.aborted);
         if (!outcome.ok) return halt(outcome.error);
         if (ctx.signal.aborted) return halt(CANCELLED);
+        if (cache?.saves(index)) {
+          ctx.ui.say(`Saving step ${index + 1} (${p.type}) to the build cache`);
+          const saved = await cache.save(index, ctx.signal);
+          // A cache that cannot be written costs the next build time, never this build its result.
+          if (!saved.ok) ctx.ui.error(`Could not save step ${index + 1} to the build cache: ${saved.error}`);
+          if (ctx.signal.aborted) return halt(CANCELLED);
+        }
       }
       return CONTINUE;
     },

@@ -87,6 +87,8 @@ export interface ProvisionerModel {
   pauseBefore?: string;
   maxRetries: number;
   timeout?: string;
+  /** Bakehouse's `cache = false` (Packer refuses the field): never serve this step, or any after it, from the build cache. */
+  cache?: false;
   /** Configuration with any `override` for this build source already merged in. */
   config: ComponentConfig;
   range: Range;

@@ -220,7 +220,7 @@ const buildOptionsSlice: Slice<BuildOptionsSlice> = (set) => ({
 });
 
 const settingsSlice: Slice<SettingsSlice> = (set) => ({
-  settings: { theme: 'dark', defaultOnError: 'cleanup', historyKeepRuns: 0, historyKeepDays: 0 },
+  settings: { theme: 'dark', defaultOnError: 'cleanup', historyKeepRuns: 0, historyKeepDays: 0, cacheMaxMb: 0 },
   // The user's default on-error policy becomes the next build's, until they pick another in the build panel.
   setSettings: (settings) => set({ settings, onError: settings.defaultOnError }),
 });

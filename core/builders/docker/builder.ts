@@ -7,6 +7,7 @@
  * StepRun, in run-container.ts), artifact.ts, and this file, which only wires them together.
  */
 import type { Builder, BuilderPlugin, BuildInfo } from '../../engine/plugin';
+import { toPlain } from '../../template/values/value';
 import { exportArtifact, imageArtifact, DOCKER_IMPORT_ID } from './artifact';
 import { DockerDriver } from './driver';
 import { readDockerConfig } from './read-config';
@@ -20,8 +21,9 @@ export const dockerBuilder: BuilderPlugin = {
     if (!read.ok) return read;
     const cfg = read.value;
     const driver = DockerDriver.fromEnv(build.env);
+    const plainConfig = Object.fromEntries(Object.entries(config.values).map(([k, v]) => [k, toPlain(v)]));
     const builder: Builder<DockerState> = {
-      steps: (provision) => dockerSteps({ cfg, build, driver }, provision),
+      steps: (provision) => dockerSteps({ cfg, build, driver, config: plainConfig }, provision),
       artifact: (state) => {
         const data = { generated_data: { ...state.generated } };
         if (cfg.output.kind === 'commit') return imageArtifact(driver, state.imageId ?? '', DOCKER_IMPORT_ID, data);

@@ -51,7 +51,7 @@ function isUnreachable(e: unknown): boolean {
   return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND';
 }
 
-function statusOf(e: unknown): number | undefined {
+export function statusOf(e: unknown): number | undefined {
   return (e as { statusCode?: number } | undefined)?.statusCode;
 }
 

@@ -38,7 +38,7 @@ export function runContainerStep({ cfg, build, driver }: DockerStepDeps): Step<D
       } catch (e) {
         ctx.ui.message(`Could not note the container for bakehouse cleanup (${(e as Error).message}); if this run is killed, remove it with docker rm -f ${name}`);
       }
-      const options = createOptions(cfg, name, state.tempDir);
+      const options = createOptions(cfg, name, state.tempDir, state.startImage);
       ctx.ui.message(`Run command: docker run ${describeRun(options, cfg.run.words)}`);
       try {
         const made = await driver.docker.createContainer(options);
@@ -56,13 +56,14 @@ export function runContainerStep({ cfg, build, driver }: DockerStepDeps): Step<D
 }
 
 /** docker run's options for the daemon's create call: volumes, the shared temp folder at container_dir, then run_command's. */
-function createOptions(cfg: DockerBuilderConfig, name: string, tempDir: string | undefined): Docker.ContainerCreateOptions {
+function createOptions(cfg: DockerBuilderConfig, name: string, tempDir: string | undefined, startImage: string | undefined): Docker.ContainerCreateOptions {
   const binds = [...Object.entries(cfg.volumes).map(([h, c]) => `${h}:${c}`), ...cfg.run.binds];
   if (tempDir) binds.push(`${tempDir}:${cfg.containerDir}`);
   const r = cfg.run;
   return {
     name,
-    Image: r.image,
+    // The build cache's image holds the result of the cached provisioners on top of `image`.
+    Image: startImage ?? r.image,
     Tty: r.tty,
     OpenStdin: r.openStdin,
     AttachStdin: false,

@@ -3,12 +3,15 @@
  * artifact; nothing else passes between steps. The fields are optional because a build starts with none of them.
  */
 import type { BuildInfo, BuildState } from '../../engine/plugin';
+import type { Plain } from '../../template/values/value';
 import type { DockerDriver } from './driver';
 import type { DockerBuilderConfig } from './read-config';
 
 export interface DockerState extends BuildState {
   /** StepTempDir: the host folder mounted at container_dir. */
   tempDir?: string;
+  /** StepCacheLookup: the cached image to start the container from instead of `image` (the longest cached prefix). */
+  startImage?: string;
   /** StepRun: the build's container, once the daemon has created it. */
   containerId?: string;
   /** StepCommit: the committed image's id (`sha256:…`), the artifact's id. */
@@ -20,4 +23,6 @@ export interface DockerStepDeps {
   readonly cfg: DockerBuilderConfig;
   readonly build: BuildInfo;
   readonly driver: DockerDriver;
+  /** The builder's evaluated config as plain data, for the build cache's base key. */
+  readonly config: Record<string, Plain>;
 }

@@ -14,11 +14,12 @@ import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { DockerCommunicator } from '../../communicators/docker/communicator';
 import { registryAuth } from './auth';
 import { partialPath, writeAtomically } from './driver';
+import { cacheLookupStep } from './cache';
 import { runContainerStep } from './run-container';
 import type { DockerState, DockerStepDeps } from './state';
 
 export function dockerSteps(deps: DockerStepDeps, provision: Step<BuildState>): Step<DockerState>[] {
-  const steps = [verifyStep(deps), tempDirStep(deps), pullStep(deps), runContainerStep(deps), connectStep(deps), provision];
+  const steps = [verifyStep(deps), tempDirStep(deps), pullStep(deps), cacheLookupStep(deps, deps.config), runContainerStep(deps), connectStep(deps), provision];
   const { output } = deps.cfg;
   if (output.kind === 'commit') steps.push(commitStep(deps));
   else if (output.kind === 'export') steps.push(exportStep(deps, output.path));

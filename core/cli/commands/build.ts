@@ -10,6 +10,8 @@ import { parseOnError } from '../../engine/on-error';
 import { planRun } from '../../engine/plan';
 import { PluginRegistry, type BuilderPlugin, type PostProcessorPlugin, type ProvisionerPlugin } from '../../engine/plugin';
 import { dataDir } from '../../engine/runlog';
+import { cacheDir } from '../../cache/store';
+import { enforceCacheCap } from './cache';
 import { AppDataDir } from '../../app/data-dir';
 import { retentionOf } from '../../app/history';
 import { History } from '../../history/history';
@@ -47,6 +49,7 @@ export const buildCommand: Command = {
       description: "Use a stored credential: BUILDS=NAME (a glob over build names, e.g. 'amazon-ebs.*=prod') var.VARIABLE=NAME for a secret, or data.TYPE.NAME=NAME for a data source; can be used multiple times.",
       placeholder: 'builds=name',
     },
+    { name: 'cache', kind: 'bool', description: 'Use the build cache: steps whose inputs did not change are not run again (Default: true; -cache=false turns it off).' },
     { name: 'debug', kind: 'bool', description: 'Debug mode enabled for builds.' },
     {
       name: 'debug-step',
@@ -58,6 +61,7 @@ export const buildCommand: Command = {
     { name: 'force', kind: 'bool', description: 'Force a build to continue if artifacts exist, deletes existing artifacts.' },
     { name: 'machine-readable', kind: 'bool', description: 'Produce machine-readable output.' },
     { name: 'on-error', kind: 'string', description: 'If the build fails do: clean up (default), abort, ask, or run-cleanup-provisioner.', placeholder: 'cleanup' },
+    { name: 'resume', kind: 'bool', description: 'Resume a failed Docker build after its last cached step (needs the build cache).' },
     { name: 'parallel-builds', kind: 'int', description: 'Number of builds to run in parallel. 0 means no limit (Default: 0).', placeholder: '0' },
     { name: 'timestamp-ui', kind: 'bool', description: 'Enable prefixing of each ui output with an RFC3339 timestamp.' },
   ],
@@ -134,6 +138,14 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const machineReadable = flagBool(args, 'machine-readable');
   const renderer = new PackerRenderer({ write: io.stdout, color: io.color && !machineReadable, machineReadable, timestamps: flagBool(args, 'timestamp-ui'), verbose: packerLogEnabled(io.env) });
   const registry = hooks.registry ?? (await pluginsFor(builds));
+  const useCache = flagBool(args, 'cache', true);
+  const resume = flagBool(args, 'resume');
+  if (resume && !useCache) {
+    io.stderr('-resume needs the build cache: it resumes after the last cached step; drop -cache=false\n');
+    return 1;
+  }
+  const base = hooks.dataDir === undefined ? dataDir(io.env) : hooks.dataDir;
+  const cacheOption = useCache && base !== false ? { dir: cacheDir(base), resume } : undefined;
   const secrets = [...model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets];
   const run = createRun({
     builds,
@@ -151,6 +163,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     cwd: io.cwd,
     dataDir: hooks.dataDir,
     breakpoints: debugSteps.map((name) => ({ name })),
+    cache: cacheOption,
   });
   const prompts = new StdinPrompts({
     stdin: io.stdin,
@@ -212,6 +225,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
     prompts.close();
+    if (cacheOption && base !== false) await enforceCacheCap(base, io);
     if (history) {
       // The app's retention setting holds for CLI builds too: the data folder is one.
       history.prune(retentionOf(new AppDataDir(history.dataDir).readSettings()));

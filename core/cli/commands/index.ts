@@ -6,6 +6,7 @@ import type { Command } from '../command';
  */
 export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   build: async () => (await import('./build')).buildCommand,
+  cache: async () => (await import('./cache')).cacheCommand,
   cleanup: async () => (await import('./cleanup')).cleanupCommand,
   console: async () => (await import('./console')).consoleCommand,
   credentials: async () => (await import('./credentials')).credentialsCommand,

@@ -94,6 +94,7 @@ export class ConfigEvaluator {
       pauseBefore: p.pauseBefore,
       maxRetries,
       timeout: p.timeout,
+      ...(p.cache === false ? { cache: p.cache } : {}),
       config,
       range: p.node.range,
     };

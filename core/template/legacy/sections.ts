@@ -7,7 +7,7 @@ import { didYouMean } from '../suggest';
 import { kindName, prop, type JsonNode, type JsonProp } from './json';
 
 /** Keys of a provisioner object that Packer handles itself rather than passing to the provisioner. */
-export const PROVISIONER_KEYS = new Set(['type', 'only', 'except', 'override', 'pause_before', 'max_retries', 'timeout']);
+export const PROVISIONER_KEYS = new Set(['type', 'only', 'except', 'override', 'pause_before', 'max_retries', 'timeout', 'cache']);
 export const POST_PROCESSOR_KEYS = new Set(['type', 'name', 'only', 'except', 'keep_input_artifact']);
 
 export interface RawProvisioner {
@@ -17,6 +17,8 @@ export interface RawProvisioner {
   except: string[];
   override: Map<string, JsonNode & { kind: 'object' }>;
   pauseBefore?: string;
+  /** Bakehouse's `"cache": false`. */
+  cache?: false;
   maxRetries?: { text: string; node: JsonNode };
   timeout?: string;
   label: string;
@@ -194,7 +196,10 @@ export function readProvisioner(node: JsonNode, label: string, builderNames: Set
     if (mr.value.kind === 'string' || mr.value.kind === 'number') maxRetries = { text: String(mr.value.value), node: mr.value };
     else diagnostics.push(error(`Invalid "max_retries" in ${label}`, `"max_retries" must be a whole number, not ${kindName(mr.value)}.`, mr.value.range));
   }
-  return { type: typeP.value.value, node, only, except, override, pauseBefore: duration('pause_before'), timeout: duration('timeout'), maxRetries, label };
+  const cacheP = prop(node, 'cache');
+  if (cacheP && cacheP.value.kind !== 'bool') diagnostics.push(error(`Invalid "cache" in ${label}`, `"cache" must be true or false, not ${kindName(cacheP.value)}.`, cacheP.value.range));
+  const cache = cacheP?.value.kind === 'bool' && !cacheP.value.value ? (false as const) : undefined;
+  return { type: typeP.value.value, node, only, except, override, pauseBefore: duration('pause_before'), timeout: duration('timeout'), maxRetries, label, ...(cache === false ? { cache } : {}) };
 }
 
 export function readPostProcessors(p: JsonProp | undefined, builderNames: Set<string>, phases: Phases): RawPostProcessor[][] {

@@ -11,7 +11,7 @@ import type { Block, Body } from '../hcl/ast';
 import type { ProvisionerModel } from '../model';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { convert } from '../values/convert';
-import { listOf, T_NUMBER, T_STRING } from '../values/type';
+import { listOf, T_BOOL, T_NUMBER, T_STRING } from '../values/type';
 import type { Value } from '../values/value';
 import { decodeComponentBodies } from './component';
 import { templateContext, type LoadState } from './context';
@@ -19,7 +19,7 @@ import { readBodyPartially } from './body-read';
 import type { Scope } from './dynamic-blocks';
 import { headerRange } from './variables';
 
-export const PROVISIONER_META = ['name', 'pause_before', 'max_retries', 'timeout', 'only', 'except', 'override'];
+export const PROVISIONER_META = ['name', 'pause_before', 'max_retries', 'timeout', 'only', 'except', 'override', 'cache'];
 
 export interface ProvisionerDecl {
   type: string;
@@ -29,6 +29,8 @@ export interface ProvisionerDecl {
   pauseBefore?: string;
   maxRetries: number;
   timeout?: string;
+  /** Bakehouse's `cache = false`. */
+  cache?: false;
   override?: Value;
   overrideRange?: Range;
   body: Body;
@@ -61,6 +63,14 @@ export function decodeProvisioner(block: Block, state: LoadState, diags: Diagnos
   }
   if (a.pause_before) decl.pauseBefore = metaDuration('pause_before', a.pause_before.expr, ctx, own);
   if (a.timeout) decl.timeout = metaDuration('timeout', a.timeout.expr, ctx, own);
+  if (a.cache) {
+    const r = evaluate(a.cache.expr, ctx);
+    own.push(...r.diagnostics);
+    const b = convert(r.value, T_BOOL);
+    if (b.ok && b.value.kind === 'bool') {
+      if (!b.value.value) decl.cache = false;
+    } else if (!hasErrors(r.diagnostics)) own.push(error('Unsuitable value type', 'Unsuitable value: a bool is required', a.cache.expr.range));
+  }
   if (a.override) {
     const r = evaluate(a.override.expr, ctx);
     own.push(...r.diagnostics);
@@ -93,6 +103,7 @@ export function planProvisioner(decl: ProvisionerDecl, sourceType: string, sourc
   if (decl.name !== undefined) model.name = decl.name;
   if (decl.pauseBefore !== undefined) model.pauseBefore = decl.pauseBefore;
   if (decl.timeout !== undefined) model.timeout = decl.timeout;
+  if (decl.cache === false) model.cache = false;
   return model;
 }
 
