@@ -115,14 +115,27 @@ export class BuildCache {
     if (!this.snapshots || !key || !step) return ok(undefined);
     if (this.store.get(key)) return ok(undefined);
     const tag = `${key}-${randomBytes(4).toString('hex')}`;
+    this.store.markPending(tag);
+    try {
+      return await this.commitAndRecord(index, key, step, tag, signal);
+    } finally {
+      this.store.clearPending(tag);
+    }
+  }
+
+  private async commitAndRecord(index: number, key: string, step: CacheStepInput, tag: string, signal: AbortSignal): Promise<Result<CacheEntry | undefined>> {
+    const snapshots = this.snapshots;
+    if (!snapshots) return ok(undefined);
     let image: string;
     try {
-      image = await this.snapshots.save(tag, signal);
+      image = await snapshots.save(tag, signal);
     } catch (e) {
+      // An aborted commit may still finish in the daemon: remove it if it did.
+      await snapshots.discard(tag).catch(() => undefined);
       return err((e as Error).message);
     }
     if (signal.aborted) {
-      await this.snapshots.discard(tag).catch(() => undefined);
+      await snapshots.discard(tag).catch(() => undefined);
       return ok(undefined);
     }
     const now = Date.now();
@@ -139,7 +152,7 @@ export class BuildCache {
       lastUsed: now,
     };
     if (!this.store.claim(entry)) {
-      await this.snapshots.discard(tag).catch(() => undefined);
+      await snapshots.discard(tag).catch(() => undefined);
       return ok(undefined);
     }
     return ok(entry);

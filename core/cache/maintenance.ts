@@ -3,6 +3,7 @@
  * what the image store holds. Removing an entry removes its tag; the image itself goes once nothing builds on it, so
  * entries are removed newest first and a prune never leaves an untagged leaf (a dangling image) behind.
  */
+import { CACHE_REPOSITORY } from './build-cache';
 import type { CacheEntry, CacheStore } from './store';
 import { selectForPrune, type PrunePolicy } from './prune';
 
@@ -12,8 +13,6 @@ export interface CacheImages {
   sizes(images: readonly string[]): Promise<Map<string, number>>;
   /** Removes a tag; `in-use` when a container (a running build) still uses the image. */
   removeTag(tag: string): Promise<'removed' | 'in-use' | 'gone'>;
-  /** Every tag in the cache's repository, with when its image was made (ms since the epoch). */
-  tags(): Promise<Array<{ tag: string; created: number }>>;
 }
 
 export interface CacheListing extends CacheEntry {
@@ -36,7 +35,7 @@ export interface PruneOutcome {
   freedBytes: number;
 }
 
-/** A tag without an entry this young may be a running build's save, between its commit and its record. */
+/** A pending note this young may be a running build's save, between its commit and its record. */
 const ORPHAN_GRACE_MS = 60_000;
 
 export async function pruneCache(store: CacheStore, images: CacheImages, policy: PrunePolicy, now = Date.now()): Promise<PruneOutcome> {
@@ -54,10 +53,12 @@ export async function pruneCache(store: CacheStore, images: CacheImages, policy:
     out.removed.push(e);
     out.freedBytes += sizes.get(e.key) ?? 0;
   }
-  const recorded = new Set(store.list().map((e) => e.tag));
-  for (const t of (await images.tags()).sort((a, b) => b.created - a.created)) {
-    if (recorded.has(t.tag) || now - t.created < ORPHAN_GRACE_MS) continue;
-    if ((await images.removeTag(t.tag)) === 'removed') out.orphans++;
+  for (const p of store.pending()) {
+    if (now - p.noted < ORPHAN_GRACE_MS) continue;
+    const r = await images.removeTag(`${CACHE_REPOSITORY}:${p.tag}`);
+    if (r === 'in-use') continue;
+    if (r === 'removed') out.orphans++;
+    store.clearPending(p.tag);
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * or doubled entry. One file per entry means concurrent builds never rewrite each other's index.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSalt } from './key';
 
@@ -35,9 +35,11 @@ export function cacheDir(dataDir: string): string {
 
 export class CacheStore {
   readonly entriesDir: string;
+  readonly pendingDir: string;
 
   constructor(readonly dir: string) {
     this.entriesDir = join(dir, 'entries');
+    this.pendingDir = join(dir, 'pending');
   }
 
   salt(): Buffer {
@@ -71,6 +73,36 @@ export class CacheStore {
     const aside = this.asidePath(key);
     writeFileSync(aside, JSON.stringify({ ...entry, lastUsed: now }), { mode: 0o600 });
     renameSync(aside, this.path(key));
+  }
+
+  /**
+   * Notes, before a commit, the tag it will make, so a build killed between the commit and its entry leaves a note
+   * saying which image is this data folder's to remove (other data folders share the daemon's CACHE_REPOSITORY).
+   */
+  markPending(tag: string): void {
+    mkdirSync(this.pendingDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(this.pendingDir, tag), '', { mode: 0o600 });
+  }
+
+  clearPending(tag: string): void {
+    rmSync(join(this.pendingDir, tag), { force: true });
+  }
+
+  /** Tags noted by markPending and not cleared, with when they were noted (ms since the epoch). */
+  pending(): Array<{ tag: string; noted: number }> {
+    let names: string[];
+    try {
+      names = readdirSync(this.pendingDir);
+    } catch {
+      return [];
+    }
+    return names.flatMap((tag) => {
+      try {
+        return [{ tag, noted: statSync(join(this.pendingDir, tag)).mtimeMs }];
+      } catch {
+        return [];
+      }
+    });
   }
 
   remove(key: string): void {

@@ -1,5 +1,4 @@
 /** The build cache's images in the Docker daemon, for `bakehouse cache ls` and `prune` (core/cache/maintenance.ts). */
-import { CACHE_REPOSITORY } from '../../cache/build-cache';
 import type { CacheImages } from '../../cache/maintenance';
 import { statusOf, type DockerDriver } from './driver';
 
@@ -29,10 +28,6 @@ export function dockerCacheImages(driver: DockerDriver): CacheImages {
         if (statusOf(e) === 409) return 'in-use';
         throw e;
       }
-    },
-    async tags() {
-      const list = await driver.docker.listImages({ filters: JSON.stringify({ reference: [`${CACHE_REPOSITORY}:*`] }) });
-      return list.flatMap((i) => (i.RepoTags ?? []).filter((t) => t.startsWith(`${CACHE_REPOSITORY}:`)).map((tag) => ({ tag, created: i.Created * 1000 })));
     },
   };
 }

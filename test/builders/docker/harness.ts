@@ -70,7 +70,7 @@ export interface Ran {
 export interface BuildSpec {
   name?: string;
   builder: Record<string, Plain>;
-  provisioners?: Array<[type: string, fields: Record<string, Plain>, name?: string]>;
+  provisioners?: Array<[type: string, fields: Record<string, Plain>, name?: string, meta?: { cache?: false }]>;
   postProcessors?: Array<Array<[type: string, fields: Record<string, Plain>]>>;
 }
 
@@ -97,7 +97,7 @@ export function plannedBuild(spec: BuildSpec): PlannedBuild {
     type: 'docker',
     sourceName: source,
     builder: config(spec.builder),
-    provisioners: (spec.provisioners ?? []).map(([type, fields, name]) => ({ type, name, only: [], except: [], maxRetries: 0, config: config(fields), range: RANGE })),
+    provisioners: (spec.provisioners ?? []).map(([type, fields, name, meta]) => ({ type, name, only: [], except: [], maxRetries: 0, config: config(fields), range: RANGE, ...meta })),
     postProcessors: (spec.postProcessors ?? []).map((chain) => chain.map(([type, fields]) => ({ type, only: [], except: [], config: config(fields), range: RANGE }))),
     range: RANGE,
   };
