@@ -1,4 +1,4 @@
-// `npm run bench [-- validate|engine|docker|ui-load|ui-logs|ui-typing|credentials|aws|history|ui-history|azure|all] [options]`: builds the CLI bundle, then runs the chosen benchmarks (default: validate).
+// `npm run bench [-- validate|engine|docker|docker-cache|ui-load|ui-logs|ui-typing|credentials|aws|history|ui-history|azure|all] [options]`: builds the CLI bundle, then runs the chosen benchmarks (default: validate).
 // Options after the name go to the benchmark, e.g. `npm run bench -- validate --runs 3 --packer-cap 60`.
 import { spawnSync } from 'node:child_process';
 import { TSX_LOADER } from './tsx-loader.mjs';
@@ -7,6 +7,7 @@ const BENCHES = {
   validate: 'bench/validate.ts',
   engine: 'bench/engine-output.ts',
   docker: 'bench/docker-build.ts',
+  'docker-cache': 'bench/docker-cache.ts',
   'ui-load': 'bench/ui-load.ts',
   'ui-logs': 'bench/ui-logs.ts',
   'ui-typing': 'bench/ui-typing.ts',

@@ -100,6 +100,11 @@ export class BuildCache {
     return this.plan_;
   }
 
+  /** Every provisioner is served from the cache: nothing will run on the machine. */
+  get allCached(): boolean {
+    return this.steps.length > 0 && this.plan_.hits === this.steps.length;
+  }
+
   /** Whether provisioner `index` (0-based) is saved after it succeeds. */
   saves(index: number): boolean {
     return this.snapshots !== undefined && this.keys[index] !== undefined;

@@ -16,6 +16,8 @@ export interface NodeRun {
   durationMs?: number;
   /** Why it failed, when it did. */
   error?: string;
+  /** Its result came from the build cache: it did not run. */
+  cached?: boolean;
   /** A source node's builder step running now (StepRunSourceInstance…), as the engine names it. */
   step?: string;
   /** A source node's builder steps so far, in order, with how each ended. */
@@ -85,7 +87,7 @@ export class RunState {
         const n = t && (e.kind === 'provisioner-finished' ? t.provisioners : t.postProcessors)[e.index];
         if (!n) return;
         const run = this.get(e.build, n);
-        this.set(e.build, n, { state: e.result === 'succeeded' ? 'done' : 'failed', startedAt: run?.startedAt, durationMs: Math.round(e.durationMs), error: e.error });
+        this.set(e.build, n, { state: e.result === 'succeeded' ? 'done' : 'failed', startedAt: run?.startedAt, durationMs: Math.round(e.durationMs), error: e.error, ...(e.kind === 'provisioner-finished' && e.cached ? { cached: true } : {}) });
         return;
       }
       case 'step-finished': {

@@ -44,6 +44,13 @@ export function runContainerStep({ cfg, build, driver }: DockerStepDeps): Step<D
         const made = await driver.docker.createContainer(options);
         container.created(made.id);
         state.containerId = made.id;
+        // Nothing will run in it: a created container commits and exports the same filesystem, without the start.
+        if (state.cache?.allCached) {
+          ctx.ui.message('Every provisioner is cached: the container is created, not started');
+          state.instanceId = made.id;
+          ctx.ui.message(`Container ID: ${made.id}`);
+          return CONTINUE;
+        }
         await made.start();
         state.instanceId = made.id;
         ctx.ui.message(`Container ID: ${made.id}`);
