@@ -2,6 +2,7 @@
  * The builds service: starts runs of the engine, hands their events out in numbered batches, and pages through run logs.
  * Batching lives here, below every transport, so IPC and the WebSocket deliver the same batches.
  */
+import { cacheDir } from '../cache/store';
 import { eventLogLine } from '../contract/log-line';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -130,6 +131,8 @@ export class BuildService {
       cwd: loaded.model.root || dirname(path),
       dataDir: this.opts.data.path,
       breakpoints: this.opts.breakpoints?.(path),
+      // The app builds with the data folder's build cache, as the CLI does by default.
+      cache: { dir: cacheDir(this.opts.data.path) },
     });
     const summary: RunSummary = { runId: run.runId, template: path, startedAt: Date.now(), builds: builds.map((b) => b.name) };
     const live: LiveRun = { run, summary, nextSeq: 0, pending: [], pendingFirstSeq: 0, recent: [], recentFirstSeq: 0, listeners: new Set(), done: Promise.resolve() };

@@ -23,6 +23,8 @@ export interface CacheStepInput {
   config: Record<string, Plain>;
   /** False when the template says `cache = false`. */
   cache: boolean;
+  /** False when this run must run it even if cached (a breakpoint before it); its result is still saved. */
+  reuse?: boolean;
 }
 
 export interface CacheBuildInfo {
@@ -83,7 +85,9 @@ export class BuildCache {
       previous = stepKey(salt, previous, fp);
       this.keys.push(previous);
     }
-    for (let i = this.keys.length - 1; i >= 0; i--) {
+    const firstNoReuse = this.steps.findIndex((s) => s.reuse === false);
+    const last = firstNoReuse < 0 ? this.keys.length - 1 : firstNoReuse - 1;
+    for (let i = last; i >= 0; i--) {
       const key = this.keys[i];
       const entry = key ? this.store.get(key) : undefined;
       if (!entry) continue;

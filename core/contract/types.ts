@@ -165,6 +165,9 @@ export interface HistoryRun {
 }
 
 /** One bar of a build's timeline. */
+/** A history step's result when its provisioner did not run: its result came from the build cache. */
+export const CACHED_RESULT = 'cached';
+
 export interface HistoryStep {
   kind: TimelineKind;
   /** The step's name, or a provisioner's or post-processor's `name (type)` / type. */
@@ -172,7 +175,10 @@ export interface HistoryStep {
   startedAt: number;
   /** Absent while running, or when the run stopped before the step reported its end. */
   finishedAt?: number;
-  /** `continue`, `halt` or `cancelled` for a step; a RunResult for a provisioner or post-processor. */
+  /**
+   * `continue`, `halt` or `cancelled` for a step; a RunResult for a provisioner or post-processor, or `cached`
+   * (CACHED_RESULT) for a provisioner served from the build cache.
+   */
   result?: string;
   error?: string;
 }

@@ -12,7 +12,7 @@ import { runPostProcessors } from './post-processing';
 import type { PreparedBuild } from './prepare';
 import { provisionStep } from './provisioning';
 import type { Backoff } from './retry';
-import { blockPlace, Stepper } from './stepping';
+import { blockPlace, hits, Stepper } from './stepping';
 import { runSteps } from './steps';
 
 export interface BuildOutcome {
@@ -52,7 +52,11 @@ export async function runBuild(build: PreparedBuild, ctx: BuildRunContext): Prom
   const ui = ctx.uiFor();
   const state: BuildState = { generated: { PackerRunUUID: info.runId } };
   if (ctx.cache) {
-    const steps = build.provisioners.map((p) => ({ type: p.type, name: p.name, config: p.config, cache: p.cache }));
+    // A breakpoint asks to pause before its step with the machine there to look at, so reuse stops before it.
+    const breakpoints = ctx.breakpoints();
+    const paused = (index: number, p: (typeof build.provisioners)[number]) =>
+      breakpoints.some((b) => hits(b, { kind: 'provisioner', index, type: p.type, name: p.name, at: blockPlace('provisioner', p.range) }));
+    const steps = build.provisioners.map((p, index) => ({ type: p.type, name: p.name, config: p.config, cache: p.cache, reuse: !paused(index, p) }));
     state.cache = new BuildCache(ctx.cache.store, steps, { buildName: info.name, displayName: info.displayName, builderType: info.builderType, cwd: info.cwd }, ctx.cache.resume);
   }
   ctx.exposeMachine(() => state.communicator);

@@ -5,7 +5,7 @@
  * millisecond per step (bench/history.ts measures it).
  */
 import type { RunEvent } from '../contract/events';
-import type { HistoryInputs, HistoryVariable } from '../contract/types';
+import { CACHED_RESULT, type HistoryInputs, type HistoryVariable } from '../contract/types';
 import type { RunPlaces } from './run-inputs';
 import type { RunOrigin } from '../common/history';
 import { runResultOf } from '../common/run-result';
@@ -134,7 +134,8 @@ export class HistoryWriter {
         this.open(run, `p\0${e.build}\0${e.index}`, e.build, 'provisioner', componentLabel(e), e.time, e.index);
         return;
       case 'provisioner-finished':
-        this.close(run, `p\0${e.build}\0${e.index}`, e.build, 'provisioner', componentLabel(e), e.time, e.durationMs, e.result, e.error, e.index);
+        // A step served from the build cache keeps its bar, marked as such: the timeline shows it did not run.
+        this.close(run, `p\0${e.build}\0${e.index}`, e.build, 'provisioner', componentLabel(e), e.time, e.durationMs, e.cached ? CACHED_RESULT : e.result, e.error, e.index);
         return;
       case 'post-processor-started':
         this.open(run, `pp\0${e.build}\0${e.index}`, e.build, 'post-processor', componentLabel(e), e.time, e.index);

@@ -53,7 +53,7 @@ const PipelineNode = memo(function PipelineNode({ data }: NodeProps<Node<Pipelin
       <div className="node-label">{node.label}</div>
       <div className="node-meta">
         {node.appliesTo && node.kind !== 'source' ? <span className="applies" title={`Runs on: ${node.appliesTo.join(', ')}`}>{node.appliesTo.map((b) => b.split('.').slice(-1)[0]).join(', ')}</span> : null}
-        {state ? <span className={`state-pill ${state}`}>{run?.cached ? 'cached' : <>{state}{run?.durationMs !== undefined ? ` · ${formatDuration(run.durationMs)}` : ''}</>}</span> : null}
+        {state ? <span className={`state-pill ${state}${run?.cached ? ' cached' : ''}`}>{run?.cached ? 'cached' : <>{state}{run?.durationMs !== undefined ? ` · ${formatDuration(run.durationMs)}` : ''}</>}</span> : null}
         {run?.step ? <span className="node-step" data-testid="node-step">{stepLabel(run.step)}</span> : null}
         {errors.length ? <span className="node-error" role="alert">{errors[0].summary}</span> : null}
       </div>

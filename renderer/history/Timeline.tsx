@@ -2,7 +2,7 @@
  * A run's per-step Gantt timeline: one lane per build, side by side, on one time axis from the run's start to its end,
  * so builds that ran in parallel line up. Plain CSS: each bar is placed by percentages of the run's duration.
  */
-import type { HistoryBuild, HistoryRunDetail, HistoryStep } from '../../core/contract/types';
+import { CACHED_RESULT, type HistoryBuild, type HistoryRunDetail, type HistoryStep } from '../../core/contract/types';
 import { shortDuration } from '../../core/common/history';
 
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
@@ -51,13 +51,13 @@ function Bar({ step, left, width }: { step: HistoryStep; left: string; width: st
   const failed = step.result === 'failed' || step.result === 'halt';
   const label = step.kind === 'step' ? step.name : `${step.kind} ${step.name}`;
   return (
-    <li className={`bar-row ${step.kind}${failed ? ' failed' : ''}`} aria-label={`${label}: ${took}${step.result ? `, ${step.result}` : ''}`} title={step.error ?? `${label}: ${took}`}>
+    <li className={`bar-row ${step.kind}${failed ? ' failed' : ''}${step.result === CACHED_RESULT ? ' cached' : ''}`} aria-label={`${label}: ${took}${step.result ? `, ${step.result}` : ''}`} title={step.error ?? `${label}: ${took}`}>
       <span className="bar-label">{label}</span>
       <span className="bar-track">
         {/* A bar is at least 2px wide to be seen, so one that ends the run starts 2px early rather than overflow. */}
         <span className="bar" style={{ left: `min(${left}, calc(100% - 2px))`, width }} />
       </span>
-      <span className="bar-time muted">{took}</span>
+      <span className="bar-time muted">{step.result === CACHED_RESULT ? 'cached' : took}</span>
     </li>
   );
 }

@@ -101,3 +101,15 @@ test('a source node shows its builder\'s steps live, those after provisioning to
   assert.deepEqual(end?.steps?.map((x) => [x.name, x.result]), [['StepKeyPair', 'continue'], ['StepRunSourceInstance', 'continue'], ['StepProvision', 'continue'], ['StepCreateAMI', 'halt']]);
   assert.deepEqual(['StepRunSourceInstance', 'StepCreateAMI', 'StepAMIRegionCopy', 'StepPreValidate'].map(stepLabel), ['Run source instance', 'Create AMI', 'AMI region copy', 'Pre validate']);
 });
+
+test('a provisioner served from the build cache is done and marked cached', () => {
+  const s = new RunState(graph);
+  s.apply(ev(0, { kind: 'build-started', builderType: 'docker' }));
+  s.apply(ev(10, { kind: 'step-started', step: 'StepProvision' }));
+  s.apply(ev(11, { kind: 'provisioner-started', index: 0, type: 'shell' }));
+  s.apply(ev(11, { kind: 'provisioner-finished', index: 0, type: 'shell', result: 'succeeded', durationMs: 0, cached: true }));
+  assert.deepEqual(s.nodeRun('p1'), { state: 'done', startedAt: 11, durationMs: 0, error: undefined, cached: true });
+  s.apply(ev(12, { kind: 'provisioner-started', index: 1, type: 'file' }));
+  s.apply(ev(20, { kind: 'provisioner-finished', index: 1, type: 'file', result: 'succeeded', durationMs: 8 }));
+  assert.equal(s.nodeRun('p2')?.cached, undefined, 'a step that ran is not marked');
+});

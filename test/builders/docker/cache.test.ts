@@ -217,3 +217,28 @@ test('cache off: nothing is looked up or saved', async () => {
   assert.ok(!r.log.some((l) => l.includes('build cache')), r.log.join('\n'));
   removeImages(imageOf(r));
 });
+
+test('a breakpoint stops reuse before its step, so the build pauses there with the machine as it was', async () => {
+  requireDocker();
+  const dir = workDir();
+  const cache = { dir: freshCache() };
+  const spec: Parameters<typeof runBuild>[0] = {
+    builder: { commit: true },
+    provisioners: [
+      ['shell', { inline: ['echo a > /a'] }, 'first'],
+      ['shell', { inline: ['echo b > /b'] }, 'second'],
+      ['shell', { inline: ['echo c > /c'] }, 'third'],
+    ],
+  };
+  const first = await runBuild(spec, dir, { cache });
+  const paused: string[] = [];
+  const second = await runBuild(spec, dir, { cache, breakpoints: [{ name: 'second' }] }, (e, run) => {
+    if (e.kind === 'prompt') {
+      paused.push(e.text);
+      run.answerPrompt(e.promptId, 'continue');
+    }
+  });
+  assert.equal(paused.length, 1);
+  assert.deepEqual(steps(second), { cached: [1], ran: [2, 3] });
+  removeImages(imageOf(first), imageOf(second));
+});

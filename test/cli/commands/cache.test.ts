@@ -52,6 +52,11 @@ test('-resume after a failed step starts after the last cached step; -cache=fals
   assert.match(resumed.out, /==> docker\.app: Resuming after step 2 \(shell\), the last cached step/);
   assert.match(resumed.out, /==> docker\.app: Using cached result of step 1 \(shell\)\n==> docker\.app: Using cached result of step 2 \(shell\)/);
   assert.match(resumed.out, /docker\.app: a\n.*docker\.app: b/s);
+  // The build history's timeline marks the two steps that did not run.
+  const runs = JSON.parse(cli(dir, 'history', '-json', '-n', '1').out) as Array<{ runId: string }>;
+  const shown = JSON.parse(cli(dir, 'history', 'show', runs[0].runId, '-json').out) as { buildDetails: Array<{ steps: Array<{ kind: string; result?: string }> }> };
+  const provisioners = shown.buildDetails[0].steps.filter((st) => st.kind === 'provisioner').map((st) => st.result);
+  assert.deepEqual(provisioners, ['cached', 'cached', 'succeeded']);
   const off = cli(dir, 'build', '-cache=false', 't.pkr.hcl');
   assert.equal(off.code, 0, off.out);
   assert.doesNotMatch(off.out, /cached|build cache/);
