@@ -97,7 +97,7 @@ test('every builder with a machine to talk to has the communicator fields; docke
 test('the engine-level provisioner and post-processor settings are listed for completion', () => {
   assert.deepEqual(
     COMMON_PROVISIONER_FIELDS.map((f) => f.name),
-    ['only', 'except', 'name', 'override', 'pause_before', 'max_retries', 'timeout'],
+    ['only', 'except', 'name', 'override', 'pause_before', 'max_retries', 'timeout', 'cache'],
   );
   assert.deepEqual(
     COMMON_POST_PROCESSOR_FIELDS.map((f) => f.name),

@@ -300,3 +300,11 @@ test('a relative -var-file is read from the working directory', () => {
   const m = load({ variables: { env: 'dev' }, builders: [NULL_BUILDER] }, { cwd: dir, varFiles: ['prod.json'] });
   assert.equal(toPlain(m.variables[0].value), 'prod');
 });
+
+test('"cache": false (Bakehouse only) is an engine setting, not config', () => {
+  const m = load({ builders: [NULL_BUILDER], provisioners: [{ type: 'shell-local', inline: ['x'], cache: false }, { type: 'shell-local', inline: ['y'] }] });
+  const [p, q] = builds(m)[0].provisioners;
+  assert.equal(p.cache, false);
+  assert.deepEqual(Object.keys(p.config.values), ['inline']);
+  assert.equal(q.cache, undefined);
+});

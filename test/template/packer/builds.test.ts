@@ -298,3 +298,29 @@ build {
   assert.equal(m.builds[0].builds[0].name, 'docker.x');
   assert.ok(errors(load({ 'a.pkr.hcl': tpl }, { vars: [['v', 'x']] })).some((d) => d.summary === "missing 'image' attribute or 'build' section, either needs to be specified for a build to run."));
 });
+
+test('cache = false (Bakehouse only) is an engine setting, not config; a non-bool is an error at its value', () => {
+  const m = noErrors(
+    load({
+      'a.pkr.hcl': `${TWO_SOURCES}
+build {
+  sources = ["docker.ubuntu"]
+  provisioner "shell" {
+    cache  = false
+    inline = ["date"]
+  }
+  provisioner "shell" {
+    cache  = true
+    inline = ["x"]
+  }
+}
+`,
+    }),
+  );
+  const [p, q] = m.builds[0].builds[0].provisioners;
+  assert.equal(p.cache, false);
+  assert.deepEqual(Object.keys(p.config.values), ['inline']);
+  assert.equal(q.cache, undefined);
+  const bad = errors(load({ 'a.pkr.hcl': `${TWO_SOURCES}\nbuild {\n  sources = ["docker.ubuntu"]\n  provisioner "shell" {\n    cache  = "sometimes"\n    inline = ["x"]\n  }\n}\n` }));
+  assert.deepEqual(bad.map(where), ['Unsuitable value type @ a.pkr.hcl:15:14']);
+});
