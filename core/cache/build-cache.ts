@@ -17,6 +17,9 @@ export const UNCACHEABLE_PROVISIONERS = ['shell-local', 'breakpoint'] as const;
 /** The image repository cache entries are tagged in; never pushed. */
 export const CACHE_REPOSITORY = 'bakehouse-cache';
 
+/** A cache image's commit comment: this, then the cache folder it belongs to. */
+export const CACHE_COMMENT_PREFIX = 'bakehouse build cache: ';
+
 export interface CacheStepInput {
   type: string;
   name?: string;
@@ -62,6 +65,11 @@ export class BuildCache {
     /** -resume: the user asked to pick up a failed build, so say where it resumes. */
     readonly resume: boolean,
   ) {}
+
+  /** The cache folder this build's entries go to. */
+  get folder(): string {
+    return this.store.dir;
+  }
 
   get planned(): CachePlan {
     return this.plan_;

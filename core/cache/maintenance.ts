@@ -3,6 +3,7 @@
  * what the image store holds. Removing an entry removes its tag; the image itself goes once nothing builds on it, so
  * entries are removed newest first and a prune never leaves an untagged leaf (a dangling image) behind.
  */
+import { existsSync } from 'node:fs';
 import { CACHE_REPOSITORY } from './build-cache';
 import type { CacheEntry, CacheStore } from './store';
 import { selectForPrune, type PrunePolicy } from './prune';
@@ -13,6 +14,8 @@ export interface CacheImages {
   sizes(images: readonly string[]): Promise<Map<string, number>>;
   /** Removes a tag; `in-use` when a container (a running build) still uses the image. */
   removeTag(tag: string): Promise<'removed' | 'in-use' | 'gone'>;
+  /** Every tag in CACHE_REPOSITORY with the cache folder its commit comment names (CACHE_COMMENT_PREFIX). */
+  tags(): Promise<Array<{ tag: string; folder?: string }>>;
 }
 
 export interface CacheListing extends CacheEntry {
@@ -32,6 +35,8 @@ export interface PruneOutcome {
   inUse: CacheEntry[];
   /** Tags a killed build committed but never recorded, removed. */
   orphans: number;
+  /** Images of cache folders that no longer exist (a deleted data folder), removed. */
+  abandoned: number;
   freedBytes: number;
 }
 
@@ -42,7 +47,7 @@ export async function pruneCache(store: CacheStore, images: CacheImages, policy:
   const listed = await listCache(store, images);
   const sizes = new Map(listed.map((e) => [e.key, e.size ?? 0]));
   const chosen = selectForPrune(listed, policy, sizes, now).sort((a, b) => b.created - a.created);
-  const out: PruneOutcome = { removed: [], inUse: [], orphans: 0, freedBytes: 0 };
+  const out: PruneOutcome = { removed: [], inUse: [], orphans: 0, abandoned: 0, freedBytes: 0 };
   for (const e of chosen) {
     const r = await images.removeTag(e.tag);
     if (r === 'in-use') {
@@ -59,6 +64,11 @@ export async function pruneCache(store: CacheStore, images: CacheImages, policy:
     if (r === 'in-use') continue;
     if (r === 'removed') out.orphans++;
     store.clearPending(p.tag);
+  }
+  // Newest first, as above: a child goes before the image it builds on, so nothing is left untagged.
+  for (const t of (await images.tags()).reverse()) {
+    if (t.folder === undefined || existsSync(t.folder)) continue;
+    if ((await images.removeTag(t.tag)) === 'removed') out.abandoned++;
   }
   return out;
 }

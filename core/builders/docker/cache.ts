@@ -3,7 +3,7 @@
  * provisioners and start the container from its image; after each cacheable provisioner, commit the container as a
  * local image tagged in CACHE_REPOSITORY (a tag, not a label: a label would be inherited by the image the build makes).
  */
-import { CACHE_REPOSITORY, type Snapshots } from '../../cache/build-cache';
+import { CACHE_COMMENT_PREFIX, CACHE_REPOSITORY, type Snapshots } from '../../cache/build-cache';
 import type { Plain } from '../../template/values/value';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import type { DockerDriver } from './driver';
@@ -29,7 +29,7 @@ export function cacheLookupStep({ cfg, driver }: DockerStepDeps, builderConfig: 
       } catch (e) {
         return halt(`Error inspecting the image ${cfg.run.image}: ${driver.describe(e)}`);
       }
-      const plan = await cache.plan(digest, cacheableBuilderConfig(builderConfig), snapshotsOf(driver, state));
+      const plan = await cache.plan(digest, cacheableBuilderConfig(builderConfig), snapshotsOf(driver, state, cache.folder));
       if (plan.image) {
         state.startImage = plan.image;
         ctx.ui.message(`Build cache: steps 1 to ${plan.hits} are cached; starting from ${plan.image.slice(0, 19)}`);
@@ -39,12 +39,15 @@ export function cacheLookupStep({ cfg, driver }: DockerStepDeps, builderConfig: 
   };
 }
 
-function snapshotsOf(driver: DockerDriver, state: DockerState): Snapshots {
+function snapshotsOf(driver: DockerDriver, state: DockerState, cacheFolder: string): Snapshots {
   return {
     async save(tag, signal) {
       if (!state.containerId) throw new Error('No container to commit.');
       // pause (the default) so the snapshot is a consistent filesystem, as docker commit does.
-      const res = (await driver.docker.getContainer(state.containerId).commit({ repo: CACHE_REPOSITORY, tag, abortSignal: signal })) as { Id: string };
+      // The comment names the cache folder: it stays with this image alone (children do not inherit it), so a prune from
+      // any data folder can tell the images of a folder that was deleted.
+      const comment = `${CACHE_COMMENT_PREFIX}${cacheFolder}`;
+      const res = (await driver.docker.getContainer(state.containerId).commit({ repo: CACHE_REPOSITORY, tag, comment, abortSignal: signal })) as { Id: string };
       return res.Id;
     },
     exists: (image) => driver.imageExists(image),

@@ -76,6 +76,7 @@ async function runCacheCommand(args: ParsedArgs, io: CliIO): Promise<number> {
     }
     const r = await pruneCache(store, images, policy);
     io.stdout(`Removed ${r.removed.length} entries (${megabytes(r.freedBytes)})${r.orphans > 0 ? ` and ${r.orphans} unrecorded image(s) of killed builds` : ''}.\n`);
+    if (r.abandoned > 0) io.stdout(`Removed ${r.abandoned} image(s) of data folders that no longer exist.\n`);
     if (r.inUse.length > 0) io.stdout(`Kept ${r.inUse.length} entries a running build uses.\n`);
     return 0;
   } catch (e) {

@@ -242,3 +242,18 @@ test('a breakpoint stops reuse before its step, so the build pauses there with t
   assert.deepEqual(steps(second), { cached: [1], ran: [2, 3] });
   removeImages(imageOf(first), imageOf(second));
 });
+
+test('a deleted data folder leaves no cache images for good: the next prune from any folder removes them', async () => {
+  requireDocker();
+  const dir = workDir();
+  const gone = mkdtempSync(join(tmpdir(), 'bakehouse-cache-gone-'));
+  files(dir);
+  const r = await runBuild(fourSteps({ variable: 'gone' }), dir, { cache: { dir: gone } });
+  removeImages(imageOf(r));
+  const tags = new CacheStore(gone).list().map((e) => e.tag);
+  assert.equal(tags.length, 4);
+  rmSync(gone, { recursive: true, force: true });
+  const other = await pruneCache(new CacheStore(freshCache()), images(), { all: true });
+  assert.ok(other.abandoned >= 4, `removed ${other.abandoned}`);
+  for (const t of tags) assert.notEqual(spawnSync('docker', ['image', 'inspect', t]).status, 0, `${t} is gone`);
+});
