@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pruneCache } from '../../../core/cache/maintenance';
@@ -116,4 +116,17 @@ test('SIGINT during a commit leaves no half entry, and prune removes what the co
   assert.deepEqual(store.pending(), []);
   const left = spawnSync('docker', ['images', 'bakehouse-cache', '--format', '{{.Tag}}'], { encoding: 'utf8' }).stdout.split('\n');
   for (const e of pruned.removed) assert.ok(!left.includes(e.tag.split(':')[1]));
+});
+
+test('the settings size cap prunes the least recently used entries after a build', () => {
+  requireDocker();
+  const dir = project(['inline = ["head -c 3000000 /dev/urandom > /blob"]', 'inline = ["echo small > /small"]']);
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  // Each entry's layer holds all the container changed since it started (docker commit), so both are about 3 MB.
+  writeFileSync(join(dir, 'data', 'settings.json'), JSON.stringify({ cacheMaxMb: 4 }));
+  const built = cli(dir, 'build', 't.pkr.hcl');
+  assert.equal(built.code, 0, built.out);
+  assert.match(built.out, /Build cache: removed 1 least recently used entries to stay under 4 MB/);
+  const entries = JSON.parse(cli(dir, 'cache', 'ls', '-json').out) as CacheEntry[];
+  assert.deepEqual(entries.map((e) => e.step), [2]);
 });
