@@ -2,11 +2,13 @@
  * The disk steps, in Packer's order: make the output folder, put the machine's disk in it (a copy of disk_image, a qcow2
  * overlay on it, or a new empty disk), grow it to disk_size, and at the end compact it with `qemu-img convert`.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmod, copyFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { CANCELLED, err, ok, type Result } from '../../common/result';
 import type { BuildInfo } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
-import { imageInfo, qemuImg, sizeInBytes } from './qemu-img';
+import { imageInfo, qemuImg, sizeInBytes, type QemuImgContext } from './qemu-img';
 import type { QemuConfig } from './read-config';
 import type { QemuState } from './state';
 
@@ -63,8 +65,17 @@ export function createDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
       const ictx = { ui: ctx.ui, signal: ctx.signal, env: build.env, cwd: build.cwd };
       if (cfg.diskImage && !cfg.useBackingFile) {
         ctx.ui.say('Copying hard drive...');
-        const r = await qemuImg(['convert', ...cfg.qemuImgArgs.convert, '-O', cfg.format, image, paths.disk], ictx);
-        if (!r.ok) return halt(`Error copying the disk image: ${r.error}`);
+        const asIs = await copiesAsIs(cfg, resolve(build.cwd, image), ictx);
+        if (!asIs.ok) return halt(`Error reading the disk image ${image}: ${asIs.error}`);
+        if (asIs.value) {
+          ctx.ui.message(`The disk image is already ${cfg.format}: copying it as it is, without qemu-img convert`);
+          const c = await copyDisk(resolve(build.cwd, image), paths.disk);
+          if (ctx.signal.aborted) return halt(CANCELLED);
+          if (!c.ok) return halt(`Error copying the disk image: ${c.error}`);
+        } else {
+          const r = await qemuImg(['convert', ...cfg.qemuImgArgs.convert, '-O', cfg.format, image, paths.disk], ictx);
+          if (!r.ok) return halt(`Error copying the disk image: ${r.error}`);
+        }
       } else {
         ctx.ui.say('Creating required virtual machine disks');
         const args = ['create', ...cfg.qemuImgArgs.create, '-f', cfg.format];
@@ -86,6 +97,34 @@ export function createDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
       return CONTINUE;
     },
   };
+}
+
+/**
+ * Packer copies disk_image byte for byte when its file extension names the output format and qemu_img_args has no
+ * convert arguments. The extension can lie (a downloaded image is cached as `<hash>.iso`), so the format is read from
+ * the image instead; an image with a backing file is still converted, since a copy would point at it by a path that
+ * may not hold from the output folder.
+ */
+async function copiesAsIs(cfg: QemuConfig, image: string, ictx: QemuImgContext): Promise<Result<boolean>> {
+  if (cfg.qemuImgArgs.convert.length > 0) return ok(false);
+  const info = await imageInfo(image, ictx);
+  if (!info.ok) return info;
+  return ok(info.value.format === cfg.format && info.value.backingFile === undefined);
+}
+
+/**
+ * Copies a disk image with a reflink where the filesystem has them (btrfs, XFS: instant, no space used) and otherwise
+ * in the kernel (copy_file_range/sendfile: no bytes through this process). A read-only source gives a writable disk.
+ */
+async function copyDisk(source: string, target: string): Promise<Result<void>> {
+  try {
+    await copyFile(source, target, constants.COPYFILE_FICLONE);
+    const mode = (await stat(target)).mode & 0o777;
+    if ((mode & 0o200) === 0) await chmod(target, mode | 0o200);
+    return ok(undefined);
+  } catch (e) {
+    return err((e as Error).message);
+  }
 }
 
 /** Packer's StepResizeDisk for disk images: grows the disk to disk_size; a disk already that big is left as it is. */

@@ -30,14 +30,17 @@ export async function qemuImg(args: string[], ctx: QemuImgContext, quiet = false
 export interface ImageInfo {
   format: string;
   virtualSize: number;
+  /** The image's backing file as written in it, when it has one. */
+  backingFile?: string;
 }
 
 export async function imageInfo(path: string, ctx: QemuImgContext): Promise<Result<ImageInfo>> {
   const r = await qemuImg(['info', '--output=json', path], ctx, true);
   if (!r.ok) return r;
   try {
-    const info = JSON.parse(r.value) as { format?: string; 'virtual-size'?: number };
-    return ok({ format: info.format ?? 'raw', virtualSize: info['virtual-size'] ?? 0 });
+    const info = JSON.parse(r.value) as { format?: string; 'virtual-size'?: number; 'backing-filename'?: string };
+    const backing = info['backing-filename'];
+    return ok({ format: info.format ?? 'raw', virtualSize: info['virtual-size'] ?? 0, ...(backing ? { backingFile: backing } : {}) });
   } catch (e) {
     return err(`qemu-img info printed something unexpected for ${path}: ${(e as Error).message}`);
   }
