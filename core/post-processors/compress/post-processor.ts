@@ -1,15 +1,15 @@
 /** compress: packs the artifact's files into one archive (tar, tar.gz, zip) or gzips a single file; the inputs are not kept by default. */
-import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { createGzip } from 'node:zlib';
+import { createReadStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { err, ok } from '../../common/result';
 import { fileArtifact } from '../../engine/artifact';
-import { pipeToNewFile } from '../../files/atomic-write';
+import { pipeToNewFile, writeFileAtomic } from '../../files/atomic-write';
 import { ConfigFields } from '../../engine/config-fields';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { PostProcessorPlugin } from '../../engine/plugin';
 import { detectFormat, type CompressionKind } from './formats';
 import { createLz4Encoder } from './lz4';
+import { createParallelGzip } from '../../archives/parallel-gzip';
 import { packFlat } from '../../archives/tar';
 import { zipArchive } from './zip';
 
@@ -40,23 +40,27 @@ export const compressPostProcessor: PostProcessorPlugin = {
           const targetPath = resolve(build.cwd, target);
           const inputs = input.files.map((f) => ({ name: f, path: resolve(build.cwd, f) }));
           mkdirSync(dirname(targetPath), { recursive: true });
+          // The archive appears at its path only once complete; a cancel or failure removes the partial file.
+          const partial = join(dirname(targetPath), `.${basename(targetPath)}.${process.pid}.${Date.now()}.partial`);
           try {
             if (archive === 'zip') {
               ui.say(`Zipping ${target}`);
-              writeFileSync(targetPath, zipArchive(inputs, level));
+              writeFileAtomic(targetPath, zipArchive(inputs, level));
             } else if (archive === 'tar') {
               ui.say(compression ? `Tarring ${target} with ${compression} (level ${level})` : `Tarring ${target} with no compression`);
               const stages = compression ? [compressor(compression, level)] : [];
-              await pipeToNewFile([packFlat(inputs.map((i) => i.path)), ...stages], targetPath, signal);
+              await pipeToNewFile([packFlat(inputs.map((i) => i.path)), ...stages], partial, signal);
+              renameSync(partial, targetPath);
             } else {
               if (input.files.length !== 1) {
                 return err(`Can only have 1 input file when not using tar/zip. Found ${input.files.length} files: [${input.files.join(' ')}]`);
               }
               ui.say(`Archiving ${input.files[0]} with ${compression ?? 'gzip'} (level ${level})`);
-              await pipeToNewFile([createReadStream(inputs[0].path), compressor(compression ?? 'gzip', level)], targetPath, signal);
+              await pipeToNewFile([createReadStream(inputs[0].path), compressor(compression ?? 'gzip', level)], partial, signal);
+              renameSync(partial, targetPath);
             }
           } catch (e) {
-            rmSync(targetPath, { force: true });
+            rmSync(partial, { force: true });
             return err(`Failed to compress: ${(e as Error).message}`);
           }
           ui.say(`Archive ${target} completed`);
@@ -69,6 +73,7 @@ export const compressPostProcessor: PostProcessorPlugin = {
 };
 
 function compressor(kind: CompressionKind, level: number): NodeJS.ReadWriteStream {
-  // LZ4 trades ratio for speed and has no levels worth exposing here; gzip honours compression_level.
-  return kind === 'lz4' ? createLz4Encoder() : createGzip({ level });
+  // LZ4 trades ratio for speed and has no levels worth exposing here; gzip honours compression_level, on every core as
+  // Packer's pgzip does.
+  return kind === 'lz4' ? createLz4Encoder() : createParallelGzip({ level });
 }

@@ -6,8 +6,8 @@ import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, renameSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import { pipeToNewFile } from '../../files/atomic-write';
+import { createParallelGzip } from '../../archives/parallel-gzip';
 import { packFlat } from '../../archives/tar';
 
 /** Packer's box layout order: the folder's names sorted byte-wise, as Go's filepath.Walk visits them. */
@@ -15,13 +15,16 @@ export function boxFileOrder(dir: string): string[] {
   return readdirSync(dir).sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : a === b ? 0 : 1));
 }
 
-/** Tars `dir` into `target` at `level` (0: no compression, -1: gzip's default); `onFile` hears each name in box order. */
+/**
+ * Tars `dir` into `target` at `level` (0: no compression, -1: gzip's default), gzipped on every core as Packer's pgzip
+ * does; `onFile` hears each name in box order.
+ */
 export async function writeBox(dir: string, target: string, level: number, signal: AbortSignal, onFile?: (name: string) => void): Promise<void> {
   mkdirSync(dirname(target), { recursive: true });
   const partial = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.partial`);
   const names = boxFileOrder(dir);
   for (const name of names) onFile?.(name);
-  const stages: Writable[] = level === 0 ? [] : [createGzip({ level })];
+  const stages: Writable[] = level === 0 ? [] : [createParallelGzip({ level })];
   await pipeToNewFile([packFlat(names.map((n) => join(dir, n))), ...stages], partial, signal);
   renameSync(partial, target);
 }

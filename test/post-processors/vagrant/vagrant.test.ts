@@ -1,6 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Artifact } from '../../../core/engine/artifact';
@@ -256,4 +258,52 @@ test('a cancelled run writes no box and leaves no partial file or temporary fold
   assert.deepEqual(readdirSync(dir), ['output-ubuntu']);
   assert.deepEqual(readdirSync(privateTmp), []);
   rmSync(privateTmp, { recursive: true, force: true });
+});
+
+/** A raw disk holding `bytes` of text and random runs, so its box spans many gzip blocks and compresses as a real one. */
+function filledDisk(cwd: string, bytes: number): Artifact {
+  const input = qemuArtifact(cwd, 'raw', '1M');
+  const parts: Buffer[] = [];
+  for (let n = 0, i = 0; n < bytes; i++) {
+    const part = i % 4 === 3 ? randomBytes(64 * 1024) : Buffer.from(`block ${i}: bakehouse vagrant box test data\n`.repeat(1500));
+    parts.push(part);
+    n += part.length;
+  }
+  writeFileSync(join(cwd, 'output-ubuntu', 'packer-ubuntu'), Buffer.concat(parts).subarray(0, bytes));
+  return input;
+}
+
+test('a box gzipped on every core is one gzip stream: gzip -t and tar -tzf read it, its disk comes back byte for byte', async (t) => {
+  const dir = scratch(t);
+  const input = filledDisk(dir, 12 * 1024 * 1024);
+  const r = await run(dir, { output: 'big.box' }, input);
+  assert.ok(r.result.ok, r.result.ok ? '' : r.result.error);
+  const box = join(dir, 'big.box');
+  assert.equal(spawnSync('gzip', ['-t', box]).status, 0);
+  assert.deepEqual(execFileSync('tar', ['-tzf', box], { encoding: 'utf8' }).trim().split('\n'), ['Vagrantfile', 'box.img', 'metadata.json']);
+  const disk = execFileSync('tar', ['-xzOf', box, 'box.img'], { maxBuffer: 64 * 1024 * 1024 });
+  assert.ok(disk.equals(readFileSync(join(dir, 'output-ubuntu', 'packer-ubuntu'))), 'box.img is the disk');
+  assert.deepEqual(await names(box), ['Vagrantfile', 'box.img', 'metadata.json'], "Node's zlib reads it too");
+});
+
+test('a cancel while the box is being compressed leaves no box and no partial file', async (t) => {
+  const dir = scratch(t);
+  const input = filledDisk(dir, 48 * 1024 * 1024);
+  const ac = new AbortController();
+  const heard = recordingUi();
+  let sawPartial = false;
+  // Cancel once the partial box exists and has grown: compression is under way.
+  const watch = setInterval(() => {
+    const partial = readdirSync(dir).find((n) => n.endsWith('.partial'));
+    if (partial && statSync(join(dir, partial)).size > 0) {
+      sawPartial = true;
+      ac.abort();
+      clearInterval(watch);
+    }
+  }, 5);
+  t.after(() => clearInterval(watch));
+  const r = await prepare(dir, { output: 'big.box', compression_level: 9 }).postProcess({ ui: heard.ui, mask: (s) => s, signal: ac.signal, build: buildInfo(dir), generated: {} }, input);
+  assert.ok(sawPartial, 'the cancel came mid-compression');
+  assert.equal(r.ok, false);
+  assert.deepEqual(readdirSync(dir), ['output-ubuntu']);
 });
