@@ -82,7 +82,7 @@ function convert(n: Node, text: string, lines: LineIndex, filename: string, diag
         const key = String(k.value);
         const keyRange = lines.range(filename, k.offset, k.offset + k.length);
         if (seen.has(key)) {
-          diags.push(error(`Duplicate field "${key}"`, `The template has duplicate field: ${key}. Packer rejects a key written twice in one object; keep one.`, keyRange));
+          diags.push(error(`template has duplicate field: ${key}`, 'Packer rejects a key written twice in one object; keep one.', keyRange));
         }
         seen.add(key);
         props.push({ key, keyRange, value: convert(v, text, lines, filename, diags), range: lines.range(filename, k.offset, v.offset + v.length) });

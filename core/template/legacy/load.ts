@@ -57,7 +57,7 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
       continue;
     }
     diagnostics.push(
-      error(`Unknown root level key in template: "${p.key}"`, `Packer does not know this key.${didYouMean(p.key, ROOT_KEYS)} Keys starting with "_" are comments.`, p.keyRange),
+      error(`Unknown root level key in template: '${p.key}'`, `Packer does not know this key.${didYouMean(p.key, ROOT_KEYS)} Keys starting with "_" are comments.`, p.keyRange),
     );
   }
 
@@ -111,9 +111,9 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
   const chains = readPostProcessors(prop(root, 'post-processors'), builderNames, phases);
 
   if (prop(root, 'builders') && builders.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
-    checks.push(error('No builders', 'At least one builder must be defined.', prop(root, 'builders')!.value.range));
+    checks.push(error('at least one builder must be defined', 'The "builders" list is empty.', prop(root, 'builders')!.value.range));
   } else if (!prop(root, 'builders')) {
-    checks.push(error('No builders', 'At least one builder must be defined: add a "builders" list.', root.range));
+    checks.push(error('at least one builder must be defined', 'Add a "builders" list.', root.range));
   }
   if (opts.syntaxOnly) return { model, diagnostics: dedupe(diagnostics), sources };
 
@@ -197,8 +197,8 @@ function checkMinVersion(p: JsonProp, diagnostics: Diagnostic[]): void {
   if (compareVersions(actual, wanted) < 0) {
     diagnostics.push(
       error(
-        'Packer version too old for this template',
-        `This template requires Packer version ${p.value.value} or higher; Bakehouse follows Packer ${PACKER_COMPAT_VERSION}.`,
+        `This template requires Packer version ${p.value.value} or higher; using ${PACKER_COMPAT_VERSION}`,
+        `Bakehouse follows Packer ${PACKER_COMPAT_VERSION}.`,
         p.value.range,
       ),
     );

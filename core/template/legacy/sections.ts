@@ -62,7 +62,7 @@ function checkOnlyExcept(node: JsonNode, what: string, only: string[], except: s
   const onlyP = prop(node, 'only');
   const exceptP = prop(node, 'except');
   if (only.length > 0 && except.length > 0) {
-    diagnostics.push(error(`Both "only" and "except" in ${what}`, 'Only one of "only" or "except" may be specified.', exceptP!.keyRange));
+    diagnostics.push(error(`${what}: only one of 'only' or 'except' may be specified`, 'Keep "only" or "except", not both.', exceptP!.keyRange));
   }
   for (const [key, names, p] of [['only', only, onlyP], ['except', except, exceptP]] as const) {
     if (!p || p.value.kind !== 'array') continue;
@@ -70,7 +70,7 @@ function checkOnlyExcept(node: JsonNode, what: string, only: string[], except: s
       if (builderNames.has(n)) return;
       const item = (p.value as Extract<JsonNode, { kind: 'array' }>).items.filter((x) => x.kind === 'string')[i];
       diagnostics.push(
-        error(`Unknown builder "${n}" in "${key}"`, `The ${what} names a builder that does not exist: '${key}' specified builder '${n}' not found.${didYouMean(n, builderNames)}`, item?.range ?? p.value.range),
+        error(`${what}: '${key}' specified builder '${n}' not found`, `No builder of this template is named "${n}".${didYouMean(n, builderNames)}`, item?.range ?? p.value.range),
       );
     });
   }
@@ -93,7 +93,7 @@ export function readBuilders(root: JsonNode, diagnostics: Diagnostic[], renderNa
     }
     const typeP = prop(node, 'type');
     if (!typeP || typeP.value.kind !== 'string' || typeP.value.value === '') {
-      diagnostics.push(error(`Missing builder type`, `${capital(label)} has no "type"; every builder needs one, such as "docker" or "amazon-ebs".`, typeP?.value.range ?? node.range));
+      diagnostics.push(error(`${label}: missing 'type'`, `${capital(label)} has no "type"; every builder needs one, such as "docker" or "amazon-ebs".`, typeP?.value.range ?? node.range));
       return;
     }
     const nameP = prop(node, 'name');
@@ -108,8 +108,8 @@ export function readBuilders(root: JsonNode, diagnostics: Diagnostic[], renderNa
     if (existing) {
       diagnostics.push(
         error(
-          `Duplicate builder name "${name}"`,
-          `${capital(label)}: a builder with name '${name}' already exists. Give each builder of the same type a distinct "name".`,
+          `${label}: builder with name '${name}' already exists`,
+          `Give each builder of the same type a distinct "name".`,
           nameP?.value.range ?? typeP.value.range,
         ),
       );
@@ -171,7 +171,7 @@ export function readProvisioner(node: JsonNode, label: string, builderNames: Set
     } else {
       for (const o of overrideP.value.props) {
         if (!builderNames.has(o.key)) {
-          phases.checks.push(error(`Unknown builder "${o.key}" in "override"`, `${capital(label)}: override '${o.key}' doesn't exist.${didYouMean(o.key, builderNames)}`, o.keyRange));
+          phases.checks.push(error(`${label}: override '${o.key}' doesn't exist`, `No builder of this template is named "${o.key}".${didYouMean(o.key, builderNames)}`, o.keyRange));
         }
         if (o.value.kind !== 'object') diagnostics.push(error(`Invalid "override" in ${label}`, `The override for "${o.key}" must be an object, not ${kindName(o.value)}.`, o.value.range));
         else override.set(o.key, o.value);
@@ -220,7 +220,7 @@ export function readPostProcessors(p: JsonProp | undefined, builderNames: Set<st
       item.items.forEach((inner, j) => {
         const label = `post-processor ${i + 1}.${j + 1}`;
         if (inner.kind === 'array') {
-          diagnostics.push(error('Nested post-processor sequence', `${capital(label)}: a sequence is not allowed to be nested in a sequence.`, inner.range));
+          diagnostics.push(error(`${label}: sequence not allowed to be nested in a sequence`, 'A chain of post-processors is one list; a list inside it is not allowed.', inner.range));
           return;
         }
         const pp = one(inner, label);
@@ -228,7 +228,7 @@ export function readPostProcessors(p: JsonProp | undefined, builderNames: Set<st
       });
       chains.push(chain);
     } else {
-      diagnostics.push(error(`Invalid post-processor ${i + 1}`, `A post-processor is a type name, an object, or a list of those (a chain), not ${kindName(item)}.`, item.range));
+      diagnostics.push(error(`post-processor ${i + 1}: bad format`, `A post-processor is a type name, an object, or a list of those (a chain), not ${kindName(item)}.`, item.range));
     }
   });
   return chains;

@@ -145,7 +145,7 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
     const c = chosen.get(name);
     const value = values.get(name);
     if (d.required && value === undefined) {
-      valueDiagnostics.push(error(`Unset variable "${name}"`, `The variable "${name}" is required (its default is null): set it with -var ${name}=… or in a -var-file.`, d.range));
+      valueDiagnostics.push(error(`required variable not set: ${name}`, `The variable "${name}" is required (its default is null): set it with -var ${name}=… or in a -var-file.`, d.range));
     }
     if (sensitive && value) sensitiveStrings.push(value);
     models.push({

@@ -42,17 +42,17 @@ test('JSON syntax: an unterminated string', () => {
 });
 
 test('a key written twice in one object', () => {
-  at(errorFor(`{\n  "builders": [{"type": "null",\n    "type": "null"}]\n}`, 'Duplicate field "type"'), 3, 5);
+  at(errorFor(`{\n  "builders": [{"type": "null",\n    "type": "null"}]\n}`, 'template has duplicate field: type'), 3, 5);
 });
 
 test('an unknown root level key, with a suggestion', () => {
-  const d = errorFor(`{\n  ${B},\n  "provisioner": []\n}`, 'Unknown root level key in template: "provisioner"');
+  const d = errorFor(`{\n  ${B},\n  "provisioner": []\n}`, "Unknown root level key in template: 'provisioner'");
   at(d, 3, 3);
   assert.match(d.detail ?? '', /Did you mean "provisioners"\?/);
 });
 
 test('a required variable that was not given', () => {
-  const d = errorFor(`{\n  "variables": {\n    "region": "x",\n    "token": null\n  },\n  ${B}\n}`, 'Unset variable "token"');
+  const d = errorFor(`{\n  "variables": {\n    "region": "x",\n    "token": null\n  },\n  ${B}\n}`, 'required variable not set: token');
   at(d, 4, 5);
   assert.match(d.detail ?? '', /-var token=/);
 });
@@ -97,11 +97,11 @@ test('wrong number of arguments to a function', () => {
 
 test('two builders with the same name', () => {
   const text = `{\n  "builders": [\n    {"type": "null", "communicator": "none"},\n    {"type": "null", "communicator": "none"}\n  ]\n}`;
-  at(errorFor(text, 'Duplicate builder name "null"'), 4, 14);
+  at(errorFor(text, "builder 2: builder with name 'null' already exists"), 4, 14);
 });
 
 test('a builder without a type', () => {
-  at(errorFor(`{\n  "builders": [\n    {"name": "x"}\n  ]\n}`, 'Missing builder type'), 3, 5);
+  at(errorFor(`{\n  "builders": [\n    {"name": "x"}\n  ]\n}`, "builder 1: missing 'type'"), 3, 5);
 });
 
 test('an unknown builder type, with a suggestion', () => {
@@ -111,22 +111,22 @@ test('an unknown builder type, with a suggestion', () => {
 });
 
 test('"only" naming a builder that does not exist', () => {
-  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"],\n    "only": ["nul"]}]\n}`, 'Unknown builder "nul" in "only"');
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"],\n    "only": ["nul"]}]\n}`, "provisioner 1: 'only' specified builder 'nul' not found");
   at(d, 4, 14);
 });
 
 test('both "only" and "except" on one provisioner', () => {
-  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"], "only": ["null"],\n    "except": ["null"]}]\n}`, 'Both "only" and "except" in provisioner 1');
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"], "only": ["null"],\n    "except": ["null"]}]\n}`, "provisioner 1: only one of 'only' or 'except' may be specified");
   at(d, 4, 5);
 });
 
 test('"override" naming a builder that does not exist', () => {
-  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"],\n    "override": {"amazon-ebs": {}}}]\n}`, 'Unknown builder "amazon-ebs" in "override"');
+  const d = errorFor(`{\n  ${B},\n  "provisioners": [{"type": "shell-local", "inline": ["x"],\n    "override": {"amazon-ebs": {}}}]\n}`, "provisioner 1: override 'amazon-ebs' doesn't exist");
   at(d, 4, 18);
 });
 
 test('a post-processor sequence nested in a sequence', () => {
-  at(errorFor(`{\n  ${B},\n  "post-processors": [["checksum", ["compress"]]]\n}`, 'Nested post-processor sequence'), 3, 36);
+  at(errorFor(`{\n  ${B},\n  "post-processors": [["checksum", ["compress"]]]\n}`, 'post-processor 1.2: sequence not allowed to be nested in a sequence'), 3, 36);
 });
 
 test('a post-processor without a type', () => {
@@ -134,9 +134,9 @@ test('a post-processor without a type', () => {
 });
 
 test('min_packer_version above the Packer version Bakehouse follows', () => {
-  const d = errorFor(`{\n  "min_packer_version": "1.15.0",\n  ${B}\n}`, 'Packer version too old for this template');
+  const d = errorFor(`{\n  "min_packer_version": "1.15.0",\n  ${B}\n}`, 'This template requires Packer version 1.15.0 or higher; using 1.14.3');
   at(d, 2, 25);
-  assert.match(d.detail ?? '', /requires Packer version 1\.15\.0 or higher; Bakehouse follows Packer 1\.14\.3/);
+  assert.match(d.detail ?? '', /Bakehouse follows Packer 1\.14\.3/);
 });
 
 test('an invalid pause_before duration', () => {
@@ -155,7 +155,7 @@ test('a setting the component does not have', () => {
 });
 
 test('no builders at all', () => {
-  at(errorFor(`{\n  "builders": []\n}`, 'No builders'), 2, 15);
+  at(errorFor(`{\n  "builders": []\n}`, 'at least one builder must be defined'), 2, 15);
 });
 
 test('a -var-file value that is not a string points into the var file', () => {
@@ -175,17 +175,17 @@ test('a -var-file that does not exist', () => {
 test('-syntax-only reports what Packer\'s parser rejects, not what its validation rejects', () => {
   const text = `{\n  "variables": {"token": null},\n  "builders": [{"type": "null", "communicator": "none"}],\n  "provisioners": [{"type": "shell-local", "inline": ["x"], "only": ["nope"]}],\n  "oops": 1\n}`;
   const r = loadLegacyTemplateText(text, 'bad.json', { syntaxOnly: true, env: {} });
-  assert.deepEqual(r.diagnostics.map((d) => d.summary), ['Unknown root level key in template: "oops"']);
+  assert.deepEqual(r.diagnostics.map((d) => d.summary), ["Unknown root level key in template: 'oops'"]);
   const full = loadLegacyTemplateText(text.replace(',\n  "oops": 1', ''), 'bad.json', { env: {} });
-  assert.deepEqual(full.diagnostics.map((d) => d.summary).sort(), ['Unknown builder "nope" in "only"', 'Unset variable "token"']);
+  assert.deepEqual(full.diagnostics.map((d) => d.summary).sort(), ["provisioner 1: 'only' specified builder 'nope' not found", 'required variable not set: token']);
 });
 
 test('like Packer, a later phase is not reported while an earlier one fails', () => {
   const settings = '"builders": [{"type": "docker", "image": "x", "commit": true, "bogus": 1}]';
   const parse = loadLegacyTemplateText(`{${settings}, "oops": 1, "min_packer_version": "9.0.0"}`, 'bad.json', { env: {} });
-  assert.deepEqual(parse.diagnostics.map((d) => d.summary), ['Unknown root level key in template: "oops"']);
+  assert.deepEqual(parse.diagnostics.map((d) => d.summary), ["Unknown root level key in template: 'oops'"]);
   const checks = loadLegacyTemplateText(`{${settings}, "min_packer_version": "9.0.0"}`, 'bad.json', { env: {} });
-  assert.deepEqual(checks.diagnostics.map((d) => d.summary), ['Packer version too old for this template']);
+  assert.deepEqual(checks.diagnostics.map((d) => d.summary), ['This template requires Packer version 9.0.0 or higher; using 1.14.3']);
   const prepare = loadLegacyTemplateText(`{${settings}}`, 'bad.json', { env: {} });
   assert.deepEqual(prepare.diagnostics.map((d) => d.summary), ['Unsupported argument']);
 });
@@ -201,7 +201,7 @@ test('clean_resource_name exists only for builders that define it', () => {
 test('an unset required variable is reported once, not again where it is used', () => {
   const text = `{\n  "variables": {"token": null},\n  "builders": [{"type": "null", "communicator": "none", "name": "b-{{user \`token\`}}"}]\n}`;
   const r = loadLegacyTemplateText(text, 'bad.json', { env: {} });
-  assert.deepEqual(r.diagnostics.map((d) => d.summary), ['Unset variable "token"']);
+  assert.deepEqual(r.diagnostics.map((d) => d.summary), ['required variable not set: token']);
 });
 
 test('a misspelt function next to build-time data is still reported', () => {

@@ -114,7 +114,7 @@ test('hcl2_upgrade rejects a builder type Packer 1.6.6 does not have', () => {
 test('hcl2_upgrade stops at what Packer\'s template parser rejects', () => {
   const r = hcl2Upgrade('{\n  "builders": [{"type": "null"}],\n  "provisoners": []\n}', 't.json');
   assert.equal(r.text, '');
-  assert.equal(r.diagnostics[0].summary, 'Unknown root level key in template: "provisoners"');
+  assert.equal(r.diagnostics[0].summary, "Unknown root level key in template: 'provisoners'");
   assert.deepEqual([r.diagnostics[0].range?.start.line, r.diagnostics[0].range?.start.column], [3, 3]);
 });
 
