@@ -3,3 +3,9 @@ export const RUN_ID_TAG = 'bakehouse:run-id';
 
 /** Set by a cloud builder's last step on the images a build finished (AWS and Azure alike): they are its output, not leftovers. */
 export const COMPLETED_TAG = 'bakehouse:completed';
+
+/**
+ * The same as a Google Cloud label: label keys take only lowercase letters, digits, `_` and `-`
+ * (cloud.google.com/compute/docs/labeling-resources#requirements), so no colon.
+ */
+export const RUN_ID_LABEL = 'bakehouse-run-id';

@@ -6,6 +6,7 @@ import { amazonEbsBuilderChecks, amazonEbsBuilderSchema } from '../builders/amaz
 import { azureArmBuilderChecks, azureArmBuilderSchema } from '../builders/azure-arm/config';
 import { dockerBuilderChecks, dockerBuilderSchema } from '../builders/docker/config';
 import { fileBuilderChecks, fileBuilderSchema } from '../builders/file/config';
+import { googlecomputeBuilderChecks, googlecomputeBuilderSchema } from '../builders/googlecompute/config';
 import { nullBuilderChecks, nullBuilderSchema } from '../builders/null/config';
 import { qemuBuilderChecks, qemuBuilderSchema } from '../builders/qemu/config';
 import { virtualboxIsoBuilderChecks, virtualboxIsoBuilderSchema } from '../builders/virtualbox-iso/config';
@@ -42,6 +43,7 @@ import { ansiblePlugin } from './generated/ansible';
 import { azurePlugin } from './generated/azure';
 import { chefPlugin } from './generated/chef';
 import { dockerPlugin } from './generated/docker';
+import { googlecomputePlugin } from './generated/googlecompute';
 import { packerPlugin } from './generated/packer';
 import { puppetPlugin } from './generated/puppet';
 import { qemuPlugin } from './generated/qemu';
@@ -77,6 +79,7 @@ const REGISTERED: Registered[] = [
   { schema: vmwareVmxBuilderSchema, checks: vmwareVmxBuilderChecks, plugin: vmwarePlugin },
   { schema: amazonEbsBuilderSchema, checks: amazonEbsBuilderChecks, plugin: amazonPlugin, runs: false },
   { schema: azureArmBuilderSchema, checks: azureArmBuilderChecks, plugin: azurePlugin },
+  { schema: googlecomputeBuilderSchema, checks: googlecomputeBuilderChecks, plugin: googlecomputePlugin },
   { schema: nullBuilderSchema, checks: nullBuilderChecks, plugin: packerPlugin },
   { schema: fileBuilderSchema, checks: fileBuilderChecks, plugin: packerPlugin },
   { schema: shellProvisionerSchema, checks: shellProvisionerChecks, plugin: packerPlugin },

@@ -1,6 +1,7 @@
 /** The plugins Bakehouse ships with; the CLI and the app start from this registry. */
 import { amazonEbsBuilder } from '../builders/amazon-ebs/builder';
 import { azureArmBuilder } from '../builders/azure-arm/builder';
+import { googlecomputeBuilder } from '../builders/googlecompute/builder';
 import { dockerBuilder } from '../builders/docker/builder';
 import { nullBuilder } from '../builders/null/builder';
 import { qemuBuilder } from '../builders/qemu/builder';
@@ -47,6 +48,7 @@ export function builtinPlugins(): PluginRegistry {
     .addBuilder(qemuBuilder)
     .addBuilder(amazonEbsBuilder)
     .addBuilder(azureArmBuilder)
+    .addBuilder(googlecomputeBuilder)
     .addPostProcessor(amazonImportPostProcessor)
     .addProvisioner(shellProvisioner)
     .addProvisioner(fileProvisioner)

@@ -262,6 +262,7 @@ const LAZY_PLUGINS: { builders: Loaders<BuilderPlugin>; provisioners: Loaders<Pr
   builders: {
     docker: async () => (await import('../../builders/docker/builder')).dockerBuilder,
     'amazon-ebs': async () => (await import('../../builders/amazon-ebs/builder')).amazonEbsBuilder,
+    googlecompute: async () => (await import('../../builders/googlecompute/builder')).googlecomputeBuilder,
   },
   provisioners: {
     shell: async () => (await import('../../provisioners/shell/provisioner')).shellProvisioner,

@@ -20,11 +20,12 @@ export interface EmulatorTls {
   dir: string;
 }
 
-export function makeTls(): EmulatorTls {
-  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-azure-emulator-'));
+/** `name` labels the CA and its folder (the GCE emulator shares this with the Azure one). */
+export function makeTls(name = 'Azure'): EmulatorTls {
+  const dir = mkdtempSync(join(tmpdir(), `bakehouse-${name.toLowerCase()}-emulator-`));
   const f = (name: string): string => join(dir, name);
   const openssl = (args: string[]): void => void execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Bakehouse Azure emulator CA',
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=Bakehouse ${name} emulator CA`,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
     '-keyout', f('ca.key'), '-out', f('ca.pem')]);
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr')]);

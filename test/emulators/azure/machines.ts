@@ -51,7 +51,11 @@ export class Machines {
   private readonly startingByVm = new Map<string, Promise<unknown>>();
   private closed = false;
 
-  constructor(private readonly label: string) {}
+  /** `imageRepo` names the Docker images commit() makes (the GCE emulator shares this class). */
+  constructor(
+    private readonly label: string,
+    private readonly imageRepo = 'local/azure-emulator-image',
+  ) {}
 
   /** A free port the next VM's SSH will be published on, so a template can name its ssh_port before the build. */
   async reservePort(port?: number): Promise<number> {
@@ -127,7 +131,7 @@ export class Machines {
   async commit(vmId: string, tag: string): Promise<string> {
     const m = this.get(vmId);
     if (!m) throw new Error(`no machine for ${vmId}`);
-    const image = `local/azure-emulator-image:${tag}`;
+    const image = `${this.imageRepo}:${tag}`;
     await run('docker', ['commit', m.containerId, image]);
     this.images.add(image);
     return image;
