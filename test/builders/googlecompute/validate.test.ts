@@ -1,0 +1,154 @@
+/**
+ * Packer's own googlecompute examples (packer-plugin-googlecompute v1.2.7: example/build.pkr.hcl and the snippets of
+ * docs/builders/googlecompute.mdx) validate through the real load path with no unknown field; Prepare's rules answer in
+ * the plugin's words; and the settings Bakehouse cannot honour (OS Login, WinRM) are refused by field when the build
+ * is prepared, saying so.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { googlecomputeBuilder } from '../../../core/builders/googlecompute/builder';
+import { loadTemplate } from '../../../core/template/load';
+import type { Diagnostic } from '../../../core/template/source';
+
+const EXAMPLE = `
+packer {
+  required_plugins {
+    googlecompute = {
+      version = "~> v1.0"
+      source  = "github.com/hashicorp/googlecompute"
+    }
+  }
+}
+
+variable "zone" {
+  default = "europe-west4-a"
+}
+
+variable "project_id" {
+  type    = string
+  default = "my-project"
+}
+
+source "googlecompute" "ex" {
+  image_name              = "test-packer-example"
+  machine_type            = "e2-small"
+  source_image            = "debian-10-buster-v20210316"
+  ssh_username            = "packer"
+  temporary_key_pair_type = "rsa"
+  temporary_key_pair_bits = 2048
+  zone                    = var.zone
+  project_id              = var.project_id
+}
+
+build {
+  sources = ["source.googlecompute.ex"]
+  provisioner "shell" {
+    inline = [
+      "echo Hello From \${source.type} \${source.name}"
+    ]
+  }
+}
+`;
+
+/** The docs' disk_attachment and Windows metadata snippets, inside the smallest source the rules accept. */
+const DOCS_SNIPPETS = `
+source "googlecompute" "example" {
+  project_id          = "my-project"
+  zone                = "us-central1-a"
+  source_image_family = "debian-12"
+  ssh_username        = "packer"
+  metadata = {
+    sysprep-specialize-script-cmd = "..."
+  }
+
+  disk_attachment {
+    volume_type     = "scratch"
+    volume_size     = 375
+  }
+
+  disk_attachment {
+    volume_type     = "pd-standard"
+    volume_size     = 25
+    interface_type  = "SCSI"
+  }
+}
+
+build {
+  sources = ["source.googlecompute.example"]
+}
+`;
+
+function load(text: string): Diagnostic[] {
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-gce-validate-'));
+  writeFileSync(join(dir, 'template.pkr.hcl'), text);
+  return loadTemplate(dir, { cwd: dir, env: {} }).diagnostics;
+}
+
+const describe = (ds: readonly Diagnostic[]): string => ds.map((d) => `${d.severity}: ${d.summary} ${d.detail ?? ''}`).join('\n');
+
+test('the plugin\'s example and the docs\' snippets validate with no error and no unknown field', () => {
+  for (const text of [EXAMPLE, DOCS_SNIPPETS]) {
+    const ds = load(text);
+    assert.deepEqual(ds.filter((d) => d.severity === 'error'), [], describe(ds));
+    assert.ok(!ds.some((d) => /unsupported argument|not expected|unknown/i.test(`${d.summary} ${d.detail ?? ''}`)), describe(ds));
+  }
+});
+
+test('Prepare\'s rules answer in the plugin\'s words', () => {
+  const errors = describe(
+    load(`
+source "googlecompute" "bad" {
+  zone             = "us-central1-a"
+  ssh_username     = "packer"
+  image_name       = "Bad_Name"
+  omit_external_ip = true
+  access_token     = "t"
+  credentials_json = "{}"
+  image_storage_locations = ["us", "eu"]
+}
+build { sources = ["source.googlecompute.bad"] }
+`).filter((d) => d.severity === 'error'),
+  );
+  for (const want of [
+    'a project_id must be specified',
+    'a source_image or source_image_family must be specified',
+    'Invalid image name "Bad_Name": The first character must be a lowercase letter',
+    "'use_internal_ip' must be true if 'omit_external_ip' is true",
+    'too many authentication methods specified (access_token, credentials_json), choose only one',
+    'Invalid image storage locations: Must not have more than 1 region',
+  ]) {
+    assert.ok(errors.includes(want), `${want}\n---\n${errors}`);
+  }
+});
+
+test('OS Login and WinRM are refused by field when the build is prepared', () => {
+  const ds = load(`
+source "googlecompute" "oslogin" {
+  project_id          = "p"
+  zone                = "us-central1-a"
+  source_image_family = "debian-12"
+  ssh_username        = "packer"
+  use_os_login        = true
+}
+source "googlecompute" "win" {
+  project_id          = "p"
+  zone                = "us-central1-a"
+  source_image_family = "windows-2022"
+  communicator        = "winrm"
+  winrm_username      = "packer"
+}
+build { sources = ["source.googlecompute.oslogin", "source.googlecompute.win"] }
+`);
+  assert.deepEqual(ds.filter((d) => d.severity === 'error'), [], describe(ds));
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-gce-prepare-'));
+  const info = { name: 'x', displayName: 'x', hcl2: true, builderType: 'googlecompute', runId: 'r', env: {}, cwd: dir, force: false };
+  const cfg = (values: Record<string, unknown>) => ({ values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'boolean' ? { kind: 'bool' as const, value: v } : { kind: 'string' as const, value: String(v) }])), blocks: {} });
+  const base = { project_id: 'p', zone: 'us-central1-a', source_image_family: 'debian-12', ssh_username: 'packer' };
+  const oslogin = googlecomputeBuilder.prepare(cfg({ ...base, use_os_login: true }) as never, info);
+  assert.ok(!oslogin.ok && oslogin.error.some((e) => e.startsWith('use_os_login: OS Login is not supported')), JSON.stringify(oslogin));
+  const winrm = googlecomputeBuilder.prepare(cfg({ ...base, communicator: 'winrm' }) as never, info);
+  assert.ok(!winrm.ok && winrm.error.some((e) => e.startsWith('communicator: "winrm" is not supported')), JSON.stringify(winrm));
+});
