@@ -3,7 +3,8 @@
  * with `-region`, finds instead what killed amazon-ebs runs left in those AWS regions (instances, volumes, snapshots,
  * half-made AMIs, security groups, key pairs), lists it, and removes it only with `-force`: those cost money and live in
  * a shared account, so a sweep there must be asked for twice, once to look and once to remove. With `-subscription`, the
- * same for what killed azure-arm runs left in that Azure subscription (their temporary resource groups first of all).
+ * same for what killed azure-arm runs left in that Azure subscription (their temporary resource groups first of all);
+ * with `-project` and `-zone`, what killed googlecompute runs left there (instances, disks, images of failed runs).
  */
 import { findLeftovers, removeLeftover } from '../../builders/docker/leftovers';
 import { DockerDriver } from '../../builders/docker/driver';
@@ -12,13 +13,15 @@ import { Ec2Driver } from '../../builders/amazon-ebs/driver';
 import { accessFromEnvironment } from '../../cloud/aws/access';
 import { describeAzureLeftover, findAzureLeftovers, removeAzureLeftover } from '../../builders/azure-arm/leftovers';
 import { AzureDriver } from '../../builders/azure-arm/driver';
+import { describeGceLeftover, findGceLeftovers, removeGceLeftover } from '../../builders/googlecompute/leftovers';
+import { GceDriver } from '../../builders/googlecompute/driver';
 import { dataDir } from '../../engine/runlog';
 import type { CliIO, Command } from '../command';
 import type { ParsedArgs } from '../flags';
 
 export const cleanupCommand: Command = {
   name: 'cleanup',
-  synopsis: 'Removes what interrupted builds left behind (containers; with -region, AWS resources; with -subscription, Azure resources)',
+  synopsis: 'Removes what interrupted builds left behind (containers; with -region, AWS resources; with -subscription, Azure resources; with -project, Google Cloud resources)',
   usage: '[options]',
   flags: [
     { name: 'run-id', kind: 'string', description: 'Only clean up after this run (its PACKER_RUN_UUID).', placeholder: 'id' },
@@ -36,13 +39,22 @@ export const cleanupCommand: Command = {
       description: 'Look in this Azure subscription for what azure-arm runs left, instead of in Docker. Credentials and endpoint come from the environment (AZURE_CLIENT_ID…, the Azure CLI, AZURE_RESOURCE_MANAGER_ENDPOINT).',
       placeholder: 'id',
     },
-    { name: 'force', kind: 'bool', description: 'Remove what -region or -subscription finds; without it the cloud leftovers are only listed.' },
+    {
+      name: 'project',
+      kind: 'string',
+      description: 'Look in this Google Cloud project (with -zone) for what googlecompute runs left, instead of in Docker. Credentials come from GOOGLE_APPLICATION_CREDENTIALS or Application Default Credentials; GOOGLE_COMPUTE_ENDPOINT points elsewhere than Google.',
+      placeholder: 'id',
+    },
+    { name: 'zone', kind: 'string', description: 'The zone -project looks in for instances and disks.', placeholder: 'us-central1-a' },
+    { name: 'force', kind: 'bool', description: 'Remove what -region, -subscription or -project finds; without it the cloud leftovers are only listed.' },
   ],
   async run(args, io) {
     const regions = (args.flags.get('region') ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter((r) => r !== '');
     if (regions.length > 0) return cleanAws(args, io, regions);
     const subscription = args.flags.get('subscription')?.at(-1)?.trim();
     if (subscription) return cleanAzure(args, io, subscription);
+    const project = args.flags.get('project')?.at(-1)?.trim();
+    if (project) return cleanGce(args, io, project);
     return cleanDocker(args, io);
   },
 };
@@ -178,6 +190,64 @@ async function cleanAzure(args: ParsedArgs, io: CliIO, subscriptionId: string): 
       continue;
     }
     const r = await removeAzureLeftover(azure, l, AbortSignal.timeout(900_000));
+    if (r.ok) io.stdout(`Removed ${what}\n`);
+    else {
+      failed++;
+      io.stderr(`Error: could not remove ${what}: ${r.error}\n`);
+    }
+  }
+  if (listed > 0 && !flagOn(args, 'dry-run')) io.stdout('Nothing was removed: run again with -force to remove what is listed.\n');
+  return failed > 0 ? 1 : 0;
+}
+
+async function cleanGce(args: ParsedArgs, io: CliIO, projectId: string): Promise<number> {
+  const zone = args.flags.get('zone')?.at(-1)?.trim();
+  if (!zone) {
+    io.stderr('Error: -project needs -zone: instances and disks live in a zone\n');
+    return 1;
+  }
+  const runId = args.flags.get('run-id')?.at(-1);
+  const remove = flagOn(args, 'force') && !flagOn(args, 'dry-run');
+  const all = flagOn(args, 'all');
+  // No template: the environment's credentials, as Application Default Credentials find them.
+  const made = await GceDriver.create(
+    {
+      auth: { accessToken: '', credentialsJson: '', credentialsFrom: '', impersonateServiceAccount: '', scopes: ['https://www.googleapis.com/auth/cloud-platform'] },
+      computeEndpoint: io.env.GOOGLE_COMPUTE_ENDPOINT ?? '',
+      universeDomain: '',
+      projectId,
+    },
+    io.env,
+    AbortSignal.timeout(60_000),
+  );
+  if (!made.ok) {
+    io.stderr(`Error: ${made.error}\n`);
+    return 1;
+  }
+  const gce = made.value;
+  const found = await findGceLeftovers(gce, zone, { ...(runId ? { runId } : {}), dataDir: dataDir(io.env) });
+  if (!found.ok) {
+    io.stderr(`Error: ${found.error}\n`);
+    return 1;
+  }
+  if (found.value.length === 0) {
+    io.stdout(`Nothing to clean up in project ${projectId}, zone ${zone}.\n`);
+    return 0;
+  }
+  let failed = 0;
+  let listed = 0;
+  for (const l of found.value) {
+    const what = describeGceLeftover(l);
+    if (l.maybeInUse && !all) {
+      io.stdout(`Skipped ${what}: ${l.why}; use -all to remove it anyway\n`);
+      continue;
+    }
+    if (!remove) {
+      io.stdout(`Would remove ${what}\n`);
+      listed++;
+      continue;
+    }
+    const r = await removeGceLeftover(gce, zone, l, AbortSignal.timeout(900_000));
     if (r.ok) io.stdout(`Removed ${what}\n`);
     else {
       failed++;
