@@ -2,9 +2,9 @@
  * Runs the Compute Engine emulator on its own, so a person can try a googlecompute template offline:
  *   node --import tsx test/emulators/gce/main.ts [--port N] [--ssh-port N] [--key-file PATH]
  * It prints the settings to put in the template (custom_endpoints, project_id, zone, the key file it writes) and the
- * environment (NODE_EXTRA_CA_CERTS), and runs until interrupted (Ctrl-C removes the instances' containers).
+ * environment (NODE_EXTRA_CA_CERTS), and runs until interrupted (Ctrl-C removes the instances' containers and the key file).
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startGceEmulator } from './emulator';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   const stop = (): void => {
+    rmSync(keyPath, { force: true });
     void emu.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
