@@ -9,3 +9,6 @@ export const COMPLETED_TAG = 'bakehouse:completed';
  * (cloud.google.com/compute/docs/labeling-resources#requirements), so no colon.
  */
 export const RUN_ID_LABEL = 'bakehouse-run-id';
+
+/** COMPLETED_TAG as a Google Cloud label, set on the image a googlecompute build finished. */
+export const COMPLETED_LABEL = 'bakehouse-completed';

@@ -2,12 +2,12 @@
  * Finds what crashed or killed googlecompute runs left in a project and zone, for `bakehouse cleanup -project P -zone Z`:
  * every instance, disk and image a build creates carries the run's `bakehouse-run-id` label, so each list is filtered
  * by it (`labels.bakehouse-run-id:*`, cloud.google.com/compute/docs/reference/rest/v1/instances/list: filter). An image
- * is a leftover only when the run log here shows its run did not succeed, as the Azure sweep decides for managed
- * images. Removed instances first (waited for), then disks, then images.
+ * is a leftover unless it carries the `bakehouse-completed` label or the run log here shows its run succeeded, as the
+ * Azure sweep decides for managed images. Removed instances first (waited for), then disks, then images.
  */
 import { err, ok, type Result } from '../../common/result';
 import { liveness, runRecords } from '../../cloud/run-liveness';
-import { RUN_ID_LABEL } from '../../cloud/run-tag';
+import { COMPLETED_LABEL, RUN_ID_LABEL } from '../../cloud/run-tag';
 import { describeGoogleError, isNotFound, type GceDriver } from './driver';
 
 export const GCE_LEFTOVER_KINDS = ['instance', 'disk', 'image'] as const;
@@ -35,9 +35,8 @@ export async function findGceLeftovers(gce: GceDriver, zone: string, opts: { run
     const [images] = await gce.call(signal, () => gce.images.list({ project, filter }));
     for (const i of images) {
       const runId = i.labels?.[RUN_ID_LABEL] ?? '';
-      // Nothing marks a finished build's image, so only a run log here showing its run did not succeed makes one a leftover.
-      const record = recordOf(runId);
-      if (!record || record.succeeded) continue;
+      // A finished build's image carries COMPLETED_LABEL (its last step sets it); one of a run whose log here shows success is kept too.
+      if (i.labels?.[COMPLETED_LABEL] !== undefined || recordOf(runId)?.succeeded === true) continue;
       found.push({ kind: 'image', name: i.name ?? '', runId });
     }
   } catch (e) {

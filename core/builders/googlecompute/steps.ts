@@ -4,7 +4,7 @@
  * family in source_image_project_id or project_id and Google's public image projects, then the instance with the
  * temporary key in its ssh-keys metadata), StepInstanceInfo (RUNNING, then the IP), StepConnect, StepProvision,
  * StepTeardownInstance (the instance deleted, its boot disk kept: autoDelete is false) and StepCreateImage (from the
- * disk, waited READY). The instance and disk are tracked resources registered before the insert call, labelled with
+ * disk, waited READY, then labelled `bakehouse-completed`). The instance and disk are tracked resources registered before the insert call, labelled with
  * the run id, and removed in reverse order (instance, then disk) whatever happens; the image is removed only when the
  * build failed or was cancelled.
  */
@@ -13,6 +13,7 @@ import type { BuildState } from '../../engine/plugin';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import { temporaryKeyPair } from '../../communicators/ssh/keypair';
+import { COMPLETED_LABEL } from '../../cloud/run-tag';
 import { describeGoogleError, GceDriver, isNotFound, labelsWithRun } from './driver';
 import type { GooglecomputeState, GooglecomputeStepDeps } from './state';
 
@@ -353,6 +354,12 @@ function createImageStep({ cfg, build }: GooglecomputeStepDeps): Step<Googlecomp
         handle.created(cfg.imageName);
         await gce.waitForOperation(op.latestResponse, ctx.signal, cfg.stateTimeoutMs);
         await gce.waitForState('image', 'READY', async () => String((await gce.images.get({ project, image: cfg.imageName }))[0].status), ctx.signal, cfg.stateTimeoutMs);
+        const [ready] = await gce.call(ctx.signal, () => gce.images.get({ project, image: cfg.imageName }));
+        // Marks the image as the build's output (the sweep leaves it alone), as amazon-ebs and azure-arm tag theirs.
+        const [labelled] = await gce.call(ctx.signal, () =>
+          gce.images.setLabels({ project, resource: cfg.imageName, globalSetLabelsRequestResource: { labels: { ...(ready.labels ?? {}), [COMPLETED_LABEL]: String(Math.floor(Date.now() / 1000)) }, labelFingerprint: ready.labelFingerprint ?? '' } }),
+        );
+        await gce.waitForOperation(labelled.latestResponse, ctx.signal, cfg.stateTimeoutMs);
         const [image] = await gce.call(ctx.signal, () => gce.images.get({ project, image: cfg.imageName }));
         state.image = { name: image.name ?? cfg.imageName, projectId: project, selfLink: image.selfLink ?? '', sizeGb: Number(image.diskSizeGb ?? 0), labels: { ...(image.labels ?? {}) } };
       } catch (e) {

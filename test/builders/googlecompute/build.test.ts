@@ -33,6 +33,7 @@ test('bakehouse build provisions the instance over SSH and leaves only the image
   assert.equal(image?.family, 'bakehouse-debian');
   assert.equal(image?.labels.team, 'bakehouse');
   assert.match(image?.labels['bakehouse-run-id'] ?? '', /^[0-9a-f-]{36}$/);
+  assert.match(image?.labels['bakehouse-completed'] ?? '', /^\d+$/, 'the last step marks the image as the build\'s output');
   // What the provisioner wrote is in the image (the emulator's image is the disk's container, committed).
   assert.equal(execFileSync('docker', ['run', '--rm', '--entrypoint', 'cat', image?.dockerImage ?? '', '/etc/bakehouse-baked'], { encoding: 'utf8' }), 'baked by bakehouse\n');
   // The instance's SSH key went through its metadata: the emulator's token endpoint was called by the JWT flow.

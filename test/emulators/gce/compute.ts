@@ -2,7 +2,7 @@
  * Compute Engine's resources as the emulator holds them, and the REST v1 methods over them
  * (cloud.google.com/compute/docs/reference/rest/v1): zones and machineTypes (get), instances (insert, get, list, stop,
  * start, delete, setMetadata, getSerialPortOutput), disks (get, list, delete), images (insert, get, getFromFamily,
- * list, delete) and their operations (operations.ts). Each instance's boot disk is an sshd container (machines.ts of
+ * list, setLabels, delete) and their operations (operations.ts). Each instance's boot disk is an sshd container (machines.ts of
  * the Azure emulator, shared): the instance runs the container, stopping or deleting the instance stops it, the disk's
  * deletion removes it, and an image made from the disk is the container committed, so an instance made from that image
  * boots what the provisioners left. The `ssh-keys` metadata (`user:key comment` per line, as the guest environment reads
@@ -47,6 +47,7 @@ interface Image {
   /** The Docker image an instance booted from this image runs. */
   dockerImage: string;
   id: string;
+  labelFingerprint: string;
 }
 
 interface Disk {
@@ -104,7 +105,7 @@ export class Compute {
 
   constructor(private readonly env: ComputeEnv) {
     for (const p of PUBLIC_IMAGES) {
-      this.images.set(`${p.project}/${p.name}`, { ...p, description: `${p.family} image`, labels: {}, status: 'READY', sourceDisk: '', storageLocations: ['us'], diskSizeGb: 10, dockerImage: SSHD_IMAGE, id: id() });
+      this.images.set(`${p.project}/${p.name}`, { ...p, description: `${p.family} image`, labels: {}, status: 'READY', sourceDisk: '', storageLocations: ['us'], diskSizeGb: 10, dockerImage: SSHD_IMAGE, id: id(), labelFingerprint: fingerprint() });
     }
   }
 
@@ -174,6 +175,8 @@ export class Compute {
       }
       case 'compute.images.delete':
         return this.deleteImage(project, rest[2] ?? '', caller);
+      case 'compute.images.setLabels':
+        return this.setImageLabels(project, rest[2] ?? '', b, caller);
       case 'compute.zoneOperations.get':
       case 'compute.globalOperations.get': {
         const scope = rest[0] === 'zones' ? `projects/${project}/zones/${rest[1]}` : `projects/${project}/global`;
@@ -343,7 +346,7 @@ export class Compute {
     const image: Image = {
       project, name, family: str(b.family), description: str(b.description), labels, status: 'PENDING', created: new Date().toISOString(),
       sourceDisk: `projects/${disk.project}/zones/${disk.zone}/disks/${disk.name}`,
-      storageLocations: Array.isArray(b.storageLocations) ? b.storageLocations.map(str) : [disk.zone.slice(0, -2)], diskSizeGb: disk.sizeGb, dockerImage: '', id: id(),
+      storageLocations: Array.isArray(b.storageLocations) ? b.storageLocations.map(str) : [disk.zone.slice(0, -2)], diskSizeGb: disk.sizeGb, dockerImage: '', id: id(), labelFingerprint: fingerprint(),
     };
     this.images.set(`${project}/${name}`, image);
     const failure = this.env.faults.takeOperationFailure('compute.images.insert');
@@ -356,6 +359,21 @@ export class Compute {
       image.status = 'READY';
     };
     return ok(this.env.ops.start(this.env.base(), `projects/${project}/global`, 'insert', this.link(`projects/${project}/global/images/${name}`), caller, work));
+  }
+
+  /** images.setLabels: the labels replace the old ones, guarded by the labelFingerprint the client read. */
+  private setImageLabels(project: string, name: string, b: Record<string, unknown>, caller: string): GoogleReply {
+    const image = this.images.get(`${project}/${name}`);
+    if (!image) return notFound(`projects/${project}/global/images/${name}`);
+    if (str(b.labelFingerprint) !== image.labelFingerprint) return googleError(412, 'conditionNotMet', 'Labels fingerprint either invalid or resource labels have changed');
+    const labels = isRecord(b.labels) ? Object.fromEntries(Object.entries(b.labels).map(([k, v]) => [k, str(v)])) : {};
+    const bad = labelProblem(labels);
+    if (bad) return invalid(`Invalid value for field 'labels': ${bad}`);
+    const work = async (): Promise<void> => {
+      image.labels = labels;
+      image.labelFingerprint = fingerprint();
+    };
+    return ok(this.env.ops.start(this.env.base(), `projects/${project}/global`, 'setLabels', this.link(`projects/${project}/global/images/${name}`), caller, work));
   }
 
   private deleteImage(project: string, name: string, caller: string): GoogleReply {
@@ -399,7 +417,7 @@ export class Compute {
   private imageJson(i: Image): Record<string, unknown> {
     return {
       kind: 'compute#image', id: i.id, name: i.name, family: i.family, description: i.description, labels: i.labels, status: i.status, creationTimestamp: i.created,
-      diskSizeGb: String(i.diskSizeGb), storageLocations: i.storageLocations, sourceType: 'RAW', architecture: 'X86_64',
+      labelFingerprint: i.labelFingerprint, diskSizeGb: String(i.diskSizeGb), storageLocations: i.storageLocations, sourceType: 'RAW', architecture: 'X86_64',
       ...(i.sourceDisk ? { sourceDisk: this.link(i.sourceDisk) } : {}), selfLink: this.link(`projects/${i.project}/global/images/${i.name}`),
     };
   }
@@ -434,6 +452,7 @@ function methodId(http: string, s: string[]): string | undefined {
   if (a === 'global' && b === 'images') {
     if (!c) return http === 'POST' ? 'compute.images.insert' : http === 'GET' ? 'compute.images.list' : undefined;
     if (c === 'family' && d && http === 'GET') return 'compute.images.getFromFamily';
+    if (d === 'setLabels' && http === 'POST') return 'compute.images.setLabels';
     if (!d) return http === 'GET' ? 'compute.images.get' : http === 'DELETE' ? 'compute.images.delete' : undefined;
   }
   void f;
