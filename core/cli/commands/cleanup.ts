@@ -15,6 +15,7 @@ import { describeAzureLeftover, findAzureLeftovers, removeAzureLeftover } from '
 import { AzureDriver } from '../../builders/azure-arm/driver';
 import { describeGceLeftover, findGceLeftovers, removeGceLeftover } from '../../builders/googlecompute/leftovers';
 import { GceDriver } from '../../builders/googlecompute/driver';
+import type { Result } from '../../common/result';
 import { dataDir } from '../../engine/runlog';
 import type { CliIO, Command } from '../command';
 import type { ParsedArgs } from '../flags';
@@ -125,27 +126,11 @@ async function cleanAws(args: ParsedArgs, io: CliIO, regions: string[]): Promise
       io.stdout(`Nothing to clean up in ${region}.\n`);
       continue;
     }
-    for (const l of found.value) {
-      const what = describeAwsLeftover(l);
-      if (l.maybeInUse && !all) {
-        io.stdout(`Skipped ${what}: ${l.why}; use -all to remove it anyway\n`);
-        continue;
-      }
-      if (!remove) {
-        io.stdout(`Would remove ${what}\n`);
-        listed++;
-        continue;
-      }
-      const r = await removeAwsLeftover(ec2, l, AbortSignal.timeout(600_000), io.env);
-      if (r.ok) io.stdout(`Removed ${what}\n`);
-      else {
-        failed++;
-        io.stderr(`Error: could not remove ${what}: ${r.error}\n`);
-      }
-    }
+    const c = await sweep(io, found.value, { remove, all, describe: describeAwsLeftover, removeOne: (l) => removeAwsLeftover(ec2, l, AbortSignal.timeout(600_000), io.env) });
+    listed += c.listed;
+    failed += c.failed;
   }
-  if (listed > 0 && !flagOn(args, 'dry-run')) io.stdout('Nothing was removed: run again with -force to remove what is listed.\n');
-  return failed > 0 ? 1 : 0;
+  return sweepEnd(args, io, { listed, failed });
 }
 
 async function cleanAzure(args: ParsedArgs, io: CliIO, subscriptionId: string): Promise<number> {
@@ -176,28 +161,7 @@ async function cleanAzure(args: ParsedArgs, io: CliIO, subscriptionId: string): 
     io.stdout(`Nothing to clean up in subscription ${subscriptionId}.\n`);
     return 0;
   }
-  let failed = 0;
-  let listed = 0;
-  for (const l of found.value) {
-    const what = describeAzureLeftover(l);
-    if (l.maybeInUse && !all) {
-      io.stdout(`Skipped ${what}: ${l.why}; use -all to remove it anyway\n`);
-      continue;
-    }
-    if (!remove) {
-      io.stdout(`Would remove ${what}\n`);
-      listed++;
-      continue;
-    }
-    const r = await removeAzureLeftover(azure, l, AbortSignal.timeout(900_000));
-    if (r.ok) io.stdout(`Removed ${what}\n`);
-    else {
-      failed++;
-      io.stderr(`Error: could not remove ${what}: ${r.error}\n`);
-    }
-  }
-  if (listed > 0 && !flagOn(args, 'dry-run')) io.stdout('Nothing was removed: run again with -force to remove what is listed.\n');
-  return failed > 0 ? 1 : 0;
+  return sweepEnd(args, io, await sweep(io, found.value, { remove, all, describe: describeAzureLeftover, removeOne: (l) => removeAzureLeftover(azure, l, AbortSignal.timeout(900_000)) }));
 }
 
 async function cleanGce(args: ParsedArgs, io: CliIO, projectId: string): Promise<number> {
@@ -234,28 +198,52 @@ async function cleanGce(args: ParsedArgs, io: CliIO, projectId: string): Promise
     io.stdout(`Nothing to clean up in project ${projectId}, zone ${zone}.\n`);
     return 0;
   }
-  let failed = 0;
-  let listed = 0;
-  for (const l of found.value) {
-    const what = describeGceLeftover(l);
-    if (l.maybeInUse && !all) {
+  return sweepEnd(args, io, await sweep(io, found.value, { remove, all, describe: describeGceLeftover, removeOne: (l) => removeGceLeftover(gce, zone, l, AbortSignal.timeout(900_000)) }));
+}
+
+/** What the cloud sweeps share of a leftover: whether its run may still use it, and why. */
+interface CloudLeftover {
+  maybeInUse: boolean;
+  why: string;
+}
+
+/** How one sweep went: how many were listed without being removed, how many could not be removed. */
+interface SweepCount {
+  listed: number;
+  failed: number;
+}
+
+/**
+ * The cloud sweeps' one loop: each leftover is skipped (its run may still use it, unless -all), listed (without
+ * -force) or removed, each said on its own line.
+ */
+async function sweep<L extends CloudLeftover>(io: CliIO, leftovers: readonly L[], o: { remove: boolean; all: boolean; describe(l: L): string; removeOne(l: L): Promise<Result> }): Promise<SweepCount> {
+  const count = { listed: 0, failed: 0 };
+  for (const l of leftovers) {
+    const what = o.describe(l);
+    if (l.maybeInUse && !o.all) {
       io.stdout(`Skipped ${what}: ${l.why}; use -all to remove it anyway\n`);
       continue;
     }
-    if (!remove) {
+    if (!o.remove) {
       io.stdout(`Would remove ${what}\n`);
-      listed++;
+      count.listed++;
       continue;
     }
-    const r = await removeGceLeftover(gce, zone, l, AbortSignal.timeout(900_000));
+    const r = await o.removeOne(l);
     if (r.ok) io.stdout(`Removed ${what}\n`);
     else {
-      failed++;
+      count.failed++;
       io.stderr(`Error: could not remove ${what}: ${r.error}\n`);
     }
   }
-  if (listed > 0 && !flagOn(args, 'dry-run')) io.stdout('Nothing was removed: run again with -force to remove what is listed.\n');
-  return failed > 0 ? 1 : 0;
+  return count;
+}
+
+/** The sweep's exit code, after saying that nothing was removed when it only listed. */
+function sweepEnd(args: ParsedArgs, io: CliIO, c: SweepCount): number {
+  if (c.listed > 0 && !flagOn(args, 'dry-run')) io.stdout('Nothing was removed: run again with -force to remove what is listed.\n');
+  return c.failed > 0 ? 1 : 0;
 }
 
 /** A boolean flag's last value, as Go's flag package reads it. */
