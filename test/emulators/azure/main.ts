@@ -8,21 +8,12 @@
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { startAzureEmulator } from './emulator';
 import { armClientOptions, emulatorCredential } from './sdk';
+import { portFlag } from '../http';
 
-function flag(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return undefined;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    process.stderr.write(`${name} takes a port number\n`);
-    process.exit(2);
-  }
-  return n;
-}
 
 async function main(): Promise<void> {
-  const port = flag('--port');
-  const sshPort = flag('--ssh-port');
+  const port = portFlag('--port');
+  const sshPort = portFlag('--ssh-port');
   const emu = await startAzureEmulator(port !== undefined ? { port } : {});
   if (sshPort !== undefined) await emu.reserveSshPort(sshPort);
   const groupAt = process.argv.indexOf('--resource-group');

@@ -3,7 +3,8 @@
  * (learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors), JSON replies, and the
  * request as a handler sees it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { JsonRequest } from '../http';
 
 export interface ArmError {
   status: number;
@@ -23,32 +24,10 @@ export interface ArmReply {
   headers?: Record<string, string>;
 }
 
-/** What a handler needs of a request: its method, case-preserved path segments, query, and parsed JSON body. */
-export interface ArmRequest {
-  method: string;
-  path: string;
-  segments: string[];
-  query: URLSearchParams;
-  body: unknown;
-  rawBody: string;
-}
+/** What a handler needs of a request: its method, case-preserved path segments, query, and parsed JSON body (test/emulators/http.ts). */
+export type ArmRequest = JsonRequest;
 
-export async function readRequest(req: IncomingMessage, base: string): Promise<ArmRequest> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const rawBody = Buffer.concat(chunks).toString('utf8');
-  const url = new URL(req.url ?? '/', base);
-  let body: unknown;
-  if (rawBody && (req.headers['content-type'] ?? '').includes('json')) {
-    try {
-      body = JSON.parse(rawBody);
-    } catch {
-      body = undefined;
-    }
-  }
-  const path = url.pathname.replace(/\/+$/, '') || '/';
-  return { method: (req.method ?? 'GET').toUpperCase(), path, segments: path.split('/').filter(Boolean).map(decodeURIComponent), query: url.searchParams, body, rawBody };
-}
+export { readJsonRequest as readRequest } from '../http';
 
 export function send(res: ServerResponse, reply: ArmReply): void {
   const headers: Record<string, string> = { 'x-ms-request-id': crypto.randomUUID(), ...(reply.headers ?? {}) };

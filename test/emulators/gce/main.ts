@@ -8,26 +8,17 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startGceEmulator } from './emulator';
+import { portFlag } from '../http';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i === -1 ? undefined : process.argv[i + 1];
 }
 
-function port(name: string): number | undefined {
-  const v = arg(name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    process.stderr.write(`${name} takes a port number\n`);
-    process.exit(2);
-  }
-  return n;
-}
 
 async function main(): Promise<void> {
-  const p = port('--port');
-  const sshPort = port('--ssh-port');
+  const p = portFlag('--port');
+  const sshPort = portFlag('--ssh-port');
   const emu = await startGceEmulator(p !== undefined ? { port: p } : {});
   if (sshPort !== undefined) await emu.reserveSshPort(sshPort);
   const keyPath = resolve(arg('--key-file') ?? join(tmpdir(), `bakehouse-gce-emulator-key-${process.pid}.json`));

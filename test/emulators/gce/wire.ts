@@ -3,7 +3,8 @@
  * (`{"error":{"code","message","errors":[{message,domain,reason}],"status"}}`, cloud.google.com/apis/design/errors and
  * cloud.google.com/compute/docs/api/handle-errors), JSON replies, and the request as a handler sees it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { JsonRequest } from '../http';
 
 export interface GoogleReply {
   status: number;
@@ -11,15 +12,8 @@ export interface GoogleReply {
   headers?: Record<string, string>;
 }
 
-export interface GoogleRequest {
-  method: string;
-  path: string;
-  segments: string[];
-  query: URLSearchParams;
-  body: unknown;
-  rawBody: string;
-  authorization: string;
-}
+/** A request as the emulator reads it (test/emulators/http.ts). */
+export type GoogleRequest = JsonRequest;
 
 /** The canonical status names Google pairs with each HTTP code (google.rpc.Code). */
 const STATUS_NAMES: Record<number, string> = {
@@ -46,30 +40,7 @@ export const notFound = (what: string): GoogleReply => googleError(404, 'notFoun
 export const alreadyExists = (what: string): GoogleReply => googleError(409, 'alreadyExists', `The resource '${what}' already exists`);
 export const invalid = (message: string): GoogleReply => googleError(400, 'invalid', message);
 
-export async function readRequest(req: IncomingMessage, base: string): Promise<GoogleRequest> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const rawBody = Buffer.concat(chunks).toString('utf8');
-  const url = new URL(req.url ?? '/', base);
-  let body: unknown;
-  if (rawBody && (req.headers['content-type'] ?? '').includes('json')) {
-    try {
-      body = JSON.parse(rawBody);
-    } catch {
-      body = undefined;
-    }
-  }
-  const path = url.pathname.replace(/\/+$/, '') || '/';
-  return {
-    method: (req.method ?? 'GET').toUpperCase(),
-    path,
-    segments: path.split('/').filter(Boolean).map(decodeURIComponent),
-    query: url.searchParams,
-    body,
-    rawBody,
-    authorization: req.headers.authorization ?? '',
-  };
-}
+export { readJsonRequest as readRequest } from '../http';
 
 export function send(res: ServerResponse, reply: GoogleReply): void {
   const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
