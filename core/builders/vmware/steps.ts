@@ -205,7 +205,11 @@ export function runStep(tools: Tools, s: VmwareSettings): Step<VmwareState> {
           if (listed.ok && !isListed(listed.value, vmx)) return;
           c.ui.say('Stopping virtual machine...');
           const error = await run(tools, tools.vmrun, vmrun.stop(vmx), c.signal);
-          if (error) throw new Error(`error stopping VM: ${error}`);
+          if (!error) return;
+          // A guest already going down when it was listed (shutdown_command, a cancel mid-shutdown) is off now: no failure.
+          const again = await tools.run(tools.vmrun, vmrun.list(), c.signal);
+          if (again.ok && !isListed(again.value, vmx)) return;
+          throw new Error(`error stopping VM: ${error}`);
         },
       });
       const error = await run(tools, tools.vmrun, vmrun.start(vmx, s.headless), ctx.signal);
@@ -305,14 +309,17 @@ export function shutdownStep(tools: Tools, s: VmwareSettings): Step<VmwareState>
       if (s.shutdownCommand !== '' && state.communicator) {
         ctx.ui.say('Gracefully halting virtual machine...');
         const r = await state.communicator.run(s.shutdownCommand, { signal: ctx.signal, onLine: (stream, line) => ctx.ui.output(stream, line) });
-        if (!r.ok) return halt(`error sending shutdown command: ${r.error}`);
+        if (ctx.signal.aborted) return halt(CANCELLED);
+        // The SSH connection usually drops as the guest goes down (the plugin only starts the command): only a command
+        // that exits with an error, the machine still up a few seconds later, is a failure.
+        const failedWith = r.ok && r.value.exitCode !== 0 ? r.value.exitCode : undefined;
         ctx.ui.say('Waiting for virtual machine to shut down...');
-        const deadline = Date.now() + s.shutdownTimeoutMs;
+        const deadline = Date.now() + (failedWith === undefined ? s.shutdownTimeoutMs : Math.min(5000, s.shutdownTimeoutMs));
         for (;;) {
           const listed = await tools.run(tools.vmrun, vmrun.list(), ctx.signal);
           if (!listed.ok) return halt(ctx.signal.aborted ? CANCELLED : `error checking whether the VM is running: ${listed.error}`);
           if (!isListed(listed.value, vmx)) break;
-          if (Date.now() > deadline) return halt('timeout waiting for virtual machine to shut down');
+          if (Date.now() > deadline) return halt(failedWith === undefined ? 'timeout waiting for virtual machine to shut down' : `error sending shutdown command: exit status ${failedWith}`);
           if (!(await sleep(150, ctx.signal))) return halt(CANCELLED);
         }
       } else {
