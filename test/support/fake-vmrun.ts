@@ -29,13 +29,13 @@ export interface FakeVmrun {
   started(): string[];
   /** A file the fake copied from the guest as it went down ($FAKE_VMRUN_KEEP), or undefined. */
   kept(name: string): string | undefined;
-  /** Fake machines (containers) of this fake still there, running or not. */
+  /** Fake machines (containers) of this fake's folder still there, running or not, whether or not `start` reported them. */
   machines(): string[];
   remove(): void;
 }
 
 /** A fresh folder with the fake's bin and state; `keep` names guest files copied out when the machine goes down. */
-export function fakeVmrun(keep: string[] = []): FakeVmrun {
+export function fakeVmrun(keep: string[] = [], o: { powerOnSeconds?: number } = {}): FakeVmrun {
   ensureSshdImage();
   const root = mkdtempSync(join(tmpdir(), 'bakehouse-vmware-'));
   const bin = join(root, 'bin');
@@ -54,6 +54,7 @@ export function fakeVmrun(keep: string[] = []): FakeVmrun {
     FAKE_VMRUN_KEEP: keep.join(' '),
     FAKE_VMRUN_USER: GUEST_USER,
     FAKE_VMRUN_PASSWORD: GUEST_PASSWORD,
+    FAKE_VMRUN_POWER_ON_SECONDS: String(o.powerOnSeconds ?? 0),
   };
   const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
   return {
@@ -63,9 +64,11 @@ export function fakeVmrun(keep: string[] = []): FakeVmrun {
     started: () => lines(join(state, 'containers')),
     kept: (name) => (existsSync(join(state, name)) ? readFileSync(join(state, name), 'utf8') : undefined),
     machines() {
-      const ids = execFileSync('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL}`], { encoding: 'utf8' }).trim();
-      const mine = new Set(this.started());
-      return ids === '' ? [] : ids.split('\n').filter((id) => mine.has(id));
+      const rows = execFileSync('docker', ['ps', '-a', '--no-trunc', '--filter', `label=${LABEL}`, '--format', '{{.ID}} {{.Label "bakehouse.vmx"}}'], { encoding: 'utf8' });
+      return rows
+        .split('\n')
+        .filter((r) => r.includes(` ${root}/`))
+        .map((r) => r.split(' ')[0]!);
     },
     remove() {
       for (const id of this.machines()) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });

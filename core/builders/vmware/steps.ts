@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { networkInterfaces } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CANCELLED } from '../../common/result';
+import { afterGrace, CREATE_GRACE_MS } from '../../engine/retry';
 import type { SshConfig } from '../../communicators/ssh/config';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import { fillPlaceholders } from '../../engine/placeholders';
@@ -212,8 +213,10 @@ export function runStep(tools: Tools, s: VmwareSettings): Step<VmwareState> {
           throw new Error(`error stopping VM: ${error}`);
         },
       });
-      const error = await run(tools, tools.vmrun, vmrun.start(vmx, s.headless), ctx.signal);
-      if (error) return halt(ctx.signal.aborted ? CANCELLED : `error starting VM: ${error}`);
+      // Not cut short by a cancel: a vmrun killed mid-start may still power the machine on, unknown to the cleanup.
+      const error = await run(tools, tools.vmrun, vmrun.start(vmx, s.headless), afterGrace(ctx.signal, CREATE_GRACE_MS));
+      if (ctx.signal.aborted) return halt(CANCELLED);
+      if (error) return halt(`error starting VM: ${error}`);
       state.instanceId = s.vmName;
       return CONTINUE;
     },

@@ -45,17 +45,20 @@ export interface Options {
   inline?: string[];
   /** HCL added inside the source block. */
   extra?: string;
+  /** Default: the guest's poweroff, its init (sshd, PID 1 of the container) ending. */
+  shutdownCommand?: string;
+  bootWait?: string;
 }
 
-const COMMON = `
+const common = (o: Options): string => `
+  boot_wait        = "${o.bootWait ?? '200ms'}"
   vm_name          = "bakehouse-debian"
   headless         = true
   format           = "ovf"
   ssh_username     = "${GUEST_USER}"
   ssh_password     = "${GUEST_PASSWORD}"
   ssh_timeout      = "1m"
-  # The guest's poweroff: its init (sshd, PID 1 of the container) ends.
-  shutdown_command = "sudo kill 1"
+  shutdown_command = ${JSON.stringify(o.shutdownCommand ?? 'sudo kill 1')}
   shutdown_timeout = "30s"`;
 
 /** The provisioner writes the guest's hostname (the container's id) to a file the fake copies out on poweroff. */
@@ -81,9 +84,8 @@ source "vmware-iso" "debian" {
   disk_size     = 1024
   memory        = 1024
   network_adapter_type = "e1000e"
-  boot_wait     = "200ms"
   boot_command  = []
-${COMMON}
+${common(o)}
 ${o.extra ?? ''}
 }
 ${build('vmware-iso', o)}`;
@@ -93,8 +95,7 @@ export function vmxTemplate(sourcePath: string, o: Options = {}): string {
   return `
 source "vmware-vmx" "debian" {
   source_path = "${sourcePath}"
-  boot_wait   = "200ms"
-${COMMON}
+${common(o)}
 ${o.extra ?? ''}
 }
 ${build('vmware-vmx', o)}`;
