@@ -45,7 +45,7 @@ export interface Options {
   inline?: string[];
   /** HCL added inside the source block. */
   extra?: string;
-  /** Default: the guest's poweroff, its init (sshd, PID 1 of the container) ending. */
+  /** Default `sudo kill 1`: the guest's poweroff, its init (sshd, PID 1 of the container) ending. */
   shutdownCommand?: string;
   bootWait?: string;
 }
