@@ -3,6 +3,7 @@
  * so prepare can report them all at once, like Packer's multierror.
  */
 import type { ComponentConfig } from '../template/model';
+import { durationMs } from './durations';
 import { toPlain, type Plain } from '../template/values/value';
 
 export class ConfigFields {
@@ -74,6 +75,14 @@ export class ConfigFields {
     if (typeof v === 'object' && !Array.isArray(v)) return v;
     this.fail(name, 'a map');
     return undefined;
+  }
+
+  /** A Go duration field in milliseconds (`fallback` when unset or empty); a malformed one is an error naming the field. */
+  durationMs(name: string, fallback: string): number {
+    const d = durationMs(this.string(name, fallback) || fallback);
+    if (d.ok) return d.value;
+    this.error(`${name}: ${d.error}`);
+    return 0;
   }
 
   error(text: string): void {

@@ -1,18 +1,10 @@
 /** The settings both VirtualBox builders share, read from the evaluated config with Packer 1.6.6's defaults. */
 import type { ConfigFields } from '../../engine/config-fields';
-import { durationMs } from '../../engine/durations';
 import type { BuildInfo } from '../../engine/plugin';
 import type { VirtualBoxSettings } from './steps';
 
 export function readVirtualBoxSettings(f: ConfigFields, build: BuildInfo, now: Date = new Date()): VirtualBoxSettings {
-  const ms = (name: string, fallback: string): number => {
-    const d = durationMs(f.string(name, fallback) || fallback);
-    if (!d.ok) {
-      f.error(`${name}: ${d.error}`);
-      return 0;
-    }
-    return d.value;
-  };
+  const ms = (name: string, fallback: string): number => f.durationMs(name, fallback);
   const format = f.string('format', 'ovf') || 'ovf';
   if (format !== 'ovf' && format !== 'ova') f.error("invalid format, only 'ovf' or 'ova' are allowed");
   const communicator = f.string('communicator', 'ssh') || 'ssh';

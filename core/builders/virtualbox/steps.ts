@@ -3,12 +3,13 @@
  * to later steps only through VirtualBoxState, and registers what it creates (the machine, the output folder) as a tracked
  * resource before creating it: that resource is its one cleanup path.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CANCELLED } from '../../common/result';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { BuildInfo } from '../../engine/plugin';
+import { outputDirStep as sharedOutputDirStep } from '../../engine/output-dir';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import * as vbox from './commands';
 import { planBootCommand } from './scancodes';
@@ -71,30 +72,9 @@ async function runAll(deps: VirtualBoxDeps, ctx: StepContext, commands: string[]
   return CONTINUE;
 }
 
+/** Packer 1.6.6's StepOutputDir for VirtualBox (core/engine/output-dir.ts). */
 export function outputDirStep(s: VirtualBoxSettings, build: BuildInfo): Step<VirtualBoxState> {
-  const dir = resolve(build.cwd, s.outputDir);
-  return {
-    name: 'StepOutputDir',
-    async run(_state, ctx) {
-      if (existsSync(dir)) {
-        if (!build.force) return halt(`Output directory exists: ${s.outputDir}\n\nUse the force flag to delete it prior to building.`);
-        ctx.ui.say('Deleting previous output directory...');
-        rmSync(dir, { recursive: true, force: true });
-      }
-      ctx.track({
-        description: `output directory ${s.outputDir}`,
-        howToRemove: `rm -rf ${dir}`,
-        // The build's output once it succeeds: removed only when it failed or was cancelled.
-        async remove(c) {
-          if (!c.halted && !c.cancelled) return;
-          c.ui.say('Deleting output directory...');
-          rmSync(dir, { recursive: true, force: true });
-        },
-      });
-      mkdirSync(dir, { recursive: true });
-      return CONTINUE;
-    },
-  };
+  return sharedOutputDirStep({ outputDir: s.outputDir, exists: `Output directory exists: ${s.outputDir}\n\nUse the force flag to delete it prior to building.` }, build);
 }
 
 export function suppressMessagesStep(deps: VirtualBoxDeps): Step<VirtualBoxState> {

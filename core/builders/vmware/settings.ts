@@ -1,6 +1,5 @@
 /** The settings both VMware builders share, read from the evaluated config with packer-plugin-vmware v2.1.0's defaults. */
 import type { ConfigFields } from '../../engine/config-fields';
-import { durationMs } from '../../engine/durations';
 import type { BuildInfo } from '../../engine/plugin';
 import { VMWARE_DEFAULT_HARDWARE_VERSION, type VmwareExportFormat } from '../../components/common/vmware';
 
@@ -31,14 +30,7 @@ export interface VmwareSettings {
 }
 
 export function readVmwareSettings(f: ConfigFields, build: BuildInfo): VmwareSettings {
-  const ms = (name: string, fallback: string): number => {
-    const d = durationMs(f.string(name, fallback) || fallback);
-    if (!d.ok) {
-      f.error(`${name}: ${d.error}`);
-      return 0;
-    }
-    return d.value;
-  };
+  const ms = (name: string, fallback: string): number => f.durationMs(name, fallback);
   const format = (f.string('format') || 'vmx') as VmwareExportFormat;
   const communicator = f.string('communicator', 'ssh') || 'ssh';
   if (communicator !== 'ssh' && communicator !== 'none') f.error(`communicator "${communicator}" is not supported by Bakehouse's VMware builders yet: use "ssh" or "none"`);

@@ -3,7 +3,7 @@
  * VMware only through `Tools`, passes data on only through VmwareState, and registers what it creates (the output
  * folder, the running machine) as a tracked resource before creating it.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CANCELLED } from '../../common/result';
@@ -12,6 +12,7 @@ import type { SshConfig } from '../../communicators/ssh/config';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { BuildInfo, BuildState } from '../../engine/plugin';
+import { outputDirStep as sharedOutputDirStep } from '../../engine/output-dir';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { parseBootCommand } from '../qemu/boot-command';
 import { sleep } from '../qemu/type-boot-command';
@@ -41,31 +42,12 @@ export function verifyStep(tools: Tools | undefined): Step<BuildState> {
   };
 }
 
+/** The vmware plugin's StepOutputDir: an empty folder already there is free (core/engine/output-dir.ts). */
 export function outputDirStep(s: VmwareSettings, build: BuildInfo): Step<VmwareState> {
-  const dir = resolve(build.cwd, s.outputDir);
-  return {
-    name: 'StepOutputDir',
-    async run(_state, ctx) {
-      ctx.ui.say('Configuring output and export directories...');
-      if (existsSync(dir) && readdirSync(dir).length > 0) {
-        if (!build.force) return halt(`output directory exists: ${s.outputDir}\n\nuse the force flag to delete it prior to building`);
-        ctx.ui.say('Deleting previous output directory...');
-        rmSync(dir, { recursive: true, force: true });
-      }
-      ctx.track({
-        description: `output directory ${s.outputDir}`,
-        howToRemove: `rm -rf ${dir}`,
-        // The machine lives in this folder: removed, with it, unless the build succeeded.
-        async remove(c) {
-          if (!c.halted && !c.cancelled) return;
-          c.ui.say('Deleting output directory...');
-          rmSync(dir, { recursive: true, force: true });
-        },
-      });
-      mkdirSync(dir, { recursive: true });
-      return CONTINUE;
-    },
-  };
+  return sharedOutputDirStep(
+    { outputDir: s.outputDir, exists: `output directory exists: ${s.outputDir}\n\nuse the force flag to delete it prior to building`, emptyIsFree: true, announce: 'Configuring output and export directories...' },
+    build,
+  );
 }
 
 export interface MainDisk {
