@@ -104,11 +104,11 @@ test('cancel stops a running build; the run ends cancelled', async () => {
 test('settings are stored in the data folder and merged', async () => {
   const ws = workspace();
   const host = createHost({ dataDir: ws.dataDir, env: {} });
-  assert.deepEqual(await host.handlers.workspace.getSettings({}), { ok: true, value: { theme: 'system', defaultOnError: 'cleanup', historyKeepRuns: 0, historyKeepDays: 0 } });
+  assert.deepEqual(await host.handlers.workspace.getSettings({}), { ok: true, value: { theme: 'system', defaultOnError: 'cleanup', historyKeepRuns: 0, historyKeepDays: 0, cacheMaxMb: 0 } });
   await host.handlers.workspace.setSettings({ theme: 'dark' });
   await host.handlers.workspace.setSettings({ defaultOnError: 'abort' });
   const again = createHost({ dataDir: ws.dataDir, env: {} });
-  assert.deepEqual(await again.handlers.workspace.getSettings({}), { ok: true, value: { theme: 'dark', defaultOnError: 'abort', historyKeepRuns: 0, historyKeepDays: 0 } });
+  assert.deepEqual(await again.handlers.workspace.getSettings({}), { ok: true, value: { theme: 'dark', defaultOnError: 'abort', historyKeepRuns: 0, historyKeepDays: 0, cacheMaxMb: 0 } });
   const bad = await again.call('workspace.setSettings', { theme: 'neon' });
   assert.ok(!bad.ok && bad.error.field === 'theme');
 });

@@ -35,6 +35,7 @@ const MINIMAL: Record<string, ComponentConfig> = {
     managed_image_resource_group_name: 'rg',
     location: 'westeurope',
   }),
+  'builder googlecompute': config({ project_id: 'my-project', zone: 'us-central1-a', source_image_family: 'debian-12', ssh_username: 'packer' }),
   'builder null': config({ ssh_host: '10.0.0.5', ssh_username: 'u', ssh_password: 'p' }),
   'builder file': config({ target: 'out.txt', content: 'hello' }),
   'provisioner shell': config({ inline: ['echo hi'] }),
@@ -78,7 +79,7 @@ for (const [key, c] of Object.entries(MINIMAL)) {
 }
 
 test('the brief\'s component types are all registered', () => {
-  assert.deepEqual(componentTypes('builder'), ['amazon-ebs', 'azure-arm', 'docker', 'file', 'null', 'qemu', 'virtualbox-iso', 'virtualbox-ovf', 'vmware-iso', 'vmware-vmx']);
+  assert.deepEqual(componentTypes('builder'), ['amazon-ebs', 'azure-arm', 'docker', 'file', 'googlecompute', 'null', 'qemu', 'virtualbox-iso', 'virtualbox-ovf', 'vmware-iso', 'vmware-vmx']);
   assert.deepEqual(componentTypes('provisioner'), [
     'ansible',
     'ansible-local',
