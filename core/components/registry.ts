@@ -86,7 +86,8 @@ const REGISTERED: Registered[] = [
   { schema: fileProvisionerSchema, checks: fileProvisionerChecks, plugin: packerPlugin },
   { schema: shellLocalProvisionerSchema, checks: shellLocalProvisionerChecks, plugin: packerPlugin },
   { schema: breakpointProvisionerSchema, checks: [], plugin: packerPlugin },
-  // These run through the user's Packer (core/packer-bridge), which acts on every field: none is "not used".
+  // Bakehouse runs these over SSH, and the user's Packer (core/packer-bridge) over WinRM or with powershell's elevated_user:
+  // every field is acted on by one or the other, so none is marked "not used".
   { schema: windowsShellProvisionerSchema, checks: windowsShellProvisionerChecks, plugin: packerPlugin, runs: false },
   { schema: powershellProvisionerSchema, checks: powershellProvisionerChecks, plugin: packerPlugin, runs: false },
   { schema: windowsRestartProvisionerSchema, checks: [], plugin: packerPlugin, runs: false },

@@ -11,6 +11,7 @@ import type { BuildCache } from '../cache/build-cache';
 import type { Artifact } from './artifact';
 import type { Step } from './steps';
 import type { Terminal, TerminalSize } from './terminal';
+import { ConfigFields } from './config-fields';
 
 /** Facts about the build a plugin works for. */
 export interface BuildInfo {
@@ -148,6 +149,11 @@ export interface BuilderPlugin {
 export interface ProvisionerPlugin {
   type: string;
   prepare(config: ComponentConfig, build: BuildInfo): Result<Provisioner, string[]>;
+  /**
+   * Why this configuration needs the user's Packer (a setting Bakehouse does not carry out itself, e.g. powershell's
+   * elevated_user), or undefined when Bakehouse runs it. The engine hands such builds to the bridge when Packer is there.
+   */
+  needsPacker?(config: ComponentConfig): string | undefined;
 }
 
 export interface PostProcessorPlugin {
@@ -176,10 +182,21 @@ export class PluginRegistry {
     return this;
   }
 
-  /** Whether every builder, provisioner and post-processor the build uses is registered here. */
+  /**
+   * Whether Bakehouse runs the whole build itself: every builder, provisioner and post-processor it uses is registered
+   * here, none asks for Packer, and it does not talk WinRM (no native WinRM communicator yet: the bridge runs those).
+   */
   buildsAll(plan: PlannedBuild): boolean {
     const provisioners = [...plan.provisioners, ...(plan.errorCleanupProvisioner ? [plan.errorCleanupProvisioner] : [])];
-    return !!this.builder(plan.type) && provisioners.every((p) => !!this.provisioner(p.type)) && plan.postProcessors.flat().every((p) => !!this.postProcessor(p.type));
+    if (new ConfigFields(plan.builder, plan.type).string('communicator') === 'winrm') return false;
+    return (
+      !!this.builder(plan.type) &&
+      provisioners.every((p) => {
+        const plugin = this.provisioner(p.type);
+        return !!plugin && !plugin.needsPacker?.(p.config);
+      }) &&
+      plan.postProcessors.flat().every((p) => !!this.postProcessor(p.type))
+    );
   }
 
   builder(type: string): BuilderPlugin | undefined {

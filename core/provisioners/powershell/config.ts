@@ -1,6 +1,6 @@
 /**
- * The powershell provisioner's configuration (Packer 1.14 provisioner/powershell). Bakehouse validates it; builds that use
- * it run through the user's Packer (core/packer-bridge) until it runs natively.
+ * The powershell provisioner's configuration (Packer 1.14 provisioner/powershell). Runs natively over SSH (provisioner.ts);
+ * builds with elevated_user or the WinRM communicator run through the user's Packer (core/packer-bridge).
  */
 import { problem, type Check } from '../../components/checks';
 import { environmentVarsCheck } from '../../components/common/environment-vars';
@@ -13,13 +13,13 @@ export const EXECUTION_POLICIES = ['bypass', 'allsigned', 'default', 'remotesign
 
 export const powershellProvisionerSchema: ComponentSchema = {
   kind: 'provisioner',
-  runsThroughPacker: true,
   type: 'powershell',
   description: 'Runs PowerShell scripts or inline commands on a Windows machine.',
   fields: [
     ...scriptFields({
       envVarFormat: '$env:%s="%s"; ',
       remotePath: 'c:/Windows/Temp/script-<uuid>.ps1',
+      // Inline commands get `powershell -executionpolicy bypass -file {{.Path}}` (provisioner.ts has both).
       executeCommand: 'powershell -executionpolicy bypass "& { … . {{.Vars}}; &\'{{.Path}}\'; exit $LastExitCode }"',
     }),
     stringField('remote_env_var_path', 'Where the file that sets the environment variables is uploaded.'),
