@@ -30,6 +30,8 @@ import { breakpointProvisioner } from '../provisioners/breakpoint/provisioner';
 import { fileProvisioner } from '../provisioners/file/provisioner';
 import { shellProvisioner } from '../provisioners/shell/provisioner';
 import { shellLocalProvisioner } from '../provisioners/shell-local/provisioner';
+import { powershellProvisioner } from '../provisioners/powershell/provisioner';
+import { windowsRestartProvisioner } from '../provisioners/windows-restart/provisioner';
 import { windowsShellProvisioner } from '../provisioners/windows-shell/provisioner';
 import { PluginRegistry } from './plugin';
 
@@ -66,5 +68,7 @@ export function builtinPlugins(): PluginRegistry {
     .addProvisioner(saltMasterlessProvisioner)
     .addProvisioner(ansibleProvisioner)
     .addProvisioner(ansibleLocalProvisioner)
-    .addProvisioner(windowsShellProvisioner);
+    .addProvisioner(windowsShellProvisioner)
+    .addProvisioner(powershellProvisioner)
+    .addProvisioner(windowsRestartProvisioner);
 }

@@ -6,9 +6,10 @@
  *   (the script and the variables file it dot-sources), prints the script's `Write-Output "…"` lines, carries out the
  *   cleanup script's `Remove-Item`s, and exits with the script's first `exit <number>`. `-EncodedCommand` is decoded:
  *   Packer's "restarted." echo answers with the host name, `Test-Path` with False (True once after `registryPending`).
- * - `shutdown` as Windows answers it: `/r … /t 0` asks the machine to restart, the `packer restart test` probe is refused
- *   with 1190 while a restart is under way, `/a` aborts.
- * A restart is real: the container's first process kills sshd and every session, waits `downtime` seconds (refusing
+ * - `shutdown`: `/r … /t 0` asks the machine to restart; the `packer restart test` probe is refused with 1 while a restart
+ *   is under way — what Packer expects over SSH (Windows' own 1190 cannot pass a Linux exit status) — and `/a` aborts.
+ * A restart is real: a second after `shutdown /r` (as Windows takes a moment to go down, so the probe that follows is
+ * answered) the container's first process kills sshd and every session, waits `downtime` seconds (refusing
  * connections), and starts sshd again. Windows paths like `c:/Windows/Temp/x.ps1` are relative, so they land in the
  * home folder, where `c:/Windows/Temp` exists.
  */
@@ -71,7 +72,7 @@ exit \${n:-0}
 const SHUTDOWN = `#!/bin/sh
 echo "$*" >> /standin/shutdown.log
 case "$*" in
-  *"packer restart test"*) [ -e /standin/restart-requested ] && exit 1190; exit 0 ;;
+  *"packer restart test"*) [ -e /standin/restart-requested ] && exit 1; exit 0 ;;
   "/a") exit 0 ;;
   *"/r"*) touch /standin/restart-requested; exit 0 ;;
   *) exit 1 ;;
@@ -87,7 +88,7 @@ while :; do
   /usr/sbin/sshd -D -e -p ${port} -o ListenAddress=127.0.0.1 -o AuthorizedKeysFile=/standin/authorized_keys \\
     -o StrictModes=no -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no -o LogLevel=ERROR &
   while [ ! -e /standin/restart-requested ]; do sleep 0.1; done
-  sleep 0.3
+  sleep 1
   echo "$(date +%s.%N)" >> /standin/restarts.log
   for c in /proc/[0-9]*/comm; do [ "$(cat "$c" 2>/dev/null)" = sshd ] && p=\${c#/proc/} && kill -9 "\${p%/comm}" 2>/dev/null; done
   echo '-- restart --' >> /standin/commands.log
