@@ -1,9 +1,9 @@
 /**
  * Builds that use a type Bakehouse does not build run through the user's Packer: here the reference Packer 1.14 with its
- * docker plugin, running Packer's own `powershell` provisioner in a real container, beside a build Bakehouse runs natively.
- * No PowerShell runs here: Packer wraps the inline commands in a PowerShell prologue, so each command carries a `#sh`
- * marker (a comment to sh) and execute_command pipes just those lines to `sh`. (Packer's windows-restart cannot stand in:
- * on Linux it loops on `shutdown /r` until its timeout whatever restart_command says.) Validation, events, secrets, failures and cancellation are checked as a user sees them.
+ * docker plugin, running a build with a `windows-shell` provisioner (its commands run by sh) and Packer's own `hcp-sbom` (which
+ * Bakehouse does not have; without HCP it only fetches and checks the SBOM the script wrote) in a real container, beside a
+ * build Bakehouse runs natively; the whole bridged build, windows-shell included, is Packer's.
+ * Validation, events, secrets, failures and cancellation are checked as a user sees them.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,12 +91,15 @@ source "docker" "deb" {
 }
 `;
 
-const powershell = (lines: string[]) => `
-  provisioner "powershell" {
-    inline              = ${JSON.stringify(lines.map((l) => `${l} #sh`))}
-    execute_command     = "grep '#sh$' {{ .Path }} | sh"
-    remote_path         = "/tmp/bridged-script.ps1"
-    remote_env_var_path = "/tmp/bridged-env.ps1"
+const SBOM = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5' });
+const throughPacker = (lines: string[]) => `
+  provisioner "windows-shell" {
+    inline          = ${JSON.stringify([...lines, `echo '${SBOM}' > /tmp/sbom.json`])}
+    execute_command = "sh {{.Path}}"
+    remote_path     = "/tmp/bridged.cmd"
+  }
+  provisioner "hcp-sbom" {
+    source = "/tmp/sbom.json"
   }`;
 
 function containersFrom(image: string): string[] {
@@ -118,10 +121,10 @@ test('machine-readable lines are split into fields with commas and newlines rest
 });
 
 test('a type only Packer has validates with a warning naming the Packer that runs it', { skip }, async () => {
-  const dir = template(`${SOURCE}\nbuild {\n  sources = ["source.docker.deb"]\n${powershell(['echo hi'])}\n}\n`);
+  const dir = template(`${SOURCE}\nbuild {\n  sources = ["source.docker.deb"]\n${throughPacker(['echo hi'])}\n}\n`);
   const r = await cli(['validate', dir], dir);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /Provisioner type "powershell" runs through Packer/);
+  assert.match(r.stdout, /Provisioner type "hcp-sbom" runs through Packer/);
   assert.match(r.stdout, /Packer 1\.14\.\d+/);
 });
 
@@ -138,12 +141,12 @@ test('without a Packer that has the type: one error naming the type and how to g
 });
 
 test('a Packer older than 1.7 is named as too old to run plugins', { skip: !process.env.CI && spawnSync('packer', ['version']).status !== 0 && 'Debian packer is not installed' }, async () => {
-  const dir = template(`${SOURCE}\nbuild {\n  sources = ["source.docker.deb"]\n${powershell(['echo hi'])}\n}\n`);
+  const dir = template(`${SOURCE}\nbuild {\n  sources = ["source.docker.deb"]\n${throughPacker(['echo hi'])}\n}\n`);
   const r = await cli(['validate', dir], dir, { PATH: process.env.PATH ?? '', BAKEHOUSE_PACKER: '/usr/bin/packer', BAKEHOUSE_DATA_DIR: join(work, 'data') });
-  // Bakehouse checks powershell itself, so the template is valid; running it needs a newer Packer, which the warning says.
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Provisioner type "powershell" needs Packer to run/);
-  assert.match(r.stdout, /Packer 1\.6\.6 at \/usr\/bin\/packer is too old to run plugins for Bakehouse: Packer 1\.7 or newer is needed/);
+  // Bakehouse has no hcp-sbom provisioner, and this Packer cannot run one for it: the error says why.
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /Unknown provisioner type "hcp-sbom"/);
+  assert.match(r.stderr, /Packer 1\.6\.6 at \/usr\/bin\/packer is too old to run plugins for Bakehouse: Packer 1\.7 or newer is needed/);
 });
 
 /** Runs `bakehouse build -machine-readable` in-process and returns its machine-readable events by type. */
@@ -168,7 +171,7 @@ variable "secret" {
 build {
   name    = "bridged"
   sources = ["source.docker.deb"]
-${powershell(['echo hello from powershell', 'echo "the secret is ${var.secret}"'])}
+${throughPacker(['echo hello from the bridge', 'echo "the secret is ${var.secret}"'])}
 }
 build {
   name    = "native"
@@ -186,7 +189,7 @@ build {
   const before = containersFrom(IMAGE);
   const r = await build(dir, ['-machine-readable', '-var', 'secret=s3cr3t-value'], env({ BAKEHOUSE_PACKER: wrapper }));
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /bridged\.docker\.deb.*hello from powershell/);
+  assert.match(r.stdout, /bridged\.docker\.deb.*hello from the bridge/);
   assert.match(r.stdout, /native\.docker\.deb.*hello from bakehouse/);
   assert.doesNotMatch(r.stdout + r.stderr, /s3cr3t-value/);
   assert.match(r.stdout, /the secret is <sensitive>/);
@@ -201,7 +204,11 @@ build {
   const log = readdirSync(runs).filter((n) => n.endsWith('.jsonl')).map((n) => readFileSync(join(runs, n), 'utf8')).join('\n');
   const events = log.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { build: string; kind: string; type?: string; result?: string });
   const bridged = events.filter((e) => e.build === 'bridged.docker.deb' && e.kind.startsWith('provisioner-'));
-  assert.deepEqual(bridged.map((e) => [e.kind, e.type, e.result]), [['provisioner-started', 'powershell', undefined], ['provisioner-finished', 'powershell', 'succeeded']]);
+  assert.deepEqual(bridged.map((e) => [e.kind, e.type, e.result]), [
+    // Packer's hcp-sbom says nothing when it runs, so only windows-shell's start shows in Packer's output.
+    ['provisioner-started', 'windows-shell', undefined],
+    ['provisioner-finished', 'windows-shell', 'succeeded'],
+  ]);
 });
 
 test('a variable bound to a vault credential reaches a bridged build\'s Packer in its environment, masked in its output', { skip, timeout: 180_000 }, async () => {
@@ -213,7 +220,7 @@ variable "secret" {
 build {
   name    = "bound"
   sources = ["source.docker.deb"]
-${powershell(['echo "the bound secret is ${var.secret}"'])}
+${throughPacker(['echo "the bound secret is ${var.secret}"'])}
 }
 `);
   const e = env({ BAKEHOUSE_VAULT_KEYRING: '0', BAKEHOUSE_VAULT_PASSPHRASE: 'bridge pass' });
@@ -235,14 +242,14 @@ ${powershell(['echo "the bound secret is ${var.secret}"'])}
 });
 
 test('a failing bridged build fails with Packer\'s error; a cancelled one is cancelled and Packer removes its container', { skip, timeout: 180_000 }, async () => {
-  const failing = template(`${SOURCE}\nbuild {\n  name = "fails"\n  sources = ["source.docker.deb"]\n${powershell(['exit 3'])}\n}\n`);
+  const failing = template(`${SOURCE}\nbuild {\n  name = "fails"\n  sources = ["source.docker.deb"]\n${throughPacker(['exit 3'])}\n}\n`);
   const before = containersFrom(IMAGE);
   const f = await build(failing, [], env());
   assert.equal(f.code, 1);
   assert.match(f.stdout + f.stderr, /Build 'fails\.docker\.deb' errored/);
   assert.match(f.stdout + f.stderr, /exit status 3|non-zero exit status/i);
 
-  const slow = template(`${SOURCE}\nbuild {\n  name = "slow"\n  sources = ["source.docker.deb"]\n${powershell(['echo sleeping now', 'sleep 120'])}\n}\n`);
+  const slow = template(`${SOURCE}\nbuild {\n  name = "slow"\n  sources = ["source.docker.deb"]\n${throughPacker(['echo sleeping now', 'sleep 120'])}\n}\n`);
   const signals = new EventEmitter();
   const started = Date.now();
   let during: string[] = [];

@@ -52,4 +52,10 @@ const debugModeCheck: Check = (c) => {
   return level === undefined || (level >= 0 && level <= 2) ? [] : [problem(`${level} is an invalid Trace level for \`debug_mode\`; valid values are 0, 1, and 2`, 'debug_mode')];
 };
 
-export const powershellProvisionerChecks: Check[] = [environmentVarsCheck, scriptFilesCheck, elevatedCheck, debugModeCheck];
+/** Bakehouse runs powershell itself except as elevated_user (a scheduled task): say so, as for any type Packer runs. */
+const elevatedRunsThroughPackerCheck: Check = (c) =>
+  c.isSet('elevated_user')
+    ? [problem('With elevated_user, this provisioner runs through Packer: Bakehouse does not run scripts as a scheduled task itself yet, so the build is handed to the Packer on PATH (or BAKEHOUSE_PACKER).', 'elevated_user', 'warning')]
+    : [];
+
+export const powershellProvisionerChecks: Check[] = [environmentVarsCheck, scriptFilesCheck, elevatedCheck, debugModeCheck, elevatedRunsThroughPackerCheck];
