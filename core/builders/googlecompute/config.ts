@@ -56,6 +56,7 @@ export const googlecomputeBuilderSchema: ComponentSchema = {
     stringMapField('metadata', 'Metadata of the instance.'),
     stringMapField('metadata_files', 'Metadata of the instance, each value read from a file.'),
     stringField('startup_script_file', 'File whose contents is the instance\'s startup-script metadata.'),
+    boolField('wrap_startup_script', 'Wrap the startup script so it records its end in the instance\'s startup-script-status metadata, and wait for that after provisioning; on by default with startup_script_file.'),
     stringField('service_account_email', 'Service account the instance runs as.'),
     boolField('disable_default_service_account', 'Give the instance no service account.', { default: false }),
     boolField('skip_create_image', 'Build and provision the instance but make no image.', { default: false }),

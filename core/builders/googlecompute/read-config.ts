@@ -50,6 +50,11 @@ export interface GooglecomputeConfig {
   onHostMaintenance: 'MIGRATE' | 'TERMINATE';
   /** metadata, metadata_files' contents and startup_script_file's contents as `startup-script`. */
   metadata: Record<string, string>;
+  /**
+   * The startup script is wrapped and waited for (startup-script.ts): wrap_startup_script, which the plugin turns on
+   * when startup_script_file is given, and only when there is a script to wrap.
+   */
+  wrapStartupScript: boolean;
   serviceAccountEmail: string;
   disableDefaultServiceAccount: boolean;
   scopes: string[];
@@ -70,7 +75,6 @@ const NOT_YET: Record<string, string> = {
   enable_secure_boot: 'Shielded VM options are not supported by Bakehouse\'s googlecompute yet',
   enable_vtpm: 'Shielded VM options are not supported by Bakehouse\'s googlecompute yet',
   enable_integrity_monitoring: 'Shielded VM options are not supported by Bakehouse\'s googlecompute yet',
-  wrap_startup_script: 'the startup script wrapper (and waiting for the script to finish) is not supported by Bakehouse\'s googlecompute yet; the script is passed as the startup-script metadata as it is',
 };
 
 export function readGooglecomputeConfig(config: ComponentConfig, cwd: string): Result<GooglecomputeConfig, string[]> {
@@ -103,6 +107,9 @@ export function readGooglecomputeConfig(config: ComponentConfig, cwd: string): R
       f.error(`startup_script_file: ${(e as Error).message}`);
     }
   }
+  // The plugin's trilean: unset means true with startup_script_file (Config.Prepare), false otherwise. Unset with only
+  // metadata's startup-script, the plugin neither wraps nor can ever see a status, yet waits (its issue #215): not here.
+  const wrap = f.has('wrap_startup_script') ? f.bool('wrap_startup_script') : startup !== '';
   const timeout = durationMs(f.string('state_timeout', '5m'));
   if (!timeout.ok) f.error(`state_timeout: ${timeout.error}`);
   const endpoints = f.object('custom_endpoints') ?? {};
@@ -165,6 +172,7 @@ export function readGooglecomputeConfig(config: ComponentConfig, cwd: string): R
       preemptible,
       onHostMaintenance: preemptible ? 'TERMINATE' : f.string('on_host_maintenance') === 'TERMINATE' ? 'TERMINATE' : 'MIGRATE',
       metadata,
+      wrapStartupScript: wrap && (metadata['startup-script'] ?? '') !== '',
       serviceAccountEmail: f.string('service_account_email'),
       disableDefaultServiceAccount: f.bool('disable_default_service_account'),
       scopes: scopes.length > 0 ? scopes : DEFAULT_SCOPES,

@@ -2,8 +2,8 @@
  * The googlecompute builder's steps in the plugin's order (builder/googlecompute/builder.go): make the client (Run,
  * before the steps), StepCheckExistingImage, StepSSHKeyGen, StepCreateInstance (the source image looked up by name or
  * family in source_image_project_id or project_id and Google's public image projects, then the instance with the
- * temporary key in its ssh-keys metadata), StepInstanceInfo (RUNNING, then the IP), StepConnect, StepProvision,
- * StepTeardownInstance (the instance deleted, its boot disk kept: autoDelete is false) and StepCreateImage (from the
+ * temporary key in its ssh-keys metadata and the startup script wrapped), StepInstanceInfo (RUNNING, then the IP),
+ * StepConnect, StepProvision, StepWaitStartupScript (when the script was wrapped: startup-script.ts), StepTeardownInstance (the instance deleted, its boot disk kept: autoDelete is false) and StepCreateImage (from the
  * disk, waited READY, then labelled `bakehouse-completed`). The instance and disk are tracked resources registered before the insert call, labelled with
  * the run id, and removed in reverse order (instance, then disk) whatever happens; the image is removed only when the
  * build failed or was cancelled.
@@ -16,6 +16,7 @@ import { temporaryKeyPair } from '../../communicators/ssh/keypair';
 import { COMPLETED_LABEL } from '../../cloud/run-tag';
 import { describeGoogleError, GceDriver, isNotFound, labelsWithRun } from './driver';
 import type { GooglecomputeState, GooglecomputeStepDeps } from './state';
+import { waitStartupScriptStep, wrapStartupScript } from './startup-script';
 
 /** Google's public image projects the plugin looks in after project_id (driver_gce.go GetImage). */
 export const PUBLIC_IMAGE_PROJECTS = [
@@ -34,6 +35,7 @@ export function googlecomputeSteps(deps: GooglecomputeStepDeps, provision: Step<
     instanceInfoStep(deps),
     connectStep(deps),
     provision,
+    ...(deps.cfg.wrapStartupScript ? [waitStartupScriptStep(deps)] : []),
     teardownInstanceStep(deps),
     createImageStep(deps),
   ];
@@ -108,7 +110,7 @@ function createInstanceStep({ cfg, build }: GooglecomputeStepDeps): Step<Googlec
       state.generated.SourceImageName = image.name;
       ctx.ui.say(`Using image: ${image.name}`);
       ctx.ui.say('Creating instance...');
-      const metadata = { ...cfg.metadata };
+      const metadata = cfg.wrapStartupScript ? wrapStartupScript(cfg.metadata) : { ...cfg.metadata };
       if (state.keyPair) {
         // The plugin's line: `user:TYPE KEY user`, ahead of any ssh-keys the template gives.
         const [type, key] = state.keyPair.publicKey.split(/\s+/);

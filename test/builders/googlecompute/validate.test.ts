@@ -1,8 +1,8 @@
 /**
  * Packer's own googlecompute examples (packer-plugin-googlecompute v1.2.7: example/build.pkr.hcl and the snippets of
  * docs/builders/googlecompute.mdx) validate through the real load path with no unknown field; Prepare's rules answer in
- * the plugin's words; and the settings Bakehouse cannot honour (OS Login, WinRM) are refused by field when the build
- * is prepared, saying so.
+ * the plugin's words; the settings Bakehouse cannot honour (OS Login, WinRM) are refused by field when the build
+ * is prepared, saying so; and wrap_startup_script takes the plugin's default.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { googlecomputeBuilder } from '../../../core/builders/googlecompute/builder';
+import { readGooglecomputeConfig } from '../../../core/builders/googlecompute/read-config';
+import { wrapStartupScript } from '../../../core/builders/googlecompute/startup-script';
 import { loadTemplate } from '../../../core/template/load';
 import type { Diagnostic } from '../../../core/template/source';
 
@@ -151,4 +153,26 @@ build { sources = ["source.googlecompute.oslogin", "source.googlecompute.win"] }
   assert.ok(!oslogin.ok && oslogin.error.some((e) => e.startsWith('use_os_login: OS Login is not supported')), JSON.stringify(oslogin));
   const winrm = googlecomputeBuilder.prepare(cfg({ ...base, communicator: 'winrm' }) as never, info);
   assert.ok(!winrm.ok && winrm.error.some((e) => e.startsWith('communicator: "winrm" is not supported')), JSON.stringify(winrm));
+});
+
+test('wrap_startup_script as the plugin defaults it: on with startup_script_file, off with metadata\'s startup-script alone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-gce-startup-'));
+  writeFileSync(join(dir, 'startup.sh'), '#!/bin/bash\necho hi\n');
+  const base = { project_id: 'p', zone: 'us-central1-a', source_image_family: 'debian-12', ssh_username: 'packer' };
+  const read = (values: Record<string, unknown>) => {
+    const config = { values: Object.fromEntries(Object.entries({ ...base, ...values }).map(([k, v]) => [k, typeof v === 'boolean' ? { kind: 'bool' as const, value: v } : typeof v === 'object' ? { kind: 'object' as const, attrs: Object.fromEntries(Object.entries(v as Record<string, string>).map(([a, s]) => [a, { kind: 'string' as const, value: s }])) } : { kind: 'string' as const, value: String(v) }])), blocks: {} };
+    const r = readGooglecomputeConfig(config as never, dir);
+    assert.ok(r.ok, JSON.stringify(r));
+    return r.value;
+  };
+  const fromFile = read({ startup_script_file: 'startup.sh' });
+  assert.equal(fromFile.wrapStartupScript, true);
+  const wrapped = wrapStartupScript(fromFile.metadata);
+  assert.equal(wrapped['packer-wrapped-startup-script'], '#!/bin/bash\necho hi\n');
+  assert.equal(wrapped['startup-script-status'], 'notdone');
+  assert.match(wrapped['startup-script'] ?? '', /^#!\/usr\/bin\/env bash\n/);
+  assert.equal(read({ startup_script_file: 'startup.sh', wrap_startup_script: false }).wrapStartupScript, false);
+  assert.equal(read({ metadata: { 'startup-script': 'echo hi' } }).wrapStartupScript, false);
+  assert.equal(read({ metadata: { 'startup-script': 'echo hi' }, wrap_startup_script: true }).wrapStartupScript, true);
+  assert.equal(read({ wrap_startup_script: true }).wrapStartupScript, false, 'nothing to wrap, nothing to wait for');
 });
