@@ -27,6 +27,8 @@ export interface MachineSpec {
   image: string;
   /** osProfile.customData, decoded (Azure hands it to cloud-init; here a test reads it). */
   customData?: string;
+  /** More `docker run` options (the GCE emulator's guest networking: test/emulators/gce/guest.ts). */
+  dockerArgs?: string[];
 }
 
 export interface Machine {
@@ -101,7 +103,7 @@ export class Machines {
     const { stdout } = await run('docker', [
       'run', '-d', '--label', 'bakehouse-test=azure-emulator', '--label', this.label, '--hostname', spec.computerName,
       '-p', `127.0.0.1:${port}:22`, '-v', `${dir}:/keys:ro`, ...(spec.adminPassword ? ['-e', `AZURE_ADMIN_PASSWORD=${spec.adminPassword}`] : []),
-      spec.image, 'sh', '-c', boot,
+      ...(spec.dockerArgs ?? []), spec.image, 'sh', '-c', boot,
     ]);
     const machine: Machine = { vmId: spec.vmId, host: '127.0.0.1', port, containerId: stdout.trim(), adminUsername: user, image: spec.image, ...(spec.customData !== undefined ? { customData: spec.customData } : {}) };
     this.byVm.set(spec.vmId.toLowerCase(), machine);

@@ -6,11 +6,13 @@
  * the Azure emulator, shared): the instance runs the container, stopping or deleting the instance stops it, the disk's
  * deletion removes it, and an image made from the disk is the container committed, so an instance made from that image
  * boots what the provisioners left. The `ssh-keys` metadata (`user:key comment` per line, as the guest environment reads
- * it: cloud.google.com/compute/docs/connect/add-ssh-keys) decides the user made at boot and the keys it trusts.
+ * it: cloud.google.com/compute/docs/connect/add-ssh-keys) decides the user made at boot and the keys it trusts. Once
+ * the container is up the instance is RUNNING and its `startup-script` runs in it in the background, with a metadata
+ * server to talk to (guest.ts); its output is the instance's serial port output.
  */
-import { SSHD_IMAGE } from '../../support/ec2-instance';
 import type { Machines } from '../azure/machines';
 import type { Faults } from './faults';
+import { GCE_GUEST_IMAGE, type Guest, type GuestView } from './guest';
 import type { Operation, Operations } from './operations';
 import { alreadyExists, googleError, invalid, isRecord, lastSegment, notFound, str, type GoogleReply, type GoogleRequest } from './wire';
 
@@ -85,6 +87,10 @@ interface Instance {
   id: string;
   /** The container's boot, awaited before stopping it. */
   booting?: Promise<unknown>;
+  /** The container's address, which tells the metadata server whose request it is. */
+  guestIp?: string;
+  /** What the guest wrote to its serial console (the startup script's output, as the guest agent logs it). */
+  serial: string[];
 }
 
 export interface ComputeEnv {
@@ -93,6 +99,10 @@ export interface ComputeEnv {
   ops: Operations;
   faults: Faults;
   machines: Machines;
+  /** The metadata server and guest agent side of the instances (guest.ts). */
+  guest: Guest;
+  /** The account an instance's `default` service account stands for. */
+  defaultServiceAccount: string;
   count(method: string): number;
 }
 
@@ -105,7 +115,7 @@ export class Compute {
 
   constructor(private readonly env: ComputeEnv) {
     for (const p of PUBLIC_IMAGES) {
-      this.images.set(`${p.project}/${p.name}`, { ...p, description: `${p.family} image`, labels: {}, status: 'READY', sourceDisk: '', storageLocations: ['us'], diskSizeGb: 10, dockerImage: SSHD_IMAGE, id: id(), labelFingerprint: fingerprint() });
+      this.images.set(`${p.project}/${p.name}`, { ...p, description: `${p.family} image`, labels: {}, status: 'READY', sourceDisk: '', storageLocations: ['us'], diskSizeGb: 10, dockerImage: GCE_GUEST_IMAGE, id: id(), labelFingerprint: fingerprint() });
     }
   }
 
@@ -151,7 +161,7 @@ export class Compute {
         return this.setMetadata(project, rest[1] ?? '', rest[3] ?? '', b, caller);
       case 'compute.instances.getSerialPortOutput': {
         const i = this.instances.get(`${project}/${rest[1]}/${rest[3]}`);
-        return i ? ok({ kind: 'compute#serialPortOutput', contents: `${i.name} booted\n`, start: '0', next: '0' }) : notFound(`projects/${project}/zones/${rest[1]}/instances/${rest[3]}`);
+        return i ? ok({ kind: 'compute#serialPortOutput', contents: i.serial.map((l) => `${l}\n`).join(''), start: '0', next: '0' }) : notFound(`projects/${project}/zones/${rest[1]}/instances/${rest[3]}`);
       }
       case 'compute.disks.list':
         return this.list('compute#diskList', [...this.disks.values()].filter((d) => d.project === project && d.zone === rest[1]).map((d) => this.diskJson(d)), r.query);
@@ -247,7 +257,7 @@ export class Compute {
       tags: isRecord(b.tags) && Array.isArray(b.tags.items) ? b.tags.items.map(str) : [],
       metadata: items, fingerprint: fingerprint(), bootDisk: diskKey, autoDelete: boot.autoDelete === true,
       external: access.length > 0, network: str(nic.network), subnetwork: str(nic.subnetwork),
-      scheduling: isRecord(b.scheduling) ? b.scheduling : {}, serviceAccounts: Array.isArray(b.serviceAccounts) ? b.serviceAccounts : [], created, id: id(),
+      scheduling: isRecord(b.scheduling) ? b.scheduling : {}, serviceAccounts: Array.isArray(b.serviceAccounts) ? b.serviceAccounts : [], created, id: id(), serial: [`${name} booted`],
     };
     this.disks.set(diskKey, disk);
     this.instances.set(key, instance);
@@ -255,12 +265,24 @@ export class Compute {
     const user = keys[0]?.user ?? 'gce-no-ssh-keys';
     const start = async (): Promise<void> => {
       instance.status = 'STAGING';
-      const booting = this.env.machines.start({ vmId: diskKey, computerName: name, adminUsername: user, publicKeys: keys.filter((k) => k.user === user).map((k) => k.key), image: image.dockerImage });
+      const booting = (async () => {
+        const machine = await this.env.machines.start({ vmId: diskKey, computerName: name, adminUsername: user, publicKeys: keys.filter((k) => k.user === user).map((k) => k.key), image: image.dockerImage, dockerArgs: this.env.guest.dockerArgs });
+        instance.guestIp = await this.env.guest.boot(machine.containerId);
+        return machine;
+      })();
       instance.booting = booting;
-      await booting;
+      const machine = await booting;
       disk.status = 'READY';
       // A deleted instance stays deleted even when its boot finishes after the delete.
-      if (this.instances.get(key) === instance) instance.status = 'RUNNING';
+      if (this.instances.get(key) !== instance) return;
+      instance.status = 'RUNNING';
+      const script = instance.metadata.find((i) => i.key === 'startup-script')?.value ?? '';
+      if (script !== '') {
+        // In the background, as on GCE: the instance is RUNNING and reachable while its startup script runs.
+        void this.env.guest.runStartupScript(machine.containerId, script, (line) => instance.serial.push(`startup-script: ${line}`)).then((code) => {
+          instance.serial.push(`startup-script exit status ${code}`);
+        });
+      }
     };
     return ok(this.env.ops.start(this.env.base(), `projects/${project}/zones/${zone}`, 'insert', this.link(instanceLink), caller, start, this.env.faults.takeOperationFailure('compute.instances.insert')));
   }
@@ -420,6 +442,15 @@ export class Compute {
       labelFingerprint: i.labelFingerprint, diskSizeGb: String(i.diskSizeGb), storageLocations: i.storageLocations, sourceType: 'RAW', architecture: 'X86_64',
       ...(i.sourceDisk ? { sourceDisk: this.link(i.sourceDisk) } : {}), selfLink: this.link(`projects/${i.project}/global/images/${i.name}`),
     };
+  }
+
+  /** The instance whose container has this address, as its metadata server sees it. */
+  guestView(ip: string): GuestView | undefined {
+    const i = [...this.instances.values()].find((x) => x.guestIp === ip);
+    if (!i) return undefined;
+    const account = i.serviceAccounts.find(isRecord);
+    const email = account ? str(account.email) : '';
+    return { project: i.project, zone: i.zone, name: i.name, id: i.id, metadata: i.metadata, serviceAccount: email === 'default' ? this.env.defaultServiceAccount : email || undefined };
   }
 
   /** Resources of the projects the emulator serves (not the public images): what a leak check looks at. */

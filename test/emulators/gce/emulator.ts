@@ -2,7 +2,8 @@
  * A Compute Engine of the project's own (Google offers no emulator of it), for the googlecompute builder's tests and for
  * a person trying a template offline: HTTPS with a CA made at start (the Azure emulator's, test/emulators/azure/ca.ts),
  * the OAuth token endpoint a service account key's JWT is exchanged at (oauth.ts), and Compute REST v1's zones,
- * machine types, instances (sshd containers), disks, images and operations with Google's error JSON (compute.ts).
+ * machine types, instances (sshd containers), disks, images and operations with Google's error JSON (compute.ts), and
+ * the instances' metadata server and startup scripts (guest.ts).
  * A template reaches it through Packer's own `custom_endpoints = { compute = "<computeUrl>" }` and the key file's
  * token_uri; a client trusts its CA through NODE_EXTRA_CA_CERTS. Start it with `startGceEmulator()`, or
  * `node --import tsx test/emulators/gce/main.ts --port N`.
@@ -13,9 +14,10 @@ import { makeTls } from '../azure/ca';
 import { Machines, type Machine } from '../azure/machines';
 import { Compute } from './compute';
 import { Faults } from './faults';
+import { ensureGuestImage, Guest } from './guest';
 import { OAuth } from './oauth';
 import { Operations } from './operations';
-import { googleError, readRequest, send } from './wire';
+import { googleError, readRequest, send, type GoogleReply, type GoogleRequest } from './wire';
 
 export interface GceEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -67,9 +69,19 @@ export async function startGceEmulator(opts: GceEmulatorOptions = {}): Promise<G
   const ops = new Operations(opts.waitMs ?? 2000);
   const faults = new Faults();
   const oauth = new OAuth(() => `${base}/token`);
-  const compute = new Compute({ base: () => base, projects: new Set(projects), ops, faults, machines, count });
   const account = oauth.addServiceAccount(project);
   const stranger = new OAuth(() => `${base}/token`).addServiceAccount(project);
+  const callCompute = async (r: GoogleRequest): Promise<GoogleReply> => {
+    const caller = oauth.caller(r.authorization);
+    if (!caller) {
+      return googleError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' });
+    }
+    return compute.handle(r, caller);
+  };
+  ensureGuestImage();
+  const guest = new Guest({ instanceAt: (ip) => compute.guestView(ip), compute: callCompute, token: (email) => oauth.issue(email) });
+  await guest.start();
+  const compute: Compute = new Compute({ base: () => base, projects: new Set(projects), ops, faults, machines, guest, defaultServiceAccount: account.email, count });
 
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     readRequest(req, base)
@@ -79,11 +91,7 @@ export async function startGceEmulator(opts: GceEmulatorOptions = {}): Promise<G
           return send(res, oauth.handleToken(r));
         }
         if (r.segments[0] !== 'compute' || r.segments[1] !== 'v1') return send(res, googleError(404, 'notFound', `Not found: ${r.path}`));
-        const caller = oauth.caller(r.authorization);
-        if (!caller) {
-          return send(res, googleError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' }));
-        }
-        send(res, await compute.handle(r, caller));
+        send(res, await callCompute(r));
       })
       .catch((e: unknown) => send(res, googleError(500, 'backendError', (e as Error).message)));
   });
@@ -120,6 +128,7 @@ export async function startGceEmulator(opts: GceEmulatorOptions = {}): Promise<G
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await machines.closeAll();
+      await guest.close();
       rmSync(tls.dir, { recursive: true, force: true });
     },
   };

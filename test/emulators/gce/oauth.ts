@@ -51,6 +51,13 @@ export class OAuth {
     return t && t.expiresAt > Date.now() ? t.email : undefined;
   }
 
+  /** A bearer token of `email`, as the metadata server hands an instance's service account one. */
+  issue(email: string): string {
+    const token = `ya29.emulator-${randomBytes(24).toString('base64url')}`;
+    this.tokens.set(token, { email, expiresAt: Date.now() + 3_600_000 });
+    return token;
+  }
+
   handleToken(r: GoogleRequest): GoogleReply {
     const form = new URLSearchParams(r.rawBody);
     const refuse = (description: string): GoogleReply => ({ status: 400, body: { error: 'invalid_grant', error_description: description } });
@@ -72,8 +79,6 @@ export class OAuth {
     if (c.aud !== this.tokenUri()) return refuse(`Invalid JWT: Failed audience check. The right audience is ${this.tokenUri()}`);
     if (!c.exp || !c.iat || c.exp < now || c.iat > now + 300 || c.exp - c.iat > 3600) return refuse('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.');
     if (!c.scope) return { status: 400, body: { error: 'invalid_scope', error_description: 'Invalid OAuth scope or ID token audience provided.' } };
-    const token = `ya29.emulator-${randomBytes(24).toString('base64url')}`;
-    this.tokens.set(token, { email: account.email, expiresAt: Date.now() + 3_600_000 });
-    return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
+    return { status: 200, body: { access_token: this.issue(account.email), expires_in: 3599, token_type: 'Bearer' } };
   }
 }
