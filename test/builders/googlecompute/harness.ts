@@ -21,11 +21,14 @@ export interface TemplateOptions {
   /** credentials_file's contents (the emulator's key unless told). */
   keyFile?: string;
   extra?: string;
+  /** Files written next to the template (a startup_script_file). */
+  files?: Record<string, string>;
 }
 
 /** Packer's googlecompute docs example (a Debian family image, ssh_username, zone), pointed at the emulator. */
 export function gceTemplate(emu: GceEmulator, dir: string, o: TemplateOptions): string {
   writeFileSync(join(dir, 'key.json'), o.keyFile ?? emu.keyFile, { mode: 0o600 });
+  for (const [name, text] of Object.entries(o.files ?? {})) writeFileSync(join(dir, name), text);
   const inline = o.inline ?? ['echo baked by bakehouse | sudo tee /etc/bakehouse-baked', 'uname -a'];
   return `
 source "googlecompute" "debian" {
