@@ -3,10 +3,11 @@
  * before the steps), StepCheckExistingImage, StepSSHKeyGen, StepCreateInstance (the source image looked up by name or
  * family in source_image_project_id or project_id and Google's public image projects, then the instance with the
  * temporary key in its ssh-keys metadata and the startup script wrapped), StepInstanceInfo (RUNNING, then the IP),
- * StepConnect, StepProvision, StepWaitStartupScript (when the script was wrapped: startup-script.ts), StepTeardownInstance (the instance deleted, its boot disk kept: autoDelete is false) and StepCreateImage (from the
- * disk, waited READY, then labelled `bakehouse-completed`). The instance and disk are tracked resources registered before the insert call, labelled with
- * the run id, and removed in reverse order (instance, then disk) whatever happens; the image is removed only when the
- * build failed or was cancelled.
+ * StepConnect, StepProvision, StepWaitStartupScript (when the script was wrapped: startup-script.ts),
+ * StepTeardownInstance (the instance deleted, its boot disk kept: autoDelete is false) and StepCreateImage (from the
+ * disk, waited READY, then labelled `bakehouse-completed`). The instance and disk are tracked resources registered
+ * before the insert call, labelled with the run id, and removed in reverse order (instance, then disk) whatever
+ * happens; the image is removed only when the build failed or was cancelled.
  */
 import { CANCELLED } from '../../common/result';
 import type { BuildState } from '../../engine/plugin';
