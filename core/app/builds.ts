@@ -2,6 +2,9 @@
  * The builds service: starts runs of the engine, hands their events out in numbered batches, and pages through run logs.
  * Batching lives here, below every transport, so IPC and the WebSocket deliver the same batches.
  */
+import type { z } from 'zod';
+import type { inputs } from '../contract/inputs';
+import { resumeProblem } from '../engine/resume';
 import { cacheDir } from '../cache/store';
 import { eventLogLine } from '../contract/log-line';
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,13 +46,8 @@ export const BATCH_MAX = 100_000;
  */
 const REPLAY_LIMIT = 5000;
 
-export interface StartRequest {
-  path: string;
-  only?: string[];
-  except?: string[];
-  vars?: Array<[string, string]>;
-  onError?: OnErrorPolicy;
-}
+/** builds.start's request, as the contract defines it (core/contract/inputs.ts). */
+export type StartRequest = z.infer<typeof inputs.builds.start>;
 
 export type RunListener = (batch: RunEventBatch) => void;
 
@@ -116,6 +114,8 @@ export class BuildService {
     const builds = injected.value.builds;
     const sensitiveStrings = [...loaded.model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets];
     const registry = this.opts.registry ?? builtinPlugins();
+    const cannotResume = req.resume ? resumeProblem(builds, registry) : undefined;
+    if (cannotResume) return failure('engine', cannotResume);
     const run = createRun({
       builds,
       registry,
@@ -132,7 +132,7 @@ export class BuildService {
       dataDir: this.opts.data.path,
       breakpoints: this.opts.breakpoints?.(path),
       // The app builds with the data folder's build cache, as the CLI does by default.
-      cache: { dir: cacheDir(this.opts.data.path) },
+      cache: { dir: cacheDir(this.opts.data.path), resume: req.resume === true },
     });
     const summary: RunSummary = { runId: run.runId, template: path, startedAt: Date.now(), builds: builds.map((b) => b.name) };
     const live: LiveRun = { run, summary, nextSeq: 0, pending: [], pendingFirstSeq: 0, recent: [], recentFirstSeq: 0, listeners: new Set(), done: Promise.resolve() };

@@ -3,6 +3,8 @@
  * `bakehouse serve`, tests) calls them through `fromService` (core/contract/bind.ts), which checks each input once and
  * turns exceptions into failed results.
  */
+import { enforceCacheCap } from '../cache/cap';
+import { cacheImagesOf } from '../cache/disk-snapshots';
 import { useExternalComponents } from '../components/external';
 import { externalLookup } from '../packer-bridge/install';
 import { join } from 'node:path';
@@ -70,7 +72,12 @@ export function createHost(opts: HostOptions = {}): Host {
     resolvePath,
     boundCredentials: (template, buildNames) => credentials.forBuild(template, buildNames),
     history,
-    onRunFinished: () => void history.applyRetention(data.readSettings()),
+    onRunFinished: () => {
+      const settings = data.readSettings();
+      void history.applyRetention(settings);
+      // As the CLI does after a build; a prune that fails costs disk space, never the run.
+      void keepAppCacheUnderCap(data.path, settings.cacheMaxMb, env).catch((e: Error) => process.emitWarning(`Could not keep the build cache under ${settings.cacheMaxMb} MB: ${e.message}`));
+    },
     breakpoints: (template) => stepping.breakpointsFor(template).map((at) => ({ at })),
   });
   const stepping: SteppingService = new SteppingService(data.path, resolvePath, builds);
@@ -146,4 +153,11 @@ export function createHost(opts: HostOptions = {}): Host {
       await history.dispose();
     },
   };
+}
+
+/** The cache cap after an app run: Docker images and disk snapshots (dockerode loaded only when there is a cap). */
+async function keepAppCacheUnderCap(dataPath: string, capMb: number, env: Record<string, string | undefined>): Promise<void> {
+  if (capMb <= 0) return;
+  const [{ DockerDriver }, { dockerCacheImages }] = await Promise.all([import('../builders/docker/driver'), import('../builders/docker/cache-images')]);
+  await enforceCacheCap(dataPath, capMb, cacheImagesOf(async () => dockerCacheImages(DockerDriver.fromEnv(env))));
 }

@@ -37,10 +37,19 @@ export interface CacheBuildInfo {
   cwd: string;
 }
 
-/** What the builder does with machine snapshots (docker: commit the container, check an image is still there). */
+/** Where a snapshot is: its id (`image`) and the name it is kept under (`tag`), which prune removes. */
+export interface SnapshotRef {
+  image: string;
+  tag: string;
+}
+
+/**
+ * What the builder does with machine snapshots (docker: commit the container as an image; qemu: copy the running disk
+ * to a file, disk-snapshots.ts), and checking one is still there.
+ */
 export interface Snapshots {
-  /** Snapshots the machine as `tag` in CACHE_REPOSITORY; resolves with its id. */
-  save(tag: string, signal: AbortSignal): Promise<string>;
+  /** Snapshots the machine under the unique name `tag` (docker: in CACHE_REPOSITORY). */
+  save(tag: string, signal: AbortSignal): Promise<SnapshotRef>;
   exists(image: string): Promise<boolean>;
   /** Removes a snapshot this build made but could not record (another build recorded the same key first). */
   discard(tag: string): Promise<void>;
@@ -143,9 +152,9 @@ export class BuildCache {
   private async commitAndRecord(index: number, key: string, step: CacheStepInput, tag: string, signal: AbortSignal): Promise<Result<CacheEntry | undefined>> {
     const snapshots = this.snapshots;
     if (!snapshots) return ok(undefined);
-    let image: string;
+    let ref: SnapshotRef;
     try {
-      image = await snapshots.save(tag, signal);
+      ref = await snapshots.save(tag, signal);
     } catch (e) {
       // An aborted commit may still finish in the daemon: remove it if it did.
       await snapshots.discard(tag).catch(() => undefined);
@@ -158,8 +167,8 @@ export class BuildCache {
     const now = Date.now();
     const entry: CacheEntry = {
       key,
-      image,
-      tag: `${CACHE_REPOSITORY}:${tag}`,
+      image: ref.image,
+      tag: ref.tag,
       step: index + 1,
       type: step.type,
       ...(step.name !== undefined ? { name: step.name } : {}),

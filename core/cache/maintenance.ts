@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { CACHE_REPOSITORY } from './build-cache';
+import { removeDiskSnapshotsNamed } from './disk-snapshots';
 import type { CacheEntry, CacheStore } from './store';
 import { selectForPrune, type PrunePolicy } from './prune';
 
@@ -60,6 +61,8 @@ export async function pruneCache(store: CacheStore, images: CacheImages, policy:
   }
   for (const p of store.pending()) {
     if (now - p.noted < ORPHAN_GRACE_MS) continue;
+    // A killed build's half-copied disk snapshot, or its committed image: the pending tag names either.
+    out.orphans += removeDiskSnapshotsNamed(store.dir, p.tag);
     const r = await images.removeTag(`${CACHE_REPOSITORY}:${p.tag}`);
     if (r === 'in-use') continue;
     if (r === 'removed') out.orphans++;

@@ -11,9 +11,9 @@ import { readSalt } from './key';
 
 export interface CacheEntry {
   key: string;
-  /** The committed image's id (`sha256:…`). */
+  /** The committed image's id (`sha256:…`), or the path of a disk snapshot file (qemu: disk-snapshots.ts). */
   image: string;
-  /** Where it is tagged, so `docker images` shows it and nothing prunes it as dangling. */
+  /** Where it is tagged, so `docker images` shows it and nothing prunes it as dangling (a disk snapshot: its path). */
   tag: string;
   /** The provisioner it is the result of: its place (1-based), type and name. */
   step: number;

@@ -68,6 +68,8 @@ export const inputs = {
       except: z.array(z.string()).optional(),
       vars: varsInput.optional(),
       onError: onError.optional(),
+      /** Resume failed builds after their last cached step (the CLI's -resume); refused for builders without a cache. */
+      resume: z.boolean().optional(),
     }),
     cancel: z.object({ runId: z.string().min(1) }),
     answerPrompt: z.object({ runId: z.string().min(1), promptId: z.string().min(1), answer: z.enum(PROMPT_ANSWERS) }),

@@ -143,6 +143,8 @@ export interface PostProcessor {
 
 export interface BuilderPlugin {
   type: string;
+  /** It serves provisioners from the build cache (docker, qemu): -resume is refused for a builder without. */
+  cachesSteps?: boolean;
   prepare(config: ComponentConfig, build: BuildInfo): Result<Builder, string[]>;
 }
 

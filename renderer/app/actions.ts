@@ -247,6 +247,8 @@ export const actions = {
   filterHistory: { id: 'filterHistory', label: 'Filter history', run: history.filterHistory } as Action<Parameters<typeof history.filterHistory>[0]>,
   showRun: { id: 'showRun', label: 'Show run', run: history.showRun } as Action<string | undefined>,
   runAgain: { id: 'runAgain', label: 'Run again with the same inputs', run: history.runAgain } as Action<Parameters<typeof history.runAgain>[0]>,
+  resumeRun: { id: 'resumeRun', label: 'Resume after the last cached step', run: history.resumeRun } as Action<Parameters<typeof history.resumeRun>[0]>,
+  setCacheCap: { id: 'setCacheCap', label: 'Set the build cache size cap', run: history.setCacheCap } as Action<number>,
   setRetention: { id: 'setRetention', label: 'Set retention', run: history.setRetention } as Action<Parameters<typeof history.setRetention>[0]>,
   openTemplateView: { id: 'openTemplateView', label: 'Back to the template', run: () => useApp.getState().setView('template') } as Action,
   refreshCredentials: { id: 'refreshCredentials', label: 'Refresh credentials', run: credentials.refreshCredentials } as Action,

@@ -98,6 +98,7 @@ function RunList() {
         <div style={{ height: total * RUN_ROW_HEIGHT, position: 'relative' }}>{items}</div>
       </div>
       <Retention />
+      <CacheCap />
     </section>
   );
 }
@@ -157,6 +158,30 @@ function Retention() {
   );
 }
 
+function CacheCap() {
+  const cap = useApp((s) => s.settings.cacheMaxMb);
+  const [mb, setMb] = useState(String(cap));
+  useEffect(() => setMb(String(cap)), [cap]);
+  const valid = /^\d+$/.test(mb);
+  return (
+    <form
+      className="retention"
+      aria-label="Build cache"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) runAction('setCacheCap', Number(mb));
+      }}
+    >
+      <span className="muted">Keep the build cache under</span>
+      <input aria-label="Build cache size cap in MB" inputMode="numeric" size={6} value={mb} onChange={(e) => setMb(e.target.value)} />
+      <span className="muted">MB (0: no cap); the least recently used steps go first, after each build.</span>
+      <button type="submit" disabled={!valid}>
+        Apply
+      </button>
+    </form>
+  );
+}
+
 function RunDetail() {
   const runId = useApp((s) => s.historyRunId);
   const run = useApp((s) => s.historyDetail);
@@ -193,6 +218,11 @@ function Summary({ run }: { run: HistoryRunDetail }) {
         <button disabled={!run.template || run.status === 'running'} onClick={() => runAction('runAgain', run)}>
           ↻ Run again with the same inputs
         </button>
+        {run.status === 'failed' && run.template ? (
+          <button onClick={() => runAction('resumeRun', run)} title="Run again with the same inputs, starting each build after its last cached step (docker and qemu builds)">
+            ⏵ Resume
+          </button>
+        ) : null}
       </div>
       <dl>
         <dt>Run</dt>

@@ -83,6 +83,18 @@ export async function showRun(runId: string | undefined): Promise<void> {
  * come from the template's bindings or defaults, never from the history), then shows the new run in the history.
  */
 export async function runAgain(run: Pick<HistoryRun, 'runId' | 'template'>): Promise<void> {
+  await startAgain(run, false);
+}
+
+/**
+ * Runs a failed run again with the same inputs, resuming each build after its last cached step (the CLI's -resume):
+ * steps the failed run finished are served from the build cache instead of running again.
+ */
+export async function resumeRun(run: Pick<HistoryRun, 'runId' | 'template'>): Promise<void> {
+  await startAgain(run, true);
+}
+
+async function startAgain(run: Pick<HistoryRun, 'runId' | 'template'>, resume: boolean): Promise<void> {
   const { api } = getServices();
   const detail = useApp.getState().historyDetail;
   if (!detail || detail.runId !== run.runId || !run.template) return;
@@ -93,9 +105,10 @@ export async function runAgain(run: Pick<HistoryRun, 'runId' | 'template'>): Pro
     except: except.length ? except : undefined,
     onError,
     vars: vars.length ? vars : undefined,
+    ...(resume ? { resume: true } : {}),
   });
   if (!r.ok) return useApp.getState().setStatus(r.error.message, 'error');
-  useApp.getState().setStatus(`Build started again (${r.value.runId})`);
+  useApp.getState().setStatus(`Build ${resume ? 'resumed' : 'started again'} (${r.value.runId})`);
   const runId = r.value.runId;
   // The run is in the history from its start; show it once it has ended, with its whole timeline.
   const stop = getServices().onRunEvents(runId, (batch) => {
@@ -106,6 +119,13 @@ export async function runAgain(run: Pick<HistoryRun, 'runId' | 'template'>): Pro
   });
   await filterHistory(useApp.getState().historyFilter);
   await showRun(runId);
+}
+
+/** The build cache's size cap in megabytes (0: none); the least recently used entries past it go after each build. */
+export async function setCacheCap(cacheMaxMb: number): Promise<void> {
+  const r = await getServices().api.workspace.setSettings({ cacheMaxMb });
+  if (!r.ok) return useApp.getState().setStatus(r.error.message, 'error');
+  useApp.getState().setSettings(r.value);
 }
 
 export async function setRetention(change: { historyKeepRuns?: number; historyKeepDays?: number }): Promise<void> {

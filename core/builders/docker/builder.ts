@@ -16,6 +16,7 @@ import { dockerSteps } from './steps';
 
 export const dockerBuilder: BuilderPlugin = {
   type: 'docker',
+  cachesSteps: true,
   prepare(config, build: BuildInfo) {
     const read = readDockerConfig(config);
     if (!read.ok) return read;

@@ -48,7 +48,7 @@ function snapshotsOf(driver: DockerDriver, state: DockerState, cacheFolder: stri
       // any data folder can tell the images of a folder that was deleted.
       const comment = `${CACHE_COMMENT_PREFIX}${cacheFolder}`;
       const res = (await driver.docker.getContainer(state.containerId).commit({ repo: CACHE_REPOSITORY, tag, comment, abortSignal: signal })) as { Id: string };
-      return res.Id;
+      return { image: res.Id, tag: `${CACHE_REPOSITORY}:${tag}` };
     },
     exists: (image) => driver.imageExists(image),
     async discard(tag) {

@@ -63,7 +63,13 @@ export function createDiskStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
     async run(state, ctx) {
       const image = state.downloaded ?? '';
       const ictx = { ui: ctx.ui, signal: ctx.signal, env: build.env, cwd: build.cwd };
-      if (cfg.diskImage && !cfg.useBackingFile) {
+      if (state.startDisk) {
+        // The build cache's disk is already in cfg.format and stands alone (core/builders/qemu/cache.ts).
+        ctx.ui.say('Copying the cached hard drive...');
+        const c = await copyDisk(state.startDisk, paths.disk);
+        if (ctx.signal.aborted) return halt(CANCELLED);
+        if (!c.ok) return halt(`Error copying the cached disk ${state.startDisk}: ${c.error}`);
+      } else if (cfg.diskImage && !cfg.useBackingFile) {
         ctx.ui.say('Copying hard drive...');
         const asIs = await copiesAsIs(cfg, resolve(build.cwd, image), ictx);
         if (!asIs.ok) return halt(`Error reading the disk image ${image}: ${asIs.error}`);

@@ -56,7 +56,7 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
     name: 'stepRun',
     async run(state, ctx) {
       const { ui, signal } = ctx;
-      ui.say(cfg.diskImage ? 'Starting VM, booting disk image' : 'Starting VM, booting from CD-ROM');
+      ui.say(state.startDisk ? 'Starting VM, booting the cached disk' : cfg.diskImage ? 'Starting VM, booting disk image' : 'Starting VM, booting from CD-ROM');
       const dir = mkdtempSync(join(tmpdir(), 'bakehouse-qemu-'));
       ctx.track({ description: `temporary folder ${dir}`, howToRemove: `rm -rf ${dir}`, remove: async () => rmSync(dir, { recursive: true, force: true }) });
       const accelerator = cfg.accelerator === 'auto' ? autoAccelerator() : cfg.accelerator;
@@ -65,7 +65,8 @@ export function runMachineStep(cfg: QemuConfig, paths: DiskPaths, build: BuildIn
       const { args, overridden } = qemuArgs(cfg, {
         disk: paths.disk,
         additionalDisks: paths.additional,
-        cdrom: cfg.diskImage ? undefined : state.downloaded,
+        // A cached disk has the system installed already: booting the installer CD again would start over.
+        cdrom: cfg.diskImage || state.startDisk ? undefined : state.downloaded,
         accelerator,
         sshHostPort: state.sshHostPort,
         communicatorPort: cfg.ssh?.port ?? 22,

@@ -17,6 +17,8 @@ export interface QemuState extends DownloadState, HttpServerState {
   /** stepRun: the running QEMU and its QMP connection. */
   process?: QemuProcess;
   qmp?: QmpClient;
+  /** StepCacheLookup: the cached disk (the result of the last cached provisioner) the machine starts from. */
+  startDisk?: string;
 }
 
 /** Packer's build-time placeholders (`{{ .HTTPIP }}` …) for boot_command and qemuargs, from what the steps learned so far. */

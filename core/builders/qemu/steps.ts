@@ -3,6 +3,8 @@
  * this process is a tracked resource, registered before it is created, and that is its one cleanup path.
  */
 import type { BuildInfo, BuildState } from '../../engine/plugin';
+import type { Plain } from '../../template/values/value';
+import { cacheLookupStep } from './cache';
 import type { Step } from '../../engine/steps';
 import { connectStep, temporaryKeyStep } from './connect';
 import { convertDiskStep, createDiskStep, outputDirStep, resizeDiskStep, type DiskPaths } from './disk';
@@ -14,7 +16,7 @@ import { shutdownStep } from './shutdown';
 import type { QemuState } from './state';
 import { typeBootCommandStep } from './type-boot-command';
 
-export function qemuSteps(cfg: QemuConfig, build: BuildInfo, paths: DiskPaths, provision: Step<BuildState>): Step<QemuState>[] {
+export function qemuSteps(cfg: QemuConfig, build: BuildInfo, paths: DiskPaths, provision: Step<BuildState>, builderConfig: Record<string, Plain>): Step<QemuState>[] {
   const download = {
     urls: cfg.isoUrls,
     checksum: cfg.isoChecksum,
@@ -27,6 +29,7 @@ export function qemuSteps(cfg: QemuConfig, build: BuildInfo, paths: DiskPaths, p
   return [
     temporaryKeyStep(cfg),
     downloadStep(download),
+    cacheLookupStep(cfg, paths, build, builderConfig),
     outputDirStep(paths, build, cfg.outputDirectory),
     createDiskStep(cfg, paths, build),
     resizeDiskStep(cfg, paths, build),

@@ -1,4 +1,5 @@
 /** `bakehouse build`: Packer's build command over the engine — flags, rendering, prompts, signals and exit codes. */
+import { resumeProblem } from '../../engine/resume';
 import { resolve } from 'node:path';
 import { parseCredentialBinding, type CredentialBinding } from '../../credentials/build-bindings';
 import { runCredentials } from '../../credentials/for-build';
@@ -11,7 +12,7 @@ import { planRun } from '../../engine/plan';
 import { PluginRegistry, type BuilderPlugin, type PostProcessorPlugin, type ProvisionerPlugin } from '../../engine/plugin';
 import { dataDir } from '../../engine/runlog';
 import { cacheDir } from '../../cache/store';
-import { enforceCacheCap } from './cache';
+import { keepCacheUnderCap } from './cache';
 import { AppDataDir } from '../../app/data-dir';
 import { retentionOf } from '../../app/history';
 import { History } from '../../history/history';
@@ -61,7 +62,7 @@ export const buildCommand: Command = {
     { name: 'force', kind: 'bool', description: 'Force a build to continue if artifacts exist, deletes existing artifacts.' },
     { name: 'machine-readable', kind: 'bool', description: 'Produce machine-readable output.' },
     { name: 'on-error', kind: 'string', description: 'If the build fails do: clean up (default), abort, ask, or run-cleanup-provisioner.', placeholder: 'cleanup' },
-    { name: 'resume', kind: 'bool', description: 'Resume a failed Docker build after its last cached step (needs the build cache).' },
+    { name: 'resume', kind: 'bool', description: 'Resume a failed docker or qemu build after its last cached step (needs the build cache).' },
     { name: 'parallel-builds', kind: 'int', description: 'Number of builds to run in parallel. 0 means no limit (Default: 0).', placeholder: '0' },
     { name: 'timestamp-ui', kind: 'bool', description: 'Enable prefixing of each ui output with an RFC3339 timestamp.' },
   ],
@@ -142,6 +143,11 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const resume = flagBool(args, 'resume');
   if (resume && !useCache) {
     io.stderr('-resume needs the build cache: it resumes after the last cached step; drop -cache=false\n');
+    return 1;
+  }
+  const cannotResume = resume ? resumeProblem(builds, registry) : undefined;
+  if (cannotResume) {
+    io.stderr(`${cannotResume}\n`);
     return 1;
   }
   const base = hooks.dataDir === undefined ? dataDir(io.env) : hooks.dataDir;
@@ -225,7 +231,7 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
     prompts.close();
-    if (cacheOption && base !== false) await enforceCacheCap(base, io);
+    if (cacheOption && base !== false) await keepCacheUnderCap(base, io);
     if (history) {
       // The app's retention setting holds for CLI builds too: the data folder is one.
       history.prune(retentionOf(new AppDataDir(history.dataDir).readSettings()));

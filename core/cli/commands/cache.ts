@@ -1,9 +1,11 @@
 /**
  * `bakehouse cache ls [-json]` and `bakehouse cache prune [-all] [-older-than=DURATION]`: the build cache of the data
  * folder (core/cache) — its entries with their size and age, and removing them with their images. After each build the
- * settings' size cap (`cacheMaxMb`) is enforced the same way (`enforceCacheCap`).
+ * settings' size cap (`cacheMaxMb`) is enforced the same way (`keepCacheUnderCap`, core/cache/cap.ts).
  */
 import { AppDataDir } from '../../app/data-dir';
+import { enforceCacheCap } from '../../cache/cap';
+import { cacheImagesOf } from '../../cache/disk-snapshots';
 import { listCache, pruneCache, type CacheImages } from '../../cache/maintenance';
 import type { PrunePolicy } from '../../cache/prune';
 import { cacheDir, CacheStore } from '../../cache/store';
@@ -21,8 +23,8 @@ export const cacheCommand: Command = {
   synopsis: 'Lists or prunes the build cache',
   usage: 'ls [-json] | prune [-all] [-older-than=DURATION]',
   details: [
-    'Docker builds keep the result of each provisioner as a local image (bakehouse-cache:KEY, never pushed), so a',
-    'rebuild runs only the steps whose inputs changed. ls lists the entries with their size and age; prune removes',
+    'Docker builds keep the result of each provisioner as a local image (bakehouse-cache:KEY, never pushed), QEMU builds',
+    'as a disk file in the cache folder, so a rebuild runs only the steps whose inputs changed. ls lists the entries with their size and age; prune removes',
     'them (-all, or those older than DURATION such as 36h or 7d) with their images.',
   ].join('\n'),
   flags: [
@@ -86,19 +88,22 @@ async function runCacheCommand(args: ParsedArgs, io: CliIO): Promise<number> {
 }
 
 /** After a build: prune the least recently used entries past the settings' size cap. A failure is a warning. */
-export async function enforceCacheCap(base: string, io: CliIO): Promise<void> {
+export async function keepCacheUnderCap(base: string, io: CliIO): Promise<void> {
   const capMb = new AppDataDir(base).readSettings().cacheMaxMb;
-  if (capMb <= 0) return;
   try {
-    const r = await pruneCache(new CacheStore(cacheDir(base)), await dockerImages(io.env), { maxBytes: capMb * 1024 * 1024 });
-    if (r.removed.length > 0) io.stdout(`Build cache: removed ${r.removed.length} least recently used entries to stay under ${capMb} MB.\n`);
+    const r = await enforceCacheCap(base, capMb, await dockerImages(io.env));
+    if (r && r.removed.length > 0) io.stdout(`Build cache: removed ${r.removed.length} least recently used entries to stay under ${capMb} MB.\n`);
   } catch (e) {
     io.stderr(`Warning: could not keep the build cache under ${capMb} MB: ${(e as Error).message}\n`);
   }
 }
 
-/** Loaded lazily, as `build` loads plugins: dockerode is not needed to print help. */
+/** Docker images and QEMU disk snapshots; dockerode is loaded lazily, as `build` loads plugins: not needed to print help. */
 async function dockerImages(env: Record<string, string | undefined>): Promise<CacheImages> {
+  return cacheImagesOf(() => loadDocker(env));
+}
+
+async function loadDocker(env: Record<string, string | undefined>): Promise<CacheImages> {
   const [{ DockerDriver }, { dockerCacheImages }] = await Promise.all([import('../../builders/docker/driver'), import('../../builders/docker/cache-images')]);
   return dockerCacheImages(DockerDriver.fromEnv(env));
 }

@@ -130,3 +130,13 @@ test('the settings size cap prunes the least recently used entries after a build
   const entries = JSON.parse(cli(dir, 'cache', 'ls', '-json').out) as CacheEntry[];
   assert.deepEqual(entries.map((e) => e.step), [2]);
 });
+
+test('-resume on a builder without a build cache is refused, naming the build, before anything runs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bakehouse-cache-cli-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 't.pkr.hcl'), 'source "null" "n" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.n"]\n  provisioner "shell-local" {\n    inline = ["touch ran"]\n  }\n}\n');
+  const r = cli(dir, 'build', '-resume', 't.pkr.hcl');
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /-resume: null\.n \(null\) cannot resume: only the docker and qemu builders keep a build cache/);
+  assert.deepEqual(readdirSync(dir).includes('ran'), false, 'nothing ran');
+});

@@ -1,0 +1,14 @@
+/**
+ * -resume (and the app's Resume) picks a failed build up after its last cached step, which only a builder that snapshots
+ * its machine can do. Asked of any other builder it is refused before anything starts, rather than quietly rebuilding
+ * from the start, which for a cloud builder costs the user real time and money they thought they were saving.
+ */
+import type { PlannedBuild } from '../template/model';
+import type { PluginRegistry } from './plugin';
+
+export function resumeProblem(builds: readonly PlannedBuild[], registry: PluginRegistry): string | undefined {
+  const unable = builds.filter((b) => registry.builder(b.type)?.cachesSteps !== true);
+  if (unable.length === 0) return undefined;
+  const names = unable.map((b) => `${b.name} (${b.type})`).join(', ');
+  return `-resume: ${names} cannot resume: only the docker and qemu builders keep a build cache to resume from. Build without -resume, or with -only= the builds that can.`;
+}
