@@ -8,10 +8,14 @@
  *      shared machine does not land on one tool only. Every box is checked: gzip -t, tar -tzf, and the provisioned
  *      files read back from the disk inside it (first round). Target: Bakehouse ≤ 0.8× Packer's wall time.
  *      Each build's output lines are time-stamped on arrival, which splits the wall time into phases.
- *   2. gzip of the guest's disk (≈ 530 MB, the box.img a libvirt box holds) at level 6, read from the page cache and
+ *   2. Resume against a full rebuild (issue 15), Bakehouse alone: a template whose second provisioner does real work
+ *      (random data written, checksummed and gzipped in the guest) and whose last one fails; fixed, it is built again
+ *      with -resume (boots the cached disk of step 2, runs only the last step) and, for comparison, from scratch with
+ *      -cache=false. Target: resume ≤ 0.3× the full rebuild. The finished disk is checked for every step's file.
+ *   3. gzip of the guest's disk (≈ 530 MB, the box.img a libvirt box holds) at level 6, read from the page cache and
  *      discarded: zlib's createGzip against createParallelGzip, in MB/s of input.
  * Writes bench/results/qemu-speed-<date>.md (-2, -3 … when that day already has one) and prints it.
- * Run: npm run bench -- qemu [--rounds N] [--gzip-only] [--build-only]
+ * Run: npm run bench -- qemu [--rounds N] [--gzip-only] [--build-only] [--resume-only] [--no-resume] [--work-mb N]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -32,25 +36,28 @@ interface Options {
   rounds: number;
   gzip: boolean;
   build: boolean;
+  resume: boolean;
+  /** Megabytes of random data the resume template's working step writes and gzips. */
+  workMb: number;
 }
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { rounds: 2, gzip: true, build: true };
+  const opts: Options = { rounds: 2, gzip: true, build: true, resume: true, workMb: 64 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--rounds') opts.rounds = Number(argv[++i]);
-    else if (argv[i] === '--gzip-only') opts.build = false;
+    else if (argv[i] === '--gzip-only') opts.build = opts.resume = false;
     else if (argv[i] === '--build-only') opts.gzip = false;
+    else if (argv[i] === '--resume-only') opts.build = opts.gzip = false;
+    else if (argv[i] === '--no-resume') opts.resume = false;
+    else if (argv[i] === '--work-mb') opts.workMb = Number(argv[++i]);
   }
   return opts;
 }
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-function template(): string {
-  return JSON.stringify(
-    {
-      builders: [
-        {
+function builder(): Record<string, unknown> {
+  return {
           type: 'qemu',
           iso_url: join(GUEST, 'disk.qcow2'),
           iso_checksum: 'none',
@@ -72,8 +79,13 @@ function template(): string {
             ['-initrd', join(GUEST, 'initrd.img')],
             ['-append', 'root=/dev/vda rw console=ttyS0'],
           ],
-        },
-      ],
+  };
+}
+
+function template(): string {
+  return JSON.stringify(
+    {
+      builders: [builder()],
       provisioners: [
         { type: 'file', source: 'motd', destination: '/etc/motd' },
         { type: 'shell', inline: ['echo "built on $(hostname)" > /root/marker', 'cat /etc/motd >> /root/marker', 'sync'] },
@@ -99,12 +111,28 @@ interface BuildRun {
   box: string;
 }
 
-function runTool(tool: string, argv: string[], dir: string): Promise<BuildRun> {
+/** The resume template: an upload, a step that works for a while, and a last step run from last.sh (broken, then fixed). */
+function resumeTemplate(workMb: number): string {
+  return JSON.stringify(
+    {
+      builders: [builder()],
+      provisioners: [
+        { type: 'file', source: 'motd', destination: '/etc/motd' },
+        { type: 'shell', inline: [`dd if=/dev/urandom of=/root/blob bs=1M count=${workMb} status=none`, 'sha256sum /root/blob > /root/blob.sha256', 'gzip -1 -k /root/blob', 'echo worked > /root/worked'] },
+        { type: 'shell', script: 'last.sh' },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+function runTool(tool: string, argv: string[], dir: string, flags: string[] = []): Promise<BuildRun> {
   const loadBefore = load();
   const start = performance.now();
   const stamps: Stamp[] = [];
   return new Promise((done) => {
-    const child = spawn(argv[0], [...argv.slice(1), 'build', 'qemu.json'], {
+    const child = spawn(argv[0], [...argv.slice(1), 'build', ...flags, 'qemu.json'], {
       cwd: dir,
       env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', BAKEHOUSE_DATA_DIR: join(dir, 'data'), PACKER_CONFIG_DIR: join(dir, 'packer-config') },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,6 +185,58 @@ function verify(run: BuildRun, scratch: string, readBack: boolean): string {
     rmSync(img, { force: true });
     rmSync(raw, { force: true });
   }
+}
+
+/** Files each step of the resume template leaves in the finished disk, read back with debugfs. */
+function readDisk(disk: string, scratch: string, paths: string[]): string {
+  const raw = join(scratch, 'resume-disk.raw');
+  try {
+    spawnSync('qemu-img', ['convert', '-O', 'raw', disk, raw]);
+    return paths.map((p) => `${p}: ${spawnSync('debugfs', ['-R', `cat ${p}`, raw], { encoding: 'utf8' }).stdout.trim().split('\n')[0].slice(0, 40) || '(missing)'}`).join('; ');
+  } finally {
+    rmSync(raw, { force: true });
+  }
+}
+
+async function resumeSection(scratch: string, workMb: number): Promise<string[]> {
+  const dir = join(scratch, 'resume');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'qemu.json'), resumeTemplate(workMb));
+  writeFileSync(join(dir, 'motd'), 'provisioned by the file provisioner\n');
+  writeFileSync(join(dir, 'last.sh'), '#!/bin/sh\necho "the last step is broken"; exit 3\n');
+  const bakehouse = [process.execPath, BAKEHOUSE];
+  const timed: Array<[string, BuildRun]> = [];
+  const step = async (name: string, flags: string[]): Promise<BuildRun> => {
+    process.stderr.write(`resume: ${name} (load ${load()})… `);
+    const r = await runTool('bakehouse', bakehouse, dir, flags);
+    process.stderr.write(`exit ${r.exit}, ${r.wall.toFixed(1)} s\n`);
+    if (r.exit !== 0) process.stderr.write(r.stamps.slice(-8).map((s) => `    ${s.line}\n`).join(''));
+    timed.push([name, r]);
+    return r;
+  };
+  await step('first build, the last step fails (cache on)', []);
+  const snapshots = join(dir, 'data', 'cache', 'snapshots');
+  const cacheBytes = existsSync(snapshots) ? Number(spawnSync('du', ['-sb', snapshots], { encoding: 'utf8' }).stdout.split('\t')[0]) : 0;
+  writeFileSync(join(dir, 'last.sh'), '#!/bin/sh\necho fixed > /root/last\nsync\n');
+  const resumed = await step('-resume after fixing the last step', ['-resume']);
+  const check = resumed.exit === 0 ? readDisk(join(dir, 'out', 'disk.qcow2'), scratch, ['/etc/motd', '/root/worked', '/root/last']) : 'no disk';
+  const full = await step('full rebuild, the same fixed template (-cache=false -force)', ['-cache=false', '-force']);
+  const out = ['## Resume after a failure in the last provisioner, against a full rebuild', ''];
+  out.push(`Template: the same disk_image and kernel boot, no post-processor; provisioners: file (/etc/motd), shell writing ${workMb} MB of`);
+  out.push('random data in the guest and checksumming and gzipping it, then a shell script that fails (exit 3). The last step is then fixed and');
+  out.push('the template built again with `-resume`, then once more from scratch with `-cache=false -force`. Bakehouse alone, one after the other.', '');
+  out.push('| Build | Exit | Wall | disk copy | boot to SSH | provisioning | shutdown + compaction | Load (1/5/15 min) before |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [name, r] of timed) {
+    const p = phases(r);
+    out.push(`| ${name} | ${r.exit} | ${r.wall.toFixed(1)} s | ${f1(p['disk copy'] ?? phase(r, /Copying the cached hard drive/, /Starting VM|not resizing/))} | ${f1(p['boot to SSH'])} | ${f1(p.provisioning)} | ${f1(p['shutdown + compaction'] ?? phase(r, /Gracefully halting/, null))} | ${r.loadBefore} |`);
+  }
+  out.push('');
+  const ratio = resumed.wall / full.wall;
+  out.push(`Resume ${resumed.wall.toFixed(1)} s against a full rebuild ${full.wall.toFixed(1)} s: **${ratio.toFixed(2)}×** (target ≤ 0.3×).`, '');
+  out.push(`Cache after the failed build: ${(cacheBytes / 1e6).toFixed(0)} MB of disk snapshots (two steps, each a whole sparse disk).`, '');
+  out.push(`Resumed disk checked (debugfs): ${check}`, '');
+  rmSync(dir, { recursive: true, force: true });
+  return out;
 }
 
 async function gzipThroughput(input: string, make: () => NodeJS.ReadWriteStream): Promise<{ seconds: number; out: number; cpu: number }> {
@@ -250,6 +330,7 @@ async function main(): Promise<void> {
       for (const [tool, check] of checks) out.push(`- ${tool}: ${check}`);
       out.push('');
     }
+    if (opts.resume) out.push(...(await resumeSection(scratch, opts.workMb)));
     if (opts.gzip) {
       const input = join(GUEST, 'disk.qcow2');
       const mb = statSync(input).size / 1e6;
