@@ -106,9 +106,11 @@ test('settings are stored in the data folder and merged', async () => {
   const host = createHost({ dataDir: ws.dataDir, env: {} });
   assert.deepEqual(await host.handlers.workspace.getSettings({}), { ok: true, value: { theme: 'system', defaultOnError: 'cleanup', historyKeepRuns: 0, historyKeepDays: 0, cacheMaxMb: 0 } });
   await host.handlers.workspace.setSettings({ theme: 'dark' });
+  // The app's "Keep the build cache under … MB" field.
+  await host.handlers.workspace.setSettings({ cacheMaxMb: 2048 });
   await host.handlers.workspace.setSettings({ defaultOnError: 'abort' });
   const again = createHost({ dataDir: ws.dataDir, env: {} });
-  assert.deepEqual(await again.handlers.workspace.getSettings({}), { ok: true, value: { theme: 'dark', defaultOnError: 'abort', historyKeepRuns: 0, historyKeepDays: 0, cacheMaxMb: 0 } });
+  assert.deepEqual(await again.handlers.workspace.getSettings({}), { ok: true, value: { theme: 'dark', defaultOnError: 'abort', historyKeepRuns: 0, historyKeepDays: 0, cacheMaxMb: 2048 } });
   const bad = await again.call('workspace.setSettings', { theme: 'neon' });
   assert.ok(!bad.ok && bad.error.field === 'theme');
 });
@@ -130,4 +132,16 @@ test('with on-error=ask a failing step asks; the answer given through the contra
   await host.whenRunDone(runId);
   const runs = await host.handlers.builds.listRuns({});
   assert.ok(runs.ok && runs.value[0].result === 'failed');
+});
+
+test('builds.start with resume on builders without a build cache is refused, naming them, and nothing runs', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: { PATH: process.env.PATH } });
+  const started = await host.handlers.builds.start({ path: ws.templatePath, resume: true });
+  assert.ok(!started.ok);
+  assert.match(started.error.message, /-resume: null\.box \(null\), null\.other \(null\) cannot resume: only the docker and qemu builders keep a build cache/);
+  const runs = await host.handlers.builds.listRuns({});
+  assert.ok(runs.ok);
+  assert.deepEqual(runs.value, []);
+  await host.dispose();
 });
