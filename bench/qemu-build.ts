@@ -161,7 +161,7 @@ function phase(run: BuildRun, from: RegExp, to: RegExp | null): number | undefin
 function phases(run: BuildRun): Record<string, number | undefined> {
   return {
     'disk copy': phase(run, /Copying hard drive/, /Resizing hard drive|Starting HTTP server|Looking for available port|Starting VM|not resizing/),
-    'boot to SSH': phase(run, /Starting VM|Qemu command:/, /Connected to SSH|Waiting for SSH.*\n?|Provisioning with/),
+    'boot to SSH': phase(run, /Starting VM|Qemu command:/, /Connected to SSH|Provisioning with/),
     provisioning: phase(run, /Provisioning with/, /Gracefully halting|Halting the virtual machine|shutdown/i),
     'shutdown + compaction': phase(run, /Gracefully halting|Halting the virtual machine/, /Running post-processor|Creating a dummy Vagrant box|Creating Vagrant box/),
     'vagrant box': phase(run, /Creating Vagrant box/, null),
