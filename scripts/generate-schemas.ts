@@ -175,6 +175,8 @@ function parseSpecFile(file: string, importPath: string, types: Map<string, Flat
       const attr = ATTR.exec(line);
       if (attr) {
         if (attr[1] !== attr[2]) fail(where, `key ${attr[1]} differs from Name ${attr[2]}`);
+        // `mapstructure:"_"`: a field the plugin fills itself (googlecompute's BlockDevice zone), not one a template sets.
+        if (attr[1] === '_') continue;
         specs.push({ kind: 'attr', name: attr[1]!, type: parseCtyType(attr[3]!, where), required: attr[4] === 'true', ...tags.get(attr[1]!) });
         continue;
       }

@@ -108,7 +108,6 @@ export const googlecomputePlugin: GeneratedPlugin = {
           { name: 'volume_size', type: 'number', requiredInDocs: true },
           { name: 'volume_type', type: 'string', requiredInDocs: true },
           { name: 'source_image', type: 'string' },
-          { name: '_', type: 'string' },
         ] } },
         { name: 'use_iap', type: 'bool' },
         { name: 'iap_localhost_port', type: 'number' },
