@@ -260,7 +260,7 @@ test('time and place functions: isotime layouts, strftime, template_dir, pwd, uu
 });
 
 test('clean_resource_name is available in builder settings, as the builder plugins provide it', () => {
-  const m = load({ builders: [{ type: 'googlecompute', image_name: '{{ clean_resource_name `My Image 1.0` }}' }, { ...EBS, ami_name: '{{ clean_resource_name `a:b c` }}' }] });
+  const m = load({ builders: [{ type: 'googlecompute', project_id: 'p', zone: 'us-central1-a', source_image: 'debian-12', ssh_username: 'packer', image_name: '{{ clean_resource_name `My Image 1.0` }}' }, { ...EBS, ami_name: '{{ clean_resource_name `a:b c` }}' }] });
   assert.equal(toPlain(builds(m).find((b) => b.type === 'googlecompute')!.builder.values.image_name), 'my-image-1-0');
   assert.equal(toPlain(builds(m).find((b) => b.type === 'amazon-ebs')!.builder.values.ami_name), 'a-b c');
 });
