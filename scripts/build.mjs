@@ -45,7 +45,9 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   // @napi-rs/keyring and better-sqlite3 load their native .node binaries by package name at run time: they stay node_modules packages.
-  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring', 'better-sqlite3'],
+  // Google's Compute client (with google-gax and its protos) would be 60 MB of the bundle, parsed by every CLI run (RSS
+  // doubled, test/faults/docker-output-flood.test.ts): only googlecompute builds import it, from node_modules.
+  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring', 'better-sqlite3', '@google-cloud/compute', 'google-auth-library'],
   // Prefer ES module builds: jsonc-parser's UMD build loads its parts with dynamic require(), which a bundle cannot follow.
   mainFields: ['module', 'main'],
   // The AWS SDK loads some Node built-ins with import(); bin/bakehouse.js runs the bundle as a vm.Script, which has no
