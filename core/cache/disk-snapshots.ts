@@ -13,6 +13,11 @@ export function snapshotsDir(cacheFolder: string): string {
   return join(cacheFolder, 'snapshots');
 }
 
+/** Where the machine's memory saved with the snapshot `disk` is kept (core/builders/qemu/memory-state.ts): beside it. */
+export function memoryStateOf(disk: string): string {
+  return `${disk}.memory`;
+}
+
 /** A docker tag is `repo:tag`; a disk snapshot is named by its absolute path. */
 export function isDiskSnapshot(tagOrImage: string): boolean {
   return isAbsolute(tagOrImage);
@@ -38,7 +43,13 @@ export const diskSnapshotImages: CacheImages = {
     const out = new Map<string, number>();
     for (const path of images) {
       try {
-        out.set(path, statSync(path).blocks * 512);
+        let size = statSync(path).blocks * 512;
+        try {
+          size += statSync(memoryStateOf(path)).blocks * 512;
+        } catch {
+          // Saved without the machine's memory.
+        }
+        out.set(path, size);
       } catch {
         // Gone: absent, as CacheImages says.
       }
@@ -52,6 +63,7 @@ export const diskSnapshotImages: CacheImages = {
       return 'gone';
     }
     // A running build only ever copies a snapshot before booting, so removing one under it never breaks that build.
+    rmSync(memoryStateOf(path), { force: true });
     rmSync(path, { force: true });
     return 'removed';
   },

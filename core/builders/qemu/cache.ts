@@ -1,27 +1,31 @@
 /**
  * The qemu builder's side of the build cache (core/cache), the same keys and index as docker's: before the disk is made,
  * find the longest cached prefix of the provisioners and start from its disk; after each cacheable provisioner, copy the
- * running machine's disk to a file in the cache folder.
+ * running machine's disk, and its memory, to files in the cache folder.
  *
- * The copy is QMP `drive-backup` (sync=full) after a `sync` in the guest: a point-in-time copy taken while the machine
- * runs, so the build is neither stopped nor rebooted between steps (QEMU 7.2 here has it; `savevm` would need every disk
- * in qcow2 and keeps RAM too, and `blockdev-snapshot-sync` would leave the build writing an overlay chain rooted in the
- * output folder, which -force deletes). Each snapshot is a whole disk, sparse, standing alone: prune removes one file
- * without breaking another entry, and a resumed build boots a plain copy of it.
+ * The machine is paused for the copy, so disk and memory are of one instant: QMP `drive-backup` (sync=full) after a
+ * `sync` in the guest, then the memory (memory-state.ts), then `cont`. A resumed build loads that memory into a machine
+ * started on a copy of the disk and goes on without booting; when the memory cannot be saved or loaded (a device that
+ * does not migrate, another QEMU version), the disk alone is kept and booted. (`savevm` would need every disk in qcow2,
+ * and `blockdev-snapshot-sync` would leave the build writing an overlay chain rooted in the output folder, which -force
+ * deletes.) Each snapshot is a whole disk, sparse, standing alone: prune removes one entry's files without breaking
+ * another, and a resumed build starts from a plain copy of it.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SnapshotRef, Snapshots } from '../../cache/build-cache';
-import { snapshotsDir } from '../../cache/disk-snapshots';
-import type { BuildInfo } from '../../engine/plugin';
+import { memoryStateOf, snapshotsDir } from '../../cache/disk-snapshots';
+import type { BuildInfo, Ui } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import type { Plain } from '../../template/values/value';
 import type { DiskPaths } from './disk';
 import type { QmpClient } from './qmp';
 import type { QemuConfig } from './read-config';
 import type { QemuState } from './state';
+import { saveMemory } from './memory-state';
+
 
 /** Fields that only decide where the finished disk goes and how it is closed and compacted: changing them keeps the cache. */
 const OUTPUT_FIELDS = new Set(['output_directory', 'vm_name', 'skip_compaction', 'disk_compression', 'shutdown_command', 'shutdown_timeout', 'headless', 'vnc_bind_address', 'vnc_port_min', 'vnc_port_max', 'disable_vnc', 'qmp_socket_path']);
@@ -49,10 +53,12 @@ export function cacheLookupStep(cfg: QemuConfig, paths: DiskPaths, build: BuildI
       } catch (e) {
         return halt(`Error reading ${base} for the build cache: ${(e as Error).message}`);
       }
-      const plan = await cache.plan(`sha256:${digest}`, cacheableBuilderConfig(builderConfig), diskSnapshots(cfg, paths, state, cache.folder));
+      const plan = await cache.plan(`sha256:${digest}`, cacheableBuilderConfig(builderConfig), diskSnapshots(cfg, paths, state, cache.folder, ctx.ui));
       if (plan.image) {
         state.startDisk = plan.image;
-        ctx.ui.message(`Build cache: steps 1 to ${plan.hits} are cached; starting from the disk ${plan.image}`);
+        const memory = memoryStateOf(plan.image);
+        if (existsSync(memory)) state.startMemory = memory;
+        ctx.ui.message(`Build cache: steps 1 to ${plan.hits} are cached; starting from the disk ${plan.image}${state.startMemory ? ' and the machine\'s memory saved with it' : ''}`);
       } else if (cache.resume) ctx.ui.say('Nothing cached to resume from: building from the start');
       return CONTINUE;
     },
@@ -65,8 +71,9 @@ async function sha256File(path: string, signal: AbortSignal): Promise<string> {
   return h.digest('hex');
 }
 
-function diskSnapshots(cfg: QemuConfig, paths: DiskPaths, state: QemuState, cacheFolder: string): Snapshots {
+function diskSnapshots(cfg: QemuConfig, paths: DiskPaths, state: QemuState, cacheFolder: string, ui: Ui): Snapshots {
   const fileOf = (tag: string): string => join(snapshotsDir(cacheFolder), `${tag}.${cfg.format}`);
+  let memoryRefused = false;
   return {
     async save(tag, signal): Promise<SnapshotRef> {
       const qmp = state.qmp;
@@ -76,7 +83,23 @@ function diskSnapshots(cfg: QemuConfig, paths: DiskPaths, state: QemuState, cach
       await state.communicator?.run('sync', { signal, onLine: () => undefined }).catch(() => undefined);
       const target = fileOf(tag);
       await mkdir(snapshotsDir(cacheFolder), { recursive: true, mode: 0o700 });
-      await backup(qmp, paths.disk, target, cfg.format, tag, signal);
+      const paused = await qmp.execute('stop');
+      try {
+        await backup(qmp, paths.disk, target, cfg.format, tag, signal);
+        if (paused.ok && !memoryRefused) {
+          const saved = await saveMemory(qmp, memoryStateOf(target), signal);
+          if (!saved.ok && !signal.aborted) {
+            // Said once: the same machine refuses the same way at every step.
+            memoryRefused = true;
+            ui.message(`Build cache: the machine's memory is not saved with its disk (${saved.error}); a resumed build will boot the disk`);
+          }
+        }
+      } finally {
+        if (paused.ok) {
+          const cont = await qmp.execute('cont');
+          if (!cont.ok && !signal.aborted) throw new Error(`the machine did not continue after its snapshot: ${cont.error}`);
+        }
+      }
       return { image: target, tag: target };
     },
     exists: async (image) => {
@@ -87,6 +110,7 @@ function diskSnapshots(cfg: QemuConfig, paths: DiskPaths, state: QemuState, cach
       }
     },
     async discard(tag) {
+      await rm(memoryStateOf(fileOf(tag)), { force: true });
       await rm(fileOf(tag), { force: true });
     },
   };

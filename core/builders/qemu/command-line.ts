@@ -11,6 +11,10 @@ export interface LaunchFacts {
   additionalDisks: string[];
   /** The ISO to attach as a CD (installs); absent for disk_image builds. */
   cdrom?: string;
+  /** Boot the disk even with a CD attached: the machine starts from the build cache's disk, installed already. */
+  bootDisk?: boolean;
+  /** Start paused, waiting for a saved machine state over QMP (`-incoming defer`). */
+  incoming?: boolean;
   accelerator: string;
   /** Host port forwarded to the machine's communicator port; undefined for none. */
   sshHostPort?: number;
@@ -49,7 +53,7 @@ export function qemuArgs(cfg: QemuConfig, f: LaunchFacts): { args: string[]; ove
   [f.disk, ...f.additionalDisks].forEach((d, i) => add('-drive', drive(d, i)));
   if (f.cdrom) {
     add('-cdrom', f.cdrom);
-    add('-boot', 'once=d');
+    add('-boot', f.bootDisk ? 'c' : 'once=d');
   } else {
     add('-boot', 'c');
   }
@@ -61,6 +65,7 @@ export function qemuArgs(cfg: QemuConfig, f: LaunchFacts): { args: string[]; ove
   else if (!cfg.useDefaultDisplay && (cfg.headless || !f.hasDisplay)) add('-display', 'none');
   add('-qmp', `unix:${f.qmpSocket},server=on,wait=off`);
   add('-serial', 'stdio');
+  if (f.incoming) add('-incoming', 'defer');
 
   const overrides = new Map<string, string[]>();
   for (const words of cfg.qemuArgs) {

@@ -3,7 +3,7 @@
  * words) when the machine dies meanwhile instead of waiting out ssh_timeout.
  */
 import type { BuildState } from '../../engine/plugin';
-import { CONTINUE, halt, type Step } from '../../engine/steps';
+import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import { temporaryKeyPair } from '../../communicators/ssh/keypair';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import type { SshConfig } from '../../communicators/ssh/config';
@@ -24,6 +24,19 @@ export function temporaryKeyStep(cfg: QemuConfig): Step<QemuState> {
       return CONTINUE;
     },
   };
+}
+
+/**
+ * A machine restored from the build cache's memory has the clock of the moment it was saved. Set to the host's time (as
+ * root, else through passwordless sudo), so that what the next steps do (TLS, package signatures, make) sees the right
+ * date; when neither works, say how far behind it is.
+ */
+async function setGuestClock(state: QemuState, ctx: StepContext): Promise<void> {
+  const now = Math.round(Date.now() / 1000);
+  const set = `date -u -s @${now} >/dev/null 2>&1 || sudo -n date -u -s @${now} >/dev/null 2>&1`;
+  const r = await state.communicator?.run(set, { signal: ctx.signal, onLine: () => undefined });
+  if (r?.ok && r.value.exitCode === 0) ctx.ui.message("Set the restored machine's clock to the host's time");
+  else if (!ctx.signal.aborted) ctx.ui.say("Could not set the restored machine's clock (it needs root or passwordless sudo): it has the time its cached step ended at");
 }
 
 export function connectStep(cfg: QemuConfig): Step<QemuState> {
@@ -51,6 +64,7 @@ export function connectStep(cfg: QemuConfig): Step<QemuState> {
       });
       try {
         const r = await inner.run(state, { ...ctx, signal: stop.signal });
+        if (r.ok && state.restored) await setGuestClock(state, ctx);
         if (ctx.signal.aborted || r.ok) return r;
         const serial = state.process?.serialTail() ?? [];
         const tail = serial.length > 0 ? `\nThe machine's serial console ended with:\n${serial.map((l) => `  ${l}`).join('\n')}` : '';

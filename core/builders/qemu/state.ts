@@ -19,6 +19,10 @@ export interface QemuState extends DownloadState, HttpServerState {
   qmp?: QmpClient;
   /** StepCacheLookup: the cached disk (the result of the last cached provisioner) the machine starts from. */
   startDisk?: string;
+  /** StepCacheLookup: the machine's memory saved with startDisk, when it was; stepRun loads it instead of booting. */
+  startMemory?: string;
+  /** stepRun: the machine goes on from startMemory (it has not booted: no boot_wait, no boot_command). */
+  restored?: boolean;
 }
 
 /** Packer's build-time placeholders (`{{ .HTTPIP }}` …) for boot_command and qemuargs, from what the steps learned so far. */

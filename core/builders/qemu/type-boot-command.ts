@@ -52,6 +52,7 @@ export function typeBootCommandStep(cfg: QemuConfig, paths: DiskPaths): Step<Qem
     name: 'stepTypeBootCommand',
     async run(state, ctx) {
       const { ui, signal } = ctx;
+      if (state.restored) return CONTINUE;
       if (state.startDisk && cfg.bootCommand.length > 0) {
         // boot_command drives an installer or a boot menu; the cached disk boots the system it made.
         ui.say('Not typing boot_command: the machine boots the cached disk');
