@@ -4,29 +4,13 @@
  */
 import { cancelled, CANCELLED, ok, type Result } from '../../common/result';
 import { fillPlaceholders } from '../../engine/placeholders';
+import { sleep } from '../../engine/retry';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { parseBootCommand, type KeyAction } from './boot-command';
 import type { QmpClient } from './qmp';
 import type { QemuConfig } from './read-config';
 import type { DiskPaths } from './disk';
 import { placeholders, type QemuState } from './state';
-
-/** Resolves false when cancelled. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (): void => {
-      signal.removeEventListener('abort', abort);
-      resolve(true);
-    };
-    const timer = setTimeout(done, ms);
-    const abort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', abort, { once: true });
-  });
-}
 
 function keyEvent(key: string, down: boolean): Record<string, unknown> {
   return { type: 'key', data: { down, key: { type: 'qcode', data: key } } };

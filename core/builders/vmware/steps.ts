@@ -15,7 +15,7 @@ import type { BuildInfo, BuildState } from '../../engine/plugin';
 import { outputDirStep as sharedOutputDirStep } from '../../engine/output-dir';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { parseBootCommand } from '../qemu/boot-command';
-import { sleep } from '../qemu/type-boot-command';
+import { sleep } from '../../engine/retry';
 import { firstFreePort } from '../virtualbox/steps';
 import { compactDiskCommands, createDiskCommand, defaultLeaseFiles, isListed, readLeases, vmrun, type Tools } from './driver';
 import { keysymsForChord } from './keysyms';
