@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { inputs } from '../contract/inputs';
-import { resumeProblem } from '../engine/resume';
+import { buildsUnableToResume } from '../engine/resume';
 import { cacheDir } from '../cache/store';
 import { eventLogLine } from '../contract/log-line';
 import { existsSync, readFileSync } from 'node:fs';
@@ -114,8 +114,9 @@ export class BuildService {
     const builds = injected.value.builds;
     const sensitiveStrings = [...loaded.model.sensitiveStrings, ...injected.value.secrets, ...credentials.value.secrets];
     const registry = this.opts.registry ?? builtinPlugins();
-    const cannotResume = req.resume ? resumeProblem(builds, registry) : undefined;
-    if (cannotResume) return failure('engine', cannotResume);
+    const cannotResume = req.resume ? buildsUnableToResume(builds, registry) : [];
+    // In the app's words: Resume is a button there, and building again from the start is the other button.
+    if (cannotResume.length > 0) return failure('engine', `Cannot resume ${cannotResume.join(', ')}: only docker and qemu builds keep a build cache to resume from. Build again from the start instead.`);
     const run = createRun({
       builds,
       registry,

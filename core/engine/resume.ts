@@ -6,9 +6,14 @@
 import type { PlannedBuild } from '../template/model';
 import type { PluginRegistry } from './plugin';
 
+/** The builds whose builder keeps no build cache, as `name (type)`: empty when every build can resume. */
+export function buildsUnableToResume(builds: readonly PlannedBuild[], registry: PluginRegistry): string[] {
+  return builds.filter((b) => registry.builder(b.type)?.cachesSteps !== true).map((b) => `${b.name} (${b.type})`);
+}
+
+/** The CLI's refusal of -resume, in its flags' words. */
 export function resumeProblem(builds: readonly PlannedBuild[], registry: PluginRegistry): string | undefined {
-  const unable = builds.filter((b) => registry.builder(b.type)?.cachesSteps !== true);
+  const unable = buildsUnableToResume(builds, registry);
   if (unable.length === 0) return undefined;
-  const names = unable.map((b) => `${b.name} (${b.type})`).join(', ');
-  return `-resume: ${names} cannot resume: only the docker and qemu builders keep a build cache to resume from. Build without -resume, or with -only= the builds that can.`;
+  return `-resume: ${unable.join(', ')} cannot resume: only the docker and qemu builders keep a build cache to resume from. Build without -resume, or with -only= the builds that can.`;
 }

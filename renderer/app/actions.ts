@@ -34,6 +34,12 @@ const running = () => {
   return run !== undefined && !run.finished;
 };
 
+/** The build panel's run ended failed: Resume is offered. */
+const lastRunFailed = () => {
+  const s = useApp.getState();
+  return s.currentRunId !== undefined && getServices().runStates.get(s.currentRunId)?.result === 'failed';
+};
+
 async function open(path: string): Promise<void> {
   const { api } = getServices();
   const r = await api.templates.open({ path });
@@ -68,7 +74,11 @@ async function format(): Promise<void> {
   s.setStatus(r.value.changed ? 'Formatted' : 'Already formatted');
 }
 
-async function startBuild(): Promise<void> {
+/**
+ * Runs the open template's chosen builds. `resume` (Resume on a failed run in the build panel, the CLI's -resume):
+ * each build starts after its last cached step, with the template and inputs as they are now.
+ */
+async function startBuild(resume = false): Promise<void> {
   const s = useApp.getState();
   if (!s.template || running()) return;
   if (!(await saveAll())) return;
@@ -78,10 +88,10 @@ async function startBuild(): Promise<void> {
   // A variable bound to a credential takes its value in the host; a value typed here would only be overridden.
   const bound = s.bindings?.variables ?? {};
   const vars = Object.entries(s.variableValues).filter(([name]) => bound[name] === undefined);
-  const r = await api.builds.start({ path: s.template.path, only, vars: vars.length ? vars : undefined, onError: s.onError });
+  const r = await api.builds.start({ path: s.template.path, only, vars: vars.length ? vars : undefined, onError: s.onError, ...(resume ? { resume: true } : {}) });
   if (!r.ok) {
     // The bound secrets are read from a vault behind a passphrase: ask for it, then start again.
-    if (r.error.code === 'locked') return credentials.askUnlock(r.error, startBuild);
+    if (r.error.code === 'locked') return credentials.askUnlock(r.error, () => startBuild(resume));
     return s.setStatus(r.error.message, 'error');
   }
   const runId = r.value.runId;
@@ -93,7 +103,7 @@ async function startBuild(): Promise<void> {
   logs.set(runId, log);
   runStates.set(runId, state);
   s.setCurrentRun(runId);
-  s.setStatus(`Build started (${runId})`);
+  s.setStatus(`Build ${resume ? 'resumed' : 'started'} (${runId})`);
   let stop: (() => void) | undefined;
   let nextSeq = 0;
   stop = onRunEvents(runId, (batch) => {
@@ -229,7 +239,8 @@ export const actions = {
   open: { id: 'open', label: 'Open…', shortcut: 'Ctrl+O', run: (path: string) => open(path) } as Action<string>,
   save: { id: 'save', label: 'Save', shortcut: 'Ctrl+S', matches: (e) => ctrl(e) && !e.shiftKey && e.key.toLowerCase() === 's', enabled: hasTemplate, run: async () => void ((await saveAll()) && useApp.getState().setStatus('Saved')) } as Action,
   format: { id: 'format', label: 'Format', shortcut: 'Shift+Alt+F', matches: (e) => e.shiftKey && e.altKey && e.key.toLowerCase() === 'f', enabled: hasTemplate, run: format } as Action,
-  runBuild: { id: 'runBuild', label: 'Run build', shortcut: 'Ctrl+Enter', matches: (e) => ctrl(e) && e.key === 'Enter', enabled: () => hasTemplate() && !running(), run: startBuild } as Action,
+  runBuild: { id: 'runBuild', label: 'Run build', shortcut: 'Ctrl+Enter', matches: (e) => ctrl(e) && e.key === 'Enter', enabled: () => hasTemplate() && !running(), run: () => startBuild() } as Action,
+  resumeBuild: { id: 'resumeBuild', label: 'Resume after the last cached step', enabled: () => hasTemplate() && lastRunFailed(), run: () => startBuild(true) } as Action,
   cancelBuild: { id: 'cancelBuild', label: 'Cancel build', shortcut: 'Ctrl+Shift+X', matches: (e) => ctrl(e) && e.shiftKey && e.key.toLowerCase() === 'x', enabled: running, run: cancelBuild } as Action,
   addProvisioner: { id: 'addProvisioner', label: 'Add provisioner', enabled: hasTemplate, run: addProvisioner } as Action<string>,
   removeNode: { id: 'removeNode', label: 'Remove', run: removeNode } as Action<string>,

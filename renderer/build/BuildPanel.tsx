@@ -142,6 +142,11 @@ export function BuildPanel() {
           <button className="primary" disabled={isRunning || builds.length === 0 || selected.length === 0} onClick={() => runAction('runBuild')} title={actions.runBuild.shortcut}>
             ▶ Run build
           </button>
+          {state?.finished && state.result === 'failed' ? (
+            <button onClick={() => runAction('resumeBuild')} title="Build again from the template as it is now, starting each build after its last cached step (docker and qemu builds)">
+              ⏵ Resume
+            </button>
+          ) : null}
           <button disabled={!isRunning} onClick={() => runAction('cancelBuild')} title={actions.cancelBuild.shortcut}>
             ■ Cancel
           </button>

@@ -135,7 +135,12 @@ export function LogViewer({ log, title }: { log: RunLog; title: string }) {
           placeholder="Search log"
           aria-label="Search log"
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            // The last query's matches are stale: Enter searches the new text rather than stepping through them.
+            setMatches([]);
+            setMatchIndex(-1);
+          }}
           onKeyDown={(e) => {
             if (e.key !== 'Enter') return;
             if (matches.length && query) step_(e.shiftKey ? -1 : 1);

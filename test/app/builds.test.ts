@@ -139,7 +139,7 @@ test('builds.start with resume on builders without a build cache is refused, nam
   const host = createHost({ dataDir: ws.dataDir, env: { PATH: process.env.PATH } });
   const started = await host.handlers.builds.start({ path: ws.templatePath, resume: true });
   assert.ok(!started.ok);
-  assert.match(started.error.message, /-resume: null\.box \(null\), null\.other \(null\) cannot resume: only the docker and qemu builders keep a build cache/);
+  assert.match(started.error.message, /^Cannot resume null\.box \(null\), null\.other \(null\): only docker and qemu builds keep a build cache to resume from\. Build again from the start instead\.$/);
   const runs = await host.handlers.builds.listRuns({});
   assert.ok(runs.ok);
   assert.deepEqual(runs.value, []);

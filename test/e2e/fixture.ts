@@ -7,6 +7,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { pruneCache } from '../../core/cache/maintenance';
+import { cacheDir, CacheStore } from '../../core/cache/store';
+import { dockerCacheImages } from '../../core/builders/docker/cache-images';
+import { DockerDriver } from '../../core/builders/docker/driver';
 import { TSX_LOADER } from '../support/tsx';
 
 export const REPO = resolve(__dirname, '../..');
@@ -70,6 +74,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<Served> {
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       removeBuiltImages(dataDir);
+      await removeCacheImages(dataDir);
       rmSync(workDir, { recursive: true, force: true });
     },
   };
@@ -89,6 +94,14 @@ function removeBuiltImages(dataDir: string): void {
   } catch {
     // Already removed, or Docker is not running here: nothing to clean.
   }
+}
+
+/** The build cache's images this server's builds committed (the app builds with the cache on), pruned as `cache prune --all` does. */
+async function removeCacheImages(dataDir: string): Promise<void> {
+  const store = new CacheStore(cacheDir(dataDir));
+  if (store.list().length === 0 && store.pending().length === 0) return;
+  // A month ahead, so a save a killed build left pending is an orphan to remove, not a build still committing.
+  await pruneCache(store, dockerCacheImages(DockerDriver.fromEnv(process.env)), { all: true }, Date.now() + 30 * 86_400_000);
 }
 
 let browser: Browser | undefined;

@@ -38,6 +38,11 @@ export class AppPage {
     await this.graph.waitForNodes(6);
   }
 
+  /** The status bar's message (what an action says it did, or why it could not). */
+  statusText(): Locator {
+    return this.page.getByTestId('status-text');
+  }
+
   problemCount(): Locator {
     return this.page.getByTestId('problem-count');
   }
@@ -247,6 +252,15 @@ export class BuildPanelPage {
   /** Gives a sensitive variable the value of a `secret` credential. */
   async bindVariable(variable: string, credential: string): Promise<void> {
     await this.page.getByLabel(`Secret for ${variable}`).selectOption(credential);
+  }
+
+  /** Resume, offered once the panel's run has failed. */
+  resumeButton(): Locator {
+    return this.page.getByRole('region', { name: 'Build' }).getByRole('button', { name: '⏵ Resume' });
+  }
+
+  async resume(): Promise<void> {
+    await this.resumeButton().click();
   }
 
   async cancel(): Promise<void> {

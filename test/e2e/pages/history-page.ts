@@ -102,6 +102,29 @@ export class HistoryPageObject {
     return this.page.getByRole('region', { name: /^Run / }).getByTestId('log-count');
   }
 
+  /** Resume on a failed run's summary: the same inputs, each build starting after its last cached step. */
+  async resume(): Promise<void> {
+    await this.summary().getByRole('button', { name: '⏵ Resume' }).click();
+  }
+
+  /** The open run's result as its summary shows it, once it has ended. */
+  async waitForResult(runId: string, timeoutMs = 240_000): Promise<string> {
+    const result = this.page.getByRole('region', { name: `Run ${runId}` }).locator('.run-summary .result');
+    await this.page.waitForFunction((id) => ['succeeded', 'failed', 'cancelled'].includes(document.querySelector(`section[aria-label="Run ${id}"] .run-summary .result`)?.textContent ?? ''), runId, { timeout: timeoutMs });
+    return (await result.textContent()) ?? '';
+  }
+
+  /** Searches the open run's log as a user does (type, Enter) and returns the line the search landed on. */
+  async findInLog(text: string): Promise<string> {
+    const viewer = this.page.getByRole('region', { name: /^Run / }).locator('.log-viewer');
+    await viewer.getByLabel('Search log').fill(text);
+    await viewer.getByLabel('Search log').press('Enter');
+    const line = viewer.locator('.log-row.current-match');
+    // Typing cleared the last search's mark: a marked line now is this search's (none when nothing matches).
+    const found = await line.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    return found ? ((await line.textContent()) ?? '') : '';
+  }
+
   async runAgain(): Promise<void> {
     await this.page.getByRole('button', { name: /Run again with the same inputs/ }).click();
   }
