@@ -89,6 +89,9 @@ export class BuildService {
 
   async start(req: StartRequest): Promise<Result<{ runId: string }>> {
     const path = this.opts.resolvePath(req.path);
+    // Run again and Resume in History start a template from where it was then: say plainly that it has gone, rather
+    // than "the template has errors" over a stat's ENOENT.
+    if (!existsSync(path)) return failure('not-found', `The template ${path} is not there any more: it was moved or deleted since. Open it where it is now and build it from there.`);
     const credentials = await this.credentialsFor(path);
     if (!credentials.ok) return credentials;
     // As with `bakehouse build -credential`: bound secrets come before the typed values, and only to the loader.

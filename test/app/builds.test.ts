@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { RunEventBatch } from '../../core/contract/events';
 import { createHost } from '../../core/app/host';
@@ -132,6 +133,20 @@ test('with on-error=ask a failing step asks; the answer given through the contra
   await host.whenRunDone(runId);
   const runs = await host.handlers.builds.listRuns({});
   assert.ok(runs.ok && runs.value[0].result === 'failed');
+});
+
+test('builds.start of a template that is not there any more says so, and nothing runs', async () => {
+  const ws = workspace();
+  const host = createHost({ dataDir: ws.dataDir, env: { PATH: process.env.PATH } });
+  const gone = join(dirname(ws.templatePath), 'moved-away.pkr.hcl');
+  const started = await host.handlers.builds.start({ path: gone, resume: true });
+  assert.ok(!started.ok);
+  assert.equal(started.error.code, 'not-found');
+  assert.equal(started.error.message, `The template ${gone} is not there any more: it was moved or deleted since. Open it where it is now and build it from there.`);
+  const runs = await host.handlers.builds.listRuns({});
+  assert.ok(runs.ok);
+  assert.deepEqual(runs.value, []);
+  await host.dispose();
 });
 
 test('builds.start with resume on builders without a build cache is refused, naming them, and nothing runs', async () => {

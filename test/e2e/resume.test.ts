@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CACHE_COMMENT_PREFIX, CACHE_REPOSITORY } from '../../core/cache/build-cache';
+import { cacheDir } from '../../core/cache/store';
 import { canRun, closeBrowser, withApp } from './fixture';
 import { AppPage } from './pages/app-page';
 
@@ -63,14 +65,24 @@ build {
   writeFileSync(join(dir, 'three.sh'), '#!/bin/sh\necho "step three fails"\nexit 3\n');
 }
 
-/** The containers a build of this server left (its data folder is in no label, but its run ids are): none, after cleanup. */
+/** Build containers of these runs still in Docker (named `bakehouse-<run id's first 8>-…`, leftovers.ts). */
 function containersOf(runIds: readonly string[]): string[] {
-  const out = execFileSync('docker', ['ps', '-a', '--format', '{{.ID}} {{.Labels}}'], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => runIds.some((id) => l.includes(id)));
+  const names = execFileSync('docker', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n');
+  return names.filter((n) => runIds.some((id) => n.startsWith(`bakehouse-${id.slice(0, 8)}-`)));
+}
+
+/** Build cache images committed for this data folder (their commit comment names its cache folder). */
+function cacheImagesOf(dataDir: string): string[] {
+  const ids = execFileSync('docker', ['images', '-q', CACHE_REPOSITORY], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (ids.length === 0) return [];
+  const comments = execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}} {{.Comment}}', ...new Set(ids)], { encoding: 'utf8' }).split('\n');
+  return comments.filter((c) => c.endsWith(`${CACHE_COMMENT_PREFIX}${cacheDir(dataDir)}`));
 }
 
 test('a failed Docker build resumes after its last cached step, from History and from the build panel', opts, async () => {
+  let dataDir = '';
   await withApp(async (served, page) => {
+    dataDir = served.dataDir;
     const dir = join(served.workDir, 'resume');
     writeTemplate(dir);
     const app = new AppPage(page);
@@ -116,11 +128,14 @@ test('a failed Docker build resumes after its last cached step, from History and
     writeFileSync(join(dir, 'three.sh'), '#!/bin/sh\nexit 3\n');
     // The panel still shows its own run, the first, failed one: Resume is offered on it.
     assert.equal(await app.build.resumeButton().count(), 1);
+    const firstFailed = await app.build.runId();
     await app.build.run();
+    await app.build.waitForNewRun(firstFailed);
     assert.equal(await app.build.waitForResult(), 'failed', await app.build.logText());
     writeFileSync(join(dir, 'three.sh'), '#!/bin/sh\necho "step three ran again"\n');
+    const secondFailed = await app.build.runId();
     await app.build.resume();
-    await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'running…');
+    await app.build.waitForNewRun(secondFailed);
     assert.equal(await app.build.waitForResult(), 'succeeded', await app.build.logText());
     assert.equal(await app.build.resumeButton().count(), 0, 'no Resume on a run that succeeded');
     const log = await app.build.logText();
@@ -138,5 +153,68 @@ test('a failed Docker build resumes after its last cached step, from History and
     const ids = await history.runIds();
     assert.equal(new Set(ids).size, 4);
     assert.deepEqual(containersOf(ids), [], 'no container left behind');
+    assert.ok(cacheImagesOf(dataDir).length >= 3, 'the steps were cached as images');
+  });
+  // The server is stopped and its data folder removed: its cache images went with it.
+  assert.deepEqual(cacheImagesOf(dataDir), []);
+});
+
+test('Resume says why it cannot: on a builder without a build cache, and on a run whose template is gone', opts, async () => {
+  await withApp(async (served, page) => {
+    const dir = join(served.workDir, 'no-cache');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'box.pkr.hcl'),
+      `source "null" "box" {
+  communicator = "none"
+}
+
+build {
+  sources = ["source.null.box"]
+
+  provisioner "shell-local" {
+    inline = ["exit 3"]
+  }
+}
+`,
+    );
+    const app = new AppPage(page);
+    await app.open(served.url);
+    await app.openPath(dir, 2);
+    await app.build.run();
+    assert.equal(await app.build.waitForResult(), 'failed', await app.build.logText());
+
+    const refusal = /^Cannot resume null\.box \(null\): only docker and qemu builds keep a build cache to resume from\. Build again from the start instead\.$/;
+    const statusStarts = (prefix: string) => page.waitForFunction((p) => document.querySelector('[data-testid=status-text]')?.textContent?.startsWith(p) ?? false, prefix, { timeout: 15_000 });
+    // From the build panel: the message, and the failed run stays the panel's run.
+    await statusStarts('Build failed');
+    await app.build.resume();
+    await statusStarts('Cannot resume');
+    assert.match((await app.statusText().textContent()) ?? '', refusal);
+    assert.equal(await app.build.status().textContent(), 'failed');
+
+    // From History: the same message, and no run is started. (Run again first, so the message is a new one.)
+    const history = app.history;
+    await history.open();
+    await history.waitForCount(1);
+    const [failed] = await history.runIds();
+    await history.openRun(failed);
+    await history.runAgain();
+    await history.waitForCount(2);
+    const [again] = await history.runIds();
+    assert.equal(await history.waitForResult(again), 'failed');
+    await statusStarts('Build started again');
+    await history.openRun(failed);
+    await history.resume();
+    await statusStarts('Cannot resume');
+    assert.match((await app.statusText().textContent()) ?? '', refusal);
+    await history.waitForCount(2);
+
+    // The template was deleted (or moved) since it ran: Resume says so.
+    rmSync(dir, { recursive: true, force: true });
+    await history.resume();
+    await page.waitForFunction(() => !(document.querySelector('[data-testid=status-text]')?.textContent?.startsWith('Cannot resume') ?? true));
+    assert.equal(await app.statusText().textContent(), `The template ${dir} is not there any more: it was moved or deleted since. Open it where it is now and build it from there.`);
+    await history.waitForCount(2);
   });
 });

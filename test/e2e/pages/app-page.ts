@@ -244,6 +244,20 @@ export class BuildPanelPage {
     await this.page.getByRole('button', { name: '▶ Run build' }).click();
   }
 
+  /** The id of the run the panel shows. */
+  async runId(): Promise<string | undefined> {
+    return this.page.evaluate(() => (window as unknown as { bakehouseUi: { store: { getState(): { currentRunId?: string } } } }).bakehouseUi.store.getState().currentRunId);
+  }
+
+  /** Waits until the panel shows a run other than `previous` (it shows the last run's result until the new one starts). */
+  async waitForNewRun(previous: string | undefined): Promise<void> {
+    await this.page.waitForFunction(
+      (prev) => (window as unknown as { bakehouseUi: { store: { getState(): { currentRunId?: string } } } }).bakehouseUi.store.getState().currentRunId !== prev,
+      previous,
+      { timeout: 30_000 },
+    );
+  }
+
   /** Binds a build (`example.docker.debian`) to a credential, or to none with ''. */
   async bindSource(build: string, credential: string): Promise<void> {
     await this.page.getByLabel(`Credential for ${build}`).selectOption(credential);
