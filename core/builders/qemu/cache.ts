@@ -11,12 +11,12 @@
  * deletes.) Each snapshot is a whole disk, sparse, standing alone: prune removes one entry's files without breaking
  * another, and a resumed build starts from a plain copy of it.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SnapshotRef, Snapshots } from '../../cache/build-cache';
 import { memoryStateOf, snapshotsDir } from '../../cache/disk-snapshots';
+import { fileSha256 } from '../../cache/file-digest';
 import type { BuildInfo, Ui } from '../../engine/plugin';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import type { Plain } from '../../template/values/value';
@@ -49,7 +49,7 @@ export function cacheLookupStep(cfg: QemuConfig, paths: DiskPaths, build: BuildI
       if (!base) return CONTINUE;
       let digest: string;
       try {
-        digest = await sha256File(base, ctx.signal);
+        digest = await fileSha256(base, cache.folder, ctx.signal);
       } catch (e) {
         return halt(`Error reading ${base} for the build cache: ${(e as Error).message}`);
       }
@@ -63,12 +63,6 @@ export function cacheLookupStep(cfg: QemuConfig, paths: DiskPaths, build: BuildI
       return CONTINUE;
     },
   };
-}
-
-async function sha256File(path: string, signal: AbortSignal): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { signal })) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 function diskSnapshots(cfg: QemuConfig, paths: DiskPaths, state: QemuState, cacheFolder: string, ui: Ui): Snapshots {
