@@ -206,13 +206,14 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
   if (decl.hcpPackerRegistry) model.hcpPackerRegistry = decl.hcpPackerRegistry;
   for (const use of decl.sources) {
     const src = sources.find((s) => s.type === use.type && s.name === use.name);
+    // Packer 1.14 reports a source it cannot start at the build block's header (its DefRange), not at the reference.
     if (!src) {
       const known = sources.map((s) => `${s.type}.${s.name}`);
       diags.push(
         error(
           `Unknown source ${use.type}.${use.name}`,
           `There is no source "${use.type}" "${use.name}" in this template.${didYouMean(`${use.type}.${use.name}`, known)}${known.length ? ` Known sources: ${known.join(', ')}.` : ''}`,
-          use.range,
+          decl.range,
         ),
       );
       continue;
@@ -228,7 +229,7 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     const schema = getSchema('builder', src.type);
     if (!schema) {
       // Packer 1.14 reports an unknown builder type when a build starts the source, as "Unknown source type dockr".
-      const unknown = unknownComponentType('builder', src.type, use.range);
+      const unknown = unknownComponentType('builder', src.type, decl.range);
       diags.push({ ...unknown, summary: `Unknown source type ${src.type}` });
     }
     const bodies = src.body ? [src.body] : [];

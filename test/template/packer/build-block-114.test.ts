@@ -201,7 +201,7 @@ test('an unknown source type is an error where a build starts the source; an unu
   const unused = load({ 'a.pkr.hcl': `source "vmware-iso" "x" {\n}\n${DOCKER}\nbuild {\n  sources = ["source.docker.ubuntu"]\n}\n` });
   assert.deepEqual(errors(unused), []);
   const used = errors(load({ 'a.pkr.hcl': 'source "dockr" "x" {\n}\nbuild {\n  sources = ["source.dockr.x"]\n}\n' }));
-  assert.deepEqual(used.map(where), ['Unknown source type dockr @ a.pkr.hcl:4:14']);
+  assert.deepEqual(used.map(where), ['Unknown source type dockr @ a.pkr.hcl:3:1']);
 });
 
 test('validate and build need a build block; inspect and console read a template without one', () => {
