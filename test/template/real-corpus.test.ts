@@ -65,6 +65,8 @@ const known = JSON.parse(readFileSync(KNOWN_DIFFERENCES, 'utf8')) as Record<stri
 /** An error as both sides are compared: what is wrong, and where (file name and line) when Packer says where. */
 const withPlace = (e: ErrorAt): string => `${e.text}${e.line !== null ? ` @ ${e.file ? basename(e.file) : '?'}:${e.line}` : ''}`;
 const withoutPlace = (e: ErrorAt): string => e.text;
+/** A legacy JSON template's syntax error: Packer gives the line in the template but names no file. */
+const atLineOnly = (e: ErrorAt): string => `${e.text} @ ?:${e.line}`;
 
 function bakehouseVerdict(name: string): { valid: boolean; errors: ErrorAt[] } {
   const t = provenance[name];
@@ -81,13 +83,15 @@ const show = (valid: boolean, errors: ErrorAt[]): string => (valid ? 'valid' : `
 
 /**
  * Whether two invalid verdicts name the same errors: every message of Packer's is one of Bakehouse's (at the same file
- * and line where Packer gives a place), and every one of Bakehouse's is one of Packer's.
+ * and line where Packer gives a place; at the same line where it gives only a line), and every one of Bakehouse's is one
+ * of Packer's.
  */
 function sameErrors(packer: ErrorAt[], ours: ErrorAt[]): boolean {
   const keyOf = (e: ErrorAt): string => (e.line !== null ? withPlace(e) : withoutPlace(e));
   const theirs = new Set(packer.map(keyOf));
-  const mine = new Set(ours.flatMap((e) => [withPlace(e), withoutPlace(e)]));
-  return [...theirs].every((k) => mine.has(k)) && ours.every((e) => theirs.has(withPlace(e)) || theirs.has(withoutPlace(e)));
+  const keysOf = (e: ErrorAt): string[] => [withPlace(e), withoutPlace(e), ...(e.line !== null ? [atLineOnly(e)] : [])];
+  const mine = new Set(ours.flatMap(keysOf));
+  return [...theirs].every((k) => mine.has(k)) && ours.every((e) => keysOf(e).some((k) => theirs.has(k)));
 }
 
 /** Whether Bakehouse has every component type the template names (a schema and checks for each). */

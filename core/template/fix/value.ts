@@ -37,14 +37,11 @@ export function goKind(v: FixValue): string {
  * stops after it, so anything that follows is ignored); later duplicates of a key win. A syntax error names the place.
  */
 export function readFixTemplate(text: string, filename: string): Result<FixObject, Diagnostic> {
-  const errors: Array<{ offset: number }> = [];
-  const tree = parseTree(text, errors as never, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const syntaxOk = tree !== undefined && (errors.length === 0 || errors[0].offset >= tree.offset + tree.length);
-  if (!syntaxOk) {
-    const parsed = parseJson(text, filename);
-    const first = parsed.diagnostics.find((d) => d.severity === 'error');
-    return err(first ?? error('Invalid JSON', 'The file is not valid JSON.', new LineIndex(text).range(filename, 0, 0)));
-  }
+  // `packer fix` decodes with a json.Decoder and says "Error parsing template: " before Go's message.
+  const parsed = parseJson(text, filename, { reader: 'decoder', prefix: 'Error parsing template: ' });
+  // Only a syntax error leaves no tree; a key written twice is no error to fix (the later one wins).
+  const tree = parsed.doc.root && parseTree(text, [], { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (!tree) return err(parsed.diagnostics[0] ?? error('Error parsing template: EOF', 'The file holds no JSON value.', new LineIndex(text).range(filename, 0, 0)));
   const lines = new LineIndex(text);
   const range = (n: Node) => lines.range(filename, n.offset, n.offset + n.length);
   if (tree.type !== 'object') {

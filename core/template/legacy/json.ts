@@ -1,8 +1,9 @@
 /**
  * Parses a legacy template's JSON into a tree whose every node knows its place in the file,
- * rejecting what Go's encoding/json rejects (comments, trailing commas) and duplicate keys, as Packer does.
+ * rejecting what Go's encoding/json rejects (comments, trailing commas), in its words, and duplicate keys, as Packer does.
  */
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, type Node } from 'jsonc-parser';
+import { findGoJsonSyntaxError, type GoJsonContext, type GoJsonReader } from './go-json-syntax';
 import { error, LineIndex, type Diagnostic, type Range } from '../source';
 
 export type JsonNode =
@@ -28,42 +29,55 @@ export interface JsonDocument {
   filename: string;
 }
 
-const PARSE_MESSAGES: Record<number, [string, string]> = {
-  1: ['Invalid symbol', 'This character cannot start a JSON value. Strings need double quotes.'],
-  2: ['Invalid number', 'JSON numbers are written like 42, -1.5 or 1e3.'],
-  3: ['Missing property name', 'A property name in double quotes is expected here. JSON allows no trailing comma after the last property.'],
-  4: ['Missing value', 'A value is expected here. JSON allows no trailing comma after the last item.'],
-  5: ['Missing colon', 'A colon ":" must separate a property name from its value.'],
-  6: ['Missing comma', 'A comma "," must separate items and properties.'],
-  7: ['Missing closing brace', 'This object is not closed with "}".'],
-  8: ['Missing closing bracket', 'This array is not closed with "]".'],
-  9: ['Unexpected content after the template', 'A template is one JSON object; nothing may follow its closing "}".'],
-  10: ['Comments are not allowed', 'JSON templates cannot hold comments; use a root-level key starting with "_" instead.'],
-  11: ['Unterminated comment', 'JSON templates cannot hold comments.'],
-  12: ['Unterminated string', 'This string has no closing double quote.'],
-  13: ['Unterminated number', 'This number is cut short.'],
-  14: ['Invalid unicode escape', 'A \\u escape needs four hex digits.'],
-  15: ['Invalid escape sequence', 'Valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX.'],
-  16: ['Invalid character in string', 'Control characters such as a raw newline or tab must be escaped inside JSON strings.'],
+/** What each of Go's scanner messages means, in plain words, for the diagnostic's detail. */
+const GO_CONTEXT_DETAILS: Record<GoJsonContext, string> = {
+  'looking for beginning of value': 'A value is expected here: a string in double quotes, a number, true, false, null, an object or an array. JSON allows no trailing comma after the last item.',
+  'looking for beginning of object key string': 'A property name in double quotes is expected here. JSON allows no trailing comma after the last property.',
+  'after object key': 'A colon ":" must separate a property name from its value.',
+  'after object key:value pair': 'A comma "," must separate properties, and "}" close the object.',
+  'after array element': 'A comma "," must separate items, and "]" close the array.',
+  'after top-level value': 'A template is one JSON object; nothing may follow its closing "}".',
+  'in string literal': 'Control characters such as a raw newline or tab must be escaped inside JSON strings.',
+  'in string escape code': 'Valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX.',
+  'in \\u hexadecimal character escape': 'A \\u escape needs four hex digits.',
+  'in numeric literal': 'JSON numbers are written like 42, -1.5 or 1e3.',
+  'after decimal point in numeric literal': 'JSON numbers are written like 42, -1.5 or 1e3: a digit must follow the decimal point.',
+  'in exponent of numeric literal': 'JSON numbers are written like 42, -1.5 or 1e3: a digit must follow the exponent.',
+  'in literal true': 'true, false and null are written in lower case, in full; a string needs double quotes.',
+  'in literal false': 'true, false and null are written in lower case, in full; a string needs double quotes.',
+  'in literal null': 'true, false and null are written in lower case, in full; a string needs double quotes.',
+  'exceeded max depth': 'Objects and arrays may be nested at most 10000 deep.',
 };
+const COMMENT_DETAIL = 'JSON templates cannot hold comments; use a root-level key starting with "_" instead.';
+const END_DETAIL = 'The file ends before the JSON is complete: an object, array or string is not closed.';
 
-/** Parses `text`; on a syntax error returns the first error only, as Go's decoder stops at it. */
-export function parseJson(text: string, filename: string): { doc: JsonDocument; diagnostics: Diagnostic[] } {
+/** How Packer reads this JSON: with which of Go's readers, and the words it puts before Go's message. */
+export interface JsonReading {
+  reader: GoJsonReader;
+  prefix: string;
+}
+
+/** A legacy template, read by the plugin SDK's template.ParseFile. */
+export const TEMPLATE_READING: JsonReading = { reader: 'unmarshal', prefix: 'Error parsing JSON: ' };
+
+/**
+ * Parses `text`; on a syntax error returns the first error only, in Packer's words for it (`reading.prefix` and Go's
+ * message), placed at the character Go stopped at.
+ */
+export function parseJson(text: string, filename: string, reading: JsonReading = TEMPLATE_READING): { doc: JsonDocument; diagnostics: Diagnostic[] } {
   const lines = new LineIndex(text);
-  const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const doc: JsonDocument = { lines, filename };
-  if (errors.length > 0) {
-    const e = errors[0];
-    const [summary, detail] = PARSE_MESSAGES[e.error] ?? ['Invalid JSON', 'The file is not valid JSON.'];
+  const syntax = findGoJsonSyntaxError(text, reading.reader);
+  if (syntax) {
+    const detail = syntax.kind === 'unexpected end' ? END_DETAIL : syntax.char === "'/'" ? COMMENT_DETAIL : GO_CONTEXT_DETAILS[syntax.context];
     // Point at one character at least, but never past the end of the file.
-    const start = Math.min(e.offset, text.length);
-    const end = Math.min(e.offset + Math.max(e.length, 1), text.length);
-    return { doc, diagnostics: [error(summary, detail, lines.range(filename, start, end))] };
+    const end = Math.min(syntax.at + (syntax.at < text.length && (text.codePointAt(syntax.at) ?? 0) > 0xffff ? 2 : 1), text.length);
+    return { doc, diagnostics: [error(`${reading.prefix}${syntax.message}`, detail, lines.range(filename, syntax.at, end))] };
   }
-  if (!tree) {
-    return { doc, diagnostics: [error('Empty template', 'A legacy template is a JSON object with at least a "builders" list.', lines.range(filename, 0, 0))] };
-  }
+  // Go reads it, so jsonc-parser (strict: no comments, no trailing commas) does too; it gives the tree its offsets. What
+  // follows the first value (which only a decoder accepts) is left out of the tree, as the decoder leaves it unread.
+  const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (!tree) return { doc, diagnostics: [error(`${reading.prefix}unexpected end of JSON input`, END_DETAIL, lines.range(filename, 0, 0))] };
   const diagnostics: Diagnostic[] = [];
   doc.root = convert(tree, text, lines, filename, diagnostics);
   return { doc, diagnostics };

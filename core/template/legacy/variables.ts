@@ -94,7 +94,8 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
       continue;
     }
     sources[file] = text;
-    const parsed = parseJson(text, file);
+    // Packer 1.14 decodes a legacy -var-file with a json.Decoder (command/flag-kv) and names the file in its error.
+    const parsed = parseJson(text, file, { reader: 'decoder', prefix: `Error reading variables in '${file}': ` });
     diagnostics.push(...parsed.diagnostics);
     const root = parsed.doc.root;
     if (!root) continue;

@@ -99,7 +99,7 @@ test('hcl2_upgrade keeps pause_before and warns about the provisioner override P
 test('hcl2_upgrade reports JSON syntax errors with line and column and writes nothing', () => {
   const r = hcl2Upgrade('{\n  "builders": [\n    {"type": "null",}\n  ]\n}', 't.json');
   assert.equal(r.text, '');
-  assert.equal(r.diagnostics[0].summary, 'Missing property name');
+  assert.equal(r.diagnostics[0].summary, "Error parsing JSON: invalid character '}' looking for beginning of object key string");
   assert.equal(r.diagnostics[0].range?.start.line, 3);
   assert.equal(r.diagnostics[0].range?.start.column, 21);
 });
