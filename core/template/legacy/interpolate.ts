@@ -3,7 +3,7 @@
  */
 import { error, type Diagnostic } from '../source';
 import { didYouMean } from '../suggest';
-import { hasActions, parseTemplate, renderTemplate, type TemplateError } from './gotemplate';
+import { calledFunctions, hasActions, parseTemplate, renderTemplate, type TemplateError } from './gotemplate';
 import { legacyFunctions, UnknownVariableError, type FunctionContext } from './functions';
 import { rangeInString, type JsonDocument } from './json';
 
@@ -23,6 +23,27 @@ export function interpolateString(doc: JsonDocument, node: StringNode, ctx: Func
   const funcs = legacyFunctions(ctx);
   const r = renderTemplate(node.value, parsed.nodes, funcs);
   return { value: r.text, diagnostics: r.errors.map((e) => toDiagnostic(doc, node, e, ctx)) };
+}
+
+/**
+ * The error Go's text/template finds while parsing `node`'s text — a syntax error, or the first function it does not
+ * know (Go checks function names as it parses) — worded as Go prints it ("template: root:1: function \"X\" not
+ * defined"), with the diagnostic for its place. Packer stops at such an error where it renders variables.
+ */
+export function templateParseError(doc: JsonDocument, node: StringNode, ctx: FunctionContext): { goMessage: string; diagnostic: Diagnostic } | undefined {
+  if (!hasActions(node.value)) return undefined;
+  const parsed = parseTemplate(node.value);
+  const funcs = legacyFunctions(ctx);
+  const e =
+    parsed.error ??
+    parsed.nodes
+      .flatMap((n) => (n.kind === 'action' && n.pipe ? calledFunctions(n.pipe) : []))
+      .filter((f) => !funcs[f.name])
+      .map((f): TemplateError => ({ message: `function "${f.name}" not defined`, kind: 'unknown-function', func: f.name, start: f.pos, end: f.pos + f.name.length }))[0];
+  if (!e) return undefined;
+  // Go names the template's line, counted from 1, where the error is.
+  const line = 1 + (node.value.slice(0, e.start).match(/\n/g)?.length ?? 0);
+  return { goMessage: `template: root:${line}: ${e.message}`, diagnostic: toDiagnostic(doc, node, e, ctx) };
 }
 
 const FUNCTION_NAMES = [

@@ -10,7 +10,7 @@ import { error, type Diagnostic, type Range } from '../source';
 import { T_STRING } from '../values/type';
 import { markSensitive, str, unknownOf } from '../values/value';
 import type { FunctionContext } from './functions';
-import { interpolateString, type StringNode } from './interpolate';
+import { interpolateString, templateParseError, type StringNode } from './interpolate';
 import { kindName, parseJson, type JsonDocument, type JsonNode } from './json';
 
 export interface VariableInputs {
@@ -33,6 +33,9 @@ export interface ResolvedVariables {
   /** Text of every var file read, by filename. */
   sources: Record<string, string>;
 }
+
+/** Packer's words for a required variable left unset, before its name. */
+const REQUIRED_UNSET = 'required variable not set: ';
 
 interface Candidate {
   node: StringNode;
@@ -146,7 +149,7 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
     const c = chosen.get(name);
     const value = values.get(name);
     if (d.required && value === undefined) {
-      valueDiagnostics.push(error(`required variable not set: ${name}`, `The variable "${name}" is required (its default is null): set it with -var ${name}=… or in a -var-file.`, d.range));
+      valueDiagnostics.push(error(`${REQUIRED_UNSET}${name}`, `The variable "${name}" is required (its default is null): set it with -var ${name}=… or in a -var-file.`, d.range));
     }
     if (sensitive && value) sensitiveStrings.push(value);
     models.push({
@@ -159,5 +162,24 @@ export function resolveVariables(doc: JsonDocument, inputs: VariableInputs): Res
       range: d.range,
     });
   }
+  // Packer checks that required variables are set before it renders any (and stops there when one is not), then renders
+  // them in name order and gives up at the first value Go cannot parse as a template, with that one error
+  // (packer/core.go's validate, then renderVarsRecursively).
+  const requiredUnset = valueDiagnostics.filter((d) => d.summary.startsWith(REQUIRED_UNSET));
+  const abort = requiredUnset.length ? undefined : firstUnparsableValue(chosen, ctx);
+  if (requiredUnset.length) valueDiagnostics.splice(0, valueDiagnostics.length, ...requiredUnset);
+  else if (abort) valueDiagnostics.splice(0, valueDiagnostics.length, abort);
   return { models, values, sensitiveStrings, diagnostics, valueDiagnostics, sources };
+}
+
+/** The error Packer stops rendering variables at: the first value, by name, that Go cannot parse as a template. */
+function firstUnparsableValue(chosen: ReadonlyMap<string, Candidate>, ctx: FunctionContext): Diagnostic | undefined {
+  for (const [name, c] of [...chosen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const parseError = templateParseError(c.doc, c.node, ctx);
+    if (!parseError) continue;
+    const detail = `${parseError.diagnostic.detail ?? ''} Packer stops reading the variables at this error.`.trim();
+    const summary = `error interpolating default value for '${name}': ${parseError.goMessage}`;
+    return c.source === 'cli' ? error(summary, `${detail} (in the value of -var ${name})`) : error(summary, detail, parseError.diagnostic.range);
+  }
+  return undefined;
 }
