@@ -110,3 +110,21 @@ test('a QEMU build whose last step failed resumes from the snapshot of the step 
   assert.equal(pruned.removed.length, 4);
   assert.deepEqual(readdirSync(snapshotsDir(cache)), []);
 });
+
+test('cancelling while a step is saved to the cache leaves no entry, no disk or memory file, and no machine', { timeout: 10 * 60_000 }, async () => {
+  requireGuest();
+  const dir = workDir();
+  const cache = mkdtempSync(join(tmpdir(), 'bakehouse-qemu-cache-'));
+  cacheDirs.push(cache);
+  writeFileSync(join(dir, 'upload.txt'), 'uploaded\n');
+  const ran = await runBuild(spec(dir, 'echo never'), dir, { cache: { dir: cache } }, (e, run) => {
+    // Mid-copy: the disk copy and the memory stream of a 512 MB guest take a few seconds under TCG.
+    if (e.kind === 'message' && e.text === 'Saving step 1 (file) to the build cache') setTimeout(() => run.cancel(), 300);
+  });
+  assert.equal(ran.summary.builds[0].result, 'cancelled', ran.log.slice(-20).join('\n'));
+  assert.deepEqual(new CacheStore(cache).list(), []);
+  const snapshots = snapshotsDir(cache);
+  assert.deepEqual(existsSync(snapshots) ? readdirSync(snapshots) : [], [], 'no half-written disk or memory file');
+  assert.deepEqual(qemuProcesses(dir), []);
+  assert.equal(existsSync(join(dir, 'output-test')), false);
+});
