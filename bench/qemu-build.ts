@@ -233,7 +233,7 @@ async function resumeSection(scratch: string, workMb: number): Promise<string[]>
   out.push('');
   const ratio = resumed.wall / full.wall;
   out.push(`Resume ${resumed.wall.toFixed(1)} s against a full rebuild ${full.wall.toFixed(1)} s: **${ratio.toFixed(2)}×** (target ≤ 0.3×).`, '');
-  out.push(`Cache after the failed build: ${(cacheBytes / 1e6).toFixed(0)} MB of disk snapshots (two steps, each a whole sparse disk).`, '');
+  out.push(`Cache after the failed build: ${(cacheBytes / 1e6).toFixed(0)} MB of snapshots (two steps, each a whole sparse disk and the machine's memory).`, '');
   out.push(`Resumed disk checked (debugfs): ${check}`, '');
   rmSync(dir, { recursive: true, force: true });
   return out;
