@@ -11,8 +11,8 @@ import { CONTINUE, halt, type Step } from './steps';
 export interface OutputDirOptions {
   /** output_directory as written (for messages) and resolved against the template's folder. */
   outputDir: string;
-  /** The plugin's words when the folder is there without -force. */
-  exists: string;
+  /** The plugin's words when the folder is there without -force; by default those of the SDK's commonsteps.StepOutputDir. */
+  exists?: string;
   /** Whether an empty folder that is already there is taken as free (the vmware plugin's rule). */
   emptyIsFree?: boolean;
   /** What the step says first, if the plugin says anything. */
@@ -26,7 +26,7 @@ export function outputDirStep<S>(o: OutputDirOptions, build: BuildInfo): Step<S>
     async run(_state, ctx) {
       if (o.announce) ctx.ui.say(o.announce);
       if (existsSync(dir) && !(o.emptyIsFree && readdirSync(dir).length === 0)) {
-        if (!build.force) return halt(o.exists);
+        if (!build.force) return halt(o.exists ?? `Output directory exists: ${o.outputDir}\n\nUse the force flag to delete it prior to building.`);
         ctx.ui.say('Deleting previous output directory...');
         rmSync(dir, { recursive: true, force: true });
       }

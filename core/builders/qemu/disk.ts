@@ -1,8 +1,9 @@
 /**
- * The disk steps, in Packer's order: make the output folder, put the machine's disk in it (a copy of disk_image, a qcow2
- * overlay on it, or a new empty disk), grow it to disk_size, and at the end compact it with `qemu-img convert`.
+ * The disk steps, in Packer's order: put the machine's disk in the output folder (a copy of disk_image, a qcow2 overlay
+ * on it, or a new empty disk), grow it to disk_size, and at the end compact it with `qemu-img convert`. The folder itself
+ * is the SDK's StepOutputDir (core/engine/output-dir.ts).
  */
-import { constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { constants, renameSync, rmSync } from 'node:fs';
 import { chmod, copyFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CANCELLED, err, ok, type Result } from '../../common/result';
@@ -24,36 +25,6 @@ export function diskPaths(cfg: QemuConfig, build: BuildInfo): DiskPaths {
   const outputDir = resolve(build.cwd, cfg.outputDirectory);
   const disk = join(outputDir, cfg.vmName);
   return { outputDir, disk, additional: cfg.diskAdditionalSize.map((_, i) => `${disk}-${i + 1}`) };
-}
-
-/** Packer's StepOutputDir: the folder must not exist unless -force; it is removed again when the build fails or is cancelled. */
-export function outputDirStep(paths: DiskPaths, build: BuildInfo, cfgDir: string): Step<QemuState> {
-  return {
-    name: 'StepOutputDir',
-    async run(_state, ctx) {
-      if (existsSync(paths.outputDir)) {
-        if (!build.force) return halt(`Output directory exists: ${cfgDir}\n\nUse the force flag to delete it prior to building.`);
-        ctx.ui.say('Deleting previous output directory...');
-        rmSync(paths.outputDir, { recursive: true, force: true });
-      }
-      ctx.track({
-        description: `output directory ${cfgDir}`,
-        howToRemove: `rm -rf ${paths.outputDir}`,
-        // The build's output once it succeeds: removed only when it failed or was cancelled.
-        async remove(c) {
-          if (!c.halted && !c.cancelled) return;
-          c.ui.say('Deleting output directory...');
-          rmSync(paths.outputDir, { recursive: true, force: true });
-        },
-      });
-      try {
-        mkdirSync(paths.outputDir, { recursive: true });
-      } catch (e) {
-        return halt(`Error creating output directory ${cfgDir}: ${(e as Error).message}`);
-      }
-      return CONTINUE;
-    },
-  };
 }
 
 /** Puts the main disk (and any extra disks) in place. */

@@ -2,12 +2,13 @@
  * The qemu builder's steps in Packer's order. Steps pass data only through QemuState; each thing a step creates outside
  * this process is a tracked resource, registered before it is created, and that is its one cleanup path.
  */
+import { outputDirStep } from '../../engine/output-dir';
 import type { BuildInfo, BuildState } from '../../engine/plugin';
 import type { Plain } from '../../template/values/value';
 import { cacheLookupStep } from './cache';
 import type { Step } from '../../engine/steps';
 import { connectStep, temporaryKeyStep } from './connect';
-import { convertDiskStep, createDiskStep, outputDirStep, resizeDiskStep, type DiskPaths } from './disk';
+import { convertDiskStep, createDiskStep, resizeDiskStep, type DiskPaths } from './disk';
 import { downloadStep } from './download';
 import { httpServerStep } from './http-server';
 import type { QemuConfig } from './read-config';
@@ -30,7 +31,7 @@ export function qemuSteps(cfg: QemuConfig, build: BuildInfo, paths: DiskPaths, p
     temporaryKeyStep(cfg),
     downloadStep(download),
     cacheLookupStep(cfg, paths, build, builderConfig),
-    outputDirStep(paths, build, cfg.outputDirectory),
+    outputDirStep<QemuState>({ outputDir: cfg.outputDirectory }, build),
     createDiskStep(cfg, paths, build),
     resizeDiskStep(cfg, paths, build),
     httpServerStep({ ...cfg.http, cwd: build.cwd }),

@@ -74,7 +74,7 @@ async function runAll(deps: VirtualBoxDeps, ctx: StepContext, commands: string[]
 
 /** Packer 1.6.6's StepOutputDir for VirtualBox (core/engine/output-dir.ts). */
 export function outputDirStep(s: VirtualBoxSettings, build: BuildInfo): Step<VirtualBoxState> {
-  return sharedOutputDirStep({ outputDir: s.outputDir, exists: `Output directory exists: ${s.outputDir}\n\nUse the force flag to delete it prior to building.` }, build);
+  return sharedOutputDirStep({ outputDir: s.outputDir }, build);
 }
 
 export function suppressMessagesStep(deps: VirtualBoxDeps): Step<VirtualBoxState> {
