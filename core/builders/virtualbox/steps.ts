@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { CANCELLED } from '../../common/result';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { BuildInfo } from '../../engine/plugin';
+import { exportStep as sharedExportStep } from '../../engine/export-step';
 import { outputDirStep as sharedOutputDirStep } from '../../engine/output-dir';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import * as vbox from './commands';
@@ -346,28 +347,21 @@ export function removeDevicesStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): 
 }
 
 export function exportStep(deps: VirtualBoxDeps, s: VirtualBoxSettings): Step<VirtualBoxState> {
-  return {
-    name: 'StepExport',
-    async run(state, ctx) {
-      if (s.skipExport) {
-        ctx.ui.say('Skipping export of virtual machine...');
-        return CONTINUE;
-      }
-      ctx.ui.say('Preparing to export machine...');
-      if (!s.skipNatMapping && state.commHostPort !== undefined && state.commHostPort !== 0) {
-        ctx.ui.message(`Deleting forwarded port mapping for the communicator (SSH, WinRM, etc) (host port ${state.commHostPort})`);
-        const err = await run(deps, ctx, vbox.deleteNatForward(s.vmName));
-        if (err) return halt(`Error deleting port forwarding rule: ${err}`);
-      }
-      const outputPath = join(s.outputDir, `${s.outputFilename || s.vmName}.${s.format}`);
-      const command = vbox.exportVm(s.vmName, outputPath, s.exportOpts);
-      ctx.ui.say('Exporting virtual machine...');
-      ctx.ui.message(`Executing: ${command.join(' ')}`);
-      const err = await run(deps, ctx, command);
-      if (err) return halt(`Error exporting virtual machine: ${err}`);
-      return CONTINUE;
-    },
-  };
+  return sharedExportStep(s.skipExport, async (state, ctx) => {
+    ctx.ui.say('Preparing to export machine...');
+    if (!s.skipNatMapping && state.commHostPort !== undefined && state.commHostPort !== 0) {
+      ctx.ui.message(`Deleting forwarded port mapping for the communicator (SSH, WinRM, etc) (host port ${state.commHostPort})`);
+      const err = await run(deps, ctx, vbox.deleteNatForward(s.vmName));
+      if (err) return halt(`Error deleting port forwarding rule: ${err}`);
+    }
+    const outputPath = join(s.outputDir, `${s.outputFilename || s.vmName}.${s.format}`);
+    const command = vbox.exportVm(s.vmName, outputPath, s.exportOpts);
+    ctx.ui.say('Exporting virtual machine...');
+    ctx.ui.message(`Executing: ${command.join(' ')}`);
+    const err = await run(deps, ctx, command);
+    if (err) return halt(`Error exporting virtual machine: ${err}`);
+    return CONTINUE;
+  });
 }
 
 /** The output folder's files after the build: Packer's VirtualBox artifact. */

@@ -12,6 +12,7 @@ import type { SshConfig } from '../../communicators/ssh/config';
 import { waitForSshStep } from '../../communicators/ssh/wait';
 import { fillPlaceholders } from '../../engine/placeholders';
 import type { BuildInfo, BuildState } from '../../engine/plugin';
+import { exportStep as sharedExportStep } from '../../engine/export-step';
 import { outputDirStep as sharedOutputDirStep } from '../../engine/output-dir';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import { parseBootCommand } from '../qemu/boot-command';
@@ -375,29 +376,22 @@ export function cleanVmxStep(s: VmwareSettings): Step<VmwareState> {
 
 /** ovftool `<options…> <vmx> <out>.<format>` as the plugin runs it, or Bakehouse's own OVF writer without ovftool. */
 export function exportStep(tools: Tools, s: VmwareSettings, build: BuildInfo): Step<VmwareState> {
-  return {
-    name: 'StepExport',
-    async run(state, ctx) {
-      if (s.skipExport) {
-        ctx.ui.say('Skipping export of virtual machine...');
-        return CONTINUE;
-      }
-      ctx.ui.say('Exporting virtual machine...');
-      const format = s.format === 'ova' ? 'ova' : 'ovf';
-      const outDir = resolve(build.cwd, s.outputDir);
-      const vmx = state.vmxPath!;
-      if (tools.ovftool) {
-        const args = [...s.ovftoolOptions, vmx, join(outDir, `${s.vmName}.${format}`)];
-        ctx.ui.say(`Executing: ${tools.ovftool} ${args.join(' ')}`);
-        const error = await run(tools, tools.ovftool, args, ctx.signal);
-        return error ? halt(`error performing ovftool export: ${error}`) : CONTINUE;
-      }
-      ctx.ui.message('ovftool is not installed; writing the OVF with Bakehouse\'s own exporter.');
-      const parsed = readVmx(vmx);
-      const written = await writeOvf({ vmName: s.vmName, vmx: parsed, disks: vmxDisks(parsed, dirname(vmx)), outDir, format, tools, signal: ctx.signal });
-      return written.ok ? CONTINUE : halt(ctx.signal.aborted ? CANCELLED : `error exporting virtual machine: ${written.error}`);
-    },
-  };
+  return sharedExportStep(s.skipExport, async (state, ctx) => {
+    ctx.ui.say('Exporting virtual machine...');
+    const format = s.format === 'ova' ? 'ova' : 'ovf';
+    const outDir = resolve(build.cwd, s.outputDir);
+    const vmx = state.vmxPath!;
+    if (tools.ovftool) {
+      const args = [...s.ovftoolOptions, vmx, join(outDir, `${s.vmName}.${format}`)];
+      ctx.ui.say(`Executing: ${tools.ovftool} ${args.join(' ')}`);
+      const error = await run(tools, tools.ovftool, args, ctx.signal);
+      return error ? halt(`error performing ovftool export: ${error}`) : CONTINUE;
+    }
+    ctx.ui.message('ovftool is not installed; writing the OVF with Bakehouse\'s own exporter.');
+    const parsed = readVmx(vmx);
+    const written = await writeOvf({ vmName: s.vmName, vmx: parsed, disks: vmxDisks(parsed, dirname(vmx)), outDir, format, tools, signal: ctx.signal });
+    return written.ok ? CONTINUE : halt(ctx.signal.aborted ? CANCELLED : `error exporting virtual machine: ${written.error}`);
+  });
 }
 
 /** `{{ .HTTPIP }}`: this host's address on the VMware network the guest is on (vmnet8 for nat, vmnet1 for hostonly). */

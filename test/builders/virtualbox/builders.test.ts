@@ -147,6 +147,17 @@ test('keep_registered leaves a successful machine registered', async (t) => {
   assert.ok(rec.lines.includes('==> Keeping virtual machine registered with VirtualBox host (keep_registered = true)'));
 });
 
+test('skip_export: the machine is not exported, the build says so, and there is no artifact', async (t) => {
+  const dir = scratch(t);
+  writeFileSync(join(dir, 'base.ova'), 'ova');
+  const rec = recorder();
+  const { outcome, artifact } = await runBuilder(ovf(rec), { ...noCommunicator, source_path: 'base.ova', vm_name: 'unexported', skip_export: true, boot_wait: '0s' }, buildInfo(dir), rec);
+  assert.equal(outcome.result, 'succeeded', outcome.error);
+  assert.equal(rec.calls.some((c) => c[0] === 'export'), false);
+  assert.ok(rec.lines.includes('==> Skipping export of virtual machine...'));
+  assert.equal(artifact, undefined);
+});
+
 test('a failing VBoxManage command halts the build; the machine is deleted and the output folder removed', async (t) => {
   const dir = scratch(t);
   writeFileSync(join(dir, 'install.iso'), 'iso');
