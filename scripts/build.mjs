@@ -2,6 +2,7 @@
 // and the Electron main/preload bundles. One module per target keeps start-up fast and needs no TypeScript at run time.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { EXTERNALS } from './externals.mjs';
 import { IMPORT_META_URL } from './import-meta-url.mjs';
 
 /**
@@ -44,10 +45,8 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // @napi-rs/keyring and better-sqlite3 load their native .node binaries by package name at run time: they stay node_modules packages.
-  // Google's Compute client (with google-gax and its protos) would be 60 MB of the bundle, parsed by every CLI run (RSS
-  // doubled, test/faults/docker-output-flood.test.ts): only googlecompute builds import it, from node_modules.
-  external: ['electron', 'cpu-features', './crypto/build/Release/sshcrypto.node', '@napi-rs/keyring', 'better-sqlite3', '@google-cloud/compute', 'google-auth-library'],
+  // Native modules, and Google's Compute and auth libraries that only googlecompute builds load: why, in externals.mjs.
+  external: EXTERNALS,
   // Prefer ES module builds: jsonc-parser's UMD build loads its parts with dynamic require(), which a bundle cannot follow.
   mainFields: ['module', 'main'],
   // The AWS SDK loads some Node built-ins with import(); bin/bakehouse.js runs the bundle as a vm.Script, which has no
