@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import type { RunEvent } from '../contract/events';
 import { RunLogReader, runLogPath } from '../engine/runlog';
+import { processAlive } from '../engine/process-alive';
 
 /** What this data folder's run log says of a run. */
 export interface RunRecord {
@@ -30,15 +31,6 @@ export function readRunRecord(dataDir: string, runId: string): RunRecord | undef
     finished: finished !== undefined,
     succeeded: finished !== undefined && !finished.cancelled && finished.failed.length === 0,
   };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Whether a run may still be going, and why, from its run log here. */

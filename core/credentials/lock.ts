@@ -8,6 +8,7 @@ import { linkSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSy
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { err, ok, type Result } from '../common/result';
+import { processAlive } from '../engine/process-alive';
 
 /** A write holds the lock for milliseconds; a minute means its owner died without removing it. */
 const STALE_MS = 60_000;
@@ -74,15 +75,6 @@ function isStale(path: string, holder: Holder): boolean {
     return Date.now() - statSync(path).mtimeMs > STALE_MS;
   } catch {
     return false;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ok, type Result } from '../common/result';
 import type { RunEvent } from '../contract/events';
 import type { HistoryPage, HistoryRunDetail } from '../contract/types';
+import { processAlive } from '../engine/process-alive';
 import { runsDir } from '../engine/runlog';
 import { historyPath, openHistoryDatabase, type HistoryDatabase } from './database';
 import { importRunLogs } from './import-logs';
@@ -127,15 +128,5 @@ export class History {
 
   close(): void {
     this.db.close();
-  }
-}
-
-/** Whether a process of this machine is alive (one of another user's answers EPERM, and is). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

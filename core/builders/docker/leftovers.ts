@@ -10,6 +10,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataDir } from '../../engine/runlog';
 import type { DockerDriver } from './driver';
+import { processAlive } from '../../engine/process-alive';
 
 /** Labels older versions put on build containers; read, never written. */
 const LEGACY_RUN_ID_LABEL = 'bakehouse.run-id';
@@ -108,15 +109,6 @@ function describe(id: string, name: string, record: ContainerRecord | undefined)
     why = `its run (process ${record.pid}) is still going`;
   }
   return { id, name, runId: record.runId, build: record.build, maybeInUse, why };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Removes a leftover container, its record and the temp folders its run shared with containers. */
