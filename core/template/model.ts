@@ -165,6 +165,11 @@ export interface TemplateModel {
   sensitiveStrings: string[];
 }
 
+/** A model with nothing declared yet: what each loader fills in, and what the console evaluates in without a template. */
+export function emptyTemplateModel(format: TemplateFormat, root: string, files: string[]): TemplateModel {
+  return { format, root, files, variables: [], locals: [], sources: [], dataSources: [], builds: [], packer: { requiredPlugins: {} }, sensitiveStrings: [] };
+}
+
 export interface LoadOptions {
   /** `-var name=value`, in command-line order (last wins). */
   vars?: Array<[string, string]>;

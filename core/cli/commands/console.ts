@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { evaluate } from '../../template/eval/evaluate';
 import { parseHclExpression } from '../../template/hcl/parser';
 import { loadTemplateRunningDataSources } from '../../template/load';
-import type { TemplateModel } from '../../template/model';
+import { emptyTemplateModel, type TemplateModel } from '../../template/model';
 import { consoleContext } from '../../template/packer/load';
 import { hasErrors } from '../../template/source';
 import { formatValue } from '../../template/values/format';
@@ -12,10 +12,6 @@ import { templateArgs } from '../template-args';
 
 const INPUT = '<console-input>';
 
-/** With no template, expressions still see path.*, packer.version and every function. */
-function emptyModel(cwd: string): TemplateModel {
-  return { format: 'hcl2', root: cwd, files: [], variables: [], locals: [], sources: [], dataSources: [], builds: [], packer: { requiredPlugins: {} }, sensitiveStrings: [] };
-}
 
 export const consoleCommand: Command = {
   name: 'console',
@@ -28,7 +24,8 @@ export const consoleCommand: Command = {
       io.stderr(`${t.error}\n`);
       return 1;
     }
-    let model = emptyModel(io.cwd);
+    // With no template, expressions still see path.*, packer.version and every function.
+    let model: TemplateModel = emptyTemplateModel('hcl2', io.cwd, []);
     if (t.value.path) {
       const loaded = await loadTemplateRunningDataSources(t.value.path, t.value.options);
       if (hasErrors(loaded.diagnostics) || !loaded.model) {

@@ -4,7 +4,7 @@
  * post-processors in their three forms, and Go-template interpolation of every string.
  */
 import { dirname, resolve as resolvePath } from 'node:path';
-import type { BuildModel, LoadOptions, LoadResult, PlannedBuild, PostProcessorModel, SourceModel, TemplateModel } from '../model';
+import { emptyTemplateModel, type BuildModel, type LoadOptions, type LoadResult, type PlannedBuild, type PostProcessorModel, type SourceModel } from '../model';
 import { error, hasErrors, warning, type Diagnostic } from '../source';
 import { didYouMean } from '../suggest';
 import { PACKER_COMPAT_VERSION } from '../../version';
@@ -27,18 +27,7 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
   const sources: Record<string, string> = { [filename]: text };
   const cwd = opts.cwd ?? process.cwd();
   const absFile = resolvePath(cwd, filename);
-  const model: TemplateModel = {
-    format: 'json',
-    root: dirname(absFile),
-    files: [filename],
-    variables: [],
-    locals: [],
-    sources: [],
-    dataSources: [],
-    builds: [],
-    packer: { requiredPlugins: {} },
-    sensitiveStrings: [],
-  };
+  const model = emptyTemplateModel('json', dirname(absFile), [filename]);
   const parsed = parseJson(text, filename);
   // Packer 1.14 adds this hint to every legacy JSON parse failure: the usual cause is an HCL2 file named without .pkr.
   const diagnostics: Diagnostic[] = parsed.diagnostics.map((d) => (d.severity === 'error' ? { ...d, detail: `${d.detail ? `${d.detail} ` : ''}${LEGACY_JSON_HINT}` } : d));

@@ -10,7 +10,7 @@ import { functionTable } from '../eval/functions';
 import type { Block, HclFile } from '../hcl/ast';
 import { parseHclFile } from '../hcl/file';
 import { parseHclTemplate } from '../hcl/parser';
-import type { LoadOptions, LoadResult, PendingDataSource, TemplateModel } from '../model';
+import { emptyTemplateModel, type LoadOptions, type LoadResult, type PendingDataSource, type TemplateModel } from '../model';
 import { error, hasErrors, type Diagnostic } from '../source';
 import { FunctionError } from '../functions/define';
 import { isSensitiveDeep, type Value } from '../values/value';
@@ -56,18 +56,7 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
     if (AUTO_VARS.test(f.filename)) autoVarFiles.push({ file: parsed, source: 'auto-file' });
     else templateFiles.push(parsed);
   }
-  const model: TemplateModel = {
-    format: 'hcl2',
-    root: opts.root,
-    files: templateFiles.map((f) => f.filename),
-    variables: [],
-    locals: [],
-    sources: [],
-    dataSources: [],
-    builds: [],
-    packer: { requiredPlugins: {} },
-    sensitiveStrings: [],
-  };
+  const model = emptyTemplateModel('hcl2', opts.root, templateFiles.map((f) => f.filename));
   // After syntax errors Packer stops; we still decode what was readable so the editor has a model, but report only the syntax errors.
   let reported = hasErrors(diags) ? [...diags] : undefined;
   const pendingDataSources: PendingDataSource[] = [];
