@@ -2,8 +2,7 @@
 // and the Electron main/preload bundles. One module per target keeps start-up fast and needs no TypeScript at run time.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { EXTERNALS } from './externals.mjs';
-import { IMPORT_META_URL } from './import-meta-url.mjs';
+import { NODE_BUNDLE } from './bundle-options.mjs';
 
 /**
  * dockerode loads BuildKit's session code (@grpc/grpc-js, protobufjs) and docker-modem its ssh:// transport (ssh2) as soon
@@ -36,25 +35,7 @@ const lazyRequires = {
   },
 };
 
-await build({
-  entryPoints: ['core/cli/main.ts'],
-  outfile: 'dist/cli.js',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  // Native modules, and Google's Compute and auth libraries that only googlecompute builds load: why, in externals.mjs.
-  external: EXTERNALS,
-  // Prefer ES module builds: jsonc-parser's UMD build loads its parts with dynamic require(), which a bundle cannot follow.
-  mainFields: ['module', 'main'],
-  // The AWS SDK loads some Node built-ins with import(); bin/bakehouse.js runs the bundle as a vm.Script, which has no
-  // loader for import(), so every import() becomes a require() (the bundle is CommonJS anyway).
-  supported: { 'dynamic-import': false },
-  ...IMPORT_META_URL,
-  plugins: [lazyRequires],
-});
+await build({ ...NODE_BUNDLE, entryPoints: ['core/cli/main.ts'], outfile: 'dist/cli.js', plugins: [lazyRequires] });
 
 for (const script of ['./build-renderer.mjs', './build-electron.mjs']) {
   if (existsSync(new URL(script, import.meta.url))) await import(script);
