@@ -15,7 +15,7 @@ import { runCredentials, type RunCredentials } from '../credentials/for-build';
 import { credentialsFromEnv, credentialsFromEnvWanted } from '../credentials/from-env';
 import { importCredentials } from '../credentials/import';
 import { testCredential } from '../credentials/probe';
-import { checkCredentialFields } from '../credentials/schema';
+import { checkCredentialFields, checkEditedFields } from '../credentials/schema';
 import { checkName, Vault, VAULT_FILE, type Credential, type PassphrasePurpose } from '../credentials/vault';
 import type { AppDataDir } from './data-dir';
 import type { PathResolver } from './paths';
@@ -104,12 +104,7 @@ export class CredentialService {
     if (this.fromEnv) return readOnly();
     const current = await this.vaultCall(() => this.vault.get(name));
     if (!current.ok) return current;
-    const merged: Record<string, unknown> = { ...current.value.fields };
-    for (const [field, value] of Object.entries(change)) {
-      if (value === null) delete merged[field];
-      else merged[field] = value;
-    }
-    const checked = checkCredentialFields(current.value.kind, merged);
+    const checked = checkEditedFields(current.value.kind, current.value.fields, change);
     if (!checked.ok) return invalid(checked.error.map(fieldProblem));
     return this.vaultCall(() => this.vault.edit(name, change));
   }

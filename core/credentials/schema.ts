@@ -100,6 +100,16 @@ export function checkCredentialFields(kind: CredentialKind, value: unknown): Res
   return err(problems);
 }
 
+/** A credential's fields after an edit, checked: a field left out is kept, one given replaces it, null removes it. */
+export function checkEditedFields(kind: CredentialKind, fields: CredentialFields, change: object): Result<CredentialFields, string[]> {
+  const merged: Record<string, unknown> = { ...fields };
+  for (const [field, value] of Object.entries(change)) {
+    if (value === null) delete merged[field];
+    else merged[field] = value;
+  }
+  return checkCredentialFields(kind, merged);
+}
+
 /** Every secret string in the fields: what maskers and tests look for. */
 export function secretValues(kind: CredentialKind, fields: CredentialFields): string[] {
   const out: string[] = [];

@@ -17,7 +17,7 @@ import { dataDir } from '../engine/runlog';
 import { deriveKey, KEY_BYTES, newDataKey, open, SCRYPT_PARAMS, seal } from './crypto';
 import { keyringGet, keyringSet, KEYRING_SERVICE } from './keyring';
 import { acquireLock } from './lock';
-import { checkCredentialFields, type CredentialFields } from './schema';
+import { checkCredentialFields, checkEditedFields, type CredentialFields } from './schema';
 import { readVault, writeVault, type StoredEntry, type VaultBody } from './vault-file';
 
 export const VAULT_FILE = 'credentials.vault';
@@ -103,12 +103,7 @@ export class Vault {
       if (at < 0) return err(`no credential named "${name}" in ${this.path}`);
       const current = this.openEntry(body, body.entries[at], key);
       if (!current.ok) return current;
-      const merged: Record<string, unknown> = { ...current.value.fields };
-      for (const [field, value] of Object.entries(change)) {
-        if (value === null) delete merged[field];
-        else merged[field] = value;
-      }
-      const checked = checkCredentialFields(current.value.kind, merged);
+      const checked = checkEditedFields(current.value.kind, current.value.fields, change);
       if (!checked.ok) return err(checked.error.join('\n'));
       const old = body.entries[at];
       // A changed credential is a different one: the old test says nothing about it.
