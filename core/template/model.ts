@@ -76,8 +76,8 @@ export interface PendingDataSource {
 /** What running a data source gave, by `PendingDataSource.key`: its output, or why it failed in Packer's words. */
 export type DataSourceResults = ReadonlyMap<string, Result<{ value: Value; warnings: string[] }, string>>;
 
-/** Settings every provisioner and post-processor block may carry, handled by the engine rather than the component. */
-export interface ProvisionerModel {
+/** A provisioner block's meta arguments, handled by the engine rather than the component (as decoded and in the model). */
+export interface ProvisionerMeta {
   type: string;
   /** HCL2 `name` label/attribute, or JSON `name`: how -only/-except and override refer to it. */
   name?: string;
@@ -89,6 +89,10 @@ export interface ProvisionerModel {
   timeout?: string;
   /** Bakehouse's `cache = false` (Packer refuses the field): never serve this step, or any after it, from the build cache. */
   cache?: false;
+}
+
+/** Settings every provisioner and post-processor block may carry, handled by the engine rather than the component. */
+export interface ProvisionerModel extends ProvisionerMeta {
   /** Configuration with any `override` for this build source already merged in. */
   config: ComponentConfig;
   range: Range;

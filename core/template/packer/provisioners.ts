@@ -8,7 +8,7 @@ import { unknownComponentType, validateComponent } from '../../components/valida
 import { childContext, type EvalContext } from '../eval/context';
 import { evaluate } from '../eval/evaluate';
 import type { Block, Body } from '../hcl/ast';
-import type { ProvisionerModel } from '../model';
+import type { ProvisionerMeta, ProvisionerModel } from '../model';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { convert } from '../values/convert';
 import { listOf, T_BOOL, T_NUMBER, T_STRING } from '../values/type';
@@ -21,16 +21,7 @@ import { headerRange } from './variables';
 
 export const PROVISIONER_META = ['name', 'pause_before', 'max_retries', 'timeout', 'only', 'except', 'override', 'cache'];
 
-export interface ProvisionerDecl {
-  type: string;
-  name?: string;
-  only: string[];
-  except: string[];
-  pauseBefore?: string;
-  maxRetries: number;
-  timeout?: string;
-  /** Bakehouse's `cache = false`. */
-  cache?: false;
+export interface ProvisionerDecl extends ProvisionerMeta {
   override?: Value;
   overrideRange?: Range;
   body: Body;
