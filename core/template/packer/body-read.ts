@@ -4,7 +4,11 @@
  */
 import type { Attribute, Block, Body, Expr } from '../hcl/ast';
 import { content, partialContent, type BodySchema } from '../hcl/body';
-import { error, type Diagnostic } from '../source';
+import type { EvalContext } from '../eval/context';
+import { evaluate } from '../eval/evaluate';
+import { error, hasErrors, type Diagnostic } from '../source';
+import { convert } from '../values/convert';
+import { listOf, T_STRING } from '../values/type';
 
 export interface BodyContent {
   attributes: Record<string, Attribute>;
@@ -53,6 +57,28 @@ function jsonPropertyNames(body: Body): string[] {
 /** The names written in a body, used to read a component body whose schema we do not know. */
 export function writtenNames(body: Body): { attributes: string[]; blocks: string[] } {
   return { attributes: body.attributes.map((a) => a.name), blocks: [...new Set(body.blocks.map((b) => b.type))] };
+}
+
+/** A meta argument that must be a string, evaluated in `ctx`; undefined (and a diagnostic) when it is not one. */
+export function metaString(expr: Expr, ctx: EvalContext, diags: Diagnostic[]): string | undefined {
+  const r = evaluate(expr, ctx);
+  diags.push(...r.diagnostics);
+  if (hasErrors(r.diagnostics)) return undefined;
+  const s = convert(r.value, T_STRING);
+  if (s.ok && s.value.kind === 'string') return s.value.value;
+  diags.push(error('Unsuitable value type', 'Unsuitable value: a string is required', expr.range));
+  return undefined;
+}
+
+/** A meta argument that must be a list of strings (`only`, `except`). */
+export function metaStrings(expr: Expr, ctx: EvalContext, diags: Diagnostic[]): string[] {
+  const r = evaluate(expr, ctx);
+  diags.push(...r.diagnostics);
+  if (hasErrors(r.diagnostics)) return [];
+  const l = convert(r.value, listOf(T_STRING));
+  if (l.ok && l.value.kind === 'list') return l.value.items.flatMap((i) => (i.kind === 'string' ? [i.value] : []));
+  diags.push(error('Unsuitable value type', `Unsuitable value: ${l.ok ? 'list of string required' : l.error}`, expr.range));
+  return [];
 }
 
 export type { Attribute, Block, Body, Expr };

@@ -13,7 +13,7 @@ import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { didYouMean } from '../suggest';
 import { convert } from '../values/convert';
 import { listOf, T_STRING } from '../values/type';
-import { readBody, readBodyPartially } from './body-read';
+import { metaString, readBody, readBodyPartially } from './body-read';
 import { expandDynamicBlocks, type Scope } from './dynamic-blocks';
 import { decodeHcpPackerRegistry, HCP_PACKER_REGISTRY } from './hcp-packer-registry';
 import { decodeComponentBodies } from './component';
@@ -21,7 +21,6 @@ import { buildContext, constantContext, templateContext, type LoadState } from '
 import type { GlobMatch } from './glob';
 import { decodePostProcessor, planPostProcessor, type PostProcessorDecl } from './post-processors';
 import { decodeProvisioner, planProvisioner, skipFor, type ProvisionerDecl } from './provisioners';
-import { metaString } from './provisioners';
 
 interface SourceUse {
   type: string;

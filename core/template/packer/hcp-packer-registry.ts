@@ -10,8 +10,7 @@ import type { HcpPackerRegistryModel } from '../model';
 import { error, hasErrors, warning, type Diagnostic } from '../source';
 import { convert } from '../values/convert';
 import { mapOf, T_STRING } from '../values/type';
-import { readBody } from './body-read';
-import { metaString } from './provisioners';
+import { metaString, readBody } from './body-read';
 import { headerRange } from './variables';
 
 export const HCP_PACKER_REGISTRY = 'hcp_packer_registry';

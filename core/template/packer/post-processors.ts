@@ -11,10 +11,9 @@ import type { PostProcessorModel } from '../model';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { convert } from '../values/convert';
 import { T_BOOL } from '../values/type';
-import { readBodyPartially } from './body-read';
+import { metaString, metaStrings, readBodyPartially } from './body-read';
 import { decodeComponentBodies } from './component';
 import { templateContext, type LoadState } from './context';
-import { metaString, metaStrings } from './provisioners';
 import type { Scope } from './dynamic-blocks';
 import { headerRange } from './variables';
 

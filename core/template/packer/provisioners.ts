@@ -11,11 +11,11 @@ import type { Block, Body } from '../hcl/ast';
 import type { ProvisionerMeta, ProvisionerModel } from '../model';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { convert } from '../values/convert';
-import { listOf, T_BOOL, T_NUMBER, T_STRING } from '../values/type';
+import { T_BOOL, T_NUMBER } from '../values/type';
 import type { Value } from '../values/value';
 import { decodeComponentBodies } from './component';
 import { templateContext, type LoadState } from './context';
-import { readBodyPartially } from './body-read';
+import { metaString, metaStrings, readBodyPartially } from './body-read';
 import type { Scope } from './dynamic-blocks';
 import { headerRange } from './variables';
 
@@ -115,26 +115,6 @@ export function skipFor(only: readonly string[], except: readonly string[], sour
   if (only.length) return !only.includes(sourceRef);
   if (except.length) return except.includes(sourceRef);
   return false;
-}
-
-export function metaString(expr: Block['body']['attributes'][number]['expr'], ctx: EvalContext, diags: Diagnostic[]): string | undefined {
-  const r = evaluate(expr, ctx);
-  diags.push(...r.diagnostics);
-  if (hasErrors(r.diagnostics)) return undefined;
-  const s = convert(r.value, T_STRING);
-  if (s.ok && s.value.kind === 'string') return s.value.value;
-  diags.push(error('Unsuitable value type', 'Unsuitable value: a string is required', expr.range));
-  return undefined;
-}
-
-export function metaStrings(expr: Block['body']['attributes'][number]['expr'], ctx: EvalContext, diags: Diagnostic[]): string[] {
-  const r = evaluate(expr, ctx);
-  diags.push(...r.diagnostics);
-  if (hasErrors(r.diagnostics)) return [];
-  const l = convert(r.value, listOf(T_STRING));
-  if (l.ok && l.value.kind === 'list') return l.value.items.flatMap((i) => (i.kind === 'string' ? [i.value] : []));
-  diags.push(error('Unsuitable value type', `Unsuitable value: ${l.ok ? 'list of string required' : l.error}`, expr.range));
-  return [];
 }
 
 function metaDuration(field: string, expr: Block['body']['attributes'][number]['expr'], ctx: EvalContext, diags: Diagnostic[]): string | undefined {

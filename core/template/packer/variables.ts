@@ -11,9 +11,9 @@ import { rangeString } from '../hcl/template';
 import type { VariableModel, VariableValueSource } from '../model';
 import { error, hasErrors, type Diagnostic, type Range } from '../source';
 import { convert } from '../values/convert';
-import { T_BOOL, T_DYNAMIC, T_STRING, type Type } from '../values/type';
+import { T_BOOL, T_DYNAMIC, type Type } from '../values/type';
 import { markSensitive, object, typeOf, unknownOf, type Value } from '../values/value';
-import { readAttributes, readBody } from './body-read';
+import { metaString, readAttributes, readBody } from './body-read';
 import { defaultValueContext, type LoadState } from './context';
 
 export interface Assignment {
@@ -200,13 +200,7 @@ function looksLikeSentences(s: string): boolean {
 
 /** Decodes a string attribute that may not reference anything (gohcl with a nil context). */
 function constantString(expr: Expr, state: LoadState, diags: Diagnostic[]): string | undefined {
-  const r = evaluate(expr, { variables: null, functions: null, baseDir: state.root });
-  diags.push(...r.diagnostics);
-  if (hasErrors(r.diagnostics)) return undefined;
-  const s = convert(r.value, T_STRING);
-  if (s.ok && s.value.kind === 'string') return s.value.value;
-  diags.push(error('Unsuitable value type', 'Unsuitable value: a string is required', expr.range));
-  return undefined;
+  return metaString(expr, { variables: null, functions: null, baseDir: state.root }, diags);
 }
 
 const FROM: Record<VariableValueSource, string> = { default: 'default', env: 'env', 'auto-file': 'varfile', 'var-file': 'varfile', cli: 'cmd' };
