@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Artifact } from '../../engine/artifact';
 import type { BuildInfo, BuildState } from '../../engine/plugin';
+import { sleep } from '../../engine/retry';
 import { CONTINUE, halt, type Step } from '../../engine/steps';
 import type { SshConfig } from '../../communicators/ssh/config';
 import { waitForSshStep } from '../../communicators/ssh/wait';
@@ -84,7 +85,7 @@ export function realDeps(build: BuildInfo): { deps: step.VirtualBoxDeps; found: 
     deps: {
       vboxmanage: commandLineVBoxManage({ path: path ?? 'VBoxManage', env: build.env, cwd: build.cwd }),
       pickPort: step.firstFreePort,
-      sleep: step.sleep,
+      sleep,
       now: () => new Date(),
     },
   };

@@ -393,18 +393,3 @@ export async function firstFreePort(address: string, min: number, max: number): 
   }
   return undefined;
 }
-
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((r) => {
-    if (signal.aborted) return r(false);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      r(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      r(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
