@@ -5,7 +5,10 @@
 // A template that names a component of a plugin not built there gets the verdict "plugin not available to the
 // reference", with the plugin named, so it is never taken for a verdict on the template itself.
 //   bash .ci/reference-packer.sh && node --import tsx scripts/record-real-corpus.ts
-import { readFileSync, writeFileSync } from 'node:fs';
+// With `--missing-plugins`, only the templates recorded as "plugin not available to the reference" are run again (after
+// scripts/reference-packer-extra.sh has added plugins); with template names, only those. The rest is kept as recorded
+// (its errors read again from the recorded output).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REAL_CORPUS_FILES, REAL_CORPUS_META } from '../test/support/real-corpus';
 import { PACKER_1_14, runReferencePacker, type ReferencePacker } from '../test/support/reference-packer';
@@ -106,7 +109,9 @@ function templateTypes(name: string, t: Provenance): ComponentTypes {
 function messagesOf(summary: string, file: string | null, line: number | null, detail: string): PackerMessage[] {
   const quoted = [...detail.matchAll(/^(\S+?):(\d+),\d+(?:-\d+)?: (.+?);?$/gm)].map((m) => ({ text: m[3].trim(), file: m[1], line: Number(m[2]) }));
   if (quoted.length) return quoted;
-  const items = [...detail.matchAll(/^\* (.+)$/gm)].map((m) => ({ text: m[1].trim(), file, line }));
+  // Packer wraps its error text at 80 columns (at spaces) and a plugin's multierror may indent its items with a tab:
+  // an item runs to the next item or blank line, its lines joined again with the space the wrap took.
+  const items = [...detail.matchAll(/^\t?\* (.+(?:\n(?!\t?\* )[^\n]*\S[^\n]*)*)/gm)].map((m) => ({ text: m[1].split('\n').map((l) => l.trim()).join(' '), file, line }));
   if (items.length) return items;
   const text = summary || detail.split('\n').map((l) => l.trim()).filter((l) => l && !/^on .+ line \d+:$|^\(source code not available\)$/.test(l)).join(' ');
   return [{ text, file, line }];
@@ -196,16 +201,27 @@ function main(): number {
   const version = runReferencePacker(packer, ['version'], { cwd: repo }).stdout.trim().split('\n')[0];
   const plugins = runReferencePacker(packer, ['plugins', 'installed'], { cwd: repo })
     .stdout.trim().split('\n').filter(Boolean).map((p) => relative(packer.pluginPath, p));
-  const templates: Record<string, RecordedTemplate> = {};
   const all = provenance();
-  for (const name of Object.keys(all).sort()) templates[name] = record(packer, name, all[name]);
+  const file = join(REAL_CORPUS, 'packer-1.14.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { templates: Record<string, RecordedTemplate> }).templates : {};
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--missing-plugins' && !(a in all));
+  if (unknown.length) {
+    console.error(`not in the corpus: ${unknown.join(', ')}`);
+    return 1;
+  }
+  const again = (name: string): boolean =>
+    !args.length || !previous[name] || args.includes(name) || (args.includes('--missing-plugins') && previous[name].verdict === 'plugin not available to the reference');
+  const templates: Record<string, RecordedTemplate> = {};
+  // A template kept as recorded has its errors read again from its output, so every entry is parsed alike.
+  const kept = (t: RecordedTemplate): RecordedTemplate => ({ ...t, errors: errorSummaries(`${t.stdout}\n${t.stderr}`) });
+  for (const name of Object.keys(all).sort()) templates[name] = again(name) ? record(packer, name, all[name]) : kept(previous[name]);
   const recording = {
     packer: version,
     plugins,
     note: 'Recorded by scripts/record-real-corpus.ts from test/fixtures/real (PROVENANCE.json); regenerate, do not edit.',
     templates,
   };
-  const file = join(REAL_CORPUS, 'packer-1.14.json');
   writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`);
   const counts = Object.values(templates).reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.verdict]: (acc[t.verdict] ?? 0) + 1 }), {});
   console.log(`${relative(repo, file)}: ${Object.keys(templates).length} templates (${version}): ${JSON.stringify(counts)}`);
