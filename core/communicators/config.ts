@@ -3,6 +3,8 @@
  * (none, ssh, winrm, docker) and every ssh_* / winrm_* field. Declared once; builders spread them into their schemas.
  */
 import { pathProblems, problem, type Check, type CheckProblem } from '../components/checks';
+import { expandUser } from '../components/files';
+import { ok } from '../common/result';
 import {
   boolField,
   durationField,
@@ -94,11 +96,16 @@ export function communicatorChecks(defaultType = 'ssh'): Check {
       if (!c.isSet('ssh_username')) {
         out.push(problem('An ssh_username must be specified\n  Note: some builders used to default ssh_username to "root".'));
       }
-      out.push(
-        ...pathProblems(c, 'ssh_private_key_file', [c.string('ssh_private_key_file')], 'any', {
-          missing: (_p, err) => `ssh_private_key_file is invalid: ${err}`,
-        }),
-      );
+      // Only where files are checked (a working directory given): the password database is on the disk too.
+      const keyFile = c.files ? expandUser(c.string('ssh_private_key_file')) : ok('');
+      if (!keyFile.ok) out.push(problem(`ssh_private_key_file is invalid: ${keyFile.error}`, 'ssh_private_key_file'));
+      else {
+        out.push(
+          ...pathProblems(c, 'ssh_private_key_file', [keyFile.value], 'any', {
+            missing: (_p, err) => `ssh_private_key_file is invalid: ${err}`,
+          }),
+        );
+      }
       if (c.isSet('ssh_bastion_host') && !c.bool('ssh_bastion_agent_auth')) {
         if (!c.isSet('ssh_bastion_password') && !c.isSet('ssh_bastion_private_key_file') && !c.isSet('ssh_private_key_file')) {
           out.push(problem('ssh_bastion_password or ssh_bastion_private_key_file must be specified', 'ssh_bastion_host'));

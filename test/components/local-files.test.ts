@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { getSchema } from '../../core/components/registry';
+import { loadTemplate } from '../../core/template/load';
 import { validateComponent } from '../../core/components/validate';
 import type { ComponentKind } from '../../core/components/schema';
 import type { ComponentConfig } from '../../core/template/model';
@@ -67,4 +69,41 @@ test('docker: export_path must not be a folder', () => {
 
 test('legacy JSON paths still holding {{ }} are left alone', () => {
   assert.deepEqual(validate('provisioner', 'shell', config({ script: '{{user `dir`}}/setup.sh' })), []);
+});
+
+test('ssh_private_key_file: "~" is the home of the user running, from the password database as Packer reads it', () => {
+  const c = config({ image: 'x', commit: true, communicator: 'ssh', ssh_username: 'u', ssh_private_key_file: '~/.ssh/bakehouse-no-such-key.pem' });
+  assert.deepEqual(summaries(validate('builder', 'docker', c)), [
+    `ssh_private_key_file is invalid: stat ${join(userInfo().homedir, '.ssh/bakehouse-no-such-key.pem')}: no such file or directory`,
+  ]);
+  const nobody = config({ image: 'x', commit: true, communicator: 'ssh', ssh_username: 'u', ssh_private_key_file: '~bakehouse-no-such-user/key' });
+  assert.deepEqual(summaries(validate('builder', 'docker', nobody)), ['ssh_private_key_file is invalid: user: unknown user bakehouse-no-such-user']);
+  assert.deepEqual(validate('builder', 'docker', c, false), []);
+});
+
+test('a template loaded from a folder has its files checked, in HCL2 and legacy JSON alike', () => {
+  writeFileSync(join(cwd, 't.pkr.hcl'), [
+    'source "docker" "x" {',
+    '  image  = "x"',
+    '  commit = true',
+    '}',
+    'build {',
+    '  sources = ["source.docker.x"]',
+    '  provisioner "shell" { script = "missing.sh" }',
+    '}',
+    '',
+  ].join('\n'));
+  writeFileSync(join(cwd, 't.json'), JSON.stringify({
+    builders: [{ type: 'docker', image: 'x', commit: true, ssh_private_key_file: 'keys/vagrant', communicator: 'ssh', ssh_username: 'u' }],
+    provisioners: [{ type: 'shell', script: 'missing.sh' }],
+  }));
+  const errorsOf = (file: string, withCwd: boolean): string[] =>
+    loadTemplate(join(cwd, file), { env: {}, ...(withCwd ? { cwd } : {}), requireBuild: true }).diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary);
+  assert.deepEqual(errorsOf('t.pkr.hcl', true), ["Bad script 'missing.sh': stat missing.sh: no such file or directory"]);
+  assert.deepEqual(errorsOf('t.json', true), [
+    'ssh_private_key_file is invalid: stat keys/vagrant: no such file or directory',
+    "Bad script 'missing.sh': stat missing.sh: no such file or directory",
+  ]);
+  // The editor's live model is loaded without a working directory: the disk is not read.
+  assert.deepEqual(errorsOf('t.pkr.hcl', false), []);
 });

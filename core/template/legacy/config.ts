@@ -18,6 +18,8 @@ export class ConfigEvaluator {
     private readonly doc: JsonDocument,
     private readonly secrets: string[],
     private readonly diagnostics: Diagnostic[],
+    /** Where the files a component names are looked for; none, and the disk is not read (see validateConfig). */
+    private readonly filesCwd?: string,
   ) {}
 
   plainString(s: JsonNode & { kind: 'string' }, ctx: FunctionContext): string {
@@ -78,7 +80,7 @@ export class ConfigEvaluator {
 
   private evaluateProvisioner(p: RawProvisioner, ctx: FunctionContext, override: (JsonNode & { kind: 'object' }) | undefined): ProvisionerModel {
     const config = this.config(p.node, ctx, PROVISIONER_KEYS, override);
-    validateConfig('provisioner', p.type, config, p.node.range, p.node, this.diagnostics);
+    validateConfig('provisioner', p.type, config, p.node.range, p.node, this.diagnostics, this.filesCwd);
     let maxRetries = 0;
     if (p.maxRetries) {
       const n = p.maxRetries.node;
@@ -102,7 +104,7 @@ export class ConfigEvaluator {
 
   postProcessor(p: RawPostProcessor, ctx: FunctionContext): PostProcessorModel {
     const config = p.node ? this.config(p.node, ctx, POST_PROCESSOR_KEYS) : { values: {}, ranges: {}, blocks: {} };
-    validateConfig('post-processor', p.type, config, p.range, p.node, this.diagnostics);
+    validateConfig('post-processor', p.type, config, p.range, p.node, this.diagnostics, this.filesCwd);
     return {
       type: p.type,
       name: p.explicitName ? p.name : undefined,

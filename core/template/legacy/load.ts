@@ -85,7 +85,7 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
   });
   // What Packer finds while preparing each build: component settings and their interpolation.
   const prepare: Diagnostic[] = [];
-  const evaluator = new ConfigEvaluator(doc, model.sensitiveStrings, prepare);
+  const evaluator = new ConfigEvaluator(doc, model.sensitiveStrings, prepare, opts.cwd);
 
   const builders = readBuilders(root, diagnostics, (s) => {
     const r = interpolateString(doc, s, ctxFor({}));
@@ -115,7 +115,7 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
     const ctx = ctxFor({ buildName: b.name, buildType: b.type, builderType: b.type });
     const evaluated = evaluator.config(b.node, ctx, new Set(['type', 'name']));
     const config = opts.completeBuilder ? opts.completeBuilder({ name: b.name, type: b.type, sourceName: b.name }, evaluated) : evaluated;
-    validateConfig('builder', b.type, config, b.node.range, b.node, prepare);
+    validateConfig('builder', b.type, config, b.node.range, b.node, prepare, opts.cwd);
     const source: SourceModel = { type: b.type, name: b.name, range: b.node.range, config };
     model.sources.push(source);
     if (opts.only?.length && !matchesAny(b.name, opts.only)) continue;

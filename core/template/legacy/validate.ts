@@ -11,14 +11,15 @@ import type { Value } from '../values/value';
 import { prop, type JsonNode } from './json';
 import { isPackerBuiltIn } from './packer-types';
 
-export function validateConfig(kind: ComponentKind, type: string, config: ComponentConfig, range: Range, node: JsonNode | undefined, diagnostics: Diagnostic[]): void {
+/** `filesCwd`: where the files the config names are looked for (only when the caller gave a working directory). */
+export function validateConfig(kind: ComponentKind, type: string, config: ComponentConfig, range: Range, node: JsonNode | undefined, diagnostics: Diagnostic[], filesCwd?: string): void {
   const schema = getSchema(kind, type);
   if (!schema) {
     if (!isPackerBuiltIn(kind, type)) diagnostics.push(unknownComponentType(kind, type, node ? (prop(node, 'type')?.value.range ?? range) : range));
     return;
   }
   liftBlocks(schema.fields, config, node);
-  diagnostics.push(...validateComponent(schema, config, range));
+  diagnostics.push(...validateComponent(schema, config, range, { cwd: filesCwd }));
 }
 
 /** Moves values of block-typed fields into `config.blocks`, recursively, keeping ranges. */

@@ -236,7 +236,7 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     const decoded = decodeComponentBodies(bodies, schema?.fields, useCtx, use.addition ? ['name'] : [], diags, src.config.range);
     const builder = state.completeBuilder ? state.completeBuilder({ name, type: src.type, sourceName, ...(decl.name !== undefined ? { buildName: decl.name } : {}) }, decoded) : decoded;
     // `name` in a nested source block renames the build's copy; it is not a builder argument.
-    if (schema) diags.push(...validateComponent(schema, builder, src.range));
+    if (schema) diags.push(...validateComponent(schema, builder, src.range, { cwd: state.filesCwd }));
 
     const planned: PlannedBuild = {
       name,
@@ -251,10 +251,10 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     if (decl.hcpPackerRegistry) planned.hcpPackerRegistry = decl.hcpPackerRegistry;
     for (const p of decl.provisioners) {
       if (skipFor(p.only, p.except, ref)) continue;
-      planned.provisioners.push(planProvisioner(p, src.type, sourceName, ctx, diags));
+      planned.provisioners.push(planProvisioner(p, src.type, sourceName, ctx, diags, state.filesCwd));
     }
     if (decl.errorCleanup && !skipFor(decl.errorCleanup.only, decl.errorCleanup.except, ref)) {
-      planned.errorCleanupProvisioner = planProvisioner(decl.errorCleanup, src.type, sourceName, ctx, diags);
+      planned.errorCleanupProvisioner = planProvisioner(decl.errorCleanup, src.type, sourceName, ctx, diags, state.filesCwd);
     }
     for (const chain of decl.postProcessors) {
       const out: PostProcessorModel[] = [];
@@ -262,7 +262,7 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
         if (skipFor(pp.only, pp.except, ref)) continue;
         // As Packer 1.6.6 does, a post-processor excluded by -except ends its chain there.
         if (filters.except.some((matches) => matches(pp.name || pp.type))) break;
-        out.push(planPostProcessor(pp, ctx, diags));
+        out.push(planPostProcessor(pp, ctx, diags, state.filesCwd));
       }
       if (out.length) planned.postProcessors.push(out);
     }

@@ -13,6 +13,11 @@ import { PACKER_COMPAT_VERSION } from '../../version';
 export interface LoadState {
   root: string;
   cwd: string;
+  /**
+   * Where the files a component names are looked for, as Packer's Prepare stats them (scripts, keys, floppy files):
+   * the caller's explicit `cwd` only, so a loader given none (the editor's live model) never reads the disk.
+   */
+  filesCwd?: string;
   env: Record<string, string | undefined>;
   functions: FunctionTable;
   /** What variable defaults may call: env() only. */

@@ -67,6 +67,7 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   const state: LoadState = {
     root: opts.root,
     cwd: opts.cwd ?? process.cwd(),
+    ...(opts.cwd !== undefined ? { filesCwd: opts.cwd } : {}),
     env: opts.env ?? process.env,
     functions: functionTable([]),
     defaultFunctions: functionTable(defaultValueFunctions(opts.env ?? process.env), { builtins: [] }),

@@ -59,10 +59,10 @@ export function decodePostProcessor(block: Block, state: LoadState, diags: Diagn
   return decl;
 }
 
-export function planPostProcessor(decl: PostProcessorDecl, ctx: EvalContext, diags: Diagnostic[]): PostProcessorModel {
+export function planPostProcessor(decl: PostProcessorDecl, ctx: EvalContext, diags: Diagnostic[], filesCwd?: string): PostProcessorModel {
   const schema = getSchema('post-processor', decl.type);
   const config = decodeComponentBodies([decl.body], schema?.fields, childContext(ctx, decl.scope ?? {}), POST_PROCESSOR_META, diags, decl.blockRange);
-  if (schema) diags.push(...validateComponent(schema, config, decl.range));
+  if (schema) diags.push(...validateComponent(schema, config, decl.range, { cwd: filesCwd }));
   const model: PostProcessorModel = { type: decl.type, only: decl.only, except: decl.except, config, range: decl.range };
   if (decl.name !== undefined) model.name = decl.name;
   if (decl.keepInputArtifact !== undefined) model.keepInputArtifact = decl.keepInputArtifact;

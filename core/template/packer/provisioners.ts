@@ -79,7 +79,7 @@ export function decodeProvisioner(block: Block, state: LoadState, diags: Diagnos
 }
 
 /** The provisioner as it runs in one build: config evaluated in the build's context with the build's `override` merged in. */
-export function planProvisioner(decl: ProvisionerDecl, sourceType: string, sourceName: string, ctx: EvalContext, diags: Diagnostic[]): ProvisionerModel {
+export function planProvisioner(decl: ProvisionerDecl, sourceType: string, sourceName: string, ctx: EvalContext, diags: Diagnostic[], filesCwd?: string): ProvisionerModel {
   const schema = getSchema('provisioner', decl.type);
   const config = decodeComponentBodies([decl.body], schema?.fields, childContext(ctx, decl.scope ?? {}), PROVISIONER_META, diags, decl.blockRange);
   const override = overrideFor(decl.override, sourceType, sourceName);
@@ -89,7 +89,7 @@ export function planProvisioner(decl: ProvisionerDecl, sourceType: string, sourc
       if (decl.overrideRange) config.ranges[k] = decl.overrideRange;
     }
   }
-  if (schema) diags.push(...validateComponent(schema, config, decl.range));
+  if (schema) diags.push(...validateComponent(schema, config, decl.range, { cwd: filesCwd }));
   const model: ProvisionerModel = { type: decl.type, only: decl.only, except: decl.except, maxRetries: decl.maxRetries, config, range: decl.range };
   if (decl.name !== undefined) model.name = decl.name;
   if (decl.pauseBefore !== undefined) model.pauseBefore = decl.pauseBefore;
