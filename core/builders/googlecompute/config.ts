@@ -72,8 +72,9 @@ export const googlecomputeBuilderSchema: ComponentSchema = {
 /** Image names and families (config.go's validImageName). */
 const VALID_IMAGE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Label keys and values as the plugin checks them (lib/common labels: AreLabelsValid). */
-const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+// The plugin's label rules (Config.AreLabelsValid), whose source its messages quote as Go's %q prints them.
+const LABEL_KEY = { re: /^\p{Ll}[\p{Ll}0-9_-]{0,62}$/u, source: '^\\p{Ll}[\\p{Ll}0-9_-]{0,62}$' };
+const LABEL_VALUE = { re: /^[\p{Ll}0-9_-]{0,63}$/u, source: '^[\\p{Ll}0-9_-]{0,63}$' };
 
 /** Config.Prepare's rules, in its order and words. */
 const googlecomputeChecks: Check = (c) => {
@@ -99,10 +100,12 @@ const googlecomputeChecks: Check = (c) => {
   if (c.bool('omit_external_ip') && c.isSet('address')) add("you can not specify an external address when 'omit_external_ip' is true", 'address');
   if (c.bool('omit_external_ip') && !c.bool('use_internal_ip')) add("'use_internal_ip' must be true if 'omit_external_ip' is true", 'use_internal_ip');
   if (c.bool('disable_default_service_account') && c.isSet('service_account_email')) add("you may not specify a 'service_account_email' when 'disable_default_service_account' is true", 'service_account_email');
-  for (const field of ['labels', 'image_labels']) {
-    for (const key of labelKeys(c, field)) {
-      if (!LABEL_KEY.test(key.name)) add(`label key "${key.name}" is invalid: it must start with a lowercase letter and contain only lowercase letters, digits, underscores and dashes, at most 63 characters`, field);
-      if (key.value !== undefined && !LABEL_VALUE.test(key.value)) add(`label value "${key.value}" of "${key.name}" is invalid: it may contain only lowercase letters, digits, underscores and dashes, at most 63 characters`, field);
+  // Only image_labels: Prepare leaves the instance's labels to the API. A value still holding `{{ }}` is checked after
+  // Packer renders it (`{{ timestamp }}` becomes digits), so it cannot be judged here.
+  for (const key of labelKeys(c, 'image_labels')) {
+    if (!LABEL_KEY.re.test(key.name)) add(`key ${JSON.stringify(key.name)} must match regex ${JSON.stringify(LABEL_KEY.source)}`, 'image_labels');
+    if (key.value !== undefined && !key.value.includes('{{') && !LABEL_VALUE.re.test(key.value)) {
+      add(`value ${JSON.stringify(key.value)} for key ${JSON.stringify(key.name)} must match regex ${JSON.stringify(LABEL_VALUE.source)}`, 'image_labels');
     }
   }
   return out.map((p) => (p.message.startsWith('account_file is deprecated') ? { ...p, severity: 'warning' as const } : p));

@@ -126,6 +126,25 @@ build { sources = ["source.googlecompute.bad"] }
   }
 });
 
+test('image labels are checked as the plugin checks them: its regexes, after Packer renders {{ }}, not the instance\'s labels', () => {
+  const errorsOf = (labels: string): string[] =>
+    load(`
+source "googlecompute" "l" {
+  project_id   = "p"
+  zone         = "us-central1-a"
+  source_image = "debian-12"
+  ssh_username = "packer"
+  ${labels}
+}
+build { sources = ["source.googlecompute.l"] }
+`).filter((d) => d.severity === 'error').map((d) => d.summary);
+  assert.deepEqual(errorsOf('image_labels = { Team = "Ops", created = "{{ timestamp }}", ok = "été" }'), [
+    'key "Team" must match regex "^\\\\p{Ll}[\\\\p{Ll}0-9_-]{0,62}$"',
+    'value "Ops" for key "Team" must match regex "^[\\\\p{Ll}0-9_-]{0,63}$"',
+  ]);
+  assert.deepEqual(errorsOf('labels = { Team = "Ops" }'), []);
+});
+
 test('OS Login and WinRM are refused by field when the build is prepared', () => {
   const ds = load(`
 source "googlecompute" "oslogin" {
