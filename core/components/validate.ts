@@ -12,6 +12,7 @@ import { headerRange, isFieldSet, problemRange, viewOf } from './checks';
 import { asString, conversionProblem } from './conversion';
 import { parseDuration } from './durations';
 import { localFiles, type LocalFiles } from './files';
+import { legacyUnknownKeyMessage } from './legacy-unknown-keys';
 import { weakConversionProblem } from './weak-conversion';
 import { externalComponent, type ExternalComponentInfo } from './external';
 import { componentTypes, getChecks } from './registry';
@@ -65,7 +66,10 @@ function checkConfig(
   format: TemplateFormat,
   files: LocalFiles | undefined,
 ): Diagnostic[] {
-  const decoding = decodeProblems(schema.fields, config, blockRange, format);
+  // A legacy JSON component's own keys are decoded by the plugin SDK, which words an unknown one its way (nested
+  // blocks keep HCL's words: the SDK names those by path).
+  const unknownKey = format === 'json' ? (name: string): string => legacyUnknownKeyMessage(schema.kind, schema.type, name) : undefined;
+  const decoding = decodeProblems(schema.fields, config, blockRange, format, unknownKey);
   if (decoding.length > 0) return decoding;
   const diags = [
     ...requiredProblems(schema, schema.fields, config, blockRange),
@@ -144,7 +148,7 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function decodeProblems(allFields: FieldSpec[], config: ComponentConfig, blockRange: Range, format: TemplateFormat): Diagnostic[] {
+function decodeProblems(allFields: FieldSpec[], config: ComponentConfig, blockRange: Range, format: TemplateFormat, unknownKey?: (name: string) => string): Diagnostic[] {
   // An HCL2 template goes through the plugin's HCL2 spec, which skips the fields only mapstructure decodes.
   const fields = format === 'json' ? allFields : allFields.filter((f) => !f.legacyJsonOnly);
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -156,7 +160,7 @@ function decodeProblems(allFields: FieldSpec[], config: ComponentConfig, blockRa
     if (!spec) {
       const attributes = fields.filter((f) => !f.block).map((f) => f.name);
       diags.push(
-        error('Unsupported argument', `An argument named ${JSON.stringify(name)} is not expected here.${didYouMean(name, attributes)}`, nameRange),
+        error(unknownKey?.(name) ?? 'Unsupported argument', `An argument named ${JSON.stringify(name)} is not expected here.${didYouMean(name, attributes)}`, nameRange),
       );
     } else if (spec.block) {
       diags.push(

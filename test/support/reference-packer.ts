@@ -14,7 +14,10 @@ export const PACKER_1_14_CACHE = '/var/cache/bakehouse/packer-1.14';
 export interface ReferencePacker {
   /** The packer binary. */
   bin: string;
-  /** The PACKER_PLUGIN_PATH its plugins (docker, qemu, amazon, virtualbox) were installed into. */
+  /**
+   * The PACKER_PLUGIN_PATH its plugins were installed into: docker, qemu, amazon and virtualbox (.ci/reference-packer.sh),
+   * or with PACKER_1_14_WITH_EXTRA_PLUGINS also those scripts/reference-packer-extra.sh adds.
+   */
   pluginPath: string;
 }
 
@@ -32,6 +35,17 @@ export function findReferencePacker(env: NodeJS.ProcessEnv = process.env): Refer
 }
 
 export const PACKER_1_14 = findReferencePacker();
+
+/**
+ * Packer 1.14 with every plugin built here: the folder scripts/reference-packer-extra.sh fills (base plugins and vagrant,
+ * ansible, chef, vmware, …) where it exists, else the base one. Only the real corpus's recording uses it; the live
+ * comparisons keep the base plugins CI builds, so their verdicts do not depend on what a developer added.
+ */
+export function withExtraPlugins(lookup: ReferencePackerLookup): ReferencePackerLookup {
+  if (lookup.skip !== false) return lookup;
+  const extra = join(dirname(lookup.packer.bin), 'plugins-extra');
+  return existsSync(extra) ? { packer: { ...lookup.packer, pluginPath: extra }, skip: false } : lookup;
+}
 
 /** A private config folder, so the user's own Packer plugins and settings never reach a comparison. */
 let configDir: string | undefined;

@@ -152,9 +152,18 @@ test('max_retries that is not an integer', () => {
   at(d, 3, 76);
 });
 
-test('a setting the component does not have', () => {
-  const d = errorFor(`{\n  "builders": [{"type": "docker", "image": "x", "commit": true,\n    "imagee": "y"}]\n}`, 'Unsupported argument');
+test('a setting the component does not have, in the plugin SDK\'s words', () => {
+  const d = errorFor(`{\n  "builders": [{"type": "docker", "image": "x", "commit": true,\n    "imagee": "y"}]\n}`, `unknown configuration key: '"imagee"'`);
   at(d, 3, 5);
+  assert.match(d.detail ?? '', /Did you mean "image"\?/);
+});
+
+test('a key `packer fix` rewrites is "deprecated" where the component names its plugin type to the SDK, unknown where not', () => {
+  const iso = '"iso_url": "a.iso", "iso_checksum": "none", "ssh_username": "u", "iso_checksum_type": "md5"';
+  const deprecated = errorFor(`{\n  "builders": [{"type": "virtualbox-iso", ${iso}}]\n}`, "Deprecated configuration key: 'iso_checksum_type'. Please call `packer fix` against your template to update your template to be compatible with the current version of Packer. Visit https://www.packer.io/docs/commands/fix/ for more detail.");
+  at(deprecated, 2, 108);
+  errorFor(`{\n  "builders": [{"type": "vmware-iso", ${iso}}]\n}`, `unknown configuration key: '"iso_checksum_type"'`);
+  errorFor(`{\n  "builders": [{"type": "docker", "image": "x", "commit": true, "login_email": "a@b"}]\n}`, "Deprecated configuration key: 'login_email'. Please call `packer fix` against your template to update your template to be compatible with the current version of Packer. Visit https://www.packer.io/docs/commands/fix/ for more detail.");
 });
 
 test('no builders at all', () => {
@@ -190,7 +199,7 @@ test('like Packer, a later phase is not reported while an earlier one fails', ()
   const checks = loadLegacyTemplateText(`{${settings}, "min_packer_version": "9.0.0"}`, 'bad.json', { env: {} });
   assert.deepEqual(checks.diagnostics.map((d) => d.summary), ['This template requires Packer version 9.0.0 or higher; using 1.14.3']);
   const prepare = loadLegacyTemplateText(`{${settings}}`, 'bad.json', { env: {} });
-  assert.deepEqual(prepare.diagnostics.map((d) => d.summary), ['Unsupported argument']);
+  assert.deepEqual(prepare.diagnostics.map((d) => d.summary), [`unknown configuration key: '"bogus"'`]);
 });
 
 test('clean_resource_name exists only for builders that define it', () => {
