@@ -1,17 +1,18 @@
 // Records what the reference Packer 1.14 says of the real-world corpus (listed in test/fixtures/real/PROVENANCE.json, its
 // files fetched by scripts/fetch-real-corpus.ts):
 // a full `packer validate` of every template, run as its project runs it (from its folder, with its var files), using
-// only the plugins built beside the binary (`packer init` needs the network). Writes test/fixtures/real/packer-1.14.json.
+// only the plugins built beside the binary (`packer init` needs the network), with those of scripts/reference-packer-extra.sh
+// where it was run. Writes test/fixtures/real/packer-1.14.json.
 // A template that names a component of a plugin not built there gets the verdict "plugin not available to the
 // reference", with the plugin named, so it is never taken for a verdict on the template itself.
-//   bash .ci/reference-packer.sh && node --import tsx scripts/record-real-corpus.ts
+//   bash .ci/reference-packer.sh && bash scripts/reference-packer-extra.sh && node --import tsx scripts/record-real-corpus.ts
 // With `--missing-plugins`, only the templates recorded as "plugin not available to the reference" are run again (after
 // scripts/reference-packer-extra.sh has added plugins); with template names, only those. The rest is kept as recorded
 // (its errors read again from the recorded output).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REAL_CORPUS_FILES, REAL_CORPUS_META } from '../test/support/real-corpus';
-import { PACKER_1_14, runReferencePacker, type ReferencePacker } from '../test/support/reference-packer';
+import { PACKER_1_14, runReferencePacker, withExtraPlugins, type ReferencePacker } from '../test/support/reference-packer';
 
 const repo = join(__dirname, '..');
 const REAL_CORPUS = REAL_CORPUS_META;
@@ -193,11 +194,12 @@ function record(packer: ReferencePacker, name: string, t: Provenance): RecordedT
 }
 
 function main(): number {
-  if (PACKER_1_14.skip !== false) {
-    console.error(PACKER_1_14.skip);
+  const reference = withExtraPlugins(PACKER_1_14);
+  if (reference.skip !== false) {
+    console.error(reference.skip);
     return 1;
   }
-  const packer = PACKER_1_14.packer;
+  const packer = reference.packer;
   const version = runReferencePacker(packer, ['version'], { cwd: repo }).stdout.trim().split('\n')[0];
   const plugins = runReferencePacker(packer, ['plugins', 'installed'], { cwd: repo })
     .stdout.trim().split('\n').filter(Boolean).map((p) => relative(packer.pluginPath, p));
