@@ -1,7 +1,7 @@
 /**
  * Interpolates one JSON string of a legacy template and reports problems at the exact place in the file.
  */
-import { error, type Diagnostic } from '../source';
+import { error, warning, type Diagnostic } from '../source';
 import { didYouMean } from '../suggest';
 import { calledFunctions, hasActions, parseTemplate, renderTemplate, type TemplateError } from './gotemplate';
 import { legacyFunctions, UnknownVariableError, type FunctionContext } from './functions';
@@ -20,9 +20,15 @@ export function interpolateString(doc: JsonDocument, node: StringNode, ctx: Func
   if (parsed.error) {
     return { value: node.value, diagnostics: [toDiagnostic(doc, node, parsed.error, ctx)] };
   }
-  const funcs = legacyFunctions(ctx);
-  const r = renderTemplate(node.value, parsed.nodes, funcs);
-  return { value: r.text, diagnostics: r.errors.map((e) => toDiagnostic(doc, node, e, ctx)) };
+  const r = renderTemplate(node.value, parsed.nodes, legacyFunctions(ctx));
+  const diagnostics = r.errors.map((e) => toDiagnostic(doc, node, e, ctx));
+  // Outside "variables", Packer renders a variable the template does not declare as "" and goes on (the SDK's `user`
+  // errors only while variables are being read): the text is rendered so, and the name is a warning (see toDiagnostic).
+  if (!ctx.inVariables && r.errors.some((e) => e.cause instanceof UnknownVariableError)) {
+    const lenient = renderTemplate(node.value, parsed.nodes, legacyFunctions({ ...ctx, user: (name) => ctx.user(name) ?? '' }));
+    return { value: lenient.text, diagnostics };
+  }
+  return { value: r.text, diagnostics };
 }
 
 /**
@@ -68,6 +74,13 @@ function toDiagnostic(doc: JsonDocument, node: StringNode, e: TemplateError, ctx
       if (e.cause instanceof UnknownVariableError) {
         const name = /variable not set: ([^.]*)\./.exec(e.cause.message)?.[1] ?? '';
         const hint = didYouMean(name, ctx.userNames());
+        if (!ctx.inVariables) {
+          return warning(
+            `Unknown variable "${name}"`,
+            `There is no variable named "${name}", so Packer uses an empty string here; declare it in "variables" or pass it with -var.${hint}`,
+            range,
+          );
+        }
         return error(
           `Unknown variable "${name}"`,
           `There is no variable named "${name}"; declare it in "variables" or pass it with -var.${hint}`,

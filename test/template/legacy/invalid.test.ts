@@ -75,11 +75,21 @@ test('an unknown template function, with a suggestion', () => {
   assert.match(d.detail ?? '', /Did you mean "timestamp"\?/);
 });
 
-test('an unknown user variable, with a suggestion', () => {
-  const text = `{\n  "variables": {"region": "x"},\n  "builders": [{"type": "null", "communicator": "none",\n    "name": "{{user \`regoin\`}}"}]\n}`;
-  const d = errorFor(text, 'Unknown variable "regoin"');
-  at(d, 4, 16);
+test('an unknown user variable: outside "variables" Packer renders it empty, so a warning with a suggestion', () => {
+  const text = `{\n  "variables": {"region": "x"},\n  "builders": [{"type": "null", "communicator": "none",\n    "name": "n"}],\n  "provisioners": [{"type": "shell-local", "inline": ["echo [{{user \`regoin\`}}]"]}]\n}`;
+  const r = loadLegacyTemplateText(text, 'bad.json', { env: {} });
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  const d = r.diagnostics.find((x) => x.summary === 'Unknown variable "regoin"' && x.severity === 'warning');
+  assert.ok(d, JSON.stringify(r.diagnostics.map((x) => x.summary)));
+  at(d, 5, 64);
   assert.match(d.detail ?? '', /Did you mean "region"\?/);
+  const inline = r.model?.builds[0]?.builds[0]?.provisioners[0]?.config.values.inline;
+  assert.deepEqual(inline?.kind === 'tuple' || inline?.kind === 'list' ? inline.items.map((i) => (i.kind === 'string' ? i.value : i.kind)) : inline, ['echo []']);
+});
+
+test('an unknown user variable inside "variables" is an error, as Packer reads them', () => {
+  const text = `{\n  "variables": {"region": "x", "zone": "{{user \`regoin\`}}-a"},\n  "builders": [{"type": "null", "communicator": "none"}]\n}`;
+  errorFor(text, 'Unknown variable "regoin"');
 });
 
 test('an unclosed action', () => {
