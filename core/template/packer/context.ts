@@ -15,7 +15,7 @@ export interface LoadState {
   cwd: string;
   /**
    * Where the files a component names are looked for, as Packer's Prepare stats them (scripts, keys, floppy files):
-   * the caller's explicit `cwd` only, so a loader given none (the editor's live model) never reads the disk.
+   * the caller's explicit `cwd` only, so a loader given none never reads the disk.
    */
   filesCwd?: string;
   env: Record<string, string | undefined>;
