@@ -104,6 +104,6 @@ test('a template loaded from a folder has its files checked, in HCL2 and legacy 
     'ssh_private_key_file is invalid: stat keys/vagrant: no such file or directory',
     "Bad script 'missing.sh': stat missing.sh: no such file or directory",
   ]);
-  // The editor's live model is loaded without a working directory: the disk is not read.
+  // A loader given no working directory never reads the disk.
   assert.deepEqual(errorsOf('t.pkr.hcl', false), []);
 });
