@@ -96,7 +96,7 @@ export class BuildService {
     if (!credentials.ok) return credentials;
     // As with `bakehouse build -credential`: bound secrets come before the typed values, and only to the loader.
     const vars = [...credentials.value.vars, ...(req.vars ?? [])];
-    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except, completeBuilder: credentials.value.completeBuilder, completeDataSource: credentials.value.completeDataSource });
+    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except, checksumFiles: 'fetch', completeBuilder: credentials.value.completeBuilder, completeDataSource: credentials.value.completeDataSource });
     const dataBound = credentials.value.checkDataSources(loaded.model?.dataSources ?? []);
     if (!dataBound.ok) return failure('engine', dataBound.error);
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');

@@ -5,7 +5,7 @@
 import type { ComponentConfig } from '../template/model';
 import type { Range, Severity } from '../template/source';
 import type { Value } from '../template/values/value';
-import { checkablePath, type LocalFiles } from './files';
+import { checkablePath, type FetchedFiles, type LocalFiles } from './files';
 import type { FieldType } from './schema';
 
 export interface CheckProblem {
@@ -39,6 +39,8 @@ export interface ConfigView {
   readonly range?: Range;
   /** Local files, when the caller allows looking at them (validation with a working directory). */
   readonly files?: LocalFiles;
+  /** Downloaded files, when the caller fetches what Prepare downloads (validate and build, never the editor). */
+  readonly fetched?: FetchedFiles;
   readonly config: ComponentConfig;
 }
 
@@ -54,7 +56,7 @@ export function headerRange(block: ComponentConfig | undefined, type: string): R
   return { filename: r.filename, start: r.start, end: { line: r.start.line, column: r.start.column + type.length, byte: r.start.byte + type.length } };
 }
 
-export function viewOf(config: ComponentConfig, blockType?: string, files?: LocalFiles): ConfigView {
+export function viewOf(config: ComponentConfig, blockType?: string, files?: LocalFiles, fetched?: FetchedFiles): ConfigView {
   const get = (name: string): Value | undefined => config.values[name];
   const scalar = (v: Value | undefined): string | number | boolean | undefined =>
     v && (v.kind === 'string' || v.kind === 'number' || v.kind === 'bool') ? v.value : undefined;
@@ -62,6 +64,7 @@ export function viewOf(config: ComponentConfig, blockType?: string, files?: Loca
     config,
     range: blockType ? headerRange(config, blockType) : config.range,
     files,
+    fetched,
     isSet(name) {
       if ((config.blocks[name]?.length ?? 0) > 0) return true;
       return isNonZero(get(name));
@@ -90,7 +93,7 @@ export function viewOf(config: ComponentConfig, blockType?: string, files?: Loca
       return v.items.flatMap((i) => (i.kind === 'string' || i.kind === 'number' || i.kind === 'bool' ? [String(i.value)] : []));
     },
     blocks(name) {
-      return (config.blocks[name] ?? []).map((b) => viewOf(b, name, files));
+      return (config.blocks[name] ?? []).map((b) => viewOf(b, name, files, fetched));
     },
   };
 }

@@ -13,6 +13,17 @@ export interface LocalFiles {
   isDirectory(path: string): boolean;
 }
 
+/**
+ * Files a config names that Packer's Prepare downloads (an ISO's checksum file, `iso_checksum = "file:<url>"`). Checks stay
+ * synchronous: the loader's caller fetches them (core/template/load.ts), as it runs data sources, and loads again.
+ */
+export interface FetchedFiles {
+  /** The folder Packer runs in, from which go-getter resolves relative paths. */
+  readonly cwd: string;
+  /** The checksum file's text or go-getter's error, or undefined until it is fetched (asking names it for fetching). */
+  checksumFile(url: string): Result<string> | undefined;
+}
+
 const GO_ERRNO: Record<string, string> = {
   ENOENT: 'no such file or directory',
   ENOTDIR: 'not a directory',

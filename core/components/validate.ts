@@ -11,7 +11,7 @@ import type { Value } from '../template/values/value';
 import { headerRange, isFieldSet, problemRange, viewOf } from './checks';
 import { asString, conversionProblem } from './conversion';
 import { parseDuration } from './durations';
-import { localFiles, type LocalFiles } from './files';
+import { localFiles, type FetchedFiles, type LocalFiles } from './files';
 import { legacyUnknownKeyMessage } from './legacy-unknown-keys';
 import { weakConversionProblem } from './weak-conversion';
 import { externalComponent, type ExternalComponentInfo } from './external';
@@ -29,6 +29,8 @@ export interface ValidateOptions {
    * as Packer's Prepare requires; when absent, validation never touches the disk.
    */
   cwd?: string;
+  /** What Prepare downloads, when the caller fetches it (see FetchedFiles); without it nothing is fetched or checked. */
+  fetched?: FetchedFiles;
 }
 
 export function validateComponent(
@@ -38,7 +40,7 @@ export function validateComponent(
   options: ValidateOptions = {},
 ): Diagnostic[] {
   const files = options.cwd === undefined ? undefined : localFiles(options.cwd);
-  const diags = checkConfig(schema, config, blockRange, options.format ?? formatOf(blockRange), files);
+  const diags = checkConfig(schema, config, blockRange, options.format ?? formatOf(blockRange), files, options.fetched);
   if (schema.runsThroughPacker) diags.push(...throughPacker(schema.kind, schema.type, blockRange));
   return redactSecrets(diags, config);
 }
@@ -65,6 +67,7 @@ function checkConfig(
   blockRange: Range,
   format: TemplateFormat,
   files: LocalFiles | undefined,
+  fetched: FetchedFiles | undefined,
 ): Diagnostic[] {
   // A legacy JSON component's own keys are decoded by the plugin SDK, which words an unknown one its way (nested
   // blocks keep HCL's words: the SDK names those by path).
@@ -77,7 +80,7 @@ function checkConfig(
     ...notImplementedWarnings(schema, schema.fields, config),
   ];
   for (const check of getChecks(schema.kind, schema.type)) {
-    for (const p of check(viewOf(config, undefined, files))) {
+    for (const p of check(viewOf(config, undefined, files, fetched))) {
       const range = problemRange(config, p, blockRange);
       diags.push(p.severity === 'warning' ? warning(p.message, undefined, range) : error(p.message, undefined, range));
     }

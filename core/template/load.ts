@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { err, ok, type Result } from '../common/result';
 import { dataSourceType } from '../datasources/registry';
+import { downloadChecksumFile } from '../downloads/checksum-file';
 import { loadLegacyTemplateText } from './legacy/load';
 import type { TemplateFormat } from '../common/template';
 import type { LoadOptions, LoadResult } from './model';
@@ -84,29 +85,34 @@ export function loadTemplateFiles(files: TemplateFile[], root: string, opts: Loa
 }
 
 /**
- * Loads a template and runs the data sources that reach outside (http), as `packer build`, `inspect` and `console` do:
- * the loader evaluates what it can and names the data sources it needs run; they run (side by side, as their
- * dependencies allow), and the template loads again with their outputs, until none is left. Each run is one load deeper
- * in the graph, so a chain of n http data sources loads n + 1 times; every load is in memory and takes milliseconds.
+ * Loads a template and runs what it needs from outside, as `packer build`, `inspect` and `console` do: the data sources
+ * that reach outside (http, amazon-*), and, when `checksumFiles: 'fetch'` (validate, build), the checksum files builders'
+ * Prepare downloads. The loader evaluates what it can and names what it needs; the data sources run (side by side, as
+ * their dependencies allow) and the checksum files are fetched, and the template loads again with their results, until
+ * nothing is left. Each data source run is one load deeper in the graph, so a chain of n http data sources loads n + 1
+ * times; every load is in memory and takes milliseconds.
  */
 export async function loadTemplateRunningDataSources(path: string, opts: LoadOptions = {}, signal?: AbortSignal): Promise<LoadResult> {
   const read = readTemplate(path);
   return read.ok ? loadTemplateFilesRunningDataSources(read.value.files, read.value.root, opts, signal) : read.error;
 }
 
-/** loadTemplateFiles, running the data sources that reach outside: see loadTemplateRunningDataSources. */
+/** loadTemplateFiles, running what reaches outside: see loadTemplateRunningDataSources. */
 export async function loadTemplateFilesRunningDataSources(files: TemplateFile[], root: string, opts: LoadOptions = {}, signal?: AbortSignal): Promise<LoadResult> {
   const results = new Map(opts.dataResults ?? []);
+  const checksumFiles = new Map(opts.checksumFileResults ?? []);
   for (;;) {
-    const loaded = loadTemplateFiles(files, root, { ...opts, dataResults: results });
+    const loaded = loadTemplateFiles(files, root, { ...opts, dataResults: results, checksumFileResults: checksumFiles });
     const pending = (loaded.pendingDataSources ?? []).filter((p) => !results.has(p.key));
-    if (pending.length === 0 || signal?.aborted) return loaded;
-    await Promise.all(
-      pending.map(async (p) => {
+    const fetches = (loaded.pendingChecksumFiles ?? []).filter((url) => !checksumFiles.has(url));
+    if ((pending.length === 0 && fetches.length === 0) || signal?.aborted) return loaded;
+    await Promise.all([
+      ...pending.map(async (p) => {
         const run = dataSourceType(p.type)?.run;
         const config = opts.completeDataSource ? opts.completeDataSource(p, p.config) : p.config;
         results.set(p.key, run?.kind === 'io' ? await run.run(config, signal, opts.env ?? process.env) : err(`data source type ${p.type} does not run outside the loader`));
       }),
-    );
+      ...fetches.map(async (url) => checksumFiles.set(url, await downloadChecksumFile(url, opts.cwd ?? process.cwd(), signal))),
+    ]);
   }
 }

@@ -76,6 +76,9 @@ export interface PendingDataSource {
 /** What running a data source gave, by `PendingDataSource.key`: its output, or why it failed in Packer's words. */
 export type DataSourceResults = ReadonlyMap<string, Result<{ value: Value; warnings: string[] }, string>>;
 
+/** What fetching each checksum file a builder names (`iso_checksum = "file:<url>"`) gave, by URL: its text or go-getter's error. */
+export type ChecksumFileResults = ReadonlyMap<string, Result<string, string>>;
+
 /** A provisioner block's meta arguments, handled by the engine rather than the component (as decoded and in the model). */
 export interface ProvisionerMeta {
   type: string;
@@ -200,6 +203,15 @@ export interface LoadOptions {
   /** Outputs of data sources already run by the caller (see PendingDataSource). */
   dataResults?: DataSourceResults;
   /**
+   * `fetch`: a builder's `iso_checksum = "file:<url>"` is checked against that file, as Packer's Prepare downloads it
+   * for `validate` and `build`; the loader names the files it needs (LoadResult.pendingChecksumFiles) and the caller
+   * fetches them and loads again, as with data sources. Unset: the file is left to the build (the editor, so typing never
+   * sends a request; inspect and console, which Packer does not prepare builders for).
+   */
+  checksumFiles?: 'fetch';
+  /** Checksum files already fetched by the caller, by URL. */
+  checksumFileResults?: ChecksumFileResults;
+  /**
    * Completes a build's builder config before it is checked, as if the template had set the fields: `bakehouse build
    * -credential` puts bound credentials there (core/credentials/inject.ts), so an ssh_username a credential gives is not
    * reported missing.
@@ -220,6 +232,8 @@ export interface LoadResult {
   sources: Record<string, string>;
   /** Data sources that must run outside the loader before their values are known (none when every one has run). */
   pendingDataSources?: PendingDataSource[];
+  /** Checksum files (URLs as written after `file:`) to fetch before the builders that name them can be checked. */
+  pendingChecksumFiles?: string[];
   /**
    * HCL2: the template got through what Packer 1.14 calls parsing (files, packer block, variable declarations and
    * values, local declarations) without errors; later errors come from its Initialize, which `packer inspect` ignores.

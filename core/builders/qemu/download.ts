@@ -4,7 +4,7 @@
  * checksum before the file is used. Local files are verified and used in place rather than copied.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,8 @@ import { pipeToNewFile } from '../../files/atomic-write';
 import { dataDir } from '../../engine/runlog';
 import { CONTINUE, halt, type Step, type StepContext } from '../../engine/steps';
 import type { BuildState } from '../../engine/plugin';
-import { hashFile, parseChecksum, sumFromList, type Checksum, type ChecksumType } from './checksum';
+import { hashFile, parseChecksum, type Checksum, type FileSum } from '../../downloads/checksum';
+import { checksumFromFile } from '../../downloads/checksum-file';
 
 export interface DownloadOptions {
   urls: string[];
@@ -40,27 +41,13 @@ function sourceOf(url: string, cwd: string): Source {
 }
 
 /** The expected sum for `url`, fetching a checksum list when iso_checksum points at one. */
-async function expectedSum(c: Checksum, url: string, cwd: string, signal: AbortSignal): Promise<Result<{ type: ChecksumType; value: string } | undefined>> {
+async function expectedSum(c: Checksum, url: string, cwd: string, signal: AbortSignal): Promise<Result<FileSum | undefined>> {
   if (c.kind === 'none') return ok(undefined);
   if (c.kind === 'sum') return ok({ type: c.type, value: c.value });
-  let list: string;
-  const src = sourceOf(c.url, cwd);
-  try {
-    if (src.kind === 'http') {
-      const res = await fetch(src.url, { signal });
-      if (!res.ok) return err(`Error fetching the checksum file ${c.url}: HTTP ${res.status} ${res.statusText}`);
-      list = await res.text();
-    } else {
-      list = readFileSync(src.path, 'utf8');
-    }
-  } catch (e) {
-    return err(`Error fetching the checksum file ${c.url}: ${(e as Error).message}`);
-  }
-  const found = sumFromList(list, new URL(url, 'file:///').pathname, c.type);
-  return found.ok ? found : err(`${found.error} ${c.url}`);
+  return checksumFromFile(c.url, url, cwd, signal);
 }
 
-async function verify(path: string, want: { type: ChecksumType; value: string } | undefined, url: string, signal: AbortSignal): Promise<Result> {
+async function verify(path: string, want: FileSum | undefined, url: string, signal: AbortSignal): Promise<Result> {
   if (!want) return ok();
   const got = await hashFile(path, want.type, signal);
   if (got === want.value) return ok();

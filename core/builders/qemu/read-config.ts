@@ -6,7 +6,7 @@ import type { BuildInfo } from '../../engine/plugin';
 import { readSshConfig, type SshConfig } from '../../communicators/ssh/config';
 import type { ComponentConfig } from '../../template/model';
 import { parseBootCommand } from './boot-command';
-import { parseChecksum } from './checksum';
+import { parseChecksum } from '../../downloads/checksum';
 
 export interface QemuConfig {
   isoUrls: string[];

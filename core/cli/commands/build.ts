@@ -99,6 +99,8 @@ export async function runBuildCommand(args: ParsedArgs, io: CliIO, hooks: BuildC
   const loaded = await loadTemplateRunningDataSources(t.value.path, {
     ...t.value.options,
     requireBuild: true,
+    // Packer prepares every builder before building: an ISO's `file:` checksum is downloaded and checked first.
+    checksumFiles: 'fetch',
     vars: [...credentials.value.vars, ...(t.value.options.vars ?? [])],
     completeBuilder: credentials.value.completeBuilder,
     completeDataSource: credentials.value.completeDataSource,

@@ -1,4 +1,4 @@
-import { loadTemplate, loadTemplateRunningDataSources } from '../../template/load';
+import { loadTemplateRunningDataSources } from '../../template/load';
 import { COLOR_FLAG, ONLY_EXCEPT_FLAGS, VAR_FLAGS, type Command } from '../command';
 import { jsonReport, renderDiagnostics } from '../diagnostics';
 import { flagBool } from '../flags';
@@ -24,9 +24,9 @@ export const validateCommand: Command = {
     }
     const syntaxOnly = flagBool(args, 'syntax-only');
     // As Packer 1.14, validate checks data sources but runs them only when asked: they may reach the network or cost money.
-    const result = flagBool(args, 'evaluate-datasources')
-      ? await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, syntaxOnly, requireBuild: true })
-      : loadTemplate(t.value.path, { ...t.value.options, syntaxOnly, dataSources: 'skip', requireBuild: true });
+    // It always prepares the builders, and an ISO builder's Prepare downloads a `file:` checksum.
+    const dataSources = flagBool(args, 'evaluate-datasources') ? 'run' : 'skip';
+    const result = await loadTemplateRunningDataSources(t.value.path, { ...t.value.options, syntaxOnly, dataSources, checksumFiles: 'fetch', requireBuild: true });
     const hasErrors = result.diagnostics.some((d) => d.severity === 'error');
     if (flagBool(args, 'json')) {
       io.stdout(`${JSON.stringify(jsonReport(result.diagnostics), null, 2)}\n`);

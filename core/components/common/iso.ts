@@ -1,5 +1,6 @@
-/** Where a builder downloads its install ISO from and how the download is verified (qemu, virtualbox-iso). */
-import { problem, type Check } from '../checks';
+/** Where a builder downloads its install ISO from and how the download is verified (qemu, virtualbox-iso, vmware-iso). */
+import { checksumFromList } from '../../downloads/checksum';
+import { problem, type Check, type CheckProblem, type ConfigView } from '../checks';
 import { boolField, stringField, stringListField } from '../fields';
 import type { ComponentSchema, FieldSpec } from '../schema';
 
@@ -31,7 +32,7 @@ const TYPE_BY_BYTES: Record<number, string> = { 16: 'md5', 20: 'sha1', 32: 'sha2
 
 /**
  * Checks an inline iso_checksum ("sha256:…" or bare hex) the way Packer's download library parses it.
- * Checksum files and URLs ("file:…", "https://…") would need reading or downloading, so they are left to the build.
+ * Checksum files ("file:…") are checked against the file when the caller fetches it (checksumFileProblem).
  */
 export function checksumProblem(checksum: string): string | undefined {
   if (checksum === '' || checksum === 'none' || checksum.includes('://')) return undefined;
@@ -66,6 +67,29 @@ export const isoChecks: Check = (c) => {
   const out = [];
   const bad = checksumProblem(checksum);
   if (bad) out.push(problem(bad, 'iso_checksum'));
-  if (checksum.toLowerCase().endsWith('.iso')) out.push(problem('Error parsing checksum: .iso is not a valid checksum ending', 'iso_checksum'));
+  const fromFile = checksumFileProblem(c, checksum);
+  if (fromFile !== 'found' && fromFile) out.push(fromFile);
+  // A checksum read from its file replaces iso_checksum before Prepare looks at the ending.
+  if (fromFile !== 'found' && checksum.toLowerCase().endsWith('.iso')) out.push(problem('Error parsing checksum: .iso is not a valid checksum ending', 'iso_checksum'));
   return out;
 };
+
+/**
+ * Packer's ISOConfig Prepare downloads a `file:` checksum and looks up the first ISO's entry in it, so `validate` fails
+ * when the file cannot be had or does not list the ISO, in go-getter's words followed by ` in "<iso_checksum>"`, at the
+ * source block (Prepare's errors name no field). 'found' when the file gives the ISO a sum; undefined when there is
+ * nothing to check here: no `file:` checksum, values known only at build time, or no caller fetching files (the editor).
+ */
+function checksumFileProblem(c: ConfigView, checksum: string): CheckProblem | 'found' | undefined {
+  // go-getter takes the type before the first colon as written: only "file" reads a checksum file.
+  if (!checksum.startsWith('file:') || !c.fetched || c.bool('iso_skip_cache')) return undefined;
+  // Prepare stops before the download when the ISO's URLs are missing or given twice (reported by ISO_RULES).
+  if (c.isUnknown('iso_url') || c.isUnknown('iso_urls') || (c.isSet('iso_url') && c.isSet('iso_urls'))) return undefined;
+  const isoUrl = c.string('iso_url') || c.strings('iso_urls')[0];
+  if (!isoUrl) return undefined;
+  const listUrl = checksum.slice('file:'.length);
+  const list = c.fetched.checksumFile(listUrl);
+  if (!list) return undefined;
+  const found = list.ok ? checksumFromList(list.value, isoUrl, listUrl, c.fetched.cwd) : list;
+  return found.ok ? 'found' : problem(`${found.error} in ${JSON.stringify(checksum)}`);
+}

@@ -236,7 +236,7 @@ export function planBuild(decl: BuildDecl, sources: readonly SourceModel[], filt
     const decoded = decodeComponentBodies(bodies, schema?.fields, useCtx, use.addition ? ['name'] : [], diags, src.config.range);
     const builder = state.completeBuilder ? state.completeBuilder({ name, type: src.type, sourceName, ...(decl.name !== undefined ? { buildName: decl.name } : {}) }, decoded) : decoded;
     // `name` in a nested source block renames the build's copy; it is not a builder argument.
-    if (schema) diags.push(...validateComponent(schema, builder, src.range, { cwd: state.filesCwd }));
+    if (schema) diags.push(...validateComponent(schema, builder, src.range, { cwd: state.filesCwd, fetched: state.fetched }));
 
     const planned: PlannedBuild = {
       name,

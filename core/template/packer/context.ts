@@ -2,6 +2,7 @@
  * The evaluation contexts Packer 1.6.6 uses in each place of an HCL2 template: variable defaults (env() only, no variables),
  * var files (neither), and everything else (var, local, path, packer, source, build and all functions).
  */
+import type { FetchedFiles } from '../../components/files';
 import type { EvalContext, FunctionTable } from '../eval/context';
 import type { Diagnostic } from '../source';
 import { T_DYNAMIC, T_STRING } from '../values/type';
@@ -26,6 +27,8 @@ export interface LoadState {
   locals: LocalModel[];
   diagnostics: Diagnostic[];
   completeBuilder?: LoadOptions['completeBuilder'];
+  /** What builders' Prepare downloads (a checksum file), when this load fetches it (LoadOptions.checksumFiles). */
+  fetched?: FetchedFiles;
   /** `data "type" "name"` blocks, whose values grow as they are evaluated (see data.ts). */
   dataSources?: readonly DataSourceModel[];
 }

@@ -4,6 +4,7 @@
  * together in dependency order (Packer 1.14), then sources and builds.
  * A model is returned even when there are errors, so the editor always has something to show.
  */
+import { checksumFilesOf } from '../checksum-files';
 import { childContext, type EvalContext, type FunctionTable } from '../eval/context';
 import { evaluate } from '../eval/evaluate';
 import { functionTable } from '../eval/functions';
@@ -60,8 +61,16 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
   // After syntax errors Packer stops; we still decode what was readable so the editor has a model, but report only the syntax errors.
   let reported = hasErrors(diags) ? [...diags] : undefined;
   const pendingDataSources: PendingDataSource[] = [];
+  const checksumFiles = checksumFilesOf(opts);
   let parsed = false;
-  const result = (): LoadResult => ({ model, diagnostics: dedupe(reported ?? diags), sources, parsed, ...(pendingDataSources.length ? { pendingDataSources } : {}) });
+  const result = (): LoadResult => ({
+    model,
+    diagnostics: dedupe(reported ?? diags),
+    sources,
+    parsed,
+    ...(pendingDataSources.length ? { pendingDataSources } : {}),
+    ...(checksumFiles.pending.length ? { pendingChecksumFiles: checksumFiles.pending } : {}),
+  });
   if (opts.syntaxOnly) return result();
 
   const state: LoadState = {
@@ -75,6 +84,7 @@ export function loadHclTemplateFiles(files: Array<{ filename: string; text: stri
     locals: model.locals,
     diagnostics: diags,
     completeBuilder: opts.completeBuilder,
+    fetched: checksumFiles.fetched,
   };
   state.functions = functionTable(templateFunctions(), { renderTemplate: (text, filename, vars) => renderTemplate(text, filename, vars, state.root, state.functions) });
 

@@ -164,5 +164,6 @@ test('http: validate without -evaluate-datasources sends nothing', async () => {
 
 test('http: a refused connection names the URL, as Go does', async () => {
   const r = await loadRunning('data "http" "v" {\n  url = "http://127.0.0.1:9/x"\n}\n');
-  assert.match(errors(r)[0]?.summary ?? '', /^Get "http:\/\/127\.0\.0\.1:9\/x": connect ECONNREFUSED/);
+  // Packer 1.14: Datasource.Execute failed: Get "http://127.0.0.1:9/x": dial tcp 127.0.0.1:9: connect: connection refused
+  assert.match(errors(r)[0]?.summary ?? '', /^Get "http:\/\/127\.0\.0\.1:9\/x": dial tcp 127\.0\.0\.1:9: connect: connection refused$/);
 });
