@@ -4,7 +4,7 @@
  * BAKEHOUSE_PACKER_1_14 points at another build. Where neither is there, tests that need the binary skip with the reason
  * (in CI, which builds it, they fail instead), and tests that only need its verdicts read test/fixtures/packer-1.14/.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -59,12 +59,24 @@ export interface PackerRun {
 
 /** Runs the reference Packer as a user would from `cwd`, with its own plugins and nothing of this machine's Packer setup. */
 export function runReferencePacker(packer: ReferencePacker, args: string[], run: PackerRun): SpawnSyncReturns<string> {
-  configDir ??= mkdtempSync(join(tmpdir(), 'bakehouse-packer-1.14-'));
-  return spawnSync(packer.bin, args, {
-    cwd: run.cwd,
-    input: run.input,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { PATH: process.env.PATH, HOME: configDir, PACKER_CONFIG_DIR: configDir, PACKER_PLUGIN_PATH: packer.pluginPath, CHECKPOINT_DISABLE: '1', ...run.env },
+  return spawnSync(packer.bin, args, { cwd: run.cwd, input: run.input, encoding: 'utf8', timeout: 120_000, env: packerEnv(packer, run) });
+}
+
+/** runReferencePacker without blocking this process, for tests whose own servers must answer Packer meanwhile. */
+export function runReferencePackerAsync(packer: ReferencePacker, args: string[], run: PackerRun): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(packer.bin, args, { cwd: run.cwd, env: packerEnv(packer, run), timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(run.input ?? '');
   });
+}
+
+function packerEnv(packer: ReferencePacker, run: PackerRun): NodeJS.ProcessEnv {
+  configDir ??= mkdtempSync(join(tmpdir(), 'bakehouse-packer-1.14-'));
+  return { PATH: process.env.PATH, HOME: configDir, PACKER_CONFIG_DIR: configDir, PACKER_PLUGIN_PATH: packer.pluginPath, CHECKPOINT_DISABLE: '1', ...run.env };
 }
