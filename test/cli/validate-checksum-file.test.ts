@@ -66,10 +66,10 @@ function workspace(text: string, files: Record<string, string> = {}): string {
   return dir;
 }
 
-/** `bakehouse validate alpine.pkr.hcl` in `dir`, without blocking this process (its server must answer meanwhile). */
-function validate(dir: string, args: string[] = []): Promise<CliRun> {
+/** `bakehouse ARGS` in `dir`, without blocking this process (its server must answer meanwhile). */
+function bakehouse(dir: string, args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'validate', ...args, 'alpine.pkr.hcl'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
@@ -113,7 +113,7 @@ async function agreesWithPacker(dir: string, r: CliRun): Promise<void> {
 test('validate: a checksum file that lists the ISO passes, after one download of the list', async () => {
   await withServer(async (base, asked) => {
     const dir = workspace(template(`${base}/alpine-extended.iso`, `file:${base}/SHA256SUMS`));
-    const r = await validate(dir);
+    const r = await bakehouse(dir, ['validate', 'alpine.pkr.hcl']);
     assert.deepEqual(r, { code: 0, stdout: 'The configuration is valid.\n', stderr: '' });
     assert.deepEqual(asked, ['GET /SHA256SUMS']);
     await agreesWithPacker(dir, r);
@@ -123,7 +123,7 @@ test('validate: a checksum file that lists the ISO passes, after one download of
 test('validate: a checksum file without the ISO fails with go-getter\'s "no checksum found" at the source block', async () => {
   await withServer(async (base) => {
     const dir = workspace(template(`${base}/alpine-extended.iso`, `file:${base}/OTHER.sha256`));
-    const r = await validate(dir);
+    const r = await bakehouse(dir, ['validate', 'alpine.pkr.hcl']);
     assert.equal(r.code, 1);
     assert.deepEqual(bakehouseError(r), { message: `no checksum found in: ${base}/OTHER.sha256 in "file:${base}/OTHER.sha256"`, line: 5 });
     assert.match(r.stderr, /line 5:\n {3}5: source "qemu" "alpine" \{\n/);
@@ -134,7 +134,7 @@ test('validate: a checksum file without the ISO fails with go-getter\'s "no chec
 test('validate: a checksum file the server does not have (404) fails for virtualbox-iso too', async () => {
   await withServer(async (base) => {
     const dir = workspace(template(`${base}/alpine-extended.iso`, `file:${base}/gone/SHA256SUMS`, 'virtualbox-iso'));
-    const r = await validate(dir);
+    const r = await bakehouse(dir, ['validate', 'alpine.pkr.hcl']);
     assert.equal(r.code, 1);
     assert.deepEqual(bakehouseError(r), { message: `Error downloading checksum file: bad response code: 404 in "file:${base}/gone/SHA256SUMS"`, line: 5 });
     await agreesWithPacker(dir, r);
@@ -144,7 +144,7 @@ test('validate: a checksum file the server does not have (404) fails for virtual
 test('validate: a checksum file on a host that does not exist fails with Go\'s DNS error, naming the resolver', async () => {
   const url = 'https://checksums.bakehouse.invalid/alpine/SHA256SUMS';
   const dir = workspace(template('https://checksums.bakehouse.invalid/alpine/alpine-extended.iso', `file:${url}`));
-  const r = await validate(dir);
+  const r = await bakehouse(dir, ['validate', 'alpine.pkr.hcl']);
   assert.equal(r.code, 1);
   const { message, line } = bakehouseError(r);
   assert.equal(line, 5);
@@ -154,22 +154,40 @@ test('validate: a checksum file on a host that does not exist fails with Go\'s D
 
 test('validate: a local checksum file is read from the folder validate runs in, and a missing one is go-getter\'s stat error', async () => {
   const dir = workspace(template('alpine-extended.iso', 'file:./SHA256SUMS'), { SHA256SUMS: LISTS['/SHA256SUMS'] });
-  const r = await validate(dir);
+  const r = await bakehouse(dir, ['validate', 'alpine.pkr.hcl']);
   assert.deepEqual(r, { code: 0, stdout: 'The configuration is valid.\n', stderr: '' });
   await agreesWithPacker(dir, r);
 
   const missing = workspace(template('alpine-extended.iso', 'file:checksums/SHA256SUMS'));
-  const m = await validate(missing);
+  const m = await bakehouse(missing, ['validate', 'alpine.pkr.hcl']);
   assert.equal(m.code, 1);
   assert.deepEqual(bakehouseError(m), { message: `Error downloading checksum file: source path error: stat ${join(missing, 'checksums/SHA256SUMS')}: no such file or directory in "file:checksums/SHA256SUMS"`, line: 5 });
   await agreesWithPacker(missing, m);
+});
+
+test('a legacy JSON template is prepared the same way, and `bakehouse build` stops there before starting anything', async () => {
+  await withServer(async (base, asked) => {
+    const builder = { type: 'qemu', iso_url: `${base}/alpine-extended.iso`, iso_checksum: `file:${base}/OTHER.sha256`, ssh_username: 'root', shutdown_command: 'poweroff' };
+    const dir = workspace('');
+    writeFileSync(join(dir, 'alpine.json'), `${JSON.stringify({ builders: [builder] }, null, 2)}\n`);
+    const legacy = await bakehouse(dir, ['validate', 'alpine.json']);
+    assert.equal(legacy.code, 1);
+    assert.match(legacy.stderr, new RegExp(`^Error: no checksum found in: ${base}/OTHER\\.sha256 in "file:${base}/OTHER\\.sha256"\n`));
+
+    writeFileSync(join(dir, 'alpine.pkr.hcl'), template(`${base}/alpine-extended.iso`, `file:${base}/OTHER.sha256`));
+    asked.length = 0;
+    const build = await bakehouse(dir, ['build', 'alpine.pkr.hcl']);
+    assert.equal(build.code, 1);
+    assert.deepEqual(bakehouseError(build), { message: `no checksum found in: ${base}/OTHER.sha256 in "file:${base}/OTHER.sha256"`, line: 5 });
+    assert.deepEqual(asked, ['GET /OTHER.sha256'], 'the ISO itself is never asked for');
+  });
 });
 
 test('validate -syntax-only and the editor\'s as-you-type validation send no request', async () => {
   await withServer(async (base, asked) => {
     const text = template(`${base}/alpine-extended.iso`, `file:${base}/OTHER.sha256`);
     const dir = workspace(text);
-    const r = await validate(dir, ['-syntax-only']);
+    const r = await bakehouse(dir, ['validate', '-syntax-only', 'alpine.pkr.hcl']);
     assert.equal(r.code, 0, r.stderr);
     const host = createHost({ dataDir: mkdtempSync(join(tmpdir(), 'bakehouse-checksum-data-')), env: {} });
     const filename = join(dir, 'alpine.pkr.hcl');

@@ -80,7 +80,7 @@ export class ConfigEvaluator {
 
   private evaluateProvisioner(p: RawProvisioner, ctx: FunctionContext, override: (JsonNode & { kind: 'object' }) | undefined): ProvisionerModel {
     const config = this.config(p.node, ctx, PROVISIONER_KEYS, override);
-    validateConfig('provisioner', p.type, config, p.node.range, p.node, this.diagnostics, this.filesCwd);
+    validateConfig('provisioner', p.type, config, p.node.range, p.node, this.diagnostics, { filesCwd: this.filesCwd });
     let maxRetries = 0;
     if (p.maxRetries) {
       const n = p.maxRetries.node;
@@ -104,7 +104,7 @@ export class ConfigEvaluator {
 
   postProcessor(p: RawPostProcessor, ctx: FunctionContext): PostProcessorModel {
     const config = p.node ? this.config(p.node, ctx, POST_PROCESSOR_KEYS) : { values: {}, ranges: {}, blocks: {} };
-    validateConfig('post-processor', p.type, config, p.range, p.node, this.diagnostics, this.filesCwd);
+    validateConfig('post-processor', p.type, config, p.range, p.node, this.diagnostics, { filesCwd: this.filesCwd });
     return {
       type: p.type,
       name: p.explicitName ? p.name : undefined,

@@ -4,6 +4,7 @@
  * post-processors in their three forms, and Go-template interpolation of every string.
  */
 import { dirname, resolve as resolvePath } from 'node:path';
+import { checksumFilesOf } from '../checksum-files';
 import { emptyTemplateModel, type BuildModel, type LoadOptions, type LoadResult, type PlannedBuild, type PostProcessorModel, type SourceModel } from '../model';
 import { error, hasErrors, warning, type Diagnostic } from '../source';
 import { didYouMean } from '../suggest';
@@ -105,6 +106,8 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
     checks.push(error('at least one builder must be defined', 'Add a "builders" list.', root.range));
   }
   if (opts.syntaxOnly) return { model, diagnostics: dedupe(diagnostics), sources };
+  // Packer prepares builders for validate and build, and an ISO builder's Prepare downloads a `file:` checksum.
+  const checksumFiles = checksumFilesOf(opts);
 
   const build: BuildModel = {
     description: description?.value.kind === 'string' ? description.value.value : undefined,
@@ -115,7 +118,7 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
     const ctx = ctxFor({ buildName: b.name, buildType: b.type, builderType: b.type });
     const evaluated = evaluator.config(b.node, ctx, new Set(['type', 'name']));
     const config = opts.completeBuilder ? opts.completeBuilder({ name: b.name, type: b.type, sourceName: b.name }, evaluated) : evaluated;
-    validateConfig('builder', b.type, config, b.node.range, b.node, prepare, opts.cwd);
+    validateConfig('builder', b.type, config, b.node.range, b.node, prepare, { filesCwd: opts.cwd, fetched: checksumFiles.fetched });
     const source: SourceModel = { type: b.type, name: b.name, range: b.node.range, config };
     model.sources.push(source);
     if (opts.only?.length && !matchesAny(b.name, opts.only)) continue;
@@ -144,7 +147,8 @@ export function loadLegacyTemplateText(text: string, filename: string, opts: Loa
     build.builds.push(planned);
   }
   model.builds.push(build);
-  return { model, diagnostics: dedupe(staged(diagnostics, checks, prepare)), sources };
+  const pendingChecksumFiles = checksumFiles.pending.length ? { pendingChecksumFiles: checksumFiles.pending } : {};
+  return { model, diagnostics: dedupe(staged(diagnostics, checks, prepare)), sources, ...pendingChecksumFiles };
 }
 
 /**

@@ -2,6 +2,7 @@
  * Checks a legacy component's config against Bakehouse's schema for its type. JSON writes nested blocks
  * (e.g. `launch_block_device_mappings`) as objects or lists of objects; those move into `blocks` first, as HCL2 has them.
  */
+import type { FetchedFiles } from '../../components/files';
 import { getSchema } from '../../components/registry';
 import type { ComponentKind, FieldSpec } from '../../components/schema';
 import { unknownComponentType, validateComponent } from '../../components/validate';
@@ -11,15 +12,26 @@ import type { Value } from '../values/value';
 import { prop, type JsonNode } from './json';
 import { isPackerBuiltIn } from './packer-types';
 
-/** `filesCwd`: where the files the config names are looked for (only when the caller gave a working directory). */
-export function validateConfig(kind: ComponentKind, type: string, config: ComponentConfig, range: Range, node: JsonNode | undefined, diagnostics: Diagnostic[], filesCwd?: string): void {
+/**
+ * `filesCwd`: where the files the config names are looked for (only when the caller gave a working directory);
+ * `fetched`: what a builder's Prepare downloads, when the load fetches it (LoadOptions.checksumFiles).
+ */
+export function validateConfig(
+  kind: ComponentKind,
+  type: string,
+  config: ComponentConfig,
+  range: Range,
+  node: JsonNode | undefined,
+  diagnostics: Diagnostic[],
+  options: { filesCwd?: string; fetched?: FetchedFiles } = {},
+): void {
   const schema = getSchema(kind, type);
   if (!schema) {
     if (!isPackerBuiltIn(kind, type)) diagnostics.push(unknownComponentType(kind, type, node ? (prop(node, 'type')?.value.range ?? range) : range));
     return;
   }
   liftBlocks(schema.fields, config, node);
-  diagnostics.push(...validateComponent(schema, config, range, { cwd: filesCwd }));
+  diagnostics.push(...validateComponent(schema, config, range, { cwd: options.filesCwd, fetched: options.fetched }));
 }
 
 /** Moves values of block-typed fields into `config.blocks`, recursively, keeping ranges. */
