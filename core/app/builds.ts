@@ -26,7 +26,7 @@ import { planRun } from '../engine/plan';
 import type { PluginRegistry } from '../engine/plugin';
 import { listRuns, RunLogReader, runLogPath, runsDir } from '../engine/runlog';
 import { writeFileAtomic } from '../files/atomic-write';
-import { loadTemplateRunningDataSources } from '../template/load';
+import { loadTemplateRunningDataSources, templateFiles } from '../template/load';
 import type { AppDataDir } from './data-dir';
 import { runCredentials, type RunCredentials } from '../credentials/for-build';
 import type { PathResolver } from './paths';
@@ -96,7 +96,10 @@ export class BuildService {
     if (!credentials.ok) return credentials;
     // As with `bakehouse build -credential`: bound secrets come before the typed values, and only to the loader.
     const vars = [...credentials.value.vars, ...(req.vars ?? [])];
-    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, only: req.only, except: req.except, checksumFiles: 'fetch', completeBuilder: credentials.value.completeBuilder, completeDataSource: credentials.value.completeDataSource });
+    // The build runs in the template's folder, as the editor loads it: relative paths (a `file:./SHA256SUMS`) start there.
+    const found = templateFiles(path);
+    const cwd = found.ok ? found.value.root : dirname(path);
+    const loaded = await loadTemplateRunningDataSources(path, { vars, env: this.opts.env, cwd, only: req.only, except: req.except, checksumFiles: 'fetch', completeBuilder: credentials.value.completeBuilder, completeDataSource: credentials.value.completeDataSource });
     const dataBound = credentials.value.checkDataSources(loaded.model?.dataSources ?? []);
     if (!dataBound.ok) return failure('engine', dataBound.error);
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { RunEventBatch } from '../../core/contract/events';
@@ -159,4 +160,15 @@ test('builds.start with resume on builders without a build cache is refused, nam
   assert.ok(runs.ok);
   assert.deepEqual(runs.value, []);
   await host.dispose();
+});
+
+test('a build whose ISO checksum file does not list the ISO is refused before it starts, the list read from the template\'s folder', async () => {
+  const ws = workspace();
+  const dir = dirname(ws.templatePath);
+  const qemu = `source "qemu" "alpine" {\n  iso_url      = "alpine.iso"\n  iso_checksum = "file:./SHA256SUMS"\n  ssh_username = "root"\n}\n\nbuild {\n  sources = ["source.qemu.alpine"]\n}\n`;
+  writeFileSync(ws.templatePath, qemu);
+  writeFileSync(join(dir, 'SHA256SUMS'), `${'e'.repeat(64)}  other.iso\n`);
+  const r = await createHost({ dataDir: ws.dataDir, env: {} }).handlers.builds.start({ path: ws.templatePath });
+  assert.ok(!r.ok);
+  assert.match(r.error.message, /build\.pkr\.hcl:1,1: no checksum found in: \.\/SHA256SUMS in "file:\.\/SHA256SUMS"/);
 });
