@@ -5,20 +5,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { canRun, closeBrowser, withApp } from './fixture';
+import { canRun, closeBrowser, withApp, dockerTestOptions } from './fixture';
 import { AppPage } from './pages/app-page';
 
 after(closeBrowser);
 
-function dockerUp(): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const opts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 300_000 };
+const opts = dockerTestOptions(300_000);
 
 const currentRunId = (app: AppPage) =>
   app.page.evaluate(() => (window as unknown as { bakehouseUi: { store: { getState(): { currentRunId?: string } } } }).bakehouseUi.store.getState().currentRunId ?? '');

@@ -8,25 +8,17 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { secretForms } from '../../core/engine/mask';
 import { startRegistry } from '../support/registry';
-import { canRun, closeBrowser, withApp } from './fixture';
+import {closeBrowser, withApp, dockerTestOptions } from './fixture';
 import { AppPage } from './pages/app-page';
 
 after(closeBrowser);
 
-function dockerUp(): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const opts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 300_000 };
+const opts = dockerTestOptions(300_000);
 
 const PASSPHRASE = 'e2e vault passphrase 41d7';
 const DB_SECRET = 'Bk-s3cr3t/+e2e-7f3a9c0d';

@@ -18,6 +18,21 @@ export const CHROMIUM = process.env.BAKEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 // In CI nothing may be missing: the tests run (and fail) rather than skip.
 export const canRun = Boolean(process.env.CI) || (existsSync(CHROMIUM) && existsSync(join(REPO, 'dist/renderer/index.html')));
 
+function dockerUp(): boolean {
+  try {
+    execFileSync('docker', ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Options for a test that builds with Docker in the app: skipped only outside CI, saying what is missing. */
+export function dockerTestOptions(timeout: number): { skip: string | false; timeout: number } {
+  const skip = !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false;
+  return { skip, timeout };
+}
+
 export interface Served {
   url: string;
   /** The folder the server runs in: it holds resources/examples/docker-debian, a copy of the example. */

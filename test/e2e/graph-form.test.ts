@@ -3,24 +3,15 @@
 /** The node form generated from the component's schema, and node states during a run, as the user sees them. */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { canRun, closeBrowser, REPO, withApp } from './fixture';
+import { canRun, closeBrowser, REPO, withApp, dockerTestOptions } from './fixture';
 import { AppPage } from './pages/app-page';
 
 after(closeBrowser);
 
-function dockerUp(): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const uiOpts = { skip: canRun ? false : 'needs /usr/bin/chromium and a built renderer (npm run build)', timeout: 120_000 };
-const buildOpts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 300_000 };
+const buildOpts = dockerTestOptions(300_000);
 
 test('the node form comes from the schema: typed fields, help text, required markers; edits go to the text and undo takes them back', uiOpts, async () => {
   await withApp(async (served, page) => {

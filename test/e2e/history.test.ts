@@ -7,21 +7,12 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { canRun, closeBrowser, withApp } from './fixture';
+import {closeBrowser, withApp, dockerTestOptions } from './fixture';
 import { AppPage } from './pages/app-page';
 
 after(closeBrowser);
 
-function dockerUp(): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const opts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 420_000 };
+const opts = dockerTestOptions(420_000);
 
 const BUILD = 'example.docker.debian';
 

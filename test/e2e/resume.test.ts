@@ -14,20 +14,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_COMMENT_PREFIX, CACHE_REPOSITORY } from '../../core/cache/build-cache';
 import { cacheDir } from '../../core/cache/store';
-import { canRun, closeBrowser, withApp } from './fixture';
+import {closeBrowser, withApp, dockerTestOptions } from './fixture';
 import { AppPage } from './pages/app-page';
 
 after(closeBrowser);
 
-function dockerUp(): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const opts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 480_000 };
+const opts = dockerTestOptions(480_000);
 
 const BUILD = 'resume.docker.debian';
 

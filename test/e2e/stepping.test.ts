@@ -3,24 +3,15 @@
 /** Stepping through a Docker build in the app: a breakpoint on a node, a terminal into the container, the on-error dialog. */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canRun, closeBrowser, withApp } from './fixture';
+import {closeBrowser, withApp, dockerTestOptions } from './fixture';
 import { AppPage } from './pages/app-page';
 import { SteppingPage } from './pages/stepping-page';
 
 after(closeBrowser);
 
-function dockerUp(): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const opts = { skip: !canRun ? 'needs /usr/bin/chromium and a built renderer' : !dockerUp() && !process.env.CI ? 'needs dockerd and local/debian:bookworm (.ci/services.sh)' : false, timeout: 300_000 };
+const opts = dockerTestOptions(300_000);
 
 test('a breakpoint on a node pauses the build; a terminal shows the container; Continue closes it and the build succeeds', opts, async () => {
   await withApp(async (served, page) => {
